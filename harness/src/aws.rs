@@ -1,0 +1,76 @@
+//! The read-only AWS client layer: every client is built from the target's configuration with
+//! the read-only guard attached. Fact fetchers take these clients; checks never see them.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_config::SdkConfig;
+
+use crate::guard::{Ledger, ReadOnlyGuard};
+use crate::target::Target;
+
+/// Guarded clients for one region.
+#[derive(Clone, Debug)]
+pub struct RegionClients {
+    pub region: String,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    pub ec2: aws_sdk_ec2::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub sts: aws_sdk_sts::Client,
+}
+
+macro_rules! guarded {
+    ($krate:ident, $sdk:expr, $guard:expr) => {
+        $krate::Client::from_conf($krate::config::Builder::from($sdk).interceptor($guard.clone()).build())
+    };
+}
+
+impl RegionClients {
+    fn new(sdk: &SdkConfig, guard: &ReadOnlyGuard) -> Self {
+        Self {
+            region: sdk.region().map(|r| r.to_string()).unwrap_or_default(),
+            cloudformation: guarded!(aws_sdk_cloudformation, sdk, guard),
+            ec2: guarded!(aws_sdk_ec2, sdk, guard),
+            kms: guarded!(aws_sdk_kms, sdk, guard),
+            logs: guarded!(aws_sdk_cloudwatchlogs, sdk, guard),
+            sts: guarded!(aws_sdk_sts, sdk, guard),
+        }
+    }
+}
+
+/// Guarded clients for every region a stack spans, sharing one guard and one ledger.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    target: Target,
+    guard: ReadOnlyGuard,
+    regions: BTreeMap<String, RegionClients>,
+}
+
+impl Clients {
+    pub async fn new(target: &Target, regions: &[&str]) -> Self {
+        let guard = ReadOnlyGuard::new();
+        let mut map = BTreeMap::new();
+        for region in regions {
+            let sdk = target.sdk_config(region).await;
+            map.insert((*region).to_owned(), RegionClients::new(&sdk, &guard));
+        }
+        Self { target: target.clone(), guard, regions: map }
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// Clients for a region this set was built for. Asking for another is a programming error
+    /// in a suite, not something a user can cause.
+    pub fn region(&self, region: &str) -> &RegionClients {
+        self.regions
+            .get(region)
+            .unwrap_or_else(|| panic!("clients were not built for region {region}"))
+    }
+
+    pub fn ledger(&self) -> &Arc<Ledger> {
+        self.guard.ledger()
+    }
+}

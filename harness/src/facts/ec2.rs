@@ -1,0 +1,213 @@
+//! The network of one VPC: the VPC and its DNS attributes, subnets, route tables, NAT gateways
+//! and internet gateways, each listed once by a `vpc-id` filter.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{Filter, VpcAttributeName};
+use serde::Serialize;
+
+use super::{Fact, FactError, classify, tag_map};
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub cidr_block: String,
+    pub enable_dns_support: bool,
+    pub enable_dns_hostnames: bool,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub availability_zone: String,
+    pub cidr_block: String,
+    pub map_public_ip_on_launch: bool,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "Type", content = "Id")]
+pub enum RouteTarget {
+    Local,
+    InternetGateway(String),
+    NatGateway(String),
+    Other(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Route {
+    pub destination: String,
+    pub target: RouteTarget,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RouteTable {
+    pub route_table_id: String,
+    pub subnet_ids: Vec<String>,
+    pub main: bool,
+    pub routes: Vec<Route>,
+}
+
+impl RouteTable {
+    pub fn default_route(&self) -> Option<&Route> {
+        self.routes.iter().find(|r| r.destination == "0.0.0.0/0")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NatGateway {
+    pub nat_gateway_id: String,
+    pub subnet_id: String,
+    pub state: String,
+    /// Absent on the emulator.
+    pub connectivity_type: Option<String>,
+    pub public_ips: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InternetGateway {
+    pub internet_gateway_id: String,
+    pub attached_vpcs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Network {
+    pub vpc: Vpc,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub internet_gateways: Vec<InternetGateway>,
+}
+
+impl Network {
+    pub fn subnet(&self, id: &str) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| s.subnet_id == id)
+    }
+    pub fn route_table(&self, id: &str) -> Option<&RouteTable> {
+        self.route_tables.iter().find(|t| t.route_table_id == id)
+    }
+    pub fn nat_gateway(&self, id: &str) -> Option<&NatGateway> {
+        self.nat_gateways.iter().find(|n| n.nat_gateway_id == id)
+    }
+}
+
+fn by_vpc(vpc_id: &str) -> Filter {
+    Filter::builder().name("vpc-id").values(vpc_id).build()
+}
+
+/// Everything the network checks read about one VPC, fetched concurrently.
+pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
+    let (vpc, support, hostnames, subnets, tables, nats, igws) = tokio::join!(
+        ec2.describe_vpcs().vpc_ids(vpc_id).send(),
+        ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(VpcAttributeName::EnableDnsSupport).send(),
+        ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(VpcAttributeName::EnableDnsHostnames).send(),
+        ec2.describe_subnets().filters(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
+        ec2.describe_route_tables().filters(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
+        ec2.describe_nat_gateways().filter(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
+        ec2.describe_internet_gateways()
+            .filters(Filter::builder().name("attachment.vpc-id").values(vpc_id).build())
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+    );
+    let vpc_gone = ["InvalidVpcID.NotFound", "InvalidVpcID.Malformed"];
+    let vpc = vpc
+        .map_err(|e| classify("DescribeVpcs", &e, &vpc_gone))?
+        .vpcs
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .ok_or_else(|| FactError::Absent { what: format!("VPC {vpc_id}") })?;
+    let support = support.map_err(|e| classify("DescribeVpcAttribute", &e, &vpc_gone))?;
+    let hostnames = hostnames.map_err(|e| classify("DescribeVpcAttribute", &e, &vpc_gone))?;
+    let flag = |v: Option<&aws_sdk_ec2::types::AttributeBooleanValue>| v.and_then(|a| a.value).unwrap_or(false);
+
+    Ok(Network {
+        vpc: Vpc {
+            vpc_id: vpc_id.to_owned(),
+            cidr_block: vpc.cidr_block.unwrap_or_default(),
+            enable_dns_support: flag(support.enable_dns_support.as_ref()),
+            enable_dns_hostnames: flag(hostnames.enable_dns_hostnames.as_ref()),
+            tags: tag_map(vpc.tags.unwrap_or_default().into_iter().map(|t| (t.key, t.value))),
+        },
+        subnets: subnets
+            .map_err(|e| classify("DescribeSubnets", &e, &[]))?
+            .into_iter()
+            .map(|s| Subnet {
+                subnet_id: s.subnet_id.unwrap_or_default(),
+                vpc_id: s.vpc_id.unwrap_or_default(),
+                availability_zone: s.availability_zone.unwrap_or_default(),
+                cidr_block: s.cidr_block.unwrap_or_default(),
+                map_public_ip_on_launch: s.map_public_ip_on_launch.unwrap_or(false),
+                tags: tag_map(s.tags.unwrap_or_default().into_iter().map(|t| (t.key, t.value))),
+            })
+            .collect(),
+        route_tables: tables
+            .map_err(|e| classify("DescribeRouteTables", &e, &[]))?
+            .into_iter()
+            .map(|t| {
+                let associations = t.associations.unwrap_or_default();
+                RouteTable {
+                    route_table_id: t.route_table_id.unwrap_or_default(),
+                    main: associations.iter().any(|a| a.main.unwrap_or(false)),
+                    subnet_ids: associations.into_iter().filter_map(|a| a.subnet_id).collect(),
+                    routes: t.routes.unwrap_or_default().into_iter().map(route).collect(),
+                }
+            })
+            .collect(),
+        nat_gateways: nats
+            .map_err(|e| classify("DescribeNatGateways", &e, &[]))?
+            .into_iter()
+            .map(|n| NatGateway {
+                nat_gateway_id: n.nat_gateway_id.unwrap_or_default(),
+                subnet_id: n.subnet_id.unwrap_or_default(),
+                state: n.state.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                connectivity_type: n.connectivity_type.map(|c| c.as_str().to_owned()),
+                public_ips: n.nat_gateway_addresses.unwrap_or_default().into_iter().filter_map(|a| a.public_ip).collect(),
+            })
+            .collect(),
+        internet_gateways: igws
+            .map_err(|e| classify("DescribeInternetGateways", &e, &[]))?
+            .into_iter()
+            .map(|g| InternetGateway {
+                internet_gateway_id: g.internet_gateway_id.unwrap_or_default(),
+                attached_vpcs: g.attachments.unwrap_or_default().into_iter().filter_map(|a| a.vpc_id).collect(),
+            })
+            .collect(),
+    })
+}
+
+fn route(r: aws_sdk_ec2::types::Route) -> Route {
+    let destination = r
+        .destination_cidr_block
+        .or(r.destination_ipv6_cidr_block)
+        .or(r.destination_prefix_list_id)
+        .unwrap_or_default();
+    let target = match (r.gateway_id, r.nat_gateway_id) {
+        (_, Some(nat)) => RouteTarget::NatGateway(nat),
+        (Some(gw), _) if gw == "local" => RouteTarget::Local,
+        (Some(gw), _) if gw.starts_with("igw-") => RouteTarget::InternetGateway(gw),
+        (Some(gw), _) => RouteTarget::Other(gw),
+        (None, None) => RouteTarget::Other(
+            r.transit_gateway_id
+                .or(r.vpc_peering_connection_id)
+                .or(r.network_interface_id)
+                .or(r.instance_id)
+                .or(r.egress_only_internet_gateway_id)
+                .unwrap_or_else(|| "unknown".to_owned()),
+        ),
+    };
+    Route { destination, target, state: r.state.map(|s| s.as_str().to_owned()).unwrap_or_default() }
+}

@@ -1,0 +1,18 @@
+//! The stackproof runner. Data flows one way:
+//! args -> target -> outputs -> facts (fetched once) -> checks -> outcomes -> reports.
+//!
+//! Checks live in the `suites/` crate; this crate knows nothing about any particular stack.
+
+pub mod args;
+pub mod aws;
+pub mod check;
+pub mod error;
+pub mod facts;
+pub mod guard;
+pub mod outputs;
+pub mod report;
+pub mod runner;
+pub mod stack;
+pub mod target;
+
+pub use error::Error;

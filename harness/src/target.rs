@@ -1,0 +1,119 @@
+//! Where the deployment lives. This is the only place that knows whether we talk to AWS or to an
+//! emulator: everything else receives an `SdkConfig` and calls the same SDK operations.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::Credentials;
+
+use crate::Error;
+use crate::args::{Args, TargetKind};
+
+pub const DEFAULT_EMULATOR_ENDPOINT: &str = "http://localhost:4566";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Real AWS through the standard credential chain (env, profiles, SSO, instance roles).
+    Aws,
+    /// A LocalStack-compatible endpoint (moto server, LocalStack) with test credentials.
+    Emulator { endpoint: String },
+}
+
+impl Target {
+    /// `--endpoint` implies the emulator; otherwise `--target`, defaulting to AWS.
+    pub fn from_args(args: &Args) -> Result<Self, Error> {
+        let kind = match (args.target, &args.endpoint) {
+            (Some(kind), _) => kind,
+            (None, Some(_)) => TargetKind::Localstack,
+            (None, None) => TargetKind::Aws,
+        };
+        match kind {
+            TargetKind::Aws if args.endpoint.is_some() => Err(Error::EndpointWithAws),
+            TargetKind::Aws => Ok(Target::Aws),
+            TargetKind::Localstack => {
+                let endpoint = args
+                    .endpoint
+                    .clone()
+                    .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok().filter(|s| !s.is_empty()))
+                    .unwrap_or_else(|| DEFAULT_EMULATOR_ENDPOINT.to_owned());
+                Self::emulator(endpoint)
+            }
+        }
+    }
+
+    pub fn emulator(endpoint: impl Into<String>) -> Result<Self, Error> {
+        let endpoint = endpoint.into();
+        if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+            return Err(Error::BadEndpoint { endpoint });
+        }
+        Ok(Target::Emulator { endpoint: endpoint.trim_end_matches('/').to_owned() })
+    }
+
+    pub fn is_emulator(&self) -> bool {
+        matches!(self, Target::Emulator { .. })
+    }
+
+    /// How errors name this target: "AWS" or "the emulator at http://...".
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Aws => "AWS".to_owned(),
+            Target::Emulator { endpoint } => format!("the emulator at {endpoint}"),
+        }
+    }
+
+    /// One SDK configuration for one region.
+    pub async fn sdk_config(&self, region: &str) -> SdkConfig {
+        let loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_owned()));
+        match self {
+            // AWS: the SDK's standard retry (3 attempts, backoff) and the default chain.
+            Target::Aws => loader.load().await,
+            Target::Emulator { endpoint } => {
+                loader
+                    .endpoint_url(endpoint)
+                    .credentials_provider(Credentials::new("test", "test", None, None, "stackproof-emulator"))
+                    // The emulator answers "not implemented" with HTTP 500, which the SDK would
+                    // retry with backoff; one retry keeps a run failing fast instead.
+                    .retry_config(RetryConfig::standard().with_max_attempts(2))
+                    .timeout_config(
+                        TimeoutConfig::builder()
+                            .connect_timeout(Duration::from_secs(3))
+                            .operation_timeout(Duration::from_secs(60))
+                            .build(),
+                    )
+                    .load()
+                    .await
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn target(argv: &[&str]) -> Result<Target, Error> {
+        Target::from_args(&Args::try_parse_from(std::iter::once("live").chain(argv.iter().copied())).unwrap())
+    }
+
+    #[test]
+    fn aws_is_the_default_and_an_endpoint_implies_the_emulator() {
+        assert_eq!(target(&[]).unwrap(), Target::Aws);
+        assert_eq!(
+            target(&["--endpoint", "http://127.0.0.1:5000/"]).unwrap(),
+            Target::Emulator { endpoint: "http://127.0.0.1:5000".into() }
+        );
+    }
+
+    #[test]
+    fn an_endpoint_with_the_aws_target_is_refused() {
+        assert!(matches!(target(&["--target", "aws", "--endpoint", "http://x"]), Err(Error::EndpointWithAws)));
+    }
+
+    #[test]
+    fn an_endpoint_must_be_a_url() {
+        assert!(matches!(target(&["--endpoint", "localhost:4566"]), Err(Error::BadEndpoint { .. })));
+    }
+}

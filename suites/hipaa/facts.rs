@@ -1,0 +1,56 @@
+//! The facts the HIPAA checks read, gathered once per run from the stack's outputs.
+
+use futures_util::future::join_all;
+use stackproof_harness::aws::Clients;
+use stackproof_harness::facts::ec2::Network;
+use stackproof_harness::facts::kms::Key;
+use stackproof_harness::facts::logs::LogGroup;
+use stackproof_harness::facts::{self, Fact};
+use stackproof_harness::outputs::Outputs;
+
+use super::outputs::{KEYS, LOG_GROUPS, VPC_ID};
+
+/// A fact about one resource named by a stack output.
+pub struct Named<T> {
+    pub output: &'static str,
+    /// The output's value (id, ARN or name), or the output key when the output is missing.
+    pub resource: String,
+    pub fact: Fact<T>,
+}
+
+pub struct HipaaFacts {
+    /// Emulated targets cannot show some properties; checks skip those, never pass them.
+    pub emulated: bool,
+    pub outputs: Outputs,
+    pub network: Fact<Network>,
+    pub keys: Vec<Named<Key>>,
+    pub log_groups: Vec<Named<LogGroup>>,
+}
+
+async fn named<T, F, Fut>(outputs: &Outputs, output: &'static str, fetch: F) -> Named<T>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = Fact<T>>,
+{
+    match outputs.get(output) {
+        Ok(value) => Named { output, resource: value.to_owned(), fact: fetch(value.to_owned()).await },
+        Err(missing) => Named { output, resource: output.to_owned(), fact: Err(missing) },
+    }
+}
+
+impl HipaaFacts {
+    pub async fn gather(clients: &Clients, region: &str, outputs: &Outputs) -> Self {
+        let c = clients.region(region);
+        let network = async {
+            match outputs.get(VPC_ID) {
+                Ok(vpc) => facts::ec2::network(&c.ec2, vpc).await,
+                Err(missing) => Err(missing),
+            }
+        };
+        let keys = join_all(KEYS.iter().map(|k| named(outputs, k, |arn| async move { facts::kms::key(&c.kms, &arn).await })));
+        let groups =
+            join_all(LOG_GROUPS.iter().map(|k| named(outputs, k, |name| async move { facts::logs::log_group(&c.logs, &name).await })));
+        let (network, keys, log_groups) = tokio::join!(network, keys, groups);
+        Self { emulated: clients.target().is_emulator(), outputs: outputs.clone(), network, keys, log_groups }
+    }
+}

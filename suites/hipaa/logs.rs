@@ -1,0 +1,88 @@
+//! Audit log groups: encrypted with the stack's logs key and kept long enough.
+
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+
+use super::HipaaFacts;
+use super::outputs::LOGS_KEY_ARN;
+
+/// Fewest days an audit log group may keep its events.
+pub const MIN_RETENTION_DAYS: i32 = 90;
+
+/// Same key whether named by ARN or by id.
+fn same_key(a: &str, b: &str) -> bool {
+    let id = |s: &str| s.rsplit_once("key/").map_or(s, |(_, id)| id).to_owned();
+    a == b || id(a) == id(b)
+}
+
+pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "log_group_encrypted_with_stack_key",
+        service: "logs",
+        title: "Audit log groups are encrypted with the stack's logs key",
+        citations: &["45 CFR 164.312(b)", "45 CFR 164.312(a)(2)(iv)"],
+        severity: Severity::High,
+        risk: "Audit trails can hold PHI; under another key (or none) their access is not governed by the stack's key policy.",
+        remediation: "template.yml: set KmsKeyId: !GetAtt LogsKey.Arn on every AWS::Logs::LogGroup (AuditLogGroup first).",
+        mutant: "log-group-foreign-key",
+    },
+    run: log_group_encrypted_with_stack_key,
+};
+
+fn log_group_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
+    let stack_key = match f.outputs.get(LOGS_KEY_ARN) {
+        Ok(arn) => arn,
+        Err(e) => return vec![Finding::error(LOGS_KEY_ARN, "kmsKeyId", e)],
+    };
+    f.log_groups
+        .iter()
+        .map(|g| match &g.fact {
+            Ok(group) => {
+                let actual = group.kms_key_id.as_deref().unwrap_or("none (service-owned key)");
+                let ok = group.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
+                Finding::judge(&g.resource, "kmsKeyId", ok, stack_key, actual, group)
+            }
+            Err(e) => Finding::unavailable(&g.resource, "kmsKeyId", e),
+        })
+        .collect()
+}
+
+pub const LOG_GROUP_RETENTION_SET: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "log_group_retention_set",
+        service: "logs",
+        title: "Audit log groups keep events for a set period of at least 90 days",
+        citations: &["45 CFR 164.312(b)", "45 CFR 164.316(b)(2)(i)"],
+        severity: Severity::Medium,
+        risk: "Without a retention policy the audit trail's lifetime is undefined; too short a one loses the evidence.",
+        remediation: "template.yml: set RetentionInDays (>= 90, 365 for AuditLogGroup) on every AWS::Logs::LogGroup.",
+        mutant: "log-retention-off",
+    },
+    run: log_group_retention_set,
+};
+
+fn log_group_retention_set(f: &HipaaFacts) -> Vec<Finding> {
+    f.log_groups
+        .iter()
+        .map(|g| match &g.fact {
+            Ok(group) => {
+                let ok = group.retention_in_days.is_some_and(|d| d >= MIN_RETENTION_DAYS);
+                let actual = group.retention_in_days.map_or("never expire (no retention policy)".to_owned(), |d| format!("{d} days"));
+                Finding::judge(&g.resource, "retentionInDays", ok, format!("at least {MIN_RETENTION_DAYS} days"), actual, group)
+            }
+            Err(e) => Finding::unavailable(&g.resource, "retentionInDays", e),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_key;
+
+    #[test]
+    fn keys_match_by_arn_or_id_but_not_across_keys() {
+        let arn = "arn:aws:kms:eu-central-1:123456789012:key/1111-2222";
+        assert!(same_key(arn, arn));
+        assert!(same_key(arn, "1111-2222"));
+        assert!(!same_key(arn, "arn:aws:kms:eu-central-1:123456789012:key/3333"));
+    }
+}

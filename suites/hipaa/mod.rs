@@ -1,0 +1,89 @@
+//! The HIPAA stack (stacks/hipaa/v1, CloudFormation, eu-central-1): live checks by service.
+
+pub mod facts;
+pub mod kms;
+pub mod logs;
+pub mod network;
+pub mod outputs;
+
+use std::sync::LazyLock;
+
+use stackproof_harness::aws::Clients;
+use stackproof_harness::check::Check;
+use stackproof_harness::outputs::{Contract, Outputs};
+use stackproof_harness::stack::Stack;
+
+pub use facts::HipaaFacts;
+
+static CONTRACT: LazyLock<Contract> = LazyLock::new(|| {
+    Contract::parse("stacks/hipaa/v1/outputs.yml", include_str!("../../stacks/hipaa/v1/outputs.yml"))
+        .expect("the shipped contract parses (see its test)")
+});
+
+/// Every live check of the stack, in report order.
+pub static CHECKS: &[Check<HipaaFacts>] = &[
+    network::PRIVATE_SUBNETS_SPAN_TWO_AZS,
+    network::PRIVATE_SUBNETS_NO_PUBLIC_IP,
+    network::PRIVATE_ROUTES_VIA_NAT_ONLY,
+    network::NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET,
+    kms::KMS_KEY_ENABLED,
+    kms::KMS_KEY_ROTATION_ENABLED,
+    logs::LOG_GROUP_ENCRYPTED_WITH_STACK_KEY,
+    logs::LOG_GROUP_RETENTION_SET,
+];
+
+pub struct Hipaa;
+
+impl Stack for Hipaa {
+    type Facts = HipaaFacts;
+
+    fn name(&self) -> &'static str {
+        "hipaa"
+    }
+
+    fn contract(&self) -> &Contract {
+        &CONTRACT
+    }
+
+    fn checks(&self) -> &'static [Check<HipaaFacts>] {
+        CHECKS
+    }
+
+    fn outputs_used(&self) -> &'static [&'static str] {
+        outputs::USED
+    }
+
+    async fn gather(&self, clients: &Clients, region: &str, outputs: &Outputs) -> HipaaFacts {
+        HipaaFacts::gather(clients, region, outputs).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn the_contract_declares_every_output_the_suite_reads() {
+        for key in outputs::USED {
+            assert!(CONTRACT.declares(key), "{key} is read by the suite but not in stacks/hipaa/v1/outputs.yml");
+        }
+        assert_eq!(CONTRACT.stack, "hipaa");
+        assert_eq!(CONTRACT.region, "eu-central-1");
+    }
+
+    #[test]
+    fn checks_have_unique_ids_mutants_and_citations() {
+        let mut ids = BTreeSet::new();
+        let mut mutants = BTreeSet::new();
+        for c in CHECKS {
+            let i = &c.info;
+            assert!(ids.insert(i.id), "duplicate check id {}", i.id);
+            assert!(mutants.insert(i.mutant), "mutant {} claimed twice", i.mutant);
+            assert!(i.id.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'), "{} is not snake_case", i.id);
+            assert!(!i.citations.is_empty() && i.citations.iter().all(|c| c.starts_with("45 CFR 164.")), "{}", i.id);
+            assert!(!i.remediation.is_empty() && !i.risk.is_empty() && !i.title.is_empty(), "{}", i.id);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Network segmentation: private tiers have no public addresses and no route in from the
+//! internet; egress leaves through NAT gateways in public subnets; the private tier spans AZs.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::ec2::{Network, RouteTarget};
+
+use super::HipaaFacts;
+use super::outputs::{NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID};
+
+/// Runs `judge` on the network and one output list, or reports why it could not.
+fn with_network(
+    f: &HipaaFacts,
+    list: &'static str,
+    property: &str,
+    judge: impl FnOnce(&Network, Vec<String>) -> Vec<Finding>,
+) -> Vec<Finding> {
+    let vpc = f.outputs.get(VPC_ID).unwrap_or(VPC_ID);
+    match (&f.network, f.outputs.list(list)) {
+        (Ok(net), Ok(ids)) => judge(net, ids),
+        (Err(e), _) => vec![Finding::unavailable(vpc, property, e)],
+        (_, Err(e)) => vec![Finding::error(vpc, property, e)],
+    }
+}
+
+pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "private_subnets_span_two_azs",
+        service: "network",
+        title: "Private subnets span at least two Availability Zones",
+        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.312(a)(2)(ii)"],
+        severity: Severity::High,
+        risk: "An outage of one Availability Zone takes every private tier (database, cache, tasks) down with it.",
+        remediation: "template.yml: give PrivateSubnet1 and PrivateSubnet2 (AWS::EC2::Subnet) different AvailabilityZone values (!Select [0|1, !GetAZs '']).",
+        mutant: "private-subnets-one-az",
+    },
+    run: private_subnets_span_two_azs,
+};
+
+fn private_subnets_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
+    with_network(f, PRIVATE_SUBNET_IDS, "AvailabilityZone", |net, ids| {
+        let mut findings = Vec::new();
+        let mut zones = BTreeSet::new();
+        let mut seen = Vec::new();
+        for id in &ids {
+            match net.subnet(id) {
+                Some(s) => {
+                    zones.insert(s.availability_zone.as_str());
+                    seen.push(s);
+                }
+                None => findings.push(Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &())),
+            }
+        }
+        let zone_list = zones.iter().copied().collect::<Vec<_>>().join(", ");
+        let evidence = json!(seen.iter().map(|s| json!({"SubnetId": s.subnet_id, "AvailabilityZone": s.availability_zone})).collect::<Vec<_>>());
+        findings.push(Finding::judge(
+            ids.join(","),
+            "AvailabilityZone (distinct)",
+            zones.len() >= 2,
+            "at least 2 zones",
+            format!("{} ({zone_list})", zones.len()),
+            &evidence,
+        ));
+        findings
+    })
+}
+
+pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "private_subnets_no_public_ip",
+        service: "network",
+        title: "Private subnets do not assign public IP addresses",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::Critical,
+        risk: "Anything launched in a private subnet gets an internet-routable address and can be reached from outside.",
+        remediation: "template.yml: set MapPublicIpOnLaunch: false on PrivateSubnet1 and PrivateSubnet2 (AWS::EC2::Subnet).",
+        mutant: "private-subnet-public-ip",
+    },
+    run: private_subnets_no_public_ip,
+};
+
+fn private_subnets_no_public_ip(f: &HipaaFacts) -> Vec<Finding> {
+    with_network(f, PRIVATE_SUBNET_IDS, "MapPublicIpOnLaunch", |net, ids| {
+        ids.iter()
+            .map(|id| match net.subnet(id) {
+                Some(s) => Finding::judge(id, "MapPublicIpOnLaunch", !s.map_public_ip_on_launch, false, s.map_public_ip_on_launch, s),
+                None => Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &()),
+            })
+            .collect()
+    })
+}
+
+pub const PRIVATE_ROUTES_VIA_NAT_ONLY: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "private_routes_via_nat_only",
+        service: "network",
+        title: "Private route tables send 0.0.0.0/0 to the stack's NAT gateway and never to an internet gateway",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::Critical,
+        risk: "A private subnet routed to an internet gateway is a public subnet: its resources become reachable from the internet.",
+        remediation: "template.yml: PrivateDefaultRoute1/PrivateDefaultRoute2 (AWS::EC2::Route) need NatGatewayId, not GatewayId; associate each private subnet with its private route table.",
+        mutant: "private-route-to-igw",
+    },
+    run: private_routes_via_nat_only,
+};
+
+fn private_routes_via_nat_only(f: &HipaaFacts) -> Vec<Finding> {
+    let nats = f.outputs.list(NAT_GATEWAY_IDS).unwrap_or_default();
+    let subnets = f.outputs.list(PRIVATE_SUBNET_IDS);
+    with_network(f, PRIVATE_ROUTE_TABLE_IDS, "Routes", |net, tables| {
+        let mut findings = Vec::new();
+        for id in &tables {
+            let Some(table) = net.route_table(id) else {
+                findings.push(Finding::judge(id, "RouteTableId", false, format!("a route table of {}", net.vpc.vpc_id), "absent", &()));
+                continue;
+            };
+            let default = table.default_route();
+            let (ok, actual) = match default.map(|r| (&r.target, r.state.as_str())) {
+                Some((RouteTarget::NatGateway(nat), "active")) => (nats.contains(nat), format!("{nat} (active)")),
+                Some((target, state)) => (false, format!("{target:?} ({state})")),
+                None => (false, "no default route".to_owned()),
+            };
+            findings.push(Finding::judge(
+                id,
+                "Routes[0.0.0.0/0]",
+                ok,
+                format!("an active route to one of the stack's NAT gateways ({})", nats.join(", ")),
+                actual,
+                &table.routes,
+            ));
+            let to_igw: Vec<&str> = table
+                .routes
+                .iter()
+                .filter_map(|r| match &r.target {
+                    RouteTarget::InternetGateway(igw) => Some(igw.as_str()),
+                    _ => None,
+                })
+                .collect();
+            findings.push(Finding::judge(
+                id,
+                "Routes[*].GatewayId",
+                to_igw.is_empty(),
+                "no route to an internet gateway",
+                if to_igw.is_empty() { "none".to_owned() } else { to_igw.join(", ") },
+                &table.routes,
+            ));
+        }
+        // A private subnet left on another table (the main one, or the public one) bypasses all this.
+        match &subnets {
+            Ok(subnets) => {
+                for subnet in subnets {
+                    let table = net
+                        .route_tables
+                        .iter()
+                        .find(|t| t.subnet_ids.contains(subnet))
+                        .or_else(|| net.route_tables.iter().find(|t| t.main));
+                    let actual = table.map(|t| t.route_table_id.clone()).unwrap_or_else(|| "none".into());
+                    findings.push(Finding::judge(
+                        subnet,
+                        "RouteTableAssociation",
+                        tables.contains(&actual),
+                        format!("one of {}", tables.join(", ")),
+                        actual,
+                        &json!({"SubnetId": subnet}),
+                    ));
+                }
+            }
+            Err(e) => findings.push(Finding::error(PRIVATE_SUBNET_IDS, "RouteTableAssociation", e)),
+        }
+        findings
+    })
+}
+
+pub const NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "nat_gateway_available_in_public_subnet",
+        service: "network",
+        title: "NAT gateways are available and sit in public subnets",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.308(a)(7)(i)"],
+        severity: Severity::Medium,
+        risk: "Without a working NAT gateway the private tier cannot reach patching, secrets or container registries, and fails.",
+        remediation: "template.yml: NatGateway1/NatGateway2 (AWS::EC2::NatGateway) must exist with SubnetId set to PublicSubnet1/PublicSubnet2 and an EIP AllocationId.",
+        mutant: "nat-missing",
+    },
+    run: nat_gateway_available_in_public_subnet,
+};
+
+fn nat_gateway_available_in_public_subnet(f: &HipaaFacts) -> Vec<Finding> {
+    let public = f.outputs.list(PUBLIC_SUBNET_IDS);
+    with_network(f, NAT_GATEWAY_IDS, "State", |net, nats| {
+        let mut findings = Vec::new();
+        for id in &nats {
+            let Some(nat) = net.nat_gateway(id) else {
+                findings.push(Finding::judge(id, "State", false, "available", format!("absent from {}", net.vpc.vpc_id), &()));
+                continue;
+            };
+            findings.push(Finding::judge(id, "State", nat.state == "available", "available", &nat.state, nat));
+            match &public {
+                Ok(public) => findings.push(Finding::judge(
+                    id,
+                    "SubnetId",
+                    public.contains(&nat.subnet_id),
+                    format!("one of the public subnets {}", public.join(", ")),
+                    &nat.subnet_id,
+                    nat,
+                )),
+                Err(e) => findings.push(Finding::error(id, "SubnetId", e)),
+            }
+        }
+        findings
+    })
+}
