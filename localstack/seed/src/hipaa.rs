@@ -271,7 +271,9 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &[Mutant]) -> Result<B
                 s.kms.disable_key_rotation().key_id(&data_key).send().await.map_err(step("DisableKeyRotation"))?;
             }
             Mutant::KmsKeyDisabled => {
-                s.kms.disable_key().key_id(&data_key).send().await.map_err(step("DisableKey"))?;
+                // moto 5.2.5 answers DisableKey by ARN with HTTP 500; by key id it works.
+                let key_id = data_key.rsplit_once("key/").map_or(data_key.as_str(), |(_, id)| id);
+                s.kms.disable_key().key_id(key_id).send().await.map_err(step("DisableKey"))?;
             }
             Mutant::PrivateSubnetPublicIp => {
                 ec2.modify_subnet_attribute()

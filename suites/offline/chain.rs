@@ -1,0 +1,111 @@
+//! The whole chain: seed -> outputs -> facts -> checks. The compliant deployment passes every
+//! check; each check's mutant makes that check fail, naming the resource and the property, while
+//! every other check still passes.
+
+use libtest_mimic::{Failed, Trial};
+use stackproof::hipaa::{CHECKS, Hipaa};
+use stackproof_harness::args::Suffix;
+use stackproof_harness::check::Status;
+use stackproof_harness::report::Record;
+use stackproof_harness::runner::Session;
+use stackproof_harness::target::Target;
+use stackproof_seed::Seeder;
+use stackproof_seed::hipaa::{self, Mutant};
+use std::collections::BTreeMap;
+
+use crate::{Shared, World, needs_world};
+
+/// Seeds a deployment under `suffix` and runs the live suite on it, as `--target localstack` does.
+pub fn seed_and_check(w: &World, suffix: &str, mutants: &[Mutant]) -> Result<(BTreeMap<String, String>, Session<Hipaa>, Vec<Record>), Failed> {
+    let suffix = Suffix::parse(suffix)?;
+    w.rt.block_on(async {
+        let seeder = Seeder::new(&w.endpoint, hipaa::REGION).await?;
+        let outputs = hipaa::deploy(&seeder, &suffix, mutants).await?;
+        let session = Session::open(&Hipaa, Target::emulator(&w.endpoint)?, suffix, None, None).await?;
+        let records = session.evaluate_all(&Hipaa);
+        Ok::<_, Failed>((outputs, session, records))
+    })
+}
+
+/// Every check not broken on purpose must pass, or skip for a stated emulator gap.
+fn others_pass(records: &[Record], except: Option<&str>) -> Result<(), Failed> {
+    for r in records.iter().filter(|r| Some(r.info.id) != except) {
+        let ok = match r.outcome.status {
+            Status::Pass => true,
+            Status::Skip => r.outcome.findings.iter().all(|f| f.reason.as_deref().is_some_and(|x| x.starts_with("not emulated:"))),
+            Status::Fail | Status::Error => false,
+        };
+        if !ok {
+            return Err(format!("{} is {} but should pass:\n{}", r.info.id, r.outcome.status, r.outcome.summary()).into());
+        }
+    }
+    Ok(())
+}
+
+/// The resource a mutant breaks and the property the failing finding must name.
+fn broken(m: Mutant, outputs: &BTreeMap<String, String>) -> (String, &'static str) {
+    let nth = |key: &str, i: usize| outputs[key].split(',').nth(i).unwrap_or_default().to_owned();
+    match m {
+        Mutant::KmsRotationOff => (outputs["DataKeyArn"].clone(), "KeyRotationEnabled"),
+        Mutant::KmsKeyDisabled => (outputs["DataKeyArn"].clone(), "KeyState"),
+        Mutant::PrivateSubnetPublicIp => (nth("PrivateSubnetIds", 1), "MapPublicIpOnLaunch"),
+        Mutant::PrivateRouteToIgw => (nth("PrivateRouteTableIds", 0), "Routes[0.0.0.0/0]"),
+        Mutant::PrivateSubnetsOneAz => (nth("PrivateSubnetIds", 0), "AvailabilityZone (distinct)"),
+        Mutant::NatMissing => (nth("NatGatewayIds", 0), "State"),
+        Mutant::LogGroupForeignKey => (outputs["AuditLogGroupName"].clone(), "kmsKeyId"),
+        Mutant::LogRetentionOff => (outputs["AuditLogGroupName"].clone(), "retentionInDays"),
+    }
+}
+
+pub fn trials(world: &Shared) -> Vec<Trial> {
+    let mut trials = vec![
+        needs_world("chain::compliant_deployment_passes_every_check".into(), world, |w| {
+            let (_, session, records) = seed_and_check(w, "compliant", &[])?;
+            assert_eq!(records.len(), CHECKS.len());
+            eprintln!(
+                "compliant run: {} checks, {} API calls, facts gathered in {} ms",
+                records.len(),
+                session.clients.ledger().total_sent(),
+                session.gather_time.as_millis()
+            );
+            others_pass(&records, None)
+        }),
+        Trial::test("chain::every_mutant_is_claimed_by_exactly_one_check", || {
+            let claimed: Vec<&str> = CHECKS.iter().map(|c| c.info.mutant).collect();
+            let known: Vec<&str> = Mutant::ALL.iter().map(|m| m.name()).collect();
+            for name in &claimed {
+                Mutant::parse(name).map_err(|e| format!("a check names a mutant the seeder lacks: {e}"))?;
+            }
+            for name in &known {
+                if claimed.iter().filter(|c| *c == name).count() != 1 {
+                    return Err(format!("mutant {name} is not claimed by exactly one check").into());
+                }
+            }
+            Ok(())
+        }),
+    ];
+    for check in CHECKS {
+        let id = check.info.id;
+        let mutant = check.info.mutant;
+        trials.push(needs_world(format!("chain::mutant::{mutant}::fails_{id}"), world, move |w| {
+            let m = Mutant::parse(mutant)?;
+            let (outputs, _, records) = seed_and_check(w, &format!("m-{mutant}"), &[m])?;
+            let record = records.iter().find(|r| r.info.id == id).ok_or("check did not run")?;
+            if record.outcome.status != Status::Fail {
+                return Err(format!("{id} is {} on mutant {mutant}, expected fail:\n{}", record.outcome.status, record.outcome.summary()).into());
+            }
+            let (resource, property) = broken(m, &outputs);
+            let named = record
+                .outcome
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Fail)
+                .any(|f| f.resource.contains(&resource) && f.property == property && f.message().contains(&resource) && f.message().contains(property));
+            if !named {
+                return Err(format!("no failure of {id} names {resource} and {property}:\n{}", record.outcome.summary()).into());
+            }
+            others_pass(&records, Some(id))
+        }));
+    }
+    trials
+}

@@ -1,0 +1,69 @@
+//! Read-only by construction: a mutating call through the harness's clients is refused before it
+//! is sent, and a run describes each resource once.
+
+use libtest_mimic::{Failed, Trial};
+use stackproof_harness::aws::Clients;
+use stackproof_harness::guard::refusal_in;
+use stackproof_harness::target::Target;
+use stackproof_seed::Seeder;
+use stackproof_seed::hipaa::REGION;
+
+use crate::chain::seed_and_check;
+use crate::{Shared, needs_world};
+
+pub fn trials(world: &Shared) -> Vec<Trial> {
+    vec![
+        needs_world("guard::refuses_mutating_calls_before_sending_them".into(), world, |w| {
+            let (outputs, _, _) = seed_and_check(w, "guard", &[])?;
+            let key = outputs["DataKeyArn"].clone();
+            w.rt.block_on(async {
+                let clients = Clients::new(&Target::emulator(&w.endpoint)?, &[REGION]).await;
+                let here = clients.region(REGION);
+                let deletion = here.kms.schedule_key_deletion().key_id(&key).pending_window_in_days(7).send().await;
+                let err = deletion.err().ok_or("ScheduleKeyDeletion was sent")?;
+                let refused = refusal_in(&err).ok_or_else(|| format!("refused for another reason: {err:?}"))?;
+                assert_eq!(refused.operation, "ScheduleKeyDeletion");
+                let vpc = here.ec2.delete_vpc().vpc_id(&outputs["VpcId"]).send().await;
+                refusal_in(&vpc.err().ok_or("DeleteVpc was sent")?).ok_or("DeleteVpc not refused by the guard")?;
+                assert_eq!(clients.ledger().refused().len(), 2);
+                assert_eq!(clients.ledger().total_sent(), 0, "a refused call reached the ledger of sent calls");
+
+                // The emulator never saw them: the key is still enabled, the VPC still there.
+                let seeder = Seeder::new(&w.endpoint, REGION).await?;
+                let state = seeder.kms.describe_key().key_id(&key).send().await?.key_metadata.and_then(|m| m.key_state);
+                assert_eq!(state.map(|s| s.as_str().to_owned()).as_deref(), Some("Enabled"));
+                seeder.ec2.describe_vpcs().vpc_ids(&outputs["VpcId"]).send().await?;
+                Ok::<_, Failed>(())
+            })
+        }),
+        needs_world("guard::a_run_describes_each_resource_once".into(), world, |w| {
+            let (_, session, _) = seed_and_check(w, "once", &[])?;
+            let ledger = session.clients.ledger();
+            let before = ledger.total_sent();
+            // Two keys, one VPC with two attributes, one audit log group, one stack.
+            for (service, operation, times) in [
+                ("sts", "GetCallerIdentity", 1),
+                ("cloudformation", "DescribeStacks", 1),
+                ("kms", "DescribeKey", 2),
+                ("kms", "GetKeyRotationStatus", 2),
+                ("ec2", "DescribeVpcs", 1),
+                ("ec2", "DescribeVpcAttribute", 2),
+                ("ec2", "DescribeSubnets", 1),
+                ("ec2", "DescribeRouteTables", 1),
+                ("ec2", "DescribeNatGateways", 1),
+                ("ec2", "DescribeInternetGateways", 1),
+                ("cloudwatchlogs", "DescribeLogGroups", 1),
+            ] {
+                let sent = ledger.sent_count(service, operation);
+                if sent != times {
+                    return Err(format!("{service} {operation} sent {sent} times, expected {times}: {:?}", ledger.sent()).into());
+                }
+            }
+            // Checks read facts, never the API.
+            session.evaluate_all(&stackproof::hipaa::Hipaa);
+            session.evaluate_all(&stackproof::hipaa::Hipaa);
+            assert_eq!(ledger.total_sent(), before, "evaluating checks sent API calls");
+            Ok(())
+        }),
+    ]
+}
