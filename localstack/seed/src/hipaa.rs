@@ -340,3 +340,17 @@ async fn register_stack(s: &Seeder, name: &str, suffix: &Suffix, outputs: &BTree
         .map_err(step("CreateStack"))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mutant_names_round_trip_and_unknown_names_list_the_known_ones() {
+        for m in Mutant::ALL {
+            assert_eq!(Mutant::parse(m.name()).unwrap(), *m);
+        }
+        let err = Mutant::parse("kms-off").unwrap_err().to_string();
+        assert!(err.contains("kms-off") && err.contains("kms-rotation-off") && err.contains("nat-missing"), "{err}");
+    }
+}
