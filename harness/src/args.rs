@@ -45,6 +45,36 @@ pub struct Args {
     pub libtest: libtest_mimic::Arguments,
 }
 
+/// Options of `cargo test --test static`.
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "stackproof-static",
+    about = "Checks a stack's template against its requirements before anything is deployed.",
+    after_help = "Usage under cargo: cargo test --test static -- [--template PATH] [FILTER]"
+)]
+pub struct StaticArgs {
+    /// CloudFormation template to check (YAML or JSON). Default: the shipped stacks/hipaa/v1/template.yml
+    #[arg(long, env = "STACKPROOF_TEMPLATE")]
+    pub template: Option<PathBuf>,
+
+    /// JUnit XML report path. Default: reports/junit-static-<SUITE>.xml
+    #[arg(long, env = "STACKPROOF_STATIC_JUNIT")]
+    pub junit: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub libtest: libtest_mimic::Arguments,
+}
+
+impl StaticArgs {
+    pub fn from_env() -> Self {
+        Self::parse()
+    }
+
+    pub fn junit_path(&self, suite: &str) -> PathBuf {
+        self.junit.clone().unwrap_or_else(|| PathBuf::from(format!("reports/junit-static-{suite}.xml")))
+    }
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetKind {
     Aws,

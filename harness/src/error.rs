@@ -38,6 +38,9 @@ pub enum Error {
     #[error("the outputs contract {name} is malformed: {detail}")]
     Contract { name: String, detail: String },
 
+    #[error("the template {} {detail}", path.display())]
+    Template { path: PathBuf, detail: String },
+
     #[error("cannot write the report {}: {source}", path.display())]
     Report { path: PathBuf, source: std::io::Error },
 }

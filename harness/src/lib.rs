@@ -9,10 +9,12 @@ pub mod check;
 pub mod error;
 pub mod facts;
 pub mod guard;
+pub mod lint;
 pub mod outputs;
 pub mod report;
 pub mod runner;
 pub mod stack;
 pub mod target;
+pub mod template;
 
 pub use error::Error;

@@ -9,13 +9,13 @@ use std::time::{Duration, Instant, SystemTime};
 use libtest_mimic::{Completion, Failed, Trial};
 
 use crate::Error;
-use crate::args::{Args, Suffix};
+use crate::args::{Args, StaticArgs, Suffix};
 use crate::aws::Clients;
-use crate::check::{CheckInfo, Finding, Outcome, Status};
+use crate::check::{Check, CheckInfo, Finding, Outcome, Status};
 use crate::facts::FactError;
 use crate::outputs::Outputs;
 use crate::report::{self, Record};
-use crate::stack::Stack;
+use crate::stack::{Stack, TemplateSuite};
 use crate::target::Target;
 
 /// Everything a run knows once it has reached the deployment: the facts are fetched here, once.
@@ -130,27 +130,7 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         );
     }
 
-    let records: Arc<Mutex<Vec<Record>>> = Arc::default();
-    let trials = stack
-        .checks()
-        .iter()
-        .map(|check| {
-            let facts = Arc::clone(&session.facts);
-            let records = Arc::clone(&records);
-            let name = stack.name();
-            Trial::ignorable_test(trial_name(name, &check.info), move || {
-                let record = timed(name, check.info, || check.evaluate(&facts));
-                let verdict = libtest_verdict(&record);
-                records.lock().unwrap_or_else(PoisonError::into_inner).push(record);
-                verdict
-            })
-        })
-        .collect();
-    let conclusion = libtest_mimic::run(&args.libtest, trials);
-
-    let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(PoisonError::into_inner));
-    let order: Vec<&str> = stack.checks().iter().map(|c| c.info.id).collect();
-    records.sort_by_key(|r| order.iter().position(|id| *id == r.info.id));
+    let (conclusion, records) = execute(stack.name(), stack.checks(), &session.facts, &args.libtest);
     write_reports(&junit, &records);
     eprintln!(
         "stackproof: {} checks on {} ({}), {} read-only API calls, facts gathered in {} ms",
@@ -160,6 +140,52 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         session.clients.ledger().total_sent(),
         session.gather_time.as_millis()
     );
+    conclusion.exit_code()
+}
+
+/// Runs checks as libtest trials over shared facts and returns libtest's conclusion with one
+/// record per check that ran, in the checks' order.
+pub fn execute<F: Send + Sync + 'static>(
+    name: &'static str,
+    checks: &'static [Check<F>],
+    facts: &Arc<F>,
+    libtest: &libtest_mimic::Arguments,
+) -> (libtest_mimic::Conclusion, Vec<Record>) {
+    let records: Arc<Mutex<Vec<Record>>> = Arc::default();
+    let trials = checks
+        .iter()
+        .map(|check| {
+            let facts = Arc::clone(facts);
+            let records = Arc::clone(&records);
+            Trial::ignorable_test(trial_name(name, &check.info), move || {
+                let record = timed(name, check.info, || check.evaluate(&facts));
+                let verdict = libtest_verdict(&record);
+                records.lock().unwrap_or_else(PoisonError::into_inner).push(record);
+                verdict
+            })
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(libtest, trials);
+    let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(PoisonError::into_inner));
+    records.sort_by_key(|r| checks.iter().position(|c| c.info.id == r.info.id));
+    (conclusion, records)
+}
+
+/// Entry point of `cargo test --test static`: the checks of a template suite on one template.
+pub fn static_main<S: TemplateSuite>(suite: &S) -> ExitCode {
+    let args = StaticArgs::from_env();
+    if args.libtest.list {
+        let trials = suite.checks().iter().map(|c| Trial::test(trial_name(suite.name(), &c.info), || Ok(()))).collect();
+        return libtest_mimic::run(&args.libtest, trials).exit_code();
+    }
+    let template = args.template.clone().unwrap_or_else(|| suite.default_template());
+    let facts = match suite.load(&template) {
+        Ok(facts) => Arc::new(facts),
+        Err(err) => return fatal(&err),
+    };
+    let (conclusion, records) = execute(suite.name(), suite.checks(), &facts, &args.libtest);
+    write_reports(&args.junit_path(suite.name()), &records);
+    eprintln!("stackproof: {} static checks on {}", records.len(), template.display());
     conclusion.exit_code()
 }
 

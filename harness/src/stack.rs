@@ -2,7 +2,9 @@
 //! gathered from those outputs, and its checks.
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
 
+use crate::Error;
 use crate::aws::Clients;
 use crate::check::Check;
 use crate::outputs::{Contract, Outputs};
@@ -23,4 +25,20 @@ pub trait Stack: Sync {
     /// Fetches every fact the checks read, once, concurrently. Never fails as a whole: a fact
     /// that could not be fetched carries its error to the checks that need it.
     fn gather(&self, clients: &Clients, region: &str, outputs: &Outputs) -> impl Future<Output = Self::Facts> + Send;
+}
+
+/// What a suite provides to check a stack's template (or synthesized layout) before deployment.
+pub trait TemplateSuite: Sync {
+    type Facts: Send + Sync + 'static;
+
+    /// Short name used in test names and reports: `hipaa-template`.
+    fn name(&self) -> &'static str;
+
+    /// The shipped template, checked when `--template` is not given.
+    fn default_template(&self) -> PathBuf;
+
+    fn checks(&self) -> &'static [Check<Self::Facts>];
+
+    /// Reads the template (and runs any linter over it) once, for every check.
+    fn load(&self, path: &Path) -> Result<Self::Facts, Error>;
 }

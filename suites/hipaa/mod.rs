@@ -5,6 +5,7 @@ pub mod kms;
 pub mod logs;
 pub mod network;
 pub mod outputs;
+pub mod template;
 
 use std::sync::LazyLock;
 

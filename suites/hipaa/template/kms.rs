@@ -1,0 +1,29 @@
+//! Every customer key of the template rotates.
+
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::template::is_true;
+
+use super::{Change, Mutation, TemplateFacts, judge, per_resource};
+
+pub const KMS_KEYS_ROTATE: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "kms_keys_rotate",
+        service: "kms",
+        title: "Every KMS key the template creates has automatic rotation enabled",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(e)(2)(ii)"],
+        severity: Severity::High,
+        risk: "Key material that never rotates widens what one compromised key exposes.",
+        remediation: "template.yml: set EnableKeyRotation: true on every AWS::KMS::Key (DataKey, LogsKey).",
+        mutant: "kms-rotation-off",
+    },
+    run: kms_keys_rotate,
+};
+
+pub const MUTATIONS: &[Mutation] =
+    &[Mutation { name: "kms-rotation-off", resource: "DataKey", property: "EnableKeyRotation", change: Change::Set("false") }];
+
+fn kms_keys_rotate(f: &TemplateFacts) -> Vec<Finding> {
+    per_resource(&f.template, "AWS::KMS::Key", "EnableKeyRotation", |k| {
+        vec![judge(k, "EnableKeyRotation", is_true(k.prop("EnableKeyRotation")), true)]
+    })
+}

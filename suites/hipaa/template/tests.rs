@@ -1,0 +1,86 @@
+//! The shipped template passes every static check; each check fails on its mutation, naming the
+//! logical id and the property it breaks, while the other checks still pass.
+
+use stackproof_harness::check::Status;
+use stackproof_harness::facts::FactError;
+use stackproof_harness::template::Template;
+
+use super::*;
+
+fn shipped() -> Template {
+    Template::load(&HipaaTemplate.default_template()).expect("the shipped template parses")
+}
+
+/// Facts without cfn-lint, which has its own test below.
+fn without_lint(template: Template) -> TemplateFacts {
+    TemplateFacts { template, lint: Err(FactError::Api { operation: "cfn-lint".into(), detail: "not run by unit tests".into() }) }
+}
+
+fn mutations() -> impl Iterator<Item = &'static Mutation> {
+    [kms::MUTATIONS, encryption::MUTATIONS, logs::MUTATIONS, lint::MUTATIONS].into_iter().flatten()
+}
+
+fn mutation(name: &str) -> &'static Mutation {
+    mutations().find(|m| m.name == name).unwrap_or_else(|| panic!("no mutation named {name}"))
+}
+
+fn structural_checks() -> impl Iterator<Item = &'static Check<TemplateFacts>> {
+    CHECKS.iter().filter(|c| c.info.id != "cfn_lint_clean")
+}
+
+#[test]
+fn the_shipped_template_passes_every_check() {
+    let facts = without_lint(shipped());
+    for check in structural_checks() {
+        let outcome = check.evaluate(&facts);
+        assert_eq!(outcome.status, Status::Pass, "{}:\n{}", check.info.id, outcome.summary());
+    }
+}
+
+#[test]
+fn every_check_fails_on_its_mutation_naming_resource_and_property() {
+    let mut problems = Vec::new();
+    for check in structural_checks() {
+        let m = mutation(check.info.mutant);
+        let mut t = shipped();
+        m.apply(&mut t);
+        let facts = without_lint(t);
+        let outcome = check.evaluate(&facts);
+        let named = outcome.findings.iter().any(|f| {
+            f.status == Status::Fail && f.resource == m.resource && f.property == m.property && f.message().contains(m.resource)
+        });
+        if outcome.status != Status::Fail || !named {
+            problems.push(format!("{} on {}: {} without a failure naming {} {}:\n{}", check.info.id, m.name, outcome.status, m.resource, m.property, outcome.summary()));
+        }
+        for other in structural_checks().filter(|c| c.info.id != check.info.id) {
+            let o = other.evaluate(&facts);
+            if o.status != Status::Pass {
+                problems.push(format!("{} broke {} too:\n{}", m.name, other.info.id, o.summary()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn every_mutation_is_claimed_by_exactly_one_check() {
+    for m in mutations() {
+        let claims = CHECKS.iter().filter(|c| c.info.mutant == m.name).count();
+        assert_eq!(claims, 1, "mutation {} is claimed by {claims} checks", m.name);
+    }
+}
+
+#[test]
+fn cfn_lint_fails_on_an_unknown_property_naming_it() {
+    let m = mutation(lint::CFN_LINT_CLEAN.info.mutant);
+    let mut t = shipped();
+    m.apply(&mut t);
+    let dir = std::env::temp_dir().join(format!("stackproof-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("template.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&t.body).unwrap()).unwrap();
+    let facts = HipaaTemplate.load(&path).expect("the mutated template still parses");
+    let outcome = lint::CFN_LINT_CLEAN.evaluate(&facts);
+    assert_eq!(outcome.status, Status::Fail, "{}", outcome.summary());
+    assert!(outcome.summary().contains(m.resource) && outcome.summary().contains(m.property), "{}", outcome.summary());
+}
