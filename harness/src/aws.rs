@@ -13,11 +13,20 @@ use crate::target::Target;
 #[derive(Clone, Debug)]
 pub struct RegionClients {
     pub region: String,
+    pub apigateway: aws_sdk_apigateway::Client,
+    pub autoscaling: aws_sdk_applicationautoscaling::Client,
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub ec2: aws_sdk_ec2::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub efs: aws_sdk_efs::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
+    pub iam: aws_sdk_iam::Client,
     pub kms: aws_sdk_kms::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
     pub sts: aws_sdk_sts::Client,
+    pub wafv2: aws_sdk_wafv2::Client,
 }
 
 macro_rules! guarded {
@@ -30,11 +39,20 @@ impl RegionClients {
     fn new(sdk: &SdkConfig, guard: &ReadOnlyGuard) -> Self {
         Self {
             region: sdk.region().map(|r| r.to_string()).unwrap_or_default(),
+            apigateway: guarded!(aws_sdk_apigateway, sdk, guard),
+            autoscaling: guarded!(aws_sdk_applicationautoscaling, sdk, guard),
             cloudformation: guarded!(aws_sdk_cloudformation, sdk, guard),
             ec2: guarded!(aws_sdk_ec2, sdk, guard),
+            ecs: guarded!(aws_sdk_ecs, sdk, guard),
+            efs: guarded!(aws_sdk_efs, sdk, guard),
+            elasticache: guarded!(aws_sdk_elasticache, sdk, guard),
+            iam: guarded!(aws_sdk_iam, sdk, guard),
             kms: guarded!(aws_sdk_kms, sdk, guard),
             logs: guarded!(aws_sdk_cloudwatchlogs, sdk, guard),
+            rds: guarded!(aws_sdk_rds, sdk, guard),
+            secretsmanager: guarded!(aws_sdk_secretsmanager, sdk, guard),
             sts: guarded!(aws_sdk_sts, sdk, guard),
+            wafv2: guarded!(aws_sdk_wafv2, sdk, guard),
         }
     }
 }

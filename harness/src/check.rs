@@ -39,6 +39,15 @@ pub struct Check<F> {
     pub run: fn(&F) -> Vec<Finding>,
 }
 
+// Manual impls: a derive would demand `F: Clone`, but only a fn pointer over `&F` is held.
+impl<F> Clone for Check<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F> Copy for Check<F> {}
+
 impl<F> Check<F> {
     pub fn evaluate(&self, facts: &F) -> Outcome {
         Outcome::new((self.run)(facts))

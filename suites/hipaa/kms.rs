@@ -4,6 +4,9 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
 use super::HipaaFacts;
 
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<HipaaFacts>] = &[KMS_KEY_ENABLED, KMS_KEY_ROTATION_ENABLED];
+
 pub const KMS_KEY_ENABLED: Check<HipaaFacts> = Check {
     info: CheckInfo {
         id: "kms_key_enabled",

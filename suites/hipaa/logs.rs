@@ -14,6 +14,9 @@ fn same_key(a: &str, b: &str) -> bool {
     a == b || id(a) == id(b)
 }
 
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<HipaaFacts>] = &[LOG_GROUP_ENCRYPTED_WITH_STACK_KEY, LOG_GROUP_RETENTION_SET];
+
 pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
     info: CheckInfo {
         id: "log_group_encrypted_with_stack_key",

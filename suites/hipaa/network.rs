@@ -25,6 +25,9 @@ fn with_network(
     }
 }
 
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<HipaaFacts>] = &[PRIVATE_SUBNETS_SPAN_TWO_AZS, PRIVATE_SUBNETS_NO_PUBLIC_IP, PRIVATE_ROUTES_VIA_NAT_ONLY, NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET];
+
 pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
     info: CheckInfo {
         id: "private_subnets_span_two_azs",

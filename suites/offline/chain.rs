@@ -10,17 +10,18 @@ use stackproof_harness::report::Record;
 use stackproof_harness::runner::Session;
 use stackproof_harness::target::Target;
 use stackproof_seed::Seeder;
-use stackproof_seed::hipaa::{self, Mutant};
+use stackproof_seed::hipaa::{self, Mutant, Mutants};
 use std::collections::BTreeMap;
 
 use crate::{Shared, World, needs_world};
 
 /// Seeds a deployment under `suffix` and runs the live suite on it, as `--target localstack` does.
-pub fn seed_and_check(w: &World, suffix: &str, mutants: &[Mutant]) -> Result<(BTreeMap<String, String>, Session<Hipaa>, Vec<Record>), Failed> {
+pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&str]) -> Result<(BTreeMap<String, String>, Session<Hipaa>, Vec<Record>), Failed> {
     let suffix = Suffix::parse(suffix)?;
+    let mutants = Mutants::parse(mutants)?;
     w.rt.block_on(async {
         let seeder = Seeder::new(&w.endpoint, hipaa::REGION).await?;
-        let outputs = hipaa::deploy(&seeder, &suffix, mutants).await?;
+        let outputs = hipaa::deploy(&seeder, &suffix, &mutants).await?;
         let session = Session::open(&Hipaa, Target::emulator(&w.endpoint)?, suffix, None, None).await?;
         let records = session.evaluate_all(&Hipaa);
         Ok::<_, Failed>((outputs, session, records))
@@ -42,21 +43,6 @@ fn others_pass(records: &[Record], except: Option<&str>) -> Result<(), Failed> {
     Ok(())
 }
 
-/// The resource a mutant breaks and the property the failing finding must name.
-fn broken(m: Mutant, outputs: &BTreeMap<String, String>) -> (String, &'static str) {
-    let nth = |key: &str, i: usize| outputs[key].split(',').nth(i).unwrap_or_default().to_owned();
-    match m {
-        Mutant::KmsRotationOff => (outputs["DataKeyArn"].clone(), "KeyRotationEnabled"),
-        Mutant::KmsKeyDisabled => (outputs["DataKeyArn"].clone(), "KeyState"),
-        Mutant::PrivateSubnetPublicIp => (nth("PrivateSubnetIds", 1), "MapPublicIpOnLaunch"),
-        Mutant::PrivateRouteToIgw => (nth("PrivateRouteTableIds", 0), "Routes[0.0.0.0/0]"),
-        Mutant::PrivateSubnetsOneAz => (nth("PrivateSubnetIds", 0), "AvailabilityZone (distinct)"),
-        Mutant::NatMissing => (nth("NatGatewayIds", 0), "State"),
-        Mutant::LogGroupForeignKey => (outputs["AuditLogGroupName"].clone(), "kmsKeyId"),
-        Mutant::LogRetentionOff => (outputs["AuditLogGroupName"].clone(), "retentionInDays"),
-    }
-}
-
 pub fn trials(world: &Shared) -> Vec<Trial> {
     let mut trials = vec![
         needs_world("chain::compliant_deployment_passes_every_check".into(), world, |w| {
@@ -72,7 +58,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         }),
         Trial::test("chain::every_mutant_is_claimed_by_exactly_one_check", || {
             let claimed: Vec<&str> = CHECKS.iter().map(|c| c.info.mutant).collect();
-            let known: Vec<&str> = Mutant::ALL.iter().map(|m| m.name()).collect();
+            let known: Vec<&str> = Mutant::all().map(|m| m.name).collect();
             for name in &claimed {
                 Mutant::parse(name).map_err(|e| format!("a check names a mutant the seeder lacks: {e}"))?;
             }
@@ -84,17 +70,18 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             Ok(())
         }),
     ];
-    for check in CHECKS {
+    for check in CHECKS.iter() {
         let id = check.info.id;
         let mutant = check.info.mutant;
         trials.push(needs_world(format!("chain::mutant::{mutant}::fails_{id}"), world, move |w| {
             let m = Mutant::parse(mutant)?;
-            let (outputs, _, records) = seed_and_check(w, &format!("m-{mutant}"), &[m])?;
+            let (outputs, _, records) = seed_and_check(w, &format!("m-{mutant}"), &[mutant])?;
             let record = records.iter().find(|r| r.info.id == id).ok_or("check did not run")?;
             if record.outcome.status != Status::Fail {
                 return Err(format!("{id} is {} on mutant {mutant}, expected fail:\n{}", record.outcome.status, record.outcome.summary()).into());
             }
-            let (resource, property) = broken(m, &outputs);
+            let resource = m.resource(&outputs).ok_or_else(|| format!("mutant {mutant} names output {} that was not seeded", m.output))?;
+            let property = m.property;
             let named = record
                 .outcome
                 .findings

@@ -120,7 +120,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             Ok(())
         }),
         needs_world("cli::broken_run_exits_non_zero_with_the_failure_in_junit".into(), world, move |w| {
-            seed_and_check(w, "cli-broken", &[stackproof_seed::hipaa::Mutant::KmsRotationOff])?;
+            seed_and_check(w, "cli-broken", &["kms-rotation-off"])?;
             let dir = scratch("broken");
             let junit = dir.join("j.xml");
             let out = stackproof(&["--suffix", "cli-broken", "--endpoint", &w.endpoint], &junit);

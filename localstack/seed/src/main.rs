@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use stackproof_harness::args::Suffix;
-use stackproof_seed::hipaa::{self, Mutant};
+use stackproof_seed::hipaa::{self, Mutant, Mutants};
 use stackproof_seed::{SeedError, Seeder, write_flat_outputs};
 
 #[derive(Parser)]
@@ -31,18 +31,18 @@ struct Cli {
 
 async fn run(cli: Cli) -> Result<(), SeedError> {
     if cli.list_mutants {
-        for m in Mutant::ALL {
-            println!("{:<24} {}", m.name(), m.about());
+        for m in Mutant::all() {
+            println!("{:<28} {}", m.name, m.about);
         }
         return Ok(());
     }
     let suffix = Suffix::parse(cli.suffix.as_deref().unwrap_or_default())?;
-    let mutants = cli.mutants.iter().map(|m| Mutant::parse(m)).collect::<Result<Vec<_>, _>>()?;
+    let mutants = Mutants::parse(&cli.mutants)?;
     let endpoint = cli.endpoint.filter(|e| !e.is_empty()).ok_or(SeedError::NoEndpoint)?;
     let seeder = Seeder::new(&endpoint, hipaa::REGION).await?;
     let outputs = hipaa::deploy(&seeder, &suffix, &mutants).await?;
     write_flat_outputs(&cli.outputs_file, &outputs)?;
-    let applied: Vec<&str> = mutants.iter().map(|m| m.name()).collect();
+    let applied: Vec<&str> = mutants.names().collect();
     eprintln!(
         "seeded stack TapStack{suffix} in {} ({} outputs, mutants: {}); outputs written to {}",
         hipaa::REGION,

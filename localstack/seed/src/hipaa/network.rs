@@ -1,79 +1,56 @@
-//! The HIPAA stack's reference deployment (network and key layer), as stacks/hipaa/v1 declares
-//! it, and its mutants.
+//! Network, keys and audit logs of the HIPAA reference deployment, and their mutants.
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudformation::types::Tag as CfnTag;
 use aws_sdk_ec2::types::{AttributeBooleanValue, DomainType, ResourceType, Tag, TagSpecification};
-use serde_json::json;
 use stackproof_harness::args::Suffix;
 
+use super::{Base, Mutant, Mutants};
 use crate::{SeedError, Seeder, step};
 
-pub const REGION: &str = "eu-central-1";
-
-/// Named breakages. Most are applied on top of a compliant deployment, as drift would be; a few
-/// can only be made at creation time on the emulator and are noted so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mutant {
-    KmsRotationOff,
-    KmsKeyDisabled,
-    PrivateSubnetPublicIp,
-    PrivateRouteToIgw,
-    PrivateSubnetsOneAz,
-    NatMissing,
-    LogGroupForeignKey,
-    LogRetentionOff,
-}
-
-impl Mutant {
-    pub const ALL: &[Mutant] = &[
-        Mutant::KmsRotationOff,
-        Mutant::KmsKeyDisabled,
-        Mutant::PrivateSubnetPublicIp,
-        Mutant::PrivateRouteToIgw,
-        Mutant::PrivateSubnetsOneAz,
-        Mutant::NatMissing,
-        Mutant::LogGroupForeignKey,
-        Mutant::LogRetentionOff,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Mutant::KmsRotationOff => "kms-rotation-off",
-            Mutant::KmsKeyDisabled => "kms-key-disabled",
-            Mutant::PrivateSubnetPublicIp => "private-subnet-public-ip",
-            Mutant::PrivateRouteToIgw => "private-route-to-igw",
-            Mutant::PrivateSubnetsOneAz => "private-subnets-one-az",
-            Mutant::NatMissing => "nat-missing",
-            Mutant::LogGroupForeignKey => "log-group-foreign-key",
-            Mutant::LogRetentionOff => "log-retention-off",
-        }
-    }
-
-    pub fn about(self) -> &'static str {
-        match self {
-            Mutant::KmsRotationOff => "DisableKeyRotation on the data key",
-            Mutant::KmsKeyDisabled => "DisableKey on the data key",
-            Mutant::PrivateSubnetPublicIp => "MapPublicIpOnLaunch=true on the second private subnet",
-            Mutant::PrivateRouteToIgw => "the first private route table's 0.0.0.0/0 replaced by a route to the internet gateway",
-            Mutant::PrivateSubnetsOneAz => "both private subnets created in the first AZ",
-            Mutant::NatMissing => "the first NAT gateway deleted",
-            Mutant::LogGroupForeignKey => "the audit log group created under a key that is not the stack's (AssociateKmsKey is not emulated)",
-            Mutant::LogRetentionOff => "DeleteRetentionPolicy on the audit log group",
-        }
-    }
-
-    pub fn parse(name: &str) -> Result<Self, SeedError> {
-        Self::ALL.iter().copied().find(|m| m.name() == name).ok_or_else(|| SeedError::UnknownMutant {
-            name: name.to_owned(),
-            known: Self::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(", "),
-        })
-    }
-}
+pub const MUTANTS: &[Mutant] = &[
+    Mutant { name: "kms-rotation-off", about: "DisableKeyRotation on the data key", output: "DataKeyArn", nth: 0, property: "KeyRotationEnabled" },
+    Mutant { name: "kms-key-disabled", about: "DisableKey on the data key", output: "DataKeyArn", nth: 0, property: "KeyState" },
+    Mutant {
+        name: "private-subnet-public-ip",
+        about: "MapPublicIpOnLaunch=true on the second private subnet",
+        output: "PrivateSubnetIds",
+        nth: 1,
+        property: "MapPublicIpOnLaunch",
+    },
+    Mutant {
+        name: "private-route-to-igw",
+        about: "the first private route table's 0.0.0.0/0 replaced by a route to the internet gateway",
+        output: "PrivateRouteTableIds",
+        nth: 0,
+        property: "Routes[0.0.0.0/0]",
+    },
+    Mutant {
+        name: "private-subnets-one-az",
+        about: "both private subnets created in the first AZ",
+        output: "PrivateSubnetIds",
+        nth: 0,
+        property: "AvailabilityZone (distinct)",
+    },
+    Mutant { name: "nat-missing", about: "the first NAT gateway deleted", output: "NatGatewayIds", nth: 0, property: "State" },
+    Mutant {
+        name: "log-group-foreign-key",
+        about: "the audit log group created under a key that is not the stack's (AssociateKmsKey is not emulated)",
+        output: "AuditLogGroupName",
+        nth: 0,
+        property: "kmsKeyId",
+    },
+    Mutant {
+        name: "log-retention-off",
+        about: "DeleteRetentionPolicy on the audit log group",
+        output: "AuditLogGroupName",
+        nth: 0,
+        property: "retentionInDays",
+    },
+];
 
 /// Tags every seeded resource carries, as the template's do.
-fn tags(name: &str, suffix: &Suffix) -> Vec<Tag> {
+pub(crate) fn tags(name: &str, suffix: &Suffix) -> Vec<Tag> {
     vec![
         Tag::builder().key("Name").value(name).build(),
         Tag::builder().key("EnvironmentSuffix").value(suffix.as_str()).build(),
@@ -81,18 +58,13 @@ fn tags(name: &str, suffix: &Suffix) -> Vec<Tag> {
     ]
 }
 
-fn tagged(kind: ResourceType, name: &str, suffix: &Suffix) -> TagSpecification {
+pub(crate) fn tagged(kind: ResourceType, name: &str, suffix: &Suffix) -> TagSpecification {
     TagSpecification::builder().resource_type(kind).set_tags(Some(tags(name, suffix))).build()
 }
 
-/// Seeds the deployment, applies the mutants, registers `TapStack<suffix>` with the outputs
-/// contract's keys, and returns those outputs.
-pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &[Mutant]) -> Result<BTreeMap<String, String>, SeedError> {
-    let stack_name = format!("TapStack{suffix}");
-    if s.cloudformation.describe_stacks().stack_name(&stack_name).send().await.is_ok() {
-        return Err(SeedError::AlreadySeeded { suffix: suffix.to_string(), stack: stack_name });
-    }
-    let has = |m: Mutant| mutants.contains(&m);
+/// Seeds the network, keys and audit log group; applies this layer's mutants.
+pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Base, SeedError> {
+    let has = |name: &str| mutants.has(name);
     let ec2 = &s.ec2;
 
     // Network: VPC, two public and two private subnets over two AZs.
@@ -117,7 +89,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &[Mutant]) -> Result<B
     ec2.modify_vpc_attribute().vpc_id(&vpc).enable_dns_support(on()).send().await.map_err(step("ModifyVpcAttribute"))?;
     ec2.modify_vpc_attribute().vpc_id(&vpc).enable_dns_hostnames(on()).send().await.map_err(step("ModifyVpcAttribute"))?;
 
-    let private2_az = if has(Mutant::PrivateSubnetsOneAz) { &az1 } else { &az2 };
+    let private2_az = if has("private-subnets-one-az") { &az1 } else { &az2 };
     let subnet = async |name: String, cidr: &str, az: &str, public: bool| -> Result<String, SeedError> {
         let id = ec2
             .create_subnet()
@@ -240,7 +212,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &[Mutant]) -> Result<B
 
     // Audit log group under the logs key, kept a year.
     let audit_group = format!("/hipaa/audit-{suffix}");
-    let audit_key = if has(Mutant::LogGroupForeignKey) {
+    let audit_key = if has("log-group-foreign-key") {
         s.kms
             .create_key()
             .description(format!("a key that is not the stack's ({suffix})"))
@@ -265,17 +237,17 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &[Mutant]) -> Result<B
     s.logs.put_retention_policy().log_group_name(&audit_group).retention_in_days(365).send().await.map_err(step("PutRetentionPolicy"))?;
 
     // Drift applied on top of the compliant deployment.
-    for m in mutants {
-        match m {
-            Mutant::KmsRotationOff => {
+    for name in mutants.names() {
+        match name {
+            "kms-rotation-off" => {
                 s.kms.disable_key_rotation().key_id(&data_key).send().await.map_err(step("DisableKeyRotation"))?;
             }
-            Mutant::KmsKeyDisabled => {
+            "kms-key-disabled" => {
                 // moto 5.2.5 answers DisableKey by ARN with HTTP 500; by key id it works.
                 let key_id = data_key.rsplit_once("key/").map_or(data_key.as_str(), |(_, id)| id);
                 s.kms.disable_key().key_id(key_id).send().await.map_err(step("DisableKey"))?;
             }
-            Mutant::PrivateSubnetPublicIp => {
+            "private-subnet-public-ip" => {
                 ec2.modify_subnet_attribute()
                     .subnet_id(&private2)
                     .map_public_ip_on_launch(on())
@@ -283,7 +255,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &[Mutant]) -> Result<B
                     .await
                     .map_err(step("ModifySubnetAttribute"))?;
             }
-            Mutant::PrivateRouteToIgw => {
+            "private-route-to-igw" => {
                 ec2.replace_route()
                     .route_table_id(&private_rts[0])
                     .destination_cidr_block("0.0.0.0/0")
@@ -292,65 +264,39 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &[Mutant]) -> Result<B
                     .await
                     .map_err(step("ReplaceRoute"))?;
             }
-            Mutant::NatMissing => {
+            "nat-missing" => {
                 ec2.delete_nat_gateway().nat_gateway_id(&nats[0]).send().await.map_err(step("DeleteNatGateway"))?;
             }
-            Mutant::LogRetentionOff => {
+            "log-retention-off" => {
                 s.logs.delete_retention_policy().log_group_name(&audit_group).send().await.map_err(step("DeleteRetentionPolicy"))?;
             }
-            // Applied at creation above.
-            Mutant::PrivateSubnetsOneAz | Mutant::LogGroupForeignKey => {}
+            // Applied at creation above, or another layer's.
+            _ => {}
         }
     }
 
     let outputs: BTreeMap<String, String> = [
-        ("VpcId", vpc),
+        ("VpcId", vpc.clone()),
         ("PublicSubnetIds", format!("{public1},{public2}")),
         ("PrivateSubnetIds", format!("{private1},{private2}")),
         ("InternetGatewayId", igw),
         ("NatGatewayIds", nats.join(",")),
         ("PublicRouteTableId", public_rt),
         ("PrivateRouteTableIds", private_rts.join(",")),
-        ("DataKeyArn", data_key),
-        ("LogsKeyArn", logs_key),
+        ("DataKeyArn", data_key.clone()),
+        ("LogsKeyArn", logs_key.clone()),
         ("AuditLogGroupName", audit_group),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    register_stack(s, &stack_name, suffix, &outputs).await?;
-    Ok(outputs)
-}
-
-/// Registers a CloudFormation stack whose Outputs name the seeded resources, so DescribeStacks
-/// answers as it would for a real deployment. Its only resource is a no-op.
-async fn register_stack(s: &Seeder, name: &str, suffix: &Suffix, outputs: &BTreeMap<String, String>) -> Result<(), SeedError> {
-    let template = json!({
-        "Description": "stackproof emulator stand-in for stacks/hipaa/v1: outputs of the seeded resources",
-        "Resources": { "Seeded": { "Type": "AWS::CloudFormation::WaitConditionHandle" } },
-        "Outputs": outputs.iter().map(|(k, v)| (k.clone(), json!({ "Value": v }))).collect::<serde_json::Map<_, _>>(),
-    });
-    s.cloudformation
-        .create_stack()
-        .stack_name(name)
-        .template_body(template.to_string())
-        .tags(CfnTag::builder().key("EnvironmentSuffix").value(suffix.as_str()).build())
-        .send()
-        .await
-        .map_err(step("CreateStack"))?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mutant_names_round_trip_and_unknown_names_list_the_known_ones() {
-        for m in Mutant::ALL {
-            assert_eq!(Mutant::parse(m.name()).unwrap(), *m);
-        }
-        let err = Mutant::parse("kms-off").unwrap_err().to_string();
-        assert!(err.contains("kms-off") && err.contains("kms-rotation-off") && err.contains("nat-missing"), "{err}");
-    }
+    Ok(Base {
+        suffix: suffix.clone(),
+        vpc,
+        public_subnets: vec![public1, public2],
+        private_subnets: vec![private1, private2],
+        data_key,
+        logs_key,
+        outputs,
+    })
 }

@@ -1,4 +1,9 @@
-//! The facts the HIPAA checks read, gathered once per run from the stack's outputs.
+//! The facts the HIPAA checks read, gathered once per run from the stack's outputs. Each layer
+//! of the stack has its own facts (`data`: Aurora, EFS, ElastiCache; `app`: ECS, API Gateway,
+//! WAF, secrets, IAM), gathered concurrently with the rest.
+
+pub mod app;
+pub mod data;
 
 use futures_util::future::join_all;
 use stackproof_harness::aws::Clients;
@@ -25,9 +30,11 @@ pub struct HipaaFacts {
     pub network: Fact<Network>,
     pub keys: Vec<Named<Key>>,
     pub log_groups: Vec<Named<LogGroup>>,
+    pub data: data::DataFacts,
+    pub app: app::AppFacts,
 }
 
-async fn named<T, F, Fut>(outputs: &Outputs, output: &'static str, fetch: F) -> Named<T>
+pub async fn named<T, F, Fut>(outputs: &Outputs, output: &'static str, fetch: F) -> Named<T>
 where
     F: FnOnce(String) -> Fut,
     Fut: Future<Output = Fact<T>>,
@@ -50,7 +57,8 @@ impl HipaaFacts {
         let keys = join_all(KEYS.iter().map(|k| named(outputs, k, |arn| async move { facts::kms::key(&c.kms, &arn).await })));
         let groups =
             join_all(LOG_GROUPS.iter().map(|k| named(outputs, k, |name| async move { facts::logs::log_group(&c.logs, &name).await })));
-        let (network, keys, log_groups) = tokio::join!(network, keys, groups);
-        Self { emulated: clients.target().is_emulator(), outputs: outputs.clone(), network, keys, log_groups }
+        let (network, keys, log_groups, data, app) =
+            tokio::join!(network, keys, groups, data::gather(c, outputs), app::gather(c, outputs));
+        Self { emulated: clients.target().is_emulator(), outputs: outputs.clone(), network, keys, log_groups, data, app }
     }
 }

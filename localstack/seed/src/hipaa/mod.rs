@@ -1,0 +1,124 @@
+//! The HIPAA stack's reference deployment (stacks/hipaa/v1), seeded layer by layer through the
+//! SDK, and the named breakages (mutants) that prove each live check can fail.
+
+pub mod app;
+pub mod data;
+pub mod network;
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cloudformation::types::Tag as CfnTag;
+use serde_json::json;
+use stackproof_harness::args::Suffix;
+
+use crate::{SeedError, Seeder, step};
+
+pub const REGION: &str = "eu-central-1";
+
+/// A named breakage, and where the check it targets must say it failed: the resource named by
+/// stack output `output` (its `nth` entry when the output is a list) and `property`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mutant {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub output: &'static str,
+    pub nth: usize,
+    pub property: &'static str,
+}
+
+impl Mutant {
+    /// Every mutant of every layer.
+    pub fn all() -> impl Iterator<Item = &'static Mutant> {
+        [network::MUTANTS, data::MUTANTS, app::MUTANTS].into_iter().flatten()
+    }
+
+    pub fn parse(name: &str) -> Result<&'static Mutant, SeedError> {
+        Self::all().find(|m| m.name == name).ok_or_else(|| SeedError::UnknownMutant {
+            name: name.to_owned(),
+            known: Self::all().map(|m| m.name).collect::<Vec<_>>().join(", "),
+        })
+    }
+
+    /// The id, ARN or name of the resource this mutant breaks, from the seeded outputs.
+    pub fn resource(&self, outputs: &BTreeMap<String, String>) -> Option<String> {
+        outputs.get(self.output)?.split(',').nth(self.nth).map(str::to_owned)
+    }
+}
+
+/// The mutants asked for, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Mutants(Vec<&'static Mutant>);
+
+impl Mutants {
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, SeedError> {
+        Ok(Self(names.iter().map(|n| Mutant::parse(n.as_ref())).collect::<Result<_, _>>()?))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|m| m.name == name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().map(|m| m.name)
+    }
+}
+
+/// What the network layer made, for the layers above it; `outputs` gathers every layer's outputs.
+pub struct Base {
+    pub suffix: Suffix,
+    pub vpc: String,
+    pub public_subnets: Vec<String>,
+    pub private_subnets: Vec<String>,
+    pub data_key: String,
+    pub logs_key: String,
+    pub outputs: BTreeMap<String, String>,
+}
+
+/// Seeds every layer, applies the mutants, registers `TapStack<suffix>` with the outputs, and
+/// returns them.
+pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<BTreeMap<String, String>, SeedError> {
+    let stack_name = format!("TapStack{suffix}");
+    if s.cloudformation.describe_stacks().stack_name(&stack_name).send().await.is_ok() {
+        return Err(SeedError::AlreadySeeded { suffix: suffix.to_string(), stack: stack_name });
+    }
+    let mut base = network::deploy(s, suffix, mutants).await?;
+    data::deploy(s, &mut base, mutants).await?;
+    app::deploy(s, &mut base, mutants).await?;
+    register_stack(s, &stack_name, suffix, &base.outputs).await?;
+    Ok(base.outputs)
+}
+
+/// Registers a CloudFormation stack whose Outputs name the seeded resources, so DescribeStacks
+/// answers as it would for a real deployment. Its only resource is a no-op.
+async fn register_stack(s: &Seeder, name: &str, suffix: &Suffix, outputs: &BTreeMap<String, String>) -> Result<(), SeedError> {
+    let template = json!({
+        "Description": "stackproof emulator stand-in for stacks/hipaa/v1: outputs of the seeded resources",
+        "Resources": { "Seeded": { "Type": "AWS::CloudFormation::WaitConditionHandle" } },
+        "Outputs": outputs.iter().map(|(k, v)| (k.clone(), json!({ "Value": v }))).collect::<serde_json::Map<_, _>>(),
+    });
+    s.cloudformation
+        .create_stack()
+        .stack_name(name)
+        .template_body(template.to_string())
+        .tags(CfnTag::builder().key("EnvironmentSuffix").value(suffix.as_str()).build())
+        .send()
+        .await
+        .map_err(step("CreateStack"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mutant_names_are_unique_and_unknown_names_list_the_known_ones() {
+        let names: Vec<&str> = Mutant::all().map(|m| m.name).collect();
+        for name in &names {
+            assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{name} twice");
+            assert_eq!(Mutant::parse(name).unwrap().name, *name);
+        }
+        let err = Mutant::parse("kms-off").unwrap_err().to_string();
+        assert!(err.contains("kms-off") && err.contains("kms-rotation-off") && err.contains("nat-missing"), "{err}");
+    }
+}
