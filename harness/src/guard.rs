@@ -103,6 +103,8 @@ pub struct Refused {
 #[derive(Debug, Default)]
 pub struct Ledger {
     sent: Mutex<BTreeMap<(String, String), u32>>,
+    /// Each request's input as text, so repeated identical requests can be found.
+    requests: Mutex<BTreeMap<(String, String, String), u32>>,
     refused: Mutex<Vec<(String, String)>>,
 }
 
@@ -118,6 +120,12 @@ impl Ledger {
 
     pub fn total_sent(&self) -> u32 {
         self.sent.lock().unwrap_or_else(PoisonError::into_inner).values().sum()
+    }
+
+    /// Requests sent more than once with the same input: (service, operation, input, times).
+    pub fn repeated(&self) -> Vec<(String, String, String, u32)> {
+        let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        requests.iter().filter(|(_, n)| **n > 1).map(|((s, o, i), n)| (s.clone(), o.clone(), i.clone(), *n)).collect()
     }
 
     pub fn refused(&self) -> Vec<(String, String)> {
@@ -149,7 +157,7 @@ impl Intercept for ReadOnlyGuard {
     // Metadata is in the config bag. This hook runs once per operation, before serialization.
     fn read_before_serialization(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
@@ -159,6 +167,9 @@ impl Intercept for ReadOnlyGuard {
             None => ("unknown".to_owned(), "unknown".to_owned()),
         };
         if is_allowed(&service, &operation) {
+            let input = format!("{:?}", context.input());
+            let mut requests = self.ledger.requests.lock().unwrap_or_else(PoisonError::into_inner);
+            *requests.entry((service_key(&service), operation.clone(), input)).or_default() += 1;
             let mut sent = self.ledger.sent.lock().unwrap_or_else(PoisonError::into_inner);
             *sent.entry((service_key(&service), operation)).or_default() += 1;
             Ok(())

@@ -2,9 +2,17 @@
 //! every check. A fetch either yields the resource, or says it is absent (a definite answer,
 //! which checks judge as a failure), or says why it could not look (an error, never a pass).
 
+pub mod apigateway;
+pub mod autoscaling;
 pub mod ec2;
+pub mod ecs;
+pub mod efs;
+pub mod elasticache;
 pub mod kms;
 pub mod logs;
+pub mod rds;
+pub mod secrets;
+pub mod wafv2;
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;

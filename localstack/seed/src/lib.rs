@@ -38,10 +38,19 @@ pub(crate) fn step<E: std::error::Error + 'static>(step: &'static str) -> impl F
 /// Unguarded clients for one region of the emulator.
 pub struct Seeder {
     pub region: String,
+    pub apigateway: aws_sdk_apigateway::Client,
+    pub autoscaling: aws_sdk_applicationautoscaling::Client,
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub ec2: aws_sdk_ec2::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub efs: aws_sdk_efs::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
+    pub iam: aws_sdk_iam::Client,
     pub kms: aws_sdk_kms::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
+    pub wafv2: aws_sdk_wafv2::Client,
 }
 
 impl Seeder {
@@ -49,10 +58,19 @@ impl Seeder {
         let sdk = Target::emulator(endpoint)?.sdk_config(region).await;
         Ok(Self {
             region: region.to_owned(),
+            apigateway: aws_sdk_apigateway::Client::new(&sdk),
+            autoscaling: aws_sdk_applicationautoscaling::Client::new(&sdk),
             cloudformation: aws_sdk_cloudformation::Client::new(&sdk),
             ec2: aws_sdk_ec2::Client::new(&sdk),
+            ecs: aws_sdk_ecs::Client::new(&sdk),
+            efs: aws_sdk_efs::Client::new(&sdk),
+            elasticache: aws_sdk_elasticache::Client::new(&sdk),
+            iam: aws_sdk_iam::Client::new(&sdk),
             kms: aws_sdk_kms::Client::new(&sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
+            rds: aws_sdk_rds::Client::new(&sdk),
+            secretsmanager: aws_sdk_secretsmanager::Client::new(&sdk),
+            wafv2: aws_sdk_wafv2::Client::new(&sdk),
         })
     }
 }

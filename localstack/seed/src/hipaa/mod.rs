@@ -14,6 +14,23 @@ use stackproof_harness::args::Suffix;
 use crate::{SeedError, Seeder, step};
 
 pub const REGION: &str = "eu-central-1";
+pub const VPC_CIDR: &str = "10.0.0.0/16";
+pub const APP_PORT: i32 = 8080;
+pub const DB_PORT: i32 = 3306;
+pub const CACHE_PORT: i32 = 6379;
+pub const NFS_PORT: i32 = 2049;
+
+/// Planted in every seeded secret value: no report may ever contain it.
+pub const SECRET_CANARY: &str = "stackproof-canary-5e1f0c";
+
+/// The security groups of the tiers, by id.
+pub struct SecurityGroups {
+    pub load_balancer: String,
+    pub app: String,
+    pub database: String,
+    pub cache: String,
+    pub efs: String,
+}
 
 /// A named breakage, and where the check it targets must say it failed: the resource named by
 /// stack output `output` (its `nth` entry when the output is a list) and `property`.
@@ -71,6 +88,12 @@ pub struct Base {
     pub private_subnets: Vec<String>,
     pub data_key: String,
     pub logs_key: String,
+    pub sg: SecurityGroups,
+    pub ecs_log_group: String,
+    pub api_access_log_group: String,
+    /// ARNs of the pre-existing secrets (credentials and API keys with the Redis auth token).
+    pub db_secret: String,
+    pub api_secret: String,
     pub outputs: BTreeMap<String, String>,
 }
 

@@ -2,10 +2,19 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{AttributeBooleanValue, DomainType, ResourceType, Tag, TagSpecification};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, DomainType, FlowLogsResourceType, IpPermission, IpRange, LogDestinationType, ResourceType, Tag,
+    TagSpecification, TrafficType, UserIdGroupPair,
+};
 use stackproof_harness::args::Suffix;
 
-use super::{Base, Mutant, Mutants};
+use super::{APP_PORT, Base, CACHE_PORT, DB_PORT, Mutant, Mutants, NFS_PORT, SECRET_CANARY, SecurityGroups, VPC_CIDR};
+
+/// Where a security group rule admits traffic from.
+enum Source<'a> {
+    Group(&'a str),
+    Cidr(&'a str),
+}
 use crate::{SeedError, Seeder, step};
 
 pub const MUTANTS: &[Mutant] = &[
@@ -77,7 +86,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
     };
     let vpc = ec2
         .create_vpc()
-        .cidr_block("10.0.0.0/16")
+        .cidr_block(VPC_CIDR)
         .tag_specifications(tagged(ResourceType::Vpc, &format!("vpc-{suffix}"), suffix))
         .send()
         .await
@@ -236,6 +245,111 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
         .map_err(step("CreateLogGroup"))?;
     s.logs.put_retention_policy().log_group_name(&audit_group).retention_in_days(365).send().await.map_err(step("PutRetentionPolicy"))?;
 
+    // The other log groups, all under the logs key and kept 90 days.
+    let ecs_group = if has("name-without-suffix") { "/hipaa/ecs".to_owned() } else { format!("/hipaa/ecs-{suffix}") };
+    let api_group = format!("/hipaa/api-access-{suffix}");
+    let flow_group = format!("/hipaa/vpc-flow-logs-{suffix}");
+    for group in [&ecs_group, &api_group, &flow_group] {
+        s.logs
+            .create_log_group()
+            .log_group_name(group)
+            .kms_key_id(&logs_key)
+            .tags("EnvironmentSuffix", suffix.as_str())
+            .send()
+            .await
+            .map_err(step("CreateLogGroup"))?;
+        s.logs.put_retention_policy().log_group_name(group).retention_in_days(90).send().await.map_err(step("PutRetentionPolicy"))?;
+    }
+
+    // VPC flow logs (all traffic) into their log group, through a role of their own.
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"vpc-flow-logs.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    let flow_role = s
+        .iam
+        .create_role()
+        .role_name(format!("vpc-flow-logs-role-{suffix}"))
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .map_err(step("CreateRole"))?
+        .role
+        .map(|r| r.arn)
+        .unwrap_or_default();
+    let flow_log = ec2
+        .create_flow_logs()
+        .resource_ids(&vpc)
+        .resource_type(FlowLogsResourceType::Vpc)
+        .traffic_type(TrafficType::All)
+        .log_destination_type(LogDestinationType::CloudWatchLogs)
+        .log_group_name(&flow_group)
+        .deliver_logs_permission_arn(flow_role)
+        .tag_specifications(tagged(ResourceType::VpcFlowLog, &format!("vpc-flow-log-{suffix}"), suffix))
+        .send()
+        .await
+        .map_err(step("CreateFlowLogs"))?
+        .flow_log_ids
+        .unwrap_or_default();
+
+    // Security groups: each tier admits only the tier in front of it, on its one port.
+    let group = async |name: String, about: &str| -> Result<String, SeedError> {
+        Ok(ec2
+            .create_security_group()
+            .group_name(&name)
+            .description(about)
+            .vpc_id(&vpc)
+            .tag_specifications(tagged(ResourceType::SecurityGroup, &name, suffix))
+            .send()
+            .await
+            .map_err(step("CreateSecurityGroup"))?
+            .group_id
+            .unwrap_or_default())
+    };
+    let sg = SecurityGroups {
+        load_balancer: group(format!("nlb-sg-{suffix}"), "internal load balancer").await?,
+        app: group(format!("app-sg-{suffix}"), "ECS tasks").await?,
+        database: group(format!("db-sg-{suffix}"), "Aurora").await?,
+        cache: group(format!("cache-sg-{suffix}"), "Redis").await?,
+        efs: group(format!("efs-sg-{suffix}"), "EFS mount targets").await?,
+    };
+    let allow = async |to: &str, port: i32, from: Source<'_>| -> Result<(), SeedError> {
+        let rule = IpPermission::builder().ip_protocol("tcp").from_port(port).to_port(port);
+        let rule = match from {
+            Source::Group(g) => rule.user_id_group_pairs(UserIdGroupPair::builder().group_id(g).build()),
+            Source::Cidr(c) => rule.ip_ranges(IpRange::builder().cidr_ip(c).build()),
+        };
+        ec2.authorize_security_group_ingress().group_id(to).ip_permissions(rule.build()).send().await.map_err(step("AuthorizeSecurityGroupIngress"))?;
+        Ok(())
+    };
+    allow(&sg.load_balancer, APP_PORT, Source::Cidr(VPC_CIDR)).await?;
+    allow(&sg.app, APP_PORT, Source::Group(&sg.load_balancer)).await?;
+    allow(&sg.database, DB_PORT, Source::Group(&sg.app)).await?;
+    allow(&sg.cache, CACHE_PORT, Source::Group(&sg.app)).await?;
+    allow(&sg.efs, NFS_PORT, Source::Group(&sg.app)).await?;
+
+    // The secrets the stack consumes exist before it, as in a user's account; their values hold
+    // a canary so reports can be searched for leaks.
+    let secret = async |name: String, value: String| -> Result<String, SeedError> {
+        Ok(s.secretsmanager
+            .create_secret()
+            .name(name)
+            .secret_string(value)
+            .kms_key_id(&data_key)
+            .send()
+            .await
+            .map_err(step("CreateSecret"))?
+            .arn
+            .unwrap_or_default())
+    };
+    let db_secret = secret(
+        format!("db-credentials-{suffix}"),
+        format!(r#"{{"username":"hipaa_admin","password":"{SECRET_CANARY}-db-password"}}"#),
+    )
+    .await?;
+    let api_secret = secret(
+        format!("api-keys-{suffix}"),
+        format!(r#"{{"api_key":"{SECRET_CANARY}-api-key","redis_auth_token":"{SECRET_CANARY}-redis-auth-token"}}"#),
+    )
+    .await?;
+
     // Drift applied on top of the compliant deployment.
     for name in mutants.names() {
         match name {
@@ -267,6 +381,20 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
             "nat-missing" => {
                 ec2.delete_nat_gateway().nat_gateway_id(&nats[0]).send().await.map_err(step("DeleteNatGateway"))?;
             }
+            "vpc-dns-hostnames-off" => {
+                let off = AttributeBooleanValue::builder().value(false).build();
+                ec2.modify_vpc_attribute().vpc_id(&vpc).enable_dns_hostnames(off).send().await.map_err(step("ModifyVpcAttribute"))?;
+            }
+            "public-route-missing" => {
+                ec2.delete_route().route_table_id(&public_rt).destination_cidr_block("0.0.0.0/0").send().await.map_err(step("DeleteRoute"))?;
+            }
+            "flow-logs-off" => {
+                ec2.delete_flow_logs().set_flow_log_ids(Some(flow_log.clone())).send().await.map_err(step("DeleteFlowLogs"))?;
+            }
+            "db-ingress-from-load-balancer" => allow(&sg.database, DB_PORT, Source::Group(&sg.load_balancer)).await?,
+            "cache-ingress-extra-port" => allow(&sg.cache, 22, Source::Group(&sg.app)).await?,
+            "efs-ingress-from-vpc-cidr" => allow(&sg.efs, NFS_PORT, Source::Cidr(VPC_CIDR)).await?,
+            "app-open-to-world" => allow(&sg.app, APP_PORT, Source::Cidr("0.0.0.0/0")).await?,
             "log-retention-off" => {
                 s.logs.delete_retention_policy().log_group_name(&audit_group).send().await.map_err(step("DeleteRetentionPolicy"))?;
             }
@@ -286,6 +414,16 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
         ("DataKeyArn", data_key.clone()),
         ("LogsKeyArn", logs_key.clone()),
         ("AuditLogGroupName", audit_group),
+        ("EcsLogGroupName", ecs_group.clone()),
+        ("ApiAccessLogGroupName", api_group.clone()),
+        ("FlowLogGroupName", flow_group),
+        ("LoadBalancerSecurityGroupId", sg.load_balancer.clone()),
+        ("AppSecurityGroupId", sg.app.clone()),
+        ("DatabaseSecurityGroupId", sg.database.clone()),
+        ("CacheSecurityGroupId", sg.cache.clone()),
+        ("EfsSecurityGroupId", sg.efs.clone()),
+        ("DatabaseSecretArn", db_secret.clone()),
+        ("ApiKeysSecretArn", api_secret.clone()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -297,6 +435,11 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
         private_subnets: vec![private1, private2],
         data_key,
         logs_key,
+        sg,
+        ecs_log_group: ecs_group,
+        api_access_log_group: api_group,
+        db_secret,
+        api_secret,
         outputs,
     })
 }

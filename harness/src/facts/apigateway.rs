@@ -1,0 +1,1 @@
+//! Facts of apigateway, fetched once per run.

@@ -1,0 +1,1 @@
+//! Facts of autoscaling, fetched once per run.

@@ -1,0 +1,1 @@
+//! Facts of ecs, fetched once per run.

@@ -1,0 +1,1 @@
+//! Facts of efs, fetched once per run.

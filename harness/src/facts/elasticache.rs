@@ -1,0 +1,1 @@
+//! Facts of elasticache, fetched once per run.

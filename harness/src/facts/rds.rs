@@ -1,0 +1,1 @@
+//! Facts of rds, fetched once per run.

@@ -1,0 +1,1 @@
+//! Facts of secrets, fetched once per run.

@@ -1,0 +1,1 @@
+//! Facts of wafv2, fetched once per run.
