@@ -57,7 +57,7 @@ impl<S: Stack> Session<S> {
             None => Outputs::from_stack(here, &target, &stack.contract().stack_name(&suffix)).await?,
         };
         let started = Instant::now();
-        let facts = stack.gather(&clients, &region, &outputs).await;
+        let facts = stack.gather(&clients, &region, &suffix, &outputs).await;
         Ok(Self { target, suffix, region, clients, outputs, facts: Arc::new(facts), gather_time: started.elapsed() })
     }
 

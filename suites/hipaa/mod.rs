@@ -8,14 +8,17 @@ pub mod facts;
 pub mod iam;
 pub mod kms;
 pub mod logs;
+pub mod naming;
 pub mod network;
 pub mod outputs;
 pub mod rds;
 pub mod secrets;
+pub mod security_groups;
 pub mod template;
 
 use std::sync::LazyLock;
 
+use stackproof_harness::args::Suffix;
 use stackproof_harness::aws::Clients;
 use stackproof_harness::check::Check;
 use stackproof_harness::outputs::{Contract, Outputs};
@@ -23,7 +26,7 @@ use stackproof_harness::stack::Stack;
 
 pub use facts::HipaaFacts;
 
-static CONTRACT: LazyLock<Contract> = LazyLock::new(|| {
+pub(crate) static CONTRACT: LazyLock<Contract> = LazyLock::new(|| {
     Contract::parse("stacks/hipaa/v1/outputs.yml", include_str!("../../stacks/hipaa/v1/outputs.yml"))
         .expect("the shipped contract parses (see its test)")
 });
@@ -32,6 +35,7 @@ static CONTRACT: LazyLock<Contract> = LazyLock::new(|| {
 pub static CHECKS: LazyLock<Vec<Check<HipaaFacts>>> = LazyLock::new(|| {
     [
         network::CHECKS,
+        security_groups::CHECKS,
         kms::CHECKS,
         logs::CHECKS,
         rds::CHECKS,
@@ -66,8 +70,8 @@ impl Stack for Hipaa {
         outputs::USED
     }
 
-    async fn gather(&self, clients: &Clients, region: &str, outputs: &Outputs) -> HipaaFacts {
-        HipaaFacts::gather(clients, region, outputs).await
+    async fn gather(&self, clients: &Clients, region: &str, suffix: &Suffix, outputs: &Outputs) -> HipaaFacts {
+        HipaaFacts::gather(clients, region, suffix, outputs).await
     }
 }
 

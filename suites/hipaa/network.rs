@@ -8,7 +8,10 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::{Network, RouteTarget};
 
 use super::HipaaFacts;
-use super::outputs::{NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID};
+use super::outputs::{
+    FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS, PRIVATE_SUBNET_IDS, PUBLIC_ROUTE_TABLE_ID,
+    PUBLIC_SUBNET_IDS, VPC_ID,
+};
 
 /// Runs `judge` on the network and one output list, or reports why it could not.
 fn with_network(
@@ -26,7 +29,15 @@ fn with_network(
 }
 
 /// This service's checks, in report order.
-pub const CHECKS: &[Check<HipaaFacts>] = &[PRIVATE_SUBNETS_SPAN_TWO_AZS, PRIVATE_SUBNETS_NO_PUBLIC_IP, PRIVATE_ROUTES_VIA_NAT_ONLY, NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET];
+pub const CHECKS: &[Check<HipaaFacts>] = &[
+    VPC_DNS_SUPPORT_AND_HOSTNAMES,
+    PRIVATE_SUBNETS_SPAN_TWO_AZS,
+    PRIVATE_SUBNETS_NO_PUBLIC_IP,
+    PRIVATE_ROUTES_VIA_NAT_ONLY,
+    PUBLIC_ROUTE_VIA_INTERNET_GATEWAY,
+    NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET,
+    VPC_FLOW_LOGS_ENABLED,
+];
 
 pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
     info: CheckInfo {
@@ -214,4 +225,98 @@ fn nat_gateway_available_in_public_subnet(f: &HipaaFacts) -> Vec<Finding> {
         }
         findings
     })
+}
+
+pub const VPC_DNS_SUPPORT_AND_HOSTNAMES: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "vpc_dns_support_and_hostnames",
+        service: "network",
+        title: "The VPC resolves DNS and gives hostnames",
+        citations: &["45 CFR 164.312(e)(1)"],
+        severity: Severity::Medium,
+        risk: "Without VPC DNS, private endpoints, EFS mounts and TLS hostname checks fail, pushing traffic onto less protected paths.",
+        remediation: "template.yml: Vpc (AWS::EC2::VPC) needs EnableDnsSupport: true and EnableDnsHostnames: true.",
+        mutant: "vpc-dns-hostnames-off",
+    },
+    run: vpc_dns_support_and_hostnames,
+};
+
+fn vpc_dns_support_and_hostnames(f: &HipaaFacts) -> Vec<Finding> {
+    let vpc = f.outputs.get(VPC_ID).unwrap_or(VPC_ID);
+    match &f.network {
+        Ok(net) => vec![
+            Finding::judge(vpc, "EnableDnsSupport", net.vpc.enable_dns_support, true, net.vpc.enable_dns_support, &net.vpc),
+            Finding::judge(vpc, "EnableDnsHostnames", net.vpc.enable_dns_hostnames, true, net.vpc.enable_dns_hostnames, &net.vpc),
+        ],
+        Err(e) => vec![Finding::unavailable(vpc, "EnableDnsSupport", e)],
+    }
+}
+
+pub const PUBLIC_ROUTE_VIA_INTERNET_GATEWAY: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "public_route_via_internet_gateway",
+        service: "network",
+        title: "The public route table sends 0.0.0.0/0 to the stack's internet gateway, attached to its VPC",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.308(a)(7)(i)"],
+        severity: Severity::Medium,
+        risk: "NAT gateways in public subnets without an internet route cut the private tier off from patches, secrets and registries.",
+        remediation: "template.yml: PublicDefaultRoute (AWS::EC2::Route) 0.0.0.0/0 with GatewayId: !Ref InternetGateway, and VpcGatewayAttachment.",
+        mutant: "public-route-missing",
+    },
+    run: public_route_via_internet_gateway,
+};
+
+fn public_route_via_internet_gateway(f: &HipaaFacts) -> Vec<Finding> {
+    let igw = f.outputs.get(INTERNET_GATEWAY_ID).map(str::to_owned);
+    let table = f.outputs.get(PUBLIC_ROUTE_TABLE_ID).map(str::to_owned);
+    let (igw, table) = match (igw, table) {
+        (Ok(igw), Ok(table)) => (igw, table),
+        (Err(e), _) | (_, Err(e)) => return vec![Finding::error(PUBLIC_ROUTE_TABLE_ID, "Routes[0.0.0.0/0]", e)],
+    };
+    let net = match &f.network {
+        Ok(net) => net,
+        Err(e) => return vec![Finding::unavailable(&table, "Routes[0.0.0.0/0]", e)],
+    };
+    let attached = net.internet_gateways.iter().any(|g| g.internet_gateway_id == igw && g.attached_vpcs.contains(&net.vpc.vpc_id));
+    let mut findings = vec![Finding::judge(&igw, "Attachments", attached, format!("attached to {}", net.vpc.vpc_id), if attached { "attached" } else { "not attached" }, &net.internet_gateways)];
+    findings.push(match net.route_table(&table) {
+        Some(t) => {
+            let actual = t.default_route().map_or("no default route".to_owned(), |r| format!("{:?} ({})", r.target, r.state));
+            let ok = t.default_route().is_some_and(|r| r.target == RouteTarget::InternetGateway(igw.clone()) && r.state == "active");
+            Finding::judge(&table, "Routes[0.0.0.0/0]", ok, format!("an active route to {igw}"), actual, &t.routes)
+        }
+        None => Finding::judge(&table, "Routes[0.0.0.0/0]", false, format!("a route table of {}", net.vpc.vpc_id), "absent", &()),
+    });
+    findings
+}
+
+pub const VPC_FLOW_LOGS_ENABLED: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "vpc_flow_logs_enabled",
+        service: "network",
+        title: "VPC flow logs record all traffic into the stack's flow log group",
+        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
+        severity: Severity::High,
+        risk: "Without flow logs there is no record of which hosts reached the systems holding PHI.",
+        remediation: "template.yml: VpcFlowLog (AWS::EC2::FlowLog) on the Vpc with TrafficType: ALL and LogGroupName: !Ref FlowLogGroup.",
+        mutant: "flow-logs-off",
+    },
+    run: vpc_flow_logs_enabled,
+};
+
+fn vpc_flow_logs_enabled(f: &HipaaFacts) -> Vec<Finding> {
+    let vpc = f.outputs.get(VPC_ID).unwrap_or(VPC_ID);
+    let group = match f.outputs.get(FLOW_LOG_GROUP_NAME) {
+        Ok(g) => g,
+        Err(e) => return vec![Finding::error(vpc, "FlowLogs", e)],
+    };
+    match &f.network {
+        Ok(net) => {
+            let good = net.flow_logs.iter().find(|l| l.traffic_type == "ALL" && l.log_group_name == group && l.flow_log_status == "ACTIVE");
+            let seen: Vec<String> = net.flow_logs.iter().map(|l| format!("{} {} -> {} ({})", l.flow_log_id, l.traffic_type, l.log_group_name, l.flow_log_status)).collect();
+            let actual = if seen.is_empty() { "none".to_owned() } else { seen.join("; ") };
+            vec![Finding::judge(vpc, "FlowLogs", good.is_some(), format!("an active ALL-traffic flow log into {group}"), actual, &net.flow_logs)]
+        }
+        Err(e) => vec![Finding::unavailable(vpc, "FlowLogs", e)],
+    }
 }

@@ -80,6 +80,72 @@ pub struct InternetGateway {
     pub attached_vpcs: Vec<String>,
 }
 
+/// Where an ingress rule admits traffic from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "Type", content = "Id")]
+pub enum RuleSource {
+    SecurityGroup(String),
+    CidrIpv4(String),
+    CidrIpv6(String),
+    PrefixList(String),
+}
+
+impl RuleSource {
+    pub fn is_open_world(&self) -> bool {
+        matches!(self, RuleSource::CidrIpv4(c) if c == "0.0.0.0/0") || matches!(self, RuleSource::CidrIpv6(c) if c == "::/0")
+    }
+}
+
+impl std::fmt::Display for RuleSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RuleSource::SecurityGroup(id) | RuleSource::CidrIpv4(id) | RuleSource::CidrIpv6(id) | RuleSource::PrefixList(id) => {
+                f.write_str(id)
+            }
+        }
+    }
+}
+
+/// One ingress permission for one source.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IngressRule {
+    pub ip_protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub source: RuleSource,
+}
+
+impl std::fmt::Display for IngressRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ports = match (self.from_port, self.to_port) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => "all".to_owned(),
+        };
+        write!(f, "{}/{ports} from {}", self.ip_protocol, self.source)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecurityGroup {
+    pub group_id: String,
+    pub group_name: String,
+    pub ingress: Vec<IngressRule>,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FlowLog {
+    pub flow_log_id: String,
+    pub traffic_type: String,
+    pub log_destination_type: String,
+    pub log_group_name: String,
+    pub flow_log_status: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Network {
@@ -88,6 +154,8 @@ pub struct Network {
     pub route_tables: Vec<RouteTable>,
     pub nat_gateways: Vec<NatGateway>,
     pub internet_gateways: Vec<InternetGateway>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub flow_logs: Vec<FlowLog>,
 }
 
 impl Network {
@@ -100,6 +168,9 @@ impl Network {
     pub fn nat_gateway(&self, id: &str) -> Option<&NatGateway> {
         self.nat_gateways.iter().find(|n| n.nat_gateway_id == id)
     }
+    pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
+        self.security_groups.iter().find(|g| g.group_id == id)
+    }
 }
 
 fn by_vpc(vpc_id: &str) -> Filter {
@@ -108,7 +179,7 @@ fn by_vpc(vpc_id: &str) -> Filter {
 
 /// Everything the network checks read about one VPC, fetched concurrently.
 pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
-    let (vpc, support, hostnames, subnets, tables, nats, igws) = tokio::join!(
+    let (vpc, support, hostnames, subnets, tables, nats, igws, groups, flow_logs) = tokio::join!(
         ec2.describe_vpcs().vpc_ids(vpc_id).send(),
         ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(VpcAttributeName::EnableDnsSupport).send(),
         ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(VpcAttributeName::EnableDnsHostnames).send(),
@@ -117,6 +188,13 @@ pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
         ec2.describe_nat_gateways().filter(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
         ec2.describe_internet_gateways()
             .filters(Filter::builder().name("attachment.vpc-id").values(vpc_id).build())
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        ec2.describe_security_groups().filters(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
+        ec2.describe_flow_logs()
+            .filter(Filter::builder().name("resource-id").values(vpc_id).build())
             .into_paginator()
             .items()
             .send()
@@ -186,7 +264,43 @@ pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
                 attached_vpcs: g.attachments.unwrap_or_default().into_iter().filter_map(|a| a.vpc_id).collect(),
             })
             .collect(),
+        security_groups: groups
+            .map_err(|e| classify("DescribeSecurityGroups", &e, &[]))?
+            .into_iter()
+            .map(|g| SecurityGroup {
+                group_id: g.group_id.unwrap_or_default(),
+                group_name: g.group_name.unwrap_or_default(),
+                ingress: g.ip_permissions.unwrap_or_default().into_iter().flat_map(ingress_rules).collect(),
+                tags: tag_map(g.tags.unwrap_or_default().into_iter().map(|t| (t.key, t.value))),
+            })
+            .collect(),
+        flow_logs: flow_logs
+            .map_err(|e| classify("DescribeFlowLogs", &e, &[]))?
+            .into_iter()
+            .map(|l| FlowLog {
+                flow_log_id: l.flow_log_id.unwrap_or_default(),
+                traffic_type: l.traffic_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+                log_destination_type: l.log_destination_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+                log_group_name: l.log_group_name.unwrap_or_default(),
+                flow_log_status: l.flow_log_status.unwrap_or_default(),
+            })
+            .collect(),
     })
+}
+
+/// One rule per source of an IpPermission.
+fn ingress_rules(p: aws_sdk_ec2::types::IpPermission) -> Vec<IngressRule> {
+    let rule = |source| IngressRule {
+        ip_protocol: p.ip_protocol.clone().unwrap_or_default(),
+        from_port: p.from_port,
+        to_port: p.to_port,
+        source,
+    };
+    let groups = p.user_id_group_pairs().iter().filter_map(|g| g.group_id.clone()).map(RuleSource::SecurityGroup);
+    let v4 = p.ip_ranges().iter().filter_map(|r| r.cidr_ip.clone()).map(RuleSource::CidrIpv4);
+    let v6 = p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6.clone()).map(RuleSource::CidrIpv6);
+    let lists = p.prefix_list_ids().iter().filter_map(|l| l.prefix_list_id.clone()).map(RuleSource::PrefixList);
+    groups.chain(v4).chain(v6).chain(lists).map(rule).collect()
 }
 
 fn route(r: aws_sdk_ec2::types::Route) -> Route {

@@ -6,6 +6,7 @@ pub mod app;
 pub mod data;
 
 use futures_util::future::join_all;
+use stackproof_harness::args::Suffix;
 use stackproof_harness::aws::Clients;
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
@@ -26,6 +27,8 @@ pub struct Named<T> {
 pub struct HipaaFacts {
     /// Emulated targets cannot show some properties; checks skip those, never pass them.
     pub emulated: bool,
+    /// The deployment's EnvironmentSuffix, which every name must carry.
+    pub suffix: String,
     pub outputs: Outputs,
     pub network: Fact<Network>,
     pub keys: Vec<Named<Key>>,
@@ -46,7 +49,7 @@ where
 }
 
 impl HipaaFacts {
-    pub async fn gather(clients: &Clients, region: &str, outputs: &Outputs) -> Self {
+    pub async fn gather(clients: &Clients, region: &str, suffix: &Suffix, outputs: &Outputs) -> Self {
         let c = clients.region(region);
         let network = async {
             match outputs.get(VPC_ID) {
@@ -59,6 +62,15 @@ impl HipaaFacts {
             join_all(LOG_GROUPS.iter().map(|k| named(outputs, k, |name| async move { facts::logs::log_group(&c.logs, &name).await })));
         let (network, keys, log_groups, data, app) =
             tokio::join!(network, keys, groups, data::gather(c, outputs), app::gather(c, outputs));
-        Self { emulated: clients.target().is_emulator(), outputs: outputs.clone(), network, keys, log_groups, data, app }
+        Self {
+            emulated: clients.target().is_emulator(),
+            suffix: suffix.to_string(),
+            outputs: outputs.clone(),
+            network,
+            keys,
+            log_groups,
+            data,
+            app,
+        }
     }
 }

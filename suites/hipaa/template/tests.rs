@@ -17,7 +17,20 @@ fn without_lint(template: Template) -> TemplateFacts {
 }
 
 fn mutations() -> impl Iterator<Item = &'static Mutation> {
-    [kms::MUTATIONS, encryption::MUTATIONS, logs::MUTATIONS, lint::MUTATIONS].into_iter().flatten()
+    [
+        kms::MUTATIONS,
+        encryption::MUTATIONS,
+        logs::MUTATIONS,
+        lint::MUTATIONS,
+        network::MUTATIONS,
+        resilience::MUTATIONS,
+        lifecycle::MUTATIONS,
+        api::MUTATIONS,
+        iam::MUTATIONS,
+        ecs::MUTATIONS,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 fn mutation(name: &str) -> &'static Mutation {
@@ -83,4 +96,46 @@ fn cfn_lint_fails_on_an_unknown_property_naming_it() {
     let outcome = lint::CFN_LINT_CLEAN.evaluate(&facts);
     assert_eq!(outcome.status, Status::Fail, "{}", outcome.summary());
     assert!(outcome.summary().contains(m.resource) && outcome.summary().contains(m.property), "{}", outcome.summary());
+}
+
+/// Runs one check on the shipped template after `edit`, returning its failing findings.
+fn failures_after(check: &Check<TemplateFacts>, edit: impl Fn(&mut serde_json::Value)) -> Vec<(String, String)> {
+    let mut t = shipped();
+    edit(&mut t.body);
+    let outcome = check.evaluate(&without_lint(t));
+    outcome.findings.into_iter().filter(|f| f.status == Status::Fail).map(|f| (f.resource, f.property)).collect()
+}
+
+#[test]
+fn a_subnet_routed_to_the_internet_gateway_is_not_private() {
+    let failures = failures_after(&network::DATA_STORES_IN_PRIVATE_SUBNETS, |body| {
+        let route = &mut body["Resources"]["PrivateDefaultRoute1"]["Properties"];
+        route["GatewayId"] = serde_json::json!({"Ref": "InternetGateway"});
+        if let Some(route) = route.as_object_mut() {
+            route.remove("NatGatewayId");
+        }
+    });
+    let named = |r: &str, p: &str| failures.contains(&(r.to_owned(), p.to_owned()));
+    assert!(named("DbSubnetGroup", "SubnetIds") && named("CacheSubnetGroup", "SubnetIds") && named("EfsMountTarget1", "SubnetId"), "{failures:?}");
+    assert!(!named("EfsMountTarget2", "SubnetId"), "{failures:?}");
+}
+
+#[test]
+fn private_subnets_in_one_zone_fail() {
+    let failures = failures_after(&network::PRIVATE_SUBNETS_SPAN_TWO_AZS, |body| {
+        body["Resources"]["PrivateSubnet2"]["Properties"]["AvailabilityZone"] = serde_json::json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]});
+    });
+    assert!(failures.contains(&("PrivateSubnet2".to_owned(), "AvailabilityZone".to_owned())), "{failures:?}");
+}
+
+/// A template with none of the stack's resources: requirements nothing fulfils fail rather than
+/// pass vacuously, and no check panics on the missing properties.
+#[test]
+fn a_template_without_the_stack_fails_every_requirement() {
+    let bare = Template::parse("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n", Path::new("bare.yml")).unwrap();
+    let facts = without_lint(bare);
+    for check in structural_checks().filter(|c| c.info.id != "nothing_retained") {
+        let outcome = check.evaluate(&facts);
+        assert_eq!(outcome.status, Status::Fail, "{} passed on a template without the stack:\n{}", check.info.id, outcome.summary());
+    }
 }

@@ -56,6 +56,43 @@ pub const MUTANTS: &[Mutant] = &[
         nth: 0,
         property: "retentionInDays",
     },
+    Mutant { name: "vpc-dns-hostnames-off", about: "enableDnsHostnames turned off on the VPC", output: "VpcId", nth: 0, property: "EnableDnsHostnames" },
+    Mutant {
+        name: "public-route-missing",
+        about: "the public route table's 0.0.0.0/0 route deleted",
+        output: "PublicRouteTableId",
+        nth: 0,
+        property: "Routes[0.0.0.0/0]",
+    },
+    Mutant { name: "flow-logs-off", about: "the VPC's flow log deleted", output: "VpcId", nth: 0, property: "FlowLogs" },
+    Mutant {
+        name: "db-ingress-from-load-balancer",
+        about: "the database group also admits the load balancer's group on 3306",
+        output: "DatabaseSecurityGroupId",
+        nth: 0,
+        property: "IpPermissions",
+    },
+    Mutant {
+        name: "cache-ingress-extra-port",
+        about: "the cache group also admits the app tier on port 22",
+        output: "CacheSecurityGroupId",
+        nth: 0,
+        property: "IpPermissions",
+    },
+    Mutant {
+        name: "efs-ingress-from-vpc-cidr",
+        about: "the EFS group also admits the whole VPC CIDR on 2049",
+        output: "EfsSecurityGroupId",
+        nth: 0,
+        property: "IpPermissions",
+    },
+    Mutant {
+        name: "app-open-to-world",
+        about: "the app tier's group admits 0.0.0.0/0 on 8080",
+        output: "AppSecurityGroupId",
+        nth: 0,
+        property: "IpPermissions",
+    },
 ];
 
 /// Tags every seeded resource carries, as the template's do.

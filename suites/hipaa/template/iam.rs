@@ -1,0 +1,79 @@
+//! Least privilege: no IAM policy of the stack grants every action on every resource.
+
+use serde_json::Value;
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::template::{Resource, Template};
+
+use super::{Change, Mutation, TemplateFacts, items, judge, judge_value, nothing_of, sub_text};
+
+pub const MUTATIONS: &[Mutation] = &[Mutation {
+    name: "task-policy-admin",
+    resource: "TaskRolePolicy",
+    property: "PolicyDocument.Statement[0]",
+    change: Change::Custom(grant_task_role_admin),
+}];
+
+fn grant_task_role_admin(t: &mut Template) {
+    let admin = serde_json::json!({"Sid": "Admin", "Effect": "Allow", "Action": "*", "Resource": "*"});
+    if let Some(first) = t.resource_mut("TaskRolePolicy").and_then(|r| r.pointer_mut("/Properties/PolicyDocument/Statement/0")) {
+        *first = admin;
+    }
+}
+
+pub const IAM_NO_WILDCARD_ADMIN: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "iam_no_wildcard_admin",
+        service: "iam",
+        title: "No IAM policy allows every action on every resource, and no identity gets AdministratorAccess",
+        citations: &["45 CFR 164.308(a)(4)(i)", "45 CFR 164.312(a)(1)"],
+        severity: Severity::Critical,
+        risk: "An administrator grant lets a compromised task or service read, copy or delete every PHI store in the account.",
+        remediation: "template.yml: scope every Allow statement of TaskExecutionRole, TaskRole/TaskRolePolicy, FlowLogRole and ApiGatewayCloudWatchRole to named actions and this stack's resources; drop AdministratorAccess from ManagedPolicyArns.",
+        mutant: "task-policy-admin",
+    },
+    run: iam_no_wildcard_admin,
+};
+
+fn iam_no_wildcard_admin(f: &TemplateFacts) -> Vec<Finding> {
+    let t = &f.template;
+    let mut findings = Vec::new();
+    for identity in ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"].into_iter().flat_map(|kind| t.resources_of(kind)) {
+        for (i, policy) in items(identity.prop("Policies")).into_iter().enumerate() {
+            findings.extend(statements(&identity, &format!("Policies[{i}].PolicyDocument"), policy.get("PolicyDocument")));
+        }
+        findings.push(no_administrator_access(&identity));
+    }
+    for policy in ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"].into_iter().flat_map(|kind| t.resources_of(kind)) {
+        findings.extend(statements(&policy, "PolicyDocument", policy.prop("PolicyDocument")));
+    }
+    if findings.is_empty() { vec![nothing_of("AWS::IAM::Role", "Policies")] } else { findings }
+}
+
+/// One finding per statement of a policy document; a document without statements cannot be
+/// judged and fails.
+fn statements(r: &Resource, document: &str, doc: Option<&Value>) -> Vec<Finding> {
+    let expected = "no Allow of * (or NotAction) on * (or NotResource)";
+    match doc.and_then(|d| d.get("Statement")) {
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(j, s)| judge_value(r, format!("{document}.Statement[{j}]"), Some(s), !is_admin(s), expected))
+            .collect(),
+        Some(one) => vec![judge_value(r, format!("{document}.Statement"), Some(one), !is_admin(one), expected)],
+        None => vec![judge_value(r, format!("{document}.Statement"), None, false, expected)],
+    }
+}
+
+/// An Allow of every action (`*`, `*:*`, or a NotAction) on every resource (`*` or a NotResource).
+fn is_admin(s: &Value) -> bool {
+    let wildcard = |key: &str| items(s.get(key)).iter().any(|v| matches!(v.as_str(), Some("*" | "*:*")));
+    s.get("Effect").and_then(Value::as_str) == Some("Allow")
+        && (wildcard("Action") || s.get("NotAction").is_some())
+        && (wildcard("Resource") || s.get("NotResource").is_some())
+}
+
+fn no_administrator_access(r: &Resource) -> Finding {
+    let arns = r.prop("ManagedPolicyArns");
+    let admin = items(arns).iter().any(|arn| arn.as_str().or_else(|| sub_text(arn)).is_some_and(|a| a.ends_with(":policy/AdministratorAccess")));
+    judge(r, "ManagedPolicyArns", !admin, "no AdministratorAccess")
+}
