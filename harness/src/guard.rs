@@ -17,6 +17,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 /// Each is a Describe/Get/List that reads configuration; secret values are never read, so
 /// `GetSecretValue` is absent and must stay absent.
 pub const ALLOWED: &[(&str, &str)] = &[
+    ("apigateway", "GetDeployments"),
     ("apigateway", "GetIntegration"),
     ("apigateway", "GetMethod"),
     ("apigateway", "GetResources"),

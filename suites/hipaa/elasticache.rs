@@ -1,8 +1,198 @@
 //! ElastiCache Redis: encryption at rest with the stack key and in transit, Multi-AZ with failover, AUTH, private placement.
 
-use stackproof_harness::check::Check;
+use serde_json::json;
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::elasticache::ReplicationGroup;
 
 use super::HipaaFacts;
+use super::outputs::DATA_KEY_ARN;
+use stackproof_harness::facts::kms::same_key;
+
+use super::rds::only_private_subnets;
+
+/// Runs `judge` on the replication group, or reports why it could not.
+fn with_group(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &ReplicationGroup) -> Vec<Finding>) -> Vec<Finding> {
+    let g = &f.data.replication_group;
+    match &g.fact {
+        Ok(group) => judge(&g.resource, group),
+        Err(e) => vec![Finding::unavailable(&g.resource, property, e)],
+    }
+}
+
+fn flag(v: Option<bool>) -> String {
+    v.map_or("not reported".to_owned(), |b| b.to_string())
+}
 
 /// This service's checks, in report order.
-pub const CHECKS: &[Check<HipaaFacts>] = &[];
+pub const CHECKS: &[Check<HipaaFacts>] = &[
+    ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY,
+    ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED,
+    ELASTICACHE_MULTI_AZ_ENABLED,
+    ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED,
+    ELASTICACHE_AUTH_TOKEN_ENABLED,
+    ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY,
+];
+
+pub const ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_at_rest_encrypted_with_stack_key",
+        service: "elasticache",
+        title: "The Redis replication group is encrypted at rest with the stack's data key",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(c)(1)"],
+        severity: Severity::High,
+        risk: "Session data (which can carry PHI) readable from disks, swap and snapshots, or governed by a key the stack does not control.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AtRestEncryptionEnabled: true and KmsKeyId: !GetAtt DataKey.Arn (fixed at creation: replace the group).",
+        mutant: "redis-at-rest-unencrypted",
+    },
+    run: elasticache_at_rest_encrypted_with_stack_key,
+};
+
+fn elasticache_at_rest_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
+    with_group(f, "AtRestEncryptionEnabled", |rg, g| {
+        let evidence = json!({"AtRestEncryptionEnabled": g.at_rest_encryption_enabled, "KmsKeyId": g.kms_key_id});
+        let encrypted = g.at_rest_encryption_enabled == Some(true);
+        let mut findings =
+            vec![Finding::judge(rg, "AtRestEncryptionEnabled", encrypted, true, flag(g.at_rest_encryption_enabled), &evidence)];
+        findings.push(match f.outputs.get(DATA_KEY_ARN) {
+            Ok(stack_key) => {
+                let ok = encrypted && g.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
+                Finding::judge(rg, "KmsKeyId", ok, stack_key, g.kms_key_id.as_deref().unwrap_or("none (service-owned key)"), &evidence)
+            }
+            Err(e) => Finding::error(rg, "KmsKeyId", e),
+        });
+        findings
+    })
+}
+
+pub const ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_transit_encryption_required",
+        service: "elasticache",
+        title: "The Redis replication group accepts TLS connections only",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
+        severity: Severity::High,
+        risk: "Without TLS, or with TransitEncryptionMode preferred, clients can read and write session data (and the AUTH token) in clear text.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) TransitEncryptionEnabled: true and TransitEncryptionMode: required.",
+        mutant: "redis-transit-encryption-preferred",
+    },
+    run: elasticache_transit_encryption_required,
+};
+
+fn elasticache_transit_encryption_required(f: &HipaaFacts) -> Vec<Finding> {
+    with_group(f, "TransitEncryptionEnabled", |rg, g| {
+        let evidence = json!({"TransitEncryptionEnabled": g.transit_encryption_enabled, "TransitEncryptionMode": g.transit_encryption_mode});
+        let enabled = g.transit_encryption_enabled == Some(true);
+        // A group with TLS on that reports no mode predates modes and admits TLS only; only
+        // `preferred` (the migration mode) also admits plaintext clients.
+        let mode = g.transit_encryption_mode.as_deref();
+        vec![
+            Finding::judge(rg, "TransitEncryptionEnabled", enabled, true, flag(g.transit_encryption_enabled), &evidence),
+            Finding::judge(
+                rg,
+                "TransitEncryptionMode",
+                enabled && mode.is_none_or(|m| m == "required"),
+                "required",
+                mode.unwrap_or("not reported"),
+                &evidence,
+            ),
+        ]
+    })
+}
+
+pub const ELASTICACHE_MULTI_AZ_ENABLED: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_multi_az_enabled",
+        service: "elasticache",
+        title: "The Redis replication group is Multi-AZ with at least one replica",
+        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(C)"],
+        severity: Severity::Medium,
+        risk: "An outage of the primary's zone loses the session store: users of the patient records system are cut off.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) MultiAZEnabled: true with ReplicasPerNodeGroup: 1 or more.",
+        mutant: "redis-multi-az-off",
+    },
+    run: elasticache_multi_az_enabled,
+};
+
+fn elasticache_multi_az_enabled(f: &HipaaFacts) -> Vec<Finding> {
+    with_group(f, "MultiAZ", |rg, g| {
+        let multi_az = g.multi_az.as_deref().unwrap_or("not reported");
+        vec![
+            Finding::judge(rg, "MultiAZ", multi_az == "enabled", "enabled", multi_az, &json!({"MultiAZ": g.multi_az})),
+            Finding::judge(
+                rg,
+                "MemberClusters",
+                g.member_clusters.len() >= 2,
+                "at least 2 (a primary and a replica)",
+                format!("{} ({})", g.member_clusters.len(), g.member_clusters.join(", ")),
+                &g.member_clusters,
+            ),
+        ]
+    })
+}
+
+pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_automatic_failover_enabled",
+        service: "elasticache",
+        title: "The Redis replication group fails over to a replica automatically",
+        citations: &["45 CFR 164.308(a)(7)(ii)(C)", "45 CFR 164.312(a)(2)(ii)"],
+        severity: Severity::Medium,
+        risk: "Without automatic failover a failed primary leaves the session store down until someone intervenes.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AutomaticFailoverEnabled: true.",
+        mutant: "redis-automatic-failover-off",
+    },
+    run: elasticache_automatic_failover_enabled,
+};
+
+fn elasticache_automatic_failover_enabled(f: &HipaaFacts) -> Vec<Finding> {
+    with_group(f, "AutomaticFailover", |rg, g| {
+        let failover = g.automatic_failover.as_deref().unwrap_or("not reported");
+        vec![Finding::judge(rg, "AutomaticFailover", failover == "enabled", "enabled", failover, &json!({"AutomaticFailover": g.automatic_failover}))]
+    })
+}
+
+pub const ELASTICACHE_AUTH_TOKEN_ENABLED: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_auth_token_enabled",
+        service: "elasticache",
+        title: "The Redis replication group requires an AUTH token",
+        citations: &["45 CFR 164.312(d)", "45 CFR 164.312(a)(1)"],
+        severity: Severity::High,
+        risk: "Any client that reaches the port can read and change session data without authenticating.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AuthToken from the existing API keys secret ({{resolve:secretsmanager:...:redis_auth_token}}).",
+        mutant: "redis-auth-token-off",
+    },
+    run: elasticache_auth_token_enabled,
+};
+
+fn elasticache_auth_token_enabled(f: &HipaaFacts) -> Vec<Finding> {
+    with_group(f, "AuthTokenEnabled", |rg, g| {
+        let enabled = g.auth_token_enabled == Some(true);
+        vec![Finding::judge(rg, "AuthTokenEnabled", enabled, true, flag(g.auth_token_enabled), &json!({"AuthTokenEnabled": g.auth_token_enabled}))]
+    })
+}
+
+pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_subnet_group_private_only",
+        service: "elasticache",
+        title: "The stack's cache subnet group holds only private subnets",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::High,
+        risk: "A public subnet in the cache subnet group lets a cache node land on a subnet routed to the internet.",
+        remediation: "template.yml: CacheSubnetGroup (AWS::ElastiCache::SubnetGroup) SubnetIds must be PrivateSubnet1 and PrivateSubnet2 only.",
+        mutant: "cache-subnet-group-public-subnet",
+    },
+    run: elasticache_subnet_group_private_only,
+};
+
+fn elasticache_subnet_group_private_only(f: &HipaaFacts) -> Vec<Finding> {
+    let g = &f.data.cache_subnet_group;
+    vec![match &g.fact {
+        Ok(group) => {
+            let subnets: Vec<String> = group.subnets.iter().map(|s| s.subnet_identifier.clone()).collect();
+            only_private_subnets(f, &g.resource, &subnets, group)
+        }
+        Err(e) => Finding::unavailable(&g.resource, "Subnets", e),
+    }]
+}

@@ -1,5 +1,6 @@
 //! Audit log groups: encrypted with the stack's logs key and kept long enough.
 
+use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
 use super::HipaaFacts;
@@ -7,12 +8,6 @@ use super::outputs::LOGS_KEY_ARN;
 
 /// Fewest days an audit log group may keep its events.
 pub const MIN_RETENTION_DAYS: i32 = 90;
-
-/// Same key whether named by ARN or by id.
-fn same_key(a: &str, b: &str) -> bool {
-    let id = |s: &str| s.rsplit_once("key/").map_or(s, |(_, id)| id).to_owned();
-    a == b || id(a) == id(b)
-}
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[LOG_GROUP_ENCRYPTED_WITH_STACK_KEY, LOG_GROUP_RETENTION_SET];
@@ -75,17 +70,4 @@ fn log_group_retention_set(f: &HipaaFacts) -> Vec<Finding> {
             Err(e) => Finding::unavailable(&g.resource, "retentionInDays", e),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_key;
-
-    #[test]
-    fn keys_match_by_arn_or_id_but_not_across_keys() {
-        let arn = "arn:aws:kms:eu-central-1:123456789012:key/1111-2222";
-        assert!(same_key(arn, arn));
-        assert!(same_key(arn, "1111-2222"));
-        assert!(!same_key(arn, "arn:aws:kms:eu-central-1:123456789012:key/3333"));
-    }
 }

@@ -45,6 +45,7 @@ pub static CHECKS: LazyLock<Vec<Check<HipaaFacts>>> = LazyLock::new(|| {
         apigateway::CHECKS,
         secrets::CHECKS,
         iam::CHECKS,
+        naming::CHECKS,
     ]
     .concat()
 });

@@ -1,8 +1,407 @@
 //! Aurora: encryption with the stack key, backups and point-in-time recovery, Multi-AZ, private placement, audit logs, TLS, engine version.
 
-use stackproof_harness::check::Check;
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::rds::{Cluster, Parameter};
 
 use super::HipaaFacts;
+use super::facts::Named;
+use super::outputs::{DATA_KEY_ARN, DATABASE_SECURITY_GROUP_ID, PRIVATE_SUBNET_IDS};
+
+/// Fewest days of automated backups (the template keeps 35).
+pub const MIN_BACKUP_RETENTION_DAYS: i32 = 7;
+/// The engine the stack pins, and the oldest version accepted (minor upgrades are automatic).
+pub const ENGINE: &str = "aurora-mysql";
+pub const MIN_ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.1";
+
+/// Judges that `subnets` is a non-empty set drawn only from the stack's private subnets.
+pub(crate) fn only_private_subnets(f: &HipaaFacts, resource: &str, subnets: &[String], evidence: &impl serde::Serialize) -> Finding {
+    match f.outputs.list(PRIVATE_SUBNET_IDS) {
+        Ok(private) => {
+            let foreign: Vec<&String> = subnets.iter().filter(|s| !private.contains(s)).collect();
+            let actual = if subnets.is_empty() {
+                "no subnets".to_owned()
+            } else if foreign.is_empty() {
+                subnets.join(", ")
+            } else {
+                format!("{} (not private: {})", subnets.join(", "), foreign.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+            };
+            let ok = !subnets.is_empty() && foreign.is_empty();
+            Finding::judge(resource, "Subnets", ok, format!("only the stack's private subnets ({})", private.join(", ")), actual, evidence)
+        }
+        Err(e) => Finding::error(resource, "Subnets", e),
+    }
+}
+
+/// Runs `judge` on the cluster, or reports why it could not.
+fn with_cluster(f: &HipaaFacts, property: &str, judge: impl FnOnce(&Named<Cluster>, &Cluster) -> Vec<Finding>) -> Vec<Finding> {
+    let c = &f.data.db_cluster;
+    match &c.fact {
+        Ok(cluster) => judge(c, cluster),
+        Err(e) => vec![Finding::unavailable(&c.resource, property, e)],
+    }
+}
+
+/// The value of a user-set cluster parameter, if set.
+fn parameter<'a>(params: &'a [Parameter], name: &str) -> Option<&'a str> {
+    params.iter().find(|p| p.parameter_name == name).and_then(|p| p.parameter_value.as_deref())
+}
 
 /// This service's checks, in report order.
-pub const CHECKS: &[Check<HipaaFacts>] = &[];
+pub const CHECKS: &[Check<HipaaFacts>] = &[
+    AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY,
+    AURORA_BACKUP_RETENTION_AND_PITR,
+    AURORA_INSTANCES_SPAN_TWO_AZS,
+    AURORA_INSTANCES_NOT_PUBLIC,
+    AURORA_SUBNET_GROUP_PRIVATE_ONLY,
+    AURORA_AUDIT_LOG_EXPORTED,
+    AURORA_TLS_REQUIRED,
+    AURORA_ENGINE_VERSION_PINNED,
+    AURORA_SECURITY_GROUP_IS_STACK_DATABASE_GROUP,
+];
+
+pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_storage_encrypted_with_stack_key",
+        service: "rds",
+        title: "The Aurora cluster's storage is encrypted with the stack's data key",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(c)(1)"],
+        severity: Severity::Critical,
+        risk: "PHI at rest (tables, snapshots, backups) readable by anyone who obtains the storage, or governed by a key the stack does not control.",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) needs StorageEncrypted: true and KmsKeyId: !GetAtt DataKey.Arn; encryption cannot be added later: restore a snapshot into an encrypted cluster.",
+        mutant: "aurora-storage-unencrypted",
+    },
+    run: aurora_storage_encrypted_with_stack_key,
+};
+
+fn aurora_storage_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
+    with_cluster(f, "StorageEncrypted", |c, cluster| {
+        let evidence = json!({"StorageEncrypted": cluster.storage_encrypted, "KmsKeyId": cluster.kms_key_id});
+        let mut findings = vec![Finding::judge(&c.resource, "StorageEncrypted", cluster.storage_encrypted, true, cluster.storage_encrypted, &evidence)];
+        // An unencrypted cluster can still report a KmsKeyId (moto: default_kms_key_id), so
+        // the key is judged only as the key of encrypted storage.
+        findings.push(match f.outputs.get(DATA_KEY_ARN) {
+            Ok(stack_key) => {
+                let ok = cluster.storage_encrypted && cluster.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
+                let actual = match (&cluster.kms_key_id, cluster.storage_encrypted) {
+                    (Some(k), true) => k.clone(),
+                    (Some(k), false) => format!("{k} (storage not encrypted)"),
+                    (None, _) => "none".to_owned(),
+                };
+                Finding::judge(&c.resource, "KmsKeyId", ok, stack_key, actual, &evidence)
+            }
+            Err(e) => Finding::error(&c.resource, "KmsKeyId", e),
+        });
+        findings
+    })
+}
+
+pub const AURORA_BACKUP_RETENTION_AND_PITR: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_backup_retention_and_pitr",
+        service: "rds",
+        title: "The Aurora cluster keeps automated backups for at least 7 days and can be restored to a point in time",
+        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.310(d)(2)(iv)"],
+        severity: Severity::High,
+        risk: "Without a retrievable exact copy, corrupted or deleted PHI cannot be restored (data backup and disaster recovery plans).",
+        remediation: "template.yml: set BackupRetentionPeriod (>= 7; the stack uses 35) and PreferredBackupWindow on AuroraCluster (AWS::RDS::DBCluster).",
+        mutant: "aurora-backup-retention-short",
+    },
+    run: aurora_backup_retention_and_pitr,
+};
+
+fn aurora_backup_retention_and_pitr(f: &HipaaFacts) -> Vec<Finding> {
+    with_cluster(f, "BackupRetentionPeriod", |c, cluster| {
+        let evidence = json!({
+            "BackupRetentionPeriod": cluster.backup_retention_period,
+            "EarliestRestorableTime": cluster.earliest_restorable_time,
+            "LatestRestorableTime": cluster.latest_restorable_time,
+        });
+        let days = cluster.backup_retention_period;
+        let mut findings = vec![Finding::judge(
+            &c.resource,
+            "BackupRetentionPeriod",
+            days.is_some_and(|d| d >= MIN_BACKUP_RETENTION_DAYS),
+            format!("at least {MIN_BACKUP_RETENTION_DAYS} days"),
+            days.map_or("not reported".to_owned(), |d| format!("{d} days")),
+            &evidence,
+        )];
+        for (property, time) in
+            [("EarliestRestorableTime", &cluster.earliest_restorable_time), ("LatestRestorableTime", &cluster.latest_restorable_time)]
+        {
+            findings.push(Finding::judge(
+                &c.resource,
+                property,
+                time.is_some(),
+                "a restorable time (point-in-time recovery available)",
+                time.as_deref().unwrap_or("none"),
+                &evidence,
+            ));
+        }
+        findings
+    })
+}
+
+pub const AURORA_INSTANCES_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_instances_span_two_azs",
+        service: "rds",
+        title: "The Aurora cluster has at least two instances in distinct Availability Zones",
+        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(C)"],
+        severity: Severity::High,
+        risk: "With every instance in one zone, an outage of that zone stops all access to patient records (emergency mode operation).",
+        remediation: "template.yml: AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance) need different AvailabilityZone values (!Select [0|1, !GetAZs '']).",
+        mutant: "aurora-instances-one-az",
+    },
+    run: aurora_instances_span_two_azs,
+};
+
+fn aurora_instances_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
+    let i = &f.data.db_instances;
+    let instances = match &i.fact {
+        Ok(instances) => instances,
+        Err(e) => return vec![Finding::unavailable(&i.resource, "DBClusterMembers", e)],
+    };
+    let evidence =
+        json!(instances.iter().map(|x| json!({"DBInstanceIdentifier": x.db_instance_identifier, "AvailabilityZone": x.availability_zone})).collect::<Vec<_>>());
+    let ids: Vec<&str> = instances.iter().map(|x| x.db_instance_identifier.as_str()).collect();
+    let zones: BTreeSet<&str> = instances.iter().filter_map(|x| x.availability_zone.as_deref()).collect();
+    vec![
+        Finding::judge(&i.resource, "DBClusterMembers", instances.len() >= 2, "at least 2 instances", format!("{} ({})", ids.len(), ids.join(", ")), &evidence),
+        Finding::judge(
+            &i.resource,
+            "AvailabilityZone (distinct)",
+            zones.len() >= 2,
+            "at least 2 zones",
+            format!("{} ({})", zones.len(), zones.iter().copied().collect::<Vec<_>>().join(", ")),
+            &evidence,
+        ),
+    ]
+}
+
+pub const AURORA_INSTANCES_NOT_PUBLIC: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_instances_not_public",
+        service: "rds",
+        title: "No Aurora instance is publicly accessible",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::Critical,
+        risk: "A publicly accessible instance gets an internet-resolvable address: the database holding PHI is one security group rule away from the internet.",
+        remediation: "template.yml: set PubliclyAccessible: false on AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance).",
+        mutant: "aurora-instance-public",
+    },
+    run: aurora_instances_not_public,
+};
+
+fn aurora_instances_not_public(f: &HipaaFacts) -> Vec<Finding> {
+    let i = &f.data.db_instances;
+    let instances = match &i.fact {
+        Ok(instances) => instances,
+        Err(e) => return vec![Finding::unavailable(&i.resource, "PubliclyAccessible", e)],
+    };
+    if instances.is_empty() {
+        return vec![Finding::judge(&i.resource, "DBClusterMembers", false, "at least one instance", "none", &json!([]))];
+    }
+    instances
+        .iter()
+        .map(|x| {
+            let resource = format!("{}/{}", i.resource, x.db_instance_identifier);
+            match x.publicly_accessible {
+                Some(public) => Finding::judge(resource, "PubliclyAccessible", !public, false, public, x),
+                None => Finding::error(resource, "PubliclyAccessible", "DescribeDBInstances did not report PubliclyAccessible"),
+            }
+        })
+        .collect()
+}
+
+pub const AURORA_SUBNET_GROUP_PRIVATE_ONLY: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_subnet_group_private_only",
+        service: "rds",
+        title: "The Aurora cluster is placed by the stack's DB subnet group, which holds only private subnets",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::High,
+        risk: "A public subnet in the DB subnet group lets an instance land where the internet gateway routes: PHI exposed to the internet.",
+        remediation: "template.yml: DbSubnetGroup (AWS::RDS::DBSubnetGroup) SubnetIds must be PrivateSubnet1 and PrivateSubnet2 only; AuroraCluster DBSubnetGroupName: !Ref DbSubnetGroup.",
+        mutant: "db-subnet-group-public-subnet",
+    },
+    run: aurora_subnet_group_private_only,
+};
+
+fn aurora_subnet_group_private_only(f: &HipaaFacts) -> Vec<Finding> {
+    let g = &f.data.db_subnet_group;
+    let mut findings = with_cluster(f, "DBSubnetGroup", |c, cluster| {
+        let actual = cluster.db_subnet_group.as_deref().unwrap_or("none");
+        vec![Finding::judge(&c.resource, "DBSubnetGroup", actual == g.resource, &g.resource, actual, &json!({"DBSubnetGroup": actual}))]
+    });
+    findings.push(match &g.fact {
+        Ok(group) => {
+            let subnets: Vec<String> = group.subnets.iter().map(|s| s.subnet_identifier.clone()).collect();
+            only_private_subnets(f, &g.resource, &subnets, group)
+        }
+        Err(e) => Finding::unavailable(&g.resource, "Subnets", e),
+    });
+    findings
+}
+
+pub const AURORA_AUDIT_LOG_EXPORTED: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_audit_log_exported",
+        service: "rds",
+        title: "The Aurora cluster audits database activity and exports the audit log to CloudWatch Logs",
+        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
+        severity: Severity::High,
+        risk: "Without the audit log nobody can tell who connected and which statements read or changed PHI (audit controls, activity review).",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1'.",
+        mutant: "aurora-audit-log-export-off",
+    },
+    run: aurora_audit_log_exported,
+};
+
+fn aurora_audit_log_exported(f: &HipaaFacts) -> Vec<Finding> {
+    let mut findings = with_cluster(f, "EnabledCloudwatchLogsExports", |c, cluster| {
+        let exports = &cluster.enabled_cloudwatch_logs_exports;
+        let actual = if exports.is_empty() { "none".to_owned() } else { exports.join(", ") };
+        vec![Finding::judge(&c.resource, "EnabledCloudwatchLogsExports", exports.iter().any(|l| l == "audit"), "includes audit", actual, exports)]
+    });
+    let p = &f.data.db_cluster_parameters;
+    findings.push(match &p.fact {
+        Ok(params) => {
+            let value = parameter(params, "server_audit_logging");
+            let ok = value.is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("ON"));
+            Finding::judge(&p.resource, "server_audit_logging", ok, "1", value.unwrap_or("not set (default 0)"), params)
+        }
+        Err(e) => Finding::unavailable(&p.resource, "server_audit_logging", e),
+    });
+    findings
+}
+
+pub const AURORA_TLS_REQUIRED: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_tls_required",
+        service: "rds",
+        title: "The Aurora cluster uses the stack's parameter group, which requires TLS for every connection",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
+        severity: Severity::High,
+        risk: "Without require_secure_transport, clients may send credentials and PHI in clear text across the network.",
+        remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters require_secure_transport: 'ON'; AuroraCluster DBClusterParameterGroupName: !Ref DbClusterParameterGroup.",
+        mutant: "aurora-tls-not-required",
+    },
+    run: aurora_tls_required,
+};
+
+fn aurora_tls_required(f: &HipaaFacts) -> Vec<Finding> {
+    let p = &f.data.db_cluster_parameters;
+    let mut findings = with_cluster(f, "DBClusterParameterGroup", |c, cluster| {
+        let actual = cluster.db_cluster_parameter_group.as_deref().unwrap_or("none");
+        vec![Finding::judge(
+            &c.resource,
+            "DBClusterParameterGroup",
+            actual == p.resource,
+            &p.resource,
+            actual,
+            &json!({"DBClusterParameterGroup": actual}),
+        )]
+    });
+    findings.push(match &p.fact {
+        Ok(params) => {
+            let value = parameter(params, "require_secure_transport");
+            let ok = value.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1");
+            Finding::judge(&p.resource, "require_secure_transport", ok, "ON", value.unwrap_or("not set (default OFF)"), params)
+        }
+        Err(e) => Finding::unavailable(&p.resource, "require_secure_transport", e),
+    });
+    findings
+}
+
+pub const AURORA_ENGINE_VERSION_PINNED: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_engine_version_pinned",
+        service: "rds",
+        title: "The Aurora cluster runs aurora-mysql at 8.0.mysql_aurora.3.08.1 or a later 3.x release",
+        citations: &["45 CFR 164.308(a)(1)(ii)(B)", "45 CFR 164.308(a)(5)(ii)(B)"],
+        severity: Severity::Medium,
+        risk: "An older engine lacks the security fixes the stack was assessed with (risk management, protection from malicious software).",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) Engine: aurora-mysql, EngineVersion: 8.0.mysql_aurora.3.08.1 (AutoMinorVersionUpgrade keeps it current).",
+        mutant: "aurora-engine-version-old",
+    },
+    run: aurora_engine_version_pinned,
+};
+
+/// `8.0.mysql_aurora.3.08.1` -> (3, 8, 1); None for any other shape.
+fn aurora_release(version: &str) -> Option<(u32, u32, u32)> {
+    let release = version.strip_prefix("8.0.mysql_aurora.")?;
+    let mut parts = release.split('.').map(|p| p.parse::<u32>().ok());
+    let (a, b, c) = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some((a, b, c))
+}
+
+fn aurora_engine_version_pinned(f: &HipaaFacts) -> Vec<Finding> {
+    with_cluster(f, "EngineVersion", |c, cluster| {
+        let evidence = json!({"Engine": cluster.engine, "EngineVersion": cluster.engine_version});
+        let min = aurora_release(MIN_ENGINE_VERSION);
+        let ok = match (aurora_release(&cluster.engine_version), min) {
+            (Some(v), Some(min)) => v.0 == min.0 && v >= min,
+            _ => false,
+        };
+        vec![
+            Finding::judge(&c.resource, "Engine", cluster.engine == ENGINE, ENGINE, &cluster.engine, &evidence),
+            Finding::judge(&c.resource, "EngineVersion", ok, format!("{MIN_ENGINE_VERSION} or a later 3.x release"), &cluster.engine_version, &evidence),
+        ]
+    })
+}
+
+pub const AURORA_SECURITY_GROUP_IS_STACK_DATABASE_GROUP: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_security_group_is_stack_database_group",
+        service: "rds",
+        title: "The Aurora cluster is behind the stack's database security group and no other",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.308(a)(4)(ii)(B)"],
+        severity: Severity::High,
+        risk: "Another group's rules decide who reaches the database: access to PHI no longer follows the tiered least-privilege design.",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) VpcSecurityGroupIds: [!GetAtt DatabaseSecurityGroup.GroupId] only.",
+        mutant: "aurora-foreign-security-group",
+    },
+    run: aurora_security_group_is_stack_database_group,
+};
+
+fn aurora_security_group_is_stack_database_group(f: &HipaaFacts) -> Vec<Finding> {
+    with_cluster(f, "VpcSecurityGroups", |c, cluster| {
+        let groups = &cluster.vpc_security_groups;
+        vec![match f.outputs.get(DATABASE_SECURITY_GROUP_ID) {
+            Ok(sg) => Finding::judge(
+                &c.resource,
+                "VpcSecurityGroups",
+                matches!(groups.as_slice(), [only] if only == sg),
+                format!("[{sg}]"),
+                format!("[{}]", groups.join(", ")),
+                groups,
+            ),
+            Err(e) => Finding::error(&c.resource, "VpcSecurityGroups", e),
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aurora_releases_compare_within_major_3() {
+        assert_eq!(aurora_release("8.0.mysql_aurora.3.08.1"), Some((3, 8, 1)));
+        assert!(aurora_release("8.0.mysql_aurora.3.10.0") > aurora_release(MIN_ENGINE_VERSION));
+        assert!(aurora_release("8.0.mysql_aurora.3.04.0") < aurora_release(MIN_ENGINE_VERSION));
+        assert_eq!(aurora_release("5.7.mysql_aurora.2.11.2"), None);
+        assert_eq!(aurora_release("8.0.mysql_aurora.3.08"), None);
+    }
+
+    #[test]
+    fn keys_match_by_arn_or_id_but_not_across_keys() {
+        let arn = "arn:aws:kms:eu-central-1:123456789012:key/1111-2222";
+        assert!(same_key(arn, "1111-2222"));
+        assert!(!same_key(arn, "default_kms_key_id"));
+    }
+}

@@ -1,8 +1,76 @@
 //! The existing secrets the stack consumes: present and KMS-encrypted, read with DescribeSecret only.
 
-use stackproof_harness::check::Check;
+use serde_json::json;
+use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
 use super::HipaaFacts;
+use super::outputs::DATA_KEY_ARN;
 
 /// This service's checks, in report order.
-pub const CHECKS: &[Check<HipaaFacts>] = &[];
+pub const CHECKS: &[Check<HipaaFacts>] = &[SECRETS_EXIST, SECRETS_ENCRYPTED_WITH_STACK_KEY];
+
+pub const SECRETS_EXIST: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "secrets_exist",
+        service: "secrets",
+        title: "The secrets the stack consumes exist and are not scheduled for deletion",
+        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.312(d)"],
+        severity: Severity::High,
+        risk: "A missing or deleted secret leaves the tasks without database and cache credentials: an outage, and a push to hard-code credentials.",
+        remediation: "template.yml: the DatabaseSecretArn and ApiKeysSecretArn parameters must name existing secrets; restore a secret pending deletion with secretsmanager:RestoreSecret.",
+        mutant: "secret-scheduled-for-deletion",
+    },
+    run: secrets_exist,
+};
+
+fn secrets_exist(f: &HipaaFacts) -> Vec<Finding> {
+    f.app
+        .secrets
+        .iter()
+        .map(|n| match &n.fact {
+            Ok(s) => Finding::judge(
+                &n.resource,
+                "DeletedDate",
+                s.deleted_date.is_none(),
+                "not scheduled for deletion",
+                s.deleted_date.as_deref().map_or("none".to_owned(), |d| format!("deletion scheduled for {d}")),
+                &json!({ "ARN": s.arn, "Name": s.name, "DeletedDate": s.deleted_date }),
+            ),
+            Err(e) => Finding::unavailable(&n.resource, "DeletedDate", e),
+        })
+        .collect()
+}
+
+pub const SECRETS_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
+    info: CheckInfo {
+        id: "secrets_encrypted_with_stack_key",
+        service: "secrets",
+        title: "The secrets the stack consumes are encrypted with the stack's data key",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(d)"],
+        severity: Severity::High,
+        risk: "Under another key (or the AWS managed key) access to the credentials is not governed by the stack's key policy and rotation.",
+        remediation: "Encrypt the secrets named by DatabaseSecretArn and ApiKeysSecretArn with the stack's DataKey (secretsmanager:UpdateSecret --kms-key-id); TaskExecutionRole already decrypts through that key only.",
+        mutant: "secret-foreign-key",
+    },
+    run: secrets_encrypted_with_stack_key,
+};
+
+fn secrets_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
+    let key = match f.outputs.get(DATA_KEY_ARN) {
+        Ok(k) => k,
+        Err(e) => return vec![Finding::error(DATA_KEY_ARN, "KmsKeyId", e)],
+    };
+    f.app
+        .secrets
+        .iter()
+        .map(|n| match &n.fact {
+            Ok(s) => {
+                let actual = s.kms_key_id.as_deref().unwrap_or("none (aws/secretsmanager)");
+                let ok = s.kms_key_id.as_deref().is_some_and(|k| same_key(k, key));
+                Finding::judge(&n.resource, "KmsKeyId", ok, key, actual, &json!({ "ARN": s.arn, "KmsKeyId": s.kms_key_id }))
+            }
+            Err(e) => Finding::unavailable(&n.resource, "KmsKeyId", e),
+        })
+        .collect()
+}

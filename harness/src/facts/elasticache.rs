@@ -1,1 +1,122 @@
-//! Facts of elasticache, fetched once per run.
+//! ElastiCache: one replication group and one cache subnet group. Member clusters are not read
+//! (the emulator does not list them; the group carries what the checks judge).
+
+use aws_sdk_elasticache::Client;
+use serde::Serialize;
+
+use super::{Fact, FactError, classify};
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NodeGroupMember {
+    pub cache_cluster_id: String,
+    pub current_role: Option<String>,
+    pub preferred_availability_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReplicationGroup {
+    pub replication_group_id: String,
+    pub status: String,
+    pub engine: Option<String>,
+    /// `enabled` / `disabled`
+    #[serde(rename = "MultiAZ")]
+    pub multi_az: Option<String>,
+    /// `enabled` / `disabled` / `enabling` / `disabling`
+    pub automatic_failover: Option<String>,
+    pub at_rest_encryption_enabled: Option<bool>,
+    pub kms_key_id: Option<String>,
+    pub transit_encryption_enabled: Option<bool>,
+    /// `required` / `preferred`
+    pub transit_encryption_mode: Option<String>,
+    pub auth_token_enabled: Option<bool>,
+    pub member_clusters: Vec<String>,
+    /// NodeGroups[].NodeGroupMembers[]
+    pub node_group_members: Vec<NodeGroupMember>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupSubnet {
+    pub subnet_identifier: String,
+    /// SubnetAvailabilityZone.Name
+    pub subnet_availability_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CacheSubnetGroup {
+    pub cache_subnet_group_name: String,
+    pub vpc_id: Option<String>,
+    pub subnets: Vec<GroupSubnet>,
+}
+
+/// DescribeReplicationGroups for one replication group id.
+pub async fn replication_group(ec: &Client, id: &str) -> Fact<ReplicationGroup> {
+    let out = ec
+        .describe_replication_groups()
+        .replication_group_id(id)
+        .send()
+        .await
+        .map_err(|e| classify("DescribeReplicationGroups", &e, &["ReplicationGroupNotFoundFault"]))?;
+    let g = out
+        .replication_groups
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.replication_group_id.as_deref() == Some(id))
+        .ok_or_else(|| FactError::Absent { what: format!("replication group {id}") })?;
+    Ok(ReplicationGroup {
+        replication_group_id: id.to_owned(),
+        status: g.status.unwrap_or_default(),
+        engine: g.engine,
+        multi_az: g.multi_az.map(|s| s.as_str().to_owned()),
+        automatic_failover: g.automatic_failover.map(|s| s.as_str().to_owned()),
+        at_rest_encryption_enabled: g.at_rest_encryption_enabled,
+        kms_key_id: g.kms_key_id,
+        transit_encryption_enabled: g.transit_encryption_enabled,
+        transit_encryption_mode: g.transit_encryption_mode.map(|m| m.as_str().to_owned()),
+        auth_token_enabled: g.auth_token_enabled,
+        member_clusters: g.member_clusters.unwrap_or_default(),
+        node_group_members: g
+            .node_groups
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|n| n.node_group_members.unwrap_or_default())
+            .map(|m| NodeGroupMember {
+                cache_cluster_id: m.cache_cluster_id.unwrap_or_default(),
+                current_role: m.current_role,
+                preferred_availability_zone: m.preferred_availability_zone,
+            })
+            .collect(),
+    })
+}
+
+/// DescribeCacheSubnetGroups for one group name.
+pub async fn cache_subnet_group(ec: &Client, name: &str) -> Fact<CacheSubnetGroup> {
+    let out = ec
+        .describe_cache_subnet_groups()
+        .cache_subnet_group_name(name)
+        .send()
+        .await
+        .map_err(|e| classify("DescribeCacheSubnetGroups", &e, &["CacheSubnetGroupNotFoundFault"]))?;
+    let g = out
+        .cache_subnet_groups
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.cache_subnet_group_name.as_deref() == Some(name))
+        .ok_or_else(|| FactError::Absent { what: format!("cache subnet group {name}") })?;
+    Ok(CacheSubnetGroup {
+        cache_subnet_group_name: name.to_owned(),
+        vpc_id: g.vpc_id,
+        subnets: g
+            .subnets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| GroupSubnet {
+                subnet_identifier: s.subnet_identifier.unwrap_or_default(),
+                subnet_availability_zone: s.subnet_availability_zone.and_then(|z| z.name),
+            })
+            .collect(),
+    })
+}

@@ -18,6 +18,13 @@ pub struct Key {
     pub rotation_period_in_days: Option<i32>,
 }
 
+/// Same KMS key whether named by ARN or by key id. Aliases are not resolved: an alias never
+/// equals a key here, so a resource configured with an alias fails a same-key comparison.
+pub fn same_key(a: &str, b: &str) -> bool {
+    let id = |s: &str| s.rsplit_once("key/").map_or(s, |(_, id)| id).to_owned();
+    a == b || id(a) == id(b)
+}
+
 /// DescribeKey and GetKeyRotationStatus for one key, by id, ARN or alias.
 pub async fn key(kms: &Client, key_ref: &str) -> Fact<Key> {
     let not_found = ["NotFoundException"];
@@ -39,4 +46,18 @@ pub async fn key(kms: &Client, key_ref: &str) -> Fact<Key> {
         key_rotation_enabled: rotation.key_rotation_enabled,
         rotation_period_in_days: rotation.rotation_period_in_days,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_key;
+
+    #[test]
+    fn keys_match_by_arn_or_id_but_not_across_keys() {
+        let arn = "arn:aws:kms:eu-central-1:123456789012:key/1111-2222";
+        assert!(same_key(arn, arn));
+        assert!(same_key(arn, "1111-2222"));
+        assert!(!same_key(arn, "arn:aws:kms:eu-central-1:123456789012:key/3333"));
+        assert!(!same_key(arn, "alias/hipaa-data-x"));
+    }
 }

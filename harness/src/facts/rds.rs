@@ -1,1 +1,185 @@
-//! Facts of rds, fetched once per run.
+//! Aurora (RDS): one DB cluster, its instances, its DB subnet group and the user-set parameters
+//! of its cluster parameter group.
+
+use aws_sdk_rds::Client;
+use aws_sdk_rds::types::Filter;
+use aws_smithy_types::date_time::Format;
+use serde::Serialize;
+
+use super::{Fact, FactError, classify};
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Cluster {
+    #[serde(rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: String,
+    pub status: String,
+    pub engine: String,
+    pub engine_version: String,
+    pub storage_encrypted: bool,
+    /// moto reports `default_kms_key_id` for an unencrypted cluster: judge it with StorageEncrypted.
+    pub kms_key_id: Option<String>,
+    pub backup_retention_period: Option<i32>,
+    pub earliest_restorable_time: Option<String>,
+    pub latest_restorable_time: Option<String>,
+    #[serde(rename = "DBSubnetGroup")]
+    pub db_subnet_group: Option<String>,
+    #[serde(rename = "DBClusterParameterGroup")]
+    pub db_cluster_parameter_group: Option<String>,
+    /// VpcSecurityGroups[].VpcSecurityGroupId
+    pub vpc_security_groups: Vec<String>,
+    pub enabled_cloudwatch_logs_exports: Vec<String>,
+    /// DBClusterMembers[].DBInstanceIdentifier
+    #[serde(rename = "DBClusterMembers")]
+    pub db_cluster_members: Vec<String>,
+    #[serde(rename = "MultiAZ")]
+    pub multi_az: Option<bool>,
+    pub publicly_accessible: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Instance {
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    #[serde(rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: String,
+    #[serde(rename = "DBInstanceStatus")]
+    pub db_instance_status: String,
+    pub availability_zone: Option<String>,
+    pub publicly_accessible: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupSubnet {
+    pub subnet_identifier: String,
+    /// SubnetAvailabilityZone.Name
+    pub subnet_availability_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SubnetGroup {
+    #[serde(rename = "DBSubnetGroupName")]
+    pub db_subnet_group_name: String,
+    pub vpc_id: Option<String>,
+    pub subnets: Vec<GroupSubnet>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parameter {
+    pub parameter_name: String,
+    pub parameter_value: Option<String>,
+    pub source: Option<String>,
+}
+
+fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(Format::DateTime).ok())
+}
+
+/// DescribeDBClusters for one cluster identifier.
+pub async fn cluster(rds: &Client, id: &str) -> Fact<Cluster> {
+    let out = rds
+        .describe_db_clusters()
+        .db_cluster_identifier(id)
+        .send()
+        .await
+        .map_err(|e| classify("DescribeDBClusters", &e, &["DBClusterNotFoundFault"]))?;
+    let c = out
+        .db_clusters
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c.db_cluster_identifier.as_deref() == Some(id))
+        .ok_or_else(|| FactError::Absent { what: format!("DB cluster {id}") })?;
+    Ok(Cluster {
+        db_cluster_identifier: id.to_owned(),
+        status: c.status.clone().unwrap_or_default(),
+        engine: c.engine.clone().unwrap_or_default(),
+        engine_version: c.engine_version.clone().unwrap_or_default(),
+        storage_encrypted: c.storage_encrypted.unwrap_or(false),
+        kms_key_id: c.kms_key_id.clone(),
+        backup_retention_period: c.backup_retention_period,
+        earliest_restorable_time: time(c.earliest_restorable_time.as_ref()),
+        latest_restorable_time: time(c.latest_restorable_time.as_ref()),
+        db_subnet_group: c.db_subnet_group.clone(),
+        db_cluster_parameter_group: c.db_cluster_parameter_group.clone(),
+        vpc_security_groups: c.vpc_security_groups().iter().filter_map(|g| g.vpc_security_group_id.clone()).collect(),
+        enabled_cloudwatch_logs_exports: c.enabled_cloudwatch_logs_exports().to_vec(),
+        db_cluster_members: c.db_cluster_members().iter().filter_map(|m| m.db_instance_identifier.clone()).collect(),
+        multi_az: c.multi_az,
+        publicly_accessible: c.publicly_accessible,
+    })
+}
+
+/// The instances of one cluster: DescribeDBInstances filtered by `db-cluster-id`, every page.
+pub async fn cluster_instances(rds: &Client, cluster_id: &str) -> Fact<Vec<Instance>> {
+    let instances = rds
+        .describe_db_instances()
+        .filters(Filter::builder().name("db-cluster-id").values(cluster_id).build())
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| classify("DescribeDBInstances", &e, &["DBClusterNotFoundFault"]))?;
+    Ok(instances
+        .into_iter()
+        .filter(|i| i.db_cluster_identifier.as_deref() == Some(cluster_id))
+        .map(|i| Instance {
+            db_instance_identifier: i.db_instance_identifier.unwrap_or_default(),
+            db_cluster_identifier: cluster_id.to_owned(),
+            db_instance_status: i.db_instance_status.unwrap_or_default(),
+            availability_zone: i.availability_zone,
+            publicly_accessible: i.publicly_accessible,
+        })
+        .collect())
+}
+
+/// DescribeDBSubnetGroups for one group name.
+pub async fn subnet_group(rds: &Client, name: &str) -> Fact<SubnetGroup> {
+    let out = rds
+        .describe_db_subnet_groups()
+        .db_subnet_group_name(name)
+        .send()
+        .await
+        .map_err(|e| classify("DescribeDBSubnetGroups", &e, &["DBSubnetGroupNotFoundFault"]))?;
+    let g = out
+        .db_subnet_groups
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.db_subnet_group_name.as_deref() == Some(name))
+        .ok_or_else(|| FactError::Absent { what: format!("DB subnet group {name}") })?;
+    Ok(SubnetGroup {
+        db_subnet_group_name: name.to_owned(),
+        vpc_id: g.vpc_id,
+        subnets: g
+            .subnets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| GroupSubnet {
+                subnet_identifier: s.subnet_identifier.unwrap_or_default(),
+                subnet_availability_zone: s.subnet_availability_zone.and_then(|z| z.name),
+            })
+            .collect(),
+    })
+}
+
+/// The parameters of a cluster parameter group set by its owner (`Source=user`), every page.
+pub async fn cluster_user_parameters(rds: &Client, group: &str) -> Fact<Vec<Parameter>> {
+    let params = rds
+        .describe_db_cluster_parameters()
+        .db_cluster_parameter_group_name(group)
+        .source("user")
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| classify("DescribeDBClusterParameters", &e, &["DBParameterGroupNotFound", "DBParameterGroupNotFoundFault"]))?;
+    Ok(params
+        .into_iter()
+        .map(|p| Parameter { parameter_name: p.parameter_name.unwrap_or_default(), parameter_value: p.parameter_value, source: p.source })
+        .collect())
+}

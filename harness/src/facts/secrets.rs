@@ -1,1 +1,36 @@
-//! Facts of secrets, fetched once per run.
+//! Secrets Manager: a secret's metadata by DescribeSecret. Secret values are never read.
+
+use aws_sdk_secretsmanager::Client;
+use serde::Serialize;
+
+use super::{Fact, classify};
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Secret {
+    #[serde(rename = "ARN")]
+    pub arn: String,
+    pub name: String,
+    /// Absent when the secret uses the AWS managed key `aws/secretsmanager`.
+    pub kms_key_id: Option<String>,
+    /// Set when the secret is scheduled for deletion.
+    pub deleted_date: Option<String>,
+    pub rotation_enabled: Option<bool>,
+}
+
+/// DescribeSecret for one secret by ARN or name.
+pub async fn secret(sm: &Client, secret_id: &str) -> Fact<Secret> {
+    let s = sm
+        .describe_secret()
+        .secret_id(secret_id)
+        .send()
+        .await
+        .map_err(|e| classify("DescribeSecret", &e, &["ResourceNotFoundException"]))?;
+    Ok(Secret {
+        arn: s.arn.unwrap_or_default(),
+        name: s.name.unwrap_or_default(),
+        kms_key_id: s.kms_key_id,
+        deleted_date: s.deleted_date.map(|d| d.to_string()),
+        rotation_enabled: s.rotation_enabled,
+    })
+}

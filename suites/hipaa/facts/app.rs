@@ -1,11 +1,113 @@
 //! Facts of the ECS with auto scaling, API Gateway and WAF, the existing secrets, IAM roles layer.
+//! Every resource is described once, concurrently; checks only read these.
 
+use futures_util::future::join_all;
 use stackproof_harness::aws::RegionClients;
+use stackproof_harness::facts::apigateway::{self, Deployment, Stage};
+use stackproof_harness::facts::autoscaling::{self, Scaling};
+use stackproof_harness::facts::ecs::{self, Cluster, Service, TaskDefinition};
+use stackproof_harness::facts::secrets::{self, Secret};
+use stackproof_harness::facts::wafv2::{self, WebAcl};
+use stackproof_harness::facts::{Fact, FactError};
 use stackproof_harness::outputs::Outputs;
 
-#[derive(Default)]
-pub struct AppFacts {}
+use super::{Named, named};
+use crate::hipaa::outputs::{
+    API_KEYS_SECRET_ARN, API_STAGE_NAME, DATABASE_SECRET_ARN, ECS_CLUSTER_NAME, ECS_SERVICE_NAME, REST_API_ID, TASK_DEFINITION_ARN,
+    WEB_ACL_ARN,
+};
 
-pub async fn gather(_c: &RegionClients, _outputs: &Outputs) -> AppFacts {
-    AppFacts::default()
+/// The secrets the stack consumes, by output.
+pub const SECRETS: &[&str] = &[DATABASE_SECRET_ARN, API_KEYS_SECRET_ARN];
+
+pub struct AppFacts {
+    pub cluster: Named<Cluster>,
+    pub service: Named<Service>,
+    /// The revision the outputs name as in use.
+    pub task_definition: Named<TaskDefinition>,
+    /// The service's scalable target (`service/<cluster>/<service>`) and its policies.
+    pub scaling: Named<Scaling>,
+    /// Named by the stage ARN (`arn:aws:apigateway:<region>::/restapis/<api>/stages/<stage>`).
+    pub stage: Named<Stage>,
+    /// The deployments of the REST API.
+    pub deployments: Named<Vec<Deployment>>,
+    /// The web ACL WAF says guards the stage (GetWebACLForResource on the stage ARN), if any.
+    pub stage_web_acl: Named<Option<WebAcl>>,
+    /// The stack's web ACL, by the output ARN.
+    pub web_acl: Named<WebAcl>,
+    pub secrets: Vec<Named<Secret>>,
+}
+
+/// Both outputs, or the first one missing.
+fn two<'a>(outputs: &'a Outputs, a: &'static str, b: &'static str) -> Result<(&'a str, &'a str), (&'static str, FactError)> {
+    let first = outputs.get(a).map_err(|e| (a, e))?;
+    let second = outputs.get(b).map_err(|e| (b, e))?;
+    Ok((first, second))
+}
+
+/// A fact about a resource named by two outputs (`resource` built from both).
+async fn named2<T, Fut>(
+    outputs: &Outputs,
+    a: &'static str,
+    b: &'static str,
+    resource: impl FnOnce(&str, &str) -> String,
+    fetch: impl FnOnce(String, String) -> Fut,
+) -> Named<T>
+where
+    Fut: Future<Output = Fact<T>>,
+{
+    match two(outputs, a, b) {
+        Ok((x, y)) => Named { output: b, resource: resource(x, y), fact: fetch(x.to_owned(), y.to_owned()).await },
+        Err((key, missing)) => Named { output: key, resource: key.to_owned(), fact: Err(missing) },
+    }
+}
+
+pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
+    let stage_arn = |api: &str, stage: &str| apigateway::stage_arn(&c.region, api, stage);
+
+    let cluster = named(outputs, ECS_CLUSTER_NAME, |name| async move { ecs::cluster(&c.ecs, &name).await });
+    let service = named2(
+        outputs,
+        ECS_CLUSTER_NAME,
+        ECS_SERVICE_NAME,
+        |_, service| service.to_owned(),
+        |cluster, service| async move { ecs::service(&c.ecs, &cluster, &service).await },
+    );
+    let task_definition = named(outputs, TASK_DEFINITION_ARN, |arn| async move { ecs::task_definition(&c.ecs, &arn).await });
+    let scaling = named2(outputs, ECS_CLUSTER_NAME, ECS_SERVICE_NAME, autoscaling::ecs_service_resource_id, |cluster, service| async move {
+        autoscaling::ecs_service(&c.autoscaling, &cluster, &service).await
+    });
+    let stage = named2(outputs, REST_API_ID, API_STAGE_NAME, stage_arn, |api, stage| async move {
+        apigateway::stage(&c.apigateway, &api, &stage).await
+    });
+    let deployments = named(outputs, REST_API_ID, |api| async move { apigateway::deployments(&c.apigateway, &api).await });
+    let stage_web_acl = named2(outputs, REST_API_ID, API_STAGE_NAME, stage_arn, |api, stage| async move {
+        wafv2::web_acl_for_resource(&c.wafv2, &stage_arn(&api, &stage)).await
+    });
+    let web_acl = named(outputs, WEB_ACL_ARN, |arn| async move { wafv2::web_acl(&c.wafv2, &arn).await });
+    let secrets = join_all(SECRETS.iter().map(|k| named(outputs, k, |arn| async move { secrets::secret(&c.secretsmanager, &arn).await })));
+
+    // Boxed: the SDK's futures are large in debug builds, and nine of them side by side overflow
+    // a test thread's stack.
+    let (cluster, service, task_definition, scaling, stage, deployments, stage_web_acl, web_acl, secrets) = tokio::join!(
+        Box::pin(cluster),
+        Box::pin(service),
+        Box::pin(task_definition),
+        Box::pin(scaling),
+        Box::pin(stage),
+        Box::pin(deployments),
+        Box::pin(stage_web_acl),
+        Box::pin(web_acl),
+        Box::pin(secrets)
+    );
+    AppFacts { cluster, service, task_definition, scaling, stage, deployments, stage_web_acl, web_acl, secrets }
+}
+
+/// Runs `judge` on a fact that was had, or reports why it could not be (absence fails, any
+/// other error is an error), as one finding on `property`.
+pub fn judge_fact<T>(n: &Named<T>, property: &str, judge: impl FnOnce(&T) -> Vec<stackproof_harness::check::Finding>) -> Vec<stackproof_harness::check::Finding> {
+    match &n.fact {
+        Ok(value) => judge(value),
+        Err(e) => vec![stackproof_harness::check::Finding::unavailable(&n.resource, property, e)],
+    }
 }

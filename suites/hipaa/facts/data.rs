@@ -1,11 +1,69 @@
-//! Facts of the Aurora, EFS and ElastiCache layer.
+//! Facts of the Aurora, EFS and ElastiCache layer: each resource named by an output, described
+//! once, all concurrently. Each fetch is boxed: ten SDK futures joined inline can overflow a
+//! test thread's stack in debug builds.
 
 use stackproof_harness::aws::RegionClients;
+use stackproof_harness::facts::efs::{BackupPolicy, FileSystem, FileSystemPolicy, MountTarget};
+use stackproof_harness::facts::elasticache::{CacheSubnetGroup, ReplicationGroup};
+use stackproof_harness::facts::rds::{Cluster, Instance, Parameter, SubnetGroup};
+use stackproof_harness::facts::{efs, elasticache, rds};
 use stackproof_harness::outputs::Outputs;
 
-#[derive(Default)]
-pub struct DataFacts {}
+use super::{Named, named};
+use crate::hipaa::outputs::{
+    CACHE_REPLICATION_GROUP_ID, CACHE_SUBNET_GROUP_NAME, DB_CLUSTER_IDENTIFIER, DB_CLUSTER_PARAMETER_GROUP_NAME, DB_SUBNET_GROUP_NAME,
+    EFS_FILE_SYSTEM_ID,
+};
 
-pub async fn gather(_c: &RegionClients, _outputs: &Outputs) -> DataFacts {
-    DataFacts::default()
+pub struct DataFacts {
+    pub db_cluster: Named<Cluster>,
+    /// The instances of the cluster named by DbClusterIdentifier.
+    pub db_instances: Named<Vec<Instance>>,
+    pub db_subnet_group: Named<SubnetGroup>,
+    /// User-set parameters of the group named by DbClusterParameterGroupName.
+    pub db_cluster_parameters: Named<Vec<Parameter>>,
+    pub file_system: Named<FileSystem>,
+    pub efs_backup_policy: Named<BackupPolicy>,
+    pub efs_policy: Named<FileSystemPolicy>,
+    pub efs_mount_targets: Named<Vec<MountTarget>>,
+    pub replication_group: Named<ReplicationGroup>,
+    pub cache_subnet_group: Named<CacheSubnetGroup>,
+}
+
+pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
+    let (
+        db_cluster,
+        db_instances,
+        db_subnet_group,
+        db_cluster_parameters,
+        file_system,
+        efs_backup_policy,
+        efs_policy,
+        efs_mount_targets,
+        replication_group,
+        cache_subnet_group,
+    ) = tokio::join!(
+        Box::pin(named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster(&c.rds, &id).await })),
+        Box::pin(named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster_instances(&c.rds, &id).await })),
+        Box::pin(named(outputs, DB_SUBNET_GROUP_NAME, |name| async move { rds::subnet_group(&c.rds, &name).await })),
+        Box::pin(named(outputs, DB_CLUSTER_PARAMETER_GROUP_NAME, |name| async move { rds::cluster_user_parameters(&c.rds, &name).await })),
+        Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::file_system(&c.efs, &id).await })),
+        Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::backup_policy(&c.efs, &id).await })),
+        Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::file_system_policy(&c.efs, &id).await })),
+        Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::mount_targets(&c.efs, &id).await })),
+        Box::pin(named(outputs, CACHE_REPLICATION_GROUP_ID, |id| async move { elasticache::replication_group(&c.elasticache, &id).await })),
+        Box::pin(named(outputs, CACHE_SUBNET_GROUP_NAME, |name| async move { elasticache::cache_subnet_group(&c.elasticache, &name).await })),
+    );
+    DataFacts {
+        db_cluster,
+        db_instances,
+        db_subnet_group,
+        db_cluster_parameters,
+        file_system,
+        efs_backup_policy,
+        efs_policy,
+        efs_mount_targets,
+        replication_group,
+        cache_subnet_group,
+    }
 }

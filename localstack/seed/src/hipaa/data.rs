@@ -1,12 +1,506 @@
 //! Aurora, EFS and ElastiCache of the HIPAA reference deployment, and their mutants.
+//!
+//! Breakages the emulator cannot apply after creation are made at creation time: moto ignores
+//! ModifyDBCluster's CloudwatchLogsExportConfiguration, answers PutBackupPolicy and
+//! ModifyCacheSubnetGroup with HTTP 500, and drops TransitEncryptionMode on any
+//! ModifyReplicationGroup (so every Redis mutant is made at creation).
 
+use aws_sdk_efs::types::{CreationInfo, LifecyclePolicy, PerformanceMode, PosixUser, RootDirectory, ThroughputMode, TransitionToIaRules};
+use aws_sdk_elasticache::types::TransitEncryptionMode;
+use aws_sdk_rds::types::{ApplyMethod, Parameter, ServerlessV2ScalingConfiguration};
+use serde_json::json;
 
-use super::{Base, Mutant, Mutants};
-use crate::{SeedError, Seeder};
+use super::{Base, DB_PORT, CACHE_PORT, Mutant, Mutants, SECRET_CANARY};
+use crate::{SeedError, Seeder, step};
 
-pub const MUTANTS: &[Mutant] = &[];
+pub const ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.1";
+
+pub const MUTANTS: &[Mutant] = &[
+    // Aurora
+    Mutant {
+        name: "aurora-storage-unencrypted",
+        about: "the Aurora cluster created with StorageEncrypted=false",
+        output: "DbClusterIdentifier",
+        nth: 0,
+        property: "StorageEncrypted",
+    },
+    Mutant {
+        name: "aurora-backup-retention-short",
+        about: "ModifyDBCluster BackupRetentionPeriod=1",
+        output: "DbClusterIdentifier",
+        nth: 0,
+        property: "BackupRetentionPeriod",
+    },
+    Mutant {
+        name: "aurora-instances-one-az",
+        about: "both Aurora instances created in the first AZ",
+        output: "DbClusterIdentifier",
+        nth: 0,
+        property: "AvailabilityZone (distinct)",
+    },
+    Mutant {
+        name: "aurora-instance-public",
+        about: "ModifyDBInstance PubliclyAccessible=true on the second Aurora instance",
+        output: "DbClusterIdentifier",
+        nth: 0,
+        property: "PubliclyAccessible",
+    },
+    Mutant {
+        name: "db-subnet-group-public-subnet",
+        about: "the DB subnet group created with the second public subnet instead of the second private one",
+        output: "DbSubnetGroupName",
+        nth: 0,
+        property: "Subnets",
+    },
+    Mutant {
+        name: "aurora-audit-log-export-off",
+        about: "the Aurora cluster created without the audit log export (moto ignores CloudwatchLogsExportConfiguration)",
+        output: "DbClusterIdentifier",
+        nth: 0,
+        property: "EnabledCloudwatchLogsExports",
+    },
+    Mutant {
+        name: "aurora-tls-not-required",
+        about: "require_secure_transport=OFF in the cluster parameter group",
+        output: "DbClusterParameterGroupName",
+        nth: 0,
+        property: "require_secure_transport",
+    },
+    Mutant {
+        name: "aurora-engine-version-old",
+        about: "the Aurora cluster created on engine version 8.0.mysql_aurora.3.04.0",
+        output: "DbClusterIdentifier",
+        nth: 0,
+        property: "EngineVersion",
+    },
+    Mutant {
+        name: "aurora-foreign-security-group",
+        about: "ModifyDBCluster VpcSecurityGroupIds=[the app tier's group]",
+        output: "DbClusterIdentifier",
+        nth: 0,
+        property: "VpcSecurityGroups",
+    },
+    // EFS
+    Mutant { name: "efs-unencrypted", about: "the file system created with Encrypted=false", output: "EfsFileSystemId", nth: 0, property: "Encrypted" },
+    Mutant {
+        name: "efs-backup-off",
+        about: "the file system created with Backup=false (PutBackupPolicy is not emulated)",
+        output: "EfsFileSystemId",
+        nth: 0,
+        property: "BackupPolicy.Status",
+    },
+    Mutant {
+        name: "efs-mount-target-public-subnet",
+        about: "the second mount target created in the second public subnet",
+        output: "EfsFileSystemId",
+        nth: 0,
+        property: "SubnetId",
+    },
+    Mutant {
+        name: "efs-mount-target-one-az",
+        about: "the second mount target never created",
+        output: "EfsFileSystemId",
+        nth: 0,
+        property: "AvailabilityZoneName (coverage)",
+    },
+    Mutant {
+        name: "efs-mount-target-foreign-sg",
+        about: "ModifyMountTargetSecurityGroups on the first mount target: the app tier's group",
+        output: "EfsFileSystemId",
+        nth: 0,
+        property: "SecurityGroups",
+    },
+    Mutant {
+        name: "efs-policy-allows-plain-nfs",
+        about: "the file-system policy without its Deny on aws:SecureTransport=false",
+        output: "EfsFileSystemId",
+        nth: 0,
+        property: "Policy",
+    },
+    // ElastiCache
+    Mutant {
+        name: "redis-at-rest-unencrypted",
+        about: "the replication group created with AtRestEncryptionEnabled=false",
+        output: "CacheReplicationGroupId",
+        nth: 0,
+        property: "AtRestEncryptionEnabled",
+    },
+    Mutant {
+        name: "redis-transit-encryption-preferred",
+        about: "the replication group created with TransitEncryptionMode=preferred (plaintext clients admitted)",
+        output: "CacheReplicationGroupId",
+        nth: 0,
+        property: "TransitEncryptionMode",
+    },
+    Mutant {
+        name: "redis-multi-az-off",
+        about: "the replication group created with MultiAZEnabled=false",
+        output: "CacheReplicationGroupId",
+        nth: 0,
+        property: "MultiAZ",
+    },
+    Mutant {
+        name: "redis-automatic-failover-off",
+        about: "the replication group created with AutomaticFailoverEnabled=false (AWS would also refuse Multi-AZ; moto does not)",
+        output: "CacheReplicationGroupId",
+        nth: 0,
+        property: "AutomaticFailover",
+    },
+    Mutant {
+        name: "redis-auth-token-off",
+        about: "the replication group created without an AuthToken",
+        output: "CacheReplicationGroupId",
+        nth: 0,
+        property: "AuthTokenEnabled",
+    },
+    Mutant {
+        name: "cache-subnet-group-public-subnet",
+        about: "the cache subnet group created with the second public subnet instead of the second private one",
+        output: "CacheSubnetGroupName",
+        nth: 0,
+        property: "Subnets",
+    },
+];
 
 /// Seeds this layer on top of `base`, adds its outputs to `base.outputs`, applies its mutants.
-pub async fn deploy(_s: &Seeder, _base: &mut Base, _mutants: &Mutants) -> Result<(), SeedError> {
+pub async fn deploy(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), SeedError> {
+    // Boxed: the layer's future is large, and debug builds run it on a test thread's stack.
+    Box::pin(seed(s, base, mutants)).await
+}
+
+async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), SeedError> {
+    let has = |name: &str| mutants.has(name);
+    let suffix = base.suffix.clone();
+    let (private1, private2) = match base.private_subnets.as_slice() {
+        [a, b, ..] => (a.clone(), b.clone()),
+        _ => return Err(SeedError::Api { step: "data layer".into(), detail: "the network layer made fewer than two private subnets".into() }),
+    };
+    let public2 = base.public_subnets.get(1).cloned().unwrap_or_default();
+    let second_subnet = |mutant: &str| if has(mutant) { public2.clone() } else { private2.clone() };
+
+    // The instances go to the region's first two zones, as the template's !Select [0|1, !GetAZs ''].
+    let zones = s.ec2.describe_availability_zones().send().await.map_err(step("DescribeAvailabilityZones"))?;
+    let mut zones: Vec<String> = zones.availability_zones().iter().filter_map(|z| z.zone_name.clone()).collect();
+    zones.sort();
+    let (az1, az2) = match zones.as_slice() {
+        [a, b, ..] => (a.clone(), b.clone()),
+        _ => return Err(SeedError::Api { step: "DescribeAvailabilityZones".into(), detail: "fewer than two zones".into() }),
+    };
+    // The subnets' zones, for the mount targets (EFS allows one per zone).
+    let subnets = s
+        .ec2
+        .describe_subnets()
+        .subnet_ids(&private1)
+        .subnet_ids(&private2)
+        .subnet_ids(&public2)
+        .send()
+        .await
+        .map_err(step("DescribeSubnets"))?
+        .subnets
+        .unwrap_or_default();
+    let zone_of = |id: &str| subnets.iter().find(|x| x.subnet_id.as_deref() == Some(id)).and_then(|x| x.availability_zone.clone());
+
+    // ---- Aurora MySQL ----
+    let rds_tags = |name: &str| {
+        vec![
+            aws_sdk_rds::types::Tag::builder().key("Name").value(name).build(),
+            aws_sdk_rds::types::Tag::builder().key("EnvironmentSuffix").value(suffix.as_str()).build(),
+        ]
+    };
+    let db_subnet_group = format!("db-subnet-group-{suffix}");
+    s.rds
+        .create_db_subnet_group()
+        .db_subnet_group_name(&db_subnet_group)
+        .db_subnet_group_description("Private subnets only - the database is never reachable from the internet")
+        .subnet_ids(&private1)
+        .subnet_ids(second_subnet("db-subnet-group-public-subnet"))
+        .set_tags(Some(rds_tags(&db_subnet_group)))
+        .send()
+        .await
+        .map_err(step("CreateDBSubnetGroup"))?;
+
+    let params_group = format!("aurora-cluster-params-{suffix}");
+    s.rds
+        .create_db_cluster_parameter_group()
+        .db_cluster_parameter_group_name(&params_group)
+        .db_parameter_group_family("aurora-mysql8.0")
+        .description("Aurora MySQL 8.0 - TLS required, database activity audited")
+        .set_tags(Some(rds_tags(&params_group)))
+        .send()
+        .await
+        .map_err(step("CreateDBClusterParameterGroup"))?;
+    let tls = if has("aurora-tls-not-required") { "OFF" } else { "ON" };
+    let parameters = [
+        ("require_secure_transport", tls),
+        ("server_audit_logging", "1"),
+        ("server_audit_events", "CONNECT,QUERY_DCL,QUERY_DDL,QUERY_DML"),
+        ("general_log", "1"),
+        ("slow_query_log", "1"),
+        ("long_query_time", "2"),
+        ("log_output", "FILE"),
+    ];
+    s.rds
+        .modify_db_cluster_parameter_group()
+        .db_cluster_parameter_group_name(&params_group)
+        .set_parameters(Some(
+            parameters
+                .iter()
+                .map(|(k, v)| Parameter::builder().parameter_name(*k).parameter_value(*v).apply_method(ApplyMethod::Immediate).build())
+                .collect(),
+        ))
+        .send()
+        .await
+        .map_err(step("ModifyDBClusterParameterGroup"))?;
+
+    let cluster = format!("aurora-cluster-{suffix}");
+    let logs: &[&str] =
+        if has("aurora-audit-log-export-off") { &["error", "general", "slowquery"] } else { &["audit", "error", "general", "slowquery"] };
+    let create = s
+        .rds
+        .create_db_cluster()
+        .db_cluster_identifier(&cluster)
+        .engine("aurora-mysql")
+        .engine_version(if has("aurora-engine-version-old") { "8.0.mysql_aurora.3.04.0" } else { ENGINE_VERSION })
+        .port(DB_PORT)
+        .master_username("hipaa_admin")
+        .master_user_password(format!("{SECRET_CANARY}-db-password"))
+        .db_subnet_group_name(&db_subnet_group)
+        .db_cluster_parameter_group_name(&params_group)
+        .vpc_security_group_ids(&base.sg.database)
+        .backup_retention_period(35)
+        .preferred_backup_window("02:00-03:00")
+        .preferred_maintenance_window("sun:04:00-sun:05:00")
+        .copy_tags_to_snapshot(true)
+        .set_enable_cloudwatch_logs_exports(Some(logs.iter().map(|l| (*l).to_owned()).collect()))
+        .serverless_v2_scaling_configuration(ServerlessV2ScalingConfiguration::builder().min_capacity(0.5).max_capacity(16.0).build())
+        .deletion_protection(false)
+        .set_tags(Some(rds_tags(&cluster)));
+    let create = if has("aurora-storage-unencrypted") {
+        create.storage_encrypted(false)
+    } else {
+        create.storage_encrypted(true).kms_key_id(&base.data_key)
+    };
+    create.send().await.map_err(step("CreateDBCluster"))?;
+
+    let instance2_az = if has("aurora-instances-one-az") { &az1 } else { &az2 };
+    let mut instances = Vec::new();
+    for (n, az) in [(1, &az1), (2, instance2_az)] {
+        let id = format!("aurora-instance-{n}-{suffix}");
+        s.rds
+            .create_db_instance()
+            .db_instance_identifier(&id)
+            .db_cluster_identifier(&cluster)
+            .engine("aurora-mysql")
+            .db_instance_class("db.serverless")
+            .availability_zone(az.as_str())
+            .publicly_accessible(false)
+            .auto_minor_version_upgrade(true)
+            .ca_certificate_identifier("rds-ca-rsa2048-g1")
+            .enable_performance_insights(true)
+            .performance_insights_kms_key_id(&base.data_key)
+            .performance_insights_retention_period(7)
+            .set_tags(Some(rds_tags(&id)))
+            .send()
+            .await
+            .map_err(step("CreateDBInstance"))?;
+        instances.push(id);
+    }
+
+    // ---- EFS ----
+    let efs_tag = |k: &str, v: &str| aws_sdk_efs::types::Tag::builder().key(k).value(v).build().map_err(step("Tag"));
+    let fs = s
+        .efs
+        .create_file_system()
+        .creation_token(format!("efs-{suffix}"))
+        .encrypted(!has("efs-unencrypted"))
+        .set_kms_key_id((!has("efs-unencrypted")).then(|| base.data_key.clone()))
+        .performance_mode(PerformanceMode::GeneralPurpose)
+        .throughput_mode(ThroughputMode::Elastic)
+        .backup(!has("efs-backup-off"))
+        .tags(efs_tag("Name", &format!("efs-{suffix}"))?)
+        .tags(efs_tag("EnvironmentSuffix", suffix.as_str())?)
+        .send()
+        .await
+        .map_err(step("CreateFileSystem"))?
+        .file_system_id;
+    s.efs
+        .put_lifecycle_configuration()
+        .file_system_id(&fs)
+        .lifecycle_policies(LifecyclePolicy::builder().transition_to_ia(TransitionToIaRules::After30Days).build())
+        .send()
+        .await
+        .map_err(step("PutLifecycleConfiguration"))?;
+    // The account comes from the data key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID).
+    let account = base.data_key.split(':').nth(4).unwrap_or_default();
+    let deny_plain_nfs = json!({
+        "Sid": "DenyUnencryptedTransport",
+        "Effect": "Deny",
+        "Principal": { "AWS": "*" },
+        "Action": "*",
+        "Condition": { "Bool": { "aws:SecureTransport": "false" } }
+    });
+    let allow_task = json!({
+        "Sid": "AllowAppTaskMountThroughMountTargets",
+        "Effect": "Allow",
+        "Principal": { "AWS": format!("arn:aws:iam::{account}:role/ecs-task-role-{suffix}") },
+        "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        "Condition": { "Bool": { "elasticfilesystem:AccessedViaMountTarget": "true" } }
+    });
+    let statements = if has("efs-policy-allows-plain-nfs") { vec![allow_task] } else { vec![deny_plain_nfs, allow_task] };
+    s.efs
+        .put_file_system_policy()
+        .file_system_id(&fs)
+        .policy(json!({ "Version": "2012-10-17", "Statement": statements }).to_string())
+        .send()
+        .await
+        .map_err(step("PutFileSystemPolicy"))?;
+    let mut targets = vec![private1.clone()];
+    let second = second_subnet("efs-mount-target-public-subnet");
+    // A second mount target in the first one's zone would be refused (MountTargetConflict), as
+    // it is when another layer's mutant puts both private subnets in one zone.
+    if !has("efs-mount-target-one-az") && zone_of(&second) != zone_of(&private1) {
+        targets.push(second);
+    }
+    let mut mount_targets = Vec::new();
+    for subnet in targets {
+        let mt = s
+            .efs
+            .create_mount_target()
+            .file_system_id(&fs)
+            .subnet_id(subnet)
+            .security_groups(&base.sg.efs)
+            .send()
+            .await
+            .map_err(step("CreateMountTarget"))?
+            .mount_target_id;
+        mount_targets.push(mt);
+    }
+    let root = RootDirectory::builder()
+        .path("/patient-data")
+        .creation_info(CreationInfo::builder().owner_uid(1000).owner_gid(1000).permissions("0750").build().map_err(step("CreationInfo"))?)
+        .build();
+    s.efs
+        .create_access_point()
+        .client_token(format!("efs-access-point-{suffix}"))
+        .file_system_id(&fs)
+        .posix_user(PosixUser::builder().uid(1000).gid(1000).build().map_err(step("PosixUser"))?)
+        .root_directory(root)
+        .tags(efs_tag("Name", &format!("efs-access-point-{suffix}"))?)
+        .tags(efs_tag("EnvironmentSuffix", suffix.as_str())?)
+        .send()
+        .await
+        .map_err(step("CreateAccessPoint"))?;
+
+    // ---- ElastiCache Redis ----
+    let cache_tags = |name: &str| {
+        vec![
+            aws_sdk_elasticache::types::Tag::builder().key("Name").value(name).build(),
+            aws_sdk_elasticache::types::Tag::builder().key("EnvironmentSuffix").value(suffix.as_str()).build(),
+        ]
+    };
+    let cache_subnet_group = format!("cache-subnet-group-{suffix}");
+    s.elasticache
+        .create_cache_subnet_group()
+        .cache_subnet_group_name(&cache_subnet_group)
+        .cache_subnet_group_description("Private subnets only - the session store is never reachable from the internet")
+        .subnet_ids(&private1)
+        .subnet_ids(second_subnet("cache-subnet-group-public-subnet"))
+        .set_tags(Some(cache_tags(&cache_subnet_group)))
+        .send()
+        .await
+        .map_err(step("CreateCacheSubnetGroup"))?;
+    let redis = format!("redis-{suffix}");
+    // ReplicasPerNodeGroup, not NumCacheClusters: moto makes one member of NumCacheClusters=2.
+    let create = s
+        .elasticache
+        .create_replication_group()
+        .replication_group_id(&redis)
+        .replication_group_description(format!("Session store of the HIPAA stack {suffix}"))
+        .engine("redis")
+        .engine_version("7.1")
+        .cache_node_type("cache.r7g.large")
+        .num_node_groups(1)
+        .replicas_per_node_group(1)
+        .multi_az_enabled(!has("redis-multi-az-off"))
+        .automatic_failover_enabled(!has("redis-automatic-failover-off"))
+        .port(CACHE_PORT)
+        .cache_subnet_group_name(&cache_subnet_group)
+        .security_group_ids(&base.sg.cache)
+        .transit_encryption_enabled(true)
+        .transit_encryption_mode(if has("redis-transit-encryption-preferred") {
+            TransitEncryptionMode::Preferred
+        } else {
+            TransitEncryptionMode::Required
+        })
+        .snapshot_retention_limit(7)
+        .snapshot_window("03:00-04:00")
+        .preferred_maintenance_window("sun:05:00-sun:06:00")
+        .auto_minor_version_upgrade(true)
+        .set_tags(Some(cache_tags(&redis)));
+    let create = if has("redis-at-rest-unencrypted") {
+        create.at_rest_encryption_enabled(false)
+    } else {
+        create.at_rest_encryption_enabled(true).kms_key_id(&base.data_key)
+    };
+    let create = if has("redis-auth-token-off") { create } else { create.auth_token(format!("{SECRET_CANARY}-redis-auth-token")) };
+    create.send().await.map_err(step("CreateReplicationGroup"))?;
+
+    // Drift applied on top of the compliant deployment.
+    for name in mutants.names() {
+        match name {
+            "aurora-backup-retention-short" => {
+                s.rds
+                    .modify_db_cluster()
+                    .db_cluster_identifier(&cluster)
+                    .backup_retention_period(1)
+                    .apply_immediately(true)
+                    .send()
+                    .await
+                    .map_err(step("ModifyDBCluster"))?;
+            }
+            "aurora-foreign-security-group" => {
+                s.rds
+                    .modify_db_cluster()
+                    .db_cluster_identifier(&cluster)
+                    .vpc_security_group_ids(&base.sg.app)
+                    .apply_immediately(true)
+                    .send()
+                    .await
+                    .map_err(step("ModifyDBCluster"))?;
+            }
+            "aurora-instance-public" => {
+                s.rds
+                    .modify_db_instance()
+                    .db_instance_identifier(&instances[1])
+                    .publicly_accessible(true)
+                    .apply_immediately(true)
+                    .send()
+                    .await
+                    .map_err(step("ModifyDBInstance"))?;
+            }
+            "efs-mount-target-foreign-sg" => {
+                s.efs
+                    .modify_mount_target_security_groups()
+                    .mount_target_id(&mount_targets[0])
+                    .security_groups(&base.sg.app)
+                    .send()
+                    .await
+                    .map_err(step("ModifyMountTargetSecurityGroups"))?;
+            }
+            // Applied at creation above, or another layer's.
+            _ => {}
+        }
+    }
+
+    for (k, v) in [
+        ("DbClusterIdentifier", cluster),
+        ("DbSubnetGroupName", db_subnet_group),
+        ("DbClusterParameterGroupName", params_group),
+        ("EfsFileSystemId", fs),
+        ("CacheReplicationGroupId", redis),
+        ("CacheSubnetGroupName", cache_subnet_group),
+    ] {
+        base.outputs.insert(k.to_owned(), v);
+    }
     Ok(())
 }

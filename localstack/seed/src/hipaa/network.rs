@@ -93,6 +93,13 @@ pub const MUTANTS: &[Mutant] = &[
         nth: 0,
         property: "IpPermissions",
     },
+    Mutant {
+        name: "name-without-suffix",
+        about: "the ECS log group created without the suffix in its name",
+        output: "EcsLogGroupName",
+        nth: 0,
+        property: "Name",
+    },
 ];
 
 /// Tags every seeded resource carries, as the template's do.
