@@ -125,9 +125,7 @@ impl Args {
     }
 
     pub fn junit_path(&self, suffix: &str) -> PathBuf {
-        self.junit
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("reports/junit-live-{suffix}.xml")))
+        self.junit.clone().unwrap_or_else(|| PathBuf::from(format!("reports/junit-live-{suffix}.xml")))
     }
 }
 
@@ -142,9 +140,22 @@ mod tests {
     #[test]
     fn own_options_and_libtest_options_share_one_command_line() {
         let a = parse(&[
-            "--suffix", "pr4365", "--target", "localstack", "--endpoint", "http://127.0.0.1:5000",
-            "--region", "eu-west-1", "--outputs", "o.json", "--junit", "j.xml", "--exact",
-            "--test-threads", "1", "kms",
+            "--suffix",
+            "pr4365",
+            "--target",
+            "localstack",
+            "--endpoint",
+            "http://127.0.0.1:5000",
+            "--region",
+            "eu-west-1",
+            "--outputs",
+            "o.json",
+            "--junit",
+            "j.xml",
+            "--exact",
+            "--test-threads",
+            "1",
+            "kms",
         ]);
         assert_eq!(a.suffix().unwrap().as_str(), "pr4365");
         assert_eq!(a.target, Some(TargetKind::Localstack));

@@ -83,9 +83,7 @@ impl Clients {
     /// Clients for a region this set was built for. Asking for another is a programming error
     /// in a suite, not something a user can cause.
     pub fn region(&self, region: &str) -> &RegionClients {
-        self.regions
-            .get(region)
-            .unwrap_or_else(|| panic!("clients were not built for region {region}"))
+        self.regions.get(region).unwrap_or_else(|| panic!("clients were not built for region {region}"))
     }
 
     pub fn ledger(&self) -> &Arc<Ledger> {

@@ -145,7 +145,14 @@ impl Finding {
     /// anything else is an error.
     pub fn unavailable(resource: impl Into<String>, property: impl Into<String>, err: &FactError) -> Self {
         match err {
-            FactError::Absent { what } => Self::judge(resource, property, false, "the resource exists", format!("absent ({what})"), &serde_json::Value::Null),
+            FactError::Absent { what } => Self::judge(
+                resource,
+                property,
+                false,
+                "the resource exists",
+                format!("absent ({what})"),
+                &serde_json::Value::Null,
+            ),
             other => Self::error(resource, property, other),
         }
     }
@@ -162,7 +169,9 @@ impl Finding {
                 self.property,
                 self.reason.as_deref().unwrap_or("unknown error")
             ),
-            Status::Skip => format!("{}: {} skipped: {}", self.resource, self.property, self.reason.as_deref().unwrap_or("")),
+            Status::Skip => {
+                format!("{}: {} skipped: {}", self.resource, self.property, self.reason.as_deref().unwrap_or(""))
+            }
         }
     }
 }
@@ -189,12 +198,8 @@ impl Outcome {
 
     /// The findings that decided a non-passing status, one line each.
     pub fn summary(&self) -> String {
-        let lines: Vec<String> = self
-            .findings
-            .iter()
-            .filter(|f| f.status == self.status)
-            .map(Finding::message)
-            .collect();
+        let lines: Vec<String> =
+            self.findings.iter().filter(|f| f.status == self.status).map(Finding::message).collect();
         lines.join("\n")
     }
 }
@@ -227,7 +232,8 @@ mod tests {
     fn absence_fails_and_other_fact_errors_are_errors() {
         let gone = Finding::unavailable("nat-1", "State", &FactError::Absent { what: "nat-1".into() });
         assert_eq!(gone.status, Status::Fail);
-        let api = Finding::unavailable("nat-1", "State", &FactError::Api { operation: "X".into(), detail: "denied".into() });
+        let api =
+            Finding::unavailable("nat-1", "State", &FactError::Api { operation: "X".into(), detail: "denied".into() });
         assert_eq!(api.status, Status::Error);
         assert!(api.message().contains("denied"));
     }

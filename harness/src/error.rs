@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("no deployment suffix given: pass --suffix <SUFFIX> (after `--` under cargo test) or set STACKPROOF_SUFFIX")]
+    #[error(
+        "no deployment suffix given: pass --suffix <SUFFIX> (after `--` under cargo test) or set STACKPROOF_SUFFIX"
+    )]
     MissingSuffix,
 
     #[error("the suffix {suffix:?} cannot be part of a CloudFormation stack name: {why}")]

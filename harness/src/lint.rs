@@ -58,7 +58,12 @@ pub fn cfn_lint(template: &Path, region: &str) -> Fact<Vec<LintFinding>> {
             path: m
                 .pointer("/Location/Path")
                 .and_then(|v| v.as_array())
-                .map(|p| p.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned)).collect::<Vec<_>>().join("/"))
+                .map(|p| {
+                    p.iter()
+                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
                 .unwrap_or_default(),
         })
         .collect())

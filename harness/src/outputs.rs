@@ -45,8 +45,8 @@ pub enum OutputKind {
 
 impl Contract {
     pub fn parse(name: &str, yaml: &str) -> Result<Self, Error> {
-        let contract: Contract =
-            serde_norway::from_str(yaml).map_err(|e| Error::Contract { name: name.to_owned(), detail: e.to_string() })?;
+        let contract: Contract = serde_norway::from_str(yaml)
+            .map_err(|e| Error::Contract { name: name.to_owned(), detail: e.to_string() })?;
         if !contract.stack_name.contains("{suffix}") {
             return Err(Error::Contract { name: name.to_owned(), detail: "stack_name has no {suffix}".into() });
         }
@@ -120,7 +120,9 @@ impl Outputs {
                 serde_json::Value::Bool(b) => b.to_string(),
                 serde_json::Value::Array(items) => items
                     .iter()
-                    .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| shape(format!("{key} is a list of non-strings"))))
+                    .map(|i| {
+                        i.as_str().map(str::to_owned).ok_or_else(|| shape(format!("{key} is a list of non-strings")))
+                    })
                     .collect::<Result<Vec<_>, _>>()?
                     .join(","),
                 other => return Err(shape(format!("the value of {key} is {}, not text", kind_of(&other)))),
@@ -198,7 +200,8 @@ mod tests {
 
     #[test]
     fn flat_outputs_are_read_with_lists_and_scalars() {
-        let o = load(r#"{"VpcId":"vpc-1","PrivateSubnetIds":"subnet-a, subnet-b","Ids":["x","y"],"Port":5432}"#).unwrap();
+        let o =
+            load(r#"{"VpcId":"vpc-1","PrivateSubnetIds":"subnet-a, subnet-b","Ids":["x","y"],"Port":5432}"#).unwrap();
         assert_eq!(o.get("VpcId").unwrap(), "vpc-1");
         assert_eq!(o.list("PrivateSubnetIds").unwrap(), ["subnet-a", "subnet-b"]);
         assert_eq!(o.list("Ids").unwrap(), ["x", "y"]);

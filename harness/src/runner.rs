@@ -47,7 +47,9 @@ impl<S: Stack> Session<S> {
         // One cheap call first, so an endpoint that does not answer is one clear error.
         if let Err(err) = here.sts.get_caller_identity().send().await {
             return Err(match crate::facts::classify("GetCallerIdentity", &err, &[]) {
-                FactError::Unreachable { detail, .. } => Error::Unreachable { target: target.describe(), region, detail },
+                FactError::Unreachable { detail, .. } => {
+                    Error::Unreachable { target: target.describe(), region, detail }
+                }
                 other => Error::Api { operation: "GetCallerIdentity".into(), region, detail: other.to_string() },
             });
         }
@@ -101,20 +103,19 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         }
     };
     let junit = args.junit_path(suffix.as_str());
-    let opened = runtime.block_on(Session::open(
-        stack,
-        target,
-        suffix,
-        args.region.as_deref(),
-        args.outputs.as_deref(),
-    ));
+    let opened =
+        runtime.block_on(Session::open(stack, target, suffix, args.region.as_deref(), args.outputs.as_deref()));
     let session = match opened {
         Ok(session) => session,
         Err(err) => {
             // Nothing could be judged: every selected check is reported as an error, so the
             // report still says what was meant to run and why it did not.
             let records = selected(stack, args)
-                .map(|info| timed(stack.name(), info, || Outcome::new(vec![Finding::error("(deployment)", "(setup)", format!("not run: {err}"))])))
+                .map(|info| {
+                    timed(stack.name(), info, || {
+                        Outcome::new(vec![Finding::error("(deployment)", "(setup)", format!("not run: {err}"))])
+                    })
+                })
                 .collect::<Vec<_>>();
             write_reports(&junit, &records);
             return fatal(&err);

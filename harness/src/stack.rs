@@ -25,7 +25,13 @@ pub trait Stack: Sync {
 
     /// Fetches every fact the checks read, once, concurrently. Never fails as a whole: a fact
     /// that could not be fetched carries its error to the checks that need it.
-    fn gather(&self, clients: &Clients, region: &str, suffix: &Suffix, outputs: &Outputs) -> impl Future<Output = Self::Facts> + Send;
+    fn gather(
+        &self,
+        clients: &Clients,
+        region: &str,
+        suffix: &Suffix,
+        outputs: &Outputs,
+    ) -> impl Future<Output = Self::Facts> + Send;
 }
 
 /// What a suite provides to check a stack's template (or synthesized layout) before deployment.

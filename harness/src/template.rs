@@ -162,7 +162,8 @@ fn from_yaml(v: serde_norway::Value) -> Result<Value, String> {
                 // `!GetAtt Res.Attr` is the string form of ["Res", "Attr"].
                 "GetAtt" => match inner {
                     Value::String(s) => {
-                        let (res, attr) = s.split_once('.').ok_or_else(|| format!("has !GetAtt {s} without an attribute"))?;
+                        let (res, attr) =
+                            s.split_once('.').ok_or_else(|| format!("has !GetAtt {s} without an attribute"))?;
                         ("Fn::GetAtt".to_owned(), Value::Array(vec![res.into(), attr.into()]))
                     }
                     other => ("Fn::GetAtt".to_owned(), other),

@@ -31,10 +31,21 @@ fn with_stage(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &Stage) -
 }
 
 /// The `*/*` method settings of the stage; a stage without them fails `property`.
-fn with_all_methods(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &MethodSetting) -> Vec<Finding>) -> Vec<Finding> {
+fn with_all_methods(
+    f: &HipaaFacts,
+    property: &str,
+    judge: impl FnOnce(&str, &MethodSetting) -> Vec<Finding>,
+) -> Vec<Finding> {
     with_stage(f, property, |arn, s| match s.method_settings.get(ALL_METHODS) {
         Some(m) => judge(arn, m),
-        None => vec![Finding::judge(arn, property, false, format!("method settings for {ALL_METHODS}"), "none", &s.method_settings)],
+        None => vec![Finding::judge(
+            arn,
+            property,
+            false,
+            format!("method settings for {ALL_METHODS}"),
+            "none",
+            &s.method_settings,
+        )],
     })
 }
 
@@ -67,8 +78,16 @@ fn api_stage_deployed(f: &HipaaFacts) -> Vec<Finding> {
                 let found = deployments.iter().any(|d| d.id == id);
                 let ids: Vec<&str> = deployments.iter().map(|d| d.id.as_str()).collect();
                 let evidence = json!({ "deploymentId": id, "deployments": ids });
-                let actual = if found { id.to_owned() } else { format!("{id}, which is not a deployment of {}", s.rest_api_id) };
-                vec![Finding::judge(arn, "deploymentId", found, format!("a deployment of {}", s.rest_api_id), actual, &evidence)]
+                let actual =
+                    if found { id.to_owned() } else { format!("{id}, which is not a deployment of {}", s.rest_api_id) };
+                vec![Finding::judge(
+                    arn,
+                    "deploymentId",
+                    found,
+                    format!("a deployment of {}", s.rest_api_id),
+                    actual,
+                    &evidence,
+                )]
             }
             Err(e) => vec![Finding::unavailable(arn, "deploymentId", e)],
         }
@@ -96,13 +115,27 @@ fn api_stage_protected_by_stack_web_acl(f: &HipaaFacts) -> Vec<Finding> {
     };
     let mut findings = with_stage(f, "webAclArn", |arn, s| {
         let actual = s.web_acl_arn.as_deref().unwrap_or("none");
-        vec![Finding::judge(arn, "webAclArn", s.web_acl_arn.as_deref().is_some_and(|a| same_acl(a, stack_acl)), stack_acl, actual, &json!({ "webAclArn": s.web_acl_arn }))]
+        vec![Finding::judge(
+            arn,
+            "webAclArn",
+            s.web_acl_arn.as_deref().is_some_and(|a| same_acl(a, stack_acl)),
+            stack_acl,
+            actual,
+            &json!({ "webAclArn": s.web_acl_arn }),
+        )]
     });
     let waf = &f.app.stage_web_acl;
     findings.extend(judge_fact(waf, "WebACL (GetWebACLForResource)", |acl| {
         let actual = acl.as_ref().map_or("none", |a| a.arn.as_str());
         let ok = acl.as_ref().is_some_and(|a| same_acl(&a.arn, stack_acl));
-        vec![Finding::judge(&waf.resource, "WebACL (GetWebACLForResource)", ok, stack_acl, actual, &json!({ "WebACL": acl.as_ref().map(|a| (&a.name, &a.arn)) }))]
+        vec![Finding::judge(
+            &waf.resource,
+            "WebACL (GetWebACLForResource)",
+            ok,
+            stack_acl,
+            actual,
+            &json!({ "WebACL": acl.as_ref().map(|a| (&a.name, &a.arn)) }),
+        )]
     }));
     findings
 }
@@ -130,7 +163,10 @@ fn waf_rate_limit_and_managed_rules(f: &HipaaFacts) -> Vec<Finding> {
         let rate_actual = if rate.is_empty() {
             "no rate-based rule".to_owned()
         } else {
-            rate.iter().map(|r| format!("{} ({})", r.name, r.action.as_deref().unwrap_or("no action"))).collect::<Vec<_>>().join(", ")
+            rate.iter()
+                .map(|r| format!("{} ({})", r.name, r.action.as_deref().unwrap_or("no action")))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let managed: Vec<_> = acl
             .rules
@@ -141,11 +177,29 @@ fn waf_rate_limit_and_managed_rules(f: &HipaaFacts) -> Vec<Finding> {
         let managed_actual = if managed.is_empty() {
             "no AWS managed rule group".to_owned()
         } else {
-            managed.iter().map(|r| format!("{} ({})", r.name, r.override_action.as_deref().unwrap_or("None"))).collect::<Vec<_>>().join(", ")
+            managed
+                .iter()
+                .map(|r| format!("{} ({})", r.name, r.override_action.as_deref().unwrap_or("None")))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         vec![
-            Finding::judge(resource, "Rules[RateBasedStatement]", blocking, "a rate-based rule that blocks", rate_actual, &rate),
-            Finding::judge(resource, "Rules[ManagedRuleGroupStatement]", enforcing, "an AWS managed rule group, not overridden to Count", managed_actual, &managed),
+            Finding::judge(
+                resource,
+                "Rules[RateBasedStatement]",
+                blocking,
+                "a rate-based rule that blocks",
+                rate_actual,
+                &rate,
+            ),
+            Finding::judge(
+                resource,
+                "Rules[ManagedRuleGroupStatement]",
+                enforcing,
+                "an AWS managed rule group, not overridden to Count",
+                managed_actual,
+                &managed,
+            ),
         ]
     })
 }
@@ -258,7 +312,14 @@ pub const API_XRAY_TRACING_ENABLED: Check<HipaaFacts> = Check {
 
 fn api_xray_tracing_enabled(f: &HipaaFacts) -> Vec<Finding> {
     with_stage(f, "tracingEnabled", |arn, s| {
-        vec![Finding::judge(arn, "tracingEnabled", s.tracing_enabled, true, s.tracing_enabled, &json!({ "tracingEnabled": s.tracing_enabled }))]
+        vec![Finding::judge(
+            arn,
+            "tracingEnabled",
+            s.tracing_enabled,
+            true,
+            s.tracing_enabled,
+            &json!({ "tracingEnabled": s.tracing_enabled }),
+        )]
     })
 }
 
@@ -283,7 +344,14 @@ fn api_execution_logging_enabled(f: &HipaaFacts) -> Vec<Finding> {
         let actual = m.logging_level.as_deref().unwrap_or("OFF");
         vec![
             Finding::judge(arn, level, matches!(actual, "INFO" | "ERROR"), "INFO or ERROR", actual, &evidence),
-            Finding::judge(arn, "methodSettings[*/*].dataTraceEnabled", !m.data_trace_enabled, false, m.data_trace_enabled, &evidence),
+            Finding::judge(
+                arn,
+                "methodSettings[*/*].dataTraceEnabled",
+                !m.data_trace_enabled,
+                false,
+                m.data_trace_enabled,
+                &evidence,
+            ),
         ]
     })
 }
@@ -294,8 +362,14 @@ mod tests {
 
     #[test]
     fn log_group_names_come_out_of_log_group_arns() {
-        assert_eq!(log_group_of("arn:aws:logs:eu-central-1:123456789012:log-group:/hipaa/api-access-x"), Some("/hipaa/api-access-x"));
-        assert_eq!(log_group_of("arn:aws:logs:eu-central-1:123456789012:log-group:/hipaa/api-access-x:*"), Some("/hipaa/api-access-x"));
+        assert_eq!(
+            log_group_of("arn:aws:logs:eu-central-1:123456789012:log-group:/hipaa/api-access-x"),
+            Some("/hipaa/api-access-x")
+        );
+        assert_eq!(
+            log_group_of("arn:aws:logs:eu-central-1:123456789012:log-group:/hipaa/api-access-x:*"),
+            Some("/hipaa/api-access-x")
+        );
         assert_eq!(log_group_of("arn:aws:firehose:eu-central-1:123456789012:deliverystream/x"), None);
     }
 }

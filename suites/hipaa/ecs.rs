@@ -8,14 +8,18 @@ use stackproof_harness::facts::ecs::{AwsVpcConfiguration, Container, Service, Ta
 
 use super::HipaaFacts;
 use super::facts::app::judge_fact;
-use super::outputs::{API_KEYS_SECRET_ARN, APP_SECURITY_GROUP_ID, DATABASE_SECRET_ARN, ECS_LOG_GROUP_NAME, EFS_FILE_SYSTEM_ID, PRIVATE_SUBNET_IDS};
+use super::outputs::{
+    API_KEYS_SECRET_ARN, APP_SECURITY_GROUP_ID, DATABASE_SECRET_ARN, ECS_LOG_GROUP_NAME, EFS_FILE_SYSTEM_ID,
+    PRIVATE_SUBNET_IDS,
+};
 
 /// Fewest tasks the service may scale in to (one per AZ), and the least room it must have to scale out.
 pub const MIN_TASKS: i32 = 2;
 pub const MAX_TASKS: i32 = 10;
 
 /// Parts of an environment variable name that mark it as a credential.
-pub const SECRET_WORDS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "AUTH", "PRIVATE_KEY", "CREDENTIAL"];
+pub const SECRET_WORDS: &[&str] =
+    &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "AUTH", "PRIVATE_KEY", "CREDENTIAL"];
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[
@@ -32,11 +36,17 @@ pub const CHECKS: &[Check<HipaaFacts>] = &[
 
 /// The service, named by its ARN once it is known.
 fn with_service(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &Service) -> Vec<Finding>) -> Vec<Finding> {
-    judge_fact(&f.app.service, property, |s| judge(if s.service_arn.is_empty() { &f.app.service.resource } else { &s.service_arn }, s))
+    judge_fact(&f.app.service, property, |s| {
+        judge(if s.service_arn.is_empty() { &f.app.service.resource } else { &s.service_arn }, s)
+    })
 }
 
 /// The service's awsvpc configuration; a service without one fails `property`.
-fn with_awsvpc(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &AwsVpcConfiguration) -> Finding) -> Vec<Finding> {
+fn with_awsvpc(
+    f: &HipaaFacts,
+    property: &str,
+    judge: impl FnOnce(&str, &AwsVpcConfiguration) -> Finding,
+) -> Vec<Finding> {
     with_service(f, property, |arn, s| match &s.awsvpc_configuration {
         Some(v) => vec![judge(arn, v)],
         None => vec![Finding::judge(arn, property, false, "an awsvpc network configuration", "none", s)],
@@ -48,10 +58,21 @@ fn container_resource(td: &TaskDefinition, c: &Container) -> String {
     format!("{} (container {})", td.task_definition_arn, c.name)
 }
 
-fn with_task_definition(f: &HipaaFacts, property: &str, judge: impl FnOnce(&TaskDefinition) -> Vec<Finding>) -> Vec<Finding> {
+fn with_task_definition(
+    f: &HipaaFacts,
+    property: &str,
+    judge: impl FnOnce(&TaskDefinition) -> Vec<Finding>,
+) -> Vec<Finding> {
     judge_fact(&f.app.task_definition, property, |td| {
         if td.container_definitions.is_empty() {
-            return vec![Finding::judge(&td.task_definition_arn, "containerDefinitions", false, "at least one container", "none", td)];
+            return vec![Finding::judge(
+                &td.task_definition_arn,
+                "containerDefinitions",
+                false,
+                "at least one container",
+                "none",
+                td,
+            )];
         }
         judge(td)
     })
@@ -80,14 +101,37 @@ fn ecs_service_runs_on_fargate(f: &HipaaFacts) -> Vec<Finding> {
             Finding::skip(arn, "runningCount", "not emulated: moto runs no tasks (runningCount is always 0)")
         } else {
             let ok = s.desired_count >= 1 && s.running_count >= s.desired_count;
-            Finding::judge(arn, "runningCount", ok, format!("at least desiredCount ({}), and at least 1", s.desired_count), s.running_count, &counts)
+            Finding::judge(
+                arn,
+                "runningCount",
+                ok,
+                format!("at least desiredCount ({}), and at least 1", s.desired_count),
+                s.running_count,
+                &counts,
+            )
         });
         let breaker = s.deployment_configuration.as_ref().and_then(|d| d.deployment_circuit_breaker.as_ref());
         let property = "deploymentConfiguration.deploymentCircuitBreaker";
         findings.push(match breaker {
-            Some(b) => Finding::judge(arn, property, b.enable && b.rollback, "enable: true, rollback: true", format!("enable: {}, rollback: {}", b.enable, b.rollback), b),
-            None if f.emulated => Finding::skip(arn, property, "not emulated: moto drops the service's deploymentConfiguration"),
-            None => Finding::judge(arn, property, false, "enable: true, rollback: true", "not configured", &s.deployment_configuration),
+            Some(b) => Finding::judge(
+                arn,
+                property,
+                b.enable && b.rollback,
+                "enable: true, rollback: true",
+                format!("enable: {}, rollback: {}", b.enable, b.rollback),
+                b,
+            ),
+            None if f.emulated => {
+                Finding::skip(arn, property, "not emulated: moto drops the service's deploymentConfiguration")
+            }
+            None => Finding::judge(
+                arn,
+                property,
+                false,
+                "enable: true, rollback: true",
+                "not configured",
+                &s.deployment_configuration,
+            ),
         });
         findings
     })
@@ -142,7 +186,11 @@ fn ecs_tasks_in_private_subnets(f: &HipaaFacts) -> Vec<Finding> {
         } else if outside.is_empty() {
             v.subnets.join(",")
         } else {
-            format!("{} (not private: {})", v.subnets.join(","), outside.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))
+            format!(
+                "{} (not private: {})",
+                v.subnets.join(","),
+                outside.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+            )
         };
         Finding::judge(arn, "subnets", ok, format!("only private subnets {}", private.join(",")), actual, v)
     })
@@ -176,7 +224,9 @@ fn ecs_tasks_use_app_security_group(f: &HipaaFacts) -> Vec<Finding> {
 
 /// A `valueFrom` that names one of `secrets` (the whole secret, or a JSON key / version of it).
 fn from_secret(value_from: &str, secrets: &[&str]) -> bool {
-    secrets.iter().any(|arn| value_from == *arn || value_from.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':')))
+    secrets
+        .iter()
+        .any(|arn| value_from == *arn || value_from.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':')))
 }
 
 /// A name that reads as a credential.
@@ -202,7 +252,9 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<HipaaFacts> = Check {
 fn ecs_secrets_from_secrets_manager(f: &HipaaFacts) -> Vec<Finding> {
     let (db, api) = match (f.outputs.get(DATABASE_SECRET_ARN), f.outputs.get(API_KEYS_SECRET_ARN)) {
         (Ok(db), Ok(api)) => (db, api),
-        (Err(e), _) | (_, Err(e)) => return vec![Finding::error(&f.app.task_definition.resource, "secrets[].valueFrom", e)],
+        (Err(e), _) | (_, Err(e)) => {
+            return vec![Finding::error(&f.app.task_definition.resource, "secrets[].valueFrom", e)];
+        }
     };
     let stack_secrets = [db, api];
     with_task_definition(f, "secrets[].valueFrom", |td| {
@@ -210,16 +262,33 @@ fn ecs_secrets_from_secrets_manager(f: &HipaaFacts) -> Vec<Finding> {
         let mut referenced = BTreeSet::new();
         for c in &td.container_definitions {
             let resource = container_resource(td, c);
-            let foreign: Vec<&str> = c.secrets.iter().map(|s| s.value_from.as_str()).filter(|v| !from_secret(v, &stack_secrets)).collect();
+            let foreign: Vec<&str> =
+                c.secrets.iter().map(|s| s.value_from.as_str()).filter(|v| !from_secret(v, &stack_secrets)).collect();
             for s in &stack_secrets {
                 if c.secrets.iter().any(|r| from_secret(&r.value_from, &[s])) {
                     referenced.insert(*s);
                 }
             }
-            let actual = if foreign.is_empty() { format!("{} from the stack's secrets", c.secrets.len()) } else { format!("from elsewhere: {}", foreign.join(", ")) };
-            findings.push(Finding::judge(&resource, "secrets[].valueFrom", foreign.is_empty(), "only the stack's secrets", actual, &c.secrets));
-            let exposed: Vec<&str> = c.environment_names.iter().map(String::as_str).filter(|n| looks_secret(n)).collect();
-            let actual = if exposed.is_empty() { "no credential-like names".to_owned() } else { format!("plain values for {}", exposed.join(", ")) };
+            let actual = if foreign.is_empty() {
+                format!("{} from the stack's secrets", c.secrets.len())
+            } else {
+                format!("from elsewhere: {}", foreign.join(", "))
+            };
+            findings.push(Finding::judge(
+                &resource,
+                "secrets[].valueFrom",
+                foreign.is_empty(),
+                "only the stack's secrets",
+                actual,
+                &c.secrets,
+            ));
+            let exposed: Vec<&str> =
+                c.environment_names.iter().map(String::as_str).filter(|n| looks_secret(n)).collect();
+            let actual = if exposed.is_empty() {
+                "no credential-like names".to_owned()
+            } else {
+                format!("plain values for {}", exposed.join(", "))
+            };
             findings.push(Finding::judge(
                 &resource,
                 "environment",
@@ -235,7 +304,11 @@ fn ecs_secrets_from_secrets_manager(f: &HipaaFacts) -> Vec<Finding> {
             "secrets",
             missing.is_empty(),
             "both stack secrets injected",
-            if missing.is_empty() { "both injected".to_owned() } else { format!("not injected: {}", missing.join(", ")) },
+            if missing.is_empty() {
+                "both injected".to_owned()
+            } else {
+                format!("not injected: {}", missing.join(", "))
+            },
             &json!({ "referenced": referenced }),
         ));
         findings
@@ -259,16 +332,36 @@ pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
 fn ecs_logs_to_stack_log_group(f: &HipaaFacts) -> Vec<Finding> {
     let group = match f.outputs.get(ECS_LOG_GROUP_NAME) {
         Ok(g) => g,
-        Err(e) => return vec![Finding::error(&f.app.task_definition.resource, "logConfiguration.options.awslogs-group", e)],
+        Err(e) => {
+            return vec![Finding::error(&f.app.task_definition.resource, "logConfiguration.options.awslogs-group", e)];
+        }
     };
     with_task_definition(f, "logConfiguration", |td| {
         let mut findings = Vec::new();
         for c in &td.container_definitions {
             let resource = container_resource(td, c);
             let driver = c.log_configuration.as_ref().map_or("none", |l| l.log_driver.as_str());
-            findings.push(Finding::judge(&resource, "logConfiguration.logDriver", driver == "awslogs", "awslogs", driver, &c.log_configuration));
-            let actual = c.log_configuration.as_ref().and_then(|l| l.options.get("awslogs-group")).map_or("none", String::as_str);
-            findings.push(Finding::judge(&resource, "logConfiguration.options.awslogs-group", actual == group, group, actual, &c.log_configuration));
+            findings.push(Finding::judge(
+                &resource,
+                "logConfiguration.logDriver",
+                driver == "awslogs",
+                "awslogs",
+                driver,
+                &c.log_configuration,
+            ));
+            let actual = c
+                .log_configuration
+                .as_ref()
+                .and_then(|l| l.options.get("awslogs-group"))
+                .map_or("none", String::as_str);
+            findings.push(Finding::judge(
+                &resource,
+                "logConfiguration.options.awslogs-group",
+                actual == group,
+                group,
+                actual,
+                &c.log_configuration,
+            ));
         }
         findings
     })
@@ -299,10 +392,25 @@ fn ecs_service_auto_scaling(f: &HipaaFacts) -> Vec<Finding> {
                     .and_then(|c| c.predefined_metric_type.as_deref())
                     .is_some_and(|m| m == "ECSServiceAverageCPUUtilization")
         });
-        let policies: Vec<String> = s.scaling_policies.iter().map(|p| format!("{} ({})", p.policy_name, p.policy_type)).collect();
+        let policies: Vec<String> =
+            s.scaling_policies.iter().map(|p| format!("{} ({})", p.policy_name, p.policy_type)).collect();
         vec![
-            Finding::judge(resource, "MinCapacity", t.min_capacity >= MIN_TASKS, format!("at least {MIN_TASKS}"), t.min_capacity, t),
-            Finding::judge(resource, "MaxCapacity", t.max_capacity >= MAX_TASKS, format!("at least {MAX_TASKS}"), t.max_capacity, t),
+            Finding::judge(
+                resource,
+                "MinCapacity",
+                t.min_capacity >= MIN_TASKS,
+                format!("at least {MIN_TASKS}"),
+                t.min_capacity,
+                t,
+            ),
+            Finding::judge(
+                resource,
+                "MaxCapacity",
+                t.max_capacity >= MAX_TASKS,
+                format!("at least {MAX_TASKS}"),
+                t.max_capacity,
+                t,
+            ),
             Finding::judge(
                 resource,
                 "ScalingPolicies",
@@ -333,7 +441,14 @@ fn ecs_container_insights_enabled(f: &HipaaFacts) -> Vec<Finding> {
     judge_fact(&f.app.cluster, "containerInsights", |c| {
         let resource = if c.cluster_arn.is_empty() { &f.app.cluster.resource } else { &c.cluster_arn };
         let actual = c.settings.get("containerInsights").map_or("not set", String::as_str);
-        vec![Finding::judge(resource, "containerInsights", matches!(actual, "enabled" | "enhanced"), "enabled (or enhanced)", actual, &c.settings)]
+        vec![Finding::judge(
+            resource,
+            "containerInsights",
+            matches!(actual, "enabled" | "enhanced"),
+            "enabled (or enhanced)",
+            actual,
+            &c.settings,
+        )]
     })
 }
 
@@ -354,9 +469,17 @@ pub const ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT: Check<HipaaFacts> = Check {
 fn ecs_efs_volume_encrypted_in_transit(f: &HipaaFacts) -> Vec<Finding> {
     let stack_fs = f.outputs.get(EFS_FILE_SYSTEM_ID);
     judge_fact(&f.app.task_definition, "transitEncryption", |td| {
-        let efs: Vec<_> = td.volumes.iter().filter_map(|v| v.efs_volume_configuration.as_ref().map(|e| (v, e))).collect();
+        let efs: Vec<_> =
+            td.volumes.iter().filter_map(|v| v.efs_volume_configuration.as_ref().map(|e| (v, e))).collect();
         if efs.is_empty() {
-            return vec![Finding::judge(&td.task_definition_arn, "volumes[].efsVolumeConfiguration", false, "an EFS volume", "none", &td.volumes)];
+            return vec![Finding::judge(
+                &td.task_definition_arn,
+                "volumes[].efsVolumeConfiguration",
+                false,
+                "an EFS volume",
+                "none",
+                &td.volumes,
+            )];
         }
         let mut findings = Vec::new();
         for (v, e) in efs {

@@ -11,10 +11,16 @@ use super::outputs::{DATA_KEY_ARN, EFS_SECURITY_GROUP_ID, PRIVATE_SUBNET_IDS};
 use stackproof_harness::facts::kms::same_key;
 
 /// Runs `judge` on the file system's mount targets, or reports why it could not.
-fn with_mount_targets(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &[MountTarget]) -> Vec<Finding>) -> Vec<Finding> {
+fn with_mount_targets(
+    f: &HipaaFacts,
+    property: &str,
+    judge: impl FnOnce(&str, &[MountTarget]) -> Vec<Finding>,
+) -> Vec<Finding> {
     let m = &f.data.efs_mount_targets;
     match &m.fact {
-        Ok(targets) if targets.is_empty() => vec![Finding::judge(&m.resource, property, false, "mount targets", "none", &json!([]))],
+        Ok(targets) if targets.is_empty() => {
+            vec![Finding::judge(&m.resource, property, false, "mount targets", "none", &json!([]))]
+        }
         Ok(targets) => judge(&m.resource, targets),
         Err(e) => vec![Finding::unavailable(&m.resource, property, e)],
     }
@@ -51,11 +57,19 @@ fn efs_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
         Err(e) => return vec![Finding::unavailable(&fs.resource, "Encrypted", e)],
     };
     let evidence = json!({"Encrypted": file_system.encrypted, "KmsKeyId": file_system.kms_key_id});
-    let mut findings = vec![Finding::judge(&fs.resource, "Encrypted", file_system.encrypted, true, file_system.encrypted, &evidence)];
+    let mut findings =
+        vec![Finding::judge(&fs.resource, "Encrypted", file_system.encrypted, true, file_system.encrypted, &evidence)];
     findings.push(match f.outputs.get(DATA_KEY_ARN) {
         Ok(stack_key) => {
             let ok = file_system.encrypted && file_system.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
-            Finding::judge(&fs.resource, "KmsKeyId", ok, stack_key, file_system.kms_key_id.as_deref().unwrap_or("none"), &evidence)
+            Finding::judge(
+                &fs.resource,
+                "KmsKeyId",
+                ok,
+                stack_key,
+                file_system.kms_key_id.as_deref().unwrap_or("none"),
+                &evidence,
+            )
         }
         Err(e) => Finding::error(&fs.resource, "KmsKeyId", e),
     });
@@ -115,7 +129,14 @@ fn efs_mount_targets_in_private_subnets(f: &HipaaFacts) -> Vec<Finding> {
             .iter()
             .map(|t| {
                 let ok = private.contains(&t.subnet_id);
-                Finding::judge(format!("{fs}/{}", t.mount_target_id), "SubnetId", ok, format!("one of {}", private.join(", ")), &t.subnet_id, t)
+                Finding::judge(
+                    format!("{fs}/{}", t.mount_target_id),
+                    "SubnetId",
+                    ok,
+                    format!("one of {}", private.join(", ")),
+                    &t.subnet_id,
+                    t,
+                )
             })
             .collect()
     })
@@ -148,7 +169,8 @@ fn efs_mount_targets_in_every_private_az(f: &HipaaFacts) -> Vec<Finding> {
             Ok(private) => private,
             Err(e) => return vec![Finding::error(fs, PROPERTY, e)],
         };
-        let needed: BTreeSet<&str> = private.iter().filter_map(|id| net.subnet(id)).map(|s| s.availability_zone.as_str()).collect();
+        let needed: BTreeSet<&str> =
+            private.iter().filter_map(|id| net.subnet(id)).map(|s| s.availability_zone.as_str()).collect();
         let covered: BTreeSet<&str> = targets.iter().filter_map(|t| t.availability_zone_name.as_deref()).collect();
         let missing: Vec<&str> = needed.difference(&covered).copied().collect();
         let evidence = json!({
@@ -159,8 +181,19 @@ fn efs_mount_targets_in_every_private_az(f: &HipaaFacts) -> Vec<Finding> {
                 .collect::<Vec<_>>(),
         });
         let join = |zones: &BTreeSet<&str>| zones.iter().copied().collect::<Vec<_>>().join(", ");
-        let actual = if missing.is_empty() { join(&covered) } else { format!("{} (none in {})", join(&covered), missing.join(", ")) };
-        vec![Finding::judge(fs, PROPERTY, !needed.is_empty() && missing.is_empty(), format!("a mount target in each of {}", join(&needed)), actual, &evidence)]
+        let actual = if missing.is_empty() {
+            join(&covered)
+        } else {
+            format!("{} (none in {})", join(&covered), missing.join(", "))
+        };
+        vec![Finding::judge(
+            fs,
+            PROPERTY,
+            !needed.is_empty() && missing.is_empty(),
+            format!("a mount target in each of {}", join(&needed)),
+            actual,
+            &evidence,
+        )]
     })
 }
 
@@ -235,7 +268,10 @@ fn denies_insecure_transport(statement: &Value) -> bool {
         statement.get("Action").is_some_and(|a| values(a).iter().any(|v| is(v, "*") || is(v, "elasticfilesystem:*")));
     let condition = statement.get("Condition").and_then(|c| c.as_object()).and_then(|c| {
         c.iter().find(|(op, _)| op.eq_ignore_ascii_case("Bool")).and_then(|(_, keys)| {
-            keys.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport")).map(|(_, v)| v.clone())
+            keys.as_object()?
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport"))
+                .map(|(_, v)| v.clone())
         })
     });
     let insecure = condition.is_some_and(|v| values(&v).iter().any(|x| is(x, "false") || x.as_bool() == Some(false)));
@@ -249,10 +285,18 @@ fn efs_policy_denies_insecure_transport(f: &HipaaFacts) -> Vec<Finding> {
             Some(doc) => {
                 let statements = doc.get("Statement").map(values).unwrap_or_default();
                 let ok = statements.iter().any(|s| denies_insecure_transport(s));
-                let actual = if ok { "a Deny on aws:SecureTransport=false" } else { "no statement denies requests without TLS" };
+                let actual =
+                    if ok { "a Deny on aws:SecureTransport=false" } else { "no statement denies requests without TLS" };
                 Finding::judge(&p.resource, "Policy", ok, "Deny * to * when aws:SecureTransport is false", actual, doc)
             }
-            None => Finding::judge(&p.resource, "Policy", false, "Deny * to * when aws:SecureTransport is false", "no file-system policy", policy),
+            None => Finding::judge(
+                &p.resource,
+                "Policy",
+                false,
+                "Deny * to * when aws:SecureTransport is false",
+                "no file-system policy",
+                policy,
+            ),
         },
         Err(e) => Finding::unavailable(&p.resource, "Policy", e),
     }]

@@ -11,7 +11,11 @@ use stackproof_harness::facts::kms::same_key;
 use super::rds::only_private_subnets;
 
 /// Runs `judge` on the replication group, or reports why it could not.
-fn with_group(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &ReplicationGroup) -> Vec<Finding>) -> Vec<Finding> {
+fn with_group(
+    f: &HipaaFacts,
+    property: &str,
+    judge: impl FnOnce(&str, &ReplicationGroup) -> Vec<Finding>,
+) -> Vec<Finding> {
     let g = &f.data.replication_group;
     match &g.fact {
         Ok(group) => judge(&g.resource, group),
@@ -51,12 +55,25 @@ fn elasticache_at_rest_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> 
     with_group(f, "AtRestEncryptionEnabled", |rg, g| {
         let evidence = json!({"AtRestEncryptionEnabled": g.at_rest_encryption_enabled, "KmsKeyId": g.kms_key_id});
         let encrypted = g.at_rest_encryption_enabled == Some(true);
-        let mut findings =
-            vec![Finding::judge(rg, "AtRestEncryptionEnabled", encrypted, true, flag(g.at_rest_encryption_enabled), &evidence)];
+        let mut findings = vec![Finding::judge(
+            rg,
+            "AtRestEncryptionEnabled",
+            encrypted,
+            true,
+            flag(g.at_rest_encryption_enabled),
+            &evidence,
+        )];
         findings.push(match f.outputs.get(DATA_KEY_ARN) {
             Ok(stack_key) => {
                 let ok = encrypted && g.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
-                Finding::judge(rg, "KmsKeyId", ok, stack_key, g.kms_key_id.as_deref().unwrap_or("none (service-owned key)"), &evidence)
+                Finding::judge(
+                    rg,
+                    "KmsKeyId",
+                    ok,
+                    stack_key,
+                    g.kms_key_id.as_deref().unwrap_or("none (service-owned key)"),
+                    &evidence,
+                )
             }
             Err(e) => Finding::error(rg, "KmsKeyId", e),
         });
@@ -86,7 +103,14 @@ fn elasticache_transit_encryption_required(f: &HipaaFacts) -> Vec<Finding> {
         // `preferred` (the migration mode) also admits plaintext clients.
         let mode = g.transit_encryption_mode.as_deref();
         vec![
-            Finding::judge(rg, "TransitEncryptionEnabled", enabled, true, flag(g.transit_encryption_enabled), &evidence),
+            Finding::judge(
+                rg,
+                "TransitEncryptionEnabled",
+                enabled,
+                true,
+                flag(g.transit_encryption_enabled),
+                &evidence,
+            ),
             Finding::judge(
                 rg,
                 "TransitEncryptionMode",
@@ -147,7 +171,14 @@ pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<HipaaFacts> = Check {
 fn elasticache_automatic_failover_enabled(f: &HipaaFacts) -> Vec<Finding> {
     with_group(f, "AutomaticFailover", |rg, g| {
         let failover = g.automatic_failover.as_deref().unwrap_or("not reported");
-        vec![Finding::judge(rg, "AutomaticFailover", failover == "enabled", "enabled", failover, &json!({"AutomaticFailover": g.automatic_failover}))]
+        vec![Finding::judge(
+            rg,
+            "AutomaticFailover",
+            failover == "enabled",
+            "enabled",
+            failover,
+            &json!({"AutomaticFailover": g.automatic_failover}),
+        )]
     })
 }
 
@@ -168,7 +199,14 @@ pub const ELASTICACHE_AUTH_TOKEN_ENABLED: Check<HipaaFacts> = Check {
 fn elasticache_auth_token_enabled(f: &HipaaFacts) -> Vec<Finding> {
     with_group(f, "AuthTokenEnabled", |rg, g| {
         let enabled = g.auth_token_enabled == Some(true);
-        vec![Finding::judge(rg, "AuthTokenEnabled", enabled, true, flag(g.auth_token_enabled), &json!({"AuthTokenEnabled": g.auth_token_enabled}))]
+        vec![Finding::judge(
+            rg,
+            "AuthTokenEnabled",
+            enabled,
+            true,
+            flag(g.auth_token_enabled),
+            &json!({"AuthTokenEnabled": g.auth_token_enabled}),
+        )]
     })
 }
 

@@ -26,8 +26,22 @@ fn kms_key_enabled(f: &HipaaFacts) -> Vec<Finding> {
     for k in &f.keys {
         match &k.fact {
             Ok(key) => {
-                findings.push(Finding::judge(&k.resource, "KeyState", key.key_state == "Enabled", "Enabled", &key.key_state, key));
-                findings.push(Finding::judge(&k.resource, "KeyManager", key.key_manager == "CUSTOMER", "CUSTOMER", &key.key_manager, key));
+                findings.push(Finding::judge(
+                    &k.resource,
+                    "KeyState",
+                    key.key_state == "Enabled",
+                    "Enabled",
+                    &key.key_state,
+                    key,
+                ));
+                findings.push(Finding::judge(
+                    &k.resource,
+                    "KeyManager",
+                    key.key_manager == "CUSTOMER",
+                    "CUSTOMER",
+                    &key.key_manager,
+                    key,
+                ));
             }
             Err(e) => findings.push(Finding::unavailable(&k.resource, "KeyState", e)),
         }
@@ -59,16 +73,27 @@ fn kms_key_rotation_enabled(f: &HipaaFacts) -> Vec<Finding> {
                 continue;
             }
         };
-        findings.push(Finding::judge(&k.resource, "KeyRotationEnabled", key.key_rotation_enabled, true, key.key_rotation_enabled, key));
+        findings.push(Finding::judge(
+            &k.resource,
+            "KeyRotationEnabled",
+            key.key_rotation_enabled,
+            true,
+            key.key_rotation_enabled,
+            key,
+        ));
         if !key.key_rotation_enabled {
             continue;
         }
         findings.push(match key.rotation_period_in_days {
             Some(days) => Finding::judge(&k.resource, "RotationPeriodInDays", days <= 365, "at most 365", days, key),
-            None if f.emulated => {
-                Finding::skip(&k.resource, "RotationPeriodInDays", "not emulated: moto does not report RotationPeriodInDays")
+            None if f.emulated => Finding::skip(
+                &k.resource,
+                "RotationPeriodInDays",
+                "not emulated: moto does not report RotationPeriodInDays",
+            ),
+            None => {
+                Finding::error(&k.resource, "RotationPeriodInDays", "GetKeyRotationStatus returned no rotation period")
             }
-            None => Finding::error(&k.resource, "RotationPeriodInDays", "GetKeyRotationStatus returned no rotation period"),
         });
     }
     findings

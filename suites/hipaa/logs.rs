@@ -1,7 +1,7 @@
 //! Audit log groups: encrypted with the stack's logs key and kept long enough.
 
-use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::kms::same_key;
 
 use super::HipaaFacts;
 use super::outputs::LOGS_KEY_ARN;
@@ -64,8 +64,17 @@ fn log_group_retention_set(f: &HipaaFacts) -> Vec<Finding> {
         .map(|g| match &g.fact {
             Ok(group) => {
                 let ok = group.retention_in_days.is_some_and(|d| d >= MIN_RETENTION_DAYS);
-                let actual = group.retention_in_days.map_or("never expire (no retention policy)".to_owned(), |d| format!("{d} days"));
-                Finding::judge(&g.resource, "retentionInDays", ok, format!("at least {MIN_RETENTION_DAYS} days"), actual, group)
+                let actual = group
+                    .retention_in_days
+                    .map_or("never expire (no retention policy)".to_owned(), |d| format!("{d} days"));
+                Finding::judge(
+                    &g.resource,
+                    "retentionInDays",
+                    ok,
+                    format!("at least {MIN_RETENTION_DAYS} days"),
+                    actual,
+                    group,
+                )
             }
             Err(e) => Finding::unavailable(&g.resource, "retentionInDays", e),
         })

@@ -88,7 +88,10 @@ mod tests {
             assert!(CONTRACT.declares(key), "{key} is read by the suite but not in stacks/hipaa/v1/outputs.yml");
         }
         for key in CONTRACT.outputs.keys() {
-            assert!(outputs::USED.contains(&key.as_str()), "{key} is in the contract but has no constant in outputs.rs");
+            assert!(
+                outputs::USED.contains(&key.as_str()),
+                "{key} is in the contract but has no constant in outputs.rs"
+            );
         }
         assert_eq!(CONTRACT.stack, "hipaa");
         assert_eq!(CONTRACT.region, "eu-central-1");

@@ -30,7 +30,14 @@ fn resource_names_carry_suffix(f: &HipaaFacts) -> Vec<Finding> {
         .iter()
         .filter(|(_, spec)| spec.kind == OutputKind::Name)
         .map(|(key, _)| match f.outputs.get(key) {
-            Ok(name) => Finding::judge(name, "Name", name.contains(suffix), format!("a name containing {suffix:?}"), name, &serde_json::json!({ key: name })),
+            Ok(name) => Finding::judge(
+                name,
+                "Name",
+                name.contains(suffix),
+                format!("a name containing {suffix:?}"),
+                name,
+                &serde_json::json!({ key: name }),
+            ),
             Err(e) => Finding::error(key.as_str(), "Name", e),
         })
         .collect();
@@ -39,13 +46,23 @@ fn resource_names_carry_suffix(f: &HipaaFacts) -> Vec<Finding> {
             let vpc = std::iter::once((&net.vpc.vpc_id, &net.vpc.tags));
             let subnets = net.subnets.iter().map(|s| (&s.subnet_id, &s.tags));
             // The VPC's default group is AWS's, not the stack's: only groups the stack named.
-            let groups = net.security_groups.iter().filter(|g| g.group_name != "default").map(|g| (&g.group_id, &g.tags));
+            let groups =
+                net.security_groups.iter().filter(|g| g.group_name != "default").map(|g| (&g.group_id, &g.tags));
             for (id, tags) in vpc.chain(subnets).chain(groups) {
                 let tag = tags.get("Name").map_or("no Name tag", String::as_str);
-                findings.push(Finding::judge(id, "Tags.Name", tag.contains(suffix), format!("a Name tag containing {suffix:?}"), tag, tags));
+                findings.push(Finding::judge(
+                    id,
+                    "Tags.Name",
+                    tag.contains(suffix),
+                    format!("a Name tag containing {suffix:?}"),
+                    tag,
+                    tags,
+                ));
             }
         }
-        Err(e) => findings.push(Finding::unavailable(f.outputs.get(super::outputs::VPC_ID).unwrap_or("VPC"), "Tags.Name", e)),
+        Err(e) => {
+            findings.push(Finding::unavailable(f.outputs.get(super::outputs::VPC_ID).unwrap_or("VPC"), "Tags.Name", e))
+        }
     }
     findings
 }

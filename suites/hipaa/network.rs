@@ -9,8 +9,8 @@ use stackproof_harness::facts::ec2::{Network, RouteTarget};
 
 use super::HipaaFacts;
 use super::outputs::{
-    FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS, PRIVATE_SUBNET_IDS, PUBLIC_ROUTE_TABLE_ID,
-    PUBLIC_SUBNET_IDS, VPC_ID,
+    FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS, PRIVATE_SUBNET_IDS,
+    PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, VPC_ID,
 };
 
 /// Runs `judge` on the network and one output list, or reports why it could not.
@@ -64,11 +64,22 @@ fn private_subnets_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
                     zones.insert(s.availability_zone.as_str());
                     seen.push(s);
                 }
-                None => findings.push(Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &())),
+                None => findings.push(Finding::judge(
+                    id,
+                    "SubnetId",
+                    false,
+                    format!("a subnet of {}", net.vpc.vpc_id),
+                    "absent",
+                    &(),
+                )),
             }
         }
         let zone_list = zones.iter().copied().collect::<Vec<_>>().join(", ");
-        let evidence = json!(seen.iter().map(|s| json!({"SubnetId": s.subnet_id, "AvailabilityZone": s.availability_zone})).collect::<Vec<_>>());
+        let evidence = json!(
+            seen.iter()
+                .map(|s| json!({"SubnetId": s.subnet_id, "AvailabilityZone": s.availability_zone}))
+                .collect::<Vec<_>>()
+        );
         findings.push(Finding::judge(
             ids.join(","),
             "AvailabilityZone (distinct)",
@@ -99,7 +110,14 @@ fn private_subnets_no_public_ip(f: &HipaaFacts) -> Vec<Finding> {
     with_network(f, PRIVATE_SUBNET_IDS, "MapPublicIpOnLaunch", |net, ids| {
         ids.iter()
             .map(|id| match net.subnet(id) {
-                Some(s) => Finding::judge(id, "MapPublicIpOnLaunch", !s.map_public_ip_on_launch, false, s.map_public_ip_on_launch, s),
+                Some(s) => Finding::judge(
+                    id,
+                    "MapPublicIpOnLaunch",
+                    !s.map_public_ip_on_launch,
+                    false,
+                    s.map_public_ip_on_launch,
+                    s,
+                ),
                 None => Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &()),
             })
             .collect()
@@ -127,7 +145,14 @@ fn private_routes_via_nat_only(f: &HipaaFacts) -> Vec<Finding> {
         let mut findings = Vec::new();
         for id in &tables {
             let Some(table) = net.route_table(id) else {
-                findings.push(Finding::judge(id, "RouteTableId", false, format!("a route table of {}", net.vpc.vpc_id), "absent", &()));
+                findings.push(Finding::judge(
+                    id,
+                    "RouteTableId",
+                    false,
+                    format!("a route table of {}", net.vpc.vpc_id),
+                    "absent",
+                    &(),
+                ));
                 continue;
             };
             let default = table.default_route();
@@ -207,7 +232,14 @@ fn nat_gateway_available_in_public_subnet(f: &HipaaFacts) -> Vec<Finding> {
         let mut findings = Vec::new();
         for id in &nats {
             let Some(nat) = net.nat_gateway(id) else {
-                findings.push(Finding::judge(id, "State", false, "available", format!("absent from {}", net.vpc.vpc_id), &()));
+                findings.push(Finding::judge(
+                    id,
+                    "State",
+                    false,
+                    "available",
+                    format!("absent from {}", net.vpc.vpc_id),
+                    &(),
+                ));
                 continue;
             };
             findings.push(Finding::judge(id, "State", nat.state == "available", "available", &nat.state, nat));
@@ -245,8 +277,22 @@ fn vpc_dns_support_and_hostnames(f: &HipaaFacts) -> Vec<Finding> {
     let vpc = f.outputs.get(VPC_ID).unwrap_or(VPC_ID);
     match &f.network {
         Ok(net) => vec![
-            Finding::judge(vpc, "EnableDnsSupport", net.vpc.enable_dns_support, true, net.vpc.enable_dns_support, &net.vpc),
-            Finding::judge(vpc, "EnableDnsHostnames", net.vpc.enable_dns_hostnames, true, net.vpc.enable_dns_hostnames, &net.vpc),
+            Finding::judge(
+                vpc,
+                "EnableDnsSupport",
+                net.vpc.enable_dns_support,
+                true,
+                net.vpc.enable_dns_support,
+                &net.vpc,
+            ),
+            Finding::judge(
+                vpc,
+                "EnableDnsHostnames",
+                net.vpc.enable_dns_hostnames,
+                true,
+                net.vpc.enable_dns_hostnames,
+                &net.vpc,
+            ),
         ],
         Err(e) => vec![Finding::unavailable(vpc, "EnableDnsSupport", e)],
     }
@@ -277,15 +323,33 @@ fn public_route_via_internet_gateway(f: &HipaaFacts) -> Vec<Finding> {
         Ok(net) => net,
         Err(e) => return vec![Finding::unavailable(&table, "Routes[0.0.0.0/0]", e)],
     };
-    let attached = net.internet_gateways.iter().any(|g| g.internet_gateway_id == igw && g.attached_vpcs.contains(&net.vpc.vpc_id));
-    let mut findings = vec![Finding::judge(&igw, "Attachments", attached, format!("attached to {}", net.vpc.vpc_id), if attached { "attached" } else { "not attached" }, &net.internet_gateways)];
+    let attached =
+        net.internet_gateways.iter().any(|g| g.internet_gateway_id == igw && g.attached_vpcs.contains(&net.vpc.vpc_id));
+    let mut findings = vec![Finding::judge(
+        &igw,
+        "Attachments",
+        attached,
+        format!("attached to {}", net.vpc.vpc_id),
+        if attached { "attached" } else { "not attached" },
+        &net.internet_gateways,
+    )];
     findings.push(match net.route_table(&table) {
         Some(t) => {
-            let actual = t.default_route().map_or("no default route".to_owned(), |r| format!("{:?} ({})", r.target, r.state));
-            let ok = t.default_route().is_some_and(|r| r.target == RouteTarget::InternetGateway(igw.clone()) && r.state == "active");
+            let actual =
+                t.default_route().map_or("no default route".to_owned(), |r| format!("{:?} ({})", r.target, r.state));
+            let ok = t
+                .default_route()
+                .is_some_and(|r| r.target == RouteTarget::InternetGateway(igw.clone()) && r.state == "active");
             Finding::judge(&table, "Routes[0.0.0.0/0]", ok, format!("an active route to {igw}"), actual, &t.routes)
         }
-        None => Finding::judge(&table, "Routes[0.0.0.0/0]", false, format!("a route table of {}", net.vpc.vpc_id), "absent", &()),
+        None => Finding::judge(
+            &table,
+            "Routes[0.0.0.0/0]",
+            false,
+            format!("a route table of {}", net.vpc.vpc_id),
+            "absent",
+            &(),
+        ),
     });
     findings
 }
@@ -312,10 +376,26 @@ fn vpc_flow_logs_enabled(f: &HipaaFacts) -> Vec<Finding> {
     };
     match &f.network {
         Ok(net) => {
-            let good = net.flow_logs.iter().find(|l| l.traffic_type == "ALL" && l.log_group_name == group && l.flow_log_status == "ACTIVE");
-            let seen: Vec<String> = net.flow_logs.iter().map(|l| format!("{} {} -> {} ({})", l.flow_log_id, l.traffic_type, l.log_group_name, l.flow_log_status)).collect();
+            let good = net
+                .flow_logs
+                .iter()
+                .find(|l| l.traffic_type == "ALL" && l.log_group_name == group && l.flow_log_status == "ACTIVE");
+            let seen: Vec<String> = net
+                .flow_logs
+                .iter()
+                .map(|l| {
+                    format!("{} {} -> {} ({})", l.flow_log_id, l.traffic_type, l.log_group_name, l.flow_log_status)
+                })
+                .collect();
             let actual = if seen.is_empty() { "none".to_owned() } else { seen.join("; ") };
-            vec![Finding::judge(vpc, "FlowLogs", good.is_some(), format!("an active ALL-traffic flow log into {group}"), actual, &net.flow_logs)]
+            vec![Finding::judge(
+                vpc,
+                "FlowLogs",
+                good.is_some(),
+                format!("an active ALL-traffic flow log into {group}"),
+                actual,
+                &net.flow_logs,
+            )]
         }
         Err(e) => vec![Finding::unavailable(vpc, "FlowLogs", e)],
     }

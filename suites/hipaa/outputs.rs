@@ -48,7 +48,8 @@ pub const API_KEYS_SECRET_ARN: &str = "ApiKeysSecretArn";
 /// The stack's customer keys.
 pub const KEYS: &[&str] = &[DATA_KEY_ARN, LOGS_KEY_ARN];
 /// The stack's log groups, all encrypted with the logs key.
-pub const LOG_GROUPS: &[&str] = &[AUDIT_LOG_GROUP_NAME, ECS_LOG_GROUP_NAME, API_ACCESS_LOG_GROUP_NAME, FLOW_LOG_GROUP_NAME];
+pub const LOG_GROUPS: &[&str] =
+    &[AUDIT_LOG_GROUP_NAME, ECS_LOG_GROUP_NAME, API_ACCESS_LOG_GROUP_NAME, FLOW_LOG_GROUP_NAME];
 
 /// Every output of the contract; the live suite reads them all.
 pub const USED: &[&str] = &[

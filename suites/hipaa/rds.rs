@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::rds::{Cluster, Parameter};
 
 use super::HipaaFacts;
@@ -18,7 +18,12 @@ pub const ENGINE: &str = "aurora-mysql";
 pub const MIN_ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.1";
 
 /// Judges that `subnets` is a non-empty set drawn only from the stack's private subnets.
-pub(crate) fn only_private_subnets(f: &HipaaFacts, resource: &str, subnets: &[String], evidence: &impl serde::Serialize) -> Finding {
+pub(crate) fn only_private_subnets(
+    f: &HipaaFacts,
+    resource: &str,
+    subnets: &[String],
+    evidence: &impl serde::Serialize,
+) -> Finding {
     match f.outputs.list(PRIVATE_SUBNET_IDS) {
         Ok(private) => {
             let foreign: Vec<&String> = subnets.iter().filter(|s| !private.contains(s)).collect();
@@ -27,17 +32,32 @@ pub(crate) fn only_private_subnets(f: &HipaaFacts, resource: &str, subnets: &[St
             } else if foreign.is_empty() {
                 subnets.join(", ")
             } else {
-                format!("{} (not private: {})", subnets.join(", "), foreign.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{} (not private: {})",
+                    subnets.join(", "),
+                    foreign.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                )
             };
             let ok = !subnets.is_empty() && foreign.is_empty();
-            Finding::judge(resource, "Subnets", ok, format!("only the stack's private subnets ({})", private.join(", ")), actual, evidence)
+            Finding::judge(
+                resource,
+                "Subnets",
+                ok,
+                format!("only the stack's private subnets ({})", private.join(", ")),
+                actual,
+                evidence,
+            )
         }
         Err(e) => Finding::error(resource, "Subnets", e),
     }
 }
 
 /// Runs `judge` on the cluster, or reports why it could not.
-fn with_cluster(f: &HipaaFacts, property: &str, judge: impl FnOnce(&Named<Cluster>, &Cluster) -> Vec<Finding>) -> Vec<Finding> {
+fn with_cluster(
+    f: &HipaaFacts,
+    property: &str,
+    judge: impl FnOnce(&Named<Cluster>, &Cluster) -> Vec<Finding>,
+) -> Vec<Finding> {
     let c = &f.data.db_cluster;
     match &c.fact {
         Ok(cluster) => judge(c, cluster),
@@ -80,12 +100,20 @@ pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
 fn aurora_storage_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
     with_cluster(f, "StorageEncrypted", |c, cluster| {
         let evidence = json!({"StorageEncrypted": cluster.storage_encrypted, "KmsKeyId": cluster.kms_key_id});
-        let mut findings = vec![Finding::judge(&c.resource, "StorageEncrypted", cluster.storage_encrypted, true, cluster.storage_encrypted, &evidence)];
+        let mut findings = vec![Finding::judge(
+            &c.resource,
+            "StorageEncrypted",
+            cluster.storage_encrypted,
+            true,
+            cluster.storage_encrypted,
+            &evidence,
+        )];
         // An unencrypted cluster can still report a KmsKeyId (moto: default_kms_key_id), so
         // the key is judged only as the key of encrypted storage.
         findings.push(match f.outputs.get(DATA_KEY_ARN) {
             Ok(stack_key) => {
-                let ok = cluster.storage_encrypted && cluster.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
+                let ok =
+                    cluster.storage_encrypted && cluster.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
                 let actual = match (&cluster.kms_key_id, cluster.storage_encrypted) {
                     (Some(k), true) => k.clone(),
                     (Some(k), false) => format!("{k} (storage not encrypted)"),
@@ -129,9 +157,10 @@ fn aurora_backup_retention_and_pitr(f: &HipaaFacts) -> Vec<Finding> {
             days.map_or("not reported".to_owned(), |d| format!("{d} days")),
             &evidence,
         )];
-        for (property, time) in
-            [("EarliestRestorableTime", &cluster.earliest_restorable_time), ("LatestRestorableTime", &cluster.latest_restorable_time)]
-        {
+        for (property, time) in [
+            ("EarliestRestorableTime", &cluster.earliest_restorable_time),
+            ("LatestRestorableTime", &cluster.latest_restorable_time),
+        ] {
             findings.push(Finding::judge(
                 &c.resource,
                 property,
@@ -165,12 +194,23 @@ fn aurora_instances_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
         Ok(instances) => instances,
         Err(e) => return vec![Finding::unavailable(&i.resource, "DBClusterMembers", e)],
     };
-    let evidence =
-        json!(instances.iter().map(|x| json!({"DBInstanceIdentifier": x.db_instance_identifier, "AvailabilityZone": x.availability_zone})).collect::<Vec<_>>());
+    let evidence = json!(
+        instances
+            .iter()
+            .map(|x| json!({"DBInstanceIdentifier": x.db_instance_identifier, "AvailabilityZone": x.availability_zone}))
+            .collect::<Vec<_>>()
+    );
     let ids: Vec<&str> = instances.iter().map(|x| x.db_instance_identifier.as_str()).collect();
     let zones: BTreeSet<&str> = instances.iter().filter_map(|x| x.availability_zone.as_deref()).collect();
     vec![
-        Finding::judge(&i.resource, "DBClusterMembers", instances.len() >= 2, "at least 2 instances", format!("{} ({})", ids.len(), ids.join(", ")), &evidence),
+        Finding::judge(
+            &i.resource,
+            "DBClusterMembers",
+            instances.len() >= 2,
+            "at least 2 instances",
+            format!("{} ({})", ids.len(), ids.join(", ")),
+            &evidence,
+        ),
         Finding::judge(
             &i.resource,
             "AvailabilityZone (distinct)",
@@ -203,7 +243,14 @@ fn aurora_instances_not_public(f: &HipaaFacts) -> Vec<Finding> {
         Err(e) => return vec![Finding::unavailable(&i.resource, "PubliclyAccessible", e)],
     };
     if instances.is_empty() {
-        return vec![Finding::judge(&i.resource, "DBClusterMembers", false, "at least one instance", "none", &json!([]))];
+        return vec![Finding::judge(
+            &i.resource,
+            "DBClusterMembers",
+            false,
+            "at least one instance",
+            "none",
+            &json!([]),
+        )];
     }
     instances
         .iter()
@@ -211,7 +258,11 @@ fn aurora_instances_not_public(f: &HipaaFacts) -> Vec<Finding> {
             let resource = format!("{}/{}", i.resource, x.db_instance_identifier);
             match x.publicly_accessible {
                 Some(public) => Finding::judge(resource, "PubliclyAccessible", !public, false, public, x),
-                None => Finding::error(resource, "PubliclyAccessible", "DescribeDBInstances did not report PubliclyAccessible"),
+                None => Finding::error(
+                    resource,
+                    "PubliclyAccessible",
+                    "DescribeDBInstances did not report PubliclyAccessible",
+                ),
             }
         })
         .collect()
@@ -235,7 +286,14 @@ fn aurora_subnet_group_private_only(f: &HipaaFacts) -> Vec<Finding> {
     let g = &f.data.db_subnet_group;
     let mut findings = with_cluster(f, "DBSubnetGroup", |c, cluster| {
         let actual = cluster.db_subnet_group.as_deref().unwrap_or("none");
-        vec![Finding::judge(&c.resource, "DBSubnetGroup", actual == g.resource, &g.resource, actual, &json!({"DBSubnetGroup": actual}))]
+        vec![Finding::judge(
+            &c.resource,
+            "DBSubnetGroup",
+            actual == g.resource,
+            &g.resource,
+            actual,
+            &json!({"DBSubnetGroup": actual}),
+        )]
     });
     findings.push(match &g.fact {
         Ok(group) => {
@@ -265,7 +323,14 @@ fn aurora_audit_log_exported(f: &HipaaFacts) -> Vec<Finding> {
     let mut findings = with_cluster(f, "EnabledCloudwatchLogsExports", |c, cluster| {
         let exports = &cluster.enabled_cloudwatch_logs_exports;
         let actual = if exports.is_empty() { "none".to_owned() } else { exports.join(", ") };
-        vec![Finding::judge(&c.resource, "EnabledCloudwatchLogsExports", exports.iter().any(|l| l == "audit"), "includes audit", actual, exports)]
+        vec![Finding::judge(
+            &c.resource,
+            "EnabledCloudwatchLogsExports",
+            exports.iter().any(|l| l == "audit"),
+            "includes audit",
+            actual,
+            exports,
+        )]
     });
     let p = &f.data.db_cluster_parameters;
     findings.push(match &p.fact {
@@ -310,7 +375,14 @@ fn aurora_tls_required(f: &HipaaFacts) -> Vec<Finding> {
         Ok(params) => {
             let value = parameter(params, "require_secure_transport");
             let ok = value.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1");
-            Finding::judge(&p.resource, "require_secure_transport", ok, "ON", value.unwrap_or("not set (default OFF)"), params)
+            Finding::judge(
+                &p.resource,
+                "require_secure_transport",
+                ok,
+                "ON",
+                value.unwrap_or("not set (default OFF)"),
+                params,
+            )
         }
         Err(e) => Finding::unavailable(&p.resource, "require_secure_transport", e),
     });
@@ -349,7 +421,14 @@ fn aurora_engine_version_pinned(f: &HipaaFacts) -> Vec<Finding> {
         };
         vec![
             Finding::judge(&c.resource, "Engine", cluster.engine == ENGINE, ENGINE, &cluster.engine, &evidence),
-            Finding::judge(&c.resource, "EngineVersion", ok, format!("{MIN_ENGINE_VERSION} or a later 3.x release"), &cluster.engine_version, &evidence),
+            Finding::judge(
+                &c.resource,
+                "EngineVersion",
+                ok,
+                format!("{MIN_ENGINE_VERSION} or a later 3.x release"),
+                &cluster.engine_version,
+                &evidence,
+            ),
         ]
     })
 }

@@ -1,8 +1,8 @@
 //! The existing secrets the stack consumes: present and KMS-encrypted, read with DescribeSecret only.
 
 use serde_json::json;
-use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::kms::same_key;
 
 use super::HipaaFacts;
 use super::outputs::DATA_KEY_ARN;
@@ -68,7 +68,14 @@ fn secrets_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
             Ok(s) => {
                 let actual = s.kms_key_id.as_deref().unwrap_or("none (aws/secretsmanager)");
                 let ok = s.kms_key_id.as_deref().is_some_and(|k| same_key(k, key));
-                Finding::judge(&n.resource, "KmsKeyId", ok, key, actual, &json!({ "ARN": s.arn, "KmsKeyId": s.kms_key_id }))
+                Finding::judge(
+                    &n.resource,
+                    "KmsKeyId",
+                    ok,
+                    key,
+                    actual,
+                    &json!({ "ARN": s.arn, "KmsKeyId": s.kms_key_id }),
+                )
             }
             Err(e) => Finding::unavailable(&n.resource, "KmsKeyId", e),
         })

@@ -15,8 +15,12 @@ pub const CACHE_PORT: i32 = 6379;
 pub const NFS_PORT: i32 = 2049;
 
 /// This service's checks, in report order.
-pub const CHECKS: &[Check<HipaaFacts>] =
-    &[DATABASE_INGRESS_ONLY_FROM_APP, CACHE_INGRESS_ONLY_FROM_APP, EFS_INGRESS_ONLY_FROM_APP, NO_OPEN_INGRESS_ON_PRIVATE_TIER];
+pub const CHECKS: &[Check<HipaaFacts>] = &[
+    DATABASE_INGRESS_ONLY_FROM_APP,
+    CACHE_INGRESS_ONLY_FROM_APP,
+    EFS_INGRESS_ONLY_FROM_APP,
+    NO_OPEN_INGRESS_ON_PRIVATE_TIER,
+];
 
 /// The group named by output `tier` admits exactly tcp `port` from the app tier's group, and nothing else.
 fn only_app_on(f: &HipaaFacts, tier: &'static str, port: i32) -> Vec<Finding> {
@@ -29,10 +33,20 @@ fn only_app_on(f: &HipaaFacts, tier: &'static str, port: i32) -> Vec<Finding> {
         Err(e) => return vec![Finding::unavailable(group_id, "IpPermissions", e)],
     };
     let Some(group) = net.security_group(group_id) else {
-        return vec![Finding::judge(group_id, "IpPermissions", false, format!("a security group of {}", net.vpc.vpc_id), "absent", &())];
+        return vec![Finding::judge(
+            group_id,
+            "IpPermissions",
+            false,
+            format!("a security group of {}", net.vpc.vpc_id),
+            "absent",
+            &(),
+        )];
     };
     let allowed = |r: &&stackproof_harness::facts::ec2::IngressRule| {
-        r.ip_protocol == "tcp" && r.from_port == Some(port) && r.to_port == Some(port) && r.source == RuleSource::SecurityGroup(app.to_owned())
+        r.ip_protocol == "tcp"
+            && r.from_port == Some(port)
+            && r.to_port == Some(port)
+            && r.source == RuleSource::SecurityGroup(app.to_owned())
     };
     let rules: Vec<String> = group.ingress.iter().map(ToString::to_string).collect();
     let only = !group.ingress.is_empty() && group.ingress.iter().all(|r| allowed(&r));
@@ -115,7 +129,13 @@ pub const NO_OPEN_INGRESS_ON_PRIVATE_TIER: Check<HipaaFacts> = Check {
 };
 
 fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
-    let tiers = [LOAD_BALANCER_SECURITY_GROUP_ID, APP_SECURITY_GROUP_ID, DATABASE_SECURITY_GROUP_ID, CACHE_SECURITY_GROUP_ID, EFS_SECURITY_GROUP_ID];
+    let tiers = [
+        LOAD_BALANCER_SECURITY_GROUP_ID,
+        APP_SECURITY_GROUP_ID,
+        DATABASE_SECURITY_GROUP_ID,
+        CACHE_SECURITY_GROUP_ID,
+        EFS_SECURITY_GROUP_ID,
+    ];
     tiers
         .iter()
         .map(|tier| {
@@ -126,10 +146,25 @@ fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
             match &f.network {
                 Ok(net) => match net.security_group(id) {
                     Some(g) => {
-                        let open: Vec<String> = g.ingress.iter().filter(|r| r.source.is_open_world()).map(ToString::to_string).collect();
-                        Finding::judge(id, "IpPermissions", open.is_empty(), "no rule from 0.0.0.0/0 or ::/0", if open.is_empty() { "none".to_owned() } else { open.join(", ") }, g)
+                        let open: Vec<String> =
+                            g.ingress.iter().filter(|r| r.source.is_open_world()).map(ToString::to_string).collect();
+                        Finding::judge(
+                            id,
+                            "IpPermissions",
+                            open.is_empty(),
+                            "no rule from 0.0.0.0/0 or ::/0",
+                            if open.is_empty() { "none".to_owned() } else { open.join(", ") },
+                            g,
+                        )
                     }
-                    None => Finding::judge(id, "IpPermissions", false, format!("a security group of {}", net.vpc.vpc_id), "absent", &()),
+                    None => Finding::judge(
+                        id,
+                        "IpPermissions",
+                        false,
+                        format!("a security group of {}", net.vpc.vpc_id),
+                        "absent",
+                        &(),
+                    ),
                 },
                 Err(e) => Finding::unavailable(id, "IpPermissions", e),
             }

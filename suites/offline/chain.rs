@@ -15,8 +15,15 @@ use std::collections::BTreeMap;
 
 use crate::{Shared, World, needs_world};
 
+/// A seeded deployment: its outputs, the live session on it, and the records of every check.
+pub type Seeded = (BTreeMap<String, String>, Session<Hipaa>, Vec<Record>);
+
 /// Seeds a deployment under `suffix` and runs the live suite on it, as `--target localstack` does.
-pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&str]) -> Result<(BTreeMap<String, String>, Session<Hipaa>, Vec<Record>), Failed> {
+pub fn seed_and_check(
+    w: &World,
+    suffix: &str,
+    mutants: &[&str],
+) -> Result<Seeded, Failed> {
     let suffix = Suffix::parse(suffix)?;
     let mutants = Mutants::parse(mutants)?;
     w.rt.block_on(async {
@@ -33,11 +40,15 @@ fn others_pass(records: &[Record], except: Option<&str>) -> Result<(), Failed> {
     for r in records.iter().filter(|r| Some(r.info.id) != except) {
         let ok = match r.outcome.status {
             Status::Pass => true,
-            Status::Skip => r.outcome.findings.iter().all(|f| f.reason.as_deref().is_some_and(|x| x.starts_with("not emulated:"))),
+            Status::Skip => {
+                r.outcome.findings.iter().all(|f| f.reason.as_deref().is_some_and(|x| x.starts_with("not emulated:")))
+            }
             Status::Fail | Status::Error => false,
         };
         if !ok {
-            return Err(format!("{} is {} but should pass:\n{}", r.info.id, r.outcome.status, r.outcome.summary()).into());
+            return Err(
+                format!("{} is {} but should pass:\n{}", r.info.id, r.outcome.status, r.outcome.summary()).into()
+            );
         }
     }
     Ok(())
@@ -78,18 +89,29 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             let (outputs, _, records) = seed_and_check(w, &format!("m-{mutant}"), &[mutant])?;
             let record = records.iter().find(|r| r.info.id == id).ok_or("check did not run")?;
             if record.outcome.status != Status::Fail {
-                return Err(format!("{id} is {} on mutant {mutant}, expected fail:\n{}", record.outcome.status, record.outcome.summary()).into());
+                return Err(format!(
+                    "{id} is {} on mutant {mutant}, expected fail:\n{}",
+                    record.outcome.status,
+                    record.outcome.summary()
+                )
+                .into());
             }
-            let resource = m.resource(&outputs).ok_or_else(|| format!("mutant {mutant} names output {} that was not seeded", m.output))?;
+            let resource = m
+                .resource(&outputs)
+                .ok_or_else(|| format!("mutant {mutant} names output {} that was not seeded", m.output))?;
             let property = m.property;
-            let named = record
-                .outcome
-                .findings
-                .iter()
-                .filter(|f| f.status == Status::Fail)
-                .any(|f| f.resource.contains(&resource) && f.property == property && f.message().contains(&resource) && f.message().contains(property));
+            let named = record.outcome.findings.iter().filter(|f| f.status == Status::Fail).any(|f| {
+                f.resource.contains(&resource)
+                    && f.property == property
+                    && f.message().contains(&resource)
+                    && f.message().contains(property)
+            });
             if !named {
-                return Err(format!("no failure of {id} names {resource} and {property}:\n{}", record.outcome.summary()).into());
+                return Err(format!(
+                    "no failure of {id} names {resource} and {property}:\n{}",
+                    record.outcome.summary()
+                )
+                .into());
             }
             others_pass(&records, Some(id))
         }));

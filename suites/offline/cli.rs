@@ -18,7 +18,14 @@ fn scratch(name: &str) -> PathBuf {
 
 fn stackproof(args: &[&str], junit: &Path) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackproof"));
-    for var in ["STACKPROOF_SUFFIX", "STACKPROOF_TARGET", "STACKPROOF_ENDPOINT", "STACKPROOF_OUTPUTS", "STACKPROOF_REGION", "AWS_ENDPOINT_URL"] {
+    for var in [
+        "STACKPROOF_SUFFIX",
+        "STACKPROOF_TARGET",
+        "STACKPROOF_ENDPOINT",
+        "STACKPROOF_OUTPUTS",
+        "STACKPROOF_REGION",
+        "AWS_ENDPOINT_URL",
+    ] {
         cmd.env_remove(var);
     }
     cmd.args(args).arg("--junit").arg(junit).output().expect("the stackproof binary runs")
@@ -96,7 +103,10 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             let dir = scratch("not-json");
             let file = dir.join("flat-outputs.json");
             std::fs::write(&file, "VpcId = vpc-123\n")?;
-            let out = stackproof(&["--suffix", "x", "--endpoint", &w.endpoint, "--outputs", &file.display().to_string()], &dir.join("j.xml"));
+            let out = stackproof(
+                &["--suffix", "x", "--endpoint", &w.endpoint, "--outputs", &file.display().to_string()],
+                &dir.join("j.xml"),
+            );
             plain_error(&out, 2, "flat-outputs.json is not valid JSON")
         }),
         needs_world("cli::output_key_missing".into(), world, move |w| {
@@ -106,7 +116,10 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             let file = dir.join("flat-outputs.json");
             std::fs::write(&file, serde_json::to_string(&outputs)?)?;
             let junit = dir.join("j.xml");
-            let out = stackproof(&["--suffix", "cli-missing", "--endpoint", &w.endpoint, "--outputs", &file.display().to_string()], &junit);
+            let out = stackproof(
+                &["--suffix", "cli-missing", "--endpoint", &w.endpoint, "--outputs", &file.display().to_string()],
+                &junit,
+            );
             let stderr = String::from_utf8_lossy(&out.stderr);
             let stdout = String::from_utf8_lossy(&out.stdout);
             assert_ne!(out.status.code(), Some(0), "a run with a missing output passed");
@@ -116,7 +129,8 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             assert!(stdout.contains("stack output DataKeyArn is missing"), "{stdout}");
             // Every check ran; those that read the key could not look, so they are errors (never
             // passes, never failures), and the JUnit report says the same.
-            let (passed, failed) = libtest_counts(&stdout).ok_or_else(|| format!("no test result line in:\n{stdout}"))?;
+            let (passed, failed) =
+                libtest_counts(&stdout).ok_or_else(|| format!("no test result line in:\n{stdout}"))?;
             assert_eq!(passed + failed, checks, "{stdout}");
             assert!(failed >= 2, "{stdout}");
             let xml = std::fs::read_to_string(&junit)?;
@@ -129,7 +143,12 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             let dir = scratch("ok");
             let junit = dir.join("j.xml");
             let out = stackproof(&["--suffix", "cli-ok", "--endpoint", &w.endpoint], &junit);
-            assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
             assert_eq!(testcases(&junit)?, checks);
             Ok(())
         }),

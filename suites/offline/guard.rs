@@ -45,7 +45,9 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             if !repeated.is_empty() {
                 return Err(format!("requests sent more than once: {repeated:?}").into());
             }
-            for (service, operation) in [("sts", "GetCallerIdentity"), ("cloudformation", "DescribeStacks"), ("ec2", "DescribeVpcs")] {
+            for (service, operation) in
+                [("sts", "GetCallerIdentity"), ("cloudformation", "DescribeStacks"), ("ec2", "DescribeVpcs")]
+            {
                 assert_eq!(ledger.sent_count(service, operation), 1, "{service} {operation}");
             }
             eprintln!("one run: {before} read-only API calls, {} distinct operations", ledger.sent().len());

@@ -23,7 +23,11 @@ pub struct World {
 pub type Shared = Arc<Result<World, String>>;
 
 /// Wraps a trial body that needs the emulator.
-pub fn needs_world(name: String, world: &Shared, body: impl FnOnce(&World) -> Result<(), Failed> + Send + 'static) -> Trial {
+pub fn needs_world(
+    name: String,
+    world: &Shared,
+    body: impl FnOnce(&World) -> Result<(), Failed> + Send + 'static,
+) -> Trial {
     let world = Arc::clone(world);
     Trial::test(name, move || match world.as_ref() {
         Ok(w) => body(w),
@@ -38,7 +42,11 @@ fn main() -> ExitCode {
         Err("not started for --list".into())
     } else {
         Emulator::start("offline").and_then(|e| {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
             let endpoint = e.endpoint.clone();
             emulator = Some(e);
             Ok(World { endpoint, rt })

@@ -43,7 +43,12 @@ pub struct Scaling {
 
 /// DescribeScalableTargets and DescribeScalingPolicies for one resource and dimension
 /// (`service/<cluster>/<service>`, `ecs:service:DesiredCount`). No registered target is absence.
-pub async fn scaling(aas: &Client, namespace: ServiceNamespace, resource_id: &str, dimension: ScalableDimension) -> Fact<Scaling> {
+pub async fn scaling(
+    aas: &Client,
+    namespace: ServiceNamespace,
+    resource_id: &str,
+    dimension: ScalableDimension,
+) -> Fact<Scaling> {
     let not_found = ["ObjectNotFoundException"];
     let (targets, policies) = tokio::join!(
         aas.describe_scalable_targets()
@@ -81,12 +86,16 @@ pub async fn scaling(aas: &Client, namespace: ServiceNamespace, resource_id: &st
             .map(|p| ScalingPolicy {
                 policy_name: p.policy_name,
                 policy_type: p.policy_type.as_str().to_owned(),
-                target_tracking_scaling_policy_configuration: p.target_tracking_scaling_policy_configuration.map(|t| TargetTracking {
-                    target_value: t.target_value,
-                    predefined_metric_type: t.predefined_metric_specification.map(|m| m.predefined_metric_type.as_str().to_owned()),
-                    scale_in_cooldown: t.scale_in_cooldown,
-                    scale_out_cooldown: t.scale_out_cooldown,
-                    disable_scale_in: t.disable_scale_in,
+                target_tracking_scaling_policy_configuration: p.target_tracking_scaling_policy_configuration.map(|t| {
+                    TargetTracking {
+                        target_value: t.target_value,
+                        predefined_metric_type: t
+                            .predefined_metric_specification
+                            .map(|m| m.predefined_metric_type.as_str().to_owned()),
+                        scale_in_cooldown: t.scale_in_cooldown,
+                        scale_out_cooldown: t.scale_out_cooldown,
+                        disable_scale_in: t.disable_scale_in,
+                    }
                 }),
             })
             .collect(),
@@ -95,7 +104,13 @@ pub async fn scaling(aas: &Client, namespace: ServiceNamespace, resource_id: &st
 
 /// The scalable target and policies of one ECS service's desired count.
 pub async fn ecs_service(aas: &Client, cluster: &str, service: &str) -> Fact<Scaling> {
-    scaling(aas, ServiceNamespace::Ecs, &ecs_service_resource_id(cluster, service), ScalableDimension::EcsServiceDesiredCount).await
+    scaling(
+        aas,
+        ServiceNamespace::Ecs,
+        &ecs_service_resource_id(cluster, service),
+        ScalableDimension::EcsServiceDesiredCount,
+    )
+    .await
 }
 
 /// Application Auto Scaling's name for an ECS service: `service/<cluster>/<service>`.

@@ -92,16 +92,18 @@ pub enum RuleSource {
 
 impl RuleSource {
     pub fn is_open_world(&self) -> bool {
-        matches!(self, RuleSource::CidrIpv4(c) if c == "0.0.0.0/0") || matches!(self, RuleSource::CidrIpv6(c) if c == "::/0")
+        matches!(self, RuleSource::CidrIpv4(c) if c == "0.0.0.0/0")
+            || matches!(self, RuleSource::CidrIpv6(c) if c == "::/0")
     }
 }
 
 impl std::fmt::Display for RuleSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RuleSource::SecurityGroup(id) | RuleSource::CidrIpv4(id) | RuleSource::CidrIpv6(id) | RuleSource::PrefixList(id) => {
-                f.write_str(id)
-            }
+            RuleSource::SecurityGroup(id)
+            | RuleSource::CidrIpv4(id)
+            | RuleSource::CidrIpv6(id)
+            | RuleSource::PrefixList(id) => f.write_str(id),
         }
     }
 }
@@ -184,15 +186,30 @@ pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
         ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(VpcAttributeName::EnableDnsSupport).send(),
         ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(VpcAttributeName::EnableDnsHostnames).send(),
         ec2.describe_subnets().filters(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
-        ec2.describe_route_tables().filters(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
-        ec2.describe_nat_gateways().filter(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
+        ec2.describe_route_tables()
+            .filters(by_vpc(vpc_id))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        ec2.describe_nat_gateways()
+            .filter(by_vpc(vpc_id))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
         ec2.describe_internet_gateways()
             .filters(Filter::builder().name("attachment.vpc-id").values(vpc_id).build())
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>(),
-        ec2.describe_security_groups().filters(by_vpc(vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>(),
+        ec2.describe_security_groups()
+            .filters(by_vpc(vpc_id))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
         ec2.describe_flow_logs()
             .filter(Filter::builder().name("resource-id").values(vpc_id).build())
             .into_paginator()
@@ -253,7 +270,12 @@ pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
                 subnet_id: n.subnet_id.unwrap_or_default(),
                 state: n.state.map(|s| s.as_str().to_owned()).unwrap_or_default(),
                 connectivity_type: n.connectivity_type.map(|c| c.as_str().to_owned()),
-                public_ips: n.nat_gateway_addresses.unwrap_or_default().into_iter().filter_map(|a| a.public_ip).collect(),
+                public_ips: n
+                    .nat_gateway_addresses
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|a| a.public_ip)
+                    .collect(),
             })
             .collect(),
         internet_gateways: igws
@@ -304,11 +326,8 @@ fn ingress_rules(p: aws_sdk_ec2::types::IpPermission) -> Vec<IngressRule> {
 }
 
 fn route(r: aws_sdk_ec2::types::Route) -> Route {
-    let destination = r
-        .destination_cidr_block
-        .or(r.destination_ipv6_cidr_block)
-        .or(r.destination_prefix_list_id)
-        .unwrap_or_default();
+    let destination =
+        r.destination_cidr_block.or(r.destination_ipv6_cidr_block).or(r.destination_prefix_list_id).unwrap_or_default();
     let target = match (r.gateway_id, r.nat_gateway_id) {
         (_, Some(nat)) => RouteTarget::NatGateway(nat),
         (Some(gw), _) if gw == "local" => RouteTarget::Local,

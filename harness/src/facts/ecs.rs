@@ -113,10 +113,12 @@ pub async fn service(ecs: &Client, cluster: &str, service: &str) -> Fact<Service
         desired_count: s.desired_count,
         running_count: s.running_count,
         task_definition: s.task_definition.unwrap_or_default(),
-        awsvpc_configuration: s.network_configuration.and_then(|n| n.awsvpc_configuration).map(|v| AwsVpcConfiguration {
-            subnets: v.subnets,
-            security_groups: v.security_groups.unwrap_or_default(),
-            assign_public_ip: v.assign_public_ip.map(|a| a.as_str().to_owned()),
+        awsvpc_configuration: s.network_configuration.and_then(|n| n.awsvpc_configuration).map(|v| {
+            AwsVpcConfiguration {
+                subnets: v.subnets,
+                security_groups: v.security_groups.unwrap_or_default(),
+                assign_public_ip: v.assign_public_ip.map(|a| a.as_str().to_owned()),
+            }
         }),
         deployment_configuration: s.deployment_configuration.map(|d| DeploymentConfiguration {
             maximum_percent: d.maximum_percent,
@@ -188,17 +190,17 @@ pub struct TaskDefinition {
 
 /// DescribeTaskDefinition for one revision by ARN (or family:revision).
 pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDefinition> {
-    let out = ecs
-        .describe_task_definition()
-        .task_definition(task_definition)
-        .send()
-        .await
-        .map_err(|e| match classify("DescribeTaskDefinition", &e, NOT_FOUND) {
-            // ECS answers an unknown revision with ClientException "Unable to describe task definition."
-            FactError::Api { detail, .. } if detail.starts_with("ClientException") && detail.contains("Unable to describe") => {
-                FactError::Absent { what: format!("task definition {task_definition}") }
+    let out =
+        ecs.describe_task_definition().task_definition(task_definition).send().await.map_err(|e| {
+            match classify("DescribeTaskDefinition", &e, NOT_FOUND) {
+                // ECS answers an unknown revision with ClientException "Unable to describe task definition."
+                FactError::Api { detail, .. }
+                    if detail.starts_with("ClientException") && detail.contains("Unable to describe") =>
+                {
+                    FactError::Absent { what: format!("task definition {task_definition}") }
+                }
+                other => other,
             }
-            other => other,
         })?;
     let Some(td) = out.task_definition else {
         return Err(FactError::Absent { what: format!("task definition {task_definition}") });
@@ -211,7 +213,12 @@ pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDe
             name: c.name.unwrap_or_default(),
             image: c.image.unwrap_or_default(),
             environment_names: c.environment.unwrap_or_default().into_iter().filter_map(|kv| kv.name).collect(),
-            secrets: c.secrets.unwrap_or_default().into_iter().map(|s| SecretRef { name: s.name, value_from: s.value_from }).collect(),
+            secrets: c
+                .secrets
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| SecretRef { name: s.name, value_from: s.value_from })
+                .collect(),
             log_configuration: c.log_configuration.map(|l| LogConfiguration {
                 log_driver: l.log_driver.as_str().to_owned(),
                 options: l.options.unwrap_or_default().into_iter().collect(),
@@ -239,7 +246,12 @@ pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDe
         revision: td.revision,
         status: td.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         network_mode: td.network_mode.map(|n| n.as_str().to_owned()),
-        requires_compatibilities: td.requires_compatibilities.unwrap_or_default().into_iter().map(|c| c.as_str().to_owned()).collect(),
+        requires_compatibilities: td
+            .requires_compatibilities
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| c.as_str().to_owned())
+            .collect(),
         execution_role_arn: td.execution_role_arn,
         task_role_arn: td.task_role_arn,
         container_definitions: containers,

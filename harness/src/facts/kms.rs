@@ -28,14 +28,11 @@ pub fn same_key(a: &str, b: &str) -> bool {
 /// DescribeKey and GetKeyRotationStatus for one key, by id, ARN or alias.
 pub async fn key(kms: &Client, key_ref: &str) -> Fact<Key> {
     let not_found = ["NotFoundException"];
-    let (described, rotation) = tokio::join!(
-        kms.describe_key().key_id(key_ref).send(),
-        kms.get_key_rotation_status().key_id(key_ref).send(),
-    );
-    let meta = described
-        .map_err(|e| classify("DescribeKey", &e, &not_found))?
-        .key_metadata
-        .ok_or_else(|| FactError::Api { operation: "DescribeKey".into(), detail: "no KeyMetadata in the reply".into() })?;
+    let (described, rotation) =
+        tokio::join!(kms.describe_key().key_id(key_ref).send(), kms.get_key_rotation_status().key_id(key_ref).send(),);
+    let meta = described.map_err(|e| classify("DescribeKey", &e, &not_found))?.key_metadata.ok_or_else(|| {
+        FactError::Api { operation: "DescribeKey".into(), detail: "no KeyMetadata in the reply".into() }
+    })?;
     let rotation = rotation.map_err(|e| classify("GetKeyRotationStatus", &e, &not_found))?;
     Ok(Key {
         arn: meta.arn.unwrap_or_default(),

@@ -64,10 +64,9 @@ where
                 FactError::Api { operation: operation.to_owned(), detail: format!("{code}: {message}") }
             }
         }
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => FactError::Unreachable {
-            operation: operation.to_owned(),
-            detail: root_cause(err),
-        },
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            FactError::Unreachable { operation: operation.to_owned(), detail: root_cause(err) }
+        }
         _ => FactError::Api { operation: operation.to_owned(), detail: DisplayErrorContext(err).to_string() },
     }
 }

@@ -177,9 +177,15 @@ pub async fn cluster_user_parameters(rds: &Client, group: &str) -> Fact<Vec<Para
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| classify("DescribeDBClusterParameters", &e, &["DBParameterGroupNotFound", "DBParameterGroupNotFoundFault"]))?;
+        .map_err(|e| {
+            classify("DescribeDBClusterParameters", &e, &["DBParameterGroupNotFound", "DBParameterGroupNotFoundFault"])
+        })?;
     Ok(params
         .into_iter()
-        .map(|p| Parameter { parameter_name: p.parameter_name.unwrap_or_default(), parameter_value: p.parameter_value, source: p.source })
+        .map(|p| Parameter {
+            parameter_name: p.parameter_name.unwrap_or_default(),
+            parameter_value: p.parameter_value,
+            source: p.source,
+        })
         .collect())
 }

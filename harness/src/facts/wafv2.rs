@@ -64,7 +64,9 @@ fn web_acl_of(acl: aws_sdk_wafv2::types::WebAcl) -> WebAcl {
                 .find_map(|(set, name)| set.then(|| name.to_owned()))
             });
             let override_action = r.override_action.as_ref().and_then(|o| {
-                [(o.none.is_some(), "None"), (o.count.is_some(), "Count")].into_iter().find_map(|(set, name)| set.then(|| name.to_owned()))
+                [(o.none.is_some(), "None"), (o.count.is_some(), "Count")]
+                    .into_iter()
+                    .find_map(|(set, name)| set.then(|| name.to_owned()))
             });
             let statement = r.statement;
             Rule {
@@ -72,9 +74,8 @@ fn web_acl_of(acl: aws_sdk_wafv2::types::WebAcl) -> WebAcl {
                 priority: r.priority,
                 action,
                 override_action,
-                rate_based_statement: statement.as_ref().and_then(|s| s.rate_based_statement.as_ref()).map(|rb| RateBased {
-                    limit: rb.limit,
-                    aggregate_key_type: rb.aggregate_key_type.as_str().to_owned(),
+                rate_based_statement: statement.as_ref().and_then(|s| s.rate_based_statement.as_ref()).map(|rb| {
+                    RateBased { limit: rb.limit, aggregate_key_type: rb.aggregate_key_type.as_str().to_owned() }
                 }),
                 managed_rule_group_statement: statement
                     .as_ref()
@@ -84,7 +85,9 @@ fn web_acl_of(acl: aws_sdk_wafv2::types::WebAcl) -> WebAcl {
         })
         .collect();
     let default_action = acl.default_action.and_then(|d| {
-        [(d.allow.is_some(), "Allow"), (d.block.is_some(), "Block")].into_iter().find_map(|(set, name)| set.then(|| name.to_owned()))
+        [(d.allow.is_some(), "Allow"), (d.block.is_some(), "Block")]
+            .into_iter()
+            .find_map(|(set, name)| set.then(|| name.to_owned()))
     });
     WebAcl { name: acl.name, id: acl.id, arn: acl.arn, default_action, rules }
 }
@@ -109,8 +112,10 @@ pub fn parse_web_acl_arn(arn: &str) -> Option<(Scope, String, String)> {
 
 /// GetWebACL for one web ACL by ARN.
 pub async fn web_acl(waf: &Client, arn: &str) -> Fact<WebAcl> {
-    let (scope, name, id) = parse_web_acl_arn(arn)
-        .ok_or_else(|| FactError::Api { operation: "GetWebACL".into(), detail: format!("{arn} is not a WAFv2 web ACL ARN") })?;
+    let (scope, name, id) = parse_web_acl_arn(arn).ok_or_else(|| FactError::Api {
+        operation: "GetWebACL".into(),
+        detail: format!("{arn} is not a WAFv2 web ACL ARN"),
+    })?;
     let out = waf
         .get_web_acl()
         .scope(scope)
@@ -119,9 +124,7 @@ pub async fn web_acl(waf: &Client, arn: &str) -> Fact<WebAcl> {
         .send()
         .await
         .map_err(|e| classify("GetWebACL", &e, NOT_FOUND))?;
-    out.web_acl
-        .map(web_acl_of)
-        .ok_or_else(|| FactError::Absent { what: format!("web ACL {arn}") })
+    out.web_acl.map(web_acl_of).ok_or_else(|| FactError::Absent { what: format!("web ACL {arn}") })
 }
 
 /// GetWebACLForResource: the web ACL guarding a resource (an API stage ARN), if any.

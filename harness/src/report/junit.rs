@@ -23,7 +23,8 @@ pub fn render(records: &[Record]) -> Result<String, Error> {
                 s
             }
             Status::Fail | Status::Error => {
-                let kind = if r.outcome.status == Status::Fail { NonSuccessKind::Failure } else { NonSuccessKind::Error };
+                let kind =
+                    if r.outcome.status == Status::Fail { NonSuccessKind::Failure } else { NonSuccessKind::Error };
                 let summary = r.outcome.summary();
                 let mut s = TestCaseStatus::non_success(kind);
                 s.set_message(summary.lines().next().unwrap_or_default().to_owned())
@@ -33,9 +34,9 @@ pub fn render(records: &[Record]) -> Result<String, Error> {
             }
         };
         let mut case = TestCase::new(r.info.id, status);
-        case.set_classname(format!("{}.{}", r.stack, r.info.service)).set_time(r.duration).set_timestamp(
-            chrono::DateTime::<chrono::Utc>::from(r.started).fixed_offset(),
-        );
+        case.set_classname(format!("{}.{}", r.stack, r.info.service))
+            .set_time(r.duration)
+            .set_timestamp(chrono::DateTime::<chrono::Utc>::from(r.started).fixed_offset());
         case.add_property(Property::new("title", r.info.title));
         for citation in r.info.citations {
             case.add_property(Property::new("hipaa", *citation));
@@ -52,10 +53,7 @@ pub fn render(records: &[Record]) -> Result<String, Error> {
     let mut report = Report::new("stackproof");
     report.set_time(total);
     report.add_test_suites(suites.into_values());
-    report.to_string().map_err(|e| Error::Report {
-        path: "junit".into(),
-        source: std::io::Error::other(e.to_string()),
-    })
+    report.to_string().map_err(|e| Error::Report { path: "junit".into(), source: std::io::Error::other(e.to_string()) })
 }
 
 pub fn write(path: &Path, records: &[Record]) -> Result<(), Error> {

@@ -20,7 +20,9 @@ pub enum SeedError {
     Api { step: String, detail: String },
     #[error("unknown mutant {name:?}; known mutants: {known}")]
     UnknownMutant { name: String, known: String },
-    #[error("a deployment with suffix {suffix} is already seeded (stack {stack}); use another suffix or restart the emulator")]
+    #[error(
+        "a deployment with suffix {suffix} is already seeded (stack {stack}); use another suffix or restart the emulator"
+    )]
     AlreadySeeded { suffix: String, stack: String },
     #[error("the seeder only writes to an emulator: give --endpoint or AWS_ENDPOINT_URL")]
     NoEndpoint,

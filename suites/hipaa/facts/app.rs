@@ -13,8 +13,8 @@ use stackproof_harness::outputs::Outputs;
 
 use super::{Named, named};
 use crate::hipaa::outputs::{
-    API_KEYS_SECRET_ARN, API_STAGE_NAME, DATABASE_SECRET_ARN, ECS_CLUSTER_NAME, ECS_SERVICE_NAME, REST_API_ID, TASK_DEFINITION_ARN,
-    WEB_ACL_ARN,
+    API_KEYS_SECRET_ARN, API_STAGE_NAME, DATABASE_SECRET_ARN, ECS_CLUSTER_NAME, ECS_SERVICE_NAME, REST_API_ID,
+    TASK_DEFINITION_ARN, WEB_ACL_ARN,
 };
 
 /// The secrets the stack consumes, by output.
@@ -39,7 +39,11 @@ pub struct AppFacts {
 }
 
 /// Both outputs, or the first one missing.
-fn two<'a>(outputs: &'a Outputs, a: &'static str, b: &'static str) -> Result<(&'a str, &'a str), (&'static str, FactError)> {
+fn two<'a>(
+    outputs: &'a Outputs,
+    a: &'static str,
+    b: &'static str,
+) -> Result<(&'a str, &'a str), (&'static str, FactError)> {
     let first = outputs.get(a).map_err(|e| (a, e))?;
     let second = outputs.get(b).map_err(|e| (b, e))?;
     Ok((first, second))
@@ -73,19 +77,27 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
         |_, service| service.to_owned(),
         |cluster, service| async move { ecs::service(&c.ecs, &cluster, &service).await },
     );
-    let task_definition = named(outputs, TASK_DEFINITION_ARN, |arn| async move { ecs::task_definition(&c.ecs, &arn).await });
-    let scaling = named2(outputs, ECS_CLUSTER_NAME, ECS_SERVICE_NAME, autoscaling::ecs_service_resource_id, |cluster, service| async move {
-        autoscaling::ecs_service(&c.autoscaling, &cluster, &service).await
-    });
+    let task_definition =
+        named(outputs, TASK_DEFINITION_ARN, |arn| async move { ecs::task_definition(&c.ecs, &arn).await });
+    let scaling = named2(
+        outputs,
+        ECS_CLUSTER_NAME,
+        ECS_SERVICE_NAME,
+        autoscaling::ecs_service_resource_id,
+        |cluster, service| async move { autoscaling::ecs_service(&c.autoscaling, &cluster, &service).await },
+    );
     let stage = named2(outputs, REST_API_ID, API_STAGE_NAME, stage_arn, |api, stage| async move {
         apigateway::stage(&c.apigateway, &api, &stage).await
     });
-    let deployments = named(outputs, REST_API_ID, |api| async move { apigateway::deployments(&c.apigateway, &api).await });
+    let deployments =
+        named(outputs, REST_API_ID, |api| async move { apigateway::deployments(&c.apigateway, &api).await });
     let stage_web_acl = named2(outputs, REST_API_ID, API_STAGE_NAME, stage_arn, |api, stage| async move {
         wafv2::web_acl_for_resource(&c.wafv2, &stage_arn(&api, &stage)).await
     });
     let web_acl = named(outputs, WEB_ACL_ARN, |arn| async move { wafv2::web_acl(&c.wafv2, &arn).await });
-    let secrets = join_all(SECRETS.iter().map(|k| named(outputs, k, |arn| async move { secrets::secret(&c.secretsmanager, &arn).await })));
+    let secrets = join_all(
+        SECRETS.iter().map(|k| named(outputs, k, |arn| async move { secrets::secret(&c.secretsmanager, &arn).await })),
+    );
 
     // Boxed: the SDK's futures are large in debug builds, and nine of them side by side overflow
     // a test thread's stack.
@@ -105,7 +117,11 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
 
 /// Runs `judge` on a fact that was had, or reports why it could not be (absence fails, any
 /// other error is an error), as one finding on `property`.
-pub fn judge_fact<T>(n: &Named<T>, property: &str, judge: impl FnOnce(&T) -> Vec<stackproof_harness::check::Finding>) -> Vec<stackproof_harness::check::Finding> {
+pub fn judge_fact<T>(
+    n: &Named<T>,
+    property: &str,
+    judge: impl FnOnce(&T) -> Vec<stackproof_harness::check::Finding>,
+) -> Vec<stackproof_harness::check::Finding> {
     match &n.fact {
         Ok(value) => judge(value),
         Err(e) => vec![stackproof_harness::check::Finding::unavailable(&n.resource, property, e)],

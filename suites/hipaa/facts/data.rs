@@ -11,8 +11,8 @@ use stackproof_harness::outputs::Outputs;
 
 use super::{Named, named};
 use crate::hipaa::outputs::{
-    CACHE_REPLICATION_GROUP_ID, CACHE_SUBNET_GROUP_NAME, DB_CLUSTER_IDENTIFIER, DB_CLUSTER_PARAMETER_GROUP_NAME, DB_SUBNET_GROUP_NAME,
-    EFS_FILE_SYSTEM_ID,
+    CACHE_REPLICATION_GROUP_ID, CACHE_SUBNET_GROUP_NAME, DB_CLUSTER_IDENTIFIER, DB_CLUSTER_PARAMETER_GROUP_NAME,
+    DB_SUBNET_GROUP_NAME, EFS_FILE_SYSTEM_ID,
 };
 
 pub struct DataFacts {
@@ -46,13 +46,19 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         Box::pin(named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster(&c.rds, &id).await })),
         Box::pin(named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster_instances(&c.rds, &id).await })),
         Box::pin(named(outputs, DB_SUBNET_GROUP_NAME, |name| async move { rds::subnet_group(&c.rds, &name).await })),
-        Box::pin(named(outputs, DB_CLUSTER_PARAMETER_GROUP_NAME, |name| async move { rds::cluster_user_parameters(&c.rds, &name).await })),
+        Box::pin(named(outputs, DB_CLUSTER_PARAMETER_GROUP_NAME, |name| async move {
+            rds::cluster_user_parameters(&c.rds, &name).await
+        })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::file_system(&c.efs, &id).await })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::backup_policy(&c.efs, &id).await })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::file_system_policy(&c.efs, &id).await })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::mount_targets(&c.efs, &id).await })),
-        Box::pin(named(outputs, CACHE_REPLICATION_GROUP_ID, |id| async move { elasticache::replication_group(&c.elasticache, &id).await })),
-        Box::pin(named(outputs, CACHE_SUBNET_GROUP_NAME, |name| async move { elasticache::cache_subnet_group(&c.elasticache, &name).await })),
+        Box::pin(named(outputs, CACHE_REPLICATION_GROUP_ID, |id| async move {
+            elasticache::replication_group(&c.elasticache, &id).await
+        })),
+        Box::pin(named(outputs, CACHE_SUBNET_GROUP_NAME, |name| async move {
+            elasticache::cache_subnet_group(&c.elasticache, &name).await
+        })),
     );
     DataFacts {
         db_cluster,

@@ -57,9 +57,13 @@ impl HipaaFacts {
                 Err(missing) => Err(missing),
             }
         };
-        let keys = join_all(KEYS.iter().map(|k| named(outputs, k, |arn| async move { facts::kms::key(&c.kms, &arn).await })));
-        let groups =
-            join_all(LOG_GROUPS.iter().map(|k| named(outputs, k, |name| async move { facts::logs::log_group(&c.logs, &name).await })));
+        let keys =
+            join_all(KEYS.iter().map(|k| named(outputs, k, |arn| async move { facts::kms::key(&c.kms, &arn).await })));
+        let groups = join_all(
+            LOG_GROUPS
+                .iter()
+                .map(|k| named(outputs, k, |name| async move { facts::logs::log_group(&c.logs, &name).await })),
+        );
         let (network, keys, log_groups, data, app) =
             tokio::join!(network, keys, groups, data::gather(c, outputs), app::gather(c, outputs));
         Self {

@@ -5,7 +5,9 @@ use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::template::{Resource, Template, is_true, reference, show};
 
-use super::{Change, Mutation, TemplateFacts, items, judge, judge_found, nothing_of, number, per_resource, refers_to, targets};
+use super::{
+    Change, Mutation, TemplateFacts, items, judge, judge_found, nothing_of, number, per_resource, refers_to, targets,
+};
 
 pub const MUTATIONS: &[Mutation] = &[
     Mutation {
@@ -18,7 +20,9 @@ pub const MUTATIONS: &[Mutation] = &[
         name: "stage-throttling-removed",
         resource: "ApiStage",
         property: "MethodSettings",
-        change: Change::Set(r#"[{"ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": "INFO", "MetricsEnabled": true}]"#),
+        change: Change::Set(
+            r#"[{"ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": "INFO", "MetricsEnabled": true}]"#,
+        ),
     },
     Mutation {
         name: "waf-rate-rule-removed",
@@ -60,10 +64,14 @@ fn api_stage_separate_from_deployment(f: &TemplateFacts) -> Vec<Finding> {
     }));
     findings.extend(per_resource(t, "AWS::WAFv2::WebACLAssociation", "DependsOn", |a| {
         let arn = a.prop("ResourceArn").map(targets).unwrap_or_default();
-        let stages: Vec<&str> = arn.into_iter().filter(|id| t.resource(id).is_some_and(|r| r.kind == "AWS::ApiGateway::Stage")).collect();
+        let stages: Vec<&str> =
+            arn.into_iter().filter(|id| t.resource(id).is_some_and(|r| r.kind == "AWS::ApiGateway::Stage")).collect();
         let after = a.depends_on();
         let ok = !stages.is_empty() && stages.iter().all(|s| after.contains(s));
-        let expected = format!("the stage its ResourceArn names ({})", if stages.is_empty() { "none".into() } else { stages.join(", ") });
+        let expected = format!(
+            "the stage its ResourceArn names ({})",
+            if stages.is_empty() { "none".into() } else { stages.join(", ") }
+        );
         let actual = if after.is_empty() { "absent".into() } else { after.join(", ") };
         vec![Finding::judge(a.id, "DependsOn", ok, expected, actual, &a.body.get("DependsOn"))]
     }));
@@ -91,7 +99,12 @@ fn api_stage_throttled_logged_traced(f: &TemplateFacts) -> Vec<Finding> {
         let throttled = throttles_every_method(s.prop("MethodSettings"));
         vec![
             judge(s, "MethodSettings", throttled, "'/*' '*' with ThrottlingRateLimit and ThrottlingBurstLimit > 0"),
-            judge(s, destination, refers_to(t, s.prop(destination), "AWS::Logs::LogGroup"), "a log group of this stack"),
+            judge(
+                s,
+                destination,
+                refers_to(t, s.prop(destination), "AWS::Logs::LogGroup"),
+                "a log group of this stack",
+            ),
             judge(s, "TracingEnabled", is_true(s.prop("TracingEnabled")), true),
         ]
     })
@@ -125,13 +138,16 @@ pub const WAF_RATE_LIMIT_AND_MANAGED_RULES: Check<TemplateFacts> = Check {
 fn waf_rate_limit_and_managed_rules(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     let regional = |w: &Resource| w.prop("Scope").and_then(Value::as_str) == Some("REGIONAL");
-    let findings: Vec<Finding> = t.resources_of("AWS::WAFv2::WebACL").filter(regional).flat_map(|w| web_acl(t, &w)).collect();
+    let findings: Vec<Finding> =
+        t.resources_of("AWS::WAFv2::WebACL").filter(regional).flat_map(|w| web_acl(t, &w)).collect();
     if findings.is_empty() { vec![nothing_of("AWS::WAFv2::WebACL (Scope REGIONAL)", "Scope")] } else { findings }
 }
 
 fn web_acl(t: &Template, w: &Resource) -> [Finding; 3] {
     let rules = items(w.prop("Rules"));
-    let rate = rules_where(&rules, |r| r.pointer("/Statement/RateBasedStatement").is_some() && r.pointer("/Action/Block").is_some());
+    let rate = rules_where(&rules, |r| {
+        r.pointer("/Statement/RateBasedStatement").is_some() && r.pointer("/Action/Block").is_some()
+    });
     // A managed group overridden to Count only watches; it must act.
     let managed = rules_where(&rules, |r| {
         let vendor = r.pointer("/Statement/ManagedRuleGroupStatement/VendorName").and_then(Value::as_str);

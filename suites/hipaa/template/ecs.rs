@@ -6,8 +6,8 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::template::{Resource, Template, reference};
 
 use super::{
-    Change, Mutation, TemplateFacts, is_secret_parameter, is_stack_key, items, judge, judge_found, judge_value, missing, number, per_resource,
-    targets,
+    Change, Mutation, TemplateFacts, is_secret_parameter, is_stack_key, items, judge, judge_found, judge_value,
+    missing, number, per_resource, targets,
 };
 
 /// Fewest and most tasks the service scales between.
@@ -30,7 +30,12 @@ pub const MUTATIONS: &[Mutation] = &[
         property: "ContainerDefinitions[0].LogConfiguration.Options.awslogs-group",
         change: Change::Custom(log_to_unmanaged_group),
     },
-    Mutation { name: "ecs-min-capacity-one", resource: "EcsScalableTarget", property: "MinCapacity", change: Change::Set("1") },
+    Mutation {
+        name: "ecs-min-capacity-one",
+        resource: "EcsScalableTarget",
+        property: "MinCapacity",
+        change: Change::Set("1"),
+    },
     Mutation {
         name: "container-insights-off",
         resource: "EcsCluster",
@@ -83,10 +88,15 @@ fn ecs_secrets_from_secrets_manager(f: &TemplateFacts) -> Vec<Finding> {
     per_resource(t, "AWS::ECS::TaskDefinition", "ContainerDefinitions", |task| {
         each_container(task, |at, c| {
             let secrets = c.get("Secrets");
-            let from_parameters = |s: &&Value| s.get("ValueFrom").is_some_and(|v| targets(v).iter().any(|p| is_secret_parameter(t, p)));
+            let from_parameters =
+                |s: &&Value| s.get("ValueFrom").is_some_and(|v| targets(v).iter().any(|p| is_secret_parameter(t, p)));
             let fetched = !items(secrets).is_empty() && items(secrets).iter().all(from_parameters);
             let environment = c.get("Environment");
-            let leaked: Vec<&str> = items(environment).into_iter().filter(|e| carries_secret(e)).filter_map(|e| e.get("Name")?.as_str()).collect();
+            let leaked: Vec<&str> = items(environment)
+                .into_iter()
+                .filter(|e| carries_secret(e))
+                .filter_map(|e| e.get("Name")?.as_str())
+                .collect();
             let named = if leaked.is_empty() { "none".to_owned() } else { leaked.join(", ") };
             let expected = "no secret-like variable with a value";
             vec![
@@ -127,7 +137,13 @@ fn ecs_logs_to_encrypted_group(f: &TemplateFacts) -> Vec<Finding> {
             let awslogs = driver.and_then(Value::as_str) == Some("awslogs");
             vec![
                 judge_value(task, format!("{at}.LogConfiguration.LogDriver"), driver, awslogs, "awslogs"),
-                judge_value(task, format!("{at}.LogConfiguration.Options.awslogs-group"), group, encrypted_group(t, group), ENCRYPTED_GROUP),
+                judge_value(
+                    task,
+                    format!("{at}.LogConfiguration.Options.awslogs-group"),
+                    group,
+                    encrypted_group(t, group),
+                    ENCRYPTED_GROUP,
+                ),
             ]
         })
     })
@@ -137,7 +153,10 @@ const ENCRYPTED_GROUP: &str = "a log group of this stack with a stack KMS key";
 
 fn encrypted_group(t: &Template, v: Option<&Value>) -> bool {
     let groups = v.map(targets).unwrap_or_default();
-    groups.iter().filter_map(|id| t.resource(id)).any(|g| g.kind == "AWS::Logs::LogGroup" && is_stack_key(t, g.prop("KmsKeyId")))
+    groups
+        .iter()
+        .filter_map(|id| t.resource(id))
+        .any(|g| g.kind == "AWS::Logs::LogGroup" && is_stack_key(t, g.prop("KmsKeyId")))
 }
 
 pub const ECS_AUTOSCALING_TWO_TO_TEN_ON_CPU: Check<TemplateFacts> = Check {
@@ -163,20 +182,26 @@ fn ecs_autoscaling_two_to_ten_on_cpu(f: &TemplateFacts) -> Vec<Finding> {
             .filter(|s| s.prop("ResourceId").is_some_and(|v| targets(v).contains(&service.id)))
             .collect();
         if scaling.is_empty() {
-            return vec![missing(service, "ScalableTarget", "an AWS::ApplicationAutoScaling::ScalableTarget on its DesiredCount")];
+            return vec![missing(
+                service,
+                "ScalableTarget",
+                "an AWS::ApplicationAutoScaling::ScalableTarget on its DesiredCount",
+            )];
         }
         scaling.iter().flat_map(|s| scales_on_cpu(t, s)).collect()
     })
 }
 
 fn scales_on_cpu(t: &Template, target: &Resource) -> [Finding; 3] {
-    let exactly = |property: &str, want: f64| judge(target, property, number(target.prop(property)) == Some(want), want);
+    let exactly =
+        |property: &str, want: f64| judge(target, property, number(target.prop(property)) == Some(want), want);
     let cpu_policies: Vec<&str> = t
         .resources_of("AWS::ApplicationAutoScaling::ScalingPolicy")
         .filter(|p| p.prop("ScalingTargetId").and_then(reference) == Some(target.id))
         .filter(|p| p.prop("PolicyType").and_then(Value::as_str) == Some("TargetTrackingScaling"))
         .filter(|p| {
-            let metric = p.prop("TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType");
+            let metric =
+                p.prop("TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType");
             metric.and_then(Value::as_str) == Some("ECSServiceAverageCPUUtilization")
         })
         .map(|p| p.id)
@@ -184,7 +209,12 @@ fn scales_on_cpu(t: &Template, target: &Resource) -> [Finding; 3] {
     [
         exactly("MinCapacity", MIN_TASKS),
         exactly("MaxCapacity", MAX_TASKS),
-        judge_found(target, "ScalingPolicy", &cpu_policies, "a TargetTrackingScaling policy on ECSServiceAverageCPUUtilization"),
+        judge_found(
+            target,
+            "ScalingPolicy",
+            &cpu_policies,
+            "a TargetTrackingScaling policy on ECSServiceAverageCPUUtilization",
+        ),
     ]
 }
 

@@ -8,7 +8,12 @@ use super::{Change, Mutation, TemplateFacts, is_stack_key, judge, per_resource};
 
 pub const MUTATIONS: &[Mutation] = &[
     Mutation { name: "aurora-key-removed", resource: "AuroraCluster", property: "KmsKeyId", change: Change::Remove },
-    Mutation { name: "efs-unencrypted", resource: "EfsFileSystem", property: "Encrypted", change: Change::Set("false") },
+    Mutation {
+        name: "efs-unencrypted",
+        resource: "EfsFileSystem",
+        property: "Encrypted",
+        change: Change::Set("false"),
+    },
     Mutation {
         name: "redis-transit-plaintext",
         resource: "RedisReplicationGroup",
@@ -21,7 +26,12 @@ pub const MUTATIONS: &[Mutation] = &[
         property: "Parameters.require_secure_transport",
         change: Change::Set("\"OFF\""),
     },
-    Mutation { name: "efs-policy-removed", resource: "EfsFileSystem", property: "FileSystemPolicy", change: Change::Remove },
+    Mutation {
+        name: "efs-policy-removed",
+        resource: "EfsFileSystem",
+        property: "FileSystemPolicy",
+        change: Change::Remove,
+    },
 ];
 
 pub const AURORA_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
@@ -114,7 +124,8 @@ pub const AURORA_REQUIRES_TLS: Check<TemplateFacts> = Check {
 fn aurora_requires_tls(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     per_resource(t, "AWS::RDS::DBCluster", "DBClusterParameterGroupName", |cluster| {
-        let Some(group) = cluster.prop("DBClusterParameterGroupName").and_then(reference).and_then(|id| t.resource(id)) else {
+        let Some(group) = cluster.prop("DBClusterParameterGroupName").and_then(reference).and_then(|id| t.resource(id))
+        else {
             return vec![judge(cluster, "DBClusterParameterGroupName", false, "a parameter group of this stack")];
         };
         let value = group.prop("Parameters.require_secure_transport");
@@ -154,14 +165,26 @@ pub const EFS_REQUIRES_TLS: Check<TemplateFacts> = Check {
 fn efs_requires_tls(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     let mut findings = per_resource(t, "AWS::EFS::FileSystem", "FileSystemPolicy", |r| {
-        vec![judge(r, "FileSystemPolicy", denies_plaintext(r.prop("FileSystemPolicy")), "a Deny on aws:SecureTransport false")]
+        vec![judge(
+            r,
+            "FileSystemPolicy",
+            denies_plaintext(r.prop("FileSystemPolicy")),
+            "a Deny on aws:SecureTransport false",
+        )]
     });
     for task in t.resources_of("AWS::ECS::TaskDefinition") {
         let volumes = task.prop("Volumes").and_then(Value::as_array).cloned().unwrap_or_default();
         for (i, v) in volumes.iter().enumerate().filter(|(_, v)| v.get("EFSVolumeConfiguration").is_some()) {
             let mode = v.pointer("/EFSVolumeConfiguration/TransitEncryption");
             let property = format!("Volumes[{i}].EFSVolumeConfiguration.TransitEncryption");
-            findings.push(Finding::judge(task.id, property, mode.and_then(Value::as_str) == Some("ENABLED"), "ENABLED", show(mode), &v));
+            findings.push(Finding::judge(
+                task.id,
+                property,
+                mode.and_then(Value::as_str) == Some("ENABLED"),
+                "ENABLED",
+                show(mode),
+                &v,
+            ));
         }
     }
     findings

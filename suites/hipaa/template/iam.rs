@@ -15,7 +15,9 @@ pub const MUTATIONS: &[Mutation] = &[Mutation {
 
 fn grant_task_role_admin(t: &mut Template) {
     let admin = serde_json::json!({"Sid": "Admin", "Effect": "Allow", "Action": "*", "Resource": "*"});
-    if let Some(first) = t.resource_mut("TaskRolePolicy").and_then(|r| r.pointer_mut("/Properties/PolicyDocument/Statement/0")) {
+    if let Some(first) =
+        t.resource_mut("TaskRolePolicy").and_then(|r| r.pointer_mut("/Properties/PolicyDocument/Statement/0"))
+    {
         *first = admin;
     }
 }
@@ -37,9 +39,15 @@ pub const IAM_NO_WILDCARD_ADMIN: Check<TemplateFacts> = Check {
 fn iam_no_wildcard_admin(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     let mut findings = Vec::new();
-    for identity in ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"].into_iter().flat_map(|kind| t.resources_of(kind)) {
+    for identity in
+        ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"].into_iter().flat_map(|kind| t.resources_of(kind))
+    {
         for (i, policy) in items(identity.prop("Policies")).into_iter().enumerate() {
-            findings.extend(statements(&identity, &format!("Policies[{i}].PolicyDocument"), policy.get("PolicyDocument")));
+            findings.extend(statements(
+                &identity,
+                &format!("Policies[{i}].PolicyDocument"),
+                policy.get("PolicyDocument"),
+            ));
         }
         findings.push(no_administrator_access(&identity));
     }
@@ -74,6 +82,8 @@ fn is_admin(s: &Value) -> bool {
 
 fn no_administrator_access(r: &Resource) -> Finding {
     let arns = r.prop("ManagedPolicyArns");
-    let admin = items(arns).iter().any(|arn| arn.as_str().or_else(|| sub_text(arn)).is_some_and(|a| a.ends_with(":policy/AdministratorAccess")));
+    let admin = items(arns)
+        .iter()
+        .any(|arn| arn.as_str().or_else(|| sub_text(arn)).is_some_and(|a| a.ends_with(":policy/AdministratorAccess")));
     judge(r, "ManagedPolicyArns", !admin, "no AdministratorAccess")
 }

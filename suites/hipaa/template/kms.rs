@@ -19,8 +19,12 @@ pub const KMS_KEYS_ROTATE: Check<TemplateFacts> = Check {
     run: kms_keys_rotate,
 };
 
-pub const MUTATIONS: &[Mutation] =
-    &[Mutation { name: "kms-rotation-off", resource: "DataKey", property: "EnableKeyRotation", change: Change::Set("false") }];
+pub const MUTATIONS: &[Mutation] = &[Mutation {
+    name: "kms-rotation-off",
+    resource: "DataKey",
+    property: "EnableKeyRotation",
+    change: Change::Set("false"),
+}];
 
 fn kms_keys_rotate(f: &TemplateFacts) -> Vec<Finding> {
     per_resource(&f.template, "AWS::KMS::Key", "EnableKeyRotation", |k| {

@@ -5,7 +5,10 @@ use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::template::{Resource, Template, is_true, reference, show};
 
-use super::{Change, Mutation, TemplateFacts, is_secret_parameter, items, judge, judge_value, nothing_of, per_resource, placeholders, sub_text};
+use super::{
+    Change, Mutation, TemplateFacts, is_secret_parameter, items, judge, judge_value, nothing_of, per_resource,
+    placeholders, sub_text,
+};
 
 /// The parameter every resource name must carry.
 pub const SUFFIX_PARAMETER: &str = "EnvironmentSuffix";
@@ -48,7 +51,12 @@ const NAME_PROPERTIES: &[&str] = &[
 const NAME_PROPERTIES_OF_KIND: &[(&str, &str)] = &[("Family", "AWS::ECS::TaskDefinition")];
 
 pub const MUTATIONS: &[Mutation] = &[
-    Mutation { name: "aurora-retained", resource: "AuroraCluster", property: "DeletionPolicy", change: Change::SetAttr(r#""Retain""#) },
+    Mutation {
+        name: "aurora-retained",
+        resource: "AuroraCluster",
+        property: "DeletionPolicy",
+        change: Change::SetAttr(r#""Retain""#),
+    },
     Mutation {
         name: "log-group-name-unsuffixed",
         resource: "AuditLogGroup",
@@ -83,9 +91,12 @@ fn nothing_retained(f: &TemplateFacts) -> Vec<Finding> {
 
 fn retention(r: &Resource) -> Vec<Finding> {
     // RDS clusters, and instances outside a cluster, default to Snapshot when no policy is given.
-    let rds_snapshots = r.kind == "AWS::RDS::DBCluster" || (r.kind == "AWS::RDS::DBInstance" && r.prop("DBClusterIdentifier").is_none());
-    let mut findings =
-        vec![policy(r, "DeletionPolicy", if rds_snapshots { "Snapshot" } else { "Delete" }), policy(r, "UpdateReplacePolicy", "Delete")];
+    let rds_snapshots = r.kind == "AWS::RDS::DBCluster"
+        || (r.kind == "AWS::RDS::DBInstance" && r.prop("DBClusterIdentifier").is_none());
+    let mut findings = vec![
+        policy(r, "DeletionPolicy", if rds_snapshots { "Snapshot" } else { "Delete" }),
+        policy(r, "UpdateReplacePolicy", "Delete"),
+    ];
     for property in ["DeletionProtection", "DeletionProtectionEnabled"] {
         if r.prop(property).is_some() {
             findings.push(judge(r, property, !is_true(r.prop(property)), false));
@@ -96,7 +107,13 @@ fn retention(r: &Resource) -> Vec<Finding> {
             .into_iter()
             .find(|a| a.get("Key").and_then(Value::as_str) == Some("deletion_protection.enabled"))
             .and_then(|a| a.get("Value"));
-        findings.push(judge_value(r, "LoadBalancerAttributes.deletion_protection.enabled", flag, !is_true(flag), false));
+        findings.push(judge_value(
+            r,
+            "LoadBalancerAttributes.deletion_protection.enabled",
+            flag,
+            !is_true(flag),
+            false,
+        ));
     }
     findings
 }
@@ -192,14 +209,26 @@ fn secrets_fetched_not_created(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     let mut findings: Vec<Finding> = t
         .resources_of("AWS::SecretsManager::Secret")
-        .map(|s| Finding::judge(s.id, "Type", false, "no AWS::SecretsManager::Secret (existing secrets are fetched)", s.kind, &s.body))
+        .map(|s| {
+            Finding::judge(
+                s.id,
+                "Type",
+                false,
+                "no AWS::SecretsManager::Secret (existing secrets are fetched)",
+                s.kind,
+                &s.body,
+            )
+        })
         .collect();
     if findings.is_empty() {
         findings.push(Finding::judge("(template)", "AWS::SecretsManager::Secret", true, "none created", "none", &()));
     }
     let expected = "{{resolve:secretsmanager:${<secret ARN parameter>}:...}}";
-    let resolved = |r: &Resource, property: &str| vec![judge(r, property, resolves_secret_parameter(t, r.prop(property)), expected)];
-    findings.extend(per_resource(t, "AWS::RDS::DBCluster", "MasterUserPassword", |r| resolved(r, "MasterUserPassword")));
+    let resolved = |r: &Resource, property: &str| {
+        vec![judge(r, property, resolves_secret_parameter(t, r.prop(property)), expected)]
+    };
+    findings
+        .extend(per_resource(t, "AWS::RDS::DBCluster", "MasterUserPassword", |r| resolved(r, "MasterUserPassword")));
     findings.extend(per_resource(t, "AWS::ElastiCache::ReplicationGroup", "AuthToken", |r| resolved(r, "AuthToken")));
     findings
 }

@@ -21,18 +21,31 @@ pub const CFN_LINT_CLEAN: Check<TemplateFacts> = Check {
 fn cfn_lint_clean(f: &TemplateFacts) -> Vec<Finding> {
     let path = f.template.path.display().to_string();
     match &f.lint {
-        Ok(found) if found.is_empty() => vec![Finding::judge(path, "cfn-lint", true, format!("no findings ({REGION})"), "none", found)],
+        Ok(found) if found.is_empty() => {
+            vec![Finding::judge(path, "cfn-lint", true, format!("no findings ({REGION})"), "none", found)]
+        }
         Ok(found) => found
             .iter()
             .map(|m| {
                 let line = m.line.map_or(String::new(), |l| format!(":{l}"));
                 let at = format!("{path}{line} ({})", m.path);
-                Finding::judge(at, format!("cfn-lint {}", m.rule), false, "no finding", format!("{}: {}", m.level, m.message), m)
+                Finding::judge(
+                    at,
+                    format!("cfn-lint {}", m.rule),
+                    false,
+                    "no finding",
+                    format!("{}: {}", m.level, m.message),
+                    m,
+                )
             })
             .collect(),
         Err(e) => vec![Finding::error(path, "cfn-lint", e)],
     }
 }
 
-pub const MUTATIONS: &[Mutation] =
-    &[Mutation { name: "unknown-property", resource: "DataKey", property: "EnableKeyRotaton", change: Change::Set("true") }];
+pub const MUTATIONS: &[Mutation] = &[Mutation {
+    name: "unknown-property",
+    resource: "DataKey",
+    property: "EnableKeyRotaton",
+    change: Change::Set("true"),
+}];

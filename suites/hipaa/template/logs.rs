@@ -13,7 +13,12 @@ pub const MIN_RETENTION_DAYS: i64 = 90;
 
 pub const MUTATIONS: &[Mutation] = &[
     Mutation { name: "log-group-unencrypted", resource: "AuditLogGroup", property: "KmsKeyId", change: Change::Remove },
-    Mutation { name: "log-retention-removed", resource: "AuditLogGroup", property: "RetentionInDays", change: Change::Remove },
+    Mutation {
+        name: "log-retention-removed",
+        resource: "AuditLogGroup",
+        property: "RetentionInDays",
+        change: Change::Remove,
+    },
     Mutation {
         name: "aurora-audit-export-off",
         resource: "AuroraCluster",
@@ -41,7 +46,9 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
 };
 
 fn log_groups_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Finding> {
-    each_log_group(f, "KmsKeyId", |r| judge(r, "KmsKeyId", is_stack_key(&f.template, r.prop("KmsKeyId")), "a KMS key of this stack"))
+    each_log_group(f, "KmsKeyId", |r| {
+        judge(r, "KmsKeyId", is_stack_key(&f.template, r.prop("KmsKeyId")), "a KMS key of this stack")
+    })
 }
 
 pub const LOG_GROUPS_RETAINED: Check<TemplateFacts> = Check {
@@ -61,7 +68,12 @@ pub const LOG_GROUPS_RETAINED: Check<TemplateFacts> = Check {
 fn log_groups_retained(f: &TemplateFacts) -> Vec<Finding> {
     each_log_group(f, "RetentionInDays", |r| {
         let days = r.prop("RetentionInDays").and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()));
-        judge(r, "RetentionInDays", days.is_some_and(|d| d >= MIN_RETENTION_DAYS), format!("at least {MIN_RETENTION_DAYS}"))
+        judge(
+            r,
+            "RetentionInDays",
+            days.is_some_and(|d| d >= MIN_RETENTION_DAYS),
+            format!("at least {MIN_RETENTION_DAYS}"),
+        )
     })
 }
 

@@ -112,8 +112,11 @@ pub struct Mutation {
 
 impl Mutation {
     pub fn apply(&self, t: &mut Template) {
-        let Some(body) = t.resource_mut(self.resource) else { panic!("mutation {}: no resource {}", self.name, self.resource) };
-        let json = |text: &str| serde_json::from_str::<Value>(text).unwrap_or_else(|e| panic!("mutation {}: {e}", self.name));
+        let Some(body) = t.resource_mut(self.resource) else {
+            panic!("mutation {}: no resource {}", self.name, self.resource)
+        };
+        let json =
+            |text: &str| serde_json::from_str::<Value>(text).unwrap_or_else(|e| panic!("mutation {}: {e}", self.name));
         match &self.change {
             Change::SetAttr(v) => {
                 body[self.property] = json(v);
@@ -151,14 +154,21 @@ pub fn judge(r: &Resource, property: &str, ok: bool, expected: impl ToString) ->
 
 /// Like `judge`, for a value inside a list property (`ContainerDefinitions[0].Secrets`), which a
 /// dotted path cannot reach.
-pub fn judge_value(r: &Resource, property: impl Into<String>, value: Option<&Value>, ok: bool, expected: impl ToString) -> Finding {
+pub fn judge_value(
+    r: &Resource,
+    property: impl Into<String>,
+    value: Option<&Value>,
+    ok: bool,
+    expected: impl ToString,
+) -> Finding {
     Finding::judge(r.id, property, ok, expected, show(value), &value)
 }
 
 /// A finding naming the resource and property, with `actual` listing what was found (`none` if
 /// nothing) rather than a property value.
 pub fn judge_found(r: &Resource, property: &str, found: &[impl AsRef<str>], expected: impl ToString) -> Finding {
-    let actual = if found.is_empty() { "none".into() } else { found.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ") };
+    let actual =
+        if found.is_empty() { "none".into() } else { found.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ") };
     Finding::judge(r.id, property, !found.is_empty(), expected, actual, &r.prop(property))
 }
 

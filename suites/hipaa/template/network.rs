@@ -6,8 +6,8 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::template::{Resource, Template, is_true, reference};
 
 use super::{
-    Change, Mutation, TemplateFacts, az_index, items, judge, missing, nothing_of, only_private_subnets, per_resource, private_subnets,
-    refers_to, zone_of,
+    Change, Mutation, TemplateFacts, az_index, items, judge, missing, nothing_of, only_private_subnets, per_resource,
+    private_subnets, refers_to, zone_of,
 };
 
 pub const MUTATIONS: &[Mutation] = &[
@@ -35,7 +35,12 @@ pub const MUTATIONS: &[Mutation] = &[
         property: "AvailabilityZone",
         change: Change::Set(r#""eu-central-1b""#),
     },
-    Mutation { name: "flow-log-accepted-only", resource: "VpcFlowLog", property: "TrafficType", change: Change::Set(r#""ACCEPT""#) },
+    Mutation {
+        name: "flow-log-accepted-only",
+        resource: "VpcFlowLog",
+        property: "TrafficType",
+        change: Change::Set(r#""ACCEPT""#),
+    },
 ];
 
 pub const DATA_STORES_IN_PRIVATE_SUBNETS: Check<TemplateFacts> = Check {
@@ -64,7 +69,9 @@ fn data_stores_in_private_subnets(f: &TemplateFacts) -> Vec<Finding> {
     let mut findings = per_resource(t, "AWS::RDS::DBSubnetGroup", "SubnetIds", |r| in_private(r, "SubnetIds"));
     findings.extend(per_resource(t, "AWS::ElastiCache::SubnetGroup", "SubnetIds", |r| in_private(r, "SubnetIds")));
     findings.extend(per_resource(t, "AWS::EFS::MountTarget", "SubnetId", |r| in_private(r, "SubnetId")));
-    findings.extend(per_resource(t, "AWS::RDS::DBCluster", "DBSubnetGroupName", |r| in_group(r, "DBSubnetGroupName", "AWS::RDS::DBSubnetGroup")));
+    findings.extend(per_resource(t, "AWS::RDS::DBCluster", "DBSubnetGroupName", |r| {
+        in_group(r, "DBSubnetGroupName", "AWS::RDS::DBSubnetGroup")
+    }));
     findings.extend(per_resource(t, "AWS::ElastiCache::ReplicationGroup", "CacheSubnetGroupName", |r| {
         in_group(r, "CacheSubnetGroupName", "AWS::ElastiCache::SubnetGroup")
     }));
@@ -111,7 +118,9 @@ fn on_fargate(s: &Resource) -> Finding {
         return judge(s, "LaunchType", s.prop("LaunchType").and_then(Value::as_str) == Some("FARGATE"), expected);
     }
     let providers = items(s.prop("CapacityProviderStrategy"));
-    let fargate = providers.iter().all(|p| matches!(p.get("CapacityProvider").and_then(Value::as_str), Some("FARGATE" | "FARGATE_SPOT")));
+    let fargate = providers
+        .iter()
+        .all(|p| matches!(p.get("CapacityProvider").and_then(Value::as_str), Some("FARGATE" | "FARGATE_SPOT")));
     judge(s, "CapacityProviderStrategy", !providers.is_empty() && fargate, expected)
 }
 
@@ -134,7 +143,8 @@ fn no_open_ingress(f: &TemplateFacts) -> Vec<Finding> {
     let expected = "no rule from 0.0.0.0/0 or ::/0";
     let mut findings = per_resource(t, "AWS::EC2::SecurityGroup", "SecurityGroupIngress", |g| {
         let rules = items(g.prop("SecurityGroupIngress"));
-        let open = rules.iter().any(|rule| open_to_world(t, rule.get("CidrIp")) || open_to_world(t, rule.get("CidrIpv6")));
+        let open =
+            rules.iter().any(|rule| open_to_world(t, rule.get("CidrIp")) || open_to_world(t, rule.get("CidrIpv6")));
         vec![judge(g, "SecurityGroupIngress", !open, expected)]
     });
     for rule in t.resources_of("AWS::EC2::SecurityGroupIngress") {
@@ -180,7 +190,12 @@ fn private_subnets_span_two_azs(f: &TemplateFacts) -> Vec<Finding> {
         .zip(&zones)
         .map(|(s, zone)| {
             let elsewhere = zones.iter().any(|z| z.is_some() && z != zone);
-            judge(s, "AvailabilityZone", zone.is_some() && elsewhere, "!Select [n, !GetAZs ''], with another private subnet in a different zone")
+            judge(
+                s,
+                "AvailabilityZone",
+                zone.is_some() && elsewhere,
+                "!Select [n, !GetAZs ''], with another private subnet in a different zone",
+            )
         })
         .collect()
 }
@@ -207,8 +222,10 @@ pub const VPC_FLOW_LOGS_ENABLED: Check<TemplateFacts> = Check {
 fn vpc_flow_logs_enabled(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     per_resource(t, "AWS::EC2::VPC", "FlowLog", |vpc| {
-        let logs: Vec<Resource> =
-            t.resources_of("AWS::EC2::FlowLog").filter(|l| l.prop("ResourceId").and_then(reference) == Some(vpc.id)).collect();
+        let logs: Vec<Resource> = t
+            .resources_of("AWS::EC2::FlowLog")
+            .filter(|l| l.prop("ResourceId").and_then(reference) == Some(vpc.id))
+            .collect();
         if logs.is_empty() {
             return vec![missing(vpc, "FlowLog", format!("an AWS::EC2::FlowLog with ResourceId !Ref {}", vpc.id))];
         }

@@ -22,9 +22,24 @@ pub const MUTATIONS: &[Mutation] = &[
         property: "AvailabilityZone",
         change: Change::Set(r#"{"Fn::Select": [0, {"Fn::GetAZs": ""}]}"#),
     },
-    Mutation { name: "redis-single-az", resource: "RedisReplicationGroup", property: "MultiAZEnabled", change: Change::Set("false") },
-    Mutation { name: "efs-backup-disabled", resource: "EfsFileSystem", property: "BackupPolicy.Status", change: Change::Set(r#""DISABLED""#) },
-    Mutation { name: "aurora-engine-version-floating", resource: "AuroraCluster", property: "EngineVersion", change: Change::Remove },
+    Mutation {
+        name: "redis-single-az",
+        resource: "RedisReplicationGroup",
+        property: "MultiAZEnabled",
+        change: Change::Set("false"),
+    },
+    Mutation {
+        name: "efs-backup-disabled",
+        resource: "EfsFileSystem",
+        property: "BackupPolicy.Status",
+        change: Change::Set(r#""DISABLED""#),
+    },
+    Mutation {
+        name: "aurora-engine-version-floating",
+        resource: "AuroraCluster",
+        property: "EngineVersion",
+        change: Change::Remove,
+    },
 ];
 
 pub const AURORA_MULTI_AZ: Check<TemplateFacts> = Check {
@@ -44,10 +59,16 @@ pub const AURORA_MULTI_AZ: Check<TemplateFacts> = Check {
 fn aurora_multi_az(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     per_resource(t, "AWS::RDS::DBCluster", "DBInstances", |cluster| {
-        let members: Vec<Resource> =
-            t.resources_of("AWS::RDS::DBInstance").filter(|i| i.prop("DBClusterIdentifier").and_then(reference) == Some(cluster.id)).collect();
+        let members: Vec<Resource> = t
+            .resources_of("AWS::RDS::DBInstance")
+            .filter(|i| i.prop("DBClusterIdentifier").and_then(reference) == Some(cluster.id))
+            .collect();
         if members.is_empty() {
-            return vec![missing(cluster, "DBInstances", format!("two AWS::RDS::DBInstance with DBClusterIdentifier !Ref {}", cluster.id))];
+            return vec![missing(
+                cluster,
+                "DBInstances",
+                format!("two AWS::RDS::DBInstance with DBClusterIdentifier !Ref {}", cluster.id),
+            )];
         }
         // An instance passes if it names its zone and another instance of the cluster is elsewhere.
         let zones: Vec<Option<String>> = members.iter().map(|i| zone_of(i.prop("AvailabilityZone"))).collect();
@@ -56,7 +77,12 @@ fn aurora_multi_az(f: &TemplateFacts) -> Vec<Finding> {
             .zip(&zones)
             .map(|(i, zone)| {
                 let elsewhere = zones.iter().any(|z| z.is_some() && z != zone);
-                judge(i, "AvailabilityZone", zone.is_some() && elsewhere, "a zone, with another instance of the cluster in a different one")
+                judge(
+                    i,
+                    "AvailabilityZone",
+                    zone.is_some() && elsewhere,
+                    "a zone, with another instance of the cluster in a different one",
+                )
             })
             .collect()
     })
@@ -108,10 +134,16 @@ fn backups_enabled(f: &TemplateFacts) -> Vec<Finding> {
     let at_least = |r: &Resource, property: &str, min: f64| {
         vec![judge(r, property, number(r.prop(property)).is_some_and(|n| n >= min), format!("at least {min}"))]
     };
-    let mut findings =
-        per_resource(t, "AWS::RDS::DBCluster", "BackupRetentionPeriod", |r| at_least(r, "BackupRetentionPeriod", MIN_BACKUP_RETENTION_DAYS));
+    let mut findings = per_resource(t, "AWS::RDS::DBCluster", "BackupRetentionPeriod", |r| {
+        at_least(r, "BackupRetentionPeriod", MIN_BACKUP_RETENTION_DAYS)
+    });
     findings.extend(per_resource(t, "AWS::EFS::FileSystem", "BackupPolicy.Status", |r| {
-        vec![judge(r, "BackupPolicy.Status", r.prop("BackupPolicy.Status").and_then(Value::as_str) == Some("ENABLED"), "ENABLED")]
+        vec![judge(
+            r,
+            "BackupPolicy.Status",
+            r.prop("BackupPolicy.Status").and_then(Value::as_str) == Some("ENABLED"),
+            "ENABLED",
+        )]
     }));
     findings.extend(per_resource(t, "AWS::ElastiCache::ReplicationGroup", "SnapshotRetentionLimit", |r| {
         at_least(r, "SnapshotRetentionLimit", MIN_SNAPSHOT_RETENTION)

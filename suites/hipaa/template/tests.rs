@@ -13,7 +13,10 @@ fn shipped() -> Template {
 
 /// Facts without cfn-lint, which has its own test below.
 fn without_lint(template: Template) -> TemplateFacts {
-    TemplateFacts { template, lint: Err(FactError::Api { operation: "cfn-lint".into(), detail: "not run by unit tests".into() }) }
+    TemplateFacts {
+        template,
+        lint: Err(FactError::Api { operation: "cfn-lint".into(), detail: "not run by unit tests".into() }),
+    }
 }
 
 fn mutations() -> impl Iterator<Item = &'static Mutation> {
@@ -60,10 +63,21 @@ fn every_check_fails_on_its_mutation_naming_resource_and_property() {
         let facts = without_lint(t);
         let outcome = check.evaluate(&facts);
         let named = outcome.findings.iter().any(|f| {
-            f.status == Status::Fail && f.resource == m.resource && f.property == m.property && f.message().contains(m.resource)
+            f.status == Status::Fail
+                && f.resource == m.resource
+                && f.property == m.property
+                && f.message().contains(m.resource)
         });
         if outcome.status != Status::Fail || !named {
-            problems.push(format!("{} on {}: {} without a failure naming {} {}:\n{}", check.info.id, m.name, outcome.status, m.resource, m.property, outcome.summary()));
+            problems.push(format!(
+                "{} on {}: {} without a failure naming {} {}:\n{}",
+                check.info.id,
+                m.name,
+                outcome.status,
+                m.resource,
+                m.property,
+                outcome.summary()
+            ));
         }
         for other in structural_checks().filter(|c| c.info.id != check.info.id) {
             let o = other.evaluate(&facts);
@@ -116,14 +130,20 @@ fn a_subnet_routed_to_the_internet_gateway_is_not_private() {
         }
     });
     let named = |r: &str, p: &str| failures.contains(&(r.to_owned(), p.to_owned()));
-    assert!(named("DbSubnetGroup", "SubnetIds") && named("CacheSubnetGroup", "SubnetIds") && named("EfsMountTarget1", "SubnetId"), "{failures:?}");
+    assert!(
+        named("DbSubnetGroup", "SubnetIds")
+            && named("CacheSubnetGroup", "SubnetIds")
+            && named("EfsMountTarget1", "SubnetId"),
+        "{failures:?}"
+    );
     assert!(!named("EfsMountTarget2", "SubnetId"), "{failures:?}");
 }
 
 #[test]
 fn private_subnets_in_one_zone_fail() {
     let failures = failures_after(&network::PRIVATE_SUBNETS_SPAN_TWO_AZS, |body| {
-        body["Resources"]["PrivateSubnet2"]["Properties"]["AvailabilityZone"] = serde_json::json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]});
+        body["Resources"]["PrivateSubnet2"]["Properties"]["AvailabilityZone"] =
+            serde_json::json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]});
     });
     assert!(failures.contains(&("PrivateSubnet2".to_owned(), "AvailabilityZone".to_owned())), "{failures:?}");
 }
@@ -136,6 +156,12 @@ fn a_template_without_the_stack_fails_every_requirement() {
     let facts = without_lint(bare);
     for check in structural_checks().filter(|c| c.info.id != "nothing_retained") {
         let outcome = check.evaluate(&facts);
-        assert_eq!(outcome.status, Status::Fail, "{} passed on a template without the stack:\n{}", check.info.id, outcome.summary());
+        assert_eq!(
+            outcome.status,
+            Status::Fail,
+            "{} passed on a template without the stack:\n{}",
+            check.info.id,
+            outcome.summary()
+        );
     }
 }

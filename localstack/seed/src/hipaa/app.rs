@@ -1,14 +1,18 @@
 //! ECS with auto scaling, API Gateway and WAF, the existing secrets, IAM roles of the HIPAA reference deployment, and their mutants.
 
-use aws_sdk_apigateway::types::{ConnectionType, EndpointConfiguration, EndpointType, IntegrationType, Op, PatchOperation};
+use aws_sdk_apigateway::types::{
+    ConnectionType, EndpointConfiguration, EndpointType, IntegrationType, Op, PatchOperation,
+};
 use aws_sdk_applicationautoscaling::types::{
-    MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace, TargetTrackingScalingPolicyConfiguration,
+    MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace,
+    TargetTrackingScalingPolicyConfiguration,
 };
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, ClusterSetting, ClusterSettingName, ContainerDefinition, CpuArchitecture,
-    DeploymentCircuitBreaker, DeploymentConfiguration, EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
-    EfsVolumeConfiguration, KeyValuePair, LaunchType, LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, NetworkMode,
-    OsFamily, PortMapping, PropagateTags, RuntimePlatform, Secret, TransportProtocol, Volume,
+    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, ClusterSetting, ClusterSettingName,
+    ContainerDefinition, CpuArchitecture, DeploymentCircuitBreaker, DeploymentConfiguration, EfsAuthorizationConfig,
+    EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, KeyValuePair, LaunchType,
+    LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, NetworkMode, OsFamily, PortMapping, PropagateTags,
+    RuntimePlatform, Secret, TransportProtocol, Volume,
 };
 use aws_sdk_wafv2::types::{
     AllowAction, BlockAction, DefaultAction, ManagedRuleGroupStatement, NoneAction, OverrideAction, RateBasedStatement,
@@ -120,7 +124,13 @@ pub const MUTANTS: &[Mutant] = &[
         nth: 0,
         property: "accessLogSettings.destinationArn",
     },
-    Mutant { name: "api-tracing-off", about: "the stage created with tracingEnabled false", output: "ApiStageName", nth: 0, property: "tracingEnabled" },
+    Mutant {
+        name: "api-tracing-off",
+        about: "the stage created with tracingEnabled false",
+        output: "ApiStageName",
+        nth: 0,
+        property: "tracingEnabled",
+    },
     Mutant {
         name: "api-execution-logging-off",
         about: "the stage's */* loggingLevel set to OFF",
@@ -182,7 +192,13 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
             .description(about)
             .assume_role_policy_document(&trust)
             .tags(aws_sdk_iam::types::Tag::builder().key("Name").value(&name).build().map_err(step("Tag"))?)
-            .tags(aws_sdk_iam::types::Tag::builder().key("EnvironmentSuffix").value(&suffix).build().map_err(step("Tag"))?)
+            .tags(
+                aws_sdk_iam::types::Tag::builder()
+                    .key("EnvironmentSuffix")
+                    .value(&suffix)
+                    .build()
+                    .map_err(step("Tag"))?,
+            )
             .send()
             .await
             .map_err(step("CreateRole"))?
@@ -192,7 +208,9 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     };
     let execution_role_name = format!("ecs-task-execution-role-{suffix}");
     let task_role_name = format!("ecs-task-role-{suffix}");
-    let execution_role = role(execution_role_name.clone(), "Pulls the image, writes container logs and injects the existing secrets.").await?;
+    let execution_role =
+        role(execution_role_name.clone(), "Pulls the image, writes container logs and injects the existing secrets.")
+            .await?;
     let task_role = role(task_role_name.clone(), "Runtime identity of the patient records containers.").await?;
     s.iam
         .attach_role_policy()
@@ -227,7 +245,8 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     // The data layer's file system when it is seeded, else a stand-in id.
     let file_system = base.outputs.get("EfsFileSystemId").cloned().unwrap_or_else(|| "fs-0123456789abcdef0".to_owned());
     let access_point = "fsap-0123456789abcdef0";
-    let audit_group = base.outputs.get("AuditLogGroupName").cloned().unwrap_or_else(|| format!("/hipaa/audit-{suffix}"));
+    let audit_group =
+        base.outputs.get("AuditLogGroupName").cloned().unwrap_or_else(|| format!("/hipaa/audit-{suffix}"));
     let task_policy = json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -273,7 +292,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .cluster_name(&cluster_name)
         .capacity_providers("FARGATE")
         .default_capacity_provider_strategy(
-            CapacityProviderStrategyItem::builder().capacity_provider("FARGATE").weight(1).build().map_err(step("CapacityProviderStrategyItem"))?,
+            CapacityProviderStrategyItem::builder()
+                .capacity_provider("FARGATE")
+                .weight(1)
+                .build()
+                .map_err(step("CapacityProviderStrategyItem"))?,
         )
         .settings(ClusterSetting::builder().name(ClusterSettingName::ContainerInsights).value(insights).build())
         .tags(ecs_tag("Name", &cluster_name))
@@ -297,8 +320,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     if has("ecs-secret-in-environment") {
         environment.push(env("DB_PASSWORD", format!("{SECRET_CANARY}-db-password")));
     }
-    let secret = |name: &str, value_from: String| Secret::builder().name(name).value_from(value_from).build().map_err(step("Secret"));
-    let log_group = if has("ecs-logs-to-other-group") { format!("/ecs/unencrypted-{suffix}") } else { base.ecs_log_group.clone() };
+    let secret = |name: &str, value_from: String| {
+        Secret::builder().name(name).value_from(value_from).build().map_err(step("Secret"))
+    };
+    let log_group =
+        if has("ecs-logs-to-other-group") { format!("/ecs/unencrypted-{suffix}") } else { base.ecs_log_group.clone() };
     let container = ContainerDefinition::builder()
         .name("app")
         .image(format!("{account}.dkr.ecr.{REGION}.amazonaws.com/patient-records:1.0.0"))
@@ -309,7 +335,13 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .secrets(secret("DB_PASSWORD", format!("{}:password::", base.db_secret))?)
         .secrets(secret("REDIS_AUTH_TOKEN", format!("{}:redis_auth_token::", base.api_secret))?)
         .secrets(secret("API_KEYS", base.api_secret.clone())?)
-        .mount_points(MountPoint::builder().source_volume("patient-data").container_path("/mnt/patient-data").read_only(false).build())
+        .mount_points(
+            MountPoint::builder()
+                .source_volume("patient-data")
+                .container_path("/mnt/patient-data")
+                .read_only(false)
+                .build(),
+        )
         .log_configuration(
             LogConfiguration::builder()
                 .log_driver(LogDriver::Awslogs)
@@ -320,14 +352,23 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                 .map_err(step("LogConfiguration"))?,
         )
         .build();
-    let transit = if has("ecs-efs-transit-encryption-off") { EfsTransitEncryption::Disabled } else { EfsTransitEncryption::Enabled };
+    let transit = if has("ecs-efs-transit-encryption-off") {
+        EfsTransitEncryption::Disabled
+    } else {
+        EfsTransitEncryption::Enabled
+    };
     let volume = Volume::builder()
         .name("patient-data")
         .efs_volume_configuration(
             EfsVolumeConfiguration::builder()
                 .file_system_id(&file_system)
                 .transit_encryption(transit)
-                .authorization_config(EfsAuthorizationConfig::builder().access_point_id(access_point).iam(EfsAuthorizationConfigIam::Enabled).build())
+                .authorization_config(
+                    EfsAuthorizationConfig::builder()
+                        .access_point_id(access_point)
+                        .iam(EfsAuthorizationConfigIam::Enabled)
+                        .build(),
+                )
                 .build()
                 .map_err(step("EfsVolumeConfiguration"))?,
         )
@@ -341,7 +382,12 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .network_mode(NetworkMode::Awsvpc)
         .cpu("1024")
         .memory("2048")
-        .runtime_platform(RuntimePlatform::builder().operating_system_family(OsFamily::Linux).cpu_architecture(CpuArchitecture::X8664).build())
+        .runtime_platform(
+            RuntimePlatform::builder()
+                .operating_system_family(OsFamily::Linux)
+                .cpu_architecture(CpuArchitecture::X8664)
+                .build(),
+        )
         .execution_role_arn(&execution_role)
         .task_role_arn(&task_role)
         .container_definitions(container)
@@ -356,7 +402,10 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .unwrap_or_default();
 
     // The Fargate service: private subnets, the app security group, no public IP.
-    let awsvpc = |subnets: Vec<String>, groups: Vec<String>, public: AssignPublicIp| -> Result<NetworkConfiguration, SeedError> {
+    let awsvpc = |subnets: Vec<String>,
+                  groups: Vec<String>,
+                  public: AssignPublicIp|
+     -> Result<NetworkConfiguration, SeedError> {
         Ok(NetworkConfiguration::builder()
             .awsvpc_configuration(
                 AwsVpcConfiguration::builder()
@@ -387,7 +436,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                 .deployment_circuit_breaker(DeploymentCircuitBreaker::builder().enable(true).rollback(true).build())
                 .build(),
         )
-        .network_configuration(awsvpc(base.private_subnets.clone(), vec![base.sg.app.clone()], AssignPublicIp::Disabled)?)
+        .network_configuration(awsvpc(
+            base.private_subnets.clone(),
+            vec![base.sg.app.clone()],
+            AssignPublicIp::Disabled,
+        )?)
         .tags(ecs_tag("Name", &service_name))
         .tags(ecs_tag("EnvironmentSuffix", &suffix))
         .send()
@@ -594,7 +647,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                 .statement(
                     Statement::builder()
                         .managed_rule_group_statement(
-                            ManagedRuleGroupStatement::builder().vendor_name("AWS").name(group).build().map_err(step("ManagedRuleGroupStatement"))?,
+                            ManagedRuleGroupStatement::builder()
+                                .vendor_name("AWS")
+                                .name(group)
+                                .build()
+                                .map_err(step("ManagedRuleGroupStatement"))?,
                         )
                         .build(),
                 )
@@ -614,7 +671,13 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .visibility_config(visibility(acl_name.clone())?)
         .set_rules(Some(rules))
         .tags(aws_sdk_wafv2::types::Tag::builder().key("Name").value(&acl_name).build().map_err(step("Tag"))?)
-        .tags(aws_sdk_wafv2::types::Tag::builder().key("EnvironmentSuffix").value(&suffix).build().map_err(step("Tag"))?)
+        .tags(
+            aws_sdk_wafv2::types::Tag::builder()
+                .key("EnvironmentSuffix")
+                .value(&suffix)
+                .build()
+                .map_err(step("Tag"))?,
+        )
         .send()
         .await
         .map_err(step("CreateWebACL"))?
@@ -622,7 +685,13 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .and_then(|s| s.arn)
         .unwrap_or_default();
     let stage_arn = format!("arn:aws:apigateway:{REGION}::/restapis/{api_id}/stages/{stage_name}");
-    s.wafv2.associate_web_acl().web_acl_arn(&web_acl).resource_arn(&stage_arn).send().await.map_err(step("AssociateWebACL"))?;
+    s.wafv2
+        .associate_web_acl()
+        .web_acl_arn(&web_acl)
+        .resource_arn(&stage_arn)
+        .send()
+        .await
+        .map_err(step("AssociateWebACL"))?;
 
     // Drift applied on top of the compliant deployment.
     let public_ip = has("ecs-task-public-ip");
@@ -651,10 +720,21 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         match name {
             "ecs-scaling-min-one" => scalable_target(1).await?,
             "api-stage-deployment-deleted" => {
-                s.apigateway.delete_deployment().rest_api_id(&api_id).deployment_id(&deployment).send().await.map_err(step("DeleteDeployment"))?;
+                s.apigateway
+                    .delete_deployment()
+                    .rest_api_id(&api_id)
+                    .deployment_id(&deployment)
+                    .send()
+                    .await
+                    .map_err(step("DeleteDeployment"))?;
             }
             "waf-not-associated" => {
-                s.wafv2.disassociate_web_acl().resource_arn(&stage_arn).send().await.map_err(step("DisassociateWebACL"))?;
+                s.wafv2
+                    .disassociate_web_acl()
+                    .resource_arn(&stage_arn)
+                    .send()
+                    .await
+                    .map_err(step("DisassociateWebACL"))?;
             }
             "secret-scheduled-for-deletion" => {
                 s.secretsmanager
@@ -676,7 +756,13 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                     .key_metadata
                     .and_then(|m| m.arn)
                     .unwrap_or_default();
-                s.secretsmanager.update_secret().secret_id(&base.api_secret).kms_key_id(foreign).send().await.map_err(step("UpdateSecret"))?;
+                s.secretsmanager
+                    .update_secret()
+                    .secret_id(&base.api_secret)
+                    .kms_key_id(foreign)
+                    .send()
+                    .await
+                    .map_err(step("UpdateSecret"))?;
             }
             // Applied at creation above, or another layer's.
             _ => {}

@@ -5,12 +5,14 @@
 //! ModifyCacheSubnetGroup with HTTP 500, and drops TransitEncryptionMode on any
 //! ModifyReplicationGroup (so every Redis mutant is made at creation).
 
-use aws_sdk_efs::types::{CreationInfo, LifecyclePolicy, PerformanceMode, PosixUser, RootDirectory, ThroughputMode, TransitionToIaRules};
+use aws_sdk_efs::types::{
+    CreationInfo, LifecyclePolicy, PerformanceMode, PosixUser, RootDirectory, ThroughputMode, TransitionToIaRules,
+};
 use aws_sdk_elasticache::types::TransitEncryptionMode;
 use aws_sdk_rds::types::{ApplyMethod, Parameter, ServerlessV2ScalingConfiguration};
 use serde_json::json;
 
-use super::{Base, DB_PORT, CACHE_PORT, Mutant, Mutants, SECRET_CANARY};
+use super::{Base, CACHE_PORT, DB_PORT, Mutant, Mutants, SECRET_CANARY};
 use crate::{SeedError, Seeder, step};
 
 pub const ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.1";
@@ -81,7 +83,13 @@ pub const MUTANTS: &[Mutant] = &[
         property: "VpcSecurityGroups",
     },
     // EFS
-    Mutant { name: "efs-unencrypted", about: "the file system created with Encrypted=false", output: "EfsFileSystemId", nth: 0, property: "Encrypted" },
+    Mutant {
+        name: "efs-unencrypted",
+        about: "the file system created with Encrypted=false",
+        output: "EfsFileSystemId",
+        nth: 0,
+        property: "Encrypted",
+    },
     Mutant {
         name: "efs-backup-off",
         about: "the file system created with Backup=false (PutBackupPolicy is not emulated)",
@@ -173,7 +181,12 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     let suffix = base.suffix.clone();
     let (private1, private2) = match base.private_subnets.as_slice() {
         [a, b, ..] => (a.clone(), b.clone()),
-        _ => return Err(SeedError::Api { step: "data layer".into(), detail: "the network layer made fewer than two private subnets".into() }),
+        _ => {
+            return Err(SeedError::Api {
+                step: "data layer".into(),
+                detail: "the network layer made fewer than two private subnets".into(),
+            });
+        }
     };
     let public2 = base.public_subnets.get(1).cloned().unwrap_or_default();
     let second_subnet = |mutant: &str| if has(mutant) { public2.clone() } else { private2.clone() };
@@ -184,7 +197,12 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     zones.sort();
     let (az1, az2) = match zones.as_slice() {
         [a, b, ..] => (a.clone(), b.clone()),
-        _ => return Err(SeedError::Api { step: "DescribeAvailabilityZones".into(), detail: "fewer than two zones".into() }),
+        _ => {
+            return Err(SeedError::Api {
+                step: "DescribeAvailabilityZones".into(),
+                detail: "fewer than two zones".into(),
+            });
+        }
     };
     // The subnets' zones, for the mount targets (EFS allows one per zone).
     let subnets = s
@@ -198,7 +216,9 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .map_err(step("DescribeSubnets"))?
         .subnets
         .unwrap_or_default();
-    let zone_of = |id: &str| subnets.iter().find(|x| x.subnet_id.as_deref() == Some(id)).and_then(|x| x.availability_zone.clone());
+    let zone_of = |id: &str| {
+        subnets.iter().find(|x| x.subnet_id.as_deref() == Some(id)).and_then(|x| x.availability_zone.clone())
+    };
 
     // ---- Aurora MySQL ----
     let rds_tags = |name: &str| {
@@ -245,7 +265,13 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .set_parameters(Some(
             parameters
                 .iter()
-                .map(|(k, v)| Parameter::builder().parameter_name(*k).parameter_value(*v).apply_method(ApplyMethod::Immediate).build())
+                .map(|(k, v)| {
+                    Parameter::builder()
+                        .parameter_name(*k)
+                        .parameter_value(*v)
+                        .apply_method(ApplyMethod::Immediate)
+                        .build()
+                })
                 .collect(),
         ))
         .send()
@@ -253,8 +279,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .map_err(step("ModifyDBClusterParameterGroup"))?;
 
     let cluster = format!("aurora-cluster-{suffix}");
-    let logs: &[&str] =
-        if has("aurora-audit-log-export-off") { &["error", "general", "slowquery"] } else { &["audit", "error", "general", "slowquery"] };
+    let logs: &[&str] = if has("aurora-audit-log-export-off") {
+        &["error", "general", "slowquery"]
+    } else {
+        &["audit", "error", "general", "slowquery"]
+    };
     let create = s
         .rds
         .create_db_cluster()
@@ -272,7 +301,9 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .preferred_maintenance_window("sun:04:00-sun:05:00")
         .copy_tags_to_snapshot(true)
         .set_enable_cloudwatch_logs_exports(Some(logs.iter().map(|l| (*l).to_owned()).collect()))
-        .serverless_v2_scaling_configuration(ServerlessV2ScalingConfiguration::builder().min_capacity(0.5).max_capacity(16.0).build())
+        .serverless_v2_scaling_configuration(
+            ServerlessV2ScalingConfiguration::builder().min_capacity(0.5).max_capacity(16.0).build(),
+        )
         .deletion_protection(false)
         .set_tags(Some(rds_tags(&cluster)));
     let create = if has("aurora-storage-unencrypted") {
@@ -346,7 +377,8 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
         "Condition": { "Bool": { "elasticfilesystem:AccessedViaMountTarget": "true" } }
     });
-    let statements = if has("efs-policy-allows-plain-nfs") { vec![allow_task] } else { vec![deny_plain_nfs, allow_task] };
+    let statements =
+        if has("efs-policy-allows-plain-nfs") { vec![allow_task] } else { vec![deny_plain_nfs, allow_task] };
     s.efs
         .put_file_system_policy()
         .file_system_id(&fs)
@@ -377,7 +409,14 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     }
     let root = RootDirectory::builder()
         .path("/patient-data")
-        .creation_info(CreationInfo::builder().owner_uid(1000).owner_gid(1000).permissions("0750").build().map_err(step("CreationInfo"))?)
+        .creation_info(
+            CreationInfo::builder()
+                .owner_uid(1000)
+                .owner_gid(1000)
+                .permissions("0750")
+                .build()
+                .map_err(step("CreationInfo"))?,
+        )
         .build();
     s.efs
         .create_access_point()
@@ -442,7 +481,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     } else {
         create.at_rest_encryption_enabled(true).kms_key_id(&base.data_key)
     };
-    let create = if has("redis-auth-token-off") { create } else { create.auth_token(format!("{SECRET_CANARY}-redis-auth-token")) };
+    let create = if has("redis-auth-token-off") {
+        create
+    } else {
+        create.auth_token(format!("{SECRET_CANARY}-redis-auth-token"))
+    };
     create.send().await.map_err(step("CreateReplicationGroup"))?;
 
     // Drift applied on top of the compliant deployment.

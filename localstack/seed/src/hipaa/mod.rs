@@ -113,7 +113,12 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<BT
 
 /// Registers a CloudFormation stack whose Outputs name the seeded resources, so DescribeStacks
 /// answers as it would for a real deployment. Its only resource is a no-op.
-async fn register_stack(s: &Seeder, name: &str, suffix: &Suffix, outputs: &BTreeMap<String, String>) -> Result<(), SeedError> {
+async fn register_stack(
+    s: &Seeder,
+    name: &str,
+    suffix: &Suffix,
+    outputs: &BTreeMap<String, String>,
+) -> Result<(), SeedError> {
     let template = json!({
         "Description": "stackproof emulator stand-in for stacks/hipaa/v1: outputs of the seeded resources",
         "Resources": { "Seeded": { "Type": "AWS::CloudFormation::WaitConditionHandle" } },

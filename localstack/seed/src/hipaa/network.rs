@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, DomainType, FlowLogsResourceType, IpPermission, IpRange, LogDestinationType, ResourceType, Tag,
-    TagSpecification, TrafficType, UserIdGroupPair,
+    AttributeBooleanValue, DomainType, FlowLogsResourceType, IpPermission, IpRange, LogDestinationType, ResourceType,
+    Tag, TagSpecification, TrafficType, UserIdGroupPair,
 };
 use stackproof_harness::args::Suffix;
 
@@ -18,8 +18,20 @@ enum Source<'a> {
 use crate::{SeedError, Seeder, step};
 
 pub const MUTANTS: &[Mutant] = &[
-    Mutant { name: "kms-rotation-off", about: "DisableKeyRotation on the data key", output: "DataKeyArn", nth: 0, property: "KeyRotationEnabled" },
-    Mutant { name: "kms-key-disabled", about: "DisableKey on the data key", output: "DataKeyArn", nth: 0, property: "KeyState" },
+    Mutant {
+        name: "kms-rotation-off",
+        about: "DisableKeyRotation on the data key",
+        output: "DataKeyArn",
+        nth: 0,
+        property: "KeyRotationEnabled",
+    },
+    Mutant {
+        name: "kms-key-disabled",
+        about: "DisableKey on the data key",
+        output: "DataKeyArn",
+        nth: 0,
+        property: "KeyState",
+    },
     Mutant {
         name: "private-subnet-public-ip",
         about: "MapPublicIpOnLaunch=true on the second private subnet",
@@ -41,7 +53,13 @@ pub const MUTANTS: &[Mutant] = &[
         nth: 0,
         property: "AvailabilityZone (distinct)",
     },
-    Mutant { name: "nat-missing", about: "the first NAT gateway deleted", output: "NatGatewayIds", nth: 0, property: "State" },
+    Mutant {
+        name: "nat-missing",
+        about: "the first NAT gateway deleted",
+        output: "NatGatewayIds",
+        nth: 0,
+        property: "State",
+    },
     Mutant {
         name: "log-group-foreign-key",
         about: "the audit log group created under a key that is not the stack's (AssociateKmsKey is not emulated)",
@@ -56,7 +74,13 @@ pub const MUTANTS: &[Mutant] = &[
         nth: 0,
         property: "retentionInDays",
     },
-    Mutant { name: "vpc-dns-hostnames-off", about: "enableDnsHostnames turned off on the VPC", output: "VpcId", nth: 0, property: "EnableDnsHostnames" },
+    Mutant {
+        name: "vpc-dns-hostnames-off",
+        about: "enableDnsHostnames turned off on the VPC",
+        output: "VpcId",
+        nth: 0,
+        property: "EnableDnsHostnames",
+    },
     Mutant {
         name: "public-route-missing",
         about: "the public route table's 0.0.0.0/0 route deleted",
@@ -64,7 +88,13 @@ pub const MUTANTS: &[Mutant] = &[
         nth: 0,
         property: "Routes[0.0.0.0/0]",
     },
-    Mutant { name: "flow-logs-off", about: "the VPC's flow log deleted", output: "VpcId", nth: 0, property: "FlowLogs" },
+    Mutant {
+        name: "flow-logs-off",
+        about: "the VPC's flow log deleted",
+        output: "VpcId",
+        nth: 0,
+        property: "FlowLogs",
+    },
     Mutant {
         name: "db-ingress-from-load-balancer",
         about: "the database group also admits the load balancer's group on 3306",
@@ -126,7 +156,12 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
     zones.sort();
     let (az1, az2) = match zones.as_slice() {
         [a, b, ..] => (a.clone(), b.clone()),
-        _ => return Err(SeedError::Api { step: "DescribeAvailabilityZones".into(), detail: "fewer than two zones".into() }),
+        _ => {
+            return Err(SeedError::Api {
+                step: "DescribeAvailabilityZones".into(),
+                detail: "fewer than two zones".into(),
+            });
+        }
     };
     let vpc = ec2
         .create_vpc()
@@ -139,8 +174,18 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
         .and_then(|v| v.vpc_id)
         .unwrap_or_default();
     let on = || AttributeBooleanValue::builder().value(true).build();
-    ec2.modify_vpc_attribute().vpc_id(&vpc).enable_dns_support(on()).send().await.map_err(step("ModifyVpcAttribute"))?;
-    ec2.modify_vpc_attribute().vpc_id(&vpc).enable_dns_hostnames(on()).send().await.map_err(step("ModifyVpcAttribute"))?;
+    ec2.modify_vpc_attribute()
+        .vpc_id(&vpc)
+        .enable_dns_support(on())
+        .send()
+        .await
+        .map_err(step("ModifyVpcAttribute"))?;
+    ec2.modify_vpc_attribute()
+        .vpc_id(&vpc)
+        .enable_dns_hostnames(on())
+        .send()
+        .await
+        .map_err(step("ModifyVpcAttribute"))?;
 
     let private2_az = if has("private-subnets-one-az") { &az1 } else { &az2 };
     let subnet = async |name: String, cidr: &str, az: &str, public: bool| -> Result<String, SeedError> {
@@ -178,7 +223,12 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
         .internet_gateway
         .and_then(|g| g.internet_gateway_id)
         .unwrap_or_default();
-    ec2.attach_internet_gateway().internet_gateway_id(&igw).vpc_id(&vpc).send().await.map_err(step("AttachInternetGateway"))?;
+    ec2.attach_internet_gateway()
+        .internet_gateway_id(&igw)
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .map_err(step("AttachInternetGateway"))?;
 
     let route_table = async |name: String, subnets: &[&str]| -> Result<String, SeedError> {
         let id = ec2
@@ -192,7 +242,12 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
             .and_then(|t| t.route_table_id)
             .unwrap_or_default();
         for subnet in subnets {
-            ec2.associate_route_table().route_table_id(&id).subnet_id(*subnet).send().await.map_err(step("AssociateRouteTable"))?;
+            ec2.associate_route_table()
+                .route_table_id(&id)
+                .subnet_id(*subnet)
+                .send()
+                .await
+                .map_err(step("AssociateRouteTable"))?;
         }
         Ok(id)
     };
@@ -249,7 +304,13 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
             .create_key()
             .description(format!("{name} ({})", "stacks/hipaa/v1"))
             .tags(aws_sdk_kms::types::Tag::builder().tag_key("Name").tag_value(name).build().map_err(step("Tag"))?)
-            .tags(aws_sdk_kms::types::Tag::builder().tag_key("EnvironmentSuffix").tag_value(suffix.as_str()).build().map_err(step("Tag"))?)
+            .tags(
+                aws_sdk_kms::types::Tag::builder()
+                    .tag_key("EnvironmentSuffix")
+                    .tag_value(suffix.as_str())
+                    .build()
+                    .map_err(step("Tag"))?,
+            )
             .send()
             .await
             .map_err(step("CreateKey"))?
@@ -287,7 +348,13 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
         .send()
         .await
         .map_err(step("CreateLogGroup"))?;
-    s.logs.put_retention_policy().log_group_name(&audit_group).retention_in_days(365).send().await.map_err(step("PutRetentionPolicy"))?;
+    s.logs
+        .put_retention_policy()
+        .log_group_name(&audit_group)
+        .retention_in_days(365)
+        .send()
+        .await
+        .map_err(step("PutRetentionPolicy"))?;
 
     // The other log groups, all under the logs key and kept 90 days.
     let ecs_group = if has("name-without-suffix") { "/hipaa/ecs".to_owned() } else { format!("/hipaa/ecs-{suffix}") };
@@ -302,7 +369,13 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
             .send()
             .await
             .map_err(step("CreateLogGroup"))?;
-        s.logs.put_retention_policy().log_group_name(group).retention_in_days(90).send().await.map_err(step("PutRetentionPolicy"))?;
+        s.logs
+            .put_retention_policy()
+            .log_group_name(group)
+            .retention_in_days(90)
+            .send()
+            .await
+            .map_err(step("PutRetentionPolicy"))?;
     }
 
     // VPC flow logs (all traffic) into their log group, through a role of their own.
@@ -360,7 +433,12 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
             Source::Group(g) => rule.user_id_group_pairs(UserIdGroupPair::builder().group_id(g).build()),
             Source::Cidr(c) => rule.ip_ranges(IpRange::builder().cidr_ip(c).build()),
         };
-        ec2.authorize_security_group_ingress().group_id(to).ip_permissions(rule.build()).send().await.map_err(step("AuthorizeSecurityGroupIngress"))?;
+        ec2.authorize_security_group_ingress()
+            .group_id(to)
+            .ip_permissions(rule.build())
+            .send()
+            .await
+            .map_err(step("AuthorizeSecurityGroupIngress"))?;
         Ok(())
     };
     allow(&sg.load_balancer, APP_PORT, Source::Cidr(VPC_CIDR)).await?;
@@ -427,20 +505,39 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
             }
             "vpc-dns-hostnames-off" => {
                 let off = AttributeBooleanValue::builder().value(false).build();
-                ec2.modify_vpc_attribute().vpc_id(&vpc).enable_dns_hostnames(off).send().await.map_err(step("ModifyVpcAttribute"))?;
+                ec2.modify_vpc_attribute()
+                    .vpc_id(&vpc)
+                    .enable_dns_hostnames(off)
+                    .send()
+                    .await
+                    .map_err(step("ModifyVpcAttribute"))?;
             }
             "public-route-missing" => {
-                ec2.delete_route().route_table_id(&public_rt).destination_cidr_block("0.0.0.0/0").send().await.map_err(step("DeleteRoute"))?;
+                ec2.delete_route()
+                    .route_table_id(&public_rt)
+                    .destination_cidr_block("0.0.0.0/0")
+                    .send()
+                    .await
+                    .map_err(step("DeleteRoute"))?;
             }
             "flow-logs-off" => {
-                ec2.delete_flow_logs().set_flow_log_ids(Some(flow_log.clone())).send().await.map_err(step("DeleteFlowLogs"))?;
+                ec2.delete_flow_logs()
+                    .set_flow_log_ids(Some(flow_log.clone()))
+                    .send()
+                    .await
+                    .map_err(step("DeleteFlowLogs"))?;
             }
             "db-ingress-from-load-balancer" => allow(&sg.database, DB_PORT, Source::Group(&sg.load_balancer)).await?,
             "cache-ingress-extra-port" => allow(&sg.cache, 22, Source::Group(&sg.app)).await?,
             "efs-ingress-from-vpc-cidr" => allow(&sg.efs, NFS_PORT, Source::Cidr(VPC_CIDR)).await?,
             "app-open-to-world" => allow(&sg.app, APP_PORT, Source::Cidr("0.0.0.0/0")).await?,
             "log-retention-off" => {
-                s.logs.delete_retention_policy().log_group_name(&audit_group).send().await.map_err(step("DeleteRetentionPolicy"))?;
+                s.logs
+                    .delete_retention_policy()
+                    .log_group_name(&audit_group)
+                    .send()
+                    .await
+                    .map_err(step("DeleteRetentionPolicy"))?;
             }
             // Applied at creation above, or another layer's.
             _ => {}
