@@ -1,4 +1,5 @@
-//! `cargo test --test static [-- --template PATH]`: the template checks, before deployment.
+//! `cargo test --test static [-- --template PATH | --synth PATH]`: the template and layout
+//! checks, before deployment.
 fn main() -> std::process::ExitCode {
-    stackproof_harness::runner::static_main(&stackproof::hipaa::template::HipaaTemplate)
+    stackproof_harness::runner::static_main(&[&stackproof::hipaa::template::HipaaTemplate])
 }

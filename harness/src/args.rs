@@ -57,7 +57,11 @@ pub struct StaticArgs {
     #[arg(long, env = "STACKPROOF_TEMPLATE")]
     pub template: Option<PathBuf>,
 
-    /// JUnit XML report path. Default: reports/junit-static-<SUITE>.xml
+    /// Synthesized CDKTF layout (cdk.tf.json) to check. Default: synthesize the shipped stacks/dr/v1
+    #[arg(long, env = "STACKPROOF_SYNTH")]
+    pub synth: Option<PathBuf>,
+
+    /// JUnit XML report path. Default: reports/junit-static.xml
     #[arg(long, env = "STACKPROOF_STATIC_JUNIT")]
     pub junit: Option<PathBuf>,
 
@@ -70,9 +74,26 @@ impl StaticArgs {
         Self::parse()
     }
 
-    pub fn junit_path(&self, suite: &str) -> PathBuf {
-        self.junit.clone().unwrap_or_else(|| PathBuf::from(format!("reports/junit-static-{suite}.xml")))
+    pub fn junit_path(&self) -> PathBuf {
+        self.junit.clone().unwrap_or_else(|| PathBuf::from("reports/junit-static.xml"))
     }
+
+    /// The input given for a suite's option, if any.
+    pub fn input(&self, option: InputOption) -> Option<&std::path::Path> {
+        match option {
+            InputOption::Template => self.template.as_deref(),
+            InputOption::Synth => self.synth.as_deref(),
+        }
+    }
+}
+
+/// Which option names a static suite's input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputOption {
+    /// `--template`: a CloudFormation template.
+    Template,
+    /// `--synth`: a synthesized CDKTF/Terraform JSON layout.
+    Synth,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

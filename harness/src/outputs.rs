@@ -21,9 +21,14 @@ use crate::target::Target;
 pub struct Contract {
     pub stack: String,
     pub version: String,
-    /// Stack name pattern with `{suffix}`, e.g. `TapStack{suffix}`.
+    /// Stack name pattern, e.g. `TapStack{suffix}`; CDKTF stacks have a fixed name.
     pub stack_name: String,
-    pub region: String,
+    /// The region of a single-region stack.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The regions of a multi-region layout, by role: `{primary: eu-west-2, dr: eu-west-1}`.
+    #[serde(default)]
+    pub regions: BTreeMap<String, String>,
     pub outputs: BTreeMap<String, OutputSpec>,
 }
 
@@ -31,6 +36,9 @@ pub struct Contract {
 #[serde(deny_unknown_fields)]
 pub struct OutputSpec {
     pub kind: OutputKind,
+    /// In a multi-region layout, the role of the region the resource lives in.
+    #[serde(default)]
+    pub region: Option<String>,
     pub about: String,
 }
 
@@ -47,14 +55,30 @@ impl Contract {
     pub fn parse(name: &str, yaml: &str) -> Result<Self, Error> {
         let contract: Contract = serde_norway::from_str(yaml)
             .map_err(|e| Error::Contract { name: name.to_owned(), detail: e.to_string() })?;
-        if !contract.stack_name.contains("{suffix}") {
-            return Err(Error::Contract { name: name.to_owned(), detail: "stack_name has no {suffix}".into() });
+        let bad = |detail: String| Err(Error::Contract { name: name.to_owned(), detail });
+        match (&contract.region, contract.regions.is_empty()) {
+            (Some(_), true) | (None, false) => {}
+            _ => return bad("it must give either `region` or `regions`".into()),
+        }
+        for (key, spec) in &contract.outputs {
+            match &spec.region {
+                Some(role) if !contract.regions.contains_key(role) => {
+                    return bad(format!("output {key} names region {role:?}, which `regions` lacks"));
+                }
+                None if !contract.regions.is_empty() => return bad(format!("output {key} has no region")),
+                _ => {}
+            }
         }
         Ok(contract)
     }
 
     pub fn stack_name(&self, suffix: &Suffix) -> String {
         self.stack_name.replace("{suffix}", suffix.as_str())
+    }
+
+    /// The stack's home region: its only one, or the `primary` of a multi-region layout.
+    pub fn home_region(&self) -> Option<&str> {
+        self.region.as_deref().or_else(|| self.regions.get("primary").map(String::as_str))
     }
 
     pub fn declares(&self, key: &str) -> bool {
@@ -97,8 +121,11 @@ impl Outputs {
         &self.values
     }
 
-    /// Reads a flat `{"OutputKey": "value"}` JSON file. Lists may be JSON arrays or
-    /// comma-separated strings; numbers and booleans are taken as their text.
+    /// Reads an outputs JSON file in any of the shapes deploy tools write: flat
+    /// `{"OutputKey": "value"}` (cfn-outputs/flat-outputs.json), CDKTF's
+    /// `{"stack-name": {"OutputKey": "value"}}` (`cdktf deploy --outputs-file`), or Terraform's
+    /// `{"OutputKey": {"value": "...", "type": ..., "sensitive": ...}}` (`terraform output -json`).
+    /// Lists may be JSON arrays or comma-separated strings; numbers and booleans are taken as text.
     pub fn from_file(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| Error::OutputsUnreadable { path: path.to_owned(), source })?;
@@ -109,9 +136,22 @@ impl Outputs {
         let shape = |detail: String| Error::OutputsShape { path: path.to_owned(), detail };
         let json: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| Error::OutputsNotJson { path: path.to_owned(), detail: e.to_string() })?;
-        let serde_json::Value::Object(map) = json else {
+        let serde_json::Value::Object(mut map) = json else {
             return Err(shape(format!("expected an object of output names to values, found {}", kind_of(&json))));
         };
+        // CDKTF: one stack name wrapping the outputs.
+        if map.len() == 1 && map.values().all(|v| v.as_object().is_some_and(|o| !o.values().any(is_terraform_output)))
+        {
+            if let Some((_, serde_json::Value::Object(inner))) = map.clone().into_iter().next() {
+                map = inner;
+            }
+        }
+        // Terraform: every value wrapped with its type.
+        for value in map.values_mut() {
+            if is_terraform_output(value) {
+                *value = value.get("value").cloned().unwrap_or(serde_json::Value::Null);
+            }
+        }
         let mut values = BTreeMap::new();
         for (key, value) in map {
             let text = match value {
@@ -179,6 +219,10 @@ impl Outputs {
     }
 }
 
+fn is_terraform_output(v: &serde_json::Value) -> bool {
+    v.as_object().is_some_and(|o| o.contains_key("value") && (o.contains_key("type") || o.contains_key("sensitive")))
+}
+
 fn kind_of(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
@@ -209,6 +253,20 @@ mod tests {
     }
 
     #[test]
+    fn cdktf_and_terraform_output_files_read_like_flat_ones() {
+        let cdktf = load(r#"{"healthcare-dr": {"PrimaryBucketName": "b-1", "DrPrivateSubnetIds": "s-1,s-2"}}"#).unwrap();
+        assert_eq!(cdktf.get("PrimaryBucketName").unwrap(), "b-1");
+        assert_eq!(cdktf.list("DrPrivateSubnetIds").unwrap(), ["s-1", "s-2"]);
+        let tf = load(r#"{"PrimaryBucketName": {"sensitive": false, "type": "string", "value": "b-1"},
+                        "Ids": {"sensitive": false, "type": ["list", "string"], "value": ["a", "b"]}}"#)
+        .unwrap();
+        assert_eq!(tf.get("PrimaryBucketName").unwrap(), "b-1");
+        assert_eq!(tf.list("Ids").unwrap(), ["a", "b"]);
+        // A flat file with a single output is still flat.
+        assert_eq!(load(r#"{"VpcId": "vpc-1"}"#).unwrap().get("VpcId").unwrap(), "vpc-1");
+    }
+
+    #[test]
     fn a_missing_or_empty_output_names_the_key_and_the_file() {
         let o = load(r#"{"VpcId":"","Other":"x"}"#).unwrap();
         for key in ["VpcId", "DataKeyArn"] {
@@ -225,8 +283,8 @@ mod tests {
         assert!(not_json.to_string().contains("is not valid JSON"));
         let array = load(r#"["vpc-1"]"#).unwrap_err();
         assert!(array.to_string().contains("found an array"), "{array}");
-        let nested = load(r#"{"VpcId":{"a":1}}"#).unwrap_err();
-        assert!(nested.to_string().contains("VpcId is an object"), "{nested}");
+        let nested = load(r#"{"VpcId":"vpc-1","Subnets":{"a":1}}"#).unwrap_err();
+        assert!(nested.to_string().contains("Subnets is an object"), "{nested}");
     }
 
     #[test]
@@ -245,5 +303,26 @@ mod tests {
         assert_eq!(c.stack_name(&Suffix::parse("pr1").unwrap()), "TapStackpr1");
         assert!(c.declares("VpcId") && !c.declares("Nope"));
         assert!(Contract::parse("t", "stack: s\n").is_err());
+        assert_eq!(c.home_region(), Some("eu-central-1"));
+    }
+
+    #[test]
+    fn multi_region_contracts_name_a_region_per_output() {
+        let two = "stack: dr\nversion: v1\nstack_name: healthcare-dr\nregions: {primary: eu-west-2, dr: eu-west-1}\noutputs:\n";
+        let c = Contract::parse("t", &format!("{two}  A: {{kind: id, region: dr, about: a}}\n")).unwrap();
+        assert_eq!(c.home_region(), Some("eu-west-2"));
+        assert!(Contract::parse("t", &format!("{two}  A: {{kind: id, about: a}}\n")).is_err());
+        assert!(Contract::parse("t", &format!("{two}  A: {{kind: id, region: moon, about: a}}\n")).is_err());
+    }
+
+    #[test]
+    fn shipped_contracts_parse() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for stack in ["stacks/hipaa/v1/outputs.yml", "stacks/dr/v1/outputs.yml"] {
+            let path = root.join(stack);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                Contract::parse(stack, &text).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
     }
 }

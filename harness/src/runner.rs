@@ -1,7 +1,7 @@
 //! The live runner: turns a stack's checks into libtest trials over facts gathered once, then
 //! writes the reports. Errors that stop a run are printed here, once, as one sentence.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use libtest_mimic::{Completion, Failed, Trial};
 
 use crate::Error;
-use crate::args::{Args, StaticArgs, Suffix};
+use crate::args::{Args, InputOption, StaticArgs, Suffix};
 use crate::aws::Clients;
 use crate::check::{Check, CheckInfo, Finding, Outcome, Status};
 use crate::facts::FactError;
@@ -40,7 +40,10 @@ impl<S: Stack> Session<S> {
         region: Option<&str>,
         outputs_file: Option<&Path>,
     ) -> Result<Self, Error> {
-        let region = region.unwrap_or(&stack.contract().region).to_owned();
+        let region = region.or(stack.contract().home_region()).map(str::to_owned).ok_or_else(|| Error::Contract {
+            name: stack.name().to_owned(),
+            detail: "it names no region".into(),
+        })?;
         let clients = Clients::new(&target, &[&region]).await;
         let here = clients.region(&region);
 
@@ -144,6 +147,30 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     conclusion.exit_code()
 }
 
+type Records = Arc<Mutex<Vec<Record>>>;
+
+/// One libtest trial per check over shared facts; each trial records its outcome in `records`.
+fn trials<F: Send + Sync + 'static>(
+    name: &'static str,
+    checks: &'static [Check<F>],
+    facts: &Arc<F>,
+    records: &Records,
+) -> Vec<Trial> {
+    checks
+        .iter()
+        .map(|check| {
+            let facts = Arc::clone(facts);
+            let records = Arc::clone(records);
+            Trial::ignorable_test(trial_name(name, &check.info), move || {
+                let record = timed(name, check.info, || check.evaluate(&facts));
+                let verdict = libtest_verdict(&record);
+                records.lock().unwrap_or_else(PoisonError::into_inner).push(record);
+                verdict
+            })
+        })
+        .collect()
+}
+
 /// Runs checks as libtest trials over shared facts and returns libtest's conclusion with one
 /// record per check that ran, in the checks' order.
 pub fn execute<F: Send + Sync + 'static>(
@@ -152,42 +179,90 @@ pub fn execute<F: Send + Sync + 'static>(
     facts: &Arc<F>,
     libtest: &libtest_mimic::Arguments,
 ) -> (libtest_mimic::Conclusion, Vec<Record>) {
-    let records: Arc<Mutex<Vec<Record>>> = Arc::default();
-    let trials = checks
-        .iter()
-        .map(|check| {
-            let facts = Arc::clone(facts);
-            let records = Arc::clone(&records);
-            Trial::ignorable_test(trial_name(name, &check.info), move || {
-                let record = timed(name, check.info, || check.evaluate(&facts));
-                let verdict = libtest_verdict(&record);
-                records.lock().unwrap_or_else(PoisonError::into_inner).push(record);
-                verdict
-            })
-        })
-        .collect();
-    let conclusion = libtest_mimic::run(libtest, trials);
-    let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(PoisonError::into_inner));
-    records.sort_by_key(|r| checks.iter().position(|c| c.info.id == r.info.id));
-    (conclusion, records)
+    let records = Records::default();
+    let conclusion = libtest_mimic::run(libtest, trials(name, checks, facts, &records));
+    (conclusion, take_ordered(&records, &[checks.iter().map(|c| c.info.id).collect()]))
 }
 
-/// Entry point of `cargo test --test static`: the checks of a template suite on one template.
-pub fn static_main<S: TemplateSuite>(suite: &S) -> ExitCode {
+/// The records, ordered as the suites list their checks.
+fn take_ordered(records: &Records, order: &[Vec<&str>]) -> Vec<Record> {
+    let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(PoisonError::into_inner));
+    let position = |r: &Record| order.iter().flatten().position(|id| *id == r.info.id);
+    records.sort_by_key(position);
+    records
+}
+
+/// A template suite with its facts type erased, so one static run can hold several.
+pub trait StaticSuite: Sync {
+    fn name(&self) -> &'static str;
+    fn input_option(&self) -> InputOption;
+    fn default_input(&self) -> PathBuf;
+    fn check_infos(&self) -> Vec<CheckInfo>;
+    /// Reads the input once and returns the suite's trials over it.
+    fn load_trials(&self, path: &Path, records: &Records) -> Result<Vec<Trial>, Error>;
+}
+
+impl<T: TemplateSuite> StaticSuite for T {
+    fn name(&self) -> &'static str {
+        TemplateSuite::name(self)
+    }
+    fn input_option(&self) -> InputOption {
+        TemplateSuite::input_option(self)
+    }
+    fn default_input(&self) -> PathBuf {
+        self.default_template()
+    }
+    fn check_infos(&self) -> Vec<CheckInfo> {
+        self.checks().iter().map(|c| c.info).collect()
+    }
+    fn load_trials(&self, path: &Path, records: &Records) -> Result<Vec<Trial>, Error> {
+        let facts = Arc::new(self.load(path)?);
+        Ok(trials(TemplateSuite::name(self), self.checks(), &facts, records))
+    }
+}
+
+/// Entry point of `cargo test --test static`: every suite on its input (`--template`,
+/// `--synth`, else the shipped ones). Given an input option, only the suites it names run.
+pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
     let args = StaticArgs::from_env();
+    let listing = |s: &&dyn StaticSuite| s.check_infos().into_iter().map(|i| (s.name(), i)).collect::<Vec<_>>();
     if args.libtest.list {
-        let trials = suite.checks().iter().map(|c| Trial::test(trial_name(suite.name(), &c.info), || Ok(()))).collect();
+        let trials = suites.iter().flat_map(listing).map(|(n, i)| Trial::test(trial_name(n, &i), || Ok(()))).collect();
         return libtest_mimic::run(&args.libtest, trials).exit_code();
     }
-    let template = args.template.clone().unwrap_or_else(|| suite.default_template());
-    let facts = match suite.load(&template) {
-        Ok(facts) => Arc::new(facts),
-        Err(err) => return fatal(&err),
-    };
-    let (conclusion, records) = execute(suite.name(), suite.checks(), &facts, &args.libtest);
-    write_reports(&args.junit_path(suite.name()), &records);
-    eprintln!("stackproof: {} static checks on {}", records.len(), template.display());
-    conclusion.exit_code()
+    let chosen: Vec<&&dyn StaticSuite> = suites.iter().filter(|s| args.input(s.input_option()).is_some()).collect();
+    let chosen = if chosen.is_empty() { suites.iter().collect() } else { chosen };
+
+    let records = Records::default();
+    let mut all = Vec::new();
+    let mut failed_setup = false;
+    for suite in chosen {
+        // A suite the filters leave nothing of is not loaded (synthesizing a layout takes minutes).
+        let wanted = listing(suite)
+            .iter()
+            .any(|(n, i)| !args.libtest.is_filtered_out(&Trial::test(trial_name(n, i), || Ok(()))));
+        if !wanted {
+            continue;
+        }
+        let path = args.input(suite.input_option()).map(Path::to_owned).unwrap_or_else(|| suite.default_input());
+        match suite.load_trials(&path, &records) {
+            Ok(trials) => all.extend(trials),
+            Err(err) => {
+                eprintln!("error: {err}");
+                failed_setup = true;
+                let lost = suite.check_infos().into_iter().map(|info| {
+                    timed(suite.name(), info, || Outcome::new(vec![Finding::error("(input)", "(setup)", format!("not run: {err}"))]))
+                });
+                records.lock().unwrap_or_else(PoisonError::into_inner).extend(lost);
+            }
+        }
+    }
+    let conclusion = libtest_mimic::run(&args.libtest, all);
+    let order: Vec<Vec<&str>> = suites.iter().map(|s| s.check_infos().iter().map(|i| i.id).collect()).collect();
+    let records = take_ordered(&records, &order);
+    write_reports(&args.junit_path(), &records);
+    eprintln!("stackproof: {} static checks", records.len());
+    if failed_setup { ExitCode::from(Error::SETUP_EXIT) } else { conclusion.exit_code() }
 }
 
 /// Checks the libtest filters select, for reporting a run that could not start.

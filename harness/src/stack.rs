@@ -5,7 +5,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::args::Suffix;
+use crate::args::{InputOption, Suffix};
 use crate::aws::Clients;
 use crate::check::Check;
 use crate::outputs::{Contract, Outputs};
@@ -41,7 +41,12 @@ pub trait TemplateSuite: Sync {
     /// Short name used in test names and reports: `hipaa-template`.
     fn name(&self) -> &'static str;
 
-    /// The shipped template, checked when `--template` is not given.
+    /// The option that names this suite's input.
+    fn input_option(&self) -> InputOption {
+        InputOption::Template
+    }
+
+    /// The shipped input, checked when its option is not given.
     fn default_template(&self) -> PathBuf;
 
     fn checks(&self) -> &'static [Check<Self::Facts>];

@@ -94,7 +94,7 @@ mod tests {
             );
         }
         assert_eq!(CONTRACT.stack, "hipaa");
-        assert_eq!(CONTRACT.region, "eu-central-1");
+        assert_eq!(CONTRACT.home_region(), Some("eu-central-1"));
     }
 
     #[test]
