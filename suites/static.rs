@@ -1,5 +1,8 @@
 //! `cargo test --test static [-- --template PATH | --synth PATH]`: the template and layout
 //! checks, before deployment.
 fn main() -> std::process::ExitCode {
-    stackproof_harness::runner::static_main(&[&stackproof::hipaa::template::HipaaTemplate])
+    stackproof_harness::runner::static_main(&[
+        &stackproof::hipaa::template::HipaaTemplate,
+        &stackproof::dr::synth::DrSynth,
+    ])
 }

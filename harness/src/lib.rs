@@ -16,5 +16,6 @@ pub mod runner;
 pub mod stack;
 pub mod target;
 pub mod template;
+pub mod terraform;
 
 pub use error::Error;

@@ -40,10 +40,10 @@ impl<S: Stack> Session<S> {
         region: Option<&str>,
         outputs_file: Option<&Path>,
     ) -> Result<Self, Error> {
-        let region = region.or(stack.contract().home_region()).map(str::to_owned).ok_or_else(|| Error::Contract {
-            name: stack.name().to_owned(),
-            detail: "it names no region".into(),
-        })?;
+        let region = region
+            .or(stack.contract().home_region())
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Contract { name: stack.name().to_owned(), detail: "it names no region".into() })?;
         let clients = Clients::new(&target, &[&region]).await;
         let here = clients.region(&region);
 
@@ -251,7 +251,9 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
                 eprintln!("error: {err}");
                 failed_setup = true;
                 let lost = suite.check_infos().into_iter().map(|info| {
-                    timed(suite.name(), info, || Outcome::new(vec![Finding::error("(input)", "(setup)", format!("not run: {err}"))]))
+                    timed(suite.name(), info, || {
+                        Outcome::new(vec![Finding::error("(input)", "(setup)", format!("not run: {err}"))])
+                    })
                 });
                 records.lock().unwrap_or_else(PoisonError::into_inner).extend(lost);
             }

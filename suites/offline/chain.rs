@@ -19,11 +19,7 @@ use crate::{Shared, World, needs_world};
 pub type Seeded = (BTreeMap<String, String>, Session<Hipaa>, Vec<Record>);
 
 /// Seeds a deployment under `suffix` and runs the live suite on it, as `--target localstack` does.
-pub fn seed_and_check(
-    w: &World,
-    suffix: &str,
-    mutants: &[&str],
-) -> Result<Seeded, Failed> {
+pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&str]) -> Result<Seeded, Failed> {
     let suffix = Suffix::parse(suffix)?;
     let mutants = Mutants::parse(mutants)?;
     w.rt.block_on(async {

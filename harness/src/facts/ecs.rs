@@ -190,18 +190,17 @@ pub struct TaskDefinition {
 
 /// DescribeTaskDefinition for one revision by ARN (or family:revision).
 pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDefinition> {
-    let out =
-        ecs.describe_task_definition().task_definition(task_definition).send().await.map_err(|e| {
-            match classify("DescribeTaskDefinition", &e, NOT_FOUND) {
-                // ECS answers an unknown revision with ClientException "Unable to describe task definition."
-                FactError::Api { detail, .. }
-                    if detail.starts_with("ClientException") && detail.contains("Unable to describe") =>
-                {
-                    FactError::Absent { what: format!("task definition {task_definition}") }
-                }
-                other => other,
+    let out = ecs.describe_task_definition().task_definition(task_definition).send().await.map_err(|e| {
+        match classify("DescribeTaskDefinition", &e, NOT_FOUND) {
+            // ECS answers an unknown revision with ClientException "Unable to describe task definition."
+            FactError::Api { detail, .. }
+                if detail.starts_with("ClientException") && detail.contains("Unable to describe") =>
+            {
+                FactError::Absent { what: format!("task definition {task_definition}") }
             }
-        })?;
+            other => other,
+        }
+    })?;
     let Some(td) = out.task_definition else {
         return Err(FactError::Absent { what: format!("task definition {task_definition}") });
     };

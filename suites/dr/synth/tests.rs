@@ -1,0 +1,180 @@
+//! The synthesized layout (`cdktf synth`, run when the synth is missing) passes every check; each
+//! check fails on its mutation, naming `type.id` and the argument it breaks, while the other
+//! checks still pass.
+
+use std::sync::OnceLock;
+
+use serde_json::{Value, json};
+use stackproof_harness::check::Status;
+
+use super::*;
+
+/// The real synth, loaded (and synthesized if missing) once for all tests.
+fn shipped() -> Synth {
+    static SYNTH: OnceLock<Result<Synth, String>> = OnceLock::new();
+    let loaded =
+        SYNTH.get_or_init(|| DrSynth.load(&DrSynth.default_template()).map(|f| f.synth).map_err(|e| e.to_string()));
+    match loaded {
+        Ok(synth) => synth.clone(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn facts(synth: Synth) -> SynthFacts {
+    SynthFacts { synth }
+}
+
+fn mutations() -> impl Iterator<Item = &'static Mutation> {
+    [
+        kms::MUTATIONS,
+        aurora::MUTATIONS,
+        network::MUTATIONS,
+        storage::MUTATIONS,
+        backup::MUTATIONS,
+        monitoring::MUTATIONS,
+        failover::MUTATIONS,
+        naming::MUTATIONS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn mutation(name: &str) -> &'static Mutation {
+    mutations().find(|m| m.name == name).unwrap_or_else(|| panic!("no mutation named {name}"))
+}
+
+fn assert_all_pass(f: &SynthFacts, what: &str) {
+    let failing: Vec<String> = CHECKS
+        .iter()
+        .map(|c| (c, c.evaluate(f)))
+        .filter(|(_, o)| o.status != Status::Pass)
+        .map(|(c, o)| format!("{}: {}\n{}", c.info.id, o.status, o.summary()))
+        .collect();
+    assert!(failing.is_empty(), "{what}:\n{}", failing.join("\n\n"));
+}
+
+#[test]
+fn the_synthesized_layout_passes_every_check() {
+    assert_all_pass(&facts(shipped()), "the synthesized layout");
+}
+
+#[test]
+fn every_check_fails_on_its_mutation_naming_resource_and_property() {
+    let mut problems = Vec::new();
+    for check in CHECKS {
+        let m = mutation(check.info.mutant);
+        let mut s = shipped();
+        m.apply(&mut s);
+        let f = facts(s);
+        let outcome = check.evaluate(&f);
+        let named = outcome.findings.iter().any(|x| {
+            x.status == Status::Fail
+                && x.resource == m.resource
+                && x.property == m.property
+                && x.message().contains(m.resource)
+        });
+        if outcome.status != Status::Fail || !named {
+            problems.push(format!(
+                "{} on {}: {} without a failure naming {} {}:\n{}",
+                check.info.id,
+                m.name,
+                outcome.status,
+                m.resource,
+                m.property,
+                outcome.summary()
+            ));
+        }
+        for other in CHECKS.iter().filter(|c| c.info.id != check.info.id) {
+            let o = other.evaluate(&f);
+            if o.status != Status::Pass {
+                problems.push(format!("{} broke {} too:\n{}", m.name, other.info.id, o.summary()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn every_mutation_is_claimed_by_exactly_one_check() {
+    for m in mutations() {
+        let claims = CHECKS.iter().filter(|c| c.info.mutant == m.name).count();
+        assert_eq!(claims, 1, "mutation {} is claimed by {claims} checks", m.name);
+    }
+    let ids: std::collections::BTreeSet<_> = CHECKS.iter().map(|c| c.info.id).collect();
+    assert_eq!(ids.len(), CHECKS.len(), "check ids repeat");
+}
+
+#[test]
+fn every_check_cites_hipaa() {
+    for c in CHECKS {
+        assert!(
+            !c.info.citations.is_empty() && c.info.citations.iter().all(|x| x.starts_with("45 CFR 164.")),
+            "{}",
+            c.info.id
+        );
+    }
+}
+
+/// Rewrites every argument value of every resource, and every value inside it keyed by name
+/// (not the elements of a list), with `f`, bottom-up.
+fn reshape(s: &mut Synth, f: fn(Value) -> Value) {
+    fn walk(v: Value, f: fn(Value) -> Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, f(walk(v, f)))).collect()),
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| walk(v, f)).collect()),
+            other => other,
+        }
+    }
+    let Some(types) = s.body.get_mut("resource").and_then(Value::as_object_mut) else { return };
+    for of_type in types.values_mut().filter_map(Value::as_object_mut) {
+        for body in of_type.values_mut() {
+            *body = walk(std::mem::take(body), f);
+        }
+    }
+}
+
+/// CDKTF writes a nested block as an object or as a list of one depending on the provider schema:
+/// the checks read both, so the layout passes either way.
+#[test]
+fn blocks_as_objects_or_lists_of_one_read_the_same() {
+    let mut as_lists = shipped();
+    reshape(&mut as_lists, |v| if v.is_object() { json!([v]) } else { v });
+    assert_all_pass(&facts(as_lists), "every block as a list of one");
+    let mut as_objects = shipped();
+    reshape(&mut as_objects, |v| match v {
+        Value::Array(mut items) if items.len() == 1 && items[0].is_object() => items.remove(0),
+        other => other,
+    });
+    assert_all_pass(&facts(as_objects), "every list of one block as an object");
+}
+
+#[test]
+fn the_dr_cluster_is_judged_against_the_dr_region() {
+    let s = shipped();
+    let dr = s.resource("aws_rds_cluster", "dr_cluster").expect("dr_cluster");
+    assert_eq!(s.region_of(&dr), Some(DR_REGION));
+    let primary = s.resource("aws_rds_cluster", "primary_cluster").expect("primary_cluster");
+    assert_eq!(s.region_of(&primary), Some(PRIMARY_REGION));
+}
+
+/// A layout with none of the DR resources: requirements nothing fulfils fail rather than pass
+/// vacuously, and no check panics on the missing arguments.
+#[test]
+fn a_layout_without_the_stack_fails_every_requirement() {
+    let text = json!({
+        "provider": {"aws": [{"alias": "primary", "region": PRIMARY_REGION}]},
+        "resource": {"aws_sns_topic": {"topic": {"name": "t-dev", "provider": "aws.primary"}}}
+    });
+    let bare = Synth::parse(&text.to_string(), Path::new("bare.tf.json")).expect("parses");
+    let f = facts(bare);
+    for check in CHECKS {
+        let outcome = check.evaluate(&f);
+        assert_eq!(outcome.status, Status::Fail, "{} passed without the stack:\n{}", check.info.id, outcome.summary());
+    }
+}
+
+#[test]
+fn a_missing_synth_elsewhere_is_one_clear_error_without_synthesizing() {
+    let Err(e) = DrSynth.load(Path::new("/nonexistent/cdk.tf.json")) else { panic!("loaded a missing file") };
+    assert!(e.to_string().contains("/nonexistent/cdk.tf.json cannot be read"), "{e}");
+}
