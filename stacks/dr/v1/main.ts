@@ -51,6 +51,10 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Password } from "@cdktf/provider-random/lib/password";
 
 export const STACK_NAME = "healthcare-dr";
 export const PRIMARY_REGION = "eu-west-2";
@@ -93,6 +97,7 @@ export class HealthcareDrStack extends TerraformStack {
     const defaultTags = [{ tags: { EnvironmentSuffix: suffix, Project: "healthcare-dr" } }];
     const primary = new AwsProvider(this, "primary", { region: PRIMARY_REGION, alias: "primary", defaultTags });
     const dr = new AwsProvider(this, "dr", { region: DR_REGION, alias: "dr", defaultTags });
+    new RandomProvider(this, "random");
 
     const caller = keep(new DataAwsCallerIdentity(this, "caller", { provider: primary }));
     const account = caller.accountId;
@@ -167,6 +172,18 @@ export class HealthcareDrStack extends TerraformStack {
         Action: "kms:CreateGrant",
         Resource: "*",
         Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+      {
+        // Secrets Manager encrypts the database master secret (and its DR replica) with the key
+        // on behalf of principals of this account only.
+        Sid: "SecretsManagerUsesKeyForAccount",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com`, "kms:CallerAccount": account },
+        },
       },
       ...extra,
     ]);
@@ -301,6 +318,29 @@ export class HealthcareDrStack extends TerraformStack {
       deletionProtection: false,
     }));
 
+    // Master credentials: AWS does not support a Secrets Manager-managed master password
+    // (manageMasterUserPassword) on clusters in an Aurora global database, so the layout generates
+    // the password, keeps it in its own secret (replicated to the DR region) and passes it in.
+    const masterUsername = "healthcare_admin";
+    const dbMasterPassword = keep(new Password(this, "db_master_password", {
+      length: 32,
+      special: true,
+      overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
+    }));
+    const dbMasterSecret = keep(new SecretsmanagerSecret(this, "db_master_secret", {
+      provider: primary,
+      name: `healthcare-db-master-${suffix}`,
+      description: "master credentials of the healthcare-dr Aurora global database",
+      kmsKeyId: primaryKey.arn,
+      recoveryWindowInDays: 0,
+      replica: [{ region: DR_REGION, kmsKeyId: drKey.arn }],
+    }));
+    keep(new SecretsmanagerSecretVersion(this, "db_master_secret_version", {
+      provider: primary,
+      secretId: dbMasterSecret.id,
+      secretString: Fn.jsonencode({ username: masterUsername, password: dbMasterPassword.result }),
+    }));
+
     const scaling = { minCapacity: 0.5, maxCapacity: 2 };
     const primaryCluster = keep(new RdsCluster(this, "primary_cluster", {
       provider: primary,
@@ -311,9 +351,8 @@ export class HealthcareDrStack extends TerraformStack {
       engineMode: "provisioned",
       serverlessv2ScalingConfiguration: scaling,
       databaseName: "healthcare",
-      masterUsername: "healthcare_admin",
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: primaryKey.arn,
+      masterUsername,
+      masterPassword: dbMasterPassword.result,
       storageEncrypted: true,
       kmsKeyId: primaryKey.arn,
       enabledCloudwatchLogsExports: ["postgresql"],
@@ -810,7 +849,7 @@ export class HealthcareDrStack extends TerraformStack {
     out("FailoverRoleName", failoverRole.name, "failover function role");
     out("FailoverConfigParameterName", failoverConfig.name, "failover configuration parameter");
     out("HealthCheckId", healthCheck.id, "Route53 health check on the replication lag alarm");
-    out("PrimaryMasterUserSecretArn", primaryCluster.masterUserSecret.get(0).secretArn, "Secrets Manager secret with the primary cluster's master credentials");
+    out("PrimaryMasterUserSecretArn", dbMasterSecret.arn, "Secrets Manager secret with the Aurora master credentials (replicated to the DR region)");
   }
 }
 

@@ -1,6 +1,7 @@
 //! Aurora PostgreSQL: encrypted with each region's own key, Serverless v2 in the agreed range, a
 //! global cluster with a member in each region, Multi-AZ in the primary, backed up off-peak,
-//! logging, destroyable, and with its master password kept by Secrets Manager.
+//! logging, destroyable, and with a generated master password kept in a KMS-encrypted Secrets Manager
+//! secret (RDS-managed passwords are not supported in a global database).
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
@@ -311,32 +312,78 @@ pub const AURORA_PASSWORD_IN_SECRETS_MANAGER: Check<SynthFacts> = Check {
     info: CheckInfo {
         id: "aurora_master_password_in_secrets_manager",
         service: "rds",
-        title: "Aurora's master password is generated and kept by Secrets Manager, never written in the layout",
+        title: "Aurora's master password is generated, kept in a KMS-encrypted Secrets Manager secret and never written in the layout",
         citations: &["45 CFR 164.308(a)(4)(i)", "45 CFR 164.312(a)(2)(iv)"],
         severity: Severity::Critical,
-        risk: "A password in the synthesized JSON lands in state, CI logs and source control: anyone with those reads patient data.",
-        remediation: "stacks/dr/v1: RdsCluster primary_cluster manageMasterUserPassword: true and no masterPassword on any cluster.",
+        risk: "A password in the synthesized JSON lands in state, CI logs and source control: anyone with those reads patient data. A managed master password on a global database member is rejected by AWS, so the layout does not deploy.",
+        remediation: "stacks/dr/v1: RdsCluster primary_cluster masterPassword: random_password db_master_password .result, no manageMasterUserPassword (unsupported in an Aurora global database); SecretsmanagerSecretVersion db_master_secret_version stores that password in SecretsmanagerSecret db_master_secret with kmsKeyId: primary_key.arn.",
         mutant: "aurora-password-literal",
     },
     run: aurora_password_in_secrets_manager,
 };
 
+/// True if a value is set (present and not null).
+fn is_set(v: Option<&Value>) -> bool {
+    v.is_some_and(|v| !v.is_null())
+}
+
 fn aurora_password_in_secrets_manager(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    let mut findings = per_resource(s, "aws_rds_cluster", "master_password", |c| {
-        let password = c.prop("master_password");
-        vec![judge(c, "master_password", password.is_none_or(Value::is_null), "absent")]
-    });
     // The credentials belong to the clusters that define them: the primary (a secondary inherits).
     let owners: Vec<_> = s
         .resources_of("aws_rds_cluster")
-        .filter(|c| c.prop("master_username").is_some() || s.region_of(c) == Some(PRIMARY_REGION))
+        .filter(|c| {
+            ["master_username", "master_password", "manage_master_user_password"].iter().any(|p| is_set(c.prop(p)))
+                || s.region_of(c) == Some(PRIMARY_REGION)
+        })
         .collect();
     if owners.is_empty() {
-        findings.push(nothing_of("aws_rds_cluster with master credentials", "manage_master_user_password"));
+        return vec![nothing_of("aws_rds_cluster with master credentials", "master_password")];
     }
+    let mut findings = Vec::new();
     for c in owners {
-        findings.push(judge(&c, "manage_master_user_password", is_true(c.prop("manage_master_user_password")), true));
+        let global = is_set(c.prop("global_cluster_identifier"));
+        let managed = is_true(c.prop("manage_master_user_password"));
+        // AWS: Secrets Manager-managed master passwords are not supported for DB clusters that
+        // are part of an Aurora global database.
+        findings.push(judge(
+            &c,
+            "manage_master_user_password",
+            !(global && managed),
+            "false or unset on a member of a global cluster (AWS rejects it there)",
+        ));
+        if managed && !global {
+            // RDS itself keeps the password in Secrets Manager.
+            continue;
+        }
+        let generated = s.referenced(c.prop("master_password")).filter(|r| r.kind == "random_password");
+        findings.push(judge(
+            &c,
+            "master_password",
+            generated.is_some(),
+            "a reference to a random_password of the layout",
+        ));
+        let Some(password) = generated else { continue };
+        let versions = companions(s, "aws_secretsmanager_secret_version", "secret_string", &password);
+        let encrypted: Vec<String> = versions
+            .iter()
+            .filter_map(|v| s.referenced(v.prop("secret_id")))
+            .filter(|secret| secret.kind == "aws_secretsmanager_secret")
+            .filter(|secret| refers_to(s, secret.prop("kms_key_id"), "aws_kms_key"))
+            .map(|secret| secret.address())
+            .collect();
+        let actual = if encrypted.is_empty() { "none".into() } else { encrypted.join(", ") };
+        findings.push(Finding::judge(
+            c.address(),
+            "master_password",
+            !encrypted.is_empty(),
+            format!(
+                "{} stored by an aws_secretsmanager_secret_version in an aws_secretsmanager_secret with a layout KMS key",
+                password.address()
+            ),
+            actual,
+            &encrypted,
+        ));
     }
     findings
 }
