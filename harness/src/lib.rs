@@ -10,6 +10,7 @@ pub mod error;
 pub mod facts;
 pub mod guard;
 pub mod lint;
+pub mod mutation;
 pub mod outputs;
 pub mod report;
 pub mod runner;

@@ -92,6 +92,15 @@ impl Template {
     }
 }
 
+impl crate::mutation::Mutable for Template {
+    fn properties_mut(&mut self, resource: &str) -> Option<&mut Value> {
+        self.resource_mut(resource)?.get_mut("Properties")
+    }
+    fn attributes_mut(&mut self, resource: &str) -> Option<&mut Value> {
+        self.resource_mut(resource)
+    }
+}
+
 /// The logical id a value refers to: `{"Ref": X}` or `{"Fn::GetAtt": [X, attr]}`.
 pub fn reference(v: &Value) -> Option<&str> {
     let obj = v.as_object().filter(|o| o.len() == 1)?;

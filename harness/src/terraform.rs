@@ -49,6 +49,17 @@ impl<'a> Resource<'a> {
     }
 }
 
+/// Resources are named `type.id`, as findings name them.
+impl crate::mutation::Mutable for Synth {
+    fn properties_mut(&mut self, resource: &str) -> Option<&mut Value> {
+        let (kind, id) = resource.split_once('.')?;
+        self.resource_mut(kind, id)
+    }
+    fn attributes_mut(&mut self, resource: &str) -> Option<&mut Value> {
+        self.properties_mut(resource)
+    }
+}
+
 impl Synth {
     pub fn load(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path)

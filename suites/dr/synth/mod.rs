@@ -133,47 +133,11 @@ fn synthesize(path: &Path) -> Result<(), Error> {
 }
 
 /// How a mutation breaks the synthesized layout for one check.
-pub enum Change {
-    /// Set the resource's argument (dotted path) to this JSON.
-    Set(&'static str),
-    /// Remove the argument.
-    Remove,
-    /// Anything else.
-    Custom(fn(&mut Synth)),
-}
+pub type Change = stackproof_harness::mutation::Change<Synth>;
 
 /// A named breakage of the layout: the failing finding must name `resource` (`type.id`) and
 /// `property` (the argument's dotted path).
-pub struct Mutation {
-    pub name: &'static str,
-    pub resource: &'static str,
-    pub property: &'static str,
-    pub change: Change,
-}
-
-impl Mutation {
-    pub fn apply(&self, s: &mut Synth) {
-        let (kind, id) = self.resource.split_once('.').unwrap_or((self.resource, ""));
-        let Some(body) = s.resource_mut(kind, id) else {
-            panic!("mutation {}: no resource {}", self.name, self.resource)
-        };
-        match &self.change {
-            Change::Set(v) => {
-                let value = serde_json::from_str(v).unwrap_or_else(|e| panic!("mutation {}: {e}", self.name));
-                assert!(terraform::set(body, self.property, value), "mutation {}: no {}", self.name, self.property);
-            }
-            Change::Remove => {
-                assert!(
-                    terraform::remove(body, self.property).is_some(),
-                    "mutation {}: no {}",
-                    self.name,
-                    self.property
-                );
-            }
-            Change::Custom(f) => f(s),
-        }
-    }
-}
+pub type Mutation = stackproof_harness::mutation::Mutation<Synth>;
 
 // Shared helpers for the checks.
 

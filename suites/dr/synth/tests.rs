@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 use stackproof_harness::check::Status;
+use stackproof_harness::mutation::disproofs;
 
 use super::*;
 
@@ -39,10 +40,6 @@ fn mutations() -> impl Iterator<Item = &'static Mutation> {
     .flatten()
 }
 
-fn mutation(name: &str) -> &'static Mutation {
-    mutations().find(|m| m.name == name).unwrap_or_else(|| panic!("no mutation named {name}"))
-}
-
 fn assert_all_pass(f: &SynthFacts, what: &str) {
     let failing: Vec<String> = CHECKS
         .iter()
@@ -59,47 +56,11 @@ fn the_synthesized_layout_passes_every_check() {
 }
 
 #[test]
-fn every_check_fails_on_its_mutation_naming_resource_and_property() {
-    let mut problems = Vec::new();
-    for check in CHECKS {
-        let m = mutation(check.info.mutant);
-        let mut s = shipped();
-        m.apply(&mut s);
-        let f = facts(s);
-        let outcome = check.evaluate(&f);
-        let named = outcome.findings.iter().any(|x| {
-            x.status == Status::Fail
-                && x.resource == m.resource
-                && x.property == m.property
-                && x.message().contains(m.resource)
-        });
-        if outcome.status != Status::Fail || !named {
-            problems.push(format!(
-                "{} on {}: {} without a failure naming {} {}:\n{}",
-                check.info.id,
-                m.name,
-                outcome.status,
-                m.resource,
-                m.property,
-                outcome.summary()
-            ));
-        }
-        for other in CHECKS.iter().filter(|c| c.info.id != check.info.id) {
-            let o = other.evaluate(&f);
-            if o.status != Status::Pass {
-                problems.push(format!("{} broke {} too:\n{}", m.name, other.info.id, o.summary()));
-            }
-        }
-    }
+fn every_check_fails_on_its_mutation_alone_naming_resource_and_property() {
+    let checks: Vec<_> = CHECKS.iter().collect();
+    let mutations: Vec<_> = mutations().collect();
+    let problems = disproofs(&checks, &mutations, &shipped(), facts);
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
-}
-
-#[test]
-fn every_mutation_is_claimed_by_exactly_one_check() {
-    for m in mutations() {
-        let claims = CHECKS.iter().filter(|c| c.info.mutant == m.name).count();
-        assert_eq!(claims, 1, "mutation {} is claimed by {claims} checks", m.name);
-    }
     let ids: std::collections::BTreeSet<_> = CHECKS.iter().map(|c| c.info.id).collect();
     assert_eq!(ids.len(), CHECKS.len(), "check ids repeat");
 }

@@ -91,57 +91,10 @@ impl TemplateSuite for HipaaTemplate {
 }
 
 /// How a mutation breaks the shipped template for one check.
-pub enum Change {
-    /// Set the resource's property (dotted path under Properties) to this JSON.
-    Set(&'static str),
-    /// Remove the property.
-    Remove,
-    /// Set a resource attribute (DeletionPolicy, DependsOn, ...) to this JSON.
-    SetAttr(&'static str),
-    /// Anything else.
-    Custom(fn(&mut Template)),
-}
+pub type Change = stackproof_harness::mutation::Change<Template>;
 
 /// A named breakage of the template: the failing finding must name `resource` and `property`.
-pub struct Mutation {
-    pub name: &'static str,
-    pub resource: &'static str,
-    pub property: &'static str,
-    pub change: Change,
-}
-
-impl Mutation {
-    pub fn apply(&self, t: &mut Template) {
-        let Some(body) = t.resource_mut(self.resource) else {
-            panic!("mutation {}: no resource {}", self.name, self.resource)
-        };
-        let json =
-            |text: &str| serde_json::from_str::<Value>(text).unwrap_or_else(|e| panic!("mutation {}: {e}", self.name));
-        match &self.change {
-            Change::SetAttr(v) => {
-                body[self.property] = json(v);
-            }
-            Change::Set(v) => {
-                let (parent, last) = parent_of(body, self.property);
-                parent[last] = json(v);
-            }
-            Change::Remove => {
-                let (parent, last) = parent_of(body, self.property);
-                if let Some(obj) = parent.as_object_mut() {
-                    obj.remove(last);
-                }
-            }
-            Change::Custom(f) => f(t),
-        }
-    }
-}
-
-fn parent_of<'a, 'p>(body: &'a mut Value, path: &'p str) -> (&'a mut Value, &'p str) {
-    let mut parts: Vec<&str> = path.split('.').collect();
-    let last = parts.pop().unwrap_or(path);
-    let parent = parts.into_iter().fold(&mut body["Properties"], |v, key| &mut v[key]);
-    (parent, last)
-}
+pub type Mutation = stackproof_harness::mutation::Mutation<Template>;
 
 // Shared helpers for the checks.
 
