@@ -14,11 +14,12 @@ fn script() -> PathBuf {
 }
 
 impl Emulator {
-    /// Starts a new emulator on a free port. The first call on a machine installs it (pip).
+    /// Starts a new emulator on a free port, tied to this process: it stops when dropped, and
+    /// also when this process dies without dropping it. The first call installs it (pip).
     pub fn start(name: &str) -> Result<Self, String> {
         let home = std::env::temp_dir().join(format!("stackproof-emulator-{name}-{}", std::process::id()));
         let out = Command::new(script())
-            .arg("start")
+            .args(["start", "--parent-pid", &std::process::id().to_string()])
             .env("STACKPROOF_EMULATOR_HOME", &home)
             .output()
             .map_err(|e| format!("cannot run {}: {e}", script().display()))?;
