@@ -103,24 +103,29 @@ pub struct Refused {
 /// What the guard let through and what it refused, counted per (service, operation).
 #[derive(Debug, Default)]
 pub struct Ledger {
-    sent: Mutex<BTreeMap<(String, String), u32>>,
-    /// Each request's input as text, so repeated identical requests can be found.
+    /// Each request sent, keyed by (service, operation, input as text), so repeated identical
+    /// requests can be found; per-operation counts are sums over it.
     requests: Mutex<BTreeMap<(String, String, String), u32>>,
     refused: Mutex<Vec<(String, String)>>,
 }
 
 impl Ledger {
     pub fn sent(&self) -> BTreeMap<(String, String), u32> {
-        self.sent.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut sent = BTreeMap::new();
+        for ((service, operation, _), n) in requests.iter() {
+            *sent.entry((service.clone(), operation.clone())).or_default() += n;
+        }
+        sent
     }
 
     pub fn sent_count(&self, service: &str, operation: &str) -> u32 {
         let key = (service_key(service), operation.to_owned());
-        self.sent.lock().unwrap_or_else(PoisonError::into_inner).get(&key).copied().unwrap_or(0)
+        self.sent().get(&key).copied().unwrap_or(0)
     }
 
     pub fn total_sent(&self) -> u32 {
-        self.sent.lock().unwrap_or_else(PoisonError::into_inner).values().sum()
+        self.requests.lock().unwrap_or_else(PoisonError::into_inner).values().sum()
     }
 
     /// Requests sent more than once with the same input: (service, operation, input, times).
@@ -170,9 +175,7 @@ impl Intercept for ReadOnlyGuard {
         if is_allowed(&service, &operation) {
             let input = format!("{:?}", context.input());
             let mut requests = self.ledger.requests.lock().unwrap_or_else(PoisonError::into_inner);
-            *requests.entry((service_key(&service), operation.clone(), input)).or_default() += 1;
-            let mut sent = self.ledger.sent.lock().unwrap_or_else(PoisonError::into_inner);
-            *sent.entry((service_key(&service), operation)).or_default() += 1;
+            *requests.entry((service_key(&service), operation, input)).or_default() += 1;
             Ok(())
         } else {
             self.ledger

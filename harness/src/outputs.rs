@@ -141,7 +141,8 @@ impl Outputs {
         };
         // CDKTF: one stack name wrapping the outputs.
         if map.len() == 1 && map.values().all(|v| v.as_object().is_some_and(|o| !o.values().any(is_terraform_output))) {
-            if let Some((_, serde_json::Value::Object(inner))) = map.clone().into_iter().next() {
+            if let Some(serde_json::Value::Object(inner)) = map.values_mut().next() {
+                let inner = std::mem::take(inner);
                 map = inner;
             }
         }

@@ -11,7 +11,7 @@ use super::{Record, write_atomically};
 use crate::Error;
 use crate::check::Status;
 
-pub fn render(records: &[Record]) -> Result<String, Error> {
+pub fn render(records: &[Record]) -> Result<String, quick_junit::SerializeError> {
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     let mut total = Duration::ZERO;
     for r in records {
@@ -53,13 +53,11 @@ pub fn render(records: &[Record]) -> Result<String, Error> {
     let mut report = Report::new("stackproof");
     report.set_time(total);
     report.add_test_suites(suites.into_values());
-    report.to_string().map_err(|e| Error::Report { path: "junit".into(), source: std::io::Error::other(e.to_string()) })
+    report.to_string()
 }
 
 pub fn write(path: &Path, records: &[Record]) -> Result<(), Error> {
-    let xml = render(records).map_err(|e| match e {
-        Error::Report { source, .. } => Error::Report { path: path.to_owned(), source },
-        other => other,
-    })?;
+    let xml = render(records)
+        .map_err(|e| Error::Report { path: path.to_owned(), source: std::io::Error::other(e.to_string()) })?;
     write_atomically(path, xml.as_bytes())
 }
