@@ -3,3 +3,22 @@
 
 pub mod dr;
 pub mod hipaa;
+
+use std::process::ExitCode;
+
+use stackproof_harness::args::Args;
+use stackproof_harness::{Error, runner};
+
+/// The stacks `--stack` can name.
+pub const STACKS: &[&str] = &["hipaa", "dr"];
+
+/// Entry point of `cargo test --test live` and of the `stackproof` command: the stack `--stack`
+/// names (hipaa by default), checked live.
+pub fn live_main() -> ExitCode {
+    let args = Args::from_env();
+    match args.stack.as_str() {
+        "hipaa" => runner::run(&hipaa::Hipaa, &args),
+        "dr" => runner::run(&dr::Dr, &args),
+        other => runner::fatal(&Error::UnknownStack { name: other.to_owned(), known: STACKS.join(", ") }),
+    }
+}

@@ -1,4 +1,5 @@
-//! `cargo test --test live -- --suffix pr4365`: the live suites against a deployment.
+//! `cargo test --test live -- --suffix pr4365 [--stack dr --outputs FILE]`: the live suites
+//! against a deployment.
 fn main() -> std::process::ExitCode {
-    stackproof_harness::runner::main(&stackproof::hipaa::Hipaa)
+    stackproof::live_main()
 }

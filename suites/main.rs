@@ -1,4 +1,5 @@
-//! `stackproof --suffix pr4365`: the same live run as `cargo test --test live`, as a command.
+//! `stackproof --suffix pr4365 [--stack dr --outputs FILE]`: the same live run as
+//! `cargo test --test live`, as a command.
 fn main() -> std::process::ExitCode {
-    stackproof_harness::runner::main(&stackproof::hipaa::Hipaa)
+    stackproof::live_main()
 }

@@ -9,14 +9,25 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::Error;
+use crate::report::{self, Format};
+
+/// The stack `--stack` names when not given; its reports carry no stack in their file names.
+pub const DEFAULT_STACK: &str = "hipaa";
 
 #[derive(Parser, Debug, Clone)]
 #[command(
     name = "stackproof",
     about = "Proves that a deployed stack is what its template claims.",
-    after_help = "Usage under cargo: cargo test --test live -- --suffix pr4365 [FILTER]"
+    after_help = "Usage under cargo: cargo test --test live -- --suffix pr4365 [FILTER]",
+    // libtest's own --format (pretty|terse|json) gives way to the reports' --format, which still
+    // takes pretty and terse for the console (nextest lists tests with --format terse).
+    mut_arg("format", |a| a.long("libtest-format").hide(true))
 )]
 pub struct Args {
+    /// Which stack to check: hipaa (CloudFormation, eu-central-1) or dr (CDKTF, eu-west-2 + eu-west-1).
+    #[arg(long, env = "STACKPROOF_STACK", default_value = DEFAULT_STACK)]
+    pub stack: String,
+
     /// Deployment suffix (EnvironmentSuffix); the stack is TapStack<SUFFIX>.
     #[arg(long, env = "STACKPROOF_SUFFIX")]
     pub suffix: Option<String>,
@@ -29,20 +40,49 @@ pub struct Args {
     #[arg(long, env = "STACKPROOF_ENDPOINT")]
     pub endpoint: Option<String>,
 
-    /// Region of the stack, overriding the one its outputs contract declares.
+    /// Region of a single-region stack, overriding the one its outputs contract declares.
     #[arg(long, env = "STACKPROOF_REGION")]
     pub region: Option<String>,
 
-    /// Read stack outputs from this flat JSON file (cfn-outputs/flat-outputs.json) instead of DescribeStacks.
+    /// Read stack outputs from this JSON file instead of DescribeStacks: flat (cfn-outputs/flat-outputs.json),
+    /// `cdktf deploy --outputs-file` or `terraform output -json`. Required for the dr stack.
     #[arg(long, env = "STACKPROOF_OUTPUTS")]
     pub outputs: Option<PathBuf>,
 
-    /// JUnit XML report path. Default: reports/junit-live-<SUFFIX>.xml
+    /// Folder for the reports: evidence-<SUFFIX>.json and .html, summary-<SUFFIX>.md,
+    /// junit-live-<SUFFIX>.xml (with the stack before the suffix for a stack other than hipaa).
+    #[arg(long, env = "STACKPROOF_REPORTS", default_value = "reports")]
+    pub reports: PathBuf,
+
+    /// Reports to write, comma-separated: junit, json, html, md (default: all four). The summary
+    /// goes to GITHUB_STEP_SUMMARY when that is set. pretty or terse set the console output.
+    #[arg(
+        long = "format",
+        id = "report_format",
+        env = "STACKPROOF_FORMAT",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "junit,json,html,md"
+    )]
+    pub format: Vec<FormatArg>,
+
+    /// JUnit XML report path, overriding its place in --reports.
     #[arg(long, env = "STACKPROOF_JUNIT")]
     pub junit: Option<PathBuf>,
 
     #[command(flatten)]
     pub libtest: libtest_mimic::Arguments,
+}
+
+/// What `--format` takes: the reports, and libtest's console formats.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatArg {
+    Junit,
+    Json,
+    Html,
+    Md,
+    Pretty,
+    Terse,
 }
 
 /// Options of `cargo test --test static`.
@@ -138,15 +178,54 @@ impl std::fmt::Display for Suffix {
 impl Args {
     /// Parse argv; `--help` and clap's own usage errors exit here, as every CLI does.
     pub fn from_env() -> Self {
-        Self::parse()
+        Self::parse().route_console_format()
+    }
+
+    /// Hands `--format pretty|terse` to libtest, whose own option that was.
+    pub fn route_console_format(mut self) -> Self {
+        for f in &self.format {
+            match f {
+                FormatArg::Pretty => self.libtest.format = Some(libtest_mimic::FormatSetting::Pretty),
+                FormatArg::Terse => self.libtest.format = Some(libtest_mimic::FormatSetting::Terse),
+                _ => {}
+            }
+        }
+        self
+    }
+
+    /// The reports to write: those `--format` names, else all four.
+    pub fn report_formats(&self) -> Vec<Format> {
+        let chosen: Vec<Format> = self
+            .format
+            .iter()
+            .filter_map(|f| match f {
+                FormatArg::Junit => Some(Format::Junit),
+                FormatArg::Json => Some(Format::Json),
+                FormatArg::Html => Some(Format::Html),
+                FormatArg::Md => Some(Format::Md),
+                FormatArg::Pretty | FormatArg::Terse => None,
+            })
+            .collect();
+        if chosen.is_empty() { Format::ALL.to_vec() } else { chosen }
+    }
+
+    /// Where this run's reports go; `--junit` overrides the JUnit file's place, and the summary
+    /// goes to `step_summary` (GitHub's GITHUB_STEP_SUMMARY) when given.
+    pub fn report_paths(&self, stack: &str, suffix: &str, step_summary: Option<PathBuf>) -> report::Paths {
+        let mut paths = report::Paths::new(&self.reports, stack, stack == DEFAULT_STACK, suffix, step_summary);
+        if let Some(junit) = &self.junit {
+            paths.junit = junit.clone();
+        }
+        paths
+    }
+
+    /// GitHub's job summary file, when the run is a GitHub Actions step.
+    pub fn github_step_summary() -> Option<PathBuf> {
+        std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from)
     }
 
     pub fn suffix(&self) -> Result<Suffix, Error> {
         Suffix::parse(self.suffix.as_deref().ok_or(Error::MissingSuffix)?)
-    }
-
-    pub fn junit_path(&self, suffix: &str) -> PathBuf {
-        self.junit.clone().unwrap_or_else(|| PathBuf::from(format!("reports/junit-live-{suffix}.xml")))
     }
 }
 
@@ -155,7 +234,9 @@ mod tests {
     use super::*;
 
     fn parse(argv: &[&str]) -> Args {
-        Args::try_parse_from(std::iter::once("live").chain(argv.iter().copied())).expect("parses")
+        Args::try_parse_from(std::iter::once("live").chain(argv.iter().copied()))
+            .expect("parses")
+            .route_console_format()
     }
 
     #[test]
@@ -183,15 +264,46 @@ mod tests {
         assert_eq!(a.endpoint.as_deref(), Some("http://127.0.0.1:5000"));
         assert_eq!(a.region.as_deref(), Some("eu-west-1"));
         assert_eq!(a.outputs, Some(PathBuf::from("o.json")));
-        assert_eq!(a.junit_path("x"), PathBuf::from("j.xml"));
+        assert_eq!(a.report_paths("hipaa", "x", None).junit, PathBuf::from("j.xml"));
         assert!(a.libtest.exact);
         assert_eq!(a.libtest.test_threads, Some(1));
         assert_eq!(a.libtest.filter.as_deref(), Some("kms"));
     }
 
     #[test]
-    fn junit_defaults_to_the_reports_folder_named_by_suffix() {
-        assert_eq!(parse(&["--suffix", "demo"]).junit_path("demo"), PathBuf::from("reports/junit-live-demo.xml"));
+    fn reports_default_to_all_four_in_the_reports_folder_named_by_suffix() {
+        let a = parse(&["--suffix", "demo"]);
+        assert_eq!(a.report_formats(), Format::ALL);
+        let p = a.report_paths("hipaa", "demo", None);
+        assert_eq!(p.junit, PathBuf::from("reports/junit-live-demo.xml"));
+        assert_eq!(p.json, PathBuf::from("reports/evidence-demo.json"));
+        assert_eq!(p.html, PathBuf::from("reports/evidence-demo.html"));
+        assert_eq!(p.summary, report::SummaryTarget::File(PathBuf::from("reports/summary-demo.md")));
+        let dr = a.report_paths("dr", "demo", None);
+        assert_eq!(dr.json, PathBuf::from("reports/evidence-dr-demo.json"));
+        assert_eq!(dr.junit, PathBuf::from("reports/junit-live-dr-demo.xml"));
+    }
+
+    #[test]
+    fn reports_folder_formats_and_junit_override() {
+        let a = parse(&["--suffix", "s", "--reports", "out", "--format", "json,md", "--junit", "ci/j.xml"]);
+        assert_eq!(a.report_formats(), [Format::Json, Format::Md]);
+        let p = a.report_paths("hipaa", "s", Some(PathBuf::from("/gh/summary")));
+        assert_eq!(p.json, PathBuf::from("out/evidence-s.json"));
+        assert_eq!(p.junit, PathBuf::from("ci/j.xml"));
+        assert_eq!(p.summary, report::SummaryTarget::Append(PathBuf::from("/gh/summary")));
+        assert!(Args::try_parse_from(["live", "--format", "pdf"]).is_err(), "an unknown format was accepted");
+    }
+
+    #[test]
+    fn console_formats_still_reach_libtest() {
+        // nextest lists tests with `--list --format terse`.
+        let a = parse(&["--list", "--format", "terse"]);
+        assert!(matches!(a.libtest.format, Some(libtest_mimic::FormatSetting::Terse)));
+        assert_eq!(a.report_formats(), Format::ALL, "a console format does not narrow the reports");
+        let b = parse(&["--format", "pretty,html"]);
+        assert!(matches!(b.libtest.format, Some(libtest_mimic::FormatSetting::Pretty)));
+        assert_eq!(b.report_formats(), [Format::Html]);
     }
 
     #[test]

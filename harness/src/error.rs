@@ -1,5 +1,5 @@
 //! Errors that stop a run before or around the checks. Each renders as one plain sentence;
-//! they are printed once, at the edge (`runner::main`).
+//! they are printed once, at the edge (`runner::fatal`).
 
 use std::path::PathBuf;
 
@@ -36,6 +36,17 @@ pub enum Error {
 
     #[error("the outputs file {} is not shaped like stack outputs: {detail}", path.display())]
     OutputsShape { path: PathBuf, detail: String },
+
+    #[error("no stack named {name:?} is known: choose one of {known} with --stack")]
+    UnknownStack { name: String, known: String },
+
+    #[error(
+        "the {stack} stack keeps its outputs outside AWS: pass --outputs FILE (written by `cdktf deploy --outputs-file FILE`)"
+    )]
+    OutputsFileRequired { stack: String },
+
+    #[error("the {stack} stack spans {regions}, as its contract says: --region only applies to single-region stacks")]
+    RegionFixed { stack: String, regions: String },
 
     #[error("the outputs contract {name} is malformed: {detail}")]
     Contract { name: String, detail: String },

@@ -28,7 +28,15 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("apigateway", "GetVpcLinks"),
     ("applicationautoscaling", "DescribeScalableTargets"),
     ("applicationautoscaling", "DescribeScalingPolicies"),
+    ("backup", "DescribeBackupVault"),
+    ("backup", "GetBackupPlan"),
+    ("backup", "GetBackupSelection"),
+    ("backup", "ListBackupSelections"),
     ("cloudformation", "DescribeStacks"),
+    ("cloudtrail", "GetEventSelectors"),
+    ("cloudtrail", "GetTrail"),
+    ("cloudtrail", "GetTrailStatus"),
+    ("cloudwatch", "DescribeAlarms"),
     ("cloudwatchlogs", "DescribeLogGroups"),
     ("ec2", "DescribeAvailabilityZones"),
     ("ec2", "DescribeFlowLogs"),
@@ -65,12 +73,25 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("kms", "GetKeyPolicy"),
     ("kms", "GetKeyRotationStatus"),
     ("kms", "ListAliases"),
+    ("lambda", "GetFunctionConfiguration"),
+    ("lambda", "GetPolicy"),
     ("rds", "DescribeDBClusterParameterGroups"),
     ("rds", "DescribeDBClusterParameters"),
     ("rds", "DescribeDBClusters"),
     ("rds", "DescribeDBInstances"),
     ("rds", "DescribeDBSubnetGroups"),
+    ("rds", "DescribeGlobalClusters"),
+    ("route53", "GetHealthCheck"),
+    ("s3", "GetBucketEncryption"),
+    ("s3", "GetBucketLifecycleConfiguration"),
+    ("s3", "GetBucketPolicy"),
+    ("s3", "GetBucketReplication"),
+    ("s3", "GetBucketVersioning"),
+    ("s3", "GetPublicAccessBlock"),
     ("secretsmanager", "DescribeSecret"),
+    ("sns", "GetTopicAttributes"),
+    ("sns", "ListSubscriptionsByTopic"),
+    ("ssm", "DescribeParameters"),
     ("sts", "GetCallerIdentity"),
     ("wafv2", "GetWebACL"),
     ("wafv2", "GetWebACLForResource"),
@@ -78,7 +99,16 @@ pub const ALLOWED: &[(&str, &str)] = &[
 ];
 
 /// Operations refused even if someone adds them to the allowlist by mistake.
-const NEVER: &[&str] = &["GetSecretValue", "BatchGetSecretValue", "Decrypt", "GetParametersByPath"];
+const NEVER: &[&str] = &[
+    "GetSecretValue",
+    "BatchGetSecretValue",
+    "Decrypt",
+    "GetParameter",
+    "GetParameters",
+    "GetParametersByPath",
+    "GetParameterHistory",
+    "GetObject",
+];
 
 /// Service names as the SDK reports them ("CloudWatch Logs") folded to the allowlist's form.
 fn service_key(service: &str) -> String {
@@ -126,6 +156,12 @@ impl Ledger {
 
     pub fn total_sent(&self) -> u32 {
         self.requests.lock().unwrap_or_else(PoisonError::into_inner).values().sum()
+    }
+
+    /// Every distinct request sent: (service, operation, input, times), in key order.
+    pub fn requests(&self) -> Vec<(String, String, String, u32)> {
+        let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        requests.iter().map(|((s, o, i), n)| (s.clone(), o.clone(), i.clone(), *n)).collect()
     }
 
     /// Requests sent more than once with the same input: (service, operation, input, times).

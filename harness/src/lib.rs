@@ -6,6 +6,7 @@
 pub mod args;
 pub mod aws;
 pub mod check;
+pub mod emulator;
 pub mod error;
 pub mod facts;
 pub mod guard;

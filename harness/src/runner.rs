@@ -18,11 +18,22 @@ use crate::report::{self, Record};
 use crate::stack::{Stack, TemplateSuite};
 use crate::target::Target;
 
+/// Who the run acted as, from STS GetCallerIdentity.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+}
+
 /// Everything a run knows once it has reached the deployment: the facts are fetched here, once.
 pub struct Session<S: Stack> {
     pub target: Target,
     pub suffix: Suffix,
+    /// The stack's home region (its only one, or the primary of a multi-region layout).
     pub region: String,
+    /// Every region clients were built for.
+    pub regions: Vec<String>,
+    pub identity: Identity,
     pub clients: Clients,
     pub outputs: Outputs,
     pub facts: Arc<S::Facts>,
@@ -40,30 +51,57 @@ impl<S: Stack> Session<S> {
         region: Option<&str>,
         outputs_file: Option<&Path>,
     ) -> Result<Self, Error> {
+        let contract = stack.contract();
+        let spanned: Vec<String> = contract.regions.values().cloned().collect();
+        if region.is_some() && spanned.len() > 1 {
+            // Home region first: "eu-west-2 (primary) and eu-west-1 (dr)".
+            let mut roles: Vec<(&String, &String)> = contract.regions.iter().collect();
+            roles.sort_by_key(|(_, r)| Some(r.as_str()) != contract.home_region());
+            let regions = roles.iter().map(|(role, r)| format!("{r} ({role})")).collect::<Vec<_>>().join(" and ");
+            return Err(Error::RegionFixed { stack: stack.name().to_owned(), regions });
+        }
+        if outputs_file.is_none() && stack.outputs_file_required() {
+            return Err(Error::OutputsFileRequired { stack: stack.name().to_owned() });
+        }
         let region = region
-            .or(stack.contract().home_region())
+            .or(contract.home_region())
             .map(str::to_owned)
             .ok_or_else(|| Error::Contract { name: stack.name().to_owned(), detail: "it names no region".into() })?;
-        let clients = Clients::new(&target, &[&region]).await;
+        let mut regions = vec![region.clone()];
+        regions.extend(spanned.into_iter().filter(|r| *r != region));
+        let clients = Clients::new(&target, &regions.iter().map(String::as_str).collect::<Vec<_>>()).await;
         let here = clients.region(&region);
 
         // One cheap call first, so an endpoint that does not answer is one clear error.
-        if let Err(err) = here.sts.get_caller_identity().send().await {
-            return Err(match crate::facts::classify("GetCallerIdentity", &err, &[]) {
-                FactError::Unreachable { detail, .. } => {
-                    Error::Unreachable { target: target.describe(), region, detail }
-                }
-                other => Error::Api { operation: "GetCallerIdentity".into(), region, detail: other.to_string() },
-            });
-        }
+        let identity = match here.sts.get_caller_identity().send().await {
+            Ok(id) => Identity { account: id.account.unwrap_or_default(), arn: id.arn.unwrap_or_default() },
+            Err(err) => {
+                return Err(match crate::facts::classify("GetCallerIdentity", &err, &[]) {
+                    FactError::Unreachable { detail, .. } => {
+                        Error::Unreachable { target: target.describe(), region, detail }
+                    }
+                    other => Error::Api { operation: "GetCallerIdentity".into(), region, detail: other.to_string() },
+                });
+            }
+        };
 
         let outputs = match outputs_file {
             Some(path) => Outputs::from_file(path)?,
-            None => Outputs::from_stack(here, &target, &stack.contract().stack_name(&suffix)).await?,
+            None => Outputs::from_stack(here, &target, &contract.stack_name(&suffix)).await?,
         };
         let started = Instant::now();
         let facts = stack.gather(&clients, &region, &suffix, &outputs).await;
-        Ok(Self { target, suffix, region, clients, outputs, facts: Arc::new(facts), gather_time: started.elapsed() })
+        Ok(Self {
+            target,
+            suffix,
+            region,
+            regions,
+            identity,
+            clients,
+            outputs,
+            facts: Arc::new(facts),
+            gather_time: started.elapsed(),
+        })
     }
 
     /// Runs every check in order, without libtest: for embedding and for tests.
@@ -83,11 +121,6 @@ fn trial_name(stack: &str, info: &CheckInfo) -> String {
     format!("{stack}::{}::{}", info.service, info.id)
 }
 
-/// Entry point of `cargo test --test live` and of the `stackproof` command.
-pub fn main<S: Stack>(stack: &S) -> ExitCode {
-    run(stack, &Args::from_env())
-}
-
 pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     if args.libtest.list {
         let trials = stack.checks().iter().map(|c| Trial::test(trial_name(stack.name(), &c.info), || Ok(()))).collect();
@@ -105,7 +138,17 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
             return ExitCode::from(Error::SETUP_EXIT);
         }
     };
-    let junit = args.junit_path(suffix.as_str());
+    let formats = args.report_formats();
+    let paths = args.report_paths(stack.name(), suffix.as_str(), Args::github_step_summary());
+    // Everything the reports can say before the deployment answers; the rest is filled in below.
+    let mut run_info = report::Run::planned(
+        stack.contract(),
+        &suffix,
+        &target,
+        args.region.as_deref(),
+        report::Selection::of(&args.libtest),
+        stack.checks().len(),
+    );
     let opened =
         runtime.block_on(Session::open(stack, target, suffix, args.region.as_deref(), args.outputs.as_deref()));
     let session = match opened {
@@ -120,7 +163,9 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
                     })
                 })
                 .collect::<Vec<_>>();
-            write_reports(&junit, &records);
+            run_info.setup_error = Some(err.to_string());
+            run_info.finished = SystemTime::now();
+            write_reports(&formats, &paths, &run_info, &records);
             return fatal(&err);
         }
     };
@@ -135,7 +180,12 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     }
 
     let (conclusion, records) = execute(stack.name(), stack.checks(), &session.facts, &args.libtest);
-    write_reports(&junit, &records);
+    run_info.finished = SystemTime::now();
+    run_info.identity = Some(session.identity.clone());
+    run_info.regions = session.regions.clone();
+    run_info.outputs_source = Some(session.outputs.source().to_string());
+    run_info.requests = report::Request::from_ledger(session.clients.ledger().requests());
+    write_reports(&formats, &paths, &run_info, &records);
     eprintln!(
         "stackproof: {} checks on {} ({}), {} read-only API calls, facts gathered in {} ms",
         records.len(),
@@ -262,7 +312,7 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
     let conclusion = libtest_mimic::run(&args.libtest, all);
     let order: Vec<Vec<&str>> = suites.iter().map(|s| s.check_infos().iter().map(|i| i.id).collect()).collect();
     let records = take_ordered(&records, &order);
-    write_reports(&args.junit_path(), &records);
+    write_static_junit(&args.junit_path(), &records);
     eprintln!("stackproof: {} static checks", records.len());
     if failed_setup { ExitCode::from(Error::SETUP_EXIT) } else { conclusion.exit_code() }
 }
@@ -286,14 +336,32 @@ fn libtest_verdict(record: &Record) -> Result<Completion, Failed> {
     }
 }
 
-fn write_reports(junit: &Path, records: &[Record]) {
-    match report::junit::write(junit, records) {
-        Ok(()) => eprintln!("stackproof: JUnit report written to {}", junit.display()),
+/// Writes every chosen report of a live run; a report that cannot be written is one error line
+/// and does not stop the others.
+fn write_reports(formats: &[report::Format], paths: &report::Paths, run: &report::Run, records: &[Record]) {
+    for written in report::write_all(formats, paths, run, records) {
+        let verb = match (&paths.summary, written.format) {
+            (report::SummaryTarget::Append(_), report::Format::Md) => "appended to",
+            _ => "written to",
+        };
+        match written.result {
+            Ok(bytes) => {
+                eprintln!("stackproof: {} {verb} {} ({bytes} bytes)", written.format.label(), written.path.display())
+            }
+            Err(err) => eprintln!("error: {err}"),
+        }
+    }
+}
+
+fn write_static_junit(junit: &Path, records: &[Record]) {
+    match report::junit::write(junit, records, &report::evidence::ReportFiles::default()) {
+        Ok(_) => eprintln!("stackproof: JUnit report written to {}", junit.display()),
         Err(err) => eprintln!("error: {err}"),
     }
 }
 
-fn fatal(err: &Error) -> ExitCode {
+/// Prints a run-stopping error as one sentence and returns the setup exit status.
+pub fn fatal(err: &Error) -> ExitCode {
     eprintln!("error: {err}");
     ExitCode::from(Error::SETUP_EXIT)
 }

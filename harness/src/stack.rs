@@ -23,6 +23,12 @@ pub trait Stack: Sync {
     /// Output keys the checks read; missing ones are reported before the run.
     fn outputs_used(&self) -> &'static [&'static str];
 
+    /// Whether the outputs can only come from a file (`--outputs`): true for tools that keep
+    /// them outside AWS, such as CDKTF and Terraform.
+    fn outputs_file_required(&self) -> bool {
+        false
+    }
+
     /// Fetches every fact the checks read, once, concurrently. Never fails as a whole: a fact
     /// that could not be fetched carries its error to the checks that need it.
     fn gather(

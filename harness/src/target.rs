@@ -74,8 +74,10 @@ impl Target {
                     .endpoint_url(endpoint)
                     .credentials_provider(Credentials::new("test", "test", None, None, "stackproof-emulator"))
                     // The emulator answers "not implemented" with HTTP 500, which the SDK would
-                    // retry with backoff; one retry keeps a run failing fast instead.
-                    .retry_config(RetryConfig::standard().with_max_attempts(2))
+                    // retry with backoff; one quick retry keeps a run failing fast instead.
+                    .retry_config(
+                        RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_millis(50)),
+                    )
                     .timeout_config(
                         TimeoutConfig::builder()
                             .connect_timeout(Duration::from_secs(3))

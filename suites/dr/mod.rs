@@ -1,3 +1,124 @@
-//! The disaster-recovery layout (`stacks/dr/`): a CDKTF app spanning eu-west-2 and eu-west-1.
+//! The disaster-recovery layout (`stacks/dr/v1`, CDKTF, eu-west-2 primary and eu-west-1 DR): live
+//! checks by service over facts gathered in both regions, and (`synth/`) static checks on the
+//! synthesized layout.
 
+pub mod aurora;
+pub mod backup;
+pub mod cloudtrail;
+pub mod facts;
+pub mod failover;
+pub mod kms;
+pub mod logs;
+pub mod monitoring;
+pub mod naming;
+pub mod network;
+pub mod outputs;
+pub mod s3;
+pub mod secrets;
 pub mod synth;
+
+use std::sync::LazyLock;
+
+use stackproof_harness::args::Suffix;
+use stackproof_harness::aws::Clients;
+use stackproof_harness::check::Check;
+use stackproof_harness::outputs::{Contract, Outputs};
+use stackproof_harness::stack::Stack;
+
+pub use facts::{DrFacts, Regions};
+
+pub(crate) static CONTRACT: LazyLock<Contract> = LazyLock::new(|| {
+    Contract::parse("stacks/dr/v1/outputs.yml", include_str!("../../stacks/dr/v1/outputs.yml"))
+        .expect("the shipped contract parses (see its test)")
+});
+
+/// Every live check of the layout, in report order: each service module lists its own.
+pub static CHECKS: LazyLock<Vec<Check<DrFacts>>> = LazyLock::new(|| {
+    [
+        kms::CHECKS,
+        network::CHECKS,
+        aurora::CHECKS,
+        secrets::CHECKS,
+        s3::CHECKS,
+        backup::CHECKS,
+        monitoring::CHECKS,
+        logs::CHECKS,
+        cloudtrail::CHECKS,
+        failover::CHECKS,
+        naming::CHECKS,
+    ]
+    .concat()
+});
+
+/// The contract's regions by role.
+pub fn regions() -> Regions {
+    let role = |r: &str| CONTRACT.regions.get(r).cloned().unwrap_or_default();
+    Regions { primary: role("primary"), dr: role("dr") }
+}
+
+pub struct Dr;
+
+impl Stack for Dr {
+    type Facts = DrFacts;
+
+    fn name(&self) -> &'static str {
+        "dr"
+    }
+
+    fn contract(&self) -> &Contract {
+        &CONTRACT
+    }
+
+    fn checks(&self) -> &'static [Check<DrFacts>] {
+        &CHECKS
+    }
+
+    fn outputs_used(&self) -> &'static [&'static str] {
+        outputs::USED
+    }
+
+    // CDKTF keeps outputs in Terraform state, not in AWS: `cdktf deploy --outputs-file` writes them.
+    fn outputs_file_required(&self) -> bool {
+        true
+    }
+
+    async fn gather(&self, clients: &Clients, _region: &str, suffix: &Suffix, outputs: &Outputs) -> DrFacts {
+        DrFacts::gather(clients, regions(), suffix, outputs).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn the_suite_reads_exactly_the_contracts_outputs() {
+        for key in outputs::USED {
+            assert!(CONTRACT.declares(key), "{key} is read by the suite but not in stacks/dr/v1/outputs.yml");
+        }
+        for key in CONTRACT.outputs.keys() {
+            assert!(
+                outputs::USED.contains(&key.as_str()),
+                "{key} is in the contract but has no constant in outputs.rs"
+            );
+        }
+        let r = regions();
+        assert_eq!((r.primary.as_str(), r.dr.as_str()), ("eu-west-2", "eu-west-1"));
+    }
+
+    #[test]
+    fn checks_have_unique_ids_mutants_and_citations() {
+        let mut ids = BTreeSet::new();
+        let mut mutants = BTreeSet::new();
+        for c in CHECKS.iter() {
+            let i = &c.info;
+            assert!(ids.insert(i.id), "duplicate check id {}", i.id);
+            assert!(mutants.insert(i.mutant), "mutant {} claimed twice", i.mutant);
+            assert!(i.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'), "{}", i.id);
+            assert!(!i.citations.is_empty() && i.citations.iter().all(|c| c.starts_with("45 CFR 164.")), "{}", i.id);
+            assert!(!i.remediation.is_empty() && !i.risk.is_empty() && !i.title.is_empty(), "{}", i.id);
+        }
+    }
+}

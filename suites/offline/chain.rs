@@ -32,7 +32,7 @@ pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&str]) -> Result<Seede
 }
 
 /// Every check not broken on purpose must pass, or skip for a stated emulator gap.
-fn others_pass(records: &[Record], except: Option<&str>) -> Result<(), Failed> {
+pub fn others_pass(records: &[Record], except: Option<&str>) -> Result<(), Failed> {
     for r in records.iter().filter(|r| Some(r.info.id) != except) {
         let ok = match r.outcome.status {
             Status::Pass => true,
@@ -83,34 +83,35 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         trials.push(needs_world(format!("chain::mutant::{mutant}::fails_{id}"), world, move |w| {
             let m = Mutant::parse(mutant)?;
             let (outputs, _, records) = seed_and_check(w, &format!("m-{mutant}"), &[mutant])?;
-            let record = records.iter().find(|r| r.info.id == id).ok_or("check did not run")?;
-            if record.outcome.status != Status::Fail {
-                return Err(format!(
-                    "{id} is {} on mutant {mutant}, expected fail:\n{}",
-                    record.outcome.status,
-                    record.outcome.summary()
-                )
-                .into());
-            }
             let resource = m
                 .resource(&outputs)
                 .ok_or_else(|| format!("mutant {mutant} names output {} that was not seeded", m.output))?;
-            let property = m.property;
-            let named = record.outcome.findings.iter().filter(|f| f.status == Status::Fail).any(|f| {
-                f.resource.contains(&resource)
-                    && f.property == property
-                    && f.message().contains(&resource)
-                    && f.message().contains(property)
-            });
-            if !named {
-                return Err(format!(
-                    "no failure of {id} names {resource} and {property}:\n{}",
-                    record.outcome.summary()
-                )
-                .into());
-            }
+            fails_naming(&records, id, mutant, &resource, m.property)?;
             others_pass(&records, Some(id))
         }));
     }
     trials
+}
+
+/// Check `id` failed on `mutant` with a failing finding naming `resource` and `property`.
+pub fn fails_naming(records: &[Record], id: &str, mutant: &str, resource: &str, property: &str) -> Result<(), Failed> {
+    let record = records.iter().find(|r| r.info.id == id).ok_or("check did not run")?;
+    if record.outcome.status != Status::Fail {
+        return Err(format!(
+            "{id} is {} on mutant {mutant}, expected fail:\n{}",
+            record.outcome.status,
+            record.outcome.summary()
+        )
+        .into());
+    }
+    let named = record.outcome.findings.iter().filter(|f| f.status == Status::Fail).any(|f| {
+        f.resource.contains(resource)
+            && f.property == property
+            && f.message().contains(resource)
+            && f.message().contains(property)
+    });
+    if !named {
+        return Err(format!("no failure of {id} names {resource} and {property}:\n{}", record.outcome.summary()).into());
+    }
+    Ok(())
 }

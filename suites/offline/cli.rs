@@ -24,10 +24,17 @@ fn stackproof(args: &[&str], junit: &Path) -> Output {
         "STACKPROOF_ENDPOINT",
         "STACKPROOF_OUTPUTS",
         "STACKPROOF_REGION",
+        "STACKPROOF_STACK",
+        "STACKPROOF_FORMAT",
         "AWS_ENDPOINT_URL",
     ] {
         cmd.env_remove(var);
     }
+    // Every report of a trial lands beside its JUnit file, never in the repository's reports/.
+    if let Some(dir) = junit.parent() {
+        cmd.env("STACKPROOF_REPORTS", dir);
+    }
+    cmd.env_remove("GITHUB_STEP_SUMMARY");
     cmd.args(args).arg("--junit").arg(junit).output().expect("the stackproof binary runs")
 }
 
@@ -64,7 +71,42 @@ fn testcases(junit: &Path) -> Result<usize, Failed> {
 
 pub fn trials(world: &Shared) -> Vec<Trial> {
     let checks = stackproof::hipaa::CHECKS.len();
+    let dr_checks = stackproof::dr::CHECKS.len();
     vec![
+        Trial::test("cli::unknown_stack", || {
+            let dir = scratch("unknown-stack");
+            let out = stackproof(&["--stack", "hipa", "--suffix", "x"], &dir.join("j.xml"));
+            plain_error(&out, 2, "no stack named \"hipa\" is known: choose one of hipaa, dr with --stack")
+        }),
+        needs_world("cli::dr_without_an_outputs_file".into(), world, |w| {
+            let dir = scratch("dr-no-outputs");
+            let out = stackproof(&["--stack", "dr", "--suffix", "x", "--endpoint", &w.endpoint], &dir.join("j.xml"));
+            plain_error(&out, 2, "the dr stack keeps its outputs outside AWS: pass --outputs FILE")
+        }),
+        needs_world("cli::dr_region_is_fixed_by_its_contract".into(), world, |w| {
+            let dir = scratch("dr-region");
+            let args = ["--stack", "dr", "--suffix", "x", "--endpoint", &w.endpoint, "--region", "us-east-1"];
+            let out = stackproof(&args, &dir.join("j.xml"));
+            plain_error(&out, 2, "the dr stack spans eu-west-2 (primary) and eu-west-1 (dr), as its contract says")
+        }),
+        needs_world("cli::dr_run_from_a_cdktf_outputs_file".into(), world, move |w| {
+            let (outputs, _, _) = crate::dr::seed_and_check(w, "cli-dr", &["trail-stopped"])?;
+            let dir = scratch("dr-run");
+            let file = dir.join("outputs.json");
+            stackproof_seed::write_cdktf_outputs(&file, stackproof_seed::dr::STACK_NAME, &outputs)?;
+            let junit = dir.join("j.xml");
+            let args = ["--stack", "dr", "--suffix", "cli-dr", "--endpoint", &w.endpoint, "--outputs"];
+            let out = stackproof(&[&args[..], &[file.to_string_lossy().as_ref()]].concat(), &junit);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(101), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(libtest_counts(&stdout), Some((dr_checks - 1, 1)), "{stdout}");
+            assert!(
+                stdout.contains(&format!("{}: IsLogging expected true, saw false", outputs["TrailName"])),
+                "{stdout}"
+            );
+            assert_eq!(testcases(&junit)?, dr_checks);
+            Ok(())
+        }),
         Trial::test("cli::missing_suffix", || {
             let dir = scratch("missing-suffix");
             let out = stackproof(&["--target", "localstack"], &dir.join("j.xml"));

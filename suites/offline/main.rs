@@ -6,7 +6,9 @@
 
 mod chain;
 mod cli;
+mod dr;
 mod guard;
+mod reports;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -57,6 +59,8 @@ fn main() -> ExitCode {
     trials.extend(chain::trials(&world));
     trials.extend(guard::trials(&world));
     trials.extend(cli::trials(&world));
+    trials.extend(dr::trials(&world));
+    trials.extend(reports::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(emulator);
     conclusion.exit_code()

@@ -4,14 +4,23 @@
 
 pub mod apigateway;
 pub mod autoscaling;
+pub mod backup;
+pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;
 pub mod elasticache;
+pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod rds;
+pub mod route53;
+pub mod s3;
 pub mod secrets;
+pub mod sns;
+pub mod ssm;
 pub mod wafv2;
 
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -20,6 +29,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::Serialize;
 
 use crate::guard;
+use crate::outputs::Outputs;
 
 /// The result of fetching one fact.
 pub type Fact<T> = Result<T, FactError>;
@@ -88,4 +98,24 @@ where
     V: Into<String>,
 {
     tags.into_iter().filter_map(|(k, v)| Some((k?.into(), v.map(Into::into).unwrap_or_default()))).collect()
+}
+
+/// A fact about one resource named by a stack output.
+pub struct Named<T> {
+    pub output: &'static str,
+    /// The output's value (id, ARN or name), or the output key when the output is missing.
+    pub resource: String,
+    pub fact: Fact<T>,
+}
+
+/// Fetches the fact for the resource an output names; a missing output is the fact's error.
+pub async fn named<T, F, Fut>(outputs: &Outputs, output: &'static str, fetch: F) -> Named<T>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Fact<T>>,
+{
+    match outputs.get(output) {
+        Ok(value) => Named { output, resource: value.to_owned(), fact: fetch(value.to_owned()).await },
+        Err(missing) => Named { output, resource: output.to_owned(), fact: Err(missing) },
+    }
 }

@@ -35,6 +35,38 @@ pub struct Cluster {
     #[serde(rename = "MultiAZ")]
     pub multi_az: Option<bool>,
     pub publicly_accessible: Option<bool>,
+    pub preferred_backup_window: Option<String>,
+    pub deletion_protection: Option<bool>,
+    /// ServerlessV2ScalingConfiguration.{MinCapacity, MaxCapacity}, in ACUs.
+    pub serverless_v2_scaling_configuration: Option<ScalingRange>,
+    #[serde(rename = "DBClusterArn")]
+    pub db_cluster_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ScalingRange {
+    pub min_capacity: Option<f64>,
+    pub max_capacity: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GlobalMember {
+    #[serde(rename = "DBClusterArn")]
+    pub db_cluster_arn: String,
+    pub is_writer: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GlobalCluster {
+    pub global_cluster_identifier: String,
+    pub engine: Option<String>,
+    pub engine_version: Option<String>,
+    pub storage_encrypted: Option<bool>,
+    pub deletion_protection: Option<bool>,
+    pub global_cluster_members: Vec<GlobalMember>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +142,44 @@ pub async fn cluster(rds: &Client, id: &str) -> Fact<Cluster> {
         db_cluster_members: c.db_cluster_members().iter().filter_map(|m| m.db_instance_identifier.clone()).collect(),
         multi_az: c.multi_az,
         publicly_accessible: c.publicly_accessible,
+        preferred_backup_window: c.preferred_backup_window.clone(),
+        deletion_protection: c.deletion_protection,
+        serverless_v2_scaling_configuration: c
+            .serverless_v2_scaling_configuration
+            .as_ref()
+            .map(|r| ScalingRange { min_capacity: r.min_capacity, max_capacity: r.max_capacity }),
+        db_cluster_arn: c.db_cluster_arn.clone(),
+    })
+}
+
+/// DescribeGlobalClusters for one global cluster identifier.
+pub async fn global_cluster(rds: &Client, id: &str) -> Fact<GlobalCluster> {
+    let out = rds
+        .describe_global_clusters()
+        .global_cluster_identifier(id)
+        .send()
+        .await
+        .map_err(|e| classify("DescribeGlobalClusters", &e, &["GlobalClusterNotFoundFault"]))?;
+    let g = out
+        .global_clusters
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.global_cluster_identifier.as_deref() == Some(id))
+        .ok_or_else(|| FactError::Absent { what: format!("global cluster {id}") })?;
+    Ok(GlobalCluster {
+        global_cluster_identifier: id.to_owned(),
+        engine: g.engine.clone(),
+        engine_version: g.engine_version.clone(),
+        storage_encrypted: g.storage_encrypted,
+        deletion_protection: g.deletion_protection,
+        global_cluster_members: g
+            .global_cluster_members()
+            .iter()
+            .map(|m| GlobalMember {
+                db_cluster_arn: m.db_cluster_arn.clone().unwrap_or_default(),
+                is_writer: m.is_writer.unwrap_or(false),
+            })
+            .collect(),
     })
 }
 

@@ -16,6 +16,16 @@ pub struct Secret {
     /// Set when the secret is scheduled for deletion.
     pub deleted_date: Option<String>,
     pub rotation_enabled: Option<bool>,
+    /// Regions the secret is replicated to, with each replica's key and status.
+    pub replication_status: Vec<Replica>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Replica {
+    pub region: String,
+    pub kms_key_id: Option<String>,
+    pub status: Option<String>,
 }
 
 /// DescribeSecret for one secret by ARN or name.
@@ -26,11 +36,21 @@ pub async fn secret(sm: &Client, secret_id: &str) -> Fact<Secret> {
         .send()
         .await
         .map_err(|e| classify("DescribeSecret", &e, &["ResourceNotFoundException"]))?;
+    let replication_status = s
+        .replication_status()
+        .iter()
+        .map(|r| Replica {
+            region: r.region.clone().unwrap_or_default(),
+            kms_key_id: r.kms_key_id.clone(),
+            status: r.status.as_ref().map(|s| s.as_str().to_owned()),
+        })
+        .collect();
     Ok(Secret {
         arn: s.arn.unwrap_or_default(),
         name: s.name.unwrap_or_default(),
         kms_key_id: s.kms_key_id,
         deleted_date: s.deleted_date.map(|d| d.to_string()),
         rotation_enabled: s.rotation_enabled,
+        replication_status,
     })
 }

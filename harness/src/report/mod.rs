@@ -1,14 +1,28 @@
 //! Reports of a run. Every writer takes the same records and writes its file atomically
 //! (a temporary file in the same folder, then a rename), so a report is either whole or absent.
+//!
+//! A live run writes four: the evidence bundle (JSON), the evidence report (HTML), a Markdown
+//! summary for CI job pages, and JUnit XML. JSON, HTML and Markdown are rendered from one
+//! [`evidence::Evidence`] document, so they cannot disagree.
 
+mod engine;
+pub mod evidence;
+pub mod html;
 pub mod junit;
+pub mod markdown;
+pub mod redact;
+pub mod safeguards;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::Error;
+use crate::args::Suffix;
 use crate::check::{CheckInfo, Outcome};
+use crate::outputs::Contract;
+use crate::runner::Identity;
+use crate::target::Target;
 
 /// One check's result, as every report sees it.
 #[derive(Debug, Clone)]
@@ -18,6 +32,277 @@ pub struct Record {
     pub outcome: Outcome,
     pub duration: Duration,
     pub started: SystemTime,
+}
+
+/// The reports a live run can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Junit,
+    Json,
+    Html,
+    Md,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Junit, Format::Json, Format::Html, Format::Md];
+
+    /// How the console names the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Junit => "JUnit report",
+            Format::Json => "evidence bundle",
+            Format::Html => "evidence report",
+            Format::Md => "summary",
+        }
+    }
+}
+
+/// Where the Markdown summary goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SummaryTarget {
+    /// A file of its own, written atomically.
+    File(PathBuf),
+    /// GitHub's job summary (`GITHUB_STEP_SUMMARY`): appended to, as GitHub expects.
+    Append(PathBuf),
+}
+
+/// The files of one live run's reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub junit: PathBuf,
+    pub json: PathBuf,
+    pub html: PathBuf,
+    pub summary: SummaryTarget,
+}
+
+impl Paths {
+    /// Names in `dir` by suffix; a stack other than the default one is named too, so two stacks
+    /// deployed under one suffix do not overwrite each other's reports.
+    pub fn new(dir: &Path, stack: &str, default_stack: bool, suffix: &str, step_summary: Option<PathBuf>) -> Self {
+        let stem = if default_stack { suffix.to_owned() } else { format!("{stack}-{suffix}") };
+        Self {
+            junit: dir.join(format!("junit-live-{stem}.xml")),
+            json: dir.join(format!("evidence-{stem}.json")),
+            html: dir.join(format!("evidence-{stem}.html")),
+            summary: match step_summary {
+                Some(path) => SummaryTarget::Append(path),
+                None => SummaryTarget::File(dir.join(format!("summary-{stem}.md"))),
+            },
+        }
+    }
+
+    pub fn of(&self, format: Format) -> &Path {
+        match format {
+            Format::Junit => &self.junit,
+            Format::Json => &self.json,
+            Format::Html => &self.html,
+            Format::Md => match &self.summary {
+                SummaryTarget::File(p) | SummaryTarget::Append(p) => p,
+            },
+        }
+    }
+}
+
+/// One request the guard let through, from its ledger.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Request {
+    pub service: String,
+    pub operation: String,
+    /// The SDK input as text (the SDK prints sensitive members as redacted).
+    pub input: String,
+    pub times: u32,
+}
+
+impl Request {
+    pub fn from_ledger(requests: Vec<(String, String, String, u32)>) -> Vec<Self> {
+        let mut list: Vec<Self> = requests
+            .into_iter()
+            .map(|(service, operation, input, times)| Self { service, operation, input: unwrap_input(input), times })
+            .collect();
+        list.sort();
+        list
+    }
+
+    /// `service:Operation`, as reports list operations.
+    pub fn operation_id(&self) -> String {
+        format!("{}:{}", self.service, self.operation)
+    }
+}
+
+/// The operation's input as the SDK prints it, without the interceptor context's type-erased
+/// wrapper: `Input(TypeErasedBox[!Clone]:GetStageInput { .. })` becomes `GetStageInput { .. }`.
+fn unwrap_input(input: String) -> String {
+    let inner = input
+        .strip_prefix("Input(TypeErasedBox[")
+        .and_then(|rest| rest.split_once("]:"))
+        .and_then(|(_, rest)| rest.strip_suffix(')'));
+    inner.map(str::to_owned).unwrap_or(input)
+}
+
+/// Which checks the libtest filters let run.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Selection {
+    pub filter: Option<String>,
+    pub exact: bool,
+    pub skip: Vec<String>,
+}
+
+impl Selection {
+    pub fn of(args: &libtest_mimic::Arguments) -> Self {
+        Self { filter: args.filter.clone(), exact: args.exact, skip: args.skip.clone() }
+    }
+
+    pub fn is_everything(&self) -> bool {
+        self.filter.is_none() && self.skip.is_empty()
+    }
+}
+
+/// The git commit of the stack's source folder, when the run starts inside a checkout of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StacksGit {
+    /// The stack's folder, relative to where the run started: `stacks/hipaa/v1`.
+    pub path: String,
+    /// The last commit that changed that folder.
+    pub commit: Option<String>,
+    /// The checkout's HEAD.
+    pub head: Option<String>,
+    /// Uncommitted changes in the folder.
+    pub dirty: Option<bool>,
+    /// Why the commit is not known.
+    pub note: Option<String>,
+}
+
+impl StacksGit {
+    /// Asks git about `dir`; any failure (no git, not a checkout, folder absent) is a note.
+    pub fn probe(dir: &Path) -> Self {
+        let path = dir.display().to_string();
+        let unknown = |note: String| Self { path: path.clone(), note: Some(note), ..Self::default() };
+        if !dir.is_dir() {
+            return unknown(format!("not known: {path} is not here (the run did not start in a stackproof checkout)"));
+        }
+        let git = |args: &[&str]| -> Result<String, String> {
+            let out = std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(args)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .map_err(|e| format!("not known: git could not run ({e})"))?;
+            if !out.status.success() {
+                let why = String::from_utf8_lossy(&out.stderr);
+                return Err(format!("not known: git {} failed: {}", args.join(" "), why.trim()));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        };
+        let probe = || -> Result<Self, String> {
+            let commit = git(&["log", "-1", "--format=%H", "--", "."])?;
+            let head = git(&["rev-parse", "HEAD"])?;
+            let dirty = !git(&["status", "--porcelain", "--", "."])?.is_empty();
+            let commit = Some(commit).filter(|c| !c.is_empty());
+            let note = commit.is_none().then(|| "not known: the folder has no commit yet".to_owned());
+            Ok(Self { path: path.clone(), commit, head: Some(head), dirty: Some(dirty), note })
+        };
+        probe().unwrap_or_else(unknown)
+    }
+}
+
+/// What the reports say about the run around the checks.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The contract's stack and version ids: `hipaa`, `v1`.
+    pub stack: String,
+    pub stack_version: String,
+    /// The deployed stack's name: `TapStackpr4365`.
+    pub stack_name: String,
+    pub suffix: String,
+    pub target: Target,
+    /// Who the run acted as; `None` when it never reached the deployment.
+    pub identity: Option<Identity>,
+    /// Regions clients were built for, or would have been.
+    pub regions: Vec<String>,
+    /// Where the outputs came from, once read.
+    pub outputs_source: Option<String>,
+    pub started: SystemTime,
+    pub finished: SystemTime,
+    /// Why nothing could be judged, when the run stopped before the checks.
+    pub setup_error: Option<String>,
+    pub selection: Selection,
+    /// How many checks the stack's suite has (a filtered run reports fewer).
+    pub checks_in_suite: usize,
+    /// Every request sent, in a stable order.
+    pub requests: Vec<Request>,
+    pub stacks_git: StacksGit,
+}
+
+impl Run {
+    /// What is known before the run reaches the deployment: the rest (identity, regions as
+    /// built, outputs, requests, finish time) is filled in once it has, and stays unknown if not.
+    pub fn planned(
+        contract: &Contract,
+        suffix: &Suffix,
+        target: &Target,
+        region: Option<&str>,
+        selection: Selection,
+        checks_in_suite: usize,
+    ) -> Self {
+        let mut regions: Vec<String> = region.or(contract.home_region()).map(str::to_owned).into_iter().collect();
+        for r in contract.regions.values() {
+            if !regions.contains(r) {
+                regions.push(r.clone());
+            }
+        }
+        let now = SystemTime::now();
+        Self {
+            stack: contract.stack.clone(),
+            stack_version: contract.version.clone(),
+            stack_name: contract.stack_name(suffix),
+            suffix: suffix.to_string(),
+            target: target.clone(),
+            identity: None,
+            regions,
+            outputs_source: None,
+            started: now,
+            finished: now,
+            setup_error: None,
+            selection,
+            checks_in_suite,
+            requests: Vec::new(),
+            stacks_git: StacksGit::probe(&Path::new("stacks").join(&contract.stack).join(&contract.version)),
+        }
+    }
+}
+
+/// What one writer did.
+pub struct Written {
+    pub format: Format,
+    pub path: PathBuf,
+    pub result: Result<usize, Error>,
+}
+
+/// Writes the chosen reports; each is attempted even if another failed.
+pub fn write_all(formats: &[Format], paths: &Paths, run: &Run, records: &[Record]) -> Vec<Written> {
+    let doc = evidence::build(run, records, paths, formats);
+    let mut formats = formats.to_vec();
+    formats.sort();
+    formats.dedup();
+    formats
+        .into_iter()
+        .map(|format| {
+            let path = paths.of(format).to_owned();
+            let result = match format {
+                Format::Junit => junit::write(&path, records, &doc.run.reports),
+                Format::Json => evidence::write(&path, &doc),
+                Format::Html => html::write(&path, &doc),
+                Format::Md => markdown::write(&paths.summary, &doc),
+            };
+            Written { format, path, result }
+        })
+        .collect()
+}
+
+/// An error of rendering (not of the file system), as a report error for `path`.
+pub(crate) fn render_error(path: &Path, err: impl std::fmt::Display) -> Error {
+    Error::Report { path: path.to_owned(), source: std::io::Error::other(err.to_string()) }
 }
 
 /// Writes `bytes` to `path` via a temporary sibling and a rename.
@@ -38,4 +323,170 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(fail)
+}
+
+/// Appends `bytes` in one write, as GitHub's job summary file is meant to be written.
+pub fn append(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let fail = |source| Error::Report { path: path.to_owned(), source };
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(fail)?;
+    f.write_all(bytes).map_err(fail)
+}
+
+#[cfg(test)]
+pub(crate) mod fixture {
+    //! A small run with every outcome, for the renderers' tests.
+
+    use super::*;
+    use crate::check::{Finding, Severity};
+
+    pub const INFO: CheckInfo = CheckInfo {
+        id: "kms_key_rotation_enabled",
+        service: "kms",
+        title: "Keys rotate <automatically> & \"often\"",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(e)(2)(ii)"],
+        severity: Severity::High,
+        risk: "Old key material widens exposure.",
+        remediation: "Set EnableKeyRotation: true.",
+        mutant: "kms-rotation-off",
+    };
+
+    pub fn record(id: &'static str, service: &'static str, findings: Vec<Finding>) -> Record {
+        Record {
+            stack: "hipaa",
+            info: CheckInfo { id, service, ..INFO },
+            outcome: Outcome::new(findings),
+            duration: Duration::from_micros(1500),
+            started: SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+        }
+    }
+
+    pub fn records() -> Vec<Record> {
+        let secret = serde_json::json!({
+            "Name": "db", "SecretString": "hunter2-canary", "AuthTokenEnabled": true,
+            "Nested": [{"MasterUserPassword": "pw-canary", "NextToken": "tok-canary"}],
+            "Environment": [{"name": "REDIS_AUTH_TOKEN", "value": "env-canary"}, {"name": "PORT", "value": "8080"}],
+        });
+        vec![
+            record(
+                "zeta_passes",
+                "kms",
+                vec![Finding::judge("key/1", "KeyRotationEnabled", true, true, true, &secret)],
+            ),
+            record(
+                "alpha_fails",
+                "rds",
+                vec![
+                    Finding::judge("db-1", "StorageEncrypted", true, true, true, &()),
+                    Finding::judge("db-2 <b>", "StorageEncrypted", false, true, false, &()),
+                ],
+            ),
+            record("beta_errors", "ecs", vec![Finding::error("svc", "Tasks", "throttled | retry later")]),
+            record("gamma_skips", "ecs", vec![Finding::skip("svc", "RunningCount", "not emulated: runningCount")]),
+        ]
+    }
+
+    pub fn run() -> Run {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        Run {
+            stack: "hipaa".into(),
+            stack_version: "v1".into(),
+            stack_name: "TapStackpr1".into(),
+            suffix: "pr1".into(),
+            target: Target::Aws,
+            identity: Some(Identity {
+                account: "123456789012".into(),
+                arn: "arn:aws:iam::123456789012:user/ci".into(),
+            }),
+            regions: vec!["eu-central-1".into()],
+            outputs_source: Some("the outputs of stack TapStackpr1 in eu-central-1".into()),
+            started: at,
+            finished: at + Duration::from_secs(2),
+            setup_error: None,
+            selection: Selection::default(),
+            checks_in_suite: 4,
+            requests: Request::from_ledger(vec![
+                ("kms".into(), "DescribeKey".into(), "DescribeKeyInput { key_id: Some(\"key/1\") }".into(), 1),
+                (
+                    "rds".into(),
+                    "DescribeDBClusters".into(),
+                    "DescribeDbClustersInput { db_cluster_identifier: Some(\"db-2 <b>\") }".into(),
+                    1,
+                ),
+                (
+                    "ecs".into(),
+                    "DescribeServices".into(),
+                    "DescribeServicesInput { services: Some([\"svc\"]) }".into(),
+                    1,
+                ),
+            ]),
+            stacks_git: StacksGit {
+                path: "stacks/hipaa/v1".into(),
+                note: Some("not known: test".into()),
+                ..StacksGit::default()
+            },
+        }
+    }
+
+    pub fn paths() -> Paths {
+        Paths::new(Path::new("reports"), "hipaa", true, "pr1", None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stack_other_than_the_default_is_in_every_file_name() {
+        let hipaa = Paths::new(Path::new("out"), "hipaa", true, "pr1", None);
+        assert_eq!(hipaa.json, PathBuf::from("out/evidence-pr1.json"));
+        assert_eq!(hipaa.html, PathBuf::from("out/evidence-pr1.html"));
+        assert_eq!(hipaa.junit, PathBuf::from("out/junit-live-pr1.xml"));
+        assert_eq!(hipaa.summary, SummaryTarget::File(PathBuf::from("out/summary-pr1.md")));
+        let dr = Paths::new(Path::new("out"), "dr", false, "pr1", None);
+        for (a, b) in [(&hipaa.json, &dr.json), (&hipaa.html, &dr.html), (&hipaa.junit, &dr.junit)] {
+            assert_ne!(a, b);
+        }
+        assert_eq!(dr.json, PathBuf::from("out/evidence-dr-pr1.json"));
+        assert_eq!(dr.junit, PathBuf::from("out/junit-live-dr-pr1.xml"));
+        let gh = Paths::new(Path::new("out"), "hipaa", true, "pr1", Some(PathBuf::from("/gh/step")));
+        assert_eq!(gh.summary, SummaryTarget::Append(PathBuf::from("/gh/step")));
+    }
+
+    #[test]
+    fn every_format_is_written_atomically_and_the_summary_appends_to_githubs_file() {
+        let dir = std::env::temp_dir().join(format!("stackproof-report-{}", std::process::id()));
+        let step = dir.join("step-summary.md");
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(&step, "# earlier step\n").expect("seed the step summary");
+        let paths = Paths::new(&dir, "hipaa", true, "pr1", Some(step.clone()));
+        let written = write_all(&Format::ALL, &paths, &fixture::run(), &fixture::records());
+        assert_eq!(written.len(), 4);
+        for w in &written {
+            assert!(w.result.is_ok(), "{:?} failed: {:?}", w.format, w.result.as_ref().err());
+            assert!(w.path.is_file(), "{} missing", w.path.display());
+        }
+        let summary = std::fs::read_to_string(&step).expect("step summary");
+        assert!(summary.starts_with("# earlier step\n") && summary.contains("stackproof"), "{summary}");
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .expect("list")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn request_inputs_lose_the_type_erased_wrapper_only() {
+        let wrapped = "Input(TypeErasedBox[!Clone]:GetStageInput { rest_api_id: Some(\"a\") })".to_owned();
+        assert_eq!(unwrap_input(wrapped), "GetStageInput { rest_api_id: Some(\"a\") }");
+        assert_eq!(unwrap_input("DescribeKeyInput { key_id: None }".into()), "DescribeKeyInput { key_id: None }");
+    }
+
+    #[test]
+    fn stacks_git_outside_a_checkout_says_so() {
+        let g = StacksGit::probe(Path::new("/nonexistent/stacks/hipaa/v1"));
+        assert!(g.commit.is_none() && g.note.as_deref().is_some_and(|n| n.starts_with("not known")), "{g:?}");
+    }
 }

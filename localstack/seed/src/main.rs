@@ -1,54 +1,98 @@
-//! `stackproof-seed --endpoint URL --suffix S [--mutant NAME]...`: seeds the HIPAA stack's
-//! reference deployment into the emulator and writes its flat outputs file.
+//! `stackproof-seed [--stack hipaa|dr] --endpoint URL --suffix S [--mutant NAME]... [--outputs-file PATH]`:
+//! seeds a stack's reference deployment into the emulator and writes its outputs file.
+//!
+//! - hipaa (default): eu-central-1, registered as CloudFormation stack TapStack<SUFFIX>; flat
+//!   outputs, by default to cfn-outputs/flat-outputs.json.
+//! - dr: eu-west-2 + eu-west-1; outputs in the shape `cdktf deploy --outputs-file` writes, by
+//!   default to cfn-outputs/dr-<SUFFIX>.json (one file per suffix: several DR layouts can live in
+//!   one emulator). The live suite reads it with `--stack dr --outputs FILE`.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use stackproof_harness::args::Suffix;
 use stackproof_seed::hipaa::{self, Mutant, Mutants};
-use stackproof_seed::{SeedError, Seeder, write_flat_outputs};
+use stackproof_seed::{SeedError, Seeder, dr, write_cdktf_outputs, write_flat_outputs};
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Stack {
+    /// stacks/hipaa/v1 (CloudFormation, eu-central-1).
+    Hipaa,
+    /// stacks/dr/v1 (CDKTF, eu-west-2 + eu-west-1).
+    Dr,
+}
 
 #[derive(Parser)]
-#[command(name = "stackproof-seed", about = "Seed the HIPAA reference deployment into the emulator.")]
+#[command(name = "stackproof-seed", about = "Seed a stack's reference deployment into the emulator.")]
 struct Cli {
+    /// Which stack to seed.
+    #[arg(long, value_enum, default_value_t = Stack::Hipaa)]
+    stack: Stack,
     /// Emulator endpoint.
     #[arg(long, env = "AWS_ENDPOINT_URL")]
     endpoint: Option<String>,
-    /// Deployment suffix; the stack is registered as TapStack<SUFFIX>.
+    /// Deployment suffix (EnvironmentSuffix): hipaa registers TapStack<SUFFIX>; dr names every resource with it.
     #[arg(long, required_unless_present = "list_mutants")]
     suffix: Option<String>,
-    /// Named breakage to apply after seeding (repeatable).
+    /// Named breakage to apply after seeding (repeatable); --list-mutants lists them.
     #[arg(long = "mutant")]
     mutants: Vec<String>,
-    /// Where to write the flat outputs JSON.
-    #[arg(long, default_value = "cfn-outputs/flat-outputs.json")]
-    outputs_file: PathBuf,
-    /// List the known mutants and exit.
+    /// Where to write the outputs JSON. Default: cfn-outputs/flat-outputs.json (hipaa),
+    /// cfn-outputs/dr-<SUFFIX>.json (dr).
+    #[arg(long)]
+    outputs_file: Option<PathBuf>,
+    /// List the stack's known mutants and exit.
     #[arg(long)]
     list_mutants: bool,
 }
 
 async fn run(cli: Cli) -> Result<(), SeedError> {
     if cli.list_mutants {
-        for m in Mutant::all() {
-            println!("{:<28} {}", m.name, m.about);
+        let mutants: Vec<&Mutant> = match cli.stack {
+            Stack::Hipaa => Mutant::all().collect(),
+            Stack::Dr => dr::MUTANTS.iter().collect(),
+        };
+        // A closed pipe (`| head`) ends the listing quietly.
+        let mut out = std::io::stdout().lock();
+        for m in mutants {
+            if writeln!(out, "{:<34} {}", m.name, m.about).is_err() {
+                break;
+            }
         }
         return Ok(());
     }
     let suffix = Suffix::parse(cli.suffix.as_deref().unwrap_or_default())?;
-    let mutants = Mutants::parse(&cli.mutants)?;
-    let endpoint = cli.endpoint.filter(|e| !e.is_empty()).ok_or(SeedError::NoEndpoint)?;
-    let seeder = Seeder::new(&endpoint, hipaa::REGION).await?;
-    let outputs = hipaa::deploy(&seeder, &suffix, &mutants).await?;
-    write_flat_outputs(&cli.outputs_file, &outputs)?;
-    let applied: Vec<&str> = mutants.names().collect();
+    let endpoint = cli.endpoint.filter(|e| !e.is_empty());
+    let (outputs, file, where_) = match cli.stack {
+        Stack::Hipaa => {
+            let mutants = Mutants::parse(&cli.mutants)?;
+            let seeder = Seeder::new(&endpoint.ok_or(SeedError::NoEndpoint)?, hipaa::REGION).await?;
+            let outputs = hipaa::deploy(&seeder, &suffix, &mutants).await?;
+            let file = cli.outputs_file.unwrap_or_else(|| PathBuf::from("cfn-outputs/flat-outputs.json"));
+            write_flat_outputs(&file, &outputs)?;
+            (outputs, file, format!("stack TapStack{suffix} in {}", hipaa::REGION))
+        }
+        Stack::Dr => {
+            let names: Vec<&str> = cli.mutants.iter().map(String::as_str).collect();
+            // Checked before the endpoint, so a typo is reported first, as for hipaa.
+            for name in &names {
+                dr::mutant(name)?;
+            }
+            let outputs = dr::deploy(&endpoint.ok_or(SeedError::NoEndpoint)?, &suffix, &names).await?;
+            let file = cli.outputs_file.unwrap_or_else(|| PathBuf::from(format!("cfn-outputs/dr-{suffix}.json")));
+            write_cdktf_outputs(&file, dr::STACK_NAME, &outputs)?;
+            let where_ =
+                format!("layout {} (suffix {suffix}) in {} + {}", dr::STACK_NAME, dr::PRIMARY_REGION, dr::DR_REGION);
+            (outputs, file, where_)
+        }
+    };
     eprintln!(
-        "seeded stack TapStack{suffix} in {} ({} outputs, mutants: {}); outputs written to {}",
-        hipaa::REGION,
+        "seeded {where_} ({} outputs, mutants: {}); outputs written to {}",
         outputs.len(),
-        if applied.is_empty() { "none".to_owned() } else { applied.join(", ") },
-        cli.outputs_file.display()
+        if cli.mutants.is_empty() { "none".to_owned() } else { cli.mutants.join(", ") },
+        file.display()
     );
     Ok(())
 }

@@ -12,17 +12,10 @@ use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
 use stackproof_harness::facts::{self, Fact};
+pub use stackproof_harness::facts::{Named, named};
 use stackproof_harness::outputs::Outputs;
 
 use super::outputs::{KEYS, LOG_GROUPS, VPC_ID};
-
-/// A fact about one resource named by a stack output.
-pub struct Named<T> {
-    pub output: &'static str,
-    /// The output's value (id, ARN or name), or the output key when the output is missing.
-    pub resource: String,
-    pub fact: Fact<T>,
-}
 
 pub struct HipaaFacts {
     /// Emulated targets cannot show some properties; checks skip those, never pass them.
@@ -35,17 +28,6 @@ pub struct HipaaFacts {
     pub log_groups: Vec<Named<LogGroup>>,
     pub data: data::DataFacts,
     pub app: app::AppFacts,
-}
-
-pub async fn named<T, F, Fut>(outputs: &Outputs, output: &'static str, fetch: F) -> Named<T>
-where
-    F: FnOnce(String) -> Fut,
-    Fut: Future<Output = Fact<T>>,
-{
-    match outputs.get(output) {
-        Ok(value) => Named { output, resource: value.to_owned(), fact: fetch(value.to_owned()).await },
-        Err(missing) => Named { output, resource: output.to_owned(), fact: Err(missing) },
-    }
 }
 
 impl HipaaFacts {

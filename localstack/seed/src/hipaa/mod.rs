@@ -32,51 +32,25 @@ pub struct SecurityGroups {
     pub efs: String,
 }
 
-/// A named breakage, and where the check it targets must say it failed: the resource named by
-/// stack output `output` (its `nth` entry when the output is a list) and `property`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Mutant {
-    pub name: &'static str,
-    pub about: &'static str,
-    pub output: &'static str,
-    pub nth: usize,
-    pub property: &'static str,
-}
+pub use crate::mutant::{Mutant, Mutants};
 
+/// The HIPAA catalogue. `Mutant` and `Mutants` are shared with the other stacks (crate::mutant);
+/// these inherent methods keep naming the HIPAA mutants, as they did before the DR stack.
 impl Mutant {
     /// Every mutant of every layer.
-    pub fn all() -> impl Iterator<Item = &'static Mutant> {
+    pub fn all() -> impl Iterator<Item = &'static Mutant> + Clone {
         [network::MUTANTS, data::MUTANTS, app::MUTANTS].into_iter().flatten()
     }
 
     pub fn parse(name: &str) -> Result<&'static Mutant, SeedError> {
-        Self::all().find(|m| m.name == name).ok_or_else(|| SeedError::UnknownMutant {
-            name: name.to_owned(),
-            known: Self::all().map(|m| m.name).collect::<Vec<_>>().join(", "),
-        })
-    }
-
-    /// The id, ARN or name of the resource this mutant breaks, from the seeded outputs.
-    pub fn resource(&self, outputs: &BTreeMap<String, String>) -> Option<String> {
-        outputs.get(self.output)?.split(',').nth(self.nth).map(str::to_owned)
+        crate::mutant::find(Self::all(), name)
     }
 }
 
-/// The mutants asked for, by name.
-#[derive(Debug, Clone, Default)]
-pub struct Mutants(Vec<&'static Mutant>);
-
 impl Mutants {
+    /// The HIPAA mutants called `names`.
     pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, SeedError> {
-        Ok(Self(names.iter().map(|n| Mutant::parse(n.as_ref())).collect::<Result<_, _>>()?))
-    }
-
-    pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|m| m.name == name)
-    }
-
-    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.0.iter().map(|m| m.name)
+        Self::resolve(names, Mutant::parse)
     }
 }
 

@@ -1,0 +1,219 @@
+//! The DR layout (stacks/dr/v1, CDKTF) seeded into the emulator through the SDK in both of its
+//! regions, named as main.ts names every resource, and the named breakages (mutants) that prove
+//! each live DR check can fail. `deploy` returns the 32 outputs of stacks/dr/v1/outputs.yml;
+//! `write_cdktf_outputs` writes them as `cdktf deploy --outputs-file` does.
+//!
+//! Layers follow the live suite's facts: `core` (IAM roles, keys, networks, the Aurora global
+//! database and its master secret), `storage` (S3 buckets and replication, AWS Backup), `ops`
+//! (topic, alarms, log groups, CloudTrail, the failover function, the Route53 health check).
+//!
+//! What moto 5.2.5 does differently from AWS (measured against the emulator):
+//! - KMS DisableKey by ARN answers HTTP 500 (by key id it works); logs AssociateKmsKey answers
+//!   500, so the log group mutant is made at creation.
+//! - RDS: CreateGlobalCluster cannot adopt an existing cluster (SourceDBClusterIdentifier: an ARN
+//!   answers DBClusterNotFoundFault, a bare id "Malformed db cluster arn"), so the global cluster
+//!   is created with Engine/EngineVersion and both clusters join through CreateDBCluster's
+//!   GlobalClusterIdentifier. ModifyDBCluster ignores log-export changes (mutants at creation).
+//!   DescribeGlobalClusters ignores GlobalClusterIdentifier (and Filters) and answers every
+//!   global cluster of the account: readers must pick theirs by identifier. The DR cluster's
+//!   instance is reported as IsClusterWriter=true and the DR cluster has no
+//!   ReplicationSourceIdentifier. Engine versions are not checked against the global cluster's.
+//!   A duplicate CreateDBCluster answers DBClusterSnapshotAlreadyExistsFault.
+//! - Secrets Manager: AddReplicaRegions is kept and DescribeSecret reports ReplicationStatus
+//!   (Status InSync), but the replica's KmsKeyId is dropped: it reads "alias/aws/secretsmanager".
+//! - AWS Backup: CreateBackupSelection and ListBackupSelections answer HTTP 500 (not
+//!   implemented), so the selection of the primary cluster is not seeded.
+//! - S3 replication: DeleteMarkerReplication always reads Disabled, SourceSelectionCriteria is
+//!   dropped; AWS would refuse RTC without Metrics, moto takes it.
+//! - Route53: a CLOUDWATCH_METRIC health check loses AlarmIdentifier and
+//!   InsufficientDataHealthStatus (and gains Port 80); they are still sent as main.ts does.
+//! - CloudTrail: CreateTrail leaves the trail not logging (the Terraform provider starts it,
+//!   so the seeder calls StartLogging); GetEventSelectors answers empty; DescribeTrails ignores
+//!   trailNameList and answers every trail of the region.
+//! - Lambda: CreateFunction takes any bytes as a zip; the seeder still sends a real one.
+//! - CloudWatch: aws-sdk-cloudwatch from 1.100 on speaks only RPC v2 CBOR, which moto does not
+//!   route (HTTP 404 on /service/GraniteServiceVersion20100801/operation/...); it takes Query and
+//!   JSON 1.0. The workspace pins 1.99 (Query), so PutMetricAlarm goes through the SDK.
+
+mod core;
+mod mutants;
+mod ops;
+mod package;
+mod storage;
+
+use std::collections::BTreeMap;
+
+use stackproof_harness::args::Suffix;
+
+pub use self::mutants::MUTANTS;
+use crate::mutant::{Mutant, Mutants};
+use crate::{SeedError, Seeder};
+
+pub const PRIMARY_REGION: &str = "eu-west-2";
+pub const DR_REGION: &str = "eu-west-1";
+/// The CDKTF stack name: `cdktf deploy --outputs-file` keys the outputs by it.
+pub const STACK_NAME: &str = "healthcare-dr";
+/// The `Project` default tag.
+pub const PROJECT: &str = "healthcare-dr";
+pub const PRIMARY_CIDR: &str = "10.0.0.0/16";
+pub const DR_CIDR: &str = "10.1.0.0/16";
+pub const ENGINE: &str = "aurora-postgresql";
+pub const ENGINE_VERSION: &str = "15.3";
+/// The recovery point objective, 15 minutes, in the replication lag alarm's milliseconds.
+pub const RPO_MS: f64 = 15.0 * 60.0 * 1000.0;
+
+/// The outputs every deployment writes: the keys of stacks/dr/v1/outputs.yml, in its order.
+pub const OUTPUT_KEYS: &[&str] = &[
+    "PrimaryRegion",
+    "DrRegion",
+    "PrimaryKmsKeyArn",
+    "DrKmsKeyArn",
+    "PrimaryVpcId",
+    "DrVpcId",
+    "PrimaryPrivateSubnetIds",
+    "DrPrivateSubnetIds",
+    "PrimaryDbSecurityGroupId",
+    "DrDbSecurityGroupId",
+    "GlobalClusterIdentifier",
+    "PrimaryClusterIdentifier",
+    "DrClusterIdentifier",
+    "PrimaryMasterUserSecretArn",
+    "PrimaryBucketName",
+    "DrBucketName",
+    "ReplicationRoleArn",
+    "PrimaryBackupVaultName",
+    "DrBackupVaultName",
+    "BackupPlanId",
+    "AlertsTopicArn",
+    "CpuAlarmName",
+    "ConnectionsAlarmName",
+    "ReplicationLagAlarmName",
+    "AppLogGroupName",
+    "FailoverLogGroupName",
+    "TrailName",
+    "TrailBucketName",
+    "FailoverFunctionName",
+    "FailoverRoleName",
+    "FailoverConfigParameterName",
+    "HealthCheckId",
+];
+
+/// The DR mutant called `name`; an unknown name lists the known ones.
+pub fn mutant(name: &str) -> Result<&'static Mutant, SeedError> {
+    crate::mutant::find(MUTANTS.iter(), name)
+}
+
+/// What every layer works with: both regions' clients, the suffix, the mutants asked for, and
+/// the outputs gathered so far.
+pub(crate) struct Layout {
+    pub primary: Seeder,
+    pub dr: Seeder,
+    pub suffix: Suffix,
+    pub mutants: Mutants,
+    pub outputs: BTreeMap<String, String>,
+}
+
+impl Layout {
+    pub fn has(&self, mutant: &str) -> bool {
+        self.mutants.has(mutant)
+    }
+
+    pub fn output(&mut self, key: &str, value: impl Into<String>) {
+        self.outputs.insert(key.to_owned(), value.into());
+    }
+
+    /// The provider's default tags (main.ts `defaultTags`), then the resource's own.
+    pub fn tags(&self, own: &[(&str, &str)]) -> Vec<(String, String)> {
+        [("EnvironmentSuffix", self.suffix.as_str()), ("Project", PROJECT)]
+            .iter()
+            .chain(own)
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+}
+
+/// Seeds the DR layout under `suffix` in both regions of the emulator at `endpoint`, applies the
+/// mutants named, and returns the layout's outputs (lists comma-separated). Unknown mutants are
+/// refused before anything is created, and so is a suffix that is already seeded.
+pub async fn deploy(endpoint: &str, suffix: &Suffix, mutants: &[&str]) -> Result<BTreeMap<String, String>, SeedError> {
+    let mutants = Mutants::resolve(mutants, mutant)?;
+    let mut layout = Layout {
+        primary: Seeder::new(endpoint, PRIMARY_REGION).await?,
+        dr: Seeder::new(endpoint, DR_REGION).await?,
+        suffix: suffix.clone(),
+        mutants,
+        outputs: BTreeMap::new(),
+    };
+    if already_seeded(&layout).await {
+        return Err(SeedError::AlreadySeeded { suffix: suffix.to_string(), stack: STACK_NAME.to_owned() });
+    }
+    // Boxed: each layer's future is large, and debug builds run it on a test thread's stack.
+    let core = Box::pin(core::deploy(&mut layout)).await?;
+    Box::pin(storage::deploy(&mut layout, &core)).await?;
+    Box::pin(ops::deploy(&mut layout, &core)).await?;
+    if let Some(missing) = OUTPUT_KEYS.iter().find(|k| !layout.outputs.contains_key(**k)) {
+        return Err(SeedError::Api {
+            step: "outputs".into(),
+            detail: format!("the seeder made no value for output {missing}"),
+        });
+    }
+    Ok(layout.outputs)
+}
+
+/// Whether this suffix's layout (or the start of it) is already in the emulator: the first
+/// resource seeded (the replication role), the primary bucket or the primary cluster exists.
+async fn already_seeded(l: &Layout) -> bool {
+    let (p, suffix) = (&l.primary, &l.suffix);
+    let role = p.iam.get_role().role_name(format!("healthcare-s3-replication-{suffix}")).send();
+    let bucket = p.s3.head_bucket().bucket(format!("healthcare-data-{suffix}-primary")).send();
+    let cluster = p.rds.describe_db_clusters().db_cluster_identifier(format!("healthcare-db-{suffix}")).send();
+    let (role, bucket, cluster) = tokio::join!(role, bucket, cluster);
+    role.is_ok() || bucket.is_ok() || cluster.is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn mutant_names_are_unique_and_unknown_names_list_the_known_ones() {
+        let mut names = BTreeSet::new();
+        for m in MUTANTS {
+            assert!(names.insert(m.name), "{} twice", m.name);
+            assert_eq!(mutant(m.name).unwrap().name, m.name);
+            assert!(OUTPUT_KEYS.contains(&m.output), "{} names output {}, which the layout lacks", m.name, m.output);
+        }
+        assert_eq!(MUTANTS.len(), 48);
+        let err = mutant("dr-key-off").unwrap_err().to_string();
+        assert!(
+            err.contains("dr-key-off") && err.contains("dr-key-disabled") && err.contains("dr-bucket-unsuffixed"),
+            "{err}"
+        );
+        // The HIPAA catalogue is another one.
+        assert!(mutant("kms-key-disabled").is_err());
+    }
+
+    #[test]
+    fn output_keys_are_the_contracts() {
+        let yaml = include_str!("../../../../stacks/dr/v1/outputs.yml");
+        let contract = stackproof_harness::outputs::Contract::parse("dr", yaml).unwrap();
+        let contract_keys: BTreeSet<&str> = contract.outputs.keys().map(String::as_str).collect();
+        let ours: BTreeSet<&str> = OUTPUT_KEYS.iter().copied().collect();
+        assert_eq!(ours, contract_keys);
+        assert_eq!(OUTPUT_KEYS.len(), 32);
+        assert_eq!(contract.stack_name, STACK_NAME);
+        assert_eq!(contract.regions.get("primary").map(String::as_str), Some(PRIMARY_REGION));
+        assert_eq!(contract.regions.get("dr").map(String::as_str), Some(DR_REGION));
+    }
+
+    #[test]
+    fn unknown_mutants_are_refused_before_anything_is_created() {
+        // No emulator listens on this port: reaching the network would fail differently.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let suffix = Suffix::parse("t").unwrap();
+        let err = rt.block_on(deploy("http://127.0.0.1:9", &suffix, &["nope"])).unwrap_err();
+        assert!(matches!(err, SeedError::UnknownMutant { .. }), "{err}");
+    }
+}

@@ -1,0 +1,122 @@
+//! Keys, networks, the Aurora global database, its master secret and the log groups, each read
+//! in the region that owns it.
+
+use futures_util::future::join_all;
+use stackproof_harness::aws::Clients;
+use stackproof_harness::facts::ec2::Network;
+use stackproof_harness::facts::kms::Key;
+use stackproof_harness::facts::logs::LogGroup;
+use stackproof_harness::facts::rds::{Cluster, GlobalCluster, Instance};
+use stackproof_harness::facts::secrets::Secret;
+use stackproof_harness::facts::{self, Named, named};
+use stackproof_harness::outputs::Outputs;
+
+use super::Regions;
+use crate::dr::outputs::*;
+
+/// Which side of the layout a resource belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Primary,
+    Dr,
+}
+
+impl Side {
+    /// The output naming this side's customer key: every resource of a side uses its region's key.
+    pub fn key_output(self) -> &'static str {
+        match self {
+            Side::Primary => PRIMARY_KMS_KEY_ARN,
+            Side::Dr => DR_KMS_KEY_ARN,
+        }
+    }
+
+    pub fn region(self, regions: &Regions) -> &str {
+        match self {
+            Side::Primary => &regions.primary,
+            Side::Dr => &regions.dr,
+        }
+    }
+}
+
+/// A fact of one side.
+pub struct Sided<T> {
+    pub side: Side,
+    pub named: Named<T>,
+}
+
+/// One side's network: the VPC with its subnets and security groups, and what the outputs say
+/// its private subnets and database group are.
+pub struct SideNetwork {
+    pub side: Side,
+    pub vpc: Named<Network>,
+    pub private_subnets_output: &'static str,
+    pub db_security_group_output: &'static str,
+}
+
+/// One side's Aurora cluster and its instances.
+pub struct SideCluster {
+    pub side: Side,
+    pub cluster: Named<Cluster>,
+    pub instances: Named<Vec<Instance>>,
+}
+
+pub struct CoreFacts {
+    pub keys: Vec<Sided<Key>>,
+    pub networks: Vec<SideNetwork>,
+    pub clusters: Vec<SideCluster>,
+    pub global_cluster: Named<GlobalCluster>,
+    pub master_secret: Named<Secret>,
+    pub log_groups: Vec<Named<LogGroup>>,
+}
+
+pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> CoreFacts {
+    let primary = clients.region(&regions.primary);
+    let sides = [Side::Primary, Side::Dr];
+    let keys = join_all(sides.map(|side| async move {
+        let kms = &clients.region(side.region(regions)).kms;
+        Sided {
+            side,
+            named: named(outputs, side.key_output(), |arn| async move { facts::kms::key(kms, &arn).await }).await,
+        }
+    }));
+    let networks = join_all(sides.map(|side| async move {
+        let ec2 = &clients.region(side.region(regions)).ec2;
+        let (vpc, subnets, sg) = match side {
+            Side::Primary => (PRIMARY_VPC_ID, PRIMARY_PRIVATE_SUBNET_IDS, PRIMARY_DB_SECURITY_GROUP_ID),
+            Side::Dr => (DR_VPC_ID, DR_PRIVATE_SUBNET_IDS, DR_DB_SECURITY_GROUP_ID),
+        };
+        SideNetwork {
+            side,
+            vpc: named(outputs, vpc, |id| async move { facts::ec2::network(ec2, &id).await }).await,
+            private_subnets_output: subnets,
+            db_security_group_output: sg,
+        }
+    }));
+    let clusters = join_all(sides.map(|side| async move {
+        let rds = &clients.region(side.region(regions)).rds;
+        let output = match side {
+            Side::Primary => PRIMARY_CLUSTER_IDENTIFIER,
+            Side::Dr => DR_CLUSTER_IDENTIFIER,
+        };
+        let (cluster, instances) = tokio::join!(
+            named(outputs, output, |id| async move { facts::rds::cluster(rds, &id).await }),
+            named(outputs, output, |id| async move { facts::rds::cluster_instances(rds, &id).await }),
+        );
+        SideCluster { side, cluster, instances }
+    }));
+    let global_cluster =
+        named(
+            outputs,
+            GLOBAL_CLUSTER_IDENTIFIER,
+            |id| async move { facts::rds::global_cluster(&primary.rds, &id).await },
+        );
+    let master_secret = named(outputs, PRIMARY_MASTER_USER_SECRET_ARN, |arn| async move {
+        facts::secrets::secret(&primary.secretsmanager, &arn).await
+    });
+    let log_groups = join_all([APP_LOG_GROUP_NAME, FAILOVER_LOG_GROUP_NAME].map(|output| {
+        named(outputs, output, |name| async move { facts::logs::log_group(&primary.logs, &name).await })
+    }));
+    let (keys, networks, clusters, global_cluster, master_secret, log_groups) =
+        tokio::join!(keys, networks, clusters, global_cluster, master_secret, log_groups);
+    CoreFacts { keys, networks, clusters, global_cluster, master_secret, log_groups }
+}

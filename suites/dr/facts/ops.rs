@@ -1,0 +1,113 @@
+//! Facts of the layout's operations side, all in the primary region: the three database alarms,
+//! the alerts topic and its subscriptions, the trail (with its status and event selectors), the
+//! failover function (with its resource policy), its role with every policy, the failover
+//! configuration parameter (metadata only) and the Route 53 health check (a global service, read
+//! through the primary region's client). All fetched concurrently; each fetch is boxed, as in the
+//! HIPAA suite, so the joined futures stay off a test thread's stack.
+
+use stackproof_harness::aws::Clients;
+use stackproof_harness::facts::cloudtrail::{EventSelectors, Trail, TrailStatus};
+use stackproof_harness::facts::cloudwatch::MetricAlarm;
+use stackproof_harness::facts::iam::Role;
+use stackproof_harness::facts::lambda::{Function, FunctionPolicy};
+use stackproof_harness::facts::route53::HealthCheck;
+use stackproof_harness::facts::sns::{Subscription, Topic};
+use stackproof_harness::facts::ssm::Parameter;
+use stackproof_harness::facts::{self, Named, named};
+use stackproof_harness::outputs::Outputs;
+
+use super::Regions;
+use crate::dr::outputs::*;
+
+pub struct OpsFacts {
+    pub cpu_alarm: Named<MetricAlarm>,
+    pub connections_alarm: Named<MetricAlarm>,
+    pub replication_lag_alarm: Named<MetricAlarm>,
+    pub topic: Named<Topic>,
+    /// The alerts topic's subscriptions.
+    pub subscriptions: Named<Vec<Subscription>>,
+    pub trail: Named<Trail>,
+    pub trail_status: Named<TrailStatus>,
+    pub event_selectors: Named<EventSelectors>,
+    pub function: Named<Function>,
+    /// The failover function's resource-based policy; absent when it has none.
+    pub function_policy: Named<FunctionPolicy>,
+    pub role: Named<Role>,
+    pub parameter: Named<Parameter>,
+    pub health_check: Named<HealthCheck>,
+}
+
+impl OpsFacts {
+    /// The three alarms, in report order.
+    pub fn alarms(&self) -> [&Named<MetricAlarm>; 3] {
+        [&self.cpu_alarm, &self.connections_alarm, &self.replication_lag_alarm]
+    }
+}
+
+pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> OpsFacts {
+    let c = clients.region(&regions.primary);
+    let alarm =
+        |output| named(outputs, output, |name| async move { facts::cloudwatch::alarm(&c.cloudwatch, &name).await });
+    let (
+        cpu_alarm,
+        connections_alarm,
+        replication_lag_alarm,
+        topic,
+        subscriptions,
+        trail,
+        trail_status,
+        event_selectors,
+        function,
+        function_policy,
+        role,
+        parameter,
+        health_check,
+    ) = tokio::join!(
+        Box::pin(alarm(CPU_ALARM_NAME)),
+        Box::pin(alarm(CONNECTIONS_ALARM_NAME)),
+        Box::pin(alarm(REPLICATION_LAG_ALARM_NAME)),
+        Box::pin(named(outputs, ALERTS_TOPIC_ARN, |arn| async move { facts::sns::topic(&c.sns, &arn).await })),
+        Box::pin(named(outputs, ALERTS_TOPIC_ARN, |arn| async move { facts::sns::subscriptions(&c.sns, &arn).await })),
+        Box::pin(named(
+            outputs,
+            TRAIL_NAME,
+            |name| async move { facts::cloudtrail::trail(&c.cloudtrail, &name).await }
+        )),
+        Box::pin(named(outputs, TRAIL_NAME, |name| async move {
+            facts::cloudtrail::trail_status(&c.cloudtrail, &name).await
+        })),
+        Box::pin(named(outputs, TRAIL_NAME, |name| async move {
+            facts::cloudtrail::event_selectors(&c.cloudtrail, &name).await
+        })),
+        Box::pin(named(outputs, FAILOVER_FUNCTION_NAME, |name| async move {
+            facts::lambda::function(&c.lambda, &name).await
+        })),
+        Box::pin(named(outputs, FAILOVER_FUNCTION_NAME, |name| async move {
+            facts::lambda::policy(&c.lambda, &name).await
+        })),
+        Box::pin(named(outputs, FAILOVER_ROLE_NAME, |name| async move { facts::iam::role(&c.iam, &name).await })),
+        Box::pin(named(outputs, FAILOVER_CONFIG_PARAMETER_NAME, |name| async move {
+            facts::ssm::parameter(&c.ssm, &name).await
+        })),
+        Box::pin(named(
+            outputs,
+            HEALTH_CHECK_ID,
+            |id| async move { facts::route53::health_check(&c.route53, &id).await }
+        )),
+    );
+    OpsFacts {
+        cpu_alarm,
+        connections_alarm,
+        replication_lag_alarm,
+        topic,
+        subscriptions,
+        trail,
+        trail_status,
+        event_selectors,
+        function,
+        function_policy,
+        role,
+        parameter,
+        health_check,
+    }
+}

@@ -1,0 +1,210 @@
+//! The two VPCs: the planned, non-overlapping ranges, private subnets over two zones, and
+//! database groups that admit PostgreSQL from inside their VPC only.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::ec2::Network;
+
+use super::DrFacts;
+use super::facts::core::{Side, SideNetwork};
+
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<DrFacts>] =
+    &[VPCS_USE_PLANNED_CIDRS, PRIVATE_SUBNETS_SPAN_TWO_AZS, PRIVATE_SUBNETS_NO_PUBLIC_IP, DB_SECURITY_GROUPS_VPC_ONLY];
+
+const POSTGRES_PORT: i32 = 5432;
+
+fn planned_cidr(side: Side) -> &'static str {
+    match side {
+        Side::Primary => "10.0.0.0/16",
+        Side::Dr => "10.1.0.0/16",
+    }
+}
+
+/// Runs `judge` on each side's network, or reports why a side's network could not be read.
+fn per_network(f: &DrFacts, property: &str, judge: impl Fn(&SideNetwork, &Network, &mut Vec<Finding>)) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for side in &f.core.networks {
+        match &side.vpc.fact {
+            Ok(net) => judge(side, net, &mut findings),
+            Err(e) => findings.push(Finding::unavailable(&side.vpc.resource, property, e)),
+        }
+    }
+    findings
+}
+
+pub const VPCS_USE_PLANNED_CIDRS: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "vpcs_use_planned_cidrs",
+        service: "network",
+        title: "The primary VPC is 10.0.0.0/16 and the DR VPC 10.1.0.0/16",
+        citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::Medium,
+        risk: "Overlapping ranges cannot be peered or routed between regions, so a failover cannot reach the data it needs.",
+        remediation: "main.ts: primary_vpc cidrBlock 10.0.0.0/16 and dr_vpc cidrBlock 10.1.0.0/16 (Vpc), subnets inside them.",
+        mutant: "dr-vpc-overlapping-cidr",
+    },
+    run: vpcs_use_planned_cidrs,
+};
+
+fn vpcs_use_planned_cidrs(f: &DrFacts) -> Vec<Finding> {
+    per_network(f, "CidrBlock", |side, net, out| {
+        let want = planned_cidr(side.side);
+        out.push(Finding::judge(
+            &net.vpc.vpc_id,
+            "CidrBlock",
+            net.vpc.cidr_block == want,
+            want,
+            &net.vpc.cidr_block,
+            &net.vpc,
+        ));
+    })
+}
+
+pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "private_subnets_span_two_azs",
+        service: "network",
+        title: "Each region's private subnets span at least two availability zones",
+        citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(ii)(C)"],
+        severity: Severity::High,
+        risk: "Subnets in one zone put the region's database in one zone: a zone outage takes the region down.",
+        remediation: "main.ts: <side>_private_subnet_1/2 (Subnet) availabilityZone Fn.element(<side>_azs.names, 0/1), distinct zones.",
+        mutant: "dr-subnets-one-az",
+    },
+    run: private_subnets_span_two_azs,
+};
+
+fn private_subnets_span_two_azs(f: &DrFacts) -> Vec<Finding> {
+    per_network(f, "AvailabilityZone (distinct)", |side, net, out| {
+        let ids = match f.outputs.list(side.private_subnets_output) {
+            Ok(ids) => ids,
+            Err(e) => return out.push(Finding::error(side.private_subnets_output, "AvailabilityZone (distinct)", e)),
+        };
+        let mut zones = BTreeSet::new();
+        let mut evidence = Vec::new();
+        for id in &ids {
+            match net.subnet(id) {
+                Some(s) => {
+                    zones.insert(s.availability_zone.as_str());
+                    evidence.push(json!({"SubnetId": s.subnet_id, "AvailabilityZone": s.availability_zone}));
+                }
+                None => out.push(Finding::judge(
+                    id,
+                    "SubnetId",
+                    false,
+                    format!("a subnet of {}", net.vpc.vpc_id),
+                    "absent",
+                    &(),
+                )),
+            }
+        }
+        let list = zones.iter().copied().collect::<Vec<_>>().join(", ");
+        out.push(Finding::judge(
+            &net.vpc.vpc_id,
+            "AvailabilityZone (distinct)",
+            zones.len() >= 2,
+            "at least 2 zones",
+            format!("{} ({list})", zones.len()),
+            &evidence,
+        ));
+    })
+}
+
+pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "private_subnets_no_public_ip",
+        service: "network",
+        title: "No private subnet of either region gives instances public IP addresses",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(a)(1)"],
+        severity: Severity::High,
+        risk: "A database subnet that hands out public addresses puts PHI stores one security-group mistake from the internet.",
+        remediation: "main.ts: <side>_private_subnet_1/2 (Subnet) mapPublicIpOnLaunch: false.",
+        mutant: "primary-subnet-public-ip",
+    },
+    run: private_subnets_no_public_ip,
+};
+
+fn private_subnets_no_public_ip(f: &DrFacts) -> Vec<Finding> {
+    per_network(f, "MapPublicIpOnLaunch", |side, net, out| {
+        let ids = match f.outputs.list(side.private_subnets_output) {
+            Ok(ids) => ids,
+            Err(e) => return out.push(Finding::error(side.private_subnets_output, "MapPublicIpOnLaunch", e)),
+        };
+        for id in &ids {
+            out.push(match net.subnet(id) {
+                Some(s) => Finding::judge(
+                    id,
+                    "MapPublicIpOnLaunch",
+                    !s.map_public_ip_on_launch,
+                    false,
+                    s.map_public_ip_on_launch,
+                    s,
+                ),
+                None => Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &()),
+            });
+        }
+    })
+}
+
+pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "db_security_groups_vpc_only",
+        service: "network",
+        title: "Each region's database security group admits only PostgreSQL from its own VPC",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::Critical,
+        risk: "Ingress from outside the VPC exposes the PHI database (or its DR replica) to networks the layout never meant to trust.",
+        remediation: "main.ts: <side>_db_sg (SecurityGroup) ingress only tcp 5432 from the VPC's own cidrBlock; no 0.0.0.0/0.",
+        mutant: "dr-db-sg-open",
+    },
+    run: db_security_groups_vpc_only,
+};
+
+fn db_security_groups_vpc_only(f: &DrFacts) -> Vec<Finding> {
+    per_network(f, "Ingress", |side, net, out| {
+        let id = match f.outputs.get(side.db_security_group_output) {
+            Ok(id) => id,
+            Err(e) => return out.push(Finding::error(side.db_security_group_output, "Ingress", e)),
+        };
+        let Some(group) = net.security_group(id) else {
+            return out.push(Finding::judge(
+                id,
+                "GroupId",
+                false,
+                format!("a group of {}", net.vpc.vpc_id),
+                "absent",
+                &(),
+            ));
+        };
+        let vpc_cidr = net.vpc.cidr_block.as_str();
+        let foreign: Vec<String> = group
+            .ingress
+            .iter()
+            .filter(|r| {
+                let inside =
+                    matches!(&r.source, stackproof_harness::facts::ec2::RuleSource::CidrIpv4(c) if c == vpc_cidr);
+                let postgres =
+                    r.ip_protocol == "tcp" && r.from_port == Some(POSTGRES_PORT) && r.to_port == Some(POSTGRES_PORT);
+                !(inside && postgres)
+            })
+            .map(ToString::to_string)
+            .collect();
+        out.push(Finding::judge(
+            id,
+            "Ingress",
+            foreign.is_empty() && !group.ingress.is_empty(),
+            format!("only tcp {POSTGRES_PORT} from {vpc_cidr}"),
+            if group.ingress.is_empty() {
+                "no ingress at all".to_owned()
+            } else if foreign.is_empty() {
+                format!("tcp {POSTGRES_PORT} from {vpc_cidr}")
+            } else {
+                foreign.join("; ")
+            },
+            group,
+        ));
+    })
+}

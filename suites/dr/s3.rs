@@ -1,0 +1,697 @@
+//! The layout's buckets (the primary data bucket, its DR replica and the trail bucket): versioned,
+//! encrypted with their region's key, private, lifecycled, TLS-only; and the primary bucket's
+//! replication to the DR bucket within 15 minutes, under the DR key.
+//!
+//! Emulator gaps (moto 5.2.5): GetBucketReplication always reports DeleteMarkerReplication
+//! `Disabled` and drops SourceSelectionCriteria, so `replication_to_dr_bucket` skips those two
+//! on the emulator and judges them on AWS.
+
+use serde_json::{Value, json};
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::facts::s3::{Bucket, Replication, ReplicationRule};
+use stackproof_harness::facts::{Fact, Named};
+
+use super::DrFacts;
+use super::outputs::{DR_BUCKET_NAME, DR_KMS_KEY_ARN, PRIMARY_KMS_KEY_ARN, REPLICATION_ROLE_ARN};
+
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<DrFacts>] = &[
+    BUCKETS_VERSIONED,
+    BUCKETS_ENCRYPTED_WITH_REGION_KEY,
+    BUCKETS_BLOCK_PUBLIC_ACCESS,
+    BUCKETS_TIER_AND_EXPIRE_NONCURRENT,
+    BUCKETS_DENY_INSECURE_TRANSPORT,
+    REPLICATION_TO_DR_BUCKET,
+    REPLICATION_TIME_CONTROL_15_MINUTES,
+    REPLICATION_METRICS_ENABLED,
+    REPLICAS_ENCRYPTED_WITH_DR_KEY,
+];
+
+/// What the layout's rules say, shared by the checks and their messages.
+const LIFECYCLE_TIER_DAYS: i32 = 30;
+const LIFECYCLE_TIER_CLASS: &str = "INTELLIGENT_TIERING";
+const NONCURRENT_EXPIRY_DAYS: i32 = 90;
+const REPLICATION_MINUTES: i32 = 15;
+
+/// Every bucket of the layout, with the output naming the key of its region.
+fn all_buckets(f: &DrFacts) -> [(&Named<Bucket>, &'static str); 3] {
+    let s = &f.storage;
+    [(&s.primary_bucket, PRIMARY_KMS_KEY_ARN), (&s.dr_bucket, DR_KMS_KEY_ARN), (&s.trail_bucket, PRIMARY_KMS_KEY_ARN)]
+}
+
+/// The two data buckets (the trail bucket's objects are CloudTrail's to keep).
+fn data_buckets(f: &DrFacts) -> [&Named<Bucket>; 2] {
+    [&f.storage.primary_bucket, &f.storage.dr_bucket]
+}
+
+fn bucket_arn(name: &str) -> String {
+    format!("arn:aws:s3:::{name}")
+}
+
+/// Runs `judge` on one configuration of a bucket, or reports why it could not be read.
+fn on_config<T>(
+    b: &Named<Bucket>,
+    property: &str,
+    config: impl FnOnce(&Bucket) -> &Fact<T>,
+    judge: impl FnOnce(&str, &T) -> Vec<Finding>,
+) -> Vec<Finding> {
+    match b.fact.as_ref().map(config) {
+        Ok(Ok(value)) => judge(&b.resource, value),
+        Ok(Err(e)) | Err(e) => vec![Finding::unavailable(&b.resource, property, e)],
+    }
+}
+
+pub const BUCKETS_VERSIONED: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "buckets_versioned",
+        service: "s3",
+        title: "Every bucket of the layout keeps object versions (versioning Enabled)",
+        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.312(c)(1)"],
+        severity: Severity::High,
+        risk: "An overwritten or deleted record cannot be recovered, and replication (which needs versioning on both sides) stops.",
+        remediation: "main.ts: primary_bucket_versioning, dr_bucket_versioning and trail_bucket_versioning (S3BucketVersioningA) need versioningConfiguration.status = Enabled.",
+        mutant: "dr-bucket-versioning-suspended",
+    },
+    run: buckets_versioned,
+};
+
+fn buckets_versioned(f: &DrFacts) -> Vec<Finding> {
+    all_buckets(f)
+        .into_iter()
+        .flat_map(|(b, _)| {
+            on_config(
+                b,
+                "Status",
+                |b| &b.versioning,
+                |name, v| {
+                    let status = v.status.as_deref();
+                    vec![Finding::judge(
+                        name,
+                        "Status",
+                        status == Some("Enabled"),
+                        "Enabled",
+                        status.unwrap_or("never enabled"),
+                        v,
+                    )]
+                },
+            )
+        })
+        .collect()
+}
+
+pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "buckets_encrypted_with_region_key",
+        service: "s3",
+        title: "Every bucket encrypts by default with SSE-KMS under its own region's customer key",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.308(a)(7)(ii)(B)"],
+        severity: Severity::Critical,
+        risk: "Objects encrypted with S3-managed keys escape the stack's key policy and audit; a replica under the primary region's key is unreadable when that region is lost.",
+        remediation: "main.ts: primary_bucket_encryption and trail_bucket_encryption (S3BucketServerSideEncryptionConfigurationA) need rule.applyServerSideEncryptionByDefault = {sseAlgorithm: aws:kms, kmsMasterKeyId: primaryKey.arn}; dr_bucket_encryption the same with drKey.arn.",
+        mutant: "primary-bucket-sse-s3",
+    },
+    run: buckets_encrypted_with_region_key,
+};
+
+fn buckets_encrypted_with_region_key(f: &DrFacts) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (b, key_output) in all_buckets(f) {
+        findings.extend(on_config(
+            b,
+            "SSEAlgorithm",
+            |b| &b.encryption,
+            |name, encryption| {
+                let Some(default) = encryption.as_ref().and_then(|e| e.default_encryption()) else {
+                    return vec![Finding::judge(
+                        name,
+                        "SSEAlgorithm",
+                        false,
+                        "aws:kms",
+                        "no default encryption",
+                        encryption,
+                    )];
+                };
+                let algorithm = default.sse_algorithm.as_str();
+                let mut out = vec![Finding::judge(
+                    name,
+                    "SSEAlgorithm",
+                    algorithm == "aws:kms",
+                    "aws:kms",
+                    algorithm,
+                    encryption,
+                )];
+                // Which key only means something when the algorithm is KMS.
+                if algorithm.starts_with("aws:kms") {
+                    out.push(match f.outputs.get(key_output) {
+                        Ok(key) => {
+                            let actual = default.kms_master_key_id.as_deref();
+                            Finding::judge(
+                                name,
+                                "KMSMasterKeyID",
+                                actual.is_some_and(|k| same_key(k, key)),
+                                key,
+                                actual.unwrap_or("none (the AWS managed key aws/s3)"),
+                                encryption,
+                            )
+                        }
+                        Err(e) => Finding::error(name, "KMSMasterKeyID", e),
+                    });
+                }
+                out
+            },
+        ));
+    }
+    findings
+}
+
+pub const BUCKETS_BLOCK_PUBLIC_ACCESS: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "buckets_block_public_access",
+        service: "s3",
+        title: "Every bucket blocks public ACLs and public policies (all four public access block settings)",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.308(a)(4)(ii)(B)"],
+        severity: Severity::Critical,
+        risk: "One public ACL or policy statement exposes patient records or the audit trail to the internet.",
+        remediation: "main.ts: primary_bucket_public_access_block, dr_bucket_public_access_block and trail_bucket_public_access_block (S3BucketPublicAccessBlock) need blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets = true.",
+        mutant: "trail-bucket-public-policy-allowed",
+    },
+    run: buckets_block_public_access,
+};
+
+fn buckets_block_public_access(f: &DrFacts) -> Vec<Finding> {
+    const SETTINGS: [&str; 4] = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
+    let mut findings = Vec::new();
+    for (b, _) in all_buckets(f) {
+        findings.extend(on_config(
+            b,
+            "BlockPublicPolicy",
+            |b| &b.public_access_block,
+            |name, block| match block {
+                Some(p) => {
+                    let values =
+                        [p.block_public_acls, p.ignore_public_acls, p.block_public_policy, p.restrict_public_buckets];
+                    SETTINGS.iter().zip(values).map(|(s, v)| Finding::judge(name, *s, v, true, v, p)).collect()
+                }
+                None => SETTINGS
+                    .iter()
+                    .map(|s| Finding::judge(name, *s, false, true, "no public access block", &Value::Null))
+                    .collect(),
+            },
+        ));
+    }
+    findings
+}
+
+pub const BUCKETS_TIER_AND_EXPIRE_NONCURRENT: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "buckets_tier_and_expire_noncurrent",
+        service: "s3",
+        title: "The data buckets move objects to Intelligent-Tiering after 30 days and expire noncurrent versions after 90",
+        citations: &["45 CFR 164.310(d)(2)(i)", "45 CFR 164.308(a)(7)(ii)(A)"],
+        severity: Severity::Medium,
+        risk: "Superseded copies of patient records are kept forever (no disposal), or recovery copies are dropped before the recovery window.",
+        remediation: "main.ts: primary_bucket_lifecycle and dr_bucket_lifecycle (S3BucketLifecycleConfiguration) need an Enabled rule with filter.prefix = \"\", transition {days: 30, storageClass: INTELLIGENT_TIERING} and noncurrentVersionExpiration {noncurrentDays: 90}.",
+        mutant: "dr-bucket-no-noncurrent-expiry",
+    },
+    run: buckets_tier_and_expire_noncurrent,
+};
+
+fn buckets_tier_and_expire_noncurrent(f: &DrFacts) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for b in data_buckets(f) {
+        findings.extend(on_config(
+            b,
+            "NoncurrentVersionExpiration",
+            |b| &b.lifecycle,
+            |name, lifecycle| {
+                let Some(lifecycle) = lifecycle else {
+                    let none = "no lifecycle configuration";
+                    return vec![
+                        Finding::judge(name, "Transitions", false, tier_expected(), none, &Value::Null),
+                        Finding::judge(
+                            name,
+                            "NoncurrentVersionExpiration",
+                            false,
+                            expiry_expected(),
+                            none,
+                            &Value::Null,
+                        ),
+                    ];
+                };
+                // S3 applies every enabled rule; only those over the whole bucket cover every object.
+                let rules: Vec<_> =
+                    lifecycle.rules.iter().filter(|r| r.status == "Enabled" && r.covers_whole_bucket()).collect();
+                let tiers: Vec<String> = rules
+                    .iter()
+                    .flat_map(|r| &r.transitions)
+                    .map(|t| format!("{} after {} days", t.storage_class.as_deref().unwrap_or("?"), or_unknown(t.days)))
+                    .collect();
+                let tiered = rules.iter().flat_map(|r| &r.transitions).any(|t| {
+                    t.days == Some(LIFECYCLE_TIER_DAYS) && t.storage_class.as_deref() == Some(LIFECYCLE_TIER_CLASS)
+                });
+                let expiries: Vec<String> = rules
+                    .iter()
+                    .filter_map(|r| r.noncurrent_version_expiration.as_ref())
+                    .map(|e| format!("after {} days", or_unknown(e.noncurrent_days)))
+                    .collect();
+                let expired = rules
+                    .iter()
+                    .filter_map(|r| r.noncurrent_version_expiration.as_ref())
+                    .any(|e| e.noncurrent_days == Some(NONCURRENT_EXPIRY_DAYS));
+                let seen = |items: Vec<String>, what: &str| {
+                    if rules.is_empty() {
+                        "no enabled rule covering the whole bucket".to_owned()
+                    } else if items.is_empty() {
+                        format!("no {what} in the enabled whole-bucket rules")
+                    } else {
+                        items.join(", ")
+                    }
+                };
+                vec![
+                    Finding::judge(name, "Transitions", tiered, tier_expected(), seen(tiers, "transition"), lifecycle),
+                    Finding::judge(
+                        name,
+                        "NoncurrentVersionExpiration",
+                        expired,
+                        expiry_expected(),
+                        seen(expiries, "noncurrent version expiration"),
+                        lifecycle,
+                    ),
+                ]
+            },
+        ));
+    }
+    findings
+}
+
+fn tier_expected() -> String {
+    format!("{LIFECYCLE_TIER_CLASS} after {LIFECYCLE_TIER_DAYS} days")
+}
+
+fn expiry_expected() -> String {
+    format!("after {NONCURRENT_EXPIRY_DAYS} days")
+}
+
+fn or_unknown(d: Option<i32>) -> String {
+    d.map_or_else(|| "?".to_owned(), |d| d.to_string())
+}
+
+pub const BUCKETS_DENY_INSECURE_TRANSPORT: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "buckets_deny_insecure_transport",
+        service: "s3",
+        title: "Every bucket policy denies all S3 actions on the bucket and its objects without TLS",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
+        severity: Severity::High,
+        risk: "Clients may read or write patient records over plain HTTP, in clear text on the wire.",
+        remediation: "main.ts: primary_bucket_policy, dr_bucket_policy and trail_bucket_policy (S3BucketPolicy) need the DenyInsecureTransport statement: Effect Deny, Principal *, Action s3:*, Resource [bucket ARN, bucket ARN/*], Condition {Bool: {aws:SecureTransport: false}}.",
+        mutant: "primary-bucket-policy-allows-http",
+    },
+    run: buckets_deny_insecure_transport,
+};
+
+/// A value or list of values, as IAM policies write them.
+fn values(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+/// IAM wildcard matching: `*` any run of characters, `?` any one character.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Classic backtracking over the last `*`: linear enough for ARNs.
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// True if the statement denies everyone every S3 action on the bucket and on all its objects
+/// when aws:SecureTransport is false.
+fn denies_insecure_transport(statement: &Value, bucket: &str) -> bool {
+    let is = |v: &Value, s: &str| v.as_str().is_some_and(|x| x.eq_ignore_ascii_case(s));
+    let everyone = match statement.get("Principal") {
+        Some(p) if is(p, "*") => true,
+        Some(p) => p.get("AWS").is_some_and(|aws| values(aws).iter().any(|v| is(v, "*"))),
+        None => false,
+    };
+    let all_actions = statement.get("Action").is_some_and(|a| values(a).iter().any(|v| is(v, "*") || is(v, "s3:*")));
+    let resources: Vec<&str> =
+        statement.get("Resource").map(values).unwrap_or_default().into_iter().filter_map(Value::as_str).collect();
+    let arn = bucket_arn(bucket);
+    let covers = |target: &str| resources.iter().any(|r| wildcard(r, target));
+    // An object key can be anything: the statement must match a key no narrower pattern expects.
+    let whole_bucket = covers(&arn) && covers(&format!("{arn}/*")) && covers(&format!("{arn}/any/key"));
+    let insecure = statement.get("Condition").and_then(Value::as_object).is_some_and(|c| {
+        c.iter().filter(|(op, _)| op.eq_ignore_ascii_case("Bool") || op.eq_ignore_ascii_case("BoolIfExists")).any(
+            |(_, keys)| {
+                keys.as_object().is_some_and(|keys| {
+                    keys.iter().any(|(k, v)| {
+                        k.eq_ignore_ascii_case("aws:SecureTransport")
+                            && values(v).iter().any(|x| is(x, "false") || x.as_bool() == Some(false))
+                    })
+                })
+            },
+        )
+    });
+    statement.get("Effect").is_some_and(|e| is(e, "Deny")) && everyone && all_actions && whole_bucket && insecure
+}
+
+fn buckets_deny_insecure_transport(f: &DrFacts) -> Vec<Finding> {
+    const EXPECTED: &str = "Deny s3:* to * on the bucket and its objects when aws:SecureTransport is false";
+    let mut findings = Vec::new();
+    for (b, _) in all_buckets(f) {
+        findings.extend(on_config(
+            b,
+            "Policy",
+            |b| &b.policy,
+            |name, policy| {
+                vec![match policy {
+                    Some(doc) => {
+                        let statements = doc.get("Statement").map(values).unwrap_or_default();
+                        let ok = statements.iter().any(|s| denies_insecure_transport(s, name));
+                        let actual = if ok {
+                            "a Deny on aws:SecureTransport=false"
+                        } else {
+                            "no statement denies requests without TLS"
+                        };
+                        Finding::judge(name, "Policy", ok, EXPECTED, actual, doc)
+                    }
+                    None => Finding::judge(name, "Policy", false, EXPECTED, "no bucket policy", &Value::Null),
+                }]
+            },
+        ));
+    }
+    findings
+}
+
+/// Runs `judge` on the primary bucket's replication rule toward the DR bucket (the first rule if
+/// none points there), or fails `property` when the bucket does not replicate at all.
+fn on_replication_rule(
+    f: &DrFacts,
+    property: &str,
+    judge: impl FnOnce(&str, &Replication, &ReplicationRule) -> Vec<Finding>,
+) -> Vec<Finding> {
+    let dr_arn = f.outputs.get(DR_BUCKET_NAME).ok().map(bucket_arn);
+    on_config(
+        &f.storage.primary_bucket,
+        property,
+        |b| &b.replication,
+        |name, replication| {
+            let Some(config) = replication else {
+                return vec![Finding::judge(
+                    name,
+                    property,
+                    false,
+                    "a replication rule to the DR bucket",
+                    "no replication configuration",
+                    &Value::Null,
+                )];
+            };
+            let to_dr = |r: &&ReplicationRule| {
+                r.destination.as_ref().is_some_and(|d| Some(d.bucket.as_str()) == dr_arn.as_deref())
+            };
+            match config.rules.iter().find(to_dr).or(config.rules.first()) {
+                Some(rule) => judge(name, config, rule),
+                None => vec![Finding::judge(
+                    name,
+                    property,
+                    false,
+                    "a replication rule to the DR bucket",
+                    "no replication rules",
+                    config,
+                )],
+            }
+        },
+    )
+}
+
+pub const REPLICATION_TO_DR_BUCKET: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "replication_to_dr_bucket",
+        service: "s3",
+        title: "The primary bucket replicates every object, delete marker and SSE-KMS object to the DR bucket with the stack's role",
+        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.308(a)(7)(ii)(B)"],
+        severity: Severity::Critical,
+        risk: "Records written in the primary region never reach the DR region: after a regional outage they are lost.",
+        remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) needs role = replicationRole.arn and a rule with status Enabled, filter.prefix \"\", destination.bucket = drData.bucket.arn, deleteMarkerReplication.status Enabled and sourceSelectionCriteria.sseKmsEncryptedObjects.status Enabled.",
+        mutant: "replication-rule-disabled",
+    },
+    run: replication_to_dr_bucket,
+};
+
+fn replication_to_dr_bucket(f: &DrFacts) -> Vec<Finding> {
+    on_replication_rule(f, "Rule.Status", |name, config, rule| {
+        let mut findings =
+            vec![Finding::judge(name, "Rule.Status", rule.status == "Enabled", "Enabled", &rule.status, rule)];
+        findings.push(match f.outputs.get(REPLICATION_ROLE_ARN) {
+            Ok(role) => {
+                Finding::judge(name, "Role", config.role == role, role, &config.role, &json!({"Role": config.role}))
+            }
+            Err(e) => Finding::error(name, "Role", e),
+        });
+        let destination = rule.destination.as_ref().map_or("none", |d| d.bucket.as_str());
+        findings.push(match f.outputs.get(DR_BUCKET_NAME) {
+            Ok(dr) => {
+                let arn = bucket_arn(dr);
+                Finding::judge(name, "Destination.Bucket", destination == arn, &arn, destination, rule)
+            }
+            Err(e) => Finding::error(name, "Destination.Bucket", e),
+        });
+        let filter = if rule.covers_whole_bucket() {
+            "every object".to_owned()
+        } else {
+            json!({"Filter": rule.filter, "Prefix": rule.prefix}).to_string()
+        };
+        findings.push(Finding::judge(
+            name,
+            "Filter",
+            rule.covers_whole_bucket(),
+            "every object (Prefix \"\")",
+            filter,
+            rule,
+        ));
+        findings.push(if f.emulated {
+            Finding::skip(
+                name,
+                "DeleteMarkerReplication",
+                "not emulated: moto always reports DeleteMarkerReplication Disabled",
+            )
+        } else {
+            let status = rule.delete_marker_replication.as_ref().and_then(|d| d.status.as_deref());
+            Finding::judge(
+                name,
+                "DeleteMarkerReplication",
+                status == Some("Enabled"),
+                "Enabled",
+                status.unwrap_or("absent"),
+                rule,
+            )
+        });
+        findings.push(if f.emulated {
+            Finding::skip(
+                name,
+                "SourceSelectionCriteria.SseKmsEncryptedObjects",
+                "not emulated: moto drops SourceSelectionCriteria",
+            )
+        } else {
+            let status = rule
+                .source_selection_criteria
+                .as_ref()
+                .and_then(|c| c.sse_kms_encrypted_objects.as_ref())
+                .and_then(|o| o.status.as_deref());
+            Finding::judge(
+                name,
+                "SourceSelectionCriteria.SseKmsEncryptedObjects",
+                status == Some("Enabled"),
+                "Enabled",
+                status.unwrap_or("absent"),
+                rule,
+            )
+        });
+        findings
+    })
+}
+
+/// "Status <s>, <minutes> minutes" for a Status + minutes element, or "absent".
+fn status_and_minutes(status: Option<&str>, minutes: Option<i32>) -> String {
+    match status {
+        Some(s) => format!("Status {s}, {} minutes", or_unknown(minutes)),
+        None => "absent".to_owned(),
+    }
+}
+
+pub const REPLICATION_TIME_CONTROL_15_MINUTES: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "replication_time_control_15_minutes",
+        service: "s3",
+        title: "Replication to the DR bucket uses S3 Replication Time Control (15 minutes)",
+        citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(ii)(A)"],
+        severity: Severity::High,
+        risk: "Without RTC replication has no time bound: the DR copy can lag the primary past the 15 minute recovery point objective.",
+        remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.replicationTime = {status: Enabled, time: {minutes: 15}}.",
+        mutant: "replication-no-rtc",
+    },
+    run: replication_time_control_15_minutes,
+};
+
+fn replication_time_control_15_minutes(f: &DrFacts) -> Vec<Finding> {
+    on_replication_rule(f, "ReplicationTime", |name, _, rule| {
+        let rtc = rule.destination.as_ref().and_then(|d| d.replication_time.as_ref());
+        let status = rtc.map(|t| t.status.as_str());
+        let minutes = rtc.and_then(|t| t.time).and_then(|t| t.minutes);
+        vec![Finding::judge(
+            name,
+            "ReplicationTime",
+            status == Some("Enabled") && minutes == Some(REPLICATION_MINUTES),
+            status_and_minutes(Some("Enabled"), Some(REPLICATION_MINUTES)),
+            status_and_minutes(status, minutes),
+            &json!({"ReplicationTime": rtc}),
+        )]
+    })
+}
+
+pub const REPLICATION_METRICS_ENABLED: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "replication_metrics_enabled",
+        service: "s3",
+        title: "Replication to the DR bucket publishes replication metrics (15 minute event threshold)",
+        citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.312(b)"],
+        severity: Severity::Medium,
+        risk: "Replication falling behind or failing goes unseen: nobody learns the DR copy is stale until a failover.",
+        remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.metrics = {status: Enabled, eventThreshold: {minutes: 15}}.",
+        mutant: "replication-no-metrics",
+    },
+    run: replication_metrics_enabled,
+};
+
+fn replication_metrics_enabled(f: &DrFacts) -> Vec<Finding> {
+    on_replication_rule(f, "Metrics", |name, _, rule| {
+        let metrics = rule.destination.as_ref().and_then(|d| d.metrics.as_ref());
+        let status = metrics.map(|m| m.status.as_str());
+        let minutes = metrics.and_then(|m| m.event_threshold).and_then(|t| t.minutes);
+        vec![Finding::judge(
+            name,
+            "Metrics",
+            status == Some("Enabled") && minutes == Some(REPLICATION_MINUTES),
+            status_and_minutes(Some("Enabled"), Some(REPLICATION_MINUTES)),
+            status_and_minutes(status, minutes),
+            &json!({"Metrics": metrics}),
+        )]
+    })
+}
+
+pub const REPLICAS_ENCRYPTED_WITH_DR_KEY: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "replicas_encrypted_with_dr_key",
+        service: "s3",
+        title: "Replicas in the DR bucket are encrypted with the DR region's customer key",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.308(a)(7)(ii)(B)"],
+        severity: Severity::High,
+        risk: "Replicas under the primary region's key cannot be decrypted when that region is down: the DR copy is unusable exactly when needed.",
+        remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.encryptionConfiguration.replicaKmsKeyId = drKey.arn.",
+        mutant: "replication-replica-key-primary",
+    },
+    run: replicas_encrypted_with_dr_key,
+};
+
+fn replicas_encrypted_with_dr_key(f: &DrFacts) -> Vec<Finding> {
+    on_replication_rule(f, "ReplicaKmsKeyID", |name, _, rule| {
+        let encryption = rule.destination.as_ref().and_then(|d| d.encryption_configuration.as_ref());
+        let actual = encryption.and_then(|e| e.replica_kms_key_id.as_deref());
+        vec![match f.outputs.get(DR_KMS_KEY_ARN) {
+            Ok(key) => Finding::judge(
+                name,
+                "ReplicaKmsKeyID",
+                actual.is_some_and(|k| same_key(k, key)),
+                key,
+                actual.unwrap_or("none"),
+                &json!({"EncryptionConfiguration": encryption}),
+            ),
+            Err(e) => Finding::error(name, "ReplicaKmsKeyID", e),
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout_statement(bucket: &str) -> Value {
+        let arn = bucket_arn(bucket);
+        json!({
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [arn, format!("{arn}/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        })
+    }
+
+    #[test]
+    fn the_layout_statement_denies_and_look_alikes_do_not() {
+        let deny = layout_statement("data-x");
+        assert!(denies_insecure_transport(&deny, "data-x"));
+        // Another bucket's statement says nothing about this one.
+        assert!(!denies_insecure_transport(&deny, "data-y"));
+        let mut allow = deny.clone();
+        allow["Effect"] = json!("Allow");
+        assert!(!denies_insecure_transport(&allow, "data-x"));
+        let mut one_action = deny.clone();
+        one_action["Action"] = json!(["s3:GetObject"]);
+        assert!(!denies_insecure_transport(&one_action, "data-x"));
+        let mut bucket_only = deny.clone();
+        bucket_only["Resource"] = json!("arn:aws:s3:::data-x");
+        assert!(!denies_insecure_transport(&bucket_only, "data-x"));
+        let mut one_prefix = deny.clone();
+        one_prefix["Resource"] = json!(["arn:aws:s3:::data-x", "arn:aws:s3:::data-x/public/*"]);
+        assert!(!denies_insecure_transport(&one_prefix, "data-x"));
+        let mut secure = deny.clone();
+        secure["Condition"] = json!({"Bool": {"aws:SecureTransport": "true"}});
+        assert!(!denies_insecure_transport(&secure, "data-x"));
+        let mut one_role = deny;
+        one_role["Principal"] = json!({"AWS": "arn:aws:iam::123456789012:role/x"});
+        assert!(!denies_insecure_transport(&one_role, "data-x"));
+    }
+
+    #[test]
+    fn equivalent_spellings_of_the_statement_deny_too() {
+        let spelled = json!({
+            "Effect": "Deny",
+            "Principal": {"AWS": ["*"]},
+            "Action": ["*"],
+            "Resource": "arn:aws:s3:::data-*",
+            "Condition": {"BoolIfExists": {"aws:securetransport": false}},
+        });
+        assert!(denies_insecure_transport(&spelled, "data-x"));
+    }
+
+    #[test]
+    fn wildcards_match_like_iam() {
+        assert!(wildcard("arn:aws:s3:::b/*", "arn:aws:s3:::b/a/key"));
+        assert!(wildcard("arn:aws:s3:::b*", "arn:aws:s3:::b"));
+        assert!(wildcard("*", "anything"));
+        assert!(wildcard("arn:aws:s3:::?", "arn:aws:s3:::b"));
+        assert!(!wildcard("arn:aws:s3:::b/*", "arn:aws:s3:::b"));
+        assert!(!wildcard("arn:aws:s3:::b/*/x", "arn:aws:s3:::b/key"));
+        assert!(!wildcard("arn:aws:s3:::b", "arn:aws:s3:::bb"));
+    }
+}

@@ -1,0 +1,113 @@
+//! The Aurora master credentials' secret, read by DescribeSecret only (never its value): encrypted
+//! with the primary key and replicated to the DR region under the DR key, so a promoted secondary
+//! can still be administered.
+
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::kms::same_key;
+
+use super::DrFacts;
+use super::outputs::{DR_KMS_KEY_ARN, PRIMARY_KMS_KEY_ARN};
+
+const MOTO_REPLICA_KEY: &str = "alias/aws/secretsmanager";
+
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<DrFacts>] = &[MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY, MASTER_SECRET_REPLICATED_TO_DR];
+
+pub const MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "master_secret_encrypted_with_primary_key",
+        service: "secrets",
+        title: "The Aurora master secret exists and is encrypted with the primary customer key",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(d)"],
+        severity: Severity::High,
+        risk: "Master credentials under the AWS-managed key can be decrypted by any principal with secretsmanager access, outside the layout's key policy.",
+        remediation: "main.ts: db_master_secret (SecretsmanagerSecret) kmsKeyId: primaryKey.arn.",
+        mutant: "master-secret-default-key",
+    },
+    run: master_secret_encrypted_with_primary_key,
+};
+
+fn master_secret_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
+    let n = &f.core.master_secret;
+    let secret = match &n.fact {
+        Ok(s) => s,
+        Err(e) => return vec![Finding::unavailable(&n.resource, "KmsKeyId", e)],
+    };
+    let mut findings = vec![Finding::judge(
+        &n.resource,
+        "DeletedDate",
+        secret.deleted_date.is_none(),
+        "not scheduled for deletion",
+        secret.deleted_date.as_deref().unwrap_or("none"),
+        secret,
+    )];
+    findings.push(match f.outputs.get(PRIMARY_KMS_KEY_ARN) {
+        Ok(want) => {
+            let got = secret.kms_key_id.as_deref().unwrap_or("aws/secretsmanager (AWS managed)");
+            Finding::judge(
+                &n.resource,
+                "KmsKeyId",
+                same_key(got, want),
+                format!("{PRIMARY_KMS_KEY_ARN} {want}"),
+                got,
+                secret,
+            )
+        }
+        Err(e) => Finding::error(&n.resource, "KmsKeyId", e),
+    });
+    findings
+}
+
+pub const MASTER_SECRET_REPLICATED_TO_DR: Check<DrFacts> = Check {
+    info: CheckInfo {
+        id: "master_secret_replicated_to_dr",
+        service: "secrets",
+        title: "The Aurora master secret is replicated to the DR region under the DR key",
+        citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(ii)(C)"],
+        severity: Severity::High,
+        risk: "Without a replica, losing the primary region also loses the credentials of the promoted DR cluster.",
+        remediation: "main.ts: db_master_secret (SecretsmanagerSecret) replica: [{ region: DR_REGION, kmsKeyId: drKey.arn }].",
+        mutant: "master-secret-not-replicated",
+    },
+    run: master_secret_replicated_to_dr,
+};
+
+fn master_secret_replicated_to_dr(f: &DrFacts) -> Vec<Finding> {
+    let n = &f.core.master_secret;
+    let secret = match &n.fact {
+        Ok(s) => s,
+        Err(e) => return vec![Finding::unavailable(&n.resource, "ReplicationStatus", e)],
+    };
+    let dr = f.regions.dr.as_str();
+    let replica = secret.replication_status.iter().find(|r| r.region == dr);
+    let regions: Vec<&str> = secret.replication_status.iter().map(|r| r.region.as_str()).collect();
+    let mut findings = vec![Finding::judge(
+        &n.resource,
+        "ReplicationStatus",
+        replica.is_some(),
+        format!("a replica in {dr}"),
+        if regions.is_empty() { "no replicas".to_owned() } else { regions.join(", ") },
+        &secret.replication_status,
+    )];
+    if let Some(replica) = replica {
+        let got = replica.kms_key_id.as_deref().unwrap_or("aws/secretsmanager (AWS managed)");
+        findings.push(match f.outputs.get(DR_KMS_KEY_ARN) {
+            // moto 5.2.5 reports alias/aws/secretsmanager for every replica, whatever key it was given.
+            Ok(_) if f.emulated && got == MOTO_REPLICA_KEY => Finding::skip(
+                &n.resource,
+                "ReplicationStatus.KmsKeyId",
+                "not emulated: moto reports alias/aws/secretsmanager as every replica's key",
+            ),
+            Ok(want) => Finding::judge(
+                &n.resource,
+                "ReplicationStatus.KmsKeyId",
+                same_key(got, want),
+                format!("{DR_KMS_KEY_ARN} {want}"),
+                got,
+                replica,
+            ),
+            Err(e) => Finding::error(&n.resource, "ReplicationStatus.KmsKeyId", e),
+        });
+    }
+    findings
+}

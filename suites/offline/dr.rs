@@ -1,0 +1,85 @@
+//! The DR layout's whole chain across two regions: seed both regions -> CDKTF outputs file ->
+//! facts -> checks. The compliant layout passes every check; each check's mutant makes that check
+//! fail, naming the resource and the property, while every other check still passes.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use libtest_mimic::{Failed, Trial};
+use stackproof::dr::{CHECKS, Dr};
+use stackproof_harness::args::Suffix;
+use stackproof_harness::report::Record;
+use stackproof_harness::runner::Session;
+use stackproof_harness::target::Target;
+use stackproof_seed::{dr, write_cdktf_outputs};
+
+use crate::chain::{fails_naming, others_pass};
+use crate::{Shared, World, needs_world};
+
+pub type Seeded = (BTreeMap<String, String>, Session<Dr>, Vec<Record>);
+
+/// Seeds the layout under `suffix` in both regions, writes its outputs as `cdktf deploy
+/// --outputs-file` does, and runs the live DR suite on them, as `--stack dr --outputs FILE` does.
+pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&str]) -> Result<Seeded, Failed> {
+    let suffix = Suffix::parse(suffix)?;
+    let file = outputs_file(suffix.as_str());
+    w.rt.block_on(async {
+        let outputs = dr::deploy(&w.endpoint, &suffix, mutants).await?;
+        write_cdktf_outputs(&file, dr::STACK_NAME, &outputs)?;
+        let session = Session::open(&Dr, Target::emulator(&w.endpoint)?, suffix, None, Some(&file)).await?;
+        let records = session.evaluate_all(&Dr);
+        Ok::<_, Failed>((outputs, session, records))
+    })
+}
+
+fn outputs_file(suffix: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("stackproof-offline-{}", std::process::id())).join(format!("dr-{suffix}.json"))
+}
+
+pub fn trials(world: &Shared) -> Vec<Trial> {
+    let mut trials = vec![
+        needs_world("dr::compliant_layout_passes_every_check".into(), world, |w| {
+            let (_, session, records) = seed_and_check(w, "dr-compliant", &[])?;
+            assert_eq!(records.len(), CHECKS.len());
+            let ledger = session.clients.ledger();
+            eprintln!(
+                "compliant DR run: {} checks over {} regions, {} API calls, facts gathered in {} ms",
+                records.len(),
+                session.regions.len(),
+                ledger.total_sent(),
+                session.gather_time.as_millis()
+            );
+            let repeated = ledger.repeated();
+            if !repeated.is_empty() {
+                return Err(format!("requests sent more than once: {repeated:?}").into());
+            }
+            others_pass(&records, None)
+        }),
+        Trial::test("dr::every_mutant_is_claimed_by_exactly_one_check", || {
+            let claimed: Vec<&str> = CHECKS.iter().map(|c| c.info.mutant).collect();
+            for name in &claimed {
+                dr::mutant(name).map_err(|e| format!("a check names a mutant the seeder lacks: {e}"))?;
+            }
+            for m in dr::MUTANTS {
+                if claimed.iter().filter(|c| **c == m.name).count() != 1 {
+                    return Err(format!("mutant {} is not claimed by exactly one check", m.name).into());
+                }
+            }
+            Ok(())
+        }),
+    ];
+    for check in CHECKS.iter() {
+        let id = check.info.id;
+        let mutant = check.info.mutant;
+        trials.push(needs_world(format!("dr::mutant::{mutant}::fails_{id}"), world, move |w| {
+            let m = dr::mutant(mutant)?;
+            let (outputs, _, records) = seed_and_check(w, &format!("d-{mutant}"), &[mutant])?;
+            let resource = m
+                .resource(&outputs)
+                .ok_or_else(|| format!("mutant {mutant} names output {} that was not seeded", m.output))?;
+            fails_naming(&records, id, mutant, &resource, m.property)?;
+            others_pass(&records, Some(id))
+        }));
+    }
+    trials
+}
