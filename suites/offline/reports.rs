@@ -541,6 +541,57 @@ fn setup_failure_still_writes_four_reports() -> Result<(), Failed> {
     Ok(())
 }
 
+/// A proxy to the emulator that carries exactly one connection, then goes away: the emulator
+/// closes every connection after its reply, so the run's first request (STS) gets through and
+/// every later one meets a closed port, as in an outage that starts mid-run.
+fn one_request_proxy(upstream: &str) -> Result<String, Failed> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let upstream = upstream.trim_start_matches("http://").to_owned();
+    std::thread::spawn(move || {
+        let Ok((client, _)) = listener.accept() else { return };
+        drop(listener);
+        let Ok(server) = std::net::TcpStream::connect(&upstream) else { return };
+        let (Ok(mut client_read), Ok(mut server_write)) = (client.try_clone(), server.try_clone()) else { return };
+        let forward = std::thread::spawn(move || {
+            let _ = std::io::copy(&mut client_read, &mut server_write);
+            let _ = server_write.shutdown(std::net::Shutdown::Write);
+        });
+        let (mut server_read, mut client_write) = (server, client);
+        let _ = std::io::copy(&mut server_read, &mut client_write);
+        let _ = client_write.shutdown(std::net::Shutdown::Both);
+        let _ = forward.join();
+    });
+    Ok(format!("http://127.0.0.1:{port}"))
+}
+
+fn outage_mid_run_still_writes_four_reports(w: &crate::World) -> Result<(), Failed> {
+    let (outputs, _, _) = seed_and_check(w, "reports-outage", &[])?;
+    let dir = scratch("outage")?;
+    let file = dir.join("flat-outputs.json");
+    std::fs::write(&file, serde_json::to_string(&outputs)?)?;
+    let endpoint = one_request_proxy(&w.endpoint)?;
+    let args = ["--suffix", "reports-outage", "--endpoint", &endpoint, "--outputs", &file.display().to_string()];
+    let out = stackproof(&[&args[..], &["--reports", &dir.display().to_string()]].concat(), &[])?;
+    // The run itself started (exit 2 is for runs that never did); every check errs, none passes.
+    assert_eq!(out.status.code(), Some(101), "{}", text(&out));
+    let reports = Reports::in_dir(&dir, "reports-outage");
+    for path in reports.all() {
+        assert!(path.is_file(), "{} was not written\n{}", path.display(), text(&out));
+    }
+    let n = CHECKS.len() as u64;
+    let doc: Value = serde_json::from_str(&read(&reports.json)?)?;
+    assert_eq!(json_counts(&doc), [n, 0, 0, n, 0], "every check is an error, none a pass");
+    assert_eq!(doc["run"]["account_id"], "123456789012", "the identity STS gave before the outage");
+    assert_eq!(dom_counts(&read(&reports.html)?)?, [n, 0, 0, n, 0]);
+    assert_eq!(markdown_counts(&read(&reports.md)?)?, [n, 0, 0, n, 0]);
+    assert_eq!(junit_suite(&junitparser(&reports.junit)?)?.1, [n, 0, n, 0], "JUnit (tests, failures, errors, skipped)");
+    let findings = check_json(&doc)?;
+    let unreachable = findings.iter().filter(|c| c.to_string().contains("got no answer")).count();
+    assert!(unreachable > 0, "no check names the outage: {}", text(&out));
+    Ok(())
+}
+
 fn other_stack_named_formats_chosen_summary_appended() -> Result<(), Failed> {
     let dir = scratch("formats")?;
     let step = dir.join("github-step-summary.md");
@@ -585,6 +636,11 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         needs_world("reports::setup_failure_still_writes_four_reports".into(), world, |_| {
             setup_failure_still_writes_four_reports()
         }),
+        needs_world(
+            "reports::outage_mid_run_still_writes_four_reports".into(),
+            world,
+            outage_mid_run_still_writes_four_reports,
+        ),
         needs_world("reports::other_stack_named_formats_chosen_summary_appended".into(), world, |_| {
             other_stack_named_formats_chosen_summary_appended()
         }),
