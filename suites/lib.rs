@@ -3,6 +3,7 @@
 
 pub mod dr;
 pub mod hipaa;
+pub mod shared;
 
 use std::process::ExitCode;
 

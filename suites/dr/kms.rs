@@ -2,6 +2,8 @@
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
+use crate::shared::kms::{key_enabled, key_rotates};
+
 use super::DrFacts;
 
 /// This service's checks, in report order.
@@ -22,32 +24,7 @@ pub const KMS_KEYS_ENABLED: Check<DrFacts> = Check {
 };
 
 fn kms_keys_enabled(f: &DrFacts) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for k in &f.core.keys {
-        let n = &k.named;
-        match &n.fact {
-            Ok(key) => {
-                findings.push(Finding::judge(
-                    &n.resource,
-                    "KeyState",
-                    key.key_state == "Enabled",
-                    "Enabled",
-                    &key.key_state,
-                    key,
-                ));
-                findings.push(Finding::judge(
-                    &n.resource,
-                    "KeyManager",
-                    key.key_manager == "CUSTOMER",
-                    "CUSTOMER",
-                    &key.key_manager,
-                    key,
-                ));
-            }
-            Err(e) => findings.push(Finding::unavailable(&n.resource, "KeyState", e)),
-        }
-    }
-    findings
+    f.core.keys.iter().flat_map(|k| key_enabled(&k.named)).collect()
 }
 
 pub const KMS_KEYS_ROTATE: Check<DrFacts> = Check {
@@ -65,37 +42,5 @@ pub const KMS_KEYS_ROTATE: Check<DrFacts> = Check {
 };
 
 fn kms_keys_rotate(f: &DrFacts) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for k in &f.core.keys {
-        let n = &k.named;
-        let key = match &n.fact {
-            Ok(key) => key,
-            Err(e) => {
-                findings.push(Finding::unavailable(&n.resource, "KeyRotationEnabled", e));
-                continue;
-            }
-        };
-        findings.push(Finding::judge(
-            &n.resource,
-            "KeyRotationEnabled",
-            key.key_rotation_enabled,
-            true,
-            key.key_rotation_enabled,
-            key,
-        ));
-        if key.key_rotation_enabled {
-            findings.push(match key.rotation_period_in_days {
-                Some(days) => {
-                    Finding::judge(&n.resource, "RotationPeriodInDays", days <= 365, "at most 365", days, key)
-                }
-                None if f.emulated => Finding::skip(
-                    &n.resource,
-                    "RotationPeriodInDays",
-                    "not emulated: moto does not report RotationPeriodInDays",
-                ),
-                None => Finding::error(&n.resource, "RotationPeriodInDays", "GetKeyRotationStatus returned no period"),
-            });
-        }
-    }
-    findings
+    f.core.keys.iter().flat_map(|k| key_rotates(&k.named, f.emulated)).collect()
 }

@@ -89,8 +89,6 @@ impl Stack for Dr {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     #[test]
@@ -110,15 +108,6 @@ mod tests {
 
     #[test]
     fn checks_have_unique_ids_mutants_and_citations() {
-        let mut ids = BTreeSet::new();
-        let mut mutants = BTreeSet::new();
-        for c in CHECKS.iter() {
-            let i = &c.info;
-            assert!(ids.insert(i.id), "duplicate check id {}", i.id);
-            assert!(mutants.insert(i.mutant), "mutant {} claimed twice", i.mutant);
-            assert!(i.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'), "{}", i.id);
-            assert!(!i.citations.is_empty() && i.citations.iter().all(|c| c.starts_with("45 CFR 164.")), "{}", i.id);
-            assert!(!i.remediation.is_empty() && !i.risk.is_empty() && !i.title.is_empty(), "{}", i.id);
-        }
+        crate::shared::assert_checks_well_formed(&CHECKS);
     }
 }

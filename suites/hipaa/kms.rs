@@ -2,6 +2,8 @@
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
+use crate::shared::kms::{key_enabled, key_rotates};
+
 use super::HipaaFacts;
 
 /// This service's checks, in report order.
@@ -22,31 +24,7 @@ pub const KMS_KEY_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn kms_key_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for k in &f.keys {
-        match &k.fact {
-            Ok(key) => {
-                findings.push(Finding::judge(
-                    &k.resource,
-                    "KeyState",
-                    key.key_state == "Enabled",
-                    "Enabled",
-                    &key.key_state,
-                    key,
-                ));
-                findings.push(Finding::judge(
-                    &k.resource,
-                    "KeyManager",
-                    key.key_manager == "CUSTOMER",
-                    "CUSTOMER",
-                    &key.key_manager,
-                    key,
-                ));
-            }
-            Err(e) => findings.push(Finding::unavailable(&k.resource, "KeyState", e)),
-        }
-    }
-    findings
+    f.keys.iter().flat_map(key_enabled).collect()
 }
 
 pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
@@ -64,37 +42,5 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn kms_key_rotation_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for k in &f.keys {
-        let key = match &k.fact {
-            Ok(key) => key,
-            Err(e) => {
-                findings.push(Finding::unavailable(&k.resource, "KeyRotationEnabled", e));
-                continue;
-            }
-        };
-        findings.push(Finding::judge(
-            &k.resource,
-            "KeyRotationEnabled",
-            key.key_rotation_enabled,
-            true,
-            key.key_rotation_enabled,
-            key,
-        ));
-        if !key.key_rotation_enabled {
-            continue;
-        }
-        findings.push(match key.rotation_period_in_days {
-            Some(days) => Finding::judge(&k.resource, "RotationPeriodInDays", days <= 365, "at most 365", days, key),
-            None if f.emulated => Finding::skip(
-                &k.resource,
-                "RotationPeriodInDays",
-                "not emulated: moto does not report RotationPeriodInDays",
-            ),
-            None => {
-                Finding::error(&k.resource, "RotationPeriodInDays", "GetKeyRotationStatus returned no rotation period")
-            }
-        });
-    }
-    findings
+    f.keys.iter().flat_map(|k| key_rotates(k, f.emulated)).collect()
 }

@@ -122,6 +122,39 @@ fn write_json(path: &Path, json: &serde_json::Value) -> Result<(), SeedError> {
     std::fs::write(path, json + "\n").map_err(io)
 }
 
+/// Creates a VPC with DNS support and DNS hostnames on, as both stacks declare, and returns its id.
+pub(crate) async fn create_vpc(
+    ec2: &aws_sdk_ec2::Client,
+    cidr: &str,
+    tags: aws_sdk_ec2::types::TagSpecification,
+) -> Result<String, SeedError> {
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block(cidr)
+        .tag_specifications(tags)
+        .send()
+        .await
+        .map_err(step("CreateVpc"))?
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .unwrap_or_default();
+    // One attribute per call, as EC2 requires.
+    let on = || aws_sdk_ec2::types::AttributeBooleanValue::builder().value(true).build();
+    ec2.modify_vpc_attribute()
+        .vpc_id(&vpc)
+        .enable_dns_support(on())
+        .send()
+        .await
+        .map_err(step("ModifyVpcAttribute"))?;
+    ec2.modify_vpc_attribute()
+        .vpc_id(&vpc)
+        .enable_dns_hostnames(on())
+        .send()
+        .await
+        .map_err(step("ModifyVpcAttribute"))?;
+    Ok(vpc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

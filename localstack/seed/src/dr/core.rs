@@ -483,30 +483,12 @@ async fn network(
 ) -> Result<Network, SeedError> {
     let suffix = &l.suffix;
     let ec2 = &s.ec2;
-    let vpc = ec2
-        .create_vpc()
-        .cidr_block(cidr)
-        .tag_specifications(ec2_tags(l, ResourceType::Vpc, &[("Name", &format!("healthcare-{side}-vpc-{suffix}"))]))
-        .send()
-        .await
-        .map_err(step("CreateVpc"))?
-        .vpc
-        .and_then(|v| v.vpc_id)
-        .unwrap_or_default();
-    // One attribute per call, as EC2 requires.
-    let on = || AttributeBooleanValue::builder().value(true).build();
-    ec2.modify_vpc_attribute()
-        .vpc_id(&vpc)
-        .enable_dns_support(on())
-        .send()
-        .await
-        .map_err(step("ModifyVpcAttribute"))?;
-    ec2.modify_vpc_attribute()
-        .vpc_id(&vpc)
-        .enable_dns_hostnames(on())
-        .send()
-        .await
-        .map_err(step("ModifyVpcAttribute"))?;
+    let vpc = crate::create_vpc(
+        ec2,
+        cidr,
+        ec2_tags(l, ResourceType::Vpc, &[("Name", &format!("healthcare-{side}-vpc-{suffix}"))]),
+    )
+    .await?;
 
     let (az1, az2) = zones(s).await?;
     let mut subnets = Vec::new();

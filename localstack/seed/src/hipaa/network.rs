@@ -163,29 +163,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
             });
         }
     };
-    let vpc = ec2
-        .create_vpc()
-        .cidr_block(VPC_CIDR)
-        .tag_specifications(tagged(ResourceType::Vpc, &format!("vpc-{suffix}"), suffix))
-        .send()
-        .await
-        .map_err(step("CreateVpc"))?
-        .vpc
-        .and_then(|v| v.vpc_id)
-        .unwrap_or_default();
-    let on = || AttributeBooleanValue::builder().value(true).build();
-    ec2.modify_vpc_attribute()
-        .vpc_id(&vpc)
-        .enable_dns_support(on())
-        .send()
-        .await
-        .map_err(step("ModifyVpcAttribute"))?;
-    ec2.modify_vpc_attribute()
-        .vpc_id(&vpc)
-        .enable_dns_hostnames(on())
-        .send()
-        .await
-        .map_err(step("ModifyVpcAttribute"))?;
+    let vpc = crate::create_vpc(ec2, VPC_CIDR, tagged(ResourceType::Vpc, &format!("vpc-{suffix}"), suffix)).await?;
 
     let private2_az = if has("private-subnets-one-az") { &az1 } else { &az2 };
     let subnet = async |name: String, cidr: &str, az: &str, public: bool| -> Result<String, SeedError> {
@@ -486,7 +464,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
             "private-subnet-public-ip" => {
                 ec2.modify_subnet_attribute()
                     .subnet_id(&private2)
-                    .map_public_ip_on_launch(on())
+                    .map_public_ip_on_launch(AttributeBooleanValue::builder().value(true).build())
                     .send()
                     .await
                     .map_err(step("ModifySubnetAttribute"))?;

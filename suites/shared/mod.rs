@@ -1,0 +1,23 @@
+//! Judgements more than one stack makes in the same way, and the test every stack's check list
+//! must pass.
+
+pub mod kms;
+
+#[cfg(test)]
+use stackproof_harness::check::Check;
+
+/// Every check has a unique snake_case id, its own mutant, HIPAA citations, and its metadata.
+#[cfg(test)]
+pub fn assert_checks_well_formed<F>(checks: &[Check<F>]) {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut mutants = std::collections::BTreeSet::new();
+    for c in checks {
+        let i = &c.info;
+        assert!(ids.insert(i.id), "duplicate check id {}", i.id);
+        assert!(mutants.insert(i.mutant), "mutant {} claimed twice", i.mutant);
+        let snake = i.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
+        assert!(snake, "{} is not snake_case", i.id);
+        assert!(!i.citations.is_empty() && i.citations.iter().all(|c| c.starts_with("45 CFR 164.")), "{}", i.id);
+        assert!(!i.remediation.is_empty() && !i.risk.is_empty() && !i.title.is_empty(), "{}", i.id);
+    }
+}
