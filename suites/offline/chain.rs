@@ -65,16 +65,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         }),
         Trial::test("chain::every_mutant_is_claimed_by_exactly_one_check", || {
             let claimed: Vec<&str> = CHECKS.iter().map(|c| c.info.mutant).collect();
-            let known: Vec<&str> = Mutant::all().map(|m| m.name).collect();
-            for name in &claimed {
-                Mutant::parse(name).map_err(|e| format!("a check names a mutant the seeder lacks: {e}"))?;
-            }
-            for name in &known {
-                if claimed.iter().filter(|c| *c == name).count() != 1 {
-                    return Err(format!("mutant {name} is not claimed by exactly one check").into());
-                }
-            }
-            Ok(())
+            claims_each_mutant_once(&claimed, &Mutant::all().collect::<Vec<_>>())
         }),
     ];
     for check in CHECKS.iter() {
@@ -83,18 +74,39 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         trials.push(needs_world(format!("chain::mutant::{mutant}::fails_{id}"), world, move |w| {
             let m = Mutant::parse(mutant)?;
             let (outputs, _, records) = seed_and_check(w, &format!("m-{mutant}"), &[mutant])?;
-            let resource = m
-                .resource(&outputs)
-                .ok_or_else(|| format!("mutant {mutant} names output {} that was not seeded", m.output))?;
-            fails_naming(&records, id, mutant, &resource, m.property)?;
-            others_pass(&records, Some(id))
+            fails_alone(&records, &outputs, id, m)
         }));
     }
     trials
 }
 
+/// Every mutant a check claims exists in the seeder's catalogue, and each is claimed once.
+pub fn claims_each_mutant_once(claimed: &[&str], known: &[&Mutant]) -> Result<(), Failed> {
+    for name in claimed {
+        if !known.iter().any(|m| m.name == *name) {
+            return Err(format!("a check names mutant {name}, which the seeder lacks").into());
+        }
+    }
+    for m in known {
+        if claimed.iter().filter(|c| **c == m.name).count() != 1 {
+            return Err(format!("mutant {} is not claimed by exactly one check", m.name).into());
+        }
+    }
+    Ok(())
+}
+
+/// On a deployment seeded with mutant `m` (whose `outputs` these are), check `id` fails naming
+/// the broken resource and property, and every other check passes.
+pub fn fails_alone(records: &[Record], outputs: &BTreeMap<String, String>, id: &str, m: &Mutant) -> Result<(), Failed> {
+    let resource = m
+        .resource(outputs)
+        .ok_or_else(|| format!("mutant {} names output {} that was not seeded", m.name, m.output))?;
+    fails_naming(records, id, m.name, &resource, m.property)?;
+    others_pass(records, Some(id))
+}
+
 /// Check `id` failed on `mutant` with a failing finding naming `resource` and `property`.
-pub fn fails_naming(records: &[Record], id: &str, mutant: &str, resource: &str, property: &str) -> Result<(), Failed> {
+fn fails_naming(records: &[Record], id: &str, mutant: &str, resource: &str, property: &str) -> Result<(), Failed> {
     let record = records.iter().find(|r| r.info.id == id).ok_or("check did not run")?;
     if record.outcome.status != Status::Fail {
         return Err(format!(

@@ -13,7 +13,7 @@ use stackproof_harness::runner::Session;
 use stackproof_harness::target::Target;
 use stackproof_seed::{dr, write_cdktf_outputs};
 
-use crate::chain::{fails_naming, others_pass};
+use crate::chain::{claims_each_mutant_once, fails_alone, others_pass};
 use crate::{Shared, World, needs_world};
 
 pub type Seeded = (BTreeMap<String, String>, Session<Dr>, Vec<Record>);
@@ -57,15 +57,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         }),
         Trial::test("dr::every_mutant_is_claimed_by_exactly_one_check", || {
             let claimed: Vec<&str> = CHECKS.iter().map(|c| c.info.mutant).collect();
-            for name in &claimed {
-                dr::mutant(name).map_err(|e| format!("a check names a mutant the seeder lacks: {e}"))?;
-            }
-            for m in dr::MUTANTS {
-                if claimed.iter().filter(|c| **c == m.name).count() != 1 {
-                    return Err(format!("mutant {} is not claimed by exactly one check", m.name).into());
-                }
-            }
-            Ok(())
+            claims_each_mutant_once(&claimed, &dr::MUTANTS.iter().collect::<Vec<_>>())
         }),
     ];
     for check in CHECKS.iter() {
@@ -74,11 +66,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         trials.push(needs_world(format!("dr::mutant::{mutant}::fails_{id}"), world, move |w| {
             let m = dr::mutant(mutant)?;
             let (outputs, _, records) = seed_and_check(w, &format!("d-{mutant}"), &[mutant])?;
-            let resource = m
-                .resource(&outputs)
-                .ok_or_else(|| format!("mutant {mutant} names output {} that was not seeded", m.output))?;
-            fails_naming(&records, id, mutant, &resource, m.property)?;
-            others_pass(&records, Some(id))
+            fails_alone(&records, &outputs, id, m)
         }));
     }
     trials
