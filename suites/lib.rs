@@ -7,8 +7,8 @@ pub mod shared;
 
 use std::process::ExitCode;
 
-use stackproof_harness::args::Args;
-use stackproof_harness::{Error, runner};
+use stackproof_harness::run::args::Args;
+use stackproof_harness::{Error, run};
 
 /// The stacks `--stack` can name.
 pub const STACKS: &[&str] = &["hipaa", "dr"];
@@ -18,8 +18,8 @@ pub const STACKS: &[&str] = &["hipaa", "dr"];
 pub fn live_main() -> ExitCode {
     let args = Args::from_env();
     match args.stack.as_str() {
-        "hipaa" => runner::run(&hipaa::Hipaa, &args),
-        "dr" => runner::run(&dr::Dr, &args),
-        other => runner::fatal(&Error::UnknownStack { name: other.to_owned(), known: STACKS.join(", ") }),
+        "hipaa" => run::run(&hipaa::Hipaa, &args),
+        "dr" => run::run(&dr::Dr, &args),
+        other => run::fatal(&Error::UnknownStack { name: other.to_owned(), known: STACKS.join(", ") }),
     }
 }

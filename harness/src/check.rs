@@ -1,10 +1,10 @@
 //! The check model. A check is a small function over a stack's facts that returns one finding
-//! per resource it judged; its metadata (title, HIPAA citations, severity, risk, remediation and
-//! the mutant that proves it can fail) sits beside it.
+//! per resource it judged; its metadata (title, HIPAA citations, severity, risk, remediation) and
+//! the breakage that proves it can fail sit beside it.
 
 use serde::Serialize;
 
-use crate::facts::FactError;
+use crate::error::FactError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,25 +30,32 @@ pub struct CheckInfo {
     pub risk: &'static str,
     /// The template resource and property to fix.
     pub remediation: &'static str,
-    /// The seeder's named breakage that must make this check fail.
-    pub mutant: &'static str,
 }
 
-pub struct Check<F> {
+/// What a suite's checks read, and the kind of breakage that proves a check over it can fail: a
+/// seeded deployment's mutant for live facts, a source mutation for a template or a synth. Live
+/// and static breakages are distinct types, so a check cannot claim the wrong kind.
+pub trait Facts: Send + Sync + 'static {
+    type Mutant: Sync + 'static;
+}
+
+pub struct Check<F: Facts> {
     pub info: CheckInfo,
+    /// The breakage that must make this check fail, and no other.
+    pub mutant: &'static F::Mutant,
     pub run: fn(&F) -> Vec<Finding>,
 }
 
-// Manual impls: a derive would demand `F: Clone`, but only a fn pointer over `&F` is held.
-impl<F> Clone for Check<F> {
+// Manual impls: a derive would demand `F: Clone`, but only references are held.
+impl<F: Facts> Clone for Check<F> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<F> Copy for Check<F> {}
+impl<F: Facts> Copy for Check<F> {}
 
-impl<F> Check<F> {
+impl<F: Facts> Check<F> {
     pub fn evaluate(&self, facts: &F) -> Outcome {
         Outcome::new((self.run)(facts))
     }

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use serde::Serialize;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
@@ -61,4 +63,27 @@ pub enum Error {
 impl Error {
     /// Exit status for a run that could not start: distinct from libtest's 101 for failed checks.
     pub const SETUP_EXIT: u8 = 2;
+}
+
+/// The result of fetching one fact.
+pub type Fact<T> = Result<T, FactError>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FactError {
+    /// The API answered that the resource does not exist.
+    #[error("{what} does not exist")]
+    Absent { what: String },
+    /// The stack's outputs do not name the resource.
+    #[error("stack output {key} is missing from {origin}")]
+    MissingOutput { key: String, origin: String },
+    /// The endpoint could not be reached.
+    #[error("{operation} got no answer: {detail}")]
+    Unreachable { operation: String, detail: String },
+    /// The read-only guard refused the call (a suite asked for a non-read operation).
+    #[error("{0}")]
+    Refused(String),
+    /// Any other API failure: access denied, throttling past retries, a reply the SDK cannot read.
+    #[error("{operation} failed: {detail}")]
+    Api { operation: String, detail: String },
 }

@@ -1,19 +1,33 @@
-//! Named breakages of a stack's source (a CloudFormation template, a synthesized CDKTF layout)
-//! and the proof built on them: every static check fails on its own mutation, naming the
-//! resource and property the mutation broke, while every other check still passes.
+//! Named breakages that prove checks can fail, as values: a [`Mutant`] of a seeded deployment
+//! (the seeder applies it, the live check claims it, the offline proof uses it), and a
+//! [`Mutation`] of a stack's source (a template or a synth; the static check claims it and
+//! [`disproofs`] applies it). The two are distinct types, so neither can stand for the other.
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::check::{Check, Status};
-use crate::terraform::{remove, set};
+use crate::check::{Check, Facts, Status};
+use crate::source::Mutable;
+use crate::source::json::{remove, set};
 
-/// A source a mutation can break.
-pub trait Mutable: Clone {
-    /// Where a resource's property paths start: a CloudFormation resource's `Properties`, a
-    /// Terraform resource's body. `resource` is as findings name it.
-    fn properties_mut(&mut self, resource: &str) -> Option<&mut Value>;
-    /// The resource's own body, for attributes such as `DeletionPolicy`.
-    fn attributes_mut(&mut self, resource: &str) -> Option<&mut Value>;
+/// A named breakage of a seeded deployment, and where the live check that claims it must say it
+/// failed: on the resource stack output `output` names (its `nth` entry when the output is a
+/// list), property `property`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mutant {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub output: &'static str,
+    pub nth: usize,
+    pub property: &'static str,
+}
+
+impl Mutant {
+    /// The id, ARN or name of the resource this mutant breaks, from the seeded outputs.
+    pub fn resource(&self, outputs: &BTreeMap<String, String>) -> Option<String> {
+        outputs.get(self.output)?.split(',').nth(self.nth).map(str::to_owned)
+    }
 }
 
 /// How a mutation breaks the source.
@@ -67,18 +81,14 @@ impl<T: Mutable> Mutation<T> {
 
 /// Everything that keeps "each check fails on its own mutation, and only it" from holding, one
 /// sentence each; empty when it holds. `facts` turns a mutated source into the checks' facts.
-pub fn disproofs<T: Mutable, F>(
+pub fn disproofs<T: Mutable + 'static, F: Facts<Mutant = Mutation<T>>>(
     checks: &[&Check<F>],
-    mutations: &[&Mutation<T>],
     shipped: &T,
     facts: impl Fn(T) -> F,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for check in checks {
-        let Some(m) = mutations.iter().find(|m| m.name == check.info.mutant) else {
-            problems.push(format!("{} names mutation {}, which does not exist", check.info.id, check.info.mutant));
-            continue;
-        };
+        let m = check.mutant;
         let mut source = shipped.clone();
         m.apply(&mut source);
         let f = facts(source);
@@ -107,12 +117,14 @@ pub fn disproofs<T: Mutable, F>(
             }
         }
     }
-    for m in mutations {
-        let claims = checks.iter().filter(|c| c.info.mutant == m.name).count();
+    for check in checks {
+        let name = check.mutant.name;
+        let claims = checks.iter().filter(|c| c.mutant.name == name).count();
         if claims != 1 {
-            problems.push(format!("mutation {} is claimed by {claims} checks", m.name));
+            problems.push(format!("mutation {name} is claimed by {claims} checks"));
         }
     }
+    problems.dedup();
     problems
 }
 
@@ -126,6 +138,10 @@ mod tests {
     /// A source of one resource `R` with one flag.
     #[derive(Clone)]
     struct Doc(Value);
+
+    impl Facts for Doc {
+        type Mutant = Mutation<Doc>;
+    }
 
     impl Mutable for Doc {
         fn properties_mut(&mut self, resource: &str) -> Option<&mut Value> {
@@ -144,7 +160,6 @@ mod tests {
         severity: Severity::Low,
         risk: "r",
         remediation: "m",
-        mutant: "flag-off",
     };
 
     fn flag_on(d: &Doc) -> Vec<Finding> {
@@ -161,22 +176,23 @@ mod tests {
 
     #[test]
     fn a_check_that_reads_the_property_is_proven() {
-        let check = Check { info: INFO, run: flag_on };
-        assert!(disproofs(&[&check], &[&FLAG_OFF], &Doc(json!({"R": {"Flag": true}})), |d| d).is_empty());
+        let check = Check { info: INFO, mutant: &FLAG_OFF, run: flag_on };
+        assert!(disproofs(&[&check], &Doc(json!({"R": {"Flag": true}})), |d| d).is_empty());
     }
 
     #[test]
     fn a_check_that_cannot_fail_is_reported() {
-        let check = Check { info: INFO, run: never_fails };
-        let problems = disproofs(&[&check], &[&FLAG_OFF], &Doc(json!({"R": {"Flag": true}})), |d| d);
+        let check = Check { info: INFO, mutant: &FLAG_OFF, run: never_fails };
+        let problems = disproofs(&[&check], &Doc(json!({"R": {"Flag": true}})), |d| d);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("flag_on on flag-off: pass without a failure naming R Flag"), "{problems:?}");
     }
 
     #[test]
-    fn an_unclaimed_mutation_is_reported() {
-        let check = Check { info: CheckInfo { mutant: "other", ..INFO }, run: flag_on };
-        let problems = disproofs(&[&check], &[&FLAG_OFF], &Doc(json!({"R": {"Flag": true}})), |d| d);
-        assert!(problems.iter().any(|p| p.contains("mutation flag-off is claimed by 0 checks")), "{problems:?}");
+    fn a_mutation_claimed_twice_is_reported() {
+        let check = Check { info: INFO, mutant: &FLAG_OFF, run: flag_on };
+        let twin = Check { info: CheckInfo { id: "flag_on_again", ..INFO }, mutant: &FLAG_OFF, run: flag_on };
+        let problems = disproofs(&[&check, &twin], &Doc(json!({"R": {"Flag": true}})), |d| d);
+        assert!(problems.iter().any(|p| p.contains("mutation flag-off is claimed by 2 checks")), "{problems:?}");
     }
 }

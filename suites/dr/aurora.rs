@@ -9,6 +9,7 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::rds::Cluster;
 
+use super::mutants;
 use super::DrFacts;
 use super::facts::core::{Side, SideCluster};
 use super::outputs::{DR_CLUSTER_IDENTIFIER, PRIMARY_CLUSTER_IDENTIFIER};
@@ -55,8 +56,8 @@ pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "PHI at rest without the layout's key is either unencrypted or under a key the layout does not control, and a cross-region key makes the DR copy depend on the failed region.",
         remediation: "main.ts: primary_cluster storageEncrypted: true, kmsKeyId: primaryKey.arn; dr_cluster storageEncrypted: true, kmsKeyId: drKey.arn (RdsCluster).",
-        mutant: "dr-cluster-primary-key",
     },
+    mutant: &mutants::DR_CLUSTER_PRIMARY_KEY,
     run: aurora_encrypted_with_region_key,
 };
 
@@ -88,8 +89,8 @@ pub const AURORA_ENGINE_POSTGRESQL_15_3: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "Members of a global database on different engines or versions cannot replicate or fail over to each other.",
         remediation: "main.ts: engine aurora-postgresql and engineVersion ENGINE_VERSION (15.3) on global_cluster, primary_cluster and dr_cluster.",
-        mutant: "primary-engine-15-4",
     },
+    mutant: &mutants::PRIMARY_ENGINE_15_4,
     run: aurora_engine_postgresql_15_3,
 };
 
@@ -119,8 +120,8 @@ pub const AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU: Check<DrFacts> = Check {
         severity: Severity::Low,
         risk: "A secondary sized differently from the primary either cannot carry the load after failover or spends far more than planned.",
         remediation: "main.ts: serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 } on primary_cluster and dr_cluster (RdsCluster).",
-        mutant: "dr-serverless-max-16",
     },
+    mutant: &mutants::DR_SERVERLESS_MAX_16,
     run: aurora_serverless_v2_half_to_two_acu,
 };
 
@@ -161,8 +162,8 @@ pub const AURORA_PRIMARY_MULTI_AZ: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "A writer without a standby in another zone turns a zone outage into a cross-region failover.",
         remediation: "main.ts: primary_instance_1 and primary_instance_2 (RdsClusterInstance) availabilityZone Fn.element(primary_azs.names, 0/1).",
-        mutant: "primary-instances-one-az",
     },
+    mutant: &mutants::PRIMARY_INSTANCES_ONE_AZ,
     run: aurora_primary_multi_az,
 };
 
@@ -198,8 +199,8 @@ pub const AURORA_BACKUP_RETENTION_SEVEN_DAYS: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Short retention leaves no restorable copy of PHI from before a corruption that went unnoticed for days.",
         remediation: "main.ts: backupRetentionPeriod: 7 on primary_cluster and dr_cluster (RdsCluster).",
-        mutant: "primary-backup-retention-1",
     },
+    mutant: &mutants::PRIMARY_BACKUP_RETENTION_1,
     run: aurora_backup_retention_seven_days,
 };
 
@@ -239,8 +240,8 @@ pub const AURORA_BACKUP_WINDOW_OFF_PEAK: Check<DrFacts> = Check {
         severity: Severity::Low,
         risk: "Backups during clinic hours compete with patient-facing load, and a slow backup delays the restorable point.",
         remediation: "main.ts: preferredBackupWindow \"03:00-04:00\" on primary_cluster and dr_cluster (RdsCluster).",
-        mutant: "dr-backup-window-midday",
     },
+    mutant: &mutants::DR_BACKUP_WINDOW_MIDDAY,
     run: aurora_backup_window_off_peak,
 };
 
@@ -267,8 +268,8 @@ pub const AURORA_LOGS_EXPORTED: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Without the exported log, access to PHI in either region leaves no reviewable record.",
         remediation: "main.ts: enabledCloudwatchLogsExports: [\"postgresql\"] on primary_cluster and dr_cluster (RdsCluster).",
-        mutant: "dr-cluster-no-log-export",
     },
+    mutant: &mutants::DR_CLUSTER_NO_LOG_EXPORT,
     run: aurora_logs_exported,
 };
 
@@ -295,8 +296,8 @@ pub const AURORA_GLOBAL_DATABASE_SPANS_REGIONS: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "A DR cluster outside the global database receives no replication: failing over to it loses every write since it was created.",
         remediation: "main.ts: global_cluster (RdsGlobalCluster) with primary_cluster and dr_cluster both setting globalClusterIdentifier: globalCluster.id.",
-        mutant: "dr-cluster-outside-global",
     },
+    mutant: &mutants::DR_CLUSTER_OUTSIDE_GLOBAL,
     run: aurora_global_database_spans_regions,
 };
 
@@ -356,8 +357,8 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "A publicly accessible instance gets a public DNS address: the PHI database becomes reachable from the internet.",
         remediation: "main.ts: publiclyAccessible: false on primary_instance_1/2 and dr_instance_1 (RdsClusterInstance).",
-        mutant: "primary-instance-public",
     },
+    mutant: &mutants::PRIMARY_INSTANCE_PUBLIC,
     run: aurora_instances_not_public,
 };
 

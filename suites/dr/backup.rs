@@ -12,6 +12,7 @@ use stackproof_harness::facts::backup::{Plan, Rule, Selection, Vault, VaultArn};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::{FactError, Named};
 
+use super::mutants;
 use super::DrFacts;
 use super::outputs::{
     DR_BACKUP_VAULT_NAME, DR_KMS_KEY_ARN, PRIMARY_BACKUP_VAULT_NAME, PRIMARY_CLUSTER_IDENTIFIER, PRIMARY_KMS_KEY_ARN,
@@ -71,8 +72,8 @@ pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Recovery points under another region's key cannot be restored when that region is lost; under an AWS managed key they escape the stack's key policy.",
         remediation: "main.ts: primary_vault (BackupVault) needs kmsKeyArn = primaryKey.arn and dr_vault (BackupVault) kmsKeyArn = drKey.arn; a vault's key is fixed at creation: create a new vault.",
-        mutant: "dr-vault-primary-key",
     },
+    mutant: &mutants::DR_VAULT_PRIMARY_KEY,
     run: backup_vaults_encrypted_with_region_key,
 };
 
@@ -108,8 +109,8 @@ pub const BACKUP_PLAN_HOURLY: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Backups taken daily (or of nothing) lose up to a day of patient records when the cluster must be restored.",
         remediation: "main.ts: backup_plan (BackupPlan) rule.schedule = \"cron(0 */1 * * ? *)\"; backup_selection (BackupSelection) resources = [primaryCluster.arn] with planId = backupPlan.id.",
-        mutant: "backup-plan-daily",
     },
+    mutant: &mutants::BACKUP_PLAN_DAILY,
     run: backup_plan_hourly,
 };
 
@@ -189,8 +190,8 @@ pub const BACKUP_PLAN_CONTINUOUS: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Without continuous backup the cluster can only be restored to the last snapshot, not to the moment before a corruption.",
         remediation: "main.ts: backup_plan (BackupPlan) rule.enableContinuousBackup = true.",
-        mutant: "backup-plan-not-continuous",
     },
+    mutant: &mutants::BACKUP_PLAN_NOT_CONTINUOUS,
     run: backup_plan_continuous,
 };
 
@@ -217,8 +218,8 @@ pub const BACKUP_PLAN_DELETES_AFTER_7_DAYS: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "Copies of patient records kept beyond the designed retention are PHI nobody planned to dispose of; recovery points kept forever never expire at all.",
         remediation: "main.ts: backup_plan (BackupPlan) rule.lifecycle.deleteAfter = 7 and rule.copyAction[].lifecycle.deleteAfter = 7.",
-        mutant: "backup-plan-keeps-35-days",
     },
+    mutant: &mutants::BACKUP_PLAN_KEEPS_35_DAYS,
     run: backup_plan_deletes_after_7_days,
 };
 
@@ -259,8 +260,8 @@ pub const BACKUP_PLAN_COPIES_TO_DR_VAULT: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "Recovery points stay in the primary region only: a regional outage takes the backups with the database.",
         remediation: "main.ts: backup_plan (BackupPlan) rule.copyAction = [{destinationVaultArn: drVault.arn, lifecycle: {deleteAfter: 7}}].",
-        mutant: "backup-plan-no-copy",
     },
+    mutant: &mutants::BACKUP_PLAN_NO_COPY,
     run: backup_plan_copies_to_dr_vault,
 };
 

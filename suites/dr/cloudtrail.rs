@@ -8,6 +8,7 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
+use super::mutants;
 use super::DrFacts;
 use super::monitoring::judge_named;
 use super::outputs::{PRIMARY_KMS_KEY_ARN, TRAIL_BUCKET_NAME};
@@ -25,8 +26,8 @@ pub const TRAIL_MULTI_REGION: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "A single-region trail in eu-west-2 misses everything done in the DR region (promotion, restores, key use) and IAM activity: the audit record has a hole exactly where failover happens.",
         remediation: "main.ts: trail (Cloudtrail) needs isMultiRegionTrail: true and includeGlobalServiceEvents: true.",
-        mutant: "trail-single-region",
     },
+    mutant: &mutants::TRAIL_SINGLE_REGION,
     run: trail_multi_region,
 };
 
@@ -63,8 +64,8 @@ pub const TRAIL_LOG_FILE_VALIDATION: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Without digest files, an attacker who reaches the trail bucket can edit or delete log files and nobody can prove it: the audit record is no longer evidence.",
         remediation: "main.ts: trail (Cloudtrail) needs enableLogFileValidation: true.",
-        mutant: "trail-no-log-validation",
     },
+    mutant: &mutants::TRAIL_NO_LOG_VALIDATION,
     run: trail_log_file_validation,
 };
 
@@ -91,8 +92,8 @@ pub const TRAIL_LOGGING: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "A stopped trail, or one recording only writes, leaves no record of who read or changed PHI infrastructure: incidents cannot be investigated.",
         remediation: "main.ts: trail (Cloudtrail) needs enableLogging left true (the default), no eventSelector narrowing readWriteType below All or excluding management events, and s3BucketName: trailBucket.id; restart a stopped trail with cloudtrail:StartLogging.",
-        mutant: "trail-stopped",
     },
+    mutant: &mutants::TRAIL_STOPPED,
     run: trail_logging,
 };
 
@@ -150,8 +151,8 @@ pub const TRAIL_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Trail logs under SSE-S3 alone can be read by anyone with bucket read access; the customer key adds a second, separately audited permission.",
         remediation: "main.ts: trail (Cloudtrail) needs kmsKeyId: primaryKey.arn (the key policy's CloudTrailEncryptsLogs statement already allows it).",
-        mutant: "trail-unencrypted",
     },
+    mutant: &mutants::TRAIL_UNENCRYPTED,
     run: trail_encrypted_with_primary_key,
 };
 

@@ -12,8 +12,9 @@
 use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::FactError;
-use stackproof_harness::facts::iam::{Statement, statements, strings};
+use stackproof_harness::kit::policy::{Policy, Principal, Statement};
 
+use super::mutants;
 use super::DrFacts;
 use super::monitoring::judge_named;
 use super::outputs::{
@@ -88,19 +89,20 @@ fn excess(s: &Statement, scope: &Scope) -> Vec<String> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    if !s.not_action.is_empty() {
-        out.push(format!("NotAction {} (allows every other action)", s.not_action.join(",")));
+    if s.not_action.is_some() {
+        out.push(format!("NotAction {} (allows every other action)", s.not_actions().join(",")));
     }
-    if !s.not_resource.is_empty() {
-        out.push(format!("NotResource {} (allows every other resource)", s.not_resource.join(",")));
+    if s.not_resource.is_some() {
+        out.push(format!("NotResource {} (allows every other resource)", s.not_resources().join(",")));
     }
-    if s.resource.iter().any(|r| r == "*") {
-        out.push(format!("Resource * for {}", s.action.join(",")));
+    let (actions, resources) = (s.actions(), s.resources());
+    if resources.iter().any(|r| r == "*") {
+        out.push(format!("Resource * for {}", actions.join(",")));
     }
     let service_of = |a: &str| a.split_once(':').map(|(svc, _)| svc.to_ascii_lowercase());
     let mut rds = false;
     let mut sns = false;
-    for a in &s.action {
+    for a in &actions {
         if wildcard_action(a) {
             out.push(format!("Action {a}"));
             continue;
@@ -122,7 +124,7 @@ fn excess(s: &Statement, scope: &Scope) -> Vec<String> {
             _ => {}
         }
     }
-    let concrete = s.resource.iter().filter(|r| *r != "*");
+    let concrete = resources.iter().filter(|r| *r != "*");
     if let (true, Some(clusters)) = (rds, &scope.clusters) {
         for r in concrete.clone().filter(|r| !clusters.iter().any(|c| r.ends_with(c.as_str()))) {
             out.push(format!("rds on {r} (not one of the stack's clusters)"));
@@ -141,19 +143,21 @@ fn excess(s: &Statement, scope: &Scope) -> Vec<String> {
 fn grants(stmts: &[Statement], action: &str, resource_ok: impl Fn(&str) -> bool) -> bool {
     stmts.iter().any(|s| {
         s.allows()
-            && s.not_action.is_empty()
-            && s.action.iter().any(|a| covers(a, action))
-            && s.resource.iter().any(|r| r == "*" || resource_ok(r))
+            && s.not_action.is_none()
+            && s.actions().iter().any(|a| covers(a, action))
+            && s.resources().iter().any(|r| r == "*" || resource_ok(r))
     })
 }
 
 /// The principals of the Allow statements of a trust policy, and whether they are exactly the
 /// Lambda service.
 fn trusts_only_lambda(trust: &Value) -> (bool, Vec<Value>) {
-    let allows: Vec<Statement> = statements(trust).into_iter().filter(Statement::allows).collect();
-    let principals: Vec<Value> = allows.iter().map(|s| s.principal.clone()).collect();
+    let allows: Vec<Statement> = Policy::parse(trust).statements.into_iter().filter(Statement::allows).collect();
+    let principals: Vec<Value> =
+        allows.iter().map(|s| serde_json::to_value(&s.principal).unwrap_or(Value::Null)).collect();
     let only_lambda = |s: &Statement| {
-        s.principal.as_object().is_some_and(|p| p.keys().all(|k| k == "Service"))
+        matches!(&s.principal, Some(p @ Principal::Of(_)) if p.types() == ["Service"])
+            && s.not_principal.is_none()
             && s.service_principals() == [LAMBDA_SERVICE]
     };
     (!allows.is_empty() && allows.iter().all(only_lambda), principals)
@@ -161,19 +165,16 @@ fn trusts_only_lambda(trust: &Value) -> (bool, Vec<Value>) {
 
 /// Whether a resource-policy statement lets the SNS service invoke the function from `topic` only.
 fn sns_may_invoke_from(s: &Statement, topic: &str) -> bool {
-    let source_is_topic = s.condition.as_object().is_some_and(|ops| {
-        ops.values().filter_map(Value::as_object).any(|keys| {
-            keys.iter().any(|(k, v)| {
-                k.eq_ignore_ascii_case("aws:SourceArn") && {
-                    let values = strings(Some(v));
-                    !values.is_empty() && values.iter().all(|x| x == topic)
-                }
-            })
-        })
-    });
+    let source_arns: Vec<String> = s
+        .conditions
+        .iter()
+        .filter(|c| c.key.eq_ignore_ascii_case("aws:SourceArn"))
+        .flat_map(|c| c.values.iter().map(stackproof_harness::kit::policy::text))
+        .collect();
+    let source_is_topic = !source_arns.is_empty() && source_arns.iter().all(|x| x == topic);
     s.allows()
         && s.service_principals().iter().any(|p| p == SNS_SERVICE)
-        && s.action.iter().any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunction"))
+        && s.actions().iter().any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunction"))
         && source_is_topic
 }
 
@@ -186,8 +187,8 @@ pub const FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "A function running as another role either cannot fail the database over when it must, or holds permissions (such as S3 replication's) that its code was never reviewed for.",
         remediation: "main.ts: failover_function (LambdaFunction) needs role: failoverRole.arn.",
-        mutant: "failover-function-foreign-role",
     },
+    mutant: &mutants::FAILOVER_FUNCTION_FOREIGN_ROLE,
     run: failover_function_runs_as_failover_role,
 };
 
@@ -213,8 +214,8 @@ pub const FAILOVER_ROLE_LEAST_PRIVILEGE: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "rds:* on * lets whoever controls the function (or its code) delete or snapshot-and-share any database in the account; a broad trust policy lets other principals become the role.",
         remediation: "main.ts: failover_role (IamRole) assumeRolePolicy trusts lambda.amazonaws.com only; failover_policy (IamRolePolicy) grants rds:DescribeDBClusters/FailoverGlobalCluster/ModifyDBCluster on the three cluster ARNs and sns:Publish on alertsTopic.arn only, no '*' actions or resources; attach no managed admin policy (IamRolePolicyAttachment).",
-        mutant: "failover-role-wildcard",
     },
+    mutant: &mutants::FAILOVER_ROLE_WILDCARD,
     run: failover_role_least_privilege,
 };
 
@@ -235,7 +236,8 @@ fn failover_role_least_privilege(f: &DrFacts) -> Vec<Finding> {
             &role.assume_role_policy_document,
         ));
 
-        let inline: Vec<Statement> = role.role_policies.iter().flat_map(|p| statements(&p.policy_document)).collect();
+        let inline: Vec<Statement> =
+            role.role_policies.iter().flat_map(|p| Policy::parse(&p.policy_document).statements).collect();
         let excesses: Vec<String> = inline.iter().flat_map(|s| excess(s, &scope)).collect();
         findings.push(Finding::judge(
             r,
@@ -247,7 +249,7 @@ fn failover_role_least_privilege(f: &DrFacts) -> Vec<Finding> {
         ));
 
         let mut all = inline;
-        all.extend(role.attached_policies.iter().flat_map(|p| statements(&p.policy_document)));
+        all.extend(role.attached_policies.iter().flat_map(|p| Policy::parse(&p.policy_document).statements));
         let mut missing = Vec::new();
         match &scope.clusters {
             Some([global, ..]) => {
@@ -279,8 +281,8 @@ fn failover_role_least_privilege(f: &DrFacts) -> Vec<Finding> {
             .iter()
             .filter(|p| {
                 ADMIN_POLICIES.iter().any(|a| p.policy_name == *a || p.policy_arn.ends_with(&format!("/{a}")))
-                    || statements(&p.policy_document).iter().any(|s| {
-                        s.allows() && (!s.not_action.is_empty() || s.action.iter().any(|a| wildcard_action(a)))
+                    || Policy::parse(&p.policy_document).statements.iter().any(|s| {
+                        s.allows() && (s.not_action.is_some() || s.actions().iter().any(|a| wildcard_action(a)))
                     })
             })
             .map(|p| p.policy_arn.clone())
@@ -313,8 +315,8 @@ pub const FAILOVER_TRIGGERED_BY_ALARMS: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Without the subscription the alarms page people but never start the failover runbook; a resource policy without SourceArn lets any topic, in any account, invoke the function that fails the database over.",
         remediation: "main.ts: failover_subscription (SnsTopicSubscription) needs topicArn: alertsTopic.arn, protocol: lambda, endpoint: failoverFunction.arn; failover_invoke_permission (LambdaPermission) needs principal sns.amazonaws.com, action lambda:InvokeFunction, sourceArn: alertsTopic.arn; failover_function environment.variables.ALERTS_TOPIC_ARN: alertsTopic.arn.",
-        mutant: "failover-not-subscribed",
     },
+    mutant: &mutants::FAILOVER_NOT_SUBSCRIBED,
     run: failover_triggered_by_alarms,
 };
 
@@ -360,7 +362,7 @@ fn failover_triggered_by_alarms(f: &DrFacts) -> Vec<Finding> {
     let expected = format!("{SNS_SERVICE} may lambda:InvokeFunction with aws:SourceArn = {topic}");
     findings.push(match &f.ops.function_policy.fact {
         Ok(p) => {
-            let ok = statements(&p.policy).iter().any(|s| sns_may_invoke_from(s, topic));
+            let ok = Policy::parse(&p.policy).statements.iter().any(|s| sns_may_invoke_from(s, topic));
             let actual = if ok { "allowed for the topic only".to_owned() } else { "no such statement".to_owned() };
             Finding::judge(r, "Policy", ok, expected, actual, p)
         }
@@ -393,8 +395,8 @@ pub const FAILOVER_CONFIG_PARAMETER_PRESENT: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "The function reads which clusters to promote from this parameter: without it, failover fails at the moment of the disaster, after the RPO clock has started.",
         remediation: "main.ts: failover_config (SsmParameter) must exist with name /healthcare-dr/<suffix>/config; failover_function environment.variables.CONFIG_PARAMETER_NAME: failoverConfig.name.",
-        mutant: "failover-config-missing",
     },
+    mutant: &mutants::FAILOVER_CONFIG_MISSING,
     run: failover_config_parameter_present,
 };
 
@@ -432,8 +434,8 @@ pub const HEALTH_CHECK_WATCHES_REPLICATION_LAG: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "A health check that probes an endpoint instead of the lag alarm (or treats missing data as healthy) reports the primary healthy while the DR copy falls beyond the RPO, so DNS never fails over.",
         remediation: "main.ts: replication_health_check (Route53HealthCheck) needs type: CLOUDWATCH_METRIC, cloudwatchAlarmName: replicationLagAlarm.alarmName, cloudwatchAlarmRegion: PRIMARY_REGION, insufficientDataHealthStatus: Unhealthy, and neither invertHealthcheck nor disabled.",
-        mutant: "health-check-http",
     },
+    mutant: &mutants::HEALTH_CHECK_HTTP,
     run: health_check_watches_replication_lag,
 };
 
@@ -498,7 +500,7 @@ mod tests {
     }
 
     fn stmt(doc: Value) -> Statement {
-        statements(&json!({ "Statement": doc })).remove(0)
+        Policy::parse(&json!({ "Statement": doc })).statements.remove(0)
     }
 
     #[test]

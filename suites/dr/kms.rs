@@ -4,6 +4,7 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
 use crate::shared::kms::{key_enabled, key_rotates};
 
+use super::mutants;
 use super::DrFacts;
 
 /// This service's checks, in report order.
@@ -18,8 +19,8 @@ pub const KMS_KEYS_ENABLED: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "A disabled key makes the data, replicas and backups encrypted under it unreadable: the DR copy is lost exactly when it is needed.",
         remediation: "main.ts: primary_key and dr_key (KmsKey) must stay enabled (isEnabled defaults to true); re-enable with kms:EnableKey.",
-        mutant: "dr-key-disabled",
     },
+    mutant: &mutants::DR_KEY_DISABLED,
     run: kms_keys_enabled,
 };
 
@@ -36,8 +37,8 @@ pub const KMS_KEYS_ROTATE: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Key material that never rotates widens what one compromised key exposes, in both regions.",
         remediation: "main.ts: set enableKeyRotation: true on primary_key and dr_key (KmsKey).",
-        mutant: "primary-key-rotation-off",
     },
+    mutant: &mutants::PRIMARY_KEY_ROTATION_OFF,
     run: kms_keys_rotate,
 };
 

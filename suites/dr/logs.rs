@@ -4,6 +4,7 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
+use super::mutants;
 use super::DrFacts;
 use super::outputs::PRIMARY_KMS_KEY_ARN;
 
@@ -21,8 +22,8 @@ pub const LOG_GROUPS_RETAINED_30_DAYS: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "Logs expiring sooner than planned leave a failover or an incident without its record; never-expiring ones keep PHI-adjacent data forever.",
         remediation: "main.ts: retentionInDays: 30 on app_log_group and failover_log_group (CloudwatchLogGroup).",
-        mutant: "app-log-retention-7",
     },
+    mutant: &mutants::APP_LOG_RETENTION_7,
     run: log_groups_retained_30_days,
 };
 
@@ -53,8 +54,8 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Logs can carry identifiers of patients; without the layout's key they are readable outside its key policy.",
         remediation: "main.ts: kmsKeyId: primaryKey.arn on app_log_group and failover_log_group (CloudwatchLogGroup).",
-        mutant: "failover-log-group-unencrypted",
     },
+    mutant: &mutants::FAILOVER_LOG_GROUP_UNENCRYPTED,
     run: log_groups_encrypted_with_primary_key,
 };
 

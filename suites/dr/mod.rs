@@ -10,6 +10,7 @@ pub mod failover;
 pub mod kms;
 pub mod logs;
 pub mod monitoring;
+pub mod mutants;
 pub mod naming;
 pub mod network;
 pub mod outputs;
@@ -19,11 +20,12 @@ pub mod synth;
 
 use std::sync::LazyLock;
 
-use stackproof_harness::args::Suffix;
+use stackproof_harness::deployment::Suffix;
 use stackproof_harness::aws::Clients;
-use stackproof_harness::check::Check;
-use stackproof_harness::outputs::{Contract, Outputs};
-use stackproof_harness::stack::Stack;
+use stackproof_harness::check::{Check, Facts};
+use stackproof_harness::mutation::Mutant;
+use stackproof_harness::deployment::{Contract, Outputs};
+use stackproof_harness::suite::Stack;
 
 pub use facts::{DrFacts, Regions};
 
@@ -54,6 +56,10 @@ pub static CHECKS: LazyLock<Vec<Check<DrFacts>>> = LazyLock::new(|| {
 pub fn regions() -> Regions {
     let role = |r: &str| CONTRACT.regions.get(r).cloned().unwrap_or_default();
     Regions { primary: role("primary"), dr: role("dr") }
+}
+
+impl Facts for DrFacts {
+    type Mutant = Mutant;
 }
 
 pub struct Dr;
@@ -108,6 +114,17 @@ mod tests {
 
     #[test]
     fn checks_have_unique_ids_mutants_and_citations() {
-        crate::shared::assert_checks_well_formed(&CHECKS);
+        crate::shared::assert_checks_well_formed(&CHECKS, |m| m.name);
+    }
+
+    #[test]
+    fn every_mutant_is_claimed_by_exactly_one_check() {
+        for m in mutants::ALL {
+            let claims = CHECKS.iter().filter(|c| c.mutant.name == m.name).count();
+            assert_eq!(claims, 1, "mutant {} is claimed by {claims} checks", m.name);
+        }
+        for c in CHECKS.iter() {
+            assert!(mutants::ALL.iter().any(|m| m.name == c.mutant.name), "{} claims an uncatalogued mutant", c.info.id);
+        }
     }
 }

@@ -13,6 +13,7 @@ use stackproof_harness::facts::Named;
 use stackproof_harness::facts::cloudwatch::{Dimension, MetricAlarm};
 use stackproof_harness::facts::kms::same_key;
 
+use super::mutants;
 use super::DrFacts;
 use super::outputs::{ALERTS_TOPIC_ARN, PRIMARY_CLUSTER_IDENTIFIER, PRIMARY_KMS_KEY_ARN};
 
@@ -107,8 +108,8 @@ pub const CPU_ALARM_ABOVE_80_PERCENT: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "A saturated writer slows or drops clinical transactions; an alarm set too high, or on the wrong metric or cluster, stays silent until patients' records are unavailable.",
         remediation: "main.ts: cpu_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName CPUUtilization, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: 80, comparisonOperator: GreaterThanThreshold.",
-        mutant: "cpu-alarm-threshold-95",
     },
+    mutant: &mutants::CPU_ALARM_THRESHOLD_95,
     run: cpu_alarm_above_80_percent,
 };
 
@@ -125,8 +126,8 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "An alarm on another cluster's connections never sees a connection storm or credential abuse against the primary holding PHI.",
         remediation: "main.ts: connections_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName DatabaseConnections, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: 100, comparisonOperator: GreaterThanThreshold.",
-        mutant: "connections-alarm-other-cluster",
     },
+    mutant: &mutants::CONNECTIONS_ALARM_OTHER_CLUSTER,
     run: connections_alarm_on_primary_cluster,
 };
 
@@ -143,8 +144,8 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "If the alarm watches the wrong metric (AuroraReplicaLag is in-region replicas only) or a looser threshold, the DR region can fall further behind than the recovery point objective without anyone, or the failover health check, knowing.",
         remediation: "main.ts: replication_lag_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
-        mutant: "lag-alarm-wrong-metric",
     },
+    mutant: &mutants::LAG_ALARM_WRONG_METRIC,
     run: replication_lag_alarm_at_rpo,
 };
 
@@ -165,8 +166,8 @@ pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "An alarm without actions changes state in silence: nobody is paged and the failover function subscribed to the topic is never invoked.",
         remediation: "main.ts: cpu_alarm, connections_alarm and replication_lag_alarm (CloudwatchMetricAlarm) need alarmActions: [alertsTopic.arn] and okActions: [alertsTopic.arn], with actionsEnabled left true.",
-        mutant: "connections-alarm-no-action",
     },
+    mutant: &mutants::CONNECTIONS_ALARM_NO_ACTION,
     run: alarms_notify_alerts_topic,
 };
 
@@ -222,8 +223,8 @@ pub const ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "Alarm notifications name clusters and carry state reasons; unencrypted, or under a key the stack does not control, they sit outside the layout's key policy and audit.",
         remediation: "main.ts: alerts_topic (SnsTopic) needs kmsMasterKeyId: primaryKey.arn.",
-        mutant: "alerts-topic-unencrypted",
     },
+    mutant: &mutants::ALERTS_TOPIC_UNENCRYPTED,
     run: alerts_topic_encrypted_with_primary_key,
 };
 

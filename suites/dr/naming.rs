@@ -2,8 +2,9 @@
 //! every resource can be traced to the deployment that owns it.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::outputs::OutputKind;
+use stackproof_harness::deployment::OutputKind;
 
+use super::mutants;
 use super::outputs::{DR_REGION, PRIMARY_REGION};
 use super::{CONTRACT, DrFacts};
 
@@ -19,8 +20,8 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<DrFacts> = Check {
         severity: Severity::Low,
         risk: "Resources without the suffix collide across deployments and cannot be attributed in an audit.",
         remediation: "main.ts: build every name with the suffix (e.g. dr_bucket bucket: `healthcare-data-${suffix}-dr`).",
-        mutant: "dr-bucket-unsuffixed",
     },
+    mutant: &mutants::DR_BUCKET_UNSUFFIXED,
     run: resource_names_carry_suffix,
 };
 

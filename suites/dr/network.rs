@@ -7,6 +7,7 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::Network;
 
+use super::mutants;
 use super::DrFacts;
 use super::facts::core::{Side, SideNetwork};
 
@@ -44,8 +45,8 @@ pub const VPCS_USE_PLANNED_CIDRS: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "Overlapping ranges cannot be peered or routed between regions, so a failover cannot reach the data it needs.",
         remediation: "main.ts: primary_vpc cidrBlock 10.0.0.0/16 and dr_vpc cidrBlock 10.1.0.0/16 (Vpc), subnets inside them.",
-        mutant: "dr-vpc-overlapping-cidr",
     },
+    mutant: &mutants::DR_VPC_OVERLAPPING_CIDR,
     run: vpcs_use_planned_cidrs,
 };
 
@@ -72,8 +73,8 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Subnets in one zone put the region's database in one zone: a zone outage takes the region down.",
         remediation: "main.ts: <side>_private_subnet_1/2 (Subnet) availabilityZone Fn.element(<side>_azs.names, 0/1), distinct zones.",
-        mutant: "dr-subnets-one-az",
     },
+    mutant: &mutants::DR_SUBNETS_ONE_AZ,
     run: private_subnets_span_two_azs,
 };
 
@@ -122,8 +123,8 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "A database subnet that hands out public addresses puts PHI stores one security-group mistake from the internet.",
         remediation: "main.ts: <side>_private_subnet_1/2 (Subnet) mapPublicIpOnLaunch: false.",
-        mutant: "primary-subnet-public-ip",
     },
+    mutant: &mutants::PRIMARY_SUBNET_PUBLIC_IP,
     run: private_subnets_no_public_ip,
 };
 
@@ -158,8 +159,8 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "Ingress from outside the VPC exposes the PHI database (or its DR replica) to networks the layout never meant to trust.",
         remediation: "main.ts: <side>_db_sg (SecurityGroup) ingress only tcp 5432 from the VPC's own cidrBlock; no 0.0.0.0/0.",
-        mutant: "dr-db-sg-open",
     },
+    mutant: &mutants::DR_DB_SG_OPEN,
     run: db_security_groups_vpc_only,
 };
 

@@ -12,6 +12,7 @@ use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::s3::{Bucket, Replication, ReplicationRule};
 use stackproof_harness::facts::{Fact, Named};
 
+use super::mutants;
 use super::DrFacts;
 use super::outputs::{DR_BUCKET_NAME, DR_KMS_KEY_ARN, PRIMARY_KMS_KEY_ARN, REPLICATION_ROLE_ARN};
 
@@ -71,8 +72,8 @@ pub const BUCKETS_VERSIONED: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "An overwritten or deleted record cannot be recovered, and replication (which needs versioning on both sides) stops.",
         remediation: "main.ts: primary_bucket_versioning, dr_bucket_versioning and trail_bucket_versioning (S3BucketVersioningA) need versioningConfiguration.status = Enabled.",
-        mutant: "dr-bucket-versioning-suspended",
     },
+    mutant: &mutants::DR_BUCKET_VERSIONING_SUSPENDED,
     run: buckets_versioned,
 };
 
@@ -109,8 +110,8 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "Objects encrypted with S3-managed keys escape the stack's key policy and audit; a replica under the primary region's key is unreadable when that region is lost.",
         remediation: "main.ts: primary_bucket_encryption and trail_bucket_encryption (S3BucketServerSideEncryptionConfigurationA) need rule.applyServerSideEncryptionByDefault = {sseAlgorithm: aws:kms, kmsMasterKeyId: primaryKey.arn}; dr_bucket_encryption the same with drKey.arn.",
-        mutant: "primary-bucket-sse-s3",
     },
+    mutant: &mutants::PRIMARY_BUCKET_SSE_S3,
     run: buckets_encrypted_with_region_key,
 };
 
@@ -174,8 +175,8 @@ pub const BUCKETS_BLOCK_PUBLIC_ACCESS: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "One public ACL or policy statement exposes patient records or the audit trail to the internet.",
         remediation: "main.ts: primary_bucket_public_access_block, dr_bucket_public_access_block and trail_bucket_public_access_block (S3BucketPublicAccessBlock) need blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets = true.",
-        mutant: "trail-bucket-public-policy-allowed",
     },
+    mutant: &mutants::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED,
     run: buckets_block_public_access,
 };
 
@@ -212,8 +213,8 @@ pub const BUCKETS_TIER_AND_EXPIRE_NONCURRENT: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "Superseded copies of patient records are kept forever (no disposal), or recovery copies are dropped before the recovery window.",
         remediation: "main.ts: primary_bucket_lifecycle and dr_bucket_lifecycle (S3BucketLifecycleConfiguration) need an Enabled rule with filter.prefix = \"\", transition {days: 30, storageClass: INTELLIGENT_TIERING} and noncurrentVersionExpiration {noncurrentDays: 90}.",
-        mutant: "dr-bucket-no-noncurrent-expiry",
     },
+    mutant: &mutants::DR_BUCKET_NO_NONCURRENT_EXPIRY,
     run: buckets_tier_and_expire_noncurrent,
 };
 
@@ -306,8 +307,8 @@ pub const BUCKETS_DENY_INSECURE_TRANSPORT: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Clients may read or write patient records over plain HTTP, in clear text on the wire.",
         remediation: "main.ts: primary_bucket_policy, dr_bucket_policy and trail_bucket_policy (S3BucketPolicy) need the DenyInsecureTransport statement: Effect Deny, Principal *, Action s3:*, Resource [bucket ARN, bucket ARN/*], Condition {Bool: {aws:SecureTransport: false}}.",
-        mutant: "primary-bucket-policy-allows-http",
     },
+    mutant: &mutants::PRIMARY_BUCKET_POLICY_ALLOWS_HTTP,
     run: buckets_deny_insecure_transport,
 };
 
@@ -452,8 +453,8 @@ pub const REPLICATION_TO_DR_BUCKET: Check<DrFacts> = Check {
         severity: Severity::Critical,
         risk: "Records written in the primary region never reach the DR region: after a regional outage they are lost.",
         remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) needs role = replicationRole.arn and a rule with status Enabled, filter.prefix \"\", destination.bucket = drData.bucket.arn, deleteMarkerReplication.status Enabled and sourceSelectionCriteria.sseKmsEncryptedObjects.status Enabled.",
-        mutant: "replication-rule-disabled",
     },
+    mutant: &mutants::REPLICATION_RULE_DISABLED,
     run: replication_to_dr_bucket,
 };
 
@@ -547,8 +548,8 @@ pub const REPLICATION_TIME_CONTROL_15_MINUTES: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Without RTC replication has no time bound: the DR copy can lag the primary past the 15 minute recovery point objective.",
         remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.replicationTime = {status: Enabled, time: {minutes: 15}}.",
-        mutant: "replication-no-rtc",
     },
+    mutant: &mutants::REPLICATION_NO_RTC,
     run: replication_time_control_15_minutes,
 };
 
@@ -577,8 +578,8 @@ pub const REPLICATION_METRICS_ENABLED: Check<DrFacts> = Check {
         severity: Severity::Medium,
         risk: "Replication falling behind or failing goes unseen: nobody learns the DR copy is stale until a failover.",
         remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.metrics = {status: Enabled, eventThreshold: {minutes: 15}}.",
-        mutant: "replication-no-metrics",
     },
+    mutant: &mutants::REPLICATION_NO_METRICS,
     run: replication_metrics_enabled,
 };
 
@@ -607,8 +608,8 @@ pub const REPLICAS_ENCRYPTED_WITH_DR_KEY: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Replicas under the primary region's key cannot be decrypted when that region is down: the DR copy is unusable exactly when needed.",
         remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.encryptionConfiguration.replicaKmsKeyId = drKey.arn.",
-        mutant: "replication-replica-key-primary",
     },
+    mutant: &mutants::REPLICATION_REPLICA_KEY_PRIMARY,
     run: replicas_encrypted_with_dr_key,
 };
 

@@ -5,6 +5,7 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
+use super::mutants;
 use super::DrFacts;
 use super::outputs::{DR_KMS_KEY_ARN, PRIMARY_KMS_KEY_ARN};
 
@@ -22,8 +23,8 @@ pub const MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Master credentials under the AWS-managed key can be decrypted by any principal with secretsmanager access, outside the layout's key policy.",
         remediation: "main.ts: db_master_secret (SecretsmanagerSecret) kmsKeyId: primaryKey.arn.",
-        mutant: "master-secret-default-key",
     },
+    mutant: &mutants::MASTER_SECRET_DEFAULT_KEY,
     run: master_secret_encrypted_with_primary_key,
 };
 
@@ -67,8 +68,8 @@ pub const MASTER_SECRET_REPLICATED_TO_DR: Check<DrFacts> = Check {
         severity: Severity::High,
         risk: "Without a replica, losing the primary region also loses the credentials of the promoted DR cluster.",
         remediation: "main.ts: db_master_secret (SecretsmanagerSecret) replica: [{ region: DR_REGION, kmsKeyId: drKey.arn }].",
-        mutant: "master-secret-not-replicated",
     },
+    mutant: &mutants::MASTER_SECRET_NOT_REPLICATED,
     run: master_secret_replicated_to_dr,
 };
 

@@ -4,6 +4,7 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::apigateway::{MethodSetting, Stage};
 
+use super::mutants;
 use super::HipaaFacts;
 use super::facts::app::judge_fact;
 use super::outputs::{API_ACCESS_LOG_GROUP_NAME, WEB_ACL_ARN};
@@ -63,8 +64,8 @@ pub const API_STAGE_DEPLOYED: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "A stage without a live deployment serves nothing, or an unknown configuration that was never reviewed.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) DeploymentId: !Ref ApiDeployment, on RestApi.",
-        mutant: "api-stage-deployment-deleted",
     },
+    mutant: &mutants::API_STAGE_DEPLOYMENT_DELETED,
     run: api_stage_deployed,
 };
 
@@ -103,8 +104,8 @@ pub const API_STAGE_PROTECTED_BY_STACK_WEB_ACL: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without the web ACL the PHI API takes floods, injection attempts and known-bad sources unfiltered.",
         remediation: "template.yml: WebAclAssociation (AWS::WAFv2::WebACLAssociation) ResourceArn: the ApiStage ARN, WebACLArn: !GetAtt WebAcl.Arn.",
-        mutant: "waf-not-associated",
     },
+    mutant: &mutants::WAF_NOT_ASSOCIATED,
     run: api_stage_protected_by_stack_web_acl,
 };
 
@@ -149,8 +150,8 @@ pub const WAF_RATE_LIMIT_AND_MANAGED_RULES: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without a rate-based block one client can exhaust the API (availability of PHI); without managed rules common exploits reach the application.",
         remediation: "template.yml: WebAcl (AWS::WAFv2::WebACL) Rules: a RateBasedStatement rule with Action Block, and ManagedRuleGroupStatement rules (VendorName: AWS) with OverrideAction None.",
-        mutant: "waf-no-rate-limit",
     },
+    mutant: &mutants::WAF_NO_RATE_LIMIT,
     run: waf_rate_limit_and_managed_rules,
 };
 
@@ -213,8 +214,8 @@ pub const API_STAGE_THROTTLED: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "Unthrottled methods let one caller consume the account's whole API quota and overload the tasks behind it: an outage of PHI access.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings [{ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200}].",
-        mutant: "api-throttling-off",
     },
+    mutant: &mutants::API_THROTTLING_OFF,
     run: api_stage_throttled,
 };
 
@@ -259,8 +260,8 @@ pub const API_ACCESS_LOGGING_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without access logs there is no record of who called the PHI API, when, and with what result.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) AccessLogSetting {DestinationArn: the ApiAccessLogGroup ARN, Format: a JSON line with requestId, caller, status}.",
-        mutant: "api-access-logs-off",
     },
+    mutant: &mutants::API_ACCESS_LOGS_OFF,
     run: api_access_logging_to_stack_log_group,
 };
 
@@ -305,8 +306,8 @@ pub const API_XRAY_TRACING_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::Low,
         risk: "Without traces a request cannot be followed from the API through the tasks when reviewing activity or an incident.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) TracingEnabled: true.",
-        mutant: "api-tracing-off",
     },
+    mutant: &mutants::API_TRACING_OFF,
     run: api_xray_tracing_enabled,
 };
 
@@ -332,8 +333,8 @@ pub const API_EXECUTION_LOGGING_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "Without execution logs failed and refused calls leave no trace; with data tracing on, request bodies (PHI) are copied into the logs.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings [{ResourcePath: '/*', HttpMethod: '*', LoggingLevel: INFO, DataTraceEnabled: false}].",
-        mutant: "api-execution-logging-off",
     },
+    mutant: &mutants::API_EXECUTION_LOGGING_OFF,
     run: api_execution_logging_enabled,
 };
 

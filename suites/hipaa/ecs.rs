@@ -6,6 +6,7 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ecs::{AwsVpcConfiguration, Container, Service, TaskDefinition};
 
+use super::mutants;
 use super::HipaaFacts;
 use super::facts::app::judge_fact;
 use super::outputs::{
@@ -87,8 +88,8 @@ pub const ECS_SERVICE_RUNS_ON_FARGATE: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Tasks on self-managed EC2 hosts share an OS the stack does not patch or isolate; a service short of its tasks, or stuck on a failed deployment, is an outage of patient records.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) needs LaunchType: FARGATE, DesiredCount: 2 and DeploymentConfiguration.DeploymentCircuitBreaker {Enable: true, Rollback: true}.",
-        mutant: "ecs-service-ec2-launch-type",
     },
+    mutant: &mutants::ECS_SERVICE_EC2_LAUNCH_TYPE,
     run: ecs_service_runs_on_fargate,
 };
 
@@ -146,8 +147,8 @@ pub const ECS_TASKS_NO_PUBLIC_IP: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "A task with a public address processing PHI is reachable from the internet, bypassing API Gateway, WAF and the load balancer.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp: DISABLED.",
-        mutant: "ecs-task-public-ip",
     },
+    mutant: &mutants::ECS_TASK_PUBLIC_IP,
     run: ecs_tasks_no_public_ip,
 };
 
@@ -168,8 +169,8 @@ pub const ECS_TASKS_IN_PRIVATE_SUBNETS: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "A task placed in a public subnet sits next to the internet gateway; one address or rule change exposes PHI processing directly.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.Subnets: [!Ref PrivateSubnet1, !Ref PrivateSubnet2] only.",
-        mutant: "ecs-service-in-public-subnet",
     },
+    mutant: &mutants::ECS_SERVICE_IN_PUBLIC_SUBNET,
     run: ecs_tasks_in_private_subnets,
 };
 
@@ -205,8 +206,8 @@ pub const ECS_TASKS_USE_APP_SECURITY_GROUP: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Another group on the tasks adds whatever it admits: the least-privilege path load balancer -> app -> data no longer holds.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.SecurityGroups: [!GetAtt AppSecurityGroup.GroupId] only.",
-        mutant: "ecs-service-extra-security-group",
     },
+    mutant: &mutants::ECS_SERVICE_EXTRA_SECURITY_GROUP,
     run: ecs_tasks_use_app_security_group,
 };
 
@@ -244,8 +245,8 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "A credential in a plain environment variable is readable by anyone who can describe the task definition, and never rotates.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].Secrets[].ValueFrom from DatabaseSecretArn/ApiKeysSecretArn; keep credentials out of Environment.",
-        mutant: "ecs-secret-in-environment",
     },
+    mutant: &mutants::ECS_SECRET_IN_ENVIRONMENT,
     run: ecs_secrets_from_secrets_manager,
 };
 
@@ -324,8 +325,8 @@ pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Container output (which can echo PHI) sent elsewhere escapes the stack's key and retention, or is not kept at all: no audit trail.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].LogConfiguration {LogDriver: awslogs, Options.awslogs-group: !Ref EcsLogGroup}.",
-        mutant: "ecs-logs-to-other-group",
     },
+    mutant: &mutants::ECS_LOGS_TO_OTHER_GROUP,
     run: ecs_logs_to_stack_log_group,
 };
 
@@ -376,8 +377,8 @@ pub const ECS_SERVICE_AUTO_SCALING: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "One task is one failure from an outage; without target tracking, load spikes make patient records unavailable.",
         remediation: "template.yml: EcsScalableTarget (AWS::ApplicationAutoScaling::ScalableTarget) MinCapacity: 2, MaxCapacity: 10; EcsCpuScalingPolicy PolicyType: TargetTrackingScaling on ECSServiceAverageCPUUtilization.",
-        mutant: "ecs-scaling-min-one",
     },
+    mutant: &mutants::ECS_SCALING_MIN_ONE,
     run: ecs_service_auto_scaling,
 };
 
@@ -432,8 +433,8 @@ pub const ECS_CONTAINER_INSIGHTS_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::Low,
         risk: "Without task-level metrics, failures and abnormal activity in the PHI workload go unnoticed in information system activity review.",
         remediation: "template.yml: EcsCluster (AWS::ECS::Cluster) ClusterSettings: [{Name: containerInsights, Value: enabled}].",
-        mutant: "ecs-container-insights-off",
     },
+    mutant: &mutants::ECS_CONTAINER_INSIGHTS_OFF,
     run: ecs_container_insights_enabled,
 };
 
@@ -461,8 +462,8 @@ pub const ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without transit encryption patient files cross the network as clear NFS; without IAM authorization any client in the security group can mount them.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) Volumes[].EFSVolumeConfiguration {FilesystemId: !Ref EfsFileSystem, TransitEncryption: ENABLED, AuthorizationConfig.IAM: ENABLED}.",
-        mutant: "ecs-efs-transit-encryption-off",
     },
+    mutant: &mutants::ECS_EFS_TRANSIT_ENCRYPTION_OFF,
     run: ecs_efs_volume_encrypted_in_transit,
 };
 

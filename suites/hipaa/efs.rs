@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::efs::MountTarget;
 
+use super::mutants;
 use super::HipaaFacts;
 use super::outputs::{DATA_KEY_ARN, EFS_SECURITY_GROUP_ID, PRIVATE_SUBNET_IDS};
 use stackproof_harness::facts::kms::same_key;
@@ -45,8 +46,8 @@ pub const EFS_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "Shared patient documents readable from the underlying storage, or governed by a key the stack does not control.",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) needs Encrypted: true and KmsKeyId: !GetAtt DataKey.Arn; encryption is fixed at creation: copy the data into a new encrypted file system.",
-        mutant: "efs-unencrypted",
     },
+    mutant: &mutants::EFS_UNENCRYPTED,
     run: efs_encrypted_with_stack_key,
 };
 
@@ -85,8 +86,8 @@ pub const EFS_BACKUP_POLICY_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Shared PHI deleted or corrupted on the file system cannot be recovered (data backup plan).",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) BackupPolicy: {Status: ENABLED}.",
-        mutant: "efs-backup-off",
     },
+    mutant: &mutants::EFS_BACKUP_OFF,
     run: efs_backup_policy_enabled,
 };
 
@@ -114,8 +115,8 @@ pub const EFS_MOUNT_TARGETS_IN_PRIVATE_SUBNETS: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "A mount target in a public subnet exposes the NFS endpoint of the shared PHI store on a subnet routed to the internet.",
         remediation: "template.yml: EfsMountTarget1 and EfsMountTarget2 (AWS::EFS::MountTarget) SubnetId: !Ref PrivateSubnet1 / !Ref PrivateSubnet2.",
-        mutant: "efs-mount-target-public-subnet",
     },
+    mutant: &mutants::EFS_MOUNT_TARGET_PUBLIC_SUBNET,
     run: efs_mount_targets_in_private_subnets,
 };
 
@@ -151,8 +152,8 @@ pub const EFS_MOUNT_TARGETS_IN_EVERY_PRIVATE_AZ: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "Tasks in a zone without a mount target mount across zones, and lose the shared PHI store when the other zone fails.",
         remediation: "template.yml: keep EfsMountTarget1 and EfsMountTarget2 (AWS::EFS::MountTarget), one per private subnet (PrivateSubnet1, PrivateSubnet2).",
-        mutant: "efs-mount-target-one-az",
     },
+    mutant: &mutants::EFS_MOUNT_TARGET_ONE_AZ,
     run: efs_mount_targets_in_every_private_az,
 };
 
@@ -206,8 +207,8 @@ pub const EFS_MOUNT_TARGETS_USE_STACK_SECURITY_GROUP: Check<HipaaFacts> = Check 
         severity: Severity::High,
         risk: "Another group's rules decide who can mount the shared PHI store.",
         remediation: "template.yml: EfsMountTarget1 and EfsMountTarget2 (AWS::EFS::MountTarget) SecurityGroups: [!GetAtt EfsSecurityGroup.GroupId] only.",
-        mutant: "efs-mount-target-foreign-sg",
     },
+    mutant: &mutants::EFS_MOUNT_TARGET_FOREIGN_SG,
     run: efs_mount_targets_use_stack_security_group,
 };
 
@@ -243,8 +244,8 @@ pub const EFS_POLICY_DENIES_INSECURE_TRANSPORT: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Clients may mount without TLS and carry PHI over NFS in clear text.",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) FileSystemPolicy needs a statement Effect: Deny, Principal: {AWS: '*'}, Action: '*', Condition: {Bool: {aws:SecureTransport: 'false'}}.",
-        mutant: "efs-policy-allows-plain-nfs",
     },
+    mutant: &mutants::EFS_POLICY_ALLOWS_PLAIN_NFS,
     run: efs_policy_denies_insecure_transport,
 };
 

@@ -4,6 +4,7 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::elasticache::ReplicationGroup;
 
+use super::mutants;
 use super::HipaaFacts;
 use super::outputs::DATA_KEY_ARN;
 use stackproof_harness::facts::kms::same_key;
@@ -46,8 +47,8 @@ pub const ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Chec
         severity: Severity::High,
         risk: "Session data (which can carry PHI) readable from disks, swap and snapshots, or governed by a key the stack does not control.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AtRestEncryptionEnabled: true and KmsKeyId: !GetAtt DataKey.Arn (fixed at creation: replace the group).",
-        mutant: "redis-at-rest-unencrypted",
     },
+    mutant: &mutants::REDIS_AT_REST_UNENCRYPTED,
     run: elasticache_at_rest_encrypted_with_stack_key,
 };
 
@@ -90,8 +91,8 @@ pub const ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without TLS, or with TransitEncryptionMode preferred, clients can read and write session data (and the AUTH token) in clear text.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) TransitEncryptionEnabled: true and TransitEncryptionMode: required.",
-        mutant: "redis-transit-encryption-preferred",
     },
+    mutant: &mutants::REDIS_TRANSIT_ENCRYPTION_PREFERRED,
     run: elasticache_transit_encryption_required,
 };
 
@@ -132,8 +133,8 @@ pub const ELASTICACHE_MULTI_AZ_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "An outage of the primary's zone loses the session store: users of the patient records system are cut off.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) MultiAZEnabled: true with ReplicasPerNodeGroup: 1 or more.",
-        mutant: "redis-multi-az-off",
     },
+    mutant: &mutants::REDIS_MULTI_AZ_OFF,
     run: elasticache_multi_az_enabled,
 };
 
@@ -163,8 +164,8 @@ pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "Without automatic failover a failed primary leaves the session store down until someone intervenes.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AutomaticFailoverEnabled: true.",
-        mutant: "redis-automatic-failover-off",
     },
+    mutant: &mutants::REDIS_AUTOMATIC_FAILOVER_OFF,
     run: elasticache_automatic_failover_enabled,
 };
 
@@ -191,8 +192,8 @@ pub const ELASTICACHE_AUTH_TOKEN_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Any client that reaches the port can read and change session data without authenticating.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AuthToken from the existing API keys secret ({{resolve:secretsmanager:...:redis_auth_token}}).",
-        mutant: "redis-auth-token-off",
     },
+    mutant: &mutants::REDIS_AUTH_TOKEN_OFF,
     run: elasticache_auth_token_enabled,
 };
 
@@ -219,8 +220,8 @@ pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "A public subnet in the cache subnet group lets a cache node land on a subnet routed to the internet.",
         remediation: "template.yml: CacheSubnetGroup (AWS::ElastiCache::SubnetGroup) SubnetIds must be PrivateSubnet1 and PrivateSubnet2 only.",
-        mutant: "cache-subnet-group-public-subnet",
     },
+    mutant: &mutants::CACHE_SUBNET_GROUP_PUBLIC_SUBNET,
     run: elasticache_subnet_group_private_only,
 };
 

@@ -4,6 +4,7 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
 use crate::shared::kms::{key_enabled, key_rotates};
 
+use super::mutants;
 use super::HipaaFacts;
 
 /// This service's checks, in report order.
@@ -18,8 +19,8 @@ pub const KMS_KEY_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "A disabled key makes every record encrypted under it unreadable: an outage of the data it protects.",
         remediation: "template.yml: DataKey and LogsKey (AWS::KMS::Key) need Enabled: true (the default); re-enable the key with kms:EnableKey.",
-        mutant: "kms-key-disabled",
     },
+    mutant: &mutants::KMS_KEY_DISABLED,
     run: kms_key_enabled,
 };
 
@@ -36,8 +37,8 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Key material that never rotates widens what one compromised key exposes.",
         remediation: "template.yml: set EnableKeyRotation: true on DataKey and LogsKey (AWS::KMS::Key).",
-        mutant: "kms-rotation-off",
     },
+    mutant: &mutants::KMS_ROTATION_OFF,
     run: kms_key_rotation_enabled,
 };
 

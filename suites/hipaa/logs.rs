@@ -3,6 +3,7 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
+use super::mutants;
 use super::HipaaFacts;
 use super::outputs::LOGS_KEY_ARN;
 
@@ -21,8 +22,8 @@ pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Audit trails can hold PHI; under another key (or none) their access is not governed by the stack's key policy.",
         remediation: "template.yml: set KmsKeyId: !GetAtt LogsKey.Arn on every AWS::Logs::LogGroup (AuditLogGroup first).",
-        mutant: "log-group-foreign-key",
     },
+    mutant: &mutants::LOG_GROUP_FOREIGN_KEY,
     run: log_group_encrypted_with_stack_key,
 };
 
@@ -53,8 +54,8 @@ pub const LOG_GROUP_RETENTION_SET: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "Without a retention policy the audit trail's lifetime is undefined; too short a one loses the evidence.",
         remediation: "template.yml: set RetentionInDays (>= 90, 365 for AuditLogGroup) on every AWS::Logs::LogGroup.",
-        mutant: "log-retention-off",
     },
+    mutant: &mutants::LOG_RETENTION_OFF,
     run: log_group_retention_set,
 };
 

@@ -8,6 +8,7 @@ pub mod facts;
 pub mod iam;
 pub mod kms;
 pub mod logs;
+pub mod mutants;
 pub mod naming;
 pub mod network;
 pub mod outputs;
@@ -18,11 +19,12 @@ pub mod template;
 
 use std::sync::LazyLock;
 
-use stackproof_harness::args::Suffix;
+use stackproof_harness::deployment::Suffix;
 use stackproof_harness::aws::Clients;
-use stackproof_harness::check::Check;
-use stackproof_harness::outputs::{Contract, Outputs};
-use stackproof_harness::stack::Stack;
+use stackproof_harness::check::{Check, Facts};
+use stackproof_harness::mutation::Mutant;
+use stackproof_harness::deployment::{Contract, Outputs};
+use stackproof_harness::suite::Stack;
 
 pub use facts::HipaaFacts;
 
@@ -49,6 +51,10 @@ pub static CHECKS: LazyLock<Vec<Check<HipaaFacts>>> = LazyLock::new(|| {
     ]
     .concat()
 });
+
+impl Facts for HipaaFacts {
+    type Mutant = Mutant;
+}
 
 pub struct Hipaa;
 
@@ -97,6 +103,17 @@ mod tests {
 
     #[test]
     fn checks_have_unique_ids_mutants_and_citations() {
-        crate::shared::assert_checks_well_formed(&CHECKS);
+        crate::shared::assert_checks_well_formed(&CHECKS, |m| m.name);
+    }
+
+    #[test]
+    fn every_mutant_is_claimed_by_exactly_one_check() {
+        for m in mutants::ALL {
+            let claims = CHECKS.iter().filter(|c| c.mutant.name == m.name).count();
+            assert_eq!(claims, 1, "mutant {} is claimed by {claims} checks", m.name);
+        }
+        for c in CHECKS.iter() {
+            assert!(mutants::ALL.iter().any(|m| m.name == c.mutant.name), "{} claims an uncatalogued mutant", c.info.id);
+        }
     }
 }

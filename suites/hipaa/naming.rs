@@ -2,8 +2,9 @@
 //! every resource can be traced to the deployment that owns it.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::outputs::OutputKind;
+use stackproof_harness::deployment::OutputKind;
 
+use super::mutants;
 use super::{CONTRACT, HipaaFacts};
 
 /// This service's checks, in report order.
@@ -18,8 +19,8 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<HipaaFacts> = Check {
         severity: Severity::Low,
         risk: "Resources without the suffix collide across deployments and cannot be attributed in an audit.",
         remediation: "template.yml: name every resource !Sub '{resource-type}-${EnvironmentSuffix}' (e.g. EcsLogGroup LogGroupName: !Sub '/hipaa/ecs-${EnvironmentSuffix}').",
-        mutant: "name-without-suffix",
     },
+    mutant: &mutants::NAME_WITHOUT_SUFFIX,
     run: resource_names_carry_suffix,
 };
 

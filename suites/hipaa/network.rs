@@ -7,6 +7,7 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::{Network, RouteTarget};
 
+use super::mutants;
 use super::HipaaFacts;
 use super::outputs::{
     FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS, PRIVATE_SUBNET_IDS,
@@ -48,8 +49,8 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "An outage of one Availability Zone takes every private tier (database, cache, tasks) down with it.",
         remediation: "template.yml: give PrivateSubnet1 and PrivateSubnet2 (AWS::EC2::Subnet) different AvailabilityZone values (!Select [0|1, !GetAZs '']).",
-        mutant: "private-subnets-one-az",
     },
+    mutant: &mutants::PRIVATE_SUBNETS_ONE_AZ,
     run: private_subnets_span_two_azs,
 };
 
@@ -101,8 +102,8 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "Anything launched in a private subnet gets an internet-routable address and can be reached from outside.",
         remediation: "template.yml: set MapPublicIpOnLaunch: false on PrivateSubnet1 and PrivateSubnet2 (AWS::EC2::Subnet).",
-        mutant: "private-subnet-public-ip",
     },
+    mutant: &mutants::PRIVATE_SUBNET_PUBLIC_IP,
     run: private_subnets_no_public_ip,
 };
 
@@ -133,8 +134,8 @@ pub const PRIVATE_ROUTES_VIA_NAT_ONLY: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "A private subnet routed to an internet gateway is a public subnet: its resources become reachable from the internet.",
         remediation: "template.yml: PrivateDefaultRoute1/PrivateDefaultRoute2 (AWS::EC2::Route) need NatGatewayId, not GatewayId; associate each private subnet with its private route table.",
-        mutant: "private-route-to-igw",
     },
+    mutant: &mutants::PRIVATE_ROUTE_TO_IGW,
     run: private_routes_via_nat_only,
 };
 
@@ -221,8 +222,8 @@ pub const NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "Without a working NAT gateway the private tier cannot reach patching, secrets or container registries, and fails.",
         remediation: "template.yml: NatGateway1/NatGateway2 (AWS::EC2::NatGateway) must exist with SubnetId set to PublicSubnet1/PublicSubnet2 and an EIP AllocationId.",
-        mutant: "nat-missing",
     },
+    mutant: &mutants::NAT_MISSING,
     run: nat_gateway_available_in_public_subnet,
 };
 
@@ -268,8 +269,8 @@ pub const VPC_DNS_SUPPORT_AND_HOSTNAMES: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "Without VPC DNS, private endpoints, EFS mounts and TLS hostname checks fail, pushing traffic onto less protected paths.",
         remediation: "template.yml: Vpc (AWS::EC2::VPC) needs EnableDnsSupport: true and EnableDnsHostnames: true.",
-        mutant: "vpc-dns-hostnames-off",
     },
+    mutant: &mutants::VPC_DNS_HOSTNAMES_OFF,
     run: vpc_dns_support_and_hostnames,
 };
 
@@ -307,8 +308,8 @@ pub const PUBLIC_ROUTE_VIA_INTERNET_GATEWAY: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "NAT gateways in public subnets without an internet route cut the private tier off from patches, secrets and registries.",
         remediation: "template.yml: PublicDefaultRoute (AWS::EC2::Route) 0.0.0.0/0 with GatewayId: !Ref InternetGateway, and VpcGatewayAttachment.",
-        mutant: "public-route-missing",
     },
+    mutant: &mutants::PUBLIC_ROUTE_MISSING,
     run: public_route_via_internet_gateway,
 };
 
@@ -363,8 +364,8 @@ pub const VPC_FLOW_LOGS_ENABLED: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without flow logs there is no record of which hosts reached the systems holding PHI.",
         remediation: "template.yml: VpcFlowLog (AWS::EC2::FlowLog) on the Vpc with TrafficType: ALL and LogGroupName: !Ref FlowLogGroup.",
-        mutant: "flow-logs-off",
     },
+    mutant: &mutants::FLOW_LOGS_OFF,
     run: vpc_flow_logs_enabled,
 };
 

@@ -7,6 +7,7 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::rds::{Cluster, Parameter};
 
+use super::mutants;
 use super::HipaaFacts;
 use super::facts::Named;
 use super::outputs::{DATA_KEY_ARN, DATABASE_SECURITY_GROUP_ID, PRIVATE_SUBNET_IDS};
@@ -92,8 +93,8 @@ pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "PHI at rest (tables, snapshots, backups) readable by anyone who obtains the storage, or governed by a key the stack does not control.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) needs StorageEncrypted: true and KmsKeyId: !GetAtt DataKey.Arn; encryption cannot be added later: restore a snapshot into an encrypted cluster.",
-        mutant: "aurora-storage-unencrypted",
     },
+    mutant: &mutants::AURORA_STORAGE_UNENCRYPTED,
     run: aurora_storage_encrypted_with_stack_key,
 };
 
@@ -136,8 +137,8 @@ pub const AURORA_BACKUP_RETENTION_AND_PITR: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without a retrievable exact copy, corrupted or deleted PHI cannot be restored (data backup and disaster recovery plans).",
         remediation: "template.yml: set BackupRetentionPeriod (>= 7; the stack uses 35) and PreferredBackupWindow on AuroraCluster (AWS::RDS::DBCluster).",
-        mutant: "aurora-backup-retention-short",
     },
+    mutant: &mutants::AURORA_BACKUP_RETENTION_SHORT,
     run: aurora_backup_retention_and_pitr,
 };
 
@@ -183,8 +184,8 @@ pub const AURORA_INSTANCES_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "With every instance in one zone, an outage of that zone stops all access to patient records (emergency mode operation).",
         remediation: "template.yml: AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance) need different AvailabilityZone values (!Select [0|1, !GetAZs '']).",
-        mutant: "aurora-instances-one-az",
     },
+    mutant: &mutants::AURORA_INSTANCES_ONE_AZ,
     run: aurora_instances_span_two_azs,
 };
 
@@ -231,8 +232,8 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "A publicly accessible instance gets an internet-resolvable address: the database holding PHI is one security group rule away from the internet.",
         remediation: "template.yml: set PubliclyAccessible: false on AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance).",
-        mutant: "aurora-instance-public",
     },
+    mutant: &mutants::AURORA_INSTANCE_PUBLIC,
     run: aurora_instances_not_public,
 };
 
@@ -277,8 +278,8 @@ pub const AURORA_SUBNET_GROUP_PRIVATE_ONLY: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "A public subnet in the DB subnet group lets an instance land where the internet gateway routes: PHI exposed to the internet.",
         remediation: "template.yml: DbSubnetGroup (AWS::RDS::DBSubnetGroup) SubnetIds must be PrivateSubnet1 and PrivateSubnet2 only; AuroraCluster DBSubnetGroupName: !Ref DbSubnetGroup.",
-        mutant: "db-subnet-group-public-subnet",
     },
+    mutant: &mutants::DB_SUBNET_GROUP_PUBLIC_SUBNET,
     run: aurora_subnet_group_private_only,
 };
 
@@ -314,8 +315,8 @@ pub const AURORA_AUDIT_LOG_EXPORTED: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without the audit log nobody can tell who connected and which statements read or changed PHI (audit controls, activity review).",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1'.",
-        mutant: "aurora-audit-log-export-off",
     },
+    mutant: &mutants::AURORA_AUDIT_LOG_EXPORT_OFF,
     run: aurora_audit_log_exported,
 };
 
@@ -353,8 +354,8 @@ pub const AURORA_TLS_REQUIRED: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Without require_secure_transport, clients may send credentials and PHI in clear text across the network.",
         remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters require_secure_transport: 'ON'; AuroraCluster DBClusterParameterGroupName: !Ref DbClusterParameterGroup.",
-        mutant: "aurora-tls-not-required",
     },
+    mutant: &mutants::AURORA_TLS_NOT_REQUIRED,
     run: aurora_tls_required,
 };
 
@@ -398,8 +399,8 @@ pub const AURORA_ENGINE_VERSION_PINNED: Check<HipaaFacts> = Check {
         severity: Severity::Medium,
         risk: "An older engine lacks the security fixes the stack was assessed with (risk management, protection from malicious software).",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) Engine: aurora-mysql, EngineVersion: 8.0.mysql_aurora.3.08.1 (AutoMinorVersionUpgrade keeps it current).",
-        mutant: "aurora-engine-version-old",
     },
+    mutant: &mutants::AURORA_ENGINE_VERSION_OLD,
     run: aurora_engine_version_pinned,
 };
 
@@ -442,8 +443,8 @@ pub const AURORA_SECURITY_GROUP_IS_STACK_DATABASE_GROUP: Check<HipaaFacts> = Che
         severity: Severity::High,
         risk: "Another group's rules decide who reaches the database: access to PHI no longer follows the tiered least-privilege design.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) VpcSecurityGroupIds: [!GetAtt DatabaseSecurityGroup.GroupId] only.",
-        mutant: "aurora-foreign-security-group",
     },
+    mutant: &mutants::AURORA_FOREIGN_SECURITY_GROUP,
     run: aurora_security_group_is_stack_database_group,
 };
 

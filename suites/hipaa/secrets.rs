@@ -4,6 +4,7 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
+use super::mutants;
 use super::HipaaFacts;
 use super::outputs::DATA_KEY_ARN;
 
@@ -19,8 +20,8 @@ pub const SECRETS_EXIST: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "A missing or deleted secret leaves the tasks without database and cache credentials: an outage, and a push to hard-code credentials.",
         remediation: "template.yml: the DatabaseSecretArn and ApiKeysSecretArn parameters must name existing secrets; restore a secret pending deletion with secretsmanager:RestoreSecret.",
-        mutant: "secret-scheduled-for-deletion",
     },
+    mutant: &mutants::SECRET_SCHEDULED_FOR_DELETION,
     run: secrets_exist,
 };
 
@@ -51,8 +52,8 @@ pub const SECRETS_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Under another key (or the AWS managed key) access to the credentials is not governed by the stack's key policy and rotation.",
         remediation: "Encrypt the secrets named by DatabaseSecretArn and ApiKeysSecretArn with the stack's DataKey (secretsmanager:UpdateSecret --kms-key-id); TaskExecutionRole already decrypts through that key only.",
-        mutant: "secret-foreign-key",
     },
+    mutant: &mutants::SECRET_FOREIGN_KEY,
     run: secrets_encrypted_with_stack_key,
 };
 

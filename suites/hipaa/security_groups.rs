@@ -4,6 +4,7 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::RuleSource;
 
+use super::mutants;
 use super::HipaaFacts;
 use super::outputs::{
     APP_SECURITY_GROUP_ID, CACHE_SECURITY_GROUP_ID, DATABASE_SECURITY_GROUP_ID, EFS_SECURITY_GROUP_ID,
@@ -69,8 +70,8 @@ pub const DATABASE_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "Any other source that can reach the database port can attempt to read patient records.",
         remediation: "template.yml: DatabaseSecurityGroup (AWS::EC2::SecurityGroup) SecurityGroupIngress: only tcp 3306 with SourceSecurityGroupId: !Ref AppSecurityGroup.",
-        mutant: "db-ingress-from-load-balancer",
     },
+    mutant: &mutants::DB_INGRESS_FROM_LOAD_BALANCER,
     run: database_ingress_only_from_app,
 };
 
@@ -87,8 +88,8 @@ pub const CACHE_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Session data, which can carry PHI, reachable from hosts that have no business with it.",
         remediation: "template.yml: CacheSecurityGroup (AWS::EC2::SecurityGroup) SecurityGroupIngress: only tcp 6379 with SourceSecurityGroupId: !Ref AppSecurityGroup.",
-        mutant: "cache-ingress-extra-port",
     },
+    mutant: &mutants::CACHE_INGRESS_EXTRA_PORT,
     run: cache_ingress_only_from_app,
 };
 
@@ -105,8 +106,8 @@ pub const EFS_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
         severity: Severity::High,
         risk: "Shared patient files mountable by any host in the VPC.",
         remediation: "template.yml: EfsSecurityGroup (AWS::EC2::SecurityGroup) SecurityGroupIngress: only tcp 2049 with SourceSecurityGroupId: !Ref AppSecurityGroup.",
-        mutant: "efs-ingress-from-vpc-cidr",
     },
+    mutant: &mutants::EFS_INGRESS_FROM_VPC_CIDR,
     run: efs_ingress_only_from_app,
 };
 
@@ -123,8 +124,8 @@ pub const NO_OPEN_INGRESS_ON_PRIVATE_TIER: Check<HipaaFacts> = Check {
         severity: Severity::Critical,
         risk: "A rule open to the internet on any private-tier group exposes containers or data stores to every address.",
         remediation: "template.yml: remove CidrIp 0.0.0.0/0 and CidrIpv6 ::/0 ingress from AppSecurityGroup, LoadBalancerSecurityGroup, DatabaseSecurityGroup, CacheSecurityGroup and EfsSecurityGroup.",
-        mutant: "app-open-to-world",
     },
+    mutant: &mutants::APP_OPEN_TO_WORLD,
     run: no_open_ingress_on_private_tier,
 };
 

@@ -4,13 +4,15 @@
 
 use libtest_mimic::{Failed, Trial};
 use stackproof::hipaa::{CHECKS, Hipaa};
-use stackproof_harness::args::Suffix;
+use stackproof_harness::deployment::Suffix;
 use stackproof_harness::check::Status;
 use stackproof_harness::report::Record;
-use stackproof_harness::runner::Session;
-use stackproof_harness::target::Target;
+use stackproof_harness::run::Session;
+use stackproof_harness::aws::Target;
 use stackproof_seed::Seeder;
-use stackproof_seed::hipaa::{self, Mutant, Mutants};
+use stackproof::hipaa::mutants::ALL as MUTANTS;
+use stackproof_harness::mutation::Mutant;
+use stackproof_seed::hipaa::{self, Mutants};
 use std::collections::BTreeMap;
 
 use crate::{Shared, World, needs_world};
@@ -19,9 +21,9 @@ use crate::{Shared, World, needs_world};
 pub type Seeded = (BTreeMap<String, String>, Session<Hipaa>, Vec<Record>);
 
 /// Seeds a deployment under `suffix` and runs the live suite on it, as `--target localstack` does.
-pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&str]) -> Result<Seeded, Failed> {
+pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&'static Mutant]) -> Result<Seeded, Failed> {
     let suffix = Suffix::parse(suffix)?;
-    let mutants = Mutants::parse(mutants)?;
+    let mutants = Mutants::of(mutants);
     w.rt.block_on(async {
         let seeder = Seeder::new(&w.endpoint, hipaa::REGION).await?;
         let outputs = hipaa::deploy(&seeder, &suffix, &mutants).await?;
@@ -64,16 +66,15 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             others_pass(&records, None)
         }),
         Trial::test("chain::every_mutant_is_claimed_by_exactly_one_check", || {
-            let claimed: Vec<&str> = CHECKS.iter().map(|c| c.info.mutant).collect();
-            claims_each_mutant_once(&claimed, &Mutant::all().collect::<Vec<_>>())
+            let claimed: Vec<&str> = CHECKS.iter().map(|c| c.mutant.name).collect();
+            claims_each_mutant_once(&claimed, MUTANTS)
         }),
     ];
     for check in CHECKS.iter() {
         let id = check.info.id;
-        let mutant = check.info.mutant;
-        trials.push(needs_world(format!("chain::mutant::{mutant}::fails_{id}"), world, move |w| {
-            let m = Mutant::parse(mutant)?;
-            let (outputs, _, records) = seed_and_check(w, &format!("m-{mutant}"), &[mutant])?;
+        let m = check.mutant;
+        trials.push(needs_world(format!("chain::mutant::{}::fails_{id}", m.name), world, move |w| {
+            let (outputs, _, records) = seed_and_check(w, &format!("m-{}", m.name), &[m])?;
             fails_alone(&records, &outputs, id, m)
         }));
     }

@@ -90,7 +90,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             plain_error(&out, 2, "the dr stack spans eu-west-2 (primary) and eu-west-1 (dr), as its contract says")
         }),
         needs_world("cli::dr_run_from_a_cdktf_outputs_file".into(), world, move |w| {
-            let (outputs, _, _) = crate::dr::seed_and_check(w, "cli-dr", &["trail-stopped"])?;
+            let (outputs, _, _) = crate::dr::seed_and_check(w, "cli-dr", &[&stackproof::dr::mutants::TRAIL_STOPPED])?;
             let dir = scratch("dr-run");
             let file = dir.join("outputs.json");
             stackproof_seed::write_cdktf_outputs(&file, stackproof_seed::dr::STACK_NAME, &outputs)?;
@@ -195,7 +195,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             Ok(())
         }),
         needs_world("cli::broken_run_exits_non_zero_with_the_failure_in_junit".into(), world, move |w| {
-            seed_and_check(w, "cli-broken", &["kms-rotation-off"])?;
+            seed_and_check(w, "cli-broken", &[&stackproof::hipaa::mutants::KMS_ROTATION_OFF])?;
             let dir = scratch("broken");
             let junit = dir.join("j.xml");
             let out = stackproof(&["--suffix", "cli-broken", "--endpoint", &w.endpoint], &junit);

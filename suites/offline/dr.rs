@@ -7,10 +7,12 @@ use std::path::PathBuf;
 
 use libtest_mimic::{Failed, Trial};
 use stackproof::dr::{CHECKS, Dr};
-use stackproof_harness::args::Suffix;
+use stackproof_harness::deployment::Suffix;
 use stackproof_harness::report::Record;
-use stackproof_harness::runner::Session;
-use stackproof_harness::target::Target;
+use stackproof_harness::run::Session;
+use stackproof_harness::aws::Target;
+use stackproof_harness::mutation::Mutant;
+use stackproof_seed::mutant::Mutants;
 use stackproof_seed::{dr, write_cdktf_outputs};
 
 use crate::chain::{claims_each_mutant_once, fails_alone, others_pass};
@@ -20,11 +22,11 @@ pub type Seeded = (BTreeMap<String, String>, Session<Dr>, Vec<Record>);
 
 /// Seeds the layout under `suffix` in both regions, writes its outputs as `cdktf deploy
 /// --outputs-file` does, and runs the live DR suite on them, as `--stack dr --outputs FILE` does.
-pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&str]) -> Result<Seeded, Failed> {
+pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&'static Mutant]) -> Result<Seeded, Failed> {
     let suffix = Suffix::parse(suffix)?;
     let file = outputs_file(suffix.as_str());
     w.rt.block_on(async {
-        let outputs = dr::deploy(&w.endpoint, &suffix, mutants).await?;
+        let outputs = dr::deploy(&w.endpoint, &suffix, &Mutants::of(mutants)).await?;
         write_cdktf_outputs(&file, dr::STACK_NAME, &outputs)?;
         let session = Session::open(&Dr, Target::emulator(&w.endpoint)?, suffix, None, Some(&file)).await?;
         let records = session.evaluate_all(&Dr);
@@ -56,16 +58,15 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             others_pass(&records, None)
         }),
         Trial::test("dr::every_mutant_is_claimed_by_exactly_one_check", || {
-            let claimed: Vec<&str> = CHECKS.iter().map(|c| c.info.mutant).collect();
-            claims_each_mutant_once(&claimed, &dr::MUTANTS.iter().collect::<Vec<_>>())
+            let claimed: Vec<&str> = CHECKS.iter().map(|c| c.mutant.name).collect();
+            claims_each_mutant_once(&claimed, dr::MUTANTS)
         }),
     ];
     for check in CHECKS.iter() {
         let id = check.info.id;
-        let mutant = check.info.mutant;
-        trials.push(needs_world(format!("dr::mutant::{mutant}::fails_{id}"), world, move |w| {
-            let m = dr::mutant(mutant)?;
-            let (outputs, _, records) = seed_and_check(w, &format!("d-{mutant}"), &[mutant])?;
+        let m = check.mutant;
+        trials.push(needs_world(format!("dr::mutant::{}::fails_{id}", m.name), world, move |w| {
+            let (outputs, _, records) = seed_and_check(w, &format!("d-{}", m.name), &[m])?;
             fails_alone(&records, &outputs, id, m)
         }));
     }

@@ -11,14 +11,16 @@ use std::time::{Duration, Instant};
 use libtest_mimic::{Failed, Trial};
 use serde_json::Value;
 use stackproof::hipaa::CHECKS;
-use stackproof_seed::hipaa::{Mutant, SECRET_CANARY};
+use stackproof::hipaa::mutants as m;
+use stackproof_harness::mutation::Mutant;
+use stackproof_seed::hipaa::SECRET_CANARY;
 
 use crate::chain::seed_and_check;
 use crate::{Shared, needs_world};
 
 /// Breakages in four services; one of them puts a secret (the canary) in an environment variable.
-const MUTANTS: &[&str] =
-    &["kms-rotation-off", "aurora-tls-not-required", "ecs-secret-in-environment", "efs-backup-off"];
+const MUTANTS: &[&Mutant] =
+    &[&m::KMS_ROTATION_OFF, &m::AURORA_TLS_NOT_REQUIRED, &m::ECS_SECRET_IN_ENVIRONMENT, &m::EFS_BACKUP_OFF];
 
 fn scratch(name: &str) -> Result<PathBuf, Failed> {
     let dir = std::env::temp_dir().join(format!("stackproof-reports-{}-{name}", std::process::id()));
@@ -345,7 +347,7 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
 
     // The checks the mutants break, by their own declarations, not by a list kept here.
     let broken: BTreeSet<&str> =
-        CHECKS.iter().filter(|c| MUTANTS.contains(&c.info.mutant)).map(|c| c.info.id).collect();
+        CHECKS.iter().filter(|c| MUTANTS.iter().any(|m| m.name == c.mutant.name)).map(|c| c.info.id).collect();
     assert_eq!(broken.len(), MUTANTS.len(), "each mutant is claimed by one check");
     let (passed, failed) = libtest_counts(&out)?;
 
@@ -443,9 +445,9 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
 
     // Every failing check appears, with its resource, in all four.
     let plain_md = md.replace('\\', "");
-    for name in MUTANTS {
-        let m = Mutant::parse(name)?;
-        let id = CHECKS.iter().find(|c| c.info.mutant == *name).map(|c| c.info.id).ok_or("unclaimed mutant")?;
+    for m in MUTANTS {
+        let name = m.name;
+        let id = CHECKS.iter().find(|c| c.mutant.name == name).map(|c| c.info.id).ok_or("unclaimed mutant")?;
         let resource = m.resource(&outputs).ok_or_else(|| format!("{name} names an output that was not seeded"))?;
         let check = check_json(&doc)?.iter().find(|c| c["id"] == id).ok_or("check missing from the JSON")?;
         let finding = check["findings"]

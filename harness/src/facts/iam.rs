@@ -1,5 +1,5 @@
 //! IAM roles: trust policy, inline policies and attached managed policies, each with its
-//! document decoded, and a flat reading of policy statements for checks.
+//! document decoded; `kit::policy` reads the statements.
 
 use aws_sdk_iam::Client;
 use serde::Serialize;
@@ -35,61 +35,6 @@ pub struct Role {
     pub role_policies: Vec<InlinePolicy>,
     /// ListAttachedRolePolicies + the default version of each, sorted by name.
     pub attached_policies: Vec<AttachedPolicy>,
-}
-
-/// One policy statement with its one-or-many fields read as lists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Statement {
-    pub sid: Option<String>,
-    pub effect: String,
-    pub action: Vec<String>,
-    pub not_action: Vec<String>,
-    pub resource: Vec<String>,
-    pub not_resource: Vec<String>,
-    pub principal: Value,
-    pub condition: Value,
-}
-
-impl Statement {
-    pub fn allows(&self) -> bool {
-        self.effect == "Allow"
-    }
-
-    /// The service principals the statement names (`Principal.Service`).
-    pub fn service_principals(&self) -> Vec<String> {
-        strings(self.principal.get("Service"))
-    }
-}
-
-/// A JSON string or list of strings as a list; anything else is empty.
-pub fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The statements of a policy document (`Statement` may be one object or a list).
-pub fn statements(document: &Value) -> Vec<Statement> {
-    let list = match document.get("Statement") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => Vec::new(),
-    };
-    list.into_iter()
-        .map(|s| Statement {
-            sid: s.get("Sid").and_then(Value::as_str).map(str::to_owned),
-            effect: s.get("Effect").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            action: strings(s.get("Action")),
-            not_action: strings(s.get("NotAction")),
-            resource: strings(s.get("Resource")),
-            not_resource: strings(s.get("NotResource")),
-            principal: s.get("Principal").cloned().unwrap_or(Value::Null),
-            condition: s.get("Condition").cloned().unwrap_or(Value::Null),
-        })
-        .collect()
 }
 
 /// Decodes a policy document as IAM returns it: URL-encoded JSON (RFC 3986). Emulators and
@@ -243,18 +188,5 @@ mod tests {
         assert_eq!(decode_document("%7B%22a%22%3A+1%7D").expect("form spaces"), json!({"a": 1}));
         assert!(decode_document("%7B%2").is_err());
         assert!(decode_document("not a policy").is_err());
-    }
-
-    #[test]
-    fn statements_read_one_or_many_fields_as_lists() {
-        let doc = json!({"Statement": {"Effect": "Allow", "Action": "rds:*", "Resource": ["a", "b"],
-                         "Principal": {"Service": ["lambda.amazonaws.com"]}}});
-        let s = statements(&doc);
-        assert_eq!(s.len(), 1);
-        assert!(s[0].allows());
-        assert_eq!(s[0].action, ["rds:*"]);
-        assert_eq!(s[0].resource, ["a", "b"]);
-        assert_eq!(s[0].service_principals(), ["lambda.amazonaws.com"]);
-        assert!(statements(&json!({})).is_empty());
     }
 }

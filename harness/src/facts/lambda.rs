@@ -6,12 +6,9 @@ use aws_sdk_lambda::Client;
 use serde::Serialize;
 
 use super::{Fact, FactError, classify};
+use crate::secret::looks_secret;
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
-
-/// Parts of an environment variable name that mark its value as a credential.
-pub const SECRET_WORDS: &[&str] =
-    &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL"];
 
 /// What stands in evidence for the value of a variable named like a credential.
 pub const REDACTED: &str = "(redacted)";
@@ -32,7 +29,7 @@ pub struct Function {
     /// Environment.Variables. Variables carry configuration (ARNs, parameter names) that checks
     /// compare against the stack, so names and values are kept; but the report is evidence that
     /// gets shared, so the value of any variable named like a credential (*SECRET*, *PASSWORD*,
-    /// *TOKEN*, see SECRET_WORDS) is replaced by REDACTED before it is ever stored.
+    /// *TOKEN*, see `secret::CREDENTIAL_WORDS`) is replaced by REDACTED before it is ever stored.
     pub environment: BTreeMap<String, String>,
     pub state: Option<String>,
 }
@@ -43,12 +40,6 @@ pub struct Function {
 pub struct FunctionPolicy {
     pub policy: serde_json::Value,
     pub revision_id: Option<String>,
-}
-
-/// A variable name that reads as a credential.
-pub fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
 /// GetFunctionConfiguration for one function by name or ARN.
@@ -93,19 +84,4 @@ pub async fn policy(lambda: &Client, name: &str) -> Fact<FunctionPolicy> {
         detail: format!("the policy is not JSON: {e}"),
     })?;
     Ok(FunctionPolicy { policy, revision_id: out.revision_id })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_secret;
-
-    #[test]
-    fn credential_like_names_are_redacted_and_configuration_is_not() {
-        for name in ["DB_PASSWORD", "api_key", "SLACK_TOKEN", "CLIENT_SECRET"] {
-            assert!(looks_secret(name), "{name}");
-        }
-        for name in ["ALERTS_TOPIC_ARN", "CONFIG_PARAMETER_NAME", "REGION"] {
-            assert!(!looks_secret(name), "{name}");
-        }
-    }
 }

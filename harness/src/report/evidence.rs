@@ -16,7 +16,7 @@ use super::safeguards::{self, Kind, Scope};
 use super::{Format, Paths, Record, Request, Run, Selection, StacksGit, SummaryTarget, redact, write_atomically};
 use crate::Error;
 use crate::check::{Severity, Status};
-use crate::target::Target;
+use crate::aws::Target;
 
 /// Names the document's shape, so consumers can tell versions apart.
 pub const SCHEMA: &str = "stackproof-evidence/1";

@@ -1,5 +1,7 @@
-//! Reports of a run. Every writer takes the same records and writes its file atomically
-//! (a temporary file in the same folder, then a rename), so a report is either whole or absent.
+//! Reports of a run: a pure sink. Records and what is known of the run come in, files go out;
+//! nothing here asks AWS, git or the command line anything. Every writer takes the same records
+//! and writes its file atomically (a temporary file in the same folder, then a rename), so a
+//! report is either whole or absent.
 //!
 //! A live run writes four: the evidence bundle (JSON), the evidence report (HTML), a Markdown
 //! summary for CI job pages, and JUnit XML. JSON, HTML and Markdown are rendered from one
@@ -18,11 +20,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::Error;
-use crate::args::Suffix;
+use crate::aws::{Identity, Target};
 use crate::check::{CheckInfo, Outcome};
-use crate::outputs::Contract;
-use crate::runner::Identity;
-use crate::target::Target;
+use crate::deployment::{Contract, Suffix};
 
 /// One check's result, as every report sees it.
 #[derive(Debug, Clone)]
@@ -172,40 +172,6 @@ pub struct StacksGit {
     pub note: Option<String>,
 }
 
-impl StacksGit {
-    /// Asks git about `dir`; any failure (no git, not a checkout, folder absent) is a note.
-    pub fn probe(dir: &Path) -> Self {
-        let path = dir.display().to_string();
-        let unknown = |note: String| Self { path: path.clone(), note: Some(note), ..Self::default() };
-        if !dir.is_dir() {
-            return unknown(format!("not known: {path} is not here (the run did not start in a stackproof checkout)"));
-        }
-        let git = |args: &[&str]| -> Result<String, String> {
-            let out = std::process::Command::new("git")
-                .arg("-C")
-                .arg(dir)
-                .args(args)
-                .stdin(std::process::Stdio::null())
-                .output()
-                .map_err(|e| format!("not known: git could not run ({e})"))?;
-            if !out.status.success() {
-                let why = String::from_utf8_lossy(&out.stderr);
-                return Err(format!("not known: git {} failed: {}", args.join(" "), why.trim()));
-            }
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        };
-        let probe = || -> Result<Self, String> {
-            let commit = git(&["log", "-1", "--format=%H", "--", "."])?;
-            let head = git(&["rev-parse", "HEAD"])?;
-            let dirty = !git(&["status", "--porcelain", "--", "."])?.is_empty();
-            let commit = Some(commit).filter(|c| !c.is_empty());
-            let note = commit.is_none().then(|| "not known: the folder has no commit yet".to_owned());
-            Ok(Self { path: path.clone(), commit, head: Some(head), dirty: Some(dirty), note })
-        };
-        probe().unwrap_or_else(unknown)
-    }
-}
-
 /// What the reports say about the run around the checks.
 #[derive(Debug, Clone)]
 pub struct Run {
@@ -244,6 +210,7 @@ impl Run {
         region: Option<&str>,
         selection: Selection,
         checks_in_suite: usize,
+        stacks_git: StacksGit,
     ) -> Self {
         let mut regions: Vec<String> = region.or(contract.home_region()).map(str::to_owned).into_iter().collect();
         for r in contract.regions.values() {
@@ -267,7 +234,7 @@ impl Run {
             selection,
             checks_in_suite,
             requests: Vec::new(),
-            stacks_git: StacksGit::probe(&Path::new("stacks").join(&contract.stack).join(&contract.version)),
+            stacks_git,
         }
     }
 }
@@ -347,7 +314,6 @@ pub(crate) mod fixture {
         severity: Severity::High,
         risk: "Old key material widens exposure.",
         remediation: "Set EnableKeyRotation: true.",
-        mutant: "kms-rotation-off",
     };
 
     pub fn record(id: &'static str, service: &'static str, findings: Vec<Finding>) -> Record {
@@ -482,11 +448,5 @@ mod tests {
         let wrapped = "Input(TypeErasedBox[!Clone]:GetStageInput { rest_api_id: Some(\"a\") })".to_owned();
         assert_eq!(unwrap_input(wrapped), "GetStageInput { rest_api_id: Some(\"a\") }");
         assert_eq!(unwrap_input("DescribeKeyInput { key_id: None }".into()), "DescribeKeyInput { key_id: None }");
-    }
-
-    #[test]
-    fn stacks_git_outside_a_checkout_says_so() {
-        let g = StacksGit::probe(Path::new("/nonexistent/stacks/hipaa/v1"));
-        assert!(g.commit.is_none() && g.note.as_deref().is_some_and(|n| n.starts_with("not known")), "{g:?}");
     }
 }

@@ -4,18 +4,9 @@
 
 use serde_json::Value;
 
-pub const REDACTED: &str = "[redacted]";
+use crate::secret::is_secret_field;
 
-/// Whether a field of this name carries secret material: SecretString, Password,
-/// MasterUserPassword, AuthToken, any `*Token`, private and secret access keys. Names are compared
-/// without case, `_` or `-`, so `auth_token`, `AuthToken` and `auth-token` are one name.
-pub fn is_secret_key(key: &str) -> bool {
-    let k: String = key.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
-    const EXACT: &[&str] = &["secret", "secretvalue", "plaintext", "passphrase", "passwd", "pwd"];
-    const ENDINGS: &[&str] =
-        &["password", "token", "secretstring", "secretbinary", "secretaccesskey", "privatekey", "apikeyvalue"];
-    EXACT.contains(&k.as_str()) || ENDINGS.iter().any(|e| k.ends_with(e))
-}
+pub const REDACTED: &str = "[redacted]";
 
 /// Replaces, in place, every secret-bearing value: fields named as secrets, and the `value` of a
 /// name/value pair (environment variables, tags) whose name is one. Booleans and nulls stay: they
@@ -26,13 +17,13 @@ pub fn redact(value: &mut Value) {
             let pair_is_secret = ["name", "Name", "key", "Key"]
                 .iter()
                 .filter_map(|k| map.get(*k).and_then(Value::as_str))
-                .any(is_secret_key);
+                .any(is_secret_field);
             for (key, field) in map.iter_mut() {
                 let is_pair_value = pair_is_secret && matches!(key.as_str(), "value" | "Value");
                 // `ClientSecret: "..."` is a secret; `MasterUserSecret: {SecretArn, KmsKeyId}` only
                 // describes one, so it is searched, not blanked.
                 let names_a_secret = key.to_ascii_lowercase().ends_with("secret") && field.is_string();
-                if (is_pair_value || names_a_secret || is_secret_key(key))
+                if (is_pair_value || names_a_secret || is_secret_field(key))
                     && !matches!(field, Value::Null | Value::Bool(_))
                 {
                     *field = Value::String(REDACTED.to_owned());

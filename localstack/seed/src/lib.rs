@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use aws_smithy_types::error::display::DisplayErrorContext;
-use stackproof_harness::target::Target;
+use stackproof_harness::aws::Target;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -158,7 +158,7 @@ pub(crate) async fn create_vpc(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stackproof_harness::outputs::Outputs;
+    use stackproof_harness::deployment::Outputs;
 
     #[test]
     fn cdktf_outputs_are_read_back_by_the_harness() {

@@ -12,8 +12,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use stackproof_harness::args::Suffix;
-use stackproof_seed::hipaa::{self, Mutant, Mutants};
+use stackproof_harness::deployment::Suffix;
+use stackproof_harness::mutation::Mutant;
+use stackproof_seed::hipaa::{self, Mutants};
 use stackproof_seed::{SeedError, Seeder, dr, write_cdktf_outputs, write_flat_outputs};
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +51,9 @@ struct Cli {
 
 async fn run(cli: Cli) -> Result<(), SeedError> {
     if cli.list_mutants {
-        let mutants: Vec<&Mutant> = match cli.stack {
-            Stack::Hipaa => Mutant::all().collect(),
-            Stack::Dr => dr::MUTANTS.iter().collect(),
+        let mutants: &[&Mutant] = match cli.stack {
+            Stack::Hipaa => hipaa::MUTANTS,
+            Stack::Dr => dr::MUTANTS,
         };
         // A closed pipe (`| head`) ends the listing quietly.
         let mut out = std::io::stdout().lock();
@@ -75,12 +76,9 @@ async fn run(cli: Cli) -> Result<(), SeedError> {
             (outputs, file, format!("stack TapStack{suffix} in {}", hipaa::REGION))
         }
         Stack::Dr => {
-            let names: Vec<&str> = cli.mutants.iter().map(String::as_str).collect();
-            // Checked before the endpoint, so a typo is reported first, as for hipaa.
-            for name in &names {
-                dr::mutant(name)?;
-            }
-            let outputs = dr::deploy(&endpoint.ok_or(SeedError::NoEndpoint)?, &suffix, &names).await?;
+            // Resolved before the endpoint, so a typo is reported first, as for hipaa.
+            let mutants = Mutants::resolve(&cli.mutants, dr::MUTANTS)?;
+            let outputs = dr::deploy(&endpoint.ok_or(SeedError::NoEndpoint)?, &suffix, &mutants).await?;
             let file = cli.outputs_file.unwrap_or_else(|| PathBuf::from(format!("cfn-outputs/dr-{suffix}.json")));
             write_cdktf_outputs(&file, dr::STACK_NAME, &outputs)?;
             let where_ =

@@ -1,54 +1,40 @@
-//! Named breakages ("mutants") of a seeded deployment, shared by every stack's seeder. Each stack
-//! keeps its own catalogue (`hipaa::Mutant::all()`, `dr::MUTANTS`).
+//! The mutants asked for, resolved against a stack's catalogue. The catalogues are the suites'
+//! (`stackproof::hipaa::mutants`, `stackproof::dr::mutants`): the check that claims a mutant, the
+//! seeder that applies it and the proof share one value.
 
-use std::collections::BTreeMap;
+use stackproof_harness::mutation::Mutant;
 
 use crate::SeedError;
 
-/// A named breakage, and where the check it targets must say it failed: the resource named by
-/// stack output `output` (its `nth` entry when the output is a list) and `property`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Mutant {
-    pub name: &'static str,
-    pub about: &'static str,
-    pub output: &'static str,
-    pub nth: usize,
-    pub property: &'static str,
-}
-
-impl Mutant {
-    /// The id, ARN or name of the resource this mutant breaks, from the seeded outputs.
-    pub fn resource(&self, outputs: &BTreeMap<String, String>) -> Option<String> {
-        outputs.get(self.output)?.split(',').nth(self.nth).map(str::to_owned)
-    }
-}
-
 /// The mutant called `name` in `catalogue`; an unknown name lists the known ones.
-pub fn find<I>(catalogue: I, name: &str) -> Result<&'static Mutant, SeedError>
-where
-    I: IntoIterator<Item = &'static Mutant> + Clone,
-{
-    catalogue.clone().into_iter().find(|m| m.name == name).ok_or_else(|| SeedError::UnknownMutant {
+pub fn find(catalogue: &[&'static Mutant], name: &str) -> Result<&'static Mutant, SeedError> {
+    catalogue.iter().copied().find(|m| m.name == name).ok_or_else(|| SeedError::UnknownMutant {
         name: name.to_owned(),
-        known: catalogue.into_iter().map(|m| m.name).collect::<Vec<_>>().join(", "),
+        known: catalogue.iter().map(|m| m.name).collect::<Vec<_>>().join(", "),
     })
 }
 
-/// The mutants asked for, by name, resolved against one stack's catalogue.
+/// The mutants asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Mutants(Vec<&'static Mutant>);
 
 impl Mutants {
-    /// Resolves every name with `lookup`; the first unknown name is the error.
-    pub fn resolve<S: AsRef<str>>(
-        names: &[S],
-        lookup: impl Fn(&str) -> Result<&'static Mutant, SeedError>,
-    ) -> Result<Self, SeedError> {
-        Ok(Self(names.iter().map(|n| lookup(n.as_ref())).collect::<Result<_, _>>()?))
+    /// Resolves every name against `catalogue`; the first unknown name is the error.
+    pub fn resolve<S: AsRef<str>>(names: &[S], catalogue: &[&'static Mutant]) -> Result<Self, SeedError> {
+        Ok(Self(names.iter().map(|n| find(catalogue, n.as_ref())).collect::<Result<_, _>>()?))
     }
 
-    pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|m| m.name == name)
+    /// The mutants given, as values.
+    pub fn of(mutants: &[&'static Mutant]) -> Self {
+        Self(mutants.to_vec())
+    }
+
+    pub fn has(&self, mutant: &Mutant) -> bool {
+        self.0.iter().any(|m| m.name == mutant.name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'static Mutant> + '_ {
+        self.0.iter().copied()
     }
 
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {

@@ -9,7 +9,7 @@ use stackproof_harness::facts::logs::LogGroup;
 use stackproof_harness::facts::rds::{Cluster, GlobalCluster, Instance};
 use stackproof_harness::facts::secrets::Secret;
 use stackproof_harness::facts::{self, Named, named};
-use stackproof_harness::outputs::Outputs;
+use stackproof_harness::deployment::Outputs;
 
 use super::Regions;
 use crate::dr::outputs::*;

@@ -14,7 +14,7 @@ use stackproof_harness::facts::route53::HealthCheck;
 use stackproof_harness::facts::sns::{Subscription, Topic};
 use stackproof_harness::facts::ssm::Parameter;
 use stackproof_harness::facts::{self, Named, named};
-use stackproof_harness::outputs::Outputs;
+use stackproof_harness::deployment::Outputs;
 
 use super::Regions;
 use crate::dr::outputs::*;

@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::terraform::{Synth, is_true, number};
+use stackproof_harness::source::terraform::Synth;
+use stackproof_harness::source::json::{is_true, number};
 
 use super::{
     Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, companions, is_text, judge, judge_region_key, nothing_of,
@@ -18,56 +19,61 @@ pub const MIN_ACU: f64 = 0.5;
 pub const MAX_ACU: f64 = 2.0;
 pub const MIN_RETENTION_DAYS: f64 = 7.0;
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "dr-cluster-key-from-primary-region",
-        resource: "aws_rds_cluster.dr_cluster",
-        property: "kms_key_id",
-        change: Change::Set(r#""${aws_kms_key.primary_key.arn}""#),
-    },
-    Mutation {
-        name: "aurora-max-capacity-16",
-        resource: "aws_rds_cluster.primary_cluster",
-        property: "serverlessv2_scaling_configuration.max_capacity",
-        change: Change::Set("16"),
-    },
-    Mutation {
-        name: "dr-cluster-outside-global-cluster",
-        resource: "aws_rds_cluster.dr_cluster",
-        property: "global_cluster_identifier",
-        change: Change::Remove,
-    },
-    Mutation {
-        name: "aurora-instances-in-one-az",
-        resource: "aws_rds_cluster_instance.primary_instance_2",
-        property: "availability_zone",
-        change: Change::Custom(same_zone),
-    },
-    Mutation {
-        name: "aurora-retention-one-day",
-        resource: "aws_rds_cluster.primary_cluster",
-        property: "backup_retention_period",
-        change: Change::Set("1"),
-    },
-    Mutation {
-        name: "aurora-log-export-off",
-        resource: "aws_rds_cluster.primary_cluster",
-        property: "enabled_cloudwatch_logs_exports",
-        change: Change::Set("[]"),
-    },
-    Mutation {
-        name: "dr-cluster-deletion-protected",
-        resource: "aws_rds_cluster.dr_cluster",
-        property: "deletion_protection",
-        change: Change::Set("true"),
-    },
-    Mutation {
-        name: "aurora-password-literal",
-        resource: "aws_rds_cluster.primary_cluster",
-        property: "master_password",
-        change: Change::Set(r#""ChangeMe-Passw0rd""#),
-    },
-];
+pub const DR_CLUSTER_KEY_FROM_PRIMARY_REGION: Mutation = Mutation {
+    name: "dr-cluster-key-from-primary-region",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "kms_key_id",
+    change: Change::Set(r#""${aws_kms_key.primary_key.arn}""#),
+};
+
+pub const AURORA_MAX_CAPACITY_16: Mutation = Mutation {
+    name: "aurora-max-capacity-16",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "serverlessv2_scaling_configuration.max_capacity",
+    change: Change::Set("16"),
+};
+
+pub const DR_CLUSTER_OUTSIDE_GLOBAL_CLUSTER: Mutation = Mutation {
+    name: "dr-cluster-outside-global-cluster",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "global_cluster_identifier",
+    change: Change::Remove,
+};
+
+pub const AURORA_INSTANCES_IN_ONE_AZ: Mutation = Mutation {
+    name: "aurora-instances-in-one-az",
+    resource: "aws_rds_cluster_instance.primary_instance_2",
+    property: "availability_zone",
+    change: Change::Custom(same_zone),
+};
+
+pub const AURORA_RETENTION_ONE_DAY: Mutation = Mutation {
+    name: "aurora-retention-one-day",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "backup_retention_period",
+    change: Change::Set("1"),
+};
+
+pub const AURORA_LOG_EXPORT_OFF: Mutation = Mutation {
+    name: "aurora-log-export-off",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "enabled_cloudwatch_logs_exports",
+    change: Change::Set("[]"),
+};
+
+pub const DR_CLUSTER_DELETION_PROTECTED: Mutation = Mutation {
+    name: "dr-cluster-deletion-protected",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "deletion_protection",
+    change: Change::Set("true"),
+};
+
+pub const AURORA_PASSWORD_LITERAL: Mutation = Mutation {
+    name: "aurora-password-literal",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "master_password",
+    change: Change::Set(r#""ChangeMe-Passw0rd""#),
+};
 
 /// Puts the second primary instance in the first one's zone.
 fn same_zone(s: &mut Synth) {
@@ -87,8 +93,8 @@ pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "Patient records at rest readable from disks, snapshots or replicas without a key the layout governs; a cross-region key cannot encrypt a cluster at all.",
         remediation: "stacks/dr/v1: RdsCluster primary_cluster needs storageEncrypted: true and kmsKeyId: primary_key.arn; dr_cluster kmsKeyId: dr_key.arn.",
-        mutant: "dr-cluster-key-from-primary-region",
     },
+    mutant: &DR_CLUSTER_KEY_FROM_PRIMARY_REGION,
     run: aurora_encrypted_with_region_key,
 };
 
@@ -111,8 +117,8 @@ pub const AURORA_POSTGRESQL_SERVERLESS_V2: Check<SynthFacts> = Check {
         severity: Severity::Medium,
         risk: "A secondary on another engine version cannot join the global cluster or be promoted; an unbounded range costs without limit.",
         remediation: "stacks/dr/v1: both RdsCluster: engine aurora-postgresql, engineVersion 15.3, serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 }; every RdsClusterInstance instanceClass db.serverless.",
-        mutant: "aurora-max-capacity-16",
     },
+    mutant: &AURORA_MAX_CAPACITY_16,
     run: aurora_postgresql_serverless_v2,
 };
 
@@ -153,8 +159,8 @@ pub const AURORA_GLOBAL_CLUSTER_SPANS_REGIONS: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "Without a replicated secondary in Ireland a London outage loses the database: nothing to promote within the RTO.",
         remediation: "stacks/dr/v1: both RdsCluster set globalClusterIdentifier: global_cluster.id; dr_cluster uses the aws.dr provider.",
-        mutant: "dr-cluster-outside-global-cluster",
     },
+    mutant: &DR_CLUSTER_OUTSIDE_GLOBAL_CLUSTER,
     run: aurora_global_cluster_spans_regions,
 };
 
@@ -195,8 +201,8 @@ pub const AURORA_PRIMARY_MULTI_AZ: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "One zone's outage takes the primary database down, forcing a cross-region failover for a local fault.",
         remediation: "stacks/dr/v1: RdsClusterInstance primary_instance_1 and primary_instance_2 on primary_cluster, with different availabilityZone.",
-        mutant: "aurora-instances-in-one-az",
     },
+    mutant: &AURORA_INSTANCES_IN_ONE_AZ,
     run: aurora_primary_multi_az,
 };
 
@@ -231,8 +237,8 @@ pub const AURORA_BACKUPS_RETAINED_OFF_PEAK: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "Too short a retention loses the point-in-time history needed to recover from corruption noticed late.",
         remediation: "stacks/dr/v1: both RdsCluster backupRetentionPeriod >= 7, preferredBackupWindow starting 22:00-06:00 UTC (03:00-04:00).",
-        mutant: "aurora-retention-one-day",
     },
+    mutant: &AURORA_RETENTION_ONE_DAY,
     run: aurora_backups_retained_off_peak,
 };
 
@@ -272,8 +278,8 @@ pub const AURORA_POSTGRESQL_LOG_EXPORTED: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "Connections, errors and statements against patient records leave no reviewable trail.",
         remediation: "stacks/dr/v1: both RdsCluster enabledCloudwatchLogsExports: ['postgresql'].",
-        mutant: "aurora-log-export-off",
     },
+    mutant: &AURORA_LOG_EXPORT_OFF,
     run: aurora_postgresql_log_exported,
 };
 
@@ -294,8 +300,8 @@ pub const AURORA_DESTROYABLE: Check<SynthFacts> = Check {
         severity: Severity::Low,
         risk: "A layout that cannot be torn down cannot be rebuilt to test the recovery plan; leftover snapshots are PHI copies nobody tracks.",
         remediation: "stacks/dr/v1: both RdsCluster skipFinalSnapshot: true, deletionProtection: false.",
-        mutant: "dr-cluster-deletion-protected",
     },
+    mutant: &DR_CLUSTER_DELETION_PROTECTED,
     run: aurora_destroyable,
 };
 
@@ -317,8 +323,8 @@ pub const AURORA_PASSWORD_IN_SECRETS_MANAGER: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "A password in the synthesized JSON lands in state, CI logs and source control: anyone with those reads patient data. A managed master password on a global database member is rejected by AWS, so the layout does not deploy.",
         remediation: "stacks/dr/v1: RdsCluster primary_cluster masterPassword: random_password db_master_password .result, no manageMasterUserPassword (unsupported in an Aurora global database); SecretsmanagerSecretVersion db_master_secret_version stores that password in SecretsmanagerSecret db_master_secret with kmsKeyId: primary_key.arn.",
-        mutant: "aurora-password-literal",
     },
+    mutant: &AURORA_PASSWORD_LITERAL,
     run: aurora_password_in_secrets_manager,
 };
 

@@ -2,7 +2,7 @@
 //! and copied to the DR vault, selecting the primary Aurora cluster.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::terraform::{blocks, is_true, lookup, number};
+use stackproof_harness::source::json::{blocks, is_true, lookup, number};
 
 use super::{
     Change, DR_REGION, Mutation, SynthFacts, block_path, companions, is_text, judge, judge_region_key, judge_value,
@@ -13,26 +13,26 @@ use super::{
 pub const HOURLY: &str = "cron(0 */1 * * ? *)";
 pub const DELETE_AFTER_DAYS: f64 = 7.0;
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "dr-vault-key-removed",
-        resource: "aws_backup_vault.dr_vault",
-        property: "kms_key_arn",
-        change: Change::Remove,
-    },
-    Mutation {
-        name: "backup-copy-to-primary-vault",
-        resource: "aws_backup_plan.backup_plan",
-        property: "rule.copy_action.destination_vault_arn",
-        change: Change::Set(r#""${aws_backup_vault.primary_vault.arn}""#),
-    },
-    Mutation {
-        name: "backup-selection-empty",
-        resource: "aws_backup_selection.backup_selection",
-        property: "resources",
-        change: Change::Set("[]"),
-    },
-];
+pub const DR_VAULT_KEY_REMOVED: Mutation = Mutation {
+    name: "dr-vault-key-removed",
+    resource: "aws_backup_vault.dr_vault",
+    property: "kms_key_arn",
+    change: Change::Remove,
+};
+
+pub const BACKUP_COPY_TO_PRIMARY_VAULT: Mutation = Mutation {
+    name: "backup-copy-to-primary-vault",
+    resource: "aws_backup_plan.backup_plan",
+    property: "rule.copy_action.destination_vault_arn",
+    change: Change::Set(r#""${aws_backup_vault.primary_vault.arn}""#),
+};
+
+pub const BACKUP_SELECTION_EMPTY: Mutation = Mutation {
+    name: "backup-selection-empty",
+    resource: "aws_backup_selection.backup_selection",
+    property: "resources",
+    change: Change::Set("[]"),
+};
 
 pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
     info: CheckInfo {
@@ -43,8 +43,8 @@ pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "Recovery points of patient data under AWS's default key, outside the layout's key policy.",
         remediation: "stacks/dr/v1: BackupVault primary_vault kmsKeyArn: primary_key.arn; dr_vault (aws.dr) kmsKeyArn: dr_key.arn.",
-        mutant: "dr-vault-key-removed",
     },
+    mutant: &DR_VAULT_KEY_REMOVED,
     run: backup_vaults_encrypted_with_region_key,
 };
 
@@ -62,8 +62,8 @@ pub const BACKUP_PLAN_HOURLY_COPIED_TO_DR: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "Without hourly, continuous, cross-region recovery points the 15-minute RPO cannot be met, and a regional outage takes the backups with it.",
         remediation: "stacks/dr/v1: BackupPlan backup_plan rule { schedule 'cron(0 */1 * * ? *)', enableContinuousBackup: true, lifecycle.deleteAfter: 7, targetVaultName: primary_vault.name, copyAction [{ destinationVaultArn: dr_vault.arn }] }.",
-        mutant: "backup-copy-to-primary-vault",
     },
+    mutant: &BACKUP_COPY_TO_PRIMARY_VAULT,
     run: backup_plan_hourly_copied_to_dr,
 };
 
@@ -140,8 +140,8 @@ pub const BACKUP_SELECTION_COVERS_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "A plan that selects nothing backs nothing up: the database has no recovery points at all.",
         remediation: "stacks/dr/v1: BackupSelection backup_selection { planId: backup_plan.id, iamRoleArn: backup_role.arn, resources: [primary_cluster.arn] }.",
-        mutant: "backup-selection-empty",
     },
+    mutant: &BACKUP_SELECTION_EMPTY,
     run: backup_selection_covers_primary_cluster,
 };
 

@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::terraform::{Resource, Synth, blocks};
+use stackproof_harness::source::terraform::{Resource, Synth};
+use stackproof_harness::source::json::blocks;
 
 use super::{Change, Mutation, SynthFacts, companions, is_text, judge, missing, names, per_resource, refers_to};
 
@@ -11,20 +12,19 @@ use super::{Change, Mutation, SynthFacts, companions, is_text, judge, missing, n
 /// through a service (`kms:ViaService`), to publish to the KMS-encrypted topic.
 pub const FAILOVER_SERVICES: &[&str] = &["rds", "sns", "ssm", "logs"];
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "failover-subscription-email",
-        resource: "aws_sns_topic_subscription.failover_subscription",
-        property: "protocol",
-        change: Change::Set(r#""email""#),
-    },
-    Mutation {
-        name: "failover-policy-wildcard",
-        resource: "aws_iam_role_policy.failover_policy",
-        property: "policy",
-        change: Change::Custom(add_wildcard_statement),
-    },
-];
+pub const FAILOVER_SUBSCRIPTION_EMAIL: Mutation = Mutation {
+    name: "failover-subscription-email",
+    resource: "aws_sns_topic_subscription.failover_subscription",
+    property: "protocol",
+    change: Change::Set(r#""email""#),
+};
+
+pub const FAILOVER_POLICY_WILDCARD: Mutation = Mutation {
+    name: "failover-policy-wildcard",
+    resource: "aws_iam_role_policy.failover_policy",
+    property: "policy",
+    change: Change::Custom(add_wildcard_statement),
+};
 
 /// Appends `Allow * on *` to the failover policy.
 fn add_wildcard_statement(s: &mut Synth) {
@@ -47,8 +47,8 @@ pub const FAILOVER_LAMBDA_TRIGGERED_BY_ALERTS: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "Alarms that never reach the failover function leave recovery to someone noticing by hand: the 1-hour RTO slips.",
         remediation: "stacks/dr/v1: SnsTopicSubscription failover_subscription { topicArn: alerts_topic.arn, protocol: 'lambda', endpoint: failover_function.arn }; LambdaPermission failover_invoke_permission { principal: 'sns.amazonaws.com', sourceArn: alerts_topic.arn }.",
-        mutant: "failover-subscription-email",
     },
+    mutant: &FAILOVER_SUBSCRIPTION_EMAIL,
     run: failover_lambda_triggered_by_alerts,
 };
 
@@ -98,8 +98,8 @@ pub const FAILOVER_POLICY_LEAST_PRIVILEGE: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "A wildcard in the failover role lets anything that runs as the function read or destroy patient data across the account.",
         remediation: "stacks/dr/v1: IamRolePolicy failover_policy: Allow statements list rds:/sns:/ssm:/logs: actions by name (no '*', no 'svc:*') on the cluster, topic, parameter and log group ARNs (no Resource '*'); kms only on the layout's key with a kms:ViaService condition.",
-        mutant: "failover-policy-wildcard",
     },
+    mutant: &FAILOVER_POLICY_WILDCARD,
     run: failover_policy_least_privilege,
 };
 

@@ -1,16 +1,16 @@
 //! Every customer key of the layout rotates.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::terraform::is_true;
+use stackproof_harness::source::json::is_true;
 
 use super::{Change, Mutation, SynthFacts, judge, per_resource};
 
-pub const MUTATIONS: &[Mutation] = &[Mutation {
+pub const DR_KEY_ROTATION_OFF: Mutation = Mutation {
     name: "dr-key-rotation-off",
     resource: "aws_kms_key.dr_key",
     property: "enable_key_rotation",
     change: Change::Set("false"),
-}];
+};
 
 pub const KMS_KEYS_ROTATE: Check<SynthFacts> = Check {
     info: CheckInfo {
@@ -21,8 +21,8 @@ pub const KMS_KEYS_ROTATE: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "Key material that never rotates widens what one compromised key exposes, in either region.",
         remediation: "stacks/dr/v1: set enableKeyRotation: true on every KmsKey (primary_key, dr_key).",
-        mutant: "dr-key-rotation-off",
     },
+    mutant: &DR_KEY_ROTATION_OFF,
     run: kms_keys_rotate,
 };
 

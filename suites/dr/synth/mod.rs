@@ -18,10 +18,11 @@ use std::sync::{Mutex, PoisonError};
 
 use serde_json::Value;
 use stackproof_harness::Error;
-use stackproof_harness::args::InputOption;
-use stackproof_harness::check::{Check, Finding};
-use stackproof_harness::stack::TemplateSuite;
-use stackproof_harness::terraform::{self, Resource, Synth, show};
+use stackproof_harness::suite::InputOption;
+use stackproof_harness::check::{Check, Facts, Finding};
+use stackproof_harness::kit;
+use stackproof_harness::suite::TemplateSuite;
+use stackproof_harness::source::terraform::{self, Resource, Synth};
 
 /// The primary region (provider `aws.primary`).
 pub const PRIMARY_REGION: &str = "eu-west-2";
@@ -139,46 +140,16 @@ pub type Change = stackproof_harness::mutation::Change<Synth>;
 /// `property` (the argument's dotted path).
 pub type Mutation = stackproof_harness::mutation::Mutation<Synth>;
 
-// Shared helpers for the checks.
-
-/// Judges one argument of one resource: the finding names `type.id` and the argument, and its
-/// evidence is the argument as synthesized.
-pub fn judge(r: &Resource, property: &str, ok: bool, expected: impl ToString) -> Finding {
-    let value = r.prop(property);
-    Finding::judge(r.address(), property, ok, expected, show(value), &value)
+impl Facts for SynthFacts {
+    type Mutant = Mutation;
 }
 
-/// Like `judge`, for a value the caller found (inside one of several blocks, say).
-pub fn judge_value(
-    r: &Resource,
-    property: impl Into<String>,
-    value: Option<&Value>,
-    ok: bool,
-    expected: impl ToString,
-) -> Finding {
-    Finding::judge(r.address(), property, ok, expected, show(value), &value)
-}
+// Shared helpers for the checks; the judgements every static suite makes are in `kit::source`.
+pub use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
 
-/// A failing finding for a resource that lacks a companion resource the requirement needs.
-pub fn missing(r: &Resource, property: &str, expected: impl ToString) -> Finding {
-    Finding::judge(r.address(), property, false, expected, "none", &())
-}
-
-/// The findings of `judge_one` for every resource of `kind`; a failing finding if the layout has
-/// none, because a requirement nothing fulfils is not met.
-pub fn per_resource<'s>(
-    s: &'s Synth,
-    kind: &'s str,
-    property: &str,
-    judge_one: impl Fn(&Resource<'s>) -> Vec<Finding>,
-) -> Vec<Finding> {
-    let findings: Vec<Finding> = s.resources_of(kind).flat_map(|r| judge_one(&r)).collect();
-    if findings.is_empty() { vec![nothing_of(kind, property)] } else { findings }
-}
-
-/// A finding for a requirement no resource of the layout fulfils.
+/// A failing finding for a requirement no resource of the layout fulfils.
 pub fn nothing_of(kind: &str, property: &str) -> Finding {
-    Finding::judge("(synth)", property, false, format!("a resource of type {kind}"), "none", &())
+    kit::source::nothing_of::<Synth>(kind, property)
 }
 
 /// The region a resource is created in, for messages: `unknown` if its provider has none.

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::terraform::{Resource, blocks, is_true, number};
+use stackproof_harness::source::terraform::Resource;
+use stackproof_harness::source::json::{blocks, is_true, number};
 
 use super::{Change, Mutation, SynthFacts, is_text, judge, judge_region_key, nothing_of, per_resource, region};
 
@@ -16,44 +17,47 @@ pub const LAG_METRIC: &str = "AuroraGlobalDBReplicationLag";
 /// A metric, what its threshold must be, and the test of it.
 type Wanted = (&'static str, &'static str, fn(f64) -> bool);
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "cpu-alarm-threshold-95",
-        resource: "aws_cloudwatch_metric_alarm.cpu_alarm",
-        property: "threshold",
-        change: Change::Set("95"),
-    },
-    Mutation {
-        name: "connections-alarm-silent",
-        resource: "aws_cloudwatch_metric_alarm.connections_alarm",
-        property: "alarm_actions",
-        change: Change::Set("[]"),
-    },
-    Mutation {
-        name: "failover-log-retention-7-days",
-        resource: "aws_cloudwatch_log_group.failover_log_group",
-        property: "retention_in_days",
-        change: Change::Set("7"),
-    },
-    Mutation {
-        name: "app-log-group-unencrypted",
-        resource: "aws_cloudwatch_log_group.app_log_group",
-        property: "kms_key_id",
-        change: Change::Remove,
-    },
-    Mutation {
-        name: "trail-log-validation-off",
-        resource: "aws_cloudtrail.trail",
-        property: "enable_log_file_validation",
-        change: Change::Set("false"),
-    },
-    Mutation {
-        name: "health-check-healthy-without-data",
-        resource: "aws_route53_health_check.replication_health_check",
-        property: "insufficient_data_health_status",
-        change: Change::Set(r#""Healthy""#),
-    },
-];
+pub const CPU_ALARM_THRESHOLD_95: Mutation = Mutation {
+    name: "cpu-alarm-threshold-95",
+    resource: "aws_cloudwatch_metric_alarm.cpu_alarm",
+    property: "threshold",
+    change: Change::Set("95"),
+};
+
+pub const CONNECTIONS_ALARM_SILENT: Mutation = Mutation {
+    name: "connections-alarm-silent",
+    resource: "aws_cloudwatch_metric_alarm.connections_alarm",
+    property: "alarm_actions",
+    change: Change::Set("[]"),
+};
+
+pub const FAILOVER_LOG_RETENTION_7_DAYS: Mutation = Mutation {
+    name: "failover-log-retention-7-days",
+    resource: "aws_cloudwatch_log_group.failover_log_group",
+    property: "retention_in_days",
+    change: Change::Set("7"),
+};
+
+pub const APP_LOG_GROUP_UNENCRYPTED: Mutation = Mutation {
+    name: "app-log-group-unencrypted",
+    resource: "aws_cloudwatch_log_group.app_log_group",
+    property: "kms_key_id",
+    change: Change::Remove,
+};
+
+pub const TRAIL_LOG_VALIDATION_OFF: Mutation = Mutation {
+    name: "trail-log-validation-off",
+    resource: "aws_cloudtrail.trail",
+    property: "enable_log_file_validation",
+    change: Change::Set("false"),
+};
+
+pub const HEALTH_CHECK_HEALTHY_WITHOUT_DATA: Mutation = Mutation {
+    name: "health-check-healthy-without-data",
+    resource: "aws_route53_health_check.replication_health_check",
+    property: "insufficient_data_health_status",
+    change: Change::Set(r#""Healthy""#),
+};
 
 pub const DATABASE_ALARMS_SET: Check<SynthFacts> = Check {
     info: CheckInfo {
@@ -64,8 +68,8 @@ pub const DATABASE_ALARMS_SET: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "An overloaded database or a secondary falling behind the 15-minute RPO goes unnoticed until failover loses data.",
         remediation: "stacks/dr/v1: CloudwatchMetricAlarm cpu_alarm (CPUUtilization, GreaterThanThreshold 80), connections_alarm (DatabaseConnections, GreaterThanThreshold), replication_lag_alarm (AuroraGlobalDBReplicationLag, threshold <= 900000 ms), namespace AWS/RDS.",
-        mutant: "cpu-alarm-threshold-95",
     },
+    mutant: &CPU_ALARM_THRESHOLD_95,
     run: database_alarms_set,
 };
 
@@ -108,8 +112,8 @@ pub const ALARMS_NOTIFY_TOPIC: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "An alarm with no action changes state silently: nobody is paged and the failover function is never triggered.",
         remediation: "stacks/dr/v1: every CloudwatchMetricAlarm alarmActions: [alerts_topic.arn].",
-        mutant: "connections-alarm-silent",
     },
+    mutant: &CONNECTIONS_ALARM_SILENT,
     run: alarms_notify_topic,
 };
 
@@ -131,8 +135,8 @@ pub const LOG_GROUPS_RETAINED: Check<SynthFacts> = Check {
         severity: Severity::Medium,
         risk: "Without a retention the audit trail's lifetime is undefined; too short a one loses the evidence of an incident.",
         remediation: "stacks/dr/v1: every CloudwatchLogGroup retentionInDays: 30.",
-        mutant: "failover-log-retention-7-days",
     },
+    mutant: &FAILOVER_LOG_RETENTION_7_DAYS,
     run: log_groups_retained,
 };
 
@@ -157,8 +161,8 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "Logs can carry PHI; under the service default key their access is not governed by the layout's key policy.",
         remediation: "stacks/dr/v1: every CloudwatchLogGroup kmsKeyId: its region's key ARN (primary_key in eu-west-2).",
-        mutant: "app-log-group-unencrypted",
     },
+    mutant: &APP_LOG_GROUP_UNENCRYPTED,
     run: log_groups_encrypted_with_region_key,
 };
 
@@ -176,8 +180,8 @@ pub const CLOUDTRAIL_MULTI_REGION_VALIDATED: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "API calls in the DR region go unrecorded, or the record can be altered without detection.",
         remediation: "stacks/dr/v1: Cloudtrail trail isMultiRegionTrail: true, enableLogFileValidation: true, s3BucketName: trail_bucket.id.",
-        mutant: "trail-log-validation-off",
     },
+    mutant: &TRAIL_LOG_VALIDATION_OFF,
     run: cloudtrail_multi_region_validated,
 };
 
@@ -208,8 +212,8 @@ pub const REPLICATION_LAG_HEALTH_CHECK: Check<SynthFacts> = Check {
         severity: Severity::Medium,
         risk: "A health check that reads 'healthy' when the alarm has no data hides a broken replication from failover routing.",
         remediation: "stacks/dr/v1: Route53HealthCheck replication_health_check type CLOUDWATCH_METRIC, cloudwatchAlarmName: replication_lag_alarm.alarmName, cloudwatchAlarmRegion: the alarm's region, insufficientDataHealthStatus: 'Unhealthy'.",
-        mutant: "health-check-healthy-without-data",
     },
+    mutant: &HEALTH_CHECK_HEALTHY_WITHOUT_DATA,
     run: replication_lag_health_check,
 };
 

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::terraform::{Resource, reference};
+use stackproof_harness::source::terraform::{Resource, reference};
 
 use super::{Change, Mutation, SYNTH_SUFFIX, SynthFacts, judge, nothing_of};
 
@@ -25,12 +25,12 @@ pub const MUST_BE_NAMED: &[(&str, &str)] =
     [("aws_s3_bucket", "bucket"), ("aws_rds_cluster", "cluster_identifier"), ("aws_lambda_function", "function_name")]
         .as_slice();
 
-pub const MUTATIONS: &[Mutation] = &[Mutation {
+pub const PRIMARY_BUCKET_UNSUFFIXED: Mutation = Mutation {
     name: "primary-bucket-unsuffixed",
     resource: "aws_s3_bucket.primary_bucket",
     property: "bucket",
     change: Change::Set(r#""healthcare-data-primary""#),
-}];
+};
 
 pub const NAMES_CARRY_SUFFIX: Check<SynthFacts> = Check {
     info: CheckInfo {
@@ -41,8 +41,8 @@ pub const NAMES_CARRY_SUFFIX: Check<SynthFacts> = Check {
         severity: Severity::Low,
         risk: "Names without the suffix collide between environments and blur which environment's data store or audit trail is which.",
         remediation: "stacks/dr/v1: build every name from environmentSuffix: `healthcare-db-${environmentSuffix}`.",
-        mutant: "primary-bucket-unsuffixed",
     },
+    mutant: &PRIMARY_BUCKET_UNSUFFIXED,
     run: names_carry_suffix,
 };
 

@@ -3,26 +3,26 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::terraform::{Synth, blocks, is_true, number, reference};
+use stackproof_harness::source::terraform::{Synth, reference};
+use stackproof_harness::source::json::{blocks, is_true, number};
 
 use super::{Change, Mutation, SynthFacts, block_path, judge, judge_value, missing, per_resource};
 
 pub const POSTGRES_PORT: f64 = 5432.0;
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "primary-db-sg-open-to-world",
-        resource: "aws_security_group.primary_db_sg",
-        property: "ingress.cidr_blocks",
-        change: Change::Set(r#"["0.0.0.0/0"]"#),
-    },
-    Mutation {
-        name: "dr-subnet-maps-public-ips",
-        resource: "aws_subnet.dr_private_subnet_1",
-        property: "map_public_ip_on_launch",
-        change: Change::Set("true"),
-    },
-];
+pub const PRIMARY_DB_SG_OPEN_TO_WORLD: Mutation = Mutation {
+    name: "primary-db-sg-open-to-world",
+    resource: "aws_security_group.primary_db_sg",
+    property: "ingress.cidr_blocks",
+    change: Change::Set(r#"["0.0.0.0/0"]"#),
+};
+
+pub const DR_SUBNET_MAPS_PUBLIC_IPS: Mutation = Mutation {
+    name: "dr-subnet-maps-public-ips",
+    resource: "aws_subnet.dr_private_subnet_1",
+    property: "map_public_ip_on_launch",
+    change: Change::Set("true"),
+};
 
 pub const DB_SECURITY_GROUPS_POSTGRES_FROM_VPC: Check<SynthFacts> = Check {
     info: CheckInfo {
@@ -33,8 +33,8 @@ pub const DB_SECURITY_GROUPS_POSTGRES_FROM_VPC: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "A wider rule exposes the patient database to networks outside the VPC, or other services to the database tier.",
         remediation: "stacks/dr/v1: SecurityGroup primary_db_sg / dr_db_sg ingress: one rule, protocol tcp, fromPort = toPort = 5432, cidrBlocks: [the VPC's cidrBlock].",
-        mutant: "primary-db-sg-open-to-world",
     },
+    mutant: &PRIMARY_DB_SG_OPEN_TO_WORLD,
     run: db_security_groups_postgres_from_vpc,
 };
 
@@ -93,8 +93,8 @@ pub const DB_SUBNETS_PRIVATE: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "A database placed in a subnet that hands out public IPs can be reached from the internet.",
         remediation: "stacks/dr/v1: DbSubnetGroup subnetIds: the two private subnets of its VPC, each Subnet mapPublicIpOnLaunch: false, in different availabilityZone.",
-        mutant: "dr-subnet-maps-public-ips",
     },
+    mutant: &DR_SUBNET_MAPS_PUBLIC_IPS,
     run: db_subnets_private,
 };
 

@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::terraform::{Resource, Synth, blocks, is_true, lookup, number};
+use stackproof_harness::source::terraform::{Resource, Synth};
+use stackproof_harness::source::json::{blocks, is_true, lookup, number};
 
 use super::{
     Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, data_buckets, is_key_in, is_text,
@@ -15,38 +16,40 @@ pub const TIERING_DAYS: f64 = 30.0;
 pub const NONCURRENT_DAYS: f64 = 90.0;
 pub const REPLICATION_MINUTES: f64 = 15.0;
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "dr-bucket-versioning-suspended",
-        resource: "aws_s3_bucket_versioning.dr_bucket_versioning",
-        property: "versioning_configuration.status",
-        change: Change::Set(r#""Suspended""#),
-    },
-    Mutation {
-        name: "primary-bucket-sse-s3",
-        resource: "aws_s3_bucket_server_side_encryption_configuration.primary_bucket_encryption",
-        property: "rule.apply_server_side_encryption_by_default.sse_algorithm",
-        change: Change::Set(r#""AES256""#),
-    },
-    Mutation {
-        name: "dr-bucket-public-buckets-unrestricted",
-        resource: "aws_s3_bucket_public_access_block.dr_bucket_public_access_block",
-        property: "restrict_public_buckets",
-        change: Change::Set("false"),
-    },
-    Mutation {
-        name: "primary-bucket-tiers-after-90-days",
-        resource: "aws_s3_bucket_lifecycle_configuration.primary_bucket_lifecycle",
-        property: "rule.transition.days",
-        change: Change::Set("90"),
-    },
-    Mutation {
-        name: "replication-time-control-off",
-        resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
-        property: "rule.destination.replication_time.status",
-        change: Change::Set(r#""Disabled""#),
-    },
-];
+pub const DR_BUCKET_VERSIONING_SUSPENDED: Mutation = Mutation {
+    name: "dr-bucket-versioning-suspended",
+    resource: "aws_s3_bucket_versioning.dr_bucket_versioning",
+    property: "versioning_configuration.status",
+    change: Change::Set(r#""Suspended""#),
+};
+
+pub const PRIMARY_BUCKET_SSE_S3: Mutation = Mutation {
+    name: "primary-bucket-sse-s3",
+    resource: "aws_s3_bucket_server_side_encryption_configuration.primary_bucket_encryption",
+    property: "rule.apply_server_side_encryption_by_default.sse_algorithm",
+    change: Change::Set(r#""AES256""#),
+};
+
+pub const DR_BUCKET_PUBLIC_BUCKETS_UNRESTRICTED: Mutation = Mutation {
+    name: "dr-bucket-public-buckets-unrestricted",
+    resource: "aws_s3_bucket_public_access_block.dr_bucket_public_access_block",
+    property: "restrict_public_buckets",
+    change: Change::Set("false"),
+};
+
+pub const PRIMARY_BUCKET_TIERS_AFTER_90_DAYS: Mutation = Mutation {
+    name: "primary-bucket-tiers-after-90-days",
+    resource: "aws_s3_bucket_lifecycle_configuration.primary_bucket_lifecycle",
+    property: "rule.transition.days",
+    change: Change::Set("90"),
+};
+
+pub const REPLICATION_TIME_CONTROL_OFF: Mutation = Mutation {
+    name: "replication-time-control-off",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "rule.destination.replication_time.status",
+    change: Change::Set(r#""Disabled""#),
+};
 
 /// For every bucket in `buckets`, the findings of `judge_one` on each `kind` resource attached to
 /// it (through its `bucket` argument); a failing finding on a bucket with none.
@@ -84,8 +87,8 @@ pub const BUCKETS_VERSIONED: Check<SynthFacts> = Check {
         severity: Severity::High,
         risk: "An overwritten or deleted patient file cannot be recovered, and replication needs versioning on both ends.",
         remediation: "stacks/dr/v1: an S3BucketVersioningA per bucket with versioningConfiguration { status: 'Enabled' }.",
-        mutant: "dr-bucket-versioning-suspended",
     },
+    mutant: &DR_BUCKET_VERSIONING_SUSPENDED,
     run: buckets_versioned,
 };
 
@@ -106,8 +109,8 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "Objects encrypted with S3-managed keys, or not under the layout's key policy, can be read by anyone with S3 access.",
         remediation: "stacks/dr/v1: an S3BucketServerSideEncryptionConfigurationA per bucket, rule.applyServerSideEncryptionByDefault { sseAlgorithm: 'aws:kms', kmsMasterKeyId: the bucket region's key ARN }.",
-        mutant: "primary-bucket-sse-s3",
     },
+    mutant: &PRIMARY_BUCKET_SSE_S3,
     run: buckets_encrypted_with_region_key,
 };
 
@@ -154,8 +157,8 @@ pub const BUCKETS_PUBLIC_ACCESS_BLOCKED: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "One public ACL or policy exposes patient files to the internet.",
         remediation: "stacks/dr/v1: an S3BucketPublicAccessBlock per bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true.",
-        mutant: "dr-bucket-public-buckets-unrestricted",
     },
+    mutant: &DR_BUCKET_PUBLIC_BUCKETS_UNRESTRICTED,
     run: buckets_public_access_blocked,
 };
 
@@ -178,8 +181,8 @@ pub const BUCKETS_TIER_AND_EXPIRE_VERSIONS: Check<SynthFacts> = Check {
         severity: Severity::Low,
         risk: "Without a lifecycle, old versions of patient files pile up indefinitely: cost, and PHI kept beyond its purpose.",
         remediation: "stacks/dr/v1: an S3BucketLifecycleConfiguration per data bucket, an Enabled rule with transition { days: 30, storageClass: 'INTELLIGENT_TIERING' } and noncurrentVersionExpiration { noncurrentDays: 90 }.",
-        mutant: "primary-bucket-tiers-after-90-days",
     },
+    mutant: &PRIMARY_BUCKET_TIERS_AFTER_90_DAYS,
     run: buckets_tier_and_expire_versions,
 };
 
@@ -250,8 +253,8 @@ pub const BUCKET_REPLICATED_TO_DR: Check<SynthFacts> = Check {
         severity: Severity::Critical,
         risk: "Without timely replication a London outage loses the patient files written since the last copy; without the DR key the replicas are unreadable or unencrypted.",
         remediation: "stacks/dr/v1: S3BucketReplicationConfigurationA primary_bucket_replication, one Enabled rule: deleteMarkerReplication Enabled, sourceSelectionCriteria.sseKmsEncryptedObjects Enabled, destination { bucket: dr_bucket.arn, encryptionConfiguration.replicaKmsKeyId: dr_key.arn, replicationTime { status Enabled, time.minutes 15 }, metrics { status Enabled, eventThreshold.minutes 15 } }.",
-        mutant: "replication-time-control-off",
     },
+    mutant: &REPLICATION_TIME_CONTROL_OFF,
     run: bucket_replicated_to_dr,
 };
 

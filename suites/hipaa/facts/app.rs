@@ -9,7 +9,7 @@ use stackproof_harness::facts::ecs::{self, Cluster, Service, TaskDefinition};
 use stackproof_harness::facts::secrets::{self, Secret};
 use stackproof_harness::facts::wafv2::{self, WebAcl};
 use stackproof_harness::facts::{Fact, FactError};
-use stackproof_harness::outputs::Outputs;
+use stackproof_harness::deployment::Outputs;
 
 use super::{Named, named};
 use crate::hipaa::outputs::{

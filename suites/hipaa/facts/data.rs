@@ -7,7 +7,7 @@ use stackproof_harness::facts::efs::{BackupPolicy, FileSystem, FileSystemPolicy,
 use stackproof_harness::facts::elasticache::{CacheSubnetGroup, ReplicationGroup};
 use stackproof_harness::facts::rds::{Cluster, Instance, Parameter, SubnetGroup};
 use stackproof_harness::facts::{efs, elasticache, rds};
-use stackproof_harness::outputs::Outputs;
+use stackproof_harness::deployment::Outputs;
 
 use super::{Named, named};
 use crate::hipaa::outputs::{

@@ -3,34 +3,35 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::template::{Resource, Template, is_true, reference, show};
+use stackproof_harness::source::template::{Resource, Template, reference, show};
+use stackproof_harness::source::json::is_true;
 
 use super::{
     Change, Mutation, TemplateFacts, items, judge, judge_found, nothing_of, number, per_resource, refers_to, targets,
 };
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "deployment-owns-stage",
-        resource: "ApiDeployment",
-        property: "StageName",
-        change: Change::Set(r#"{"Fn::Sub": "api-stage-${EnvironmentSuffix}"}"#),
-    },
-    Mutation {
-        name: "stage-throttling-removed",
-        resource: "ApiStage",
-        property: "MethodSettings",
-        change: Change::Set(
-            r#"[{"ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": "INFO", "MetricsEnabled": true}]"#,
-        ),
-    },
-    Mutation {
-        name: "waf-rate-rule-removed",
-        resource: "WebAcl",
-        property: "Rules.RateBasedStatement",
-        change: Change::Custom(remove_rate_rules),
-    },
-];
+pub const DEPLOYMENT_OWNS_STAGE: Mutation = Mutation {
+    name: "deployment-owns-stage",
+    resource: "ApiDeployment",
+    property: "StageName",
+    change: Change::Set(r#"{"Fn::Sub": "api-stage-${EnvironmentSuffix}"}"#),
+};
+
+pub const STAGE_THROTTLING_REMOVED: Mutation = Mutation {
+    name: "stage-throttling-removed",
+    resource: "ApiStage",
+    property: "MethodSettings",
+    change: Change::Set(
+        r#"[{"ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": "INFO", "MetricsEnabled": true}]"#,
+    ),
+};
+
+pub const WAF_RATE_RULE_REMOVED: Mutation = Mutation {
+    name: "waf-rate-rule-removed",
+    resource: "WebAcl",
+    property: "Rules.RateBasedStatement",
+    change: Change::Custom(remove_rate_rules),
+};
 
 fn remove_rate_rules(t: &mut Template) {
     let rules = t.resource_mut("WebAcl").and_then(|r| r.pointer_mut("/Properties/Rules")).and_then(Value::as_array_mut);
@@ -48,8 +49,8 @@ pub const API_STAGE_SEPARATE_FROM_DEPLOYMENT: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "A stage created by the deployment carries none of the stage's throttling, logging or tracing, and WAF may attach before it exists, leaving the API unfiltered.",
         remediation: "template.yml: ApiDeployment (AWS::ApiGateway::Deployment) without StageName; ApiStage DeploymentId: !Ref ApiDeployment; WebAclAssociation DependsOn: ApiStage.",
-        mutant: "deployment-owns-stage",
     },
+    mutant: &DEPLOYMENT_OWNS_STAGE,
     run: api_stage_separate_from_deployment,
 };
 
@@ -87,8 +88,8 @@ pub const API_STAGE_THROTTLED_LOGGED_TRACED: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "An unthrottled stage can be flooded into unavailability; without access logs and traces, who called which PHI endpoint cannot be reviewed.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings with ResourcePath '/*', HttpMethod '*', ThrottlingRateLimit and ThrottlingBurstLimit > 0; AccessLogSetting.DestinationArn naming ApiAccessLogGroup; TracingEnabled: true.",
-        mutant: "stage-throttling-removed",
     },
+    mutant: &STAGE_THROTTLING_REMOVED,
     run: api_stage_throttled_logged_traced,
 };
 
@@ -130,8 +131,8 @@ pub const WAF_RATE_LIMIT_AND_MANAGED_RULES: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Without a rate limit or managed rules, floods, injection and known-bad requests reach the API that serves PHI.",
         remediation: "template.yml: WebAcl (AWS::WAFv2::WebACL, Scope REGIONAL) Rules need a RateBasedStatement rule with Action Block and a ManagedRuleGroupStatement with VendorName AWS (not in Count); WebAclAssociation WebACLArn: !GetAtt WebAcl.Arn.",
-        mutant: "waf-rate-rule-removed",
     },
+    mutant: &WAF_RATE_RULE_REMOVED,
     run: waf_rate_limit_and_managed_rules,
 };
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::template::{Resource, Template, reference};
+use stackproof_harness::source::template::{Resource, Template, reference};
 
 use super::{
     Change, Mutation, TemplateFacts, is_secret_parameter, is_stack_key, items, judge, judge_found, judge_value,
@@ -17,32 +17,33 @@ pub const MAX_TASKS: f64 = 10.0;
 /// Environment variable names that look like they hold a credential (compared in upper case).
 const SECRET_NAMES: &[&str] = &["PASSWORD", "SECRET", "TOKEN", "API_KEY", "AUTH"];
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "ecs-password-in-environment",
-        resource: "TaskDefinition",
-        property: "ContainerDefinitions[0].Environment",
-        change: Change::Custom(put_password_in_environment),
-    },
-    Mutation {
-        name: "ecs-logs-to-unmanaged-group",
-        resource: "TaskDefinition",
-        property: "ContainerDefinitions[0].LogConfiguration.Options.awslogs-group",
-        change: Change::Custom(log_to_unmanaged_group),
-    },
-    Mutation {
-        name: "ecs-min-capacity-one",
-        resource: "EcsScalableTarget",
-        property: "MinCapacity",
-        change: Change::Set("1"),
-    },
-    Mutation {
-        name: "container-insights-off",
-        resource: "EcsCluster",
-        property: "ClusterSettings",
-        change: Change::Set(r#"[{"Name": "containerInsights", "Value": "disabled"}]"#),
-    },
-];
+pub const ECS_PASSWORD_IN_ENVIRONMENT: Mutation = Mutation {
+    name: "ecs-password-in-environment",
+    resource: "TaskDefinition",
+    property: "ContainerDefinitions[0].Environment",
+    change: Change::Custom(put_password_in_environment),
+};
+
+pub const ECS_LOGS_TO_UNMANAGED_GROUP: Mutation = Mutation {
+    name: "ecs-logs-to-unmanaged-group",
+    resource: "TaskDefinition",
+    property: "ContainerDefinitions[0].LogConfiguration.Options.awslogs-group",
+    change: Change::Custom(log_to_unmanaged_group),
+};
+
+pub const ECS_MIN_CAPACITY_ONE: Mutation = Mutation {
+    name: "ecs-min-capacity-one",
+    resource: "EcsScalableTarget",
+    property: "MinCapacity",
+    change: Change::Set("1"),
+};
+
+pub const CONTAINER_INSIGHTS_OFF: Mutation = Mutation {
+    name: "container-insights-off",
+    resource: "EcsCluster",
+    property: "ClusterSettings",
+    change: Change::Set(r#"[{"Name": "containerInsights", "Value": "disabled"}]"#),
+};
 
 fn first_container(t: &mut Template) -> Option<&mut Value> {
     t.resource_mut("TaskDefinition")?.pointer_mut("/Properties/ContainerDefinitions/0")
@@ -78,8 +79,8 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "A credential in a plain environment variable is readable by anyone who can describe the task definition.",
         remediation: "template.yml: TaskDefinition ContainerDefinitions[].Secrets[].ValueFrom: !Sub '${DatabaseSecretArn}:<key>::' or !Ref ApiKeysSecretArn; no Environment entry named like PASSWORD, SECRET, TOKEN, API_KEY or AUTH.",
-        mutant: "ecs-password-in-environment",
     },
+    mutant: &ECS_PASSWORD_IN_ENVIRONMENT,
     run: ecs_secrets_from_secrets_manager,
 };
 
@@ -123,8 +124,8 @@ pub const ECS_LOGS_TO_ENCRYPTED_GROUP: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Container output can carry PHI; sent elsewhere it is unencrypted, unretained and outside the stack's audit trail.",
         remediation: "template.yml: TaskDefinition ContainerDefinitions[].LogConfiguration LogDriver: awslogs, Options.awslogs-group: !Ref EcsLogGroup (KmsKeyId: !GetAtt LogsKey.Arn).",
-        mutant: "ecs-logs-to-unmanaged-group",
     },
+    mutant: &ECS_LOGS_TO_UNMANAGED_GROUP,
     run: ecs_logs_to_encrypted_group,
 };
 
@@ -168,8 +169,8 @@ pub const ECS_AUTOSCALING_TWO_TO_TEN_ON_CPU: Check<TemplateFacts> = Check {
         severity: Severity::Medium,
         risk: "A single task, or one that never scales out, makes access to patient records fail under load or on one task's loss.",
         remediation: "template.yml: EcsScalableTarget (AWS::ApplicationAutoScaling::ScalableTarget, ResourceId service/${EcsCluster}/${EcsService.Name}) MinCapacity: 2, MaxCapacity: 10; EcsCpuScalingPolicy TargetTrackingScaling on ECSServiceAverageCPUUtilization with ScalingTargetId: !Ref EcsScalableTarget.",
-        mutant: "ecs-min-capacity-one",
     },
+    mutant: &ECS_MIN_CAPACITY_ONE,
     run: ecs_autoscaling_two_to_ten_on_cpu,
 };
 
@@ -227,8 +228,8 @@ pub const ECS_CONTAINER_INSIGHTS_ON: Check<TemplateFacts> = Check {
         severity: Severity::Low,
         risk: "Without Container Insights, task failures and resource exhaustion in the PHI service go unseen until users notice.",
         remediation: "template.yml: EcsCluster (AWS::ECS::Cluster) ClusterSettings: [{Name: containerInsights, Value: enabled}] (or enhanced).",
-        mutant: "container-insights-off",
     },
+    mutant: &CONTAINER_INSIGHTS_OFF,
     run: ecs_container_insights_on,
 };
 

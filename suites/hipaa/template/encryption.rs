@@ -2,37 +2,40 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::template::{is_true, reference, show};
+use stackproof_harness::source::template::{reference, show};
+use stackproof_harness::source::json::is_true;
 
 use super::{Change, Mutation, TemplateFacts, is_stack_key, judge, per_resource};
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation { name: "aurora-key-removed", resource: "AuroraCluster", property: "KmsKeyId", change: Change::Remove },
-    Mutation {
-        name: "efs-unencrypted",
-        resource: "EfsFileSystem",
-        property: "Encrypted",
-        change: Change::Set("false"),
-    },
-    Mutation {
-        name: "redis-transit-plaintext",
-        resource: "RedisReplicationGroup",
-        property: "TransitEncryptionEnabled",
-        change: Change::Set("false"),
-    },
-    Mutation {
-        name: "aurora-tls-optional",
-        resource: "DbClusterParameterGroup",
-        property: "Parameters.require_secure_transport",
-        change: Change::Set("\"OFF\""),
-    },
-    Mutation {
-        name: "efs-policy-removed",
-        resource: "EfsFileSystem",
-        property: "FileSystemPolicy",
-        change: Change::Remove,
-    },
-];
+pub const AURORA_KEY_REMOVED: Mutation = Mutation { name: "aurora-key-removed", resource: "AuroraCluster", property: "KmsKeyId", change: Change::Remove };
+
+pub const EFS_UNENCRYPTED: Mutation = Mutation {
+    name: "efs-unencrypted",
+    resource: "EfsFileSystem",
+    property: "Encrypted",
+    change: Change::Set("false"),
+};
+
+pub const REDIS_TRANSIT_PLAINTEXT: Mutation = Mutation {
+    name: "redis-transit-plaintext",
+    resource: "RedisReplicationGroup",
+    property: "TransitEncryptionEnabled",
+    change: Change::Set("false"),
+};
+
+pub const AURORA_TLS_OPTIONAL: Mutation = Mutation {
+    name: "aurora-tls-optional",
+    resource: "DbClusterParameterGroup",
+    property: "Parameters.require_secure_transport",
+    change: Change::Set("\"OFF\""),
+};
+
+pub const EFS_POLICY_REMOVED: Mutation = Mutation {
+    name: "efs-policy-removed",
+    resource: "EfsFileSystem",
+    property: "FileSystemPolicy",
+    change: Change::Remove,
+};
 
 pub const AURORA_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
     info: CheckInfo {
@@ -43,8 +46,8 @@ pub const AURORA_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "Patient records at rest readable from disks, snapshots or backups without the stack's key policy.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) needs StorageEncrypted: true and KmsKeyId: !GetAtt DataKey.Arn.",
-        mutant: "aurora-key-removed",
     },
+    mutant: &AURORA_KEY_REMOVED,
     run: aurora_encrypted_with_stack_key,
 };
 
@@ -67,8 +70,8 @@ pub const EFS_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "Shared patient files stored unencrypted, or under a key outside the stack's control.",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) needs Encrypted: true and KmsKeyId: !GetAtt DataKey.Arn.",
-        mutant: "efs-unencrypted",
     },
+    mutant: &EFS_UNENCRYPTED,
     run: efs_encrypted_with_stack_key,
 };
 
@@ -91,8 +94,8 @@ pub const REDIS_ENCRYPTED_AT_REST_AND_IN_TRANSIT: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "Session data, which can carry PHI, readable on the wire or from cache snapshots.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) needs AtRestEncryptionEnabled: true, KmsKeyId: !GetAtt DataKey.Arn and TransitEncryptionEnabled: true.",
-        mutant: "redis-transit-plaintext",
     },
+    mutant: &REDIS_TRANSIT_PLAINTEXT,
     run: redis_encrypted_at_rest_and_in_transit,
 };
 
@@ -116,8 +119,8 @@ pub const AURORA_REQUIRES_TLS: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Database sessions, and the PHI in them, can cross the network in clear text.",
         remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters.require_secure_transport: 'ON', referenced by AuroraCluster DBClusterParameterGroupName.",
-        mutant: "aurora-tls-optional",
     },
+    mutant: &AURORA_TLS_OPTIONAL,
     run: aurora_requires_tls,
 };
 
@@ -157,8 +160,8 @@ pub const EFS_REQUIRES_TLS: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Patient files can be read or written over unencrypted NFS.",
         remediation: "template.yml: EfsFileSystem FileSystemPolicy needs a Deny statement on aws:SecureTransport false; TaskDefinition Volumes[].EFSVolumeConfiguration.TransitEncryption: ENABLED.",
-        mutant: "efs-policy-removed",
     },
+    mutant: &EFS_POLICY_REMOVED,
     run: efs_requires_tls,
 };
 

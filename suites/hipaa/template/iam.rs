@@ -2,16 +2,16 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::template::{Resource, Template};
+use stackproof_harness::source::template::{Resource, Template};
 
 use super::{Change, Mutation, TemplateFacts, items, judge, judge_value, nothing_of, sub_text};
 
-pub const MUTATIONS: &[Mutation] = &[Mutation {
+pub const TASK_POLICY_ADMIN: Mutation = Mutation {
     name: "task-policy-admin",
     resource: "TaskRolePolicy",
     property: "PolicyDocument.Statement[0]",
     change: Change::Custom(grant_task_role_admin),
-}];
+};
 
 fn grant_task_role_admin(t: &mut Template) {
     let admin = serde_json::json!({"Sid": "Admin", "Effect": "Allow", "Action": "*", "Resource": "*"});
@@ -31,8 +31,8 @@ pub const IAM_NO_WILDCARD_ADMIN: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "An administrator grant lets a compromised task or service read, copy or delete every PHI store in the account.",
         remediation: "template.yml: scope every Allow statement of TaskExecutionRole, TaskRole/TaskRolePolicy, FlowLogRole and ApiGatewayCloudWatchRole to named actions and this stack's resources; drop AdministratorAccess from ManagedPolicyArns.",
-        mutant: "task-policy-admin",
     },
+    mutant: &TASK_POLICY_ADMIN,
     run: iam_no_wildcard_admin,
 };
 

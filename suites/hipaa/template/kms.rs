@@ -1,7 +1,7 @@
 //! Every customer key of the template rotates.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::template::is_true;
+use stackproof_harness::source::json::is_true;
 
 use super::{Change, Mutation, TemplateFacts, judge, per_resource};
 
@@ -14,17 +14,17 @@ pub const KMS_KEYS_ROTATE: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Key material that never rotates widens what one compromised key exposes.",
         remediation: "template.yml: set EnableKeyRotation: true on every AWS::KMS::Key (DataKey, LogsKey).",
-        mutant: "kms-rotation-off",
     },
+    mutant: &KMS_ROTATION_OFF,
     run: kms_keys_rotate,
 };
 
-pub const MUTATIONS: &[Mutation] = &[Mutation {
+pub const KMS_ROTATION_OFF: Mutation = Mutation {
     name: "kms-rotation-off",
     resource: "DataKey",
     property: "EnableKeyRotation",
     change: Change::Set("false"),
-}];
+};
 
 fn kms_keys_rotate(f: &TemplateFacts) -> Vec<Finding> {
     per_resource(&f.template, "AWS::KMS::Key", "EnableKeyRotation", |k| {

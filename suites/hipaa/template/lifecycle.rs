@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::template::{Resource, Template, is_true, reference, show};
+use stackproof_harness::source::template::{Resource, Template, reference, show};
+use stackproof_harness::source::json::is_true;
 
 use super::{
     Change, Mutation, TemplateFacts, is_secret_parameter, items, judge, judge_value, nothing_of, per_resource,
@@ -50,26 +51,26 @@ const NAME_PROPERTIES: &[&str] = &[
 /// the engine family, not a name).
 const NAME_PROPERTIES_OF_KIND: &[(&str, &str)] = &[("Family", "AWS::ECS::TaskDefinition")];
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "aurora-retained",
-        resource: "AuroraCluster",
-        property: "DeletionPolicy",
-        change: Change::SetAttr(r#""Retain""#),
-    },
-    Mutation {
-        name: "log-group-name-unsuffixed",
-        resource: "AuditLogGroup",
-        property: "LogGroupName",
-        change: Change::Set(r#""/hipaa/audit""#),
-    },
-    Mutation {
-        name: "aurora-password-literal",
-        resource: "AuroraCluster",
-        property: "MasterUserPassword",
-        change: Change::Set(r#""ChangeMe-Passw0rd""#),
-    },
-];
+pub const AURORA_RETAINED: Mutation = Mutation {
+    name: "aurora-retained",
+    resource: "AuroraCluster",
+    property: "DeletionPolicy",
+    change: Change::SetAttr(r#""Retain""#),
+};
+
+pub const LOG_GROUP_NAME_UNSUFFIXED: Mutation = Mutation {
+    name: "log-group-name-unsuffixed",
+    resource: "AuditLogGroup",
+    property: "LogGroupName",
+    change: Change::Set(r#""/hipaa/audit""#),
+};
+
+pub const AURORA_PASSWORD_LITERAL: Mutation = Mutation {
+    name: "aurora-password-literal",
+    resource: "AuroraCluster",
+    property: "MasterUserPassword",
+    change: Change::Set(r#""ChangeMe-Passw0rd""#),
+};
 
 pub const NOTHING_RETAINED: Check<TemplateFacts> = Check {
     info: CheckInfo {
@@ -80,8 +81,8 @@ pub const NOTHING_RETAINED: Check<TemplateFacts> = Check {
         severity: Severity::Medium,
         risk: "Retained databases, snapshots or keys outlive the stack: PHI copies nobody tracks or disposes of.",
         remediation: "template.yml: DeletionPolicy: Delete and UpdateReplacePolicy: Delete on every resource (AuroraCluster, AuroraInstance1/2, EfsFileSystem, RedisReplicationGroup, keys and log groups explicitly); AuroraCluster DeletionProtection: false; NetworkLoadBalancer deletion_protection.enabled 'false'.",
-        mutant: "aurora-retained",
     },
+    mutant: &AURORA_RETAINED,
     run: nothing_retained,
 };
 
@@ -140,8 +141,8 @@ pub const NAMES_CARRY_SUFFIX: Check<TemplateFacts> = Check {
         severity: Severity::Low,
         risk: "Names without the suffix collide between deployments and blur which environment's audit trail or data store is which.",
         remediation: "template.yml: write each name property (LogGroupName, RoleName, GroupName, Name, ...) and each Name tag as !Sub '<resource-type>-${EnvironmentSuffix}'.",
-        mutant: "log-group-name-unsuffixed",
     },
+    mutant: &LOG_GROUP_NAME_UNSUFFIXED,
     run: names_carry_suffix,
 };
 
@@ -200,8 +201,8 @@ pub const SECRETS_FETCHED_NOT_CREATED: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "A password written in the template is readable by anyone who can read the template or stack; a secret created here escapes the existing rotation.",
         remediation: "template.yml: remove any AWS::SecretsManager::Secret; AuroraCluster MasterUserPassword: !Sub '{{resolve:secretsmanager:${DatabaseSecretArn}:SecretString:password}}'; RedisReplicationGroup AuthToken: !Sub '{{resolve:secretsmanager:${ApiKeysSecretArn}:SecretString:redis_auth_token}}'.",
-        mutant: "aurora-password-literal",
     },
+    mutant: &AURORA_PASSWORD_LITERAL,
     run: secrets_fetched_not_created,
 };
 

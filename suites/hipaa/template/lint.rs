@@ -13,8 +13,8 @@ pub const CFN_LINT_CLEAN: Check<TemplateFacts> = Check {
         severity: Severity::Medium,
         risk: "A template cfn-lint rejects may fail to deploy or deploy something other than what it says.",
         remediation: "template.yml: fix each cfn-lint finding at the line it names.",
-        mutant: "unknown-property",
     },
+    mutant: &UNKNOWN_PROPERTY,
     run: cfn_lint_clean,
 };
 
@@ -43,9 +43,9 @@ fn cfn_lint_clean(f: &TemplateFacts) -> Vec<Finding> {
     }
 }
 
-pub const MUTATIONS: &[Mutation] = &[Mutation {
+pub const UNKNOWN_PROPERTY: Mutation = Mutation {
     name: "unknown-property",
     resource: "DataKey",
     property: "EnableKeyRotaton",
     change: Change::Set("true"),
-}];
+};

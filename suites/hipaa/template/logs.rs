@@ -4,28 +4,28 @@
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
-use stackproof_harness::template::Resource;
+use stackproof_harness::source::template::Resource;
 
 use super::{Change, Mutation, TemplateFacts, is_stack_key, judge, per_resource};
 
 /// Fewest days a log group may keep its events.
 pub const MIN_RETENTION_DAYS: i64 = 90;
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation { name: "log-group-unencrypted", resource: "AuditLogGroup", property: "KmsKeyId", change: Change::Remove },
-    Mutation {
-        name: "log-retention-removed",
-        resource: "AuditLogGroup",
-        property: "RetentionInDays",
-        change: Change::Remove,
-    },
-    Mutation {
-        name: "aurora-audit-export-off",
-        resource: "AuroraCluster",
-        property: "EnableCloudwatchLogsExports",
-        change: Change::Set(r#"["error", "slowquery"]"#),
-    },
-];
+pub const LOG_GROUP_UNENCRYPTED: Mutation = Mutation { name: "log-group-unencrypted", resource: "AuditLogGroup", property: "KmsKeyId", change: Change::Remove };
+
+pub const LOG_RETENTION_REMOVED: Mutation = Mutation {
+    name: "log-retention-removed",
+    resource: "AuditLogGroup",
+    property: "RetentionInDays",
+    change: Change::Remove,
+};
+
+pub const AURORA_AUDIT_EXPORT_OFF: Mutation = Mutation {
+    name: "aurora-audit-export-off",
+    resource: "AuroraCluster",
+    property: "EnableCloudwatchLogsExports",
+    change: Change::Set(r#"["error", "slowquery"]"#),
+};
 
 fn each_log_group(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resource) -> Finding) -> Vec<Finding> {
     per_resource(&f.template, "AWS::Logs::LogGroup", property, |r| vec![judge_one(r)])
@@ -40,8 +40,8 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Audit trails can hold PHI; without the stack's key their access is not governed by its key policy.",
         remediation: "template.yml: set KmsKeyId: !GetAtt LogsKey.Arn on every AWS::Logs::LogGroup.",
-        mutant: "log-group-unencrypted",
     },
+    mutant: &LOG_GROUP_UNENCRYPTED,
     run: log_groups_encrypted_with_stack_key,
 };
 
@@ -60,8 +60,8 @@ pub const LOG_GROUPS_RETAINED: Check<TemplateFacts> = Check {
         severity: Severity::Medium,
         risk: "Without a retention policy the audit trail's lifetime is undefined; too short a one loses the evidence.",
         remediation: "template.yml: set RetentionInDays (>= 90) on every AWS::Logs::LogGroup.",
-        mutant: "log-retention-removed",
     },
+    mutant: &LOG_RETENTION_REMOVED,
     run: log_groups_retained,
 };
 
@@ -86,8 +86,8 @@ pub const AURORA_AUDIT_LOGS_EXPORTED: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Who read or changed patient records in the database leaves no reviewable trail.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit.",
-        mutant: "aurora-audit-export-off",
     },
+    mutant: &AURORA_AUDIT_EXPORT_OFF,
     run: aurora_audit_logs_exported,
 };
 

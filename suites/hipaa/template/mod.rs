@@ -18,11 +18,13 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use stackproof_harness::Error;
-use stackproof_harness::check::{Check, Finding};
+use stackproof_harness::check::{Check, Facts, Finding};
+use stackproof_harness::kit;
 use stackproof_harness::facts::Fact;
-use stackproof_harness::lint::{LintFinding, cfn_lint};
-use stackproof_harness::stack::TemplateSuite;
-use stackproof_harness::template::{Resource, Template, is_true, reference, show};
+use stackproof_harness::source::lint::{LintFinding, cfn_lint};
+use stackproof_harness::suite::TemplateSuite;
+use stackproof_harness::source::template::{Resource, Template, reference, show};
+use stackproof_harness::source::json::is_true;
 
 pub const REGION: &str = "eu-central-1";
 
@@ -96,26 +98,12 @@ pub type Change = stackproof_harness::mutation::Change<Template>;
 /// A named breakage of the template: the failing finding must name `resource` and `property`.
 pub type Mutation = stackproof_harness::mutation::Mutation<Template>;
 
-// Shared helpers for the checks.
-
-/// Judges one property of one resource: the finding names the logical id and the property, and
-/// its evidence is the property as the template has it.
-pub fn judge(r: &Resource, property: &str, ok: bool, expected: impl ToString) -> Finding {
-    let value = r.prop(property);
-    Finding::judge(r.id, property, ok, expected, show(value), &value)
+impl Facts for TemplateFacts {
+    type Mutant = Mutation;
 }
 
-/// Like `judge`, for a value inside a list property (`ContainerDefinitions[0].Secrets`), which a
-/// dotted path cannot reach.
-pub fn judge_value(
-    r: &Resource,
-    property: impl Into<String>,
-    value: Option<&Value>,
-    ok: bool,
-    expected: impl ToString,
-) -> Finding {
-    Finding::judge(r.id, property, ok, expected, show(value), &value)
-}
+// Shared helpers for the checks; the judgements every static suite makes are in `kit::source`.
+pub use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
 
 /// A finding naming the resource and property, with `actual` listing what was found (`none` if
 /// nothing) rather than a property value.
@@ -139,27 +127,9 @@ pub fn references(v: Option<&Value>) -> Vec<&str> {
     }
 }
 
-/// The findings of `judge_one` for every resource of `kind`; a failing finding if the template
-/// has none, because a requirement nothing fulfils is not met.
-pub fn per_resource<'t>(
-    t: &'t Template,
-    kind: &'t str,
-    property: &str,
-    judge_one: impl Fn(&Resource<'t>) -> Vec<Finding>,
-) -> Vec<Finding> {
-    let findings: Vec<Finding> = t.resources_of(kind).flat_map(|r| judge_one(&r)).collect();
-    if findings.is_empty() { vec![nothing_of(kind, property)] } else { findings }
-}
-
-/// A finding for a requirement no resource of the template fulfils.
+/// A failing finding for a requirement no resource of the template fulfils.
 pub fn nothing_of(kind: &str, property: &str) -> Finding {
-    Finding::judge("(template)", property, false, format!("a resource of type {kind}"), "none", &())
-}
-
-/// A failing finding for a resource that lacks a companion resource the requirement needs (a VPC
-/// without a flow log, a cluster without instances): `property` names what is missing.
-pub fn missing(r: &Resource, property: &str, expected: impl ToString) -> Finding {
-    Finding::judge(r.id, property, false, expected, "none", &())
+    kit::source::nothing_of::<Template>(kind, property)
 }
 
 /// The logical ids and parameter names a value names: `!Ref X`, `!GetAtt X.Attr`, the `${X}` and

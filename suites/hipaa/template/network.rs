@@ -3,45 +3,48 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::template::{Resource, Template, is_true, reference};
+use stackproof_harness::source::template::{Resource, Template, reference};
+use stackproof_harness::source::json::is_true;
 
 use super::{
     Change, Mutation, TemplateFacts, az_index, items, judge, missing, nothing_of, only_private_subnets, per_resource,
     private_subnets, refers_to, zone_of,
 };
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "db-subnet-group-public",
-        resource: "DbSubnetGroup",
-        property: "SubnetIds",
-        change: Change::Set(r#"[{"Ref": "PublicSubnet1"}, {"Ref": "PrivateSubnet2"}]"#),
-    },
-    Mutation {
-        name: "ecs-public-ip",
-        resource: "EcsService",
-        property: "NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp",
-        change: Change::Set(r#""ENABLED""#),
-    },
-    Mutation {
-        name: "ingress-open-to-world",
-        resource: "LoadBalancerSecurityGroup",
-        property: "SecurityGroupIngress",
-        change: Change::Set(r#"[{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "CidrIp": "0.0.0.0/0"}]"#),
-    },
-    Mutation {
-        name: "private-subnet-az-hardcoded",
-        resource: "PrivateSubnet2",
-        property: "AvailabilityZone",
-        change: Change::Set(r#""eu-central-1b""#),
-    },
-    Mutation {
-        name: "flow-log-accepted-only",
-        resource: "VpcFlowLog",
-        property: "TrafficType",
-        change: Change::Set(r#""ACCEPT""#),
-    },
-];
+pub const DB_SUBNET_GROUP_PUBLIC: Mutation = Mutation {
+    name: "db-subnet-group-public",
+    resource: "DbSubnetGroup",
+    property: "SubnetIds",
+    change: Change::Set(r#"[{"Ref": "PublicSubnet1"}, {"Ref": "PrivateSubnet2"}]"#),
+};
+
+pub const ECS_PUBLIC_IP: Mutation = Mutation {
+    name: "ecs-public-ip",
+    resource: "EcsService",
+    property: "NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp",
+    change: Change::Set(r#""ENABLED""#),
+};
+
+pub const INGRESS_OPEN_TO_WORLD: Mutation = Mutation {
+    name: "ingress-open-to-world",
+    resource: "LoadBalancerSecurityGroup",
+    property: "SecurityGroupIngress",
+    change: Change::Set(r#"[{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "CidrIp": "0.0.0.0/0"}]"#),
+};
+
+pub const PRIVATE_SUBNET_AZ_HARDCODED: Mutation = Mutation {
+    name: "private-subnet-az-hardcoded",
+    resource: "PrivateSubnet2",
+    property: "AvailabilityZone",
+    change: Change::Set(r#""eu-central-1b""#),
+};
+
+pub const FLOW_LOG_ACCEPTED_ONLY: Mutation = Mutation {
+    name: "flow-log-accepted-only",
+    resource: "VpcFlowLog",
+    property: "TrafficType",
+    change: Change::Set(r#""ACCEPT""#),
+};
 
 pub const DATA_STORES_IN_PRIVATE_SUBNETS: Check<TemplateFacts> = Check {
     info: CheckInfo {
@@ -52,8 +55,8 @@ pub const DATA_STORES_IN_PRIVATE_SUBNETS: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "A data store in a subnet routed to the internet, or a publicly accessible instance, exposes PHI to the internet.",
         remediation: "template.yml: DbSubnetGroup and CacheSubnetGroup SubnetIds and EfsMountTarget1/2 SubnetId must list only PrivateSubnet1/2; AuroraCluster DBSubnetGroupName: !Ref DbSubnetGroup, RedisReplicationGroup CacheSubnetGroupName: !Ref CacheSubnetGroup; AuroraInstance1/2 PubliclyAccessible: false.",
-        mutant: "db-subnet-group-public",
     },
+    mutant: &DB_SUBNET_GROUP_PUBLIC,
     run: data_stores_in_private_subnets,
 };
 
@@ -90,8 +93,8 @@ pub const ECS_TASKS_PRIVATE_WITHOUT_PUBLIC_IP: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "Containers processing PHI reachable directly from the internet, bypassing API Gateway and WAF.",
         remediation: "template.yml: EcsService NetworkConfiguration.AwsvpcConfiguration needs AssignPublicIp: DISABLED and Subnets: [PrivateSubnet1, PrivateSubnet2]; LaunchType: FARGATE.",
-        mutant: "ecs-public-ip",
     },
+    mutant: &ECS_PUBLIC_IP,
     run: ecs_tasks_private_without_public_ip,
 };
 
@@ -133,8 +136,8 @@ pub const NO_OPEN_INGRESS: Check<TemplateFacts> = Check {
         severity: Severity::Critical,
         risk: "A port open to the whole internet lets anyone probe or reach the systems holding PHI.",
         remediation: "template.yml: SecurityGroupIngress of every AWS::EC2::SecurityGroup (LoadBalancerSecurityGroup, AppSecurityGroup, DatabaseSecurityGroup, CacheSecurityGroup, EfsSecurityGroup) and every AWS::EC2::SecurityGroupIngress: CidrIp/CidrIpv6 must be the VPC CIDR or a source security group, never /0.",
-        mutant: "ingress-open-to-world",
     },
+    mutant: &INGRESS_OPEN_TO_WORLD,
     run: no_open_ingress,
 };
 
@@ -173,8 +176,8 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "With every private subnet in one zone, losing that zone takes PHI systems down; a hard-coded zone breaks in other accounts.",
         remediation: "template.yml: PrivateSubnet1 and PrivateSubnet2 AvailabilityZone: !Select [0, !GetAZs ''] and !Select [1, !GetAZs ''].",
-        mutant: "private-subnet-az-hardcoded",
     },
+    mutant: &PRIVATE_SUBNET_AZ_HARDCODED,
     run: private_subnets_span_two_azs,
 };
 
@@ -214,8 +217,8 @@ pub const VPC_FLOW_LOGS_ENABLED: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Without a record of accepted and rejected connections, access to PHI systems cannot be reviewed or investigated.",
         remediation: "template.yml: VpcFlowLog (AWS::EC2::FlowLog) ResourceId: !Ref Vpc, TrafficType: ALL, LogGroupName: !Ref FlowLogGroup.",
-        mutant: "flow-log-accepted-only",
     },
+    mutant: &FLOW_LOG_ACCEPTED_ONLY,
     run: vpc_flow_logs_enabled,
 };
 

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::template::{Resource, is_true, reference};
+use stackproof_harness::source::template::{Resource, reference};
+use stackproof_harness::source::json::is_true;
 
 use super::{Change, Mutation, TemplateFacts, judge, missing, number, per_resource, zone_of};
 
@@ -15,32 +16,33 @@ pub const AURORA_ENGINE: &str = "aurora-mysql";
 /// The Aurora MySQL version the stack is built and tested on.
 pub const AURORA_ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.1";
 
-pub const MUTATIONS: &[Mutation] = &[
-    Mutation {
-        name: "aurora-instances-one-az",
-        resource: "AuroraInstance2",
-        property: "AvailabilityZone",
-        change: Change::Set(r#"{"Fn::Select": [0, {"Fn::GetAZs": ""}]}"#),
-    },
-    Mutation {
-        name: "redis-single-az",
-        resource: "RedisReplicationGroup",
-        property: "MultiAZEnabled",
-        change: Change::Set("false"),
-    },
-    Mutation {
-        name: "efs-backup-disabled",
-        resource: "EfsFileSystem",
-        property: "BackupPolicy.Status",
-        change: Change::Set(r#""DISABLED""#),
-    },
-    Mutation {
-        name: "aurora-engine-version-floating",
-        resource: "AuroraCluster",
-        property: "EngineVersion",
-        change: Change::Remove,
-    },
-];
+pub const AURORA_INSTANCES_ONE_AZ: Mutation = Mutation {
+    name: "aurora-instances-one-az",
+    resource: "AuroraInstance2",
+    property: "AvailabilityZone",
+    change: Change::Set(r#"{"Fn::Select": [0, {"Fn::GetAZs": ""}]}"#),
+};
+
+pub const REDIS_SINGLE_AZ: Mutation = Mutation {
+    name: "redis-single-az",
+    resource: "RedisReplicationGroup",
+    property: "MultiAZEnabled",
+    change: Change::Set("false"),
+};
+
+pub const EFS_BACKUP_DISABLED: Mutation = Mutation {
+    name: "efs-backup-disabled",
+    resource: "EfsFileSystem",
+    property: "BackupPolicy.Status",
+    change: Change::Set(r#""DISABLED""#),
+};
+
+pub const AURORA_ENGINE_VERSION_FLOATING: Mutation = Mutation {
+    name: "aurora-engine-version-floating",
+    resource: "AuroraCluster",
+    property: "EngineVersion",
+    change: Change::Remove,
+};
 
 pub const AURORA_MULTI_AZ: Check<TemplateFacts> = Check {
     info: CheckInfo {
@@ -51,8 +53,8 @@ pub const AURORA_MULTI_AZ: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "A single-zone database loses access to patient records when that zone fails, with no instance to fail over to.",
         remediation: "template.yml: AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance, DBClusterIdentifier: !Ref AuroraCluster) AvailabilityZone: !Select [0, !GetAZs ''] and !Select [1, !GetAZs ''].",
-        mutant: "aurora-instances-one-az",
     },
+    mutant: &AURORA_INSTANCES_ONE_AZ,
     run: aurora_multi_az,
 };
 
@@ -97,8 +99,8 @@ pub const REDIS_MULTI_AZ_WITH_FAILOVER: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Losing the only Redis node or its zone drops every session of the records application.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) MultiAZEnabled: true, AutomaticFailoverEnabled: true, ReplicasPerNodeGroup: 1 (or NumCacheClusters: 2).",
-        mutant: "redis-single-az",
     },
+    mutant: &REDIS_SINGLE_AZ,
     run: redis_multi_az_with_failover,
 };
 
@@ -124,8 +126,8 @@ pub const BACKUPS_ENABLED: Check<TemplateFacts> = Check {
         severity: Severity::High,
         risk: "Patient records lost to corruption, deletion or ransomware cannot be restored.",
         remediation: "template.yml: AuroraCluster BackupRetentionPeriod >= 7; EfsFileSystem BackupPolicy.Status: ENABLED; RedisReplicationGroup SnapshotRetentionLimit >= 1.",
-        mutant: "efs-backup-disabled",
     },
+    mutant: &EFS_BACKUP_DISABLED,
     run: backups_enabled,
 };
 
@@ -160,8 +162,8 @@ pub const AURORA_ENGINE_VERSION_PINNED: Check<TemplateFacts> = Check {
         severity: Severity::Medium,
         risk: "An unpinned engine version deploys whatever AWS defaults to, untested against the TLS and audit parameters the stack relies on.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) Engine: aurora-mysql, EngineVersion: 8.0.mysql_aurora.3.08.1.",
-        mutant: "aurora-engine-version-floating",
     },
+    mutant: &AURORA_ENGINE_VERSION_FLOATING,
     run: aurora_engine_version_pinned,
 };
 

@@ -4,7 +4,7 @@
 use stackproof_harness::check::Status;
 use stackproof_harness::facts::FactError;
 use stackproof_harness::mutation::disproofs;
-use stackproof_harness::template::Template;
+use stackproof_harness::source::template::Template;
 
 use super::*;
 
@@ -18,27 +18,6 @@ fn without_lint(template: Template) -> TemplateFacts {
         template,
         lint: Err(FactError::Api { operation: "cfn-lint".into(), detail: "not run by unit tests".into() }),
     }
-}
-
-fn mutations() -> impl Iterator<Item = &'static Mutation> {
-    [
-        kms::MUTATIONS,
-        encryption::MUTATIONS,
-        logs::MUTATIONS,
-        lint::MUTATIONS,
-        network::MUTATIONS,
-        resilience::MUTATIONS,
-        lifecycle::MUTATIONS,
-        api::MUTATIONS,
-        iam::MUTATIONS,
-        ecs::MUTATIONS,
-    ]
-    .into_iter()
-    .flatten()
-}
-
-fn mutation(name: &str) -> &'static Mutation {
-    mutations().find(|m| m.name == name).unwrap_or_else(|| panic!("no mutation named {name}"))
 }
 
 fn structural_checks() -> impl Iterator<Item = &'static Check<TemplateFacts>> {
@@ -56,24 +35,23 @@ fn the_shipped_template_passes_every_check() {
 
 #[test]
 fn every_check_fails_on_its_mutation_alone_naming_resource_and_property() {
-    let checks: Vec<_> = structural_checks().collect();
     // cfn-lint's mutation is proven by the real linter below.
-    let mutations: Vec<_> = mutations().filter(|m| m.name != lint::CFN_LINT_CLEAN.info.mutant).collect();
-    let problems = disproofs(&checks, &mutations, &shipped(), without_lint);
+    let checks: Vec<_> = structural_checks().collect();
+    let problems = disproofs(&checks, &shipped(), without_lint);
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
 #[test]
 fn every_mutation_is_claimed_by_exactly_one_check() {
-    for m in mutations() {
-        let claims = CHECKS.iter().filter(|c| c.info.mutant == m.name).count();
+    for m in CHECKS.iter().map(|c| c.mutant) {
+        let claims = CHECKS.iter().filter(|c| c.mutant.name == m.name).count();
         assert_eq!(claims, 1, "mutation {} is claimed by {claims} checks", m.name);
     }
 }
 
 #[test]
 fn cfn_lint_fails_on_an_unknown_property_naming_it() {
-    let m = mutation(lint::CFN_LINT_CLEAN.info.mutant);
+    let m = lint::CFN_LINT_CLEAN.mutant;
     let mut t = shipped();
     m.apply(&mut t);
     let dir = std::env::temp_dir().join(format!("stackproof-lint-{}", std::process::id()));

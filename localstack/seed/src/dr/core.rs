@@ -9,6 +9,7 @@ use aws_sdk_secretsmanager::types::{ReplicaRegionType, Tag as SecretTag};
 use serde_json::{Value, json};
 
 use super::{DR_CIDR, DR_REGION, ENGINE, ENGINE_VERSION, Layout, PRIMARY_CIDR, PRIMARY_REGION};
+use stackproof::dr::mutants as m;
 use crate::hipaa::SECRET_CANARY;
 use crate::{SeedError, Seeder, step};
 
@@ -156,8 +157,8 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
 
     // Networks: the DR one overlaps the primary's range or keeps to one AZ when asked.
     let primary_net = network(l, &l.primary, "primary", PRIMARY_CIDR, 0, false).await?;
-    let (dr_cidr, dr_octet) = if l.has("dr-vpc-overlapping-cidr") { (PRIMARY_CIDR, 0) } else { (DR_CIDR, 1) };
-    let dr_net = network(l, &l.dr, "dr", dr_cidr, dr_octet, l.has("dr-subnets-one-az")).await?;
+    let (dr_cidr, dr_octet) = if l.has(&m::DR_VPC_OVERLAPPING_CIDR) { (PRIMARY_CIDR, 0) } else { (DR_CIDR, 1) };
+    let dr_net = network(l, &l.dr, "dr", dr_cidr, dr_octet, l.has(&m::DR_SUBNETS_ONE_AZ)).await?;
 
     // The global cluster, created empty (moto answers a source ARN with HTTP 500); both
     // clusters join it through GlobalClusterIdentifier, as the Terraform provider does.
@@ -191,10 +192,10 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
         .name(format!("healthcare-db-master-{suffix}"))
         .description("master credentials of the healthcare-dr Aurora global database")
         .secret_string(json!({ "username": master_username, "password": master_password }).to_string());
-    if !l.has("master-secret-default-key") {
+    if !l.has(&m::MASTER_SECRET_DEFAULT_KEY) {
         secret = secret.kms_key_id(&primary_key);
     }
-    if !l.has("master-secret-not-replicated") {
+    if !l.has(&m::MASTER_SECRET_NOT_REPLICATED) {
         secret = secret.add_replica_regions(ReplicaRegionType::builder().region(DR_REGION).kms_key_id(&dr_key).build());
     }
     for (k, v) in l.tags(&[]) {
@@ -203,7 +204,7 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
     let secret_arn = secret.send().await.map_err(step("CreateSecret"))?.arn.unwrap_or_default();
 
     // Primary cluster: Serverless v2 0.5..2 ACU under the primary key, two instances in two AZs.
-    let engine_version = if l.has("primary-engine-15-4") { "15.4" } else { ENGINE_VERSION };
+    let engine_version = if l.has(&m::PRIMARY_ENGINE_15_4) { "15.4" } else { ENGINE_VERSION };
     let primary_cluster = format!("healthcare-db-{suffix}");
     let created = l
         .primary
@@ -236,7 +237,7 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
     let primary_cluster_arn = created.as_ref().and_then(|c| c.db_cluster_arn.clone()).unwrap_or_default();
     let primary_endpoint = created.and_then(|c| c.endpoint).unwrap_or_default();
     let zones = zones(&l.primary).await?;
-    let one_az = l.has("primary-instances-one-az");
+    let one_az = l.has(&m::PRIMARY_INSTANCES_ONE_AZ);
     for (n, zone) in [(1, &zones.0), (2, if one_az { &zones.0 } else { &zones.1 })] {
         let id = format!("healthcare-db-{suffix}-{n}");
         instance(l, &l.primary, &id, &primary_cluster, engine_version, Some(zone), &primary_net.subnet_group).await?;
@@ -244,7 +245,7 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
 
     // DR cluster: a secondary of the global database under the DR key, with one instance.
     let dr_cluster = format!("healthcare-db-dr-{suffix}");
-    let dr_key_for_cluster = if l.has("dr-cluster-primary-key") { &primary_key } else { &dr_key };
+    let dr_key_for_cluster = if l.has(&m::DR_CLUSTER_PRIMARY_KEY) { &primary_key } else { &dr_key };
     let mut create =
         l.dr.rds
             .create_db_cluster()
@@ -252,20 +253,20 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
             .engine(ENGINE)
             .engine_version(ENGINE_VERSION)
             .engine_mode("provisioned")
-            .serverless_v2_scaling_configuration(scaling(if l.has("dr-serverless-max-16") { 16.0 } else { 2.0 }))
+            .serverless_v2_scaling_configuration(scaling(if l.has(&m::DR_SERVERLESS_MAX_16) { 16.0 } else { 2.0 }))
             .storage_encrypted(true)
             .kms_key_id(dr_key_for_cluster)
-            .preferred_backup_window(if l.has("dr-backup-window-midday") { "12:00-13:00" } else { "03:00-04:00" })
+            .preferred_backup_window(if l.has(&m::DR_BACKUP_WINDOW_MIDDAY) { "12:00-13:00" } else { "03:00-04:00" })
             .backup_retention_period(7)
             .copy_tags_to_snapshot(true)
             .deletion_protection(false)
             .db_subnet_group_name(&dr_net.subnet_group)
             .vpc_security_group_ids(&dr_net.sg)
             .set_tags(Some(rds_tags(l, &[])));
-    if !l.has("dr-cluster-no-log-export") {
+    if !l.has(&m::DR_CLUSTER_NO_LOG_EXPORT) {
         create = create.enable_cloudwatch_logs_exports("postgresql");
     }
-    create = if l.has("dr-cluster-outside-global") {
+    create = if l.has(&m::DR_CLUSTER_OUTSIDE_GLOBAL) {
         // A standalone cluster needs credentials of its own (AWS and moto both refuse it without).
         create.master_username(master_username).master_user_password(&master_password)
     } else {
@@ -282,14 +283,14 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
     instance(l, &l.dr, &dr_instance, &dr_cluster, ENGINE_VERSION, None, &dr_net.subnet_group).await?;
 
     // Drift applied after creation.
-    for name in l.mutants.names() {
-        match name {
-            "dr-key-disabled" => {
+    for mutant in l.mutants.iter() {
+        match *mutant {
+            m::DR_KEY_DISABLED => {
                 // moto answers DisableKey by ARN with HTTP 500; by key id it works.
                 let key_id = dr_key.rsplit_once("key/").map_or(dr_key.as_str(), |(_, id)| id);
                 l.dr.kms.disable_key().key_id(key_id).send().await.map_err(step("DisableKey"))?;
             }
-            "primary-key-rotation-off" => {
+            m::PRIMARY_KEY_ROTATION_OFF => {
                 l.primary
                     .kms
                     .disable_key_rotation()
@@ -298,7 +299,7 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
                     .await
                     .map_err(step("DisableKeyRotation"))?;
             }
-            "primary-subnet-public-ip" => {
+            m::PRIMARY_SUBNET_PUBLIC_IP => {
                 let subnet = primary_net.subnets.get(1).map(String::as_str).unwrap_or_default();
                 l.primary
                     .ec2
@@ -309,10 +310,10 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
                     .await
                     .map_err(step("ModifySubnetAttribute"))?;
             }
-            "dr-db-sg-open" => {
+            m::DR_DB_SG_OPEN => {
                 allow_postgres(&l.dr, &dr_net.sg, "0.0.0.0/0", "PostgreSQL from anywhere").await?;
             }
-            "primary-backup-retention-1" => {
+            m::PRIMARY_BACKUP_RETENTION_1 => {
                 l.primary
                     .rds
                     .modify_db_cluster()
@@ -323,7 +324,7 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
                     .await
                     .map_err(step("ModifyDBCluster"))?;
             }
-            "primary-instance-public" => {
+            m::PRIMARY_INSTANCE_PUBLIC => {
                 l.primary
                     .rds
                     .modify_db_instance()

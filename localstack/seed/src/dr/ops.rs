@@ -18,6 +18,7 @@ use serde_json::json;
 use super::core::{Core, policy, role};
 use super::storage::{block_public_access, bucket, bucket_policy, deny_insecure_transport, encryption};
 use super::{DR_REGION, Layout, PRIMARY_REGION, RPO_MS, package};
+use stackproof::dr::mutants as m;
 use crate::{SeedError, step};
 
 /// The failover function's code (main.ts packages stacks/dr/v1/lambda as its asset).
@@ -45,7 +46,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
 
     // The alerts topic, encrypted with the primary key.
     let mut topic = p.sns.create_topic().name(format!("healthcare-dr-alerts-{suffix}"));
-    if !l.has("alerts-topic-unencrypted") {
+    if !l.has(&m::ALERTS_TOPIC_UNENCRYPTED) {
         topic = topic.attributes("KmsMasterKeyId", &core.primary_key);
     }
     for (k, v) in l.tags(&[]) {
@@ -66,7 +67,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
             statistic: Statistic::Average,
             period: 300,
             evaluation_periods: 2,
-            threshold: if l.has("cpu-alarm-threshold-95") { 95.0 } else { 80.0 },
+            threshold: if l.has(&m::CPU_ALARM_THRESHOLD_95) { 95.0 } else { 80.0 },
             treat_missing_data: "missing",
             alarm_actions: true,
         },
@@ -74,7 +75,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
             name: connections_alarm.clone(),
             description: "Aurora primary cluster connection count too high",
             metric: "DatabaseConnections",
-            cluster: if l.has("connections-alarm-other-cluster") {
+            cluster: if l.has(&m::CONNECTIONS_ALARM_OTHER_CLUSTER) {
                 "some-other-cluster"
             } else {
                 &core.primary_cluster
@@ -84,12 +85,12 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
             evaluation_periods: 2,
             threshold: 100.0,
             treat_missing_data: "missing",
-            alarm_actions: !l.has("connections-alarm-no-action"),
+            alarm_actions: !l.has(&m::CONNECTIONS_ALARM_NO_ACTION),
         },
         Alarm {
             name: lag_alarm.clone(),
             description: "Aurora global database replication lag above the 15 minute RPO",
-            metric: if l.has("lag-alarm-wrong-metric") { "AuroraReplicaLag" } else { "AuroraGlobalDBReplicationLag" },
+            metric: if l.has(&m::LAG_ALARM_WRONG_METRIC) { "AuroraReplicaLag" } else { "AuroraGlobalDBReplicationLag" },
             cluster: &core.primary_cluster,
             statistic: Statistic::Maximum,
             period: 60,
@@ -129,7 +130,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     let function_name = format!("healthcare-failover-{suffix}");
     let app_log_group = format!("/healthcare-dr/{suffix}/app");
     let failover_log_group = format!("/aws/lambda/{function_name}");
-    for (group, encrypted) in [(&app_log_group, true), (&failover_log_group, !l.has("failover-log-group-unencrypted"))]
+    for (group, encrypted) in [(&app_log_group, true), (&failover_log_group, !l.has(&m::FAILOVER_LOG_GROUP_UNENCRYPTED))]
     {
         let mut create = p.logs.create_log_group().log_group_name(group);
         if encrypted {
@@ -156,7 +157,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     let trail_bucket_arn = format!("arn:aws:s3:::{trail_bucket}");
     bucket(l, p, &trail_bucket).await?;
     encryption(p, &trail_bucket, Some(&core.primary_key)).await?;
-    block_public_access(p, &trail_bucket, !l.has("trail-bucket-public-policy-allowed")).await?;
+    block_public_access(p, &trail_bucket, !l.has(&m::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED)).await?;
     let trail_bucket_policy = vec![
         json!({
             "Sid": "CloudTrailAclCheck",
@@ -184,10 +185,10 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
         .create_trail()
         .name(&trail_name)
         .s3_bucket_name(&trail_bucket)
-        .is_multi_region_trail(!l.has("trail-single-region"))
+        .is_multi_region_trail(!l.has(&m::TRAIL_SINGLE_REGION))
         .include_global_service_events(true)
-        .enable_log_file_validation(!l.has("trail-no-log-validation"));
-    if !l.has("trail-unencrypted") {
+        .enable_log_file_validation(!l.has(&m::TRAIL_NO_LOG_VALIDATION));
+    if !l.has(&m::TRAIL_UNENCRYPTED) {
         trail = trail.kms_key_id(&core.primary_key);
     }
     for (k, v) in l.tags(&[]) {
@@ -245,7 +246,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
             "Resource": [failover_log_group_arn, format!("{failover_log_group_arn}:log-stream:*")],
         }),
     ];
-    if l.has("failover-role-wildcard") {
+    if l.has(&m::FAILOVER_ROLE_WILDCARD) {
         statements.push(json!({ "Sid": "OperatorConvenience", "Effect": "Allow", "Action": "rds:*", "Resource": "*" }));
     }
     p.iam
@@ -259,7 +260,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
 
     // The function's configuration.
     let config_parameter = format!("/healthcare-dr/{suffix}/config");
-    if !l.has("failover-config-missing") {
+    if !l.has(&m::FAILOVER_CONFIG_MISSING) {
         let config = json!({
             "globalClusterIdentifier": core.global_cluster,
             "primaryClusterArn": core.primary_cluster_arn,
@@ -286,7 +287,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
 
     // The failover function (never invoked: the emulator runs no code), allowed to be invoked by
     // the topic and subscribed to it.
-    let function_role = if l.has("failover-function-foreign-role") { &core.replication_role } else { &failover_role };
+    let function_role = if l.has(&m::FAILOVER_FUNCTION_FOREIGN_ROLE) { &core.replication_role } else { &failover_role };
     let environment = Environment::builder()
         .variables("ALERTS_TOPIC_ARN", &topic_arn)
         .variables("CONFIG_PARAMETER_NAME", &config_parameter)
@@ -323,7 +324,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
         .send()
         .await
         .map_err(step("AddPermission"))?;
-    if !l.has("failover-not-subscribed") {
+    if !l.has(&m::FAILOVER_NOT_SUBSCRIBED) {
         p.sns
             .subscribe()
             .topic_arn(&topic_arn)
@@ -336,7 +337,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
 
     // Route53 (global): healthy while the replication lag alarm is not in ALARM. moto drops
     // AlarmIdentifier and InsufficientDataHealthStatus; they are sent as main.ts declares them.
-    let config = if l.has("health-check-http") {
+    let config = if l.has(&m::HEALTH_CHECK_HTTP) {
         HealthCheckConfig::builder()
             .r#type(HealthCheckType::Http)
             .fully_qualified_domain_name(&core.primary_endpoint)
@@ -373,7 +374,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
         .map_err(step("ChangeTagsForResource"))?;
 
     // Drift applied after creation.
-    if l.has("app-log-retention-7") {
+    if l.has(&m::APP_LOG_RETENTION_7) {
         p.logs
             .put_retention_policy()
             .log_group_name(&app_log_group)
@@ -382,7 +383,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
             .await
             .map_err(step("PutRetentionPolicy"))?;
     }
-    if l.has("trail-stopped") {
+    if l.has(&m::TRAIL_STOPPED) {
         p.cloudtrail.stop_logging().name(&trail_name).send().await.map_err(step("StopLogging"))?;
     }
 

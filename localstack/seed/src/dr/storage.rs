@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use super::core::{Core, policy};
 use super::{DR_REGION, Layout, PRIMARY_REGION};
+use stackproof::dr::mutants as m;
 use crate::{SeedError, Seeder, step};
 
 /// main.ts `denyInsecureTransport(bucketArn)`.
@@ -112,7 +113,7 @@ pub(crate) async fn bucket_policy(s: &Seeder, bucket: &str, statements: Vec<Valu
 async fn data_bucket(l: &Layout, core: &Core, s: &Seeder, name: &str, side: &str) -> Result<(), SeedError> {
     let key = if side == "primary" { &core.primary_key } else { &core.dr_key };
     bucket(l, s, name).await?;
-    let sse_s3 = side == "primary" && l.has("primary-bucket-sse-s3");
+    let sse_s3 = side == "primary" && l.has(&m::PRIMARY_BUCKET_SSE_S3);
     encryption(s, name, if sse_s3 { None } else { Some(key) }).await?;
     block_public_access(s, name, true).await?;
 
@@ -121,7 +122,7 @@ async fn data_bucket(l: &Layout, core: &Core, s: &Seeder, name: &str, side: &str
         .status(ExpirationStatus::Enabled)
         .filter(LifecycleRuleFilter::builder().prefix("").build())
         .transitions(Transition::builder().days(30).storage_class(TransitionStorageClass::IntelligentTiering).build());
-    if !(side == "dr" && l.has("dr-bucket-no-noncurrent-expiry")) {
+    if !(side == "dr" && l.has(&m::DR_BUCKET_NO_NONCURRENT_EXPIRY)) {
         rule = rule.noncurrent_version_expiration(NoncurrentVersionExpiration::builder().noncurrent_days(90).build());
     }
     let lifecycle = BucketLifecycleConfiguration::builder()
@@ -136,7 +137,7 @@ async fn data_bucket(l: &Layout, core: &Core, s: &Seeder, name: &str, side: &str
         .map_err(step("PutBucketLifecycleConfiguration"))?;
 
     let arn = format!("arn:aws:s3:::{name}");
-    let statement = if side == "primary" && l.has("primary-bucket-policy-allows-http") {
+    let statement = if side == "primary" && l.has(&m::PRIMARY_BUCKET_POLICY_ALLOWS_HTTP) {
         // A policy still exists, so the check judges its statements rather than its absence.
         json!({
             "Sid": "ReplicationRoleReadsConfiguration",
@@ -155,7 +156,7 @@ async fn data_bucket(l: &Layout, core: &Core, s: &Seeder, name: &str, side: &str
 pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError> {
     let suffix = l.suffix.clone();
     let primary_bucket = format!("healthcare-data-{suffix}-primary");
-    let dr_bucket = if l.has("dr-bucket-unsuffixed") {
+    let dr_bucket = if l.has(&m::DR_BUCKET_UNSUFFIXED) {
         "healthcare-data-dr-replica".to_owned()
     } else {
         format!("healthcare-data-{suffix}-dr")
@@ -211,21 +212,21 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
 
     // Everything to the DR bucket within 15 minutes (RTC), with metrics, under the DR key.
     let minutes = || ReplicationTimeValue::builder().minutes(15).build();
-    let replica_key = if l.has("replication-replica-key-primary") { &core.primary_key } else { &core.dr_key };
+    let replica_key = if l.has(&m::REPLICATION_REPLICA_KEY_PRIMARY) { &core.primary_key } else { &core.dr_key };
     let mut destination = Destination::builder()
         .bucket(&dr_arn)
         .storage_class(StorageClass::Standard)
         .encryption_configuration(EncryptionConfiguration::builder().replica_kms_key_id(replica_key).build());
-    if !l.has("replication-no-rtc") {
+    if !l.has(&m::REPLICATION_NO_RTC) {
         let rtc = ReplicationTime::builder().status(ReplicationTimeStatus::Enabled).time(minutes());
         destination = destination.replication_time(rtc.build().map_err(step("ReplicationTime"))?);
     }
-    if !l.has("replication-no-metrics") {
+    if !l.has(&m::REPLICATION_NO_METRICS) {
         let metrics = Metrics::builder().status(MetricsStatus::Enabled).event_threshold(minutes());
         destination = destination.metrics(metrics.build().map_err(step("Metrics"))?);
     }
     let sse_kms = SseKmsEncryptedObjects::builder().status(SseKmsEncryptedObjectsStatus::Enabled);
-    let status = if l.has("replication-rule-disabled") {
+    let status = if l.has(&m::REPLICATION_RULE_DISABLED) {
         ReplicationRuleStatus::Disabled
     } else {
         ReplicationRuleStatus::Enabled
@@ -273,7 +274,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
         .send()
         .await
         .map_err(step("CreateBackupVault"))?;
-    let dr_vault_key = if l.has("dr-vault-primary-key") { &core.primary_key } else { &core.dr_key };
+    let dr_vault_key = if l.has(&m::DR_VAULT_PRIMARY_KEY) { &core.primary_key } else { &core.dr_key };
     let dr_vault_arn =
         l.dr.backup
             .create_backup_vault()
@@ -286,16 +287,16 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
             .backup_vault_arn
             .unwrap_or_default();
     let keep = |days: i64| Lifecycle::builder().delete_after_days(days).build();
-    let schedule = if l.has("backup-plan-daily") { "cron(0 5 ? * * *)" } else { "cron(0 */1 * * ? *)" };
+    let schedule = if l.has(&m::BACKUP_PLAN_DAILY) { "cron(0 5 ? * * *)" } else { "cron(0 */1 * * ? *)" };
     let mut rule = BackupRuleInput::builder()
         .rule_name(format!("hourly-continuous-{suffix}"))
         .target_backup_vault_name(&primary_vault)
         .schedule_expression(schedule)
-        .enable_continuous_backup(!l.has("backup-plan-not-continuous"))
+        .enable_continuous_backup(!l.has(&m::BACKUP_PLAN_NOT_CONTINUOUS))
         .start_window_minutes(60)
         .completion_window_minutes(180)
-        .lifecycle(keep(if l.has("backup-plan-keeps-35-days") { 35 } else { 7 }));
-    if !l.has("backup-plan-no-copy") {
+        .lifecycle(keep(if l.has(&m::BACKUP_PLAN_KEEPS_35_DAYS) { 35 } else { 7 }));
+    if !l.has(&m::BACKUP_PLAN_NO_COPY) {
         let copy = CopyAction::builder().destination_backup_vault_arn(&dr_vault_arn).lifecycle(keep(7));
         rule = rule.copy_actions(copy.build().map_err(step("CopyAction"))?);
     }
@@ -319,7 +320,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     // answers CreateBackupSelection with HTTP 500, so it is not seeded and the check skips it.
 
     // Drift applied after creation.
-    if l.has("dr-bucket-versioning-suspended") {
+    if l.has(&m::DR_BUCKET_VERSIONING_SUSPENDED) {
         versioning(&l.dr, &dr_bucket, BucketVersioningStatus::Suspended).await?;
     }
 

@@ -20,140 +20,10 @@ use aws_sdk_wafv2::types::{
 };
 use serde_json::json;
 
-use super::{APP_PORT, Base, Mutant, Mutants, REGION, SECRET_CANARY};
+use super::{APP_PORT, Base, Mutants, REGION, SECRET_CANARY};
+use stackproof::hipaa::mutants as m;
+use stackproof_harness::mutation::Mutant;
 use crate::{SeedError, Seeder, step};
-
-pub const MUTANTS: &[Mutant] = &[
-    // ECS
-    Mutant {
-        name: "ecs-service-ec2-launch-type",
-        about: "the ECS service created with launch type EC2 instead of FARGATE",
-        output: "EcsServiceName",
-        nth: 0,
-        property: "launchType",
-    },
-    Mutant {
-        name: "ecs-task-public-ip",
-        about: "UpdateService: assignPublicIp ENABLED on the service's awsvpc configuration",
-        output: "EcsServiceName",
-        nth: 0,
-        property: "assignPublicIp",
-    },
-    Mutant {
-        name: "ecs-service-in-public-subnet",
-        about: "UpdateService: the service's tasks placed in the first public subnet too",
-        output: "EcsServiceName",
-        nth: 0,
-        property: "subnets",
-    },
-    Mutant {
-        name: "ecs-service-extra-security-group",
-        about: "UpdateService: the database security group added to the service's tasks",
-        output: "EcsServiceName",
-        nth: 0,
-        property: "securityGroups",
-    },
-    Mutant {
-        name: "ecs-secret-in-environment",
-        about: "the task definition registered with DB_PASSWORD as a plain environment variable",
-        output: "TaskDefinitionArn",
-        nth: 0,
-        property: "environment",
-    },
-    Mutant {
-        name: "ecs-logs-to-other-group",
-        about: "the task definition's container logs to a log group that is not the stack's",
-        output: "TaskDefinitionArn",
-        nth: 0,
-        property: "logConfiguration.options.awslogs-group",
-    },
-    Mutant {
-        name: "ecs-scaling-min-one",
-        about: "RegisterScalableTarget again with MinCapacity 1",
-        output: "EcsServiceName",
-        nth: 0,
-        property: "MinCapacity",
-    },
-    Mutant {
-        name: "ecs-container-insights-off",
-        about: "the cluster created with containerInsights disabled (UpdateClusterSettings is not emulated)",
-        output: "EcsClusterName",
-        nth: 0,
-        property: "containerInsights",
-    },
-    Mutant {
-        name: "ecs-efs-transit-encryption-off",
-        about: "the task definition's EFS volume registered with transitEncryption DISABLED",
-        output: "TaskDefinitionArn",
-        nth: 0,
-        property: "transitEncryption",
-    },
-    // API Gateway and WAF
-    Mutant {
-        name: "api-stage-deployment-deleted",
-        about: "DeleteDeployment of the deployment the stage points at",
-        output: "ApiStageName",
-        nth: 0,
-        property: "deploymentId",
-    },
-    Mutant {
-        name: "waf-not-associated",
-        about: "DisassociateWebACL on the stage",
-        output: "ApiStageName",
-        nth: 0,
-        property: "webAclArn",
-    },
-    Mutant {
-        name: "waf-no-rate-limit",
-        about: "the web ACL created without its rate-based rule",
-        output: "WebAclArn",
-        nth: 0,
-        property: "Rules[RateBasedStatement]",
-    },
-    Mutant {
-        name: "api-throttling-off",
-        about: "the stage's */* method settings left without the stack's throttling limits",
-        output: "ApiStageName",
-        nth: 0,
-        property: "methodSettings[*/*].throttlingRateLimit",
-    },
-    Mutant {
-        name: "api-access-logs-off",
-        about: "the stage created without access log settings",
-        output: "ApiStageName",
-        nth: 0,
-        property: "accessLogSettings.destinationArn",
-    },
-    Mutant {
-        name: "api-tracing-off",
-        about: "the stage created with tracingEnabled false",
-        output: "ApiStageName",
-        nth: 0,
-        property: "tracingEnabled",
-    },
-    Mutant {
-        name: "api-execution-logging-off",
-        about: "the stage's */* loggingLevel set to OFF",
-        output: "ApiStageName",
-        nth: 0,
-        property: "methodSettings[*/*].loggingLevel",
-    },
-    // Existing secrets
-    Mutant {
-        name: "secret-scheduled-for-deletion",
-        about: "DeleteSecret (7-day recovery window) on the database secret",
-        output: "DatabaseSecretArn",
-        nth: 0,
-        property: "DeletedDate",
-    },
-    Mutant {
-        name: "secret-foreign-key",
-        about: "UpdateSecret moves the API keys secret to a key that is not the stack's",
-        output: "ApiKeysSecretArn",
-        nth: 0,
-        property: "KmsKeyId",
-    },
-];
 
 /// Stands in for the stack's internal NLB: elbv2 is not seeded, and API Gateway's VPC link only
 /// records the ARN.
@@ -169,7 +39,7 @@ pub async fn deploy(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<()
 }
 
 async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), SeedError> {
-    let has = |name: &str| mutants.has(name);
+    let has = |mutant: &Mutant| mutants.has(mutant);
     let suffix = base.suffix.as_str().to_owned();
     // The account, from a secret's ARN (arn:aws:secretsmanager:<region>:<account>:secret:...).
     let account = base.db_secret.split(':').nth(4).unwrap_or("123456789012").to_owned();
@@ -286,7 +156,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     // ECS cluster with Container Insights.
     let ecs_tag = |k: &str, v: &str| aws_sdk_ecs::types::Tag::builder().key(k).value(v).build();
     let cluster_name = format!("ecs-cluster-{suffix}");
-    let insights = if has("ecs-container-insights-off") { "disabled" } else { "enabled" };
+    let insights = if has(&m::ECS_CONTAINER_INSIGHTS_OFF) { "disabled" } else { "enabled" };
     s.ecs
         .create_cluster()
         .cluster_name(&cluster_name)
@@ -317,14 +187,14 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         env("DATA_DIR", "/mnt/patient-data".into()),
         env("AUDIT_LOG_GROUP", audit_group.clone()),
     ];
-    if has("ecs-secret-in-environment") {
+    if has(&m::ECS_SECRET_IN_ENVIRONMENT) {
         environment.push(env("DB_PASSWORD", format!("{SECRET_CANARY}-db-password")));
     }
     let secret = |name: &str, value_from: String| {
         Secret::builder().name(name).value_from(value_from).build().map_err(step("Secret"))
     };
     let log_group =
-        if has("ecs-logs-to-other-group") { format!("/ecs/unencrypted-{suffix}") } else { base.ecs_log_group.clone() };
+        if has(&m::ECS_LOGS_TO_OTHER_GROUP) { format!("/ecs/unencrypted-{suffix}") } else { base.ecs_log_group.clone() };
     let container = ContainerDefinition::builder()
         .name("app")
         .image(format!("{account}.dkr.ecr.{REGION}.amazonaws.com/patient-records:1.0.0"))
@@ -352,7 +222,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                 .map_err(step("LogConfiguration"))?,
         )
         .build();
-    let transit = if has("ecs-efs-transit-encryption-off") {
+    let transit = if has(&m::ECS_EFS_TRANSIT_ENCRYPTION_OFF) {
         EfsTransitEncryption::Disabled
     } else {
         EfsTransitEncryption::Enabled
@@ -418,7 +288,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
             .build())
     };
     let service_name = format!("ecs-service-{suffix}");
-    let launch_type = if has("ecs-service-ec2-launch-type") { LaunchType::Ec2 } else { LaunchType::Fargate };
+    let launch_type = if has(&m::ECS_SERVICE_EC2_LAUNCH_TYPE) { LaunchType::Ec2 } else { LaunchType::Fargate };
     s.ecs
         .create_service()
         .cluster(&cluster_name)
@@ -571,7 +441,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .stage_name(&stage_name)
         .deployment_id(&deployment)
         .description("Throttled, traced and access-logged stage")
-        .tracing_enabled(!has("api-tracing-off"))
+        .tracing_enabled(!has(&m::API_TRACING_OFF))
         .cache_cluster_enabled(false)
         .tags("Name", &stage_name)
         .tags("EnvironmentSuffix", &suffix)
@@ -579,13 +449,13 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .await
         .map_err(step("CreateStage"))?;
     let patch = |path: &str, value: String| PatchOperation::builder().op(Op::Replace).path(path).value(value).build();
-    let level = if has("api-execution-logging-off") { "OFF" } else { "INFO" };
+    let level = if has(&m::API_EXECUTION_LOGGING_OFF) { "OFF" } else { "INFO" };
     let mut ops = vec![patch("/*/*/logging/loglevel", level.into()), patch("/*/*/metrics/enabled", "true".into())];
-    if !has("api-throttling-off") {
+    if !has(&m::API_THROTTLING_OFF) {
         ops.push(patch("/*/*/throttling/rateLimit", "100".into()));
         ops.push(patch("/*/*/throttling/burstLimit", "200".into()));
     }
-    if !has("api-access-logs-off") {
+    if !has(&m::API_ACCESS_LOGS_OFF) {
         let destination = format!("arn:aws:logs:{REGION}:{account}:log-group:{}", base.api_access_log_group);
         let format = r#"{"requestId":"$context.requestId","extendedRequestId":"$context.extendedRequestId","sourceIp":"$context.identity.sourceIp","caller":"$context.identity.caller","userArn":"$context.identity.userArn","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","path":"$context.path","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","integrationStatus":"$context.integration.status","integrationLatency":"$context.integration.latency","wafStatus":"$context.waf.status"}"#;
         ops.push(patch("/accessLogSettings/destinationArn", destination));
@@ -610,7 +480,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
             .map_err(step("VisibilityConfig"))
     };
     let mut rules = Vec::new();
-    if !has("waf-no-rate-limit") {
+    if !has(&m::WAF_NO_RATE_LIMIT) {
         rules.push(
             Rule::builder()
                 .name("RateLimitPerIp")
@@ -694,9 +564,9 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .map_err(step("AssociateWebACL"))?;
 
     // Drift applied on top of the compliant deployment.
-    let public_ip = has("ecs-task-public-ip");
-    let public_subnet = has("ecs-service-in-public-subnet");
-    let extra_group = has("ecs-service-extra-security-group");
+    let public_ip = has(&m::ECS_TASK_PUBLIC_IP);
+    let public_subnet = has(&m::ECS_SERVICE_IN_PUBLIC_SUBNET);
+    let extra_group = has(&m::ECS_SERVICE_EXTRA_SECURITY_GROUP);
     if public_ip || public_subnet || extra_group {
         let mut subnets = base.private_subnets.clone();
         if public_subnet {
@@ -716,10 +586,10 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
             .await
             .map_err(step("UpdateService"))?;
     }
-    for name in mutants.names() {
-        match name {
-            "ecs-scaling-min-one" => scalable_target(1).await?,
-            "api-stage-deployment-deleted" => {
+    for mutant in mutants.iter() {
+        match *mutant {
+            m::ECS_SCALING_MIN_ONE => scalable_target(1).await?,
+            m::API_STAGE_DEPLOYMENT_DELETED => {
                 s.apigateway
                     .delete_deployment()
                     .rest_api_id(&api_id)
@@ -728,7 +598,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                     .await
                     .map_err(step("DeleteDeployment"))?;
             }
-            "waf-not-associated" => {
+            m::WAF_NOT_ASSOCIATED => {
                 s.wafv2
                     .disassociate_web_acl()
                     .resource_arn(&stage_arn)
@@ -736,7 +606,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                     .await
                     .map_err(step("DisassociateWebACL"))?;
             }
-            "secret-scheduled-for-deletion" => {
+            m::SECRET_SCHEDULED_FOR_DELETION => {
                 s.secretsmanager
                     .delete_secret()
                     .secret_id(&base.db_secret)
@@ -745,7 +615,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                     .await
                     .map_err(step("DeleteSecret"))?;
             }
-            "secret-foreign-key" => {
+            m::SECRET_FOREIGN_KEY => {
                 let foreign = s
                     .kms
                     .create_key()

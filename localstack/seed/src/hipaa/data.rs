@@ -12,163 +12,12 @@ use aws_sdk_elasticache::types::TransitEncryptionMode;
 use aws_sdk_rds::types::{ApplyMethod, Parameter, ServerlessV2ScalingConfiguration};
 use serde_json::json;
 
-use super::{Base, CACHE_PORT, DB_PORT, Mutant, Mutants, SECRET_CANARY};
+use super::{Base, CACHE_PORT, DB_PORT, Mutants, SECRET_CANARY};
+use stackproof::hipaa::mutants as m;
+use stackproof_harness::mutation::Mutant;
 use crate::{SeedError, Seeder, step};
 
 pub const ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.1";
-
-pub const MUTANTS: &[Mutant] = &[
-    // Aurora
-    Mutant {
-        name: "aurora-storage-unencrypted",
-        about: "the Aurora cluster created with StorageEncrypted=false",
-        output: "DbClusterIdentifier",
-        nth: 0,
-        property: "StorageEncrypted",
-    },
-    Mutant {
-        name: "aurora-backup-retention-short",
-        about: "ModifyDBCluster BackupRetentionPeriod=1",
-        output: "DbClusterIdentifier",
-        nth: 0,
-        property: "BackupRetentionPeriod",
-    },
-    Mutant {
-        name: "aurora-instances-one-az",
-        about: "both Aurora instances created in the first AZ",
-        output: "DbClusterIdentifier",
-        nth: 0,
-        property: "AvailabilityZone (distinct)",
-    },
-    Mutant {
-        name: "aurora-instance-public",
-        about: "ModifyDBInstance PubliclyAccessible=true on the second Aurora instance",
-        output: "DbClusterIdentifier",
-        nth: 0,
-        property: "PubliclyAccessible",
-    },
-    Mutant {
-        name: "db-subnet-group-public-subnet",
-        about: "the DB subnet group created with the second public subnet instead of the second private one",
-        output: "DbSubnetGroupName",
-        nth: 0,
-        property: "Subnets",
-    },
-    Mutant {
-        name: "aurora-audit-log-export-off",
-        about: "the Aurora cluster created without the audit log export (moto ignores CloudwatchLogsExportConfiguration)",
-        output: "DbClusterIdentifier",
-        nth: 0,
-        property: "EnabledCloudwatchLogsExports",
-    },
-    Mutant {
-        name: "aurora-tls-not-required",
-        about: "require_secure_transport=OFF in the cluster parameter group",
-        output: "DbClusterParameterGroupName",
-        nth: 0,
-        property: "require_secure_transport",
-    },
-    Mutant {
-        name: "aurora-engine-version-old",
-        about: "the Aurora cluster created on engine version 8.0.mysql_aurora.3.04.0",
-        output: "DbClusterIdentifier",
-        nth: 0,
-        property: "EngineVersion",
-    },
-    Mutant {
-        name: "aurora-foreign-security-group",
-        about: "ModifyDBCluster VpcSecurityGroupIds=[the app tier's group]",
-        output: "DbClusterIdentifier",
-        nth: 0,
-        property: "VpcSecurityGroups",
-    },
-    // EFS
-    Mutant {
-        name: "efs-unencrypted",
-        about: "the file system created with Encrypted=false",
-        output: "EfsFileSystemId",
-        nth: 0,
-        property: "Encrypted",
-    },
-    Mutant {
-        name: "efs-backup-off",
-        about: "the file system created with Backup=false (PutBackupPolicy is not emulated)",
-        output: "EfsFileSystemId",
-        nth: 0,
-        property: "BackupPolicy.Status",
-    },
-    Mutant {
-        name: "efs-mount-target-public-subnet",
-        about: "the second mount target created in the second public subnet",
-        output: "EfsFileSystemId",
-        nth: 0,
-        property: "SubnetId",
-    },
-    Mutant {
-        name: "efs-mount-target-one-az",
-        about: "the second mount target never created",
-        output: "EfsFileSystemId",
-        nth: 0,
-        property: "AvailabilityZoneName (coverage)",
-    },
-    Mutant {
-        name: "efs-mount-target-foreign-sg",
-        about: "ModifyMountTargetSecurityGroups on the first mount target: the app tier's group",
-        output: "EfsFileSystemId",
-        nth: 0,
-        property: "SecurityGroups",
-    },
-    Mutant {
-        name: "efs-policy-allows-plain-nfs",
-        about: "the file-system policy without its Deny on aws:SecureTransport=false",
-        output: "EfsFileSystemId",
-        nth: 0,
-        property: "Policy",
-    },
-    // ElastiCache
-    Mutant {
-        name: "redis-at-rest-unencrypted",
-        about: "the replication group created with AtRestEncryptionEnabled=false",
-        output: "CacheReplicationGroupId",
-        nth: 0,
-        property: "AtRestEncryptionEnabled",
-    },
-    Mutant {
-        name: "redis-transit-encryption-preferred",
-        about: "the replication group created with TransitEncryptionMode=preferred (plaintext clients admitted)",
-        output: "CacheReplicationGroupId",
-        nth: 0,
-        property: "TransitEncryptionMode",
-    },
-    Mutant {
-        name: "redis-multi-az-off",
-        about: "the replication group created with MultiAZEnabled=false",
-        output: "CacheReplicationGroupId",
-        nth: 0,
-        property: "MultiAZ",
-    },
-    Mutant {
-        name: "redis-automatic-failover-off",
-        about: "the replication group created with AutomaticFailoverEnabled=false (AWS would also refuse Multi-AZ; moto does not)",
-        output: "CacheReplicationGroupId",
-        nth: 0,
-        property: "AutomaticFailover",
-    },
-    Mutant {
-        name: "redis-auth-token-off",
-        about: "the replication group created without an AuthToken",
-        output: "CacheReplicationGroupId",
-        nth: 0,
-        property: "AuthTokenEnabled",
-    },
-    Mutant {
-        name: "cache-subnet-group-public-subnet",
-        about: "the cache subnet group created with the second public subnet instead of the second private one",
-        output: "CacheSubnetGroupName",
-        nth: 0,
-        property: "Subnets",
-    },
-];
 
 /// Seeds this layer on top of `base`, adds its outputs to `base.outputs`, applies its mutants.
 pub async fn deploy(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), SeedError> {
@@ -177,7 +26,7 @@ pub async fn deploy(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<()
 }
 
 async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), SeedError> {
-    let has = |name: &str| mutants.has(name);
+    let has = |mutant: &Mutant| mutants.has(mutant);
     let suffix = base.suffix.clone();
     let (private1, private2) = match base.private_subnets.as_slice() {
         [a, b, ..] => (a.clone(), b.clone()),
@@ -189,7 +38,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         }
     };
     let public2 = base.public_subnets.get(1).cloned().unwrap_or_default();
-    let second_subnet = |mutant: &str| if has(mutant) { public2.clone() } else { private2.clone() };
+    let second_subnet = |mutant: &Mutant| if has(mutant) { public2.clone() } else { private2.clone() };
 
     // The instances go to the region's first two zones, as the template's !Select [0|1, !GetAZs ''].
     let zones = s.ec2.describe_availability_zones().send().await.map_err(step("DescribeAvailabilityZones"))?;
@@ -233,7 +82,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .db_subnet_group_name(&db_subnet_group)
         .db_subnet_group_description("Private subnets only - the database is never reachable from the internet")
         .subnet_ids(&private1)
-        .subnet_ids(second_subnet("db-subnet-group-public-subnet"))
+        .subnet_ids(second_subnet(&m::DB_SUBNET_GROUP_PUBLIC_SUBNET))
         .set_tags(Some(rds_tags(&db_subnet_group)))
         .send()
         .await
@@ -249,7 +98,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .send()
         .await
         .map_err(step("CreateDBClusterParameterGroup"))?;
-    let tls = if has("aurora-tls-not-required") { "OFF" } else { "ON" };
+    let tls = if has(&m::AURORA_TLS_NOT_REQUIRED) { "OFF" } else { "ON" };
     let parameters = [
         ("require_secure_transport", tls),
         ("server_audit_logging", "1"),
@@ -279,7 +128,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .map_err(step("ModifyDBClusterParameterGroup"))?;
 
     let cluster = format!("aurora-cluster-{suffix}");
-    let logs: &[&str] = if has("aurora-audit-log-export-off") {
+    let logs: &[&str] = if has(&m::AURORA_AUDIT_LOG_EXPORT_OFF) {
         &["error", "general", "slowquery"]
     } else {
         &["audit", "error", "general", "slowquery"]
@@ -289,7 +138,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .create_db_cluster()
         .db_cluster_identifier(&cluster)
         .engine("aurora-mysql")
-        .engine_version(if has("aurora-engine-version-old") { "8.0.mysql_aurora.3.04.0" } else { ENGINE_VERSION })
+        .engine_version(if has(&m::AURORA_ENGINE_VERSION_OLD) { "8.0.mysql_aurora.3.04.0" } else { ENGINE_VERSION })
         .port(DB_PORT)
         .master_username("hipaa_admin")
         .master_user_password(format!("{SECRET_CANARY}-db-password"))
@@ -306,14 +155,14 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         )
         .deletion_protection(false)
         .set_tags(Some(rds_tags(&cluster)));
-    let create = if has("aurora-storage-unencrypted") {
+    let create = if has(&m::AURORA_STORAGE_UNENCRYPTED) {
         create.storage_encrypted(false)
     } else {
         create.storage_encrypted(true).kms_key_id(&base.data_key)
     };
     create.send().await.map_err(step("CreateDBCluster"))?;
 
-    let instance2_az = if has("aurora-instances-one-az") { &az1 } else { &az2 };
+    let instance2_az = if has(&m::AURORA_INSTANCES_ONE_AZ) { &az1 } else { &az2 };
     let mut instances = Vec::new();
     for (n, az) in [(1, &az1), (2, instance2_az)] {
         let id = format!("aurora-instance-{n}-{suffix}");
@@ -343,11 +192,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .efs
         .create_file_system()
         .creation_token(format!("efs-{suffix}"))
-        .encrypted(!has("efs-unencrypted"))
-        .set_kms_key_id((!has("efs-unencrypted")).then(|| base.data_key.clone()))
+        .encrypted(!has(&m::EFS_UNENCRYPTED))
+        .set_kms_key_id((!has(&m::EFS_UNENCRYPTED)).then(|| base.data_key.clone()))
         .performance_mode(PerformanceMode::GeneralPurpose)
         .throughput_mode(ThroughputMode::Elastic)
-        .backup(!has("efs-backup-off"))
+        .backup(!has(&m::EFS_BACKUP_OFF))
         .tags(efs_tag("Name", &format!("efs-{suffix}"))?)
         .tags(efs_tag("EnvironmentSuffix", suffix.as_str())?)
         .send()
@@ -378,7 +227,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         "Condition": { "Bool": { "elasticfilesystem:AccessedViaMountTarget": "true" } }
     });
     let statements =
-        if has("efs-policy-allows-plain-nfs") { vec![allow_task] } else { vec![deny_plain_nfs, allow_task] };
+        if has(&m::EFS_POLICY_ALLOWS_PLAIN_NFS) { vec![allow_task] } else { vec![deny_plain_nfs, allow_task] };
     s.efs
         .put_file_system_policy()
         .file_system_id(&fs)
@@ -387,10 +236,10 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .await
         .map_err(step("PutFileSystemPolicy"))?;
     let mut targets = vec![private1.clone()];
-    let second = second_subnet("efs-mount-target-public-subnet");
+    let second = second_subnet(&m::EFS_MOUNT_TARGET_PUBLIC_SUBNET);
     // A second mount target in the first one's zone would be refused (MountTargetConflict), as
     // it is when another layer's mutant puts both private subnets in one zone.
-    if !has("efs-mount-target-one-az") && zone_of(&second) != zone_of(&private1) {
+    if !has(&m::EFS_MOUNT_TARGET_ONE_AZ) && zone_of(&second) != zone_of(&private1) {
         targets.push(second);
     }
     let mut mount_targets = Vec::new();
@@ -443,7 +292,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .cache_subnet_group_name(&cache_subnet_group)
         .cache_subnet_group_description("Private subnets only - the session store is never reachable from the internet")
         .subnet_ids(&private1)
-        .subnet_ids(second_subnet("cache-subnet-group-public-subnet"))
+        .subnet_ids(second_subnet(&m::CACHE_SUBNET_GROUP_PUBLIC_SUBNET))
         .set_tags(Some(cache_tags(&cache_subnet_group)))
         .send()
         .await
@@ -460,13 +309,13 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .cache_node_type("cache.r7g.large")
         .num_node_groups(1)
         .replicas_per_node_group(1)
-        .multi_az_enabled(!has("redis-multi-az-off"))
-        .automatic_failover_enabled(!has("redis-automatic-failover-off"))
+        .multi_az_enabled(!has(&m::REDIS_MULTI_AZ_OFF))
+        .automatic_failover_enabled(!has(&m::REDIS_AUTOMATIC_FAILOVER_OFF))
         .port(CACHE_PORT)
         .cache_subnet_group_name(&cache_subnet_group)
         .security_group_ids(&base.sg.cache)
         .transit_encryption_enabled(true)
-        .transit_encryption_mode(if has("redis-transit-encryption-preferred") {
+        .transit_encryption_mode(if has(&m::REDIS_TRANSIT_ENCRYPTION_PREFERRED) {
             TransitEncryptionMode::Preferred
         } else {
             TransitEncryptionMode::Required
@@ -476,12 +325,12 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
         .preferred_maintenance_window("sun:05:00-sun:06:00")
         .auto_minor_version_upgrade(true)
         .set_tags(Some(cache_tags(&redis)));
-    let create = if has("redis-at-rest-unencrypted") {
+    let create = if has(&m::REDIS_AT_REST_UNENCRYPTED) {
         create.at_rest_encryption_enabled(false)
     } else {
         create.at_rest_encryption_enabled(true).kms_key_id(&base.data_key)
     };
-    let create = if has("redis-auth-token-off") {
+    let create = if has(&m::REDIS_AUTH_TOKEN_OFF) {
         create
     } else {
         create.auth_token(format!("{SECRET_CANARY}-redis-auth-token"))
@@ -489,9 +338,9 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     create.send().await.map_err(step("CreateReplicationGroup"))?;
 
     // Drift applied on top of the compliant deployment.
-    for name in mutants.names() {
-        match name {
-            "aurora-backup-retention-short" => {
+    for mutant in mutants.iter() {
+        match *mutant {
+            m::AURORA_BACKUP_RETENTION_SHORT => {
                 s.rds
                     .modify_db_cluster()
                     .db_cluster_identifier(&cluster)
@@ -501,7 +350,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                     .await
                     .map_err(step("ModifyDBCluster"))?;
             }
-            "aurora-foreign-security-group" => {
+            m::AURORA_FOREIGN_SECURITY_GROUP => {
                 s.rds
                     .modify_db_cluster()
                     .db_cluster_identifier(&cluster)
@@ -511,7 +360,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                     .await
                     .map_err(step("ModifyDBCluster"))?;
             }
-            "aurora-instance-public" => {
+            m::AURORA_INSTANCE_PUBLIC => {
                 s.rds
                     .modify_db_instance()
                     .db_instance_identifier(&instances[1])
@@ -521,7 +370,7 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
                     .await
                     .map_err(step("ModifyDBInstance"))?;
             }
-            "efs-mount-target-foreign-sg" => {
+            m::EFS_MOUNT_TARGET_FOREIGN_SG => {
                 s.efs
                     .modify_mount_target_security_groups()
                     .mount_target_id(&mount_targets[0])

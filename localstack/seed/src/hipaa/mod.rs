@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use aws_sdk_cloudformation::types::Tag as CfnTag;
 use serde_json::json;
-use stackproof_harness::args::Suffix;
+use stackproof_harness::mutation::Mutant;
+use stackproof_harness::deployment::Suffix;
 
 use crate::{SeedError, Seeder, step};
 
@@ -32,25 +33,18 @@ pub struct SecurityGroups {
     pub efs: String,
 }
 
-pub use crate::mutant::{Mutant, Mutants};
+pub use crate::mutant::Mutants;
+pub use stackproof::hipaa::mutants::ALL as MUTANTS;
 
-/// The HIPAA catalogue. `Mutant` and `Mutants` are shared with the other stacks (crate::mutant);
-/// these inherent methods keep naming the HIPAA mutants, as they did before the DR stack.
-impl Mutant {
-    /// Every mutant of every layer.
-    pub fn all() -> impl Iterator<Item = &'static Mutant> + Clone {
-        [network::MUTANTS, data::MUTANTS, app::MUTANTS].into_iter().flatten()
-    }
-
-    pub fn parse(name: &str) -> Result<&'static Mutant, SeedError> {
-        crate::mutant::find(Self::all(), name)
-    }
+/// The HIPAA mutant called `name`; an unknown name lists the known ones.
+pub fn mutant(name: &str) -> Result<&'static Mutant, SeedError> {
+    crate::mutant::find(MUTANTS, name)
 }
 
 impl Mutants {
     /// The HIPAA mutants called `names`.
     pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, SeedError> {
-        Self::resolve(names, Mutant::parse)
+        Self::resolve(names, MUTANTS)
     }
 }
 
@@ -115,12 +109,12 @@ mod tests {
 
     #[test]
     fn mutant_names_are_unique_and_unknown_names_list_the_known_ones() {
-        let names: Vec<&str> = Mutant::all().map(|m| m.name).collect();
+        let names: Vec<&str> = MUTANTS.iter().map(|m| m.name).collect();
         for name in &names {
             assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{name} twice");
-            assert_eq!(Mutant::parse(name).unwrap().name, *name);
+            assert_eq!(mutant(name).unwrap().name, *name);
         }
-        let err = Mutant::parse("kms-off").unwrap_err().to_string();
+        let err = mutant("kms-off").unwrap_err().to_string();
         assert!(err.contains("kms-off") && err.contains("kms-rotation-off") && err.contains("nat-missing"), "{err}");
     }
 }

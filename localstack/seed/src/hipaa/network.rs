@@ -6,131 +6,18 @@ use aws_sdk_ec2::types::{
     AttributeBooleanValue, DomainType, FlowLogsResourceType, IpPermission, IpRange, LogDestinationType, ResourceType,
     Tag, TagSpecification, TrafficType, UserIdGroupPair,
 };
-use stackproof_harness::args::Suffix;
+use stackproof_harness::deployment::Suffix;
 
-use super::{APP_PORT, Base, CACHE_PORT, DB_PORT, Mutant, Mutants, NFS_PORT, SECRET_CANARY, SecurityGroups, VPC_CIDR};
+use super::{APP_PORT, Base, CACHE_PORT, DB_PORT, Mutants, NFS_PORT, SECRET_CANARY, SecurityGroups, VPC_CIDR};
 
 /// Where a security group rule admits traffic from.
 enum Source<'a> {
     Group(&'a str),
     Cidr(&'a str),
 }
+use stackproof::hipaa::mutants as m;
+use stackproof_harness::mutation::Mutant;
 use crate::{SeedError, Seeder, step};
-
-pub const MUTANTS: &[Mutant] = &[
-    Mutant {
-        name: "kms-rotation-off",
-        about: "DisableKeyRotation on the data key",
-        output: "DataKeyArn",
-        nth: 0,
-        property: "KeyRotationEnabled",
-    },
-    Mutant {
-        name: "kms-key-disabled",
-        about: "DisableKey on the data key",
-        output: "DataKeyArn",
-        nth: 0,
-        property: "KeyState",
-    },
-    Mutant {
-        name: "private-subnet-public-ip",
-        about: "MapPublicIpOnLaunch=true on the second private subnet",
-        output: "PrivateSubnetIds",
-        nth: 1,
-        property: "MapPublicIpOnLaunch",
-    },
-    Mutant {
-        name: "private-route-to-igw",
-        about: "the first private route table's 0.0.0.0/0 replaced by a route to the internet gateway",
-        output: "PrivateRouteTableIds",
-        nth: 0,
-        property: "Routes[0.0.0.0/0]",
-    },
-    Mutant {
-        name: "private-subnets-one-az",
-        about: "both private subnets created in the first AZ",
-        output: "PrivateSubnetIds",
-        nth: 0,
-        property: "AvailabilityZone (distinct)",
-    },
-    Mutant {
-        name: "nat-missing",
-        about: "the first NAT gateway deleted",
-        output: "NatGatewayIds",
-        nth: 0,
-        property: "State",
-    },
-    Mutant {
-        name: "log-group-foreign-key",
-        about: "the audit log group created under a key that is not the stack's (AssociateKmsKey is not emulated)",
-        output: "AuditLogGroupName",
-        nth: 0,
-        property: "kmsKeyId",
-    },
-    Mutant {
-        name: "log-retention-off",
-        about: "DeleteRetentionPolicy on the audit log group",
-        output: "AuditLogGroupName",
-        nth: 0,
-        property: "retentionInDays",
-    },
-    Mutant {
-        name: "vpc-dns-hostnames-off",
-        about: "enableDnsHostnames turned off on the VPC",
-        output: "VpcId",
-        nth: 0,
-        property: "EnableDnsHostnames",
-    },
-    Mutant {
-        name: "public-route-missing",
-        about: "the public route table's 0.0.0.0/0 route deleted",
-        output: "PublicRouteTableId",
-        nth: 0,
-        property: "Routes[0.0.0.0/0]",
-    },
-    Mutant {
-        name: "flow-logs-off",
-        about: "the VPC's flow log deleted",
-        output: "VpcId",
-        nth: 0,
-        property: "FlowLogs",
-    },
-    Mutant {
-        name: "db-ingress-from-load-balancer",
-        about: "the database group also admits the load balancer's group on 3306",
-        output: "DatabaseSecurityGroupId",
-        nth: 0,
-        property: "IpPermissions",
-    },
-    Mutant {
-        name: "cache-ingress-extra-port",
-        about: "the cache group also admits the app tier on port 22",
-        output: "CacheSecurityGroupId",
-        nth: 0,
-        property: "IpPermissions",
-    },
-    Mutant {
-        name: "efs-ingress-from-vpc-cidr",
-        about: "the EFS group also admits the whole VPC CIDR on 2049",
-        output: "EfsSecurityGroupId",
-        nth: 0,
-        property: "IpPermissions",
-    },
-    Mutant {
-        name: "app-open-to-world",
-        about: "the app tier's group admits 0.0.0.0/0 on 8080",
-        output: "AppSecurityGroupId",
-        nth: 0,
-        property: "IpPermissions",
-    },
-    Mutant {
-        name: "name-without-suffix",
-        about: "the ECS log group created without the suffix in its name",
-        output: "EcsLogGroupName",
-        nth: 0,
-        property: "Name",
-    },
-];
 
 /// Tags every seeded resource carries, as the template's do.
 pub(crate) fn tags(name: &str, suffix: &Suffix) -> Vec<Tag> {
@@ -147,7 +34,7 @@ pub(crate) fn tagged(kind: ResourceType, name: &str, suffix: &Suffix) -> TagSpec
 
 /// Seeds the network, keys and audit log group; applies this layer's mutants.
 pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Base, SeedError> {
-    let has = |name: &str| mutants.has(name);
+    let has = |mutant: &Mutant| mutants.has(mutant);
     let ec2 = &s.ec2;
 
     // Network: VPC, two public and two private subnets over two AZs.
@@ -165,7 +52,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
     };
     let vpc = crate::create_vpc(ec2, VPC_CIDR, tagged(ResourceType::Vpc, &format!("vpc-{suffix}"), suffix)).await?;
 
-    let private2_az = if has("private-subnets-one-az") { &az1 } else { &az2 };
+    let private2_az = if has(&m::PRIVATE_SUBNETS_ONE_AZ) { &az1 } else { &az2 };
     let subnet = async |name: String, cidr: &str, az: &str, public: bool| -> Result<String, SeedError> {
         let id = ec2
             .create_subnet()
@@ -304,7 +191,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
 
     // Audit log group under the logs key, kept a year.
     let audit_group = format!("/hipaa/audit-{suffix}");
-    let audit_key = if has("log-group-foreign-key") {
+    let audit_key = if has(&m::LOG_GROUP_FOREIGN_KEY) {
         s.kms
             .create_key()
             .description(format!("a key that is not the stack's ({suffix})"))
@@ -335,7 +222,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
         .map_err(step("PutRetentionPolicy"))?;
 
     // The other log groups, all under the logs key and kept 90 days.
-    let ecs_group = if has("name-without-suffix") { "/hipaa/ecs".to_owned() } else { format!("/hipaa/ecs-{suffix}") };
+    let ecs_group = if has(&m::NAME_WITHOUT_SUFFIX) { "/hipaa/ecs".to_owned() } else { format!("/hipaa/ecs-{suffix}") };
     let api_group = format!("/hipaa/api-access-{suffix}");
     let flow_group = format!("/hipaa/vpc-flow-logs-{suffix}");
     for group in [&ecs_group, &api_group, &flow_group] {
@@ -451,17 +338,17 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
     .await?;
 
     // Drift applied on top of the compliant deployment.
-    for name in mutants.names() {
-        match name {
-            "kms-rotation-off" => {
+    for mutant in mutants.iter() {
+        match *mutant {
+            m::KMS_ROTATION_OFF => {
                 s.kms.disable_key_rotation().key_id(&data_key).send().await.map_err(step("DisableKeyRotation"))?;
             }
-            "kms-key-disabled" => {
+            m::KMS_KEY_DISABLED => {
                 // moto 5.2.5 answers DisableKey by ARN with HTTP 500; by key id it works.
                 let key_id = data_key.rsplit_once("key/").map_or(data_key.as_str(), |(_, id)| id);
                 s.kms.disable_key().key_id(key_id).send().await.map_err(step("DisableKey"))?;
             }
-            "private-subnet-public-ip" => {
+            m::PRIVATE_SUBNET_PUBLIC_IP => {
                 ec2.modify_subnet_attribute()
                     .subnet_id(&private2)
                     .map_public_ip_on_launch(AttributeBooleanValue::builder().value(true).build())
@@ -469,7 +356,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
                     .await
                     .map_err(step("ModifySubnetAttribute"))?;
             }
-            "private-route-to-igw" => {
+            m::PRIVATE_ROUTE_TO_IGW => {
                 ec2.replace_route()
                     .route_table_id(&private_rts[0])
                     .destination_cidr_block("0.0.0.0/0")
@@ -478,10 +365,10 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
                     .await
                     .map_err(step("ReplaceRoute"))?;
             }
-            "nat-missing" => {
+            m::NAT_MISSING => {
                 ec2.delete_nat_gateway().nat_gateway_id(&nats[0]).send().await.map_err(step("DeleteNatGateway"))?;
             }
-            "vpc-dns-hostnames-off" => {
+            m::VPC_DNS_HOSTNAMES_OFF => {
                 let off = AttributeBooleanValue::builder().value(false).build();
                 ec2.modify_vpc_attribute()
                     .vpc_id(&vpc)
@@ -490,7 +377,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
                     .await
                     .map_err(step("ModifyVpcAttribute"))?;
             }
-            "public-route-missing" => {
+            m::PUBLIC_ROUTE_MISSING => {
                 ec2.delete_route()
                     .route_table_id(&public_rt)
                     .destination_cidr_block("0.0.0.0/0")
@@ -498,18 +385,18 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
                     .await
                     .map_err(step("DeleteRoute"))?;
             }
-            "flow-logs-off" => {
+            m::FLOW_LOGS_OFF => {
                 ec2.delete_flow_logs()
                     .set_flow_log_ids(Some(flow_log.clone()))
                     .send()
                     .await
                     .map_err(step("DeleteFlowLogs"))?;
             }
-            "db-ingress-from-load-balancer" => allow(&sg.database, DB_PORT, Source::Group(&sg.load_balancer)).await?,
-            "cache-ingress-extra-port" => allow(&sg.cache, 22, Source::Group(&sg.app)).await?,
-            "efs-ingress-from-vpc-cidr" => allow(&sg.efs, NFS_PORT, Source::Cidr(VPC_CIDR)).await?,
-            "app-open-to-world" => allow(&sg.app, APP_PORT, Source::Cidr("0.0.0.0/0")).await?,
-            "log-retention-off" => {
+            m::DB_INGRESS_FROM_LOAD_BALANCER => allow(&sg.database, DB_PORT, Source::Group(&sg.load_balancer)).await?,
+            m::CACHE_INGRESS_EXTRA_PORT => allow(&sg.cache, 22, Source::Group(&sg.app)).await?,
+            m::EFS_INGRESS_FROM_VPC_CIDR => allow(&sg.efs, NFS_PORT, Source::Cidr(VPC_CIDR)).await?,
+            m::APP_OPEN_TO_WORLD => allow(&sg.app, APP_PORT, Source::Cidr("0.0.0.0/0")).await?,
+            m::LOG_RETENTION_OFF => {
                 s.logs
                     .delete_retention_policy()
                     .log_group_name(&audit_group)

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::Error;
+use crate::aws::Target;
+use crate::aws::target::DEFAULT_EMULATOR_ENDPOINT;
+use crate::deployment::Suffix;
 use crate::report::{self, Format};
+use crate::suite::InputOption;
 
 /// The stack `--stack` names when not given; its reports carry no stack in their file names.
 pub const DEFAULT_STACK: &str = "hipaa";
@@ -127,52 +131,10 @@ impl StaticArgs {
     }
 }
 
-/// Which option names a static suite's input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputOption {
-    /// `--template`: a CloudFormation template.
-    Template,
-    /// `--synth`: a synthesized CDKTF/Terraform JSON layout.
-    Synth,
-}
-
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetKind {
     Aws,
     Localstack,
-}
-
-/// A validated deployment suffix: it becomes part of a stack name, so only letters, digits and
-/// hyphens, and short enough for the 128-character stack-name limit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suffix(String);
-
-impl Suffix {
-    pub const MAX_LEN: usize = 64;
-
-    pub fn parse(raw: &str) -> Result<Self, Error> {
-        let bad = |why: String| Error::BadSuffix { suffix: raw.to_owned(), why };
-        if raw.is_empty() {
-            return Err(bad("it is empty".into()));
-        }
-        if raw.len() > Self::MAX_LEN {
-            return Err(bad(format!("it is longer than {} characters", Self::MAX_LEN)));
-        }
-        if let Some(c) = raw.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
-            return Err(bad(format!("{c:?} is not allowed; use letters, digits and hyphens")));
-        }
-        Ok(Self(raw.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Suffix {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 impl Args {
@@ -222,6 +184,28 @@ impl Args {
     /// GitHub's job summary file, when the run is a GitHub Actions step.
     pub fn github_step_summary() -> Option<PathBuf> {
         std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from)
+    }
+
+    /// Where the deployment lives: `--endpoint` implies the emulator; otherwise `--target`,
+    /// defaulting to AWS.
+    pub fn target(&self) -> Result<Target, Error> {
+        let kind = match (self.target, &self.endpoint) {
+            (Some(kind), _) => kind,
+            (None, Some(_)) => TargetKind::Localstack,
+            (None, None) => TargetKind::Aws,
+        };
+        match kind {
+            TargetKind::Aws if self.endpoint.is_some() => Err(Error::EndpointWithAws),
+            TargetKind::Aws => Ok(Target::Aws),
+            TargetKind::Localstack => {
+                let endpoint = self
+                    .endpoint
+                    .clone()
+                    .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok().filter(|s| !s.is_empty()))
+                    .unwrap_or_else(|| DEFAULT_EMULATOR_ENDPOINT.to_owned());
+                Target::emulator(endpoint)
+            }
+        }
     }
 
     pub fn suffix(&self) -> Result<Suffix, Error> {
@@ -314,20 +298,30 @@ mod tests {
     }
 
     #[test]
-    fn suffix_rejects_what_a_stack_name_cannot_hold() {
-        for bad in ["", "pr_4365", "a b", "pr4365/", "é", &"x".repeat(65)] {
-            let err = Suffix::parse(bad).unwrap_err();
-            assert!(matches!(err, Error::BadSuffix { .. }), "{bad:?} accepted");
-        }
-        for good in ["pr4365", "dev", "PR-12", "a"] {
-            assert!(Suffix::parse(good).is_ok(), "{good:?} rejected");
-        }
-        let msg = Suffix::parse("pr_1").unwrap_err().to_string();
-        assert!(msg.contains("'_'") && msg.contains("pr_1"), "{msg}");
+    fn unknown_target_is_a_usage_error() {
+        assert!(Args::try_parse_from(["live", "--target", "gcp"]).is_err());
+    }
+
+    fn target(argv: &[&str]) -> Result<Target, Error> {
+        Args::try_parse_from(std::iter::once("live").chain(argv.iter().copied())).unwrap().target()
     }
 
     #[test]
-    fn unknown_target_is_a_usage_error() {
-        assert!(Args::try_parse_from(["live", "--target", "gcp"]).is_err());
+    fn aws_is_the_default_and_an_endpoint_implies_the_emulator() {
+        assert_eq!(target(&[]).unwrap(), Target::Aws);
+        assert_eq!(
+            target(&["--endpoint", "http://127.0.0.1:5000/"]).unwrap(),
+            Target::Emulator { endpoint: "http://127.0.0.1:5000".into() }
+        );
+    }
+
+    #[test]
+    fn an_endpoint_with_the_aws_target_is_refused() {
+        assert!(matches!(target(&["--target", "aws", "--endpoint", "http://x"]), Err(Error::EndpointWithAws)));
+    }
+
+    #[test]
+    fn an_endpoint_must_be_a_url() {
+        assert!(matches!(target(&["--endpoint", "localhost:4566"]), Err(Error::BadEndpoint { .. })));
     }
 }

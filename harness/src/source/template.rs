@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::Mutable;
 use crate::Error;
 
 #[derive(Debug, Clone)]
@@ -92,7 +93,7 @@ impl Template {
     }
 }
 
-impl crate::mutation::Mutable for Template {
+impl Mutable for Template {
     fn properties_mut(&mut self, resource: &str) -> Option<&mut Value> {
         self.resource_mut(resource)?.get_mut("Properties")
     }
@@ -111,15 +112,6 @@ pub fn reference(v: &Value) -> Option<&str> {
         Value::Array(parts) => parts.first()?.as_str(),
         Value::String(s) => s.split('.').next(),
         _ => None,
-    }
-}
-
-/// CloudFormation accepts booleans as `true` or `"true"`.
-pub fn is_true(v: Option<&Value>) -> bool {
-    match v {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
-        _ => false,
     }
 }
 
@@ -189,6 +181,7 @@ fn from_yaml(v: serde_norway::Value) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::json::is_true;
 
     const YAML: &str = "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n  Alias:\n    Type: AWS::KMS::Alias\n    DependsOn: Key\n    Properties:\n      AliasName: !Sub 'alias/x-${EnvironmentSuffix}'\n      TargetKeyId: !Ref Key\n      Arn: !GetAtt Key.Arn\n      Az: !Select [0, !GetAZs '']\n";
 

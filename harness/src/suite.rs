@@ -5,13 +5,12 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::args::{InputOption, Suffix};
 use crate::aws::Clients;
-use crate::check::Check;
-use crate::outputs::{Contract, Outputs};
+use crate::check::{Check, Facts};
+use crate::deployment::{Contract, Outputs, Suffix};
 
 pub trait Stack: Sync {
-    type Facts: Send + Sync + 'static;
+    type Facts: Facts;
 
     /// Short name used in test names and reports: `hipaa`.
     fn name(&self) -> &'static str;
@@ -42,7 +41,7 @@ pub trait Stack: Sync {
 
 /// What a suite provides to check a stack's template (or synthesized layout) before deployment.
 pub trait TemplateSuite: Sync {
-    type Facts: Send + Sync + 'static;
+    type Facts: Facts;
 
     /// Short name used in test names and reports: `hipaa-template`.
     fn name(&self) -> &'static str;
@@ -59,4 +58,13 @@ pub trait TemplateSuite: Sync {
 
     /// Reads the template (and runs any linter over it) once, for every check.
     fn load(&self, path: &Path) -> Result<Self::Facts, Error>;
+}
+
+/// Which option names a static suite's input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputOption {
+    /// `--template`: a CloudFormation template.
+    Template,
+    /// `--synth`: a synthesized CDKTF/Terraform JSON layout.
+    Synth,
 }

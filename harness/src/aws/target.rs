@@ -1,5 +1,6 @@
 //! Where the deployment lives. This is the only place that knows whether we talk to AWS or to an
-//! emulator: everything else receives an `SdkConfig` and calls the same SDK operations.
+//! emulator: everything else receives an `SdkConfig` and calls the same SDK operations. The
+//! command line chooses a target in `run::args`; this module never reads it.
 
 use std::time::Duration;
 
@@ -9,7 +10,6 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::Credentials;
 
 use crate::Error;
-use crate::args::{Args, TargetKind};
 
 pub const DEFAULT_EMULATOR_ENDPOINT: &str = "http://localhost:4566";
 
@@ -22,27 +22,6 @@ pub enum Target {
 }
 
 impl Target {
-    /// `--endpoint` implies the emulator; otherwise `--target`, defaulting to AWS.
-    pub fn from_args(args: &Args) -> Result<Self, Error> {
-        let kind = match (args.target, &args.endpoint) {
-            (Some(kind), _) => kind,
-            (None, Some(_)) => TargetKind::Localstack,
-            (None, None) => TargetKind::Aws,
-        };
-        match kind {
-            TargetKind::Aws if args.endpoint.is_some() => Err(Error::EndpointWithAws),
-            TargetKind::Aws => Ok(Target::Aws),
-            TargetKind::Localstack => {
-                let endpoint = args
-                    .endpoint
-                    .clone()
-                    .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok().filter(|s| !s.is_empty()))
-                    .unwrap_or_else(|| DEFAULT_EMULATOR_ENDPOINT.to_owned());
-                Self::emulator(endpoint)
-            }
-        }
-    }
-
     pub fn emulator(endpoint: impl Into<String>) -> Result<Self, Error> {
         let endpoint = endpoint.into();
         if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
@@ -91,31 +70,3 @@ impl Target {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    fn target(argv: &[&str]) -> Result<Target, Error> {
-        Target::from_args(&Args::try_parse_from(std::iter::once("live").chain(argv.iter().copied())).unwrap())
-    }
-
-    #[test]
-    fn aws_is_the_default_and_an_endpoint_implies_the_emulator() {
-        assert_eq!(target(&[]).unwrap(), Target::Aws);
-        assert_eq!(
-            target(&["--endpoint", "http://127.0.0.1:5000/"]).unwrap(),
-            Target::Emulator { endpoint: "http://127.0.0.1:5000".into() }
-        );
-    }
-
-    #[test]
-    fn an_endpoint_with_the_aws_target_is_refused() {
-        assert!(matches!(target(&["--target", "aws", "--endpoint", "http://x"]), Err(Error::EndpointWithAws)));
-    }
-
-    #[test]
-    fn an_endpoint_must_be_a_url() {
-        assert!(matches!(target(&["--endpoint", "localhost:4566"]), Err(Error::BadEndpoint { .. })));
-    }
-}

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use aws_config::SdkConfig;
 
-use crate::emulator::MendBucketVersioning;
-use crate::guard::{Ledger, ReadOnlyGuard};
-use crate::target::Target;
+use super::emulator::MendBucketVersioning;
+use super::guard::{Ledger, ReadOnlyGuard};
+use super::target::Target;
 
 /// Guarded clients for one region.
 #[derive(Clone, Debug)]

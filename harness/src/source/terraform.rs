@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::Mutable;
+use super::json::lookup;
 use crate::Error;
 
 #[derive(Debug, Clone)]
@@ -50,7 +52,7 @@ impl<'a> Resource<'a> {
 }
 
 /// Resources are named `type.id`, as findings name them.
-impl crate::mutation::Mutable for Synth {
+impl Mutable for Synth {
     fn properties_mut(&mut self, resource: &str) -> Option<&mut Value> {
         let (kind, id) = resource.split_once('.')?;
         self.resource_mut(kind, id)
@@ -136,71 +138,6 @@ impl Synth {
     }
 }
 
-/// One step of a property path: a key of an object, a key of the only element of an array (a
-/// nested block emitted as a list of one), or an index into an array.
-fn step<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-    match v {
-        Value::Object(m) => m.get(key),
-        Value::Array(items) => match key.parse::<usize>() {
-            Ok(i) => items.get(i),
-            Err(_) if items.len() == 1 => items[0].get(key),
-            Err(_) => None,
-        },
-        _ => None,
-    }
-}
-
-fn step_mut<'a>(v: &'a mut Value, key: &str) -> Option<&'a mut Value> {
-    match v {
-        Value::Object(m) => m.get_mut(key),
-        Value::Array(items) => match key.parse::<usize>() {
-            Ok(i) => items.get_mut(i),
-            Err(_) if items.len() == 1 => items[0].get_mut(key),
-            Err(_) => None,
-        },
-        _ => None,
-    }
-}
-
-/// A value by dotted path, stepping through one-element arrays of blocks.
-pub fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, step)
-}
-
-pub fn lookup_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
-    path.split('.').try_fold(v, step_mut)
-}
-
-/// The object holding the last segment of `path`, and that segment.
-fn parent_mut<'a, 'p>(v: &'a mut Value, path: &'p str) -> Option<(&'a mut Map<String, Value>, &'p str)> {
-    let (parent, last) = match path.rsplit_once('.') {
-        Some((parent, last)) => (lookup_mut(v, parent)?, last),
-        None => (v, path),
-    };
-    let parent = if parent.as_array().is_some_and(|items| items.len() == 1) { parent.get_mut(0)? } else { parent };
-    Some((parent.as_object_mut()?, last))
-}
-
-/// Sets the value at a dotted path; false if its parent block does not exist.
-pub fn set(v: &mut Value, path: &str, value: Value) -> bool {
-    parent_mut(v, path).map(|(parent, last)| parent.insert(last.to_owned(), value)).is_some()
-}
-
-/// Removes the value at a dotted path, returning it.
-pub fn remove(v: &mut Value, path: &str) -> Option<Value> {
-    let (parent, last) = parent_mut(v, path)?;
-    parent.remove(last)
-}
-
-/// The blocks of a nested-block argument: an array's elements, or an object as a list of one.
-pub fn blocks(v: Option<&Value>) -> Vec<&Value> {
-    match v {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(Value::Null) | None => Vec::new(),
-        Some(one) => vec![one],
-    }
-}
-
 /// The resource a value refers to when it is exactly one reference: `"${aws_kms_key.primary_key.arn}"`
 /// is `("aws_kms_key", "primary_key")`. Data sources, variables and locals are not resources.
 pub fn reference(v: &Value) -> Option<(&str, &str)> {
@@ -247,20 +184,6 @@ pub fn references(v: &Value) -> Vec<(&str, &str)> {
     }
 }
 
-/// Terraform accepts booleans as `true` or `"true"`.
-pub fn is_true(v: Option<&Value>) -> bool {
-    match v {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
-        _ => false,
-    }
-}
-
-/// A number as Terraform accepts it: `7` or `"7"`.
-pub fn number(v: Option<&Value>) -> Option<f64> {
-    v.and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
-}
-
 /// A compact rendering of a value for messages: text as itself, anything else as JSON.
 pub fn show(v: Option<&Value>) -> String {
     match v {
@@ -275,6 +198,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::source::json::{blocks, is_true, remove, set};
 
     fn synth() -> Synth {
         let body = json!({

@@ -1,0 +1,117 @@
+//! The outputs contract a stack version ships (`stacks/<stack>/<version>/outputs.yml`): its name
+//! pattern, its region or regions, and the output keys every deployment of it exposes.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::Suffix;
+use crate::Error;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    pub stack: String,
+    pub version: String,
+    /// Stack name pattern, e.g. `TapStack{suffix}`; CDKTF stacks have a fixed name.
+    pub stack_name: String,
+    /// The region of a single-region stack.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The regions of a multi-region layout, by role: `{primary: eu-west-2, dr: eu-west-1}`.
+    #[serde(default)]
+    pub regions: BTreeMap<String, String>,
+    pub outputs: BTreeMap<String, OutputSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    pub kind: OutputKind,
+    /// In a multi-region layout, the role of the region the resource lives in.
+    #[serde(default)]
+    pub region: Option<String>,
+    pub about: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputKind {
+    Id,
+    Ids,
+    Arn,
+    Name,
+}
+
+impl Contract {
+    pub fn parse(name: &str, yaml: &str) -> Result<Self, Error> {
+        let contract: Contract = serde_norway::from_str(yaml)
+            .map_err(|e| Error::Contract { name: name.to_owned(), detail: e.to_string() })?;
+        let bad = |detail: String| Err(Error::Contract { name: name.to_owned(), detail });
+        match (&contract.region, contract.regions.is_empty()) {
+            (Some(_), true) | (None, false) => {}
+            _ => return bad("it must give either `region` or `regions`".into()),
+        }
+        for (key, spec) in &contract.outputs {
+            match &spec.region {
+                Some(role) if !contract.regions.contains_key(role) => {
+                    return bad(format!("output {key} names region {role:?}, which `regions` lacks"));
+                }
+                None if !contract.regions.is_empty() => return bad(format!("output {key} has no region")),
+                _ => {}
+            }
+        }
+        Ok(contract)
+    }
+
+    pub fn stack_name(&self, suffix: &Suffix) -> String {
+        self.stack_name.replace("{suffix}", suffix.as_str())
+    }
+
+    /// The stack's home region: its only one, or the `primary` of a multi-region layout.
+    pub fn home_region(&self) -> Option<&str> {
+        self.region.as_deref().or_else(|| self.regions.get("primary").map(String::as_str))
+    }
+
+    pub fn declares(&self, key: &str) -> bool {
+        self.outputs.contains_key(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn contract_parses_and_names_the_stack() {
+        let c = Contract::parse(
+            "t",
+            "stack: s\nversion: v1\nstack_name: 'TapStack{suffix}'\nregion: eu-central-1\noutputs:\n  VpcId: {kind: id, about: vpc}\n",
+        )
+        .unwrap();
+        assert_eq!(c.stack_name(&Suffix::parse("pr1").unwrap()), "TapStackpr1");
+        assert!(c.declares("VpcId") && !c.declares("Nope"));
+        assert!(Contract::parse("t", "stack: s\n").is_err());
+        assert_eq!(c.home_region(), Some("eu-central-1"));
+    }
+
+    #[test]
+    fn multi_region_contracts_name_a_region_per_output() {
+        let two = "stack: dr\nversion: v1\nstack_name: healthcare-dr\nregions: {primary: eu-west-2, dr: eu-west-1}\noutputs:\n";
+        let c = Contract::parse("t", &format!("{two}  A: {{kind: id, region: dr, about: a}}\n")).unwrap();
+        assert_eq!(c.home_region(), Some("eu-west-2"));
+        assert!(Contract::parse("t", &format!("{two}  A: {{kind: id, about: a}}\n")).is_err());
+        assert!(Contract::parse("t", &format!("{two}  A: {{kind: id, region: moon, about: a}}\n")).is_err());
+    }
+
+    #[test]
+    fn shipped_contracts_parse() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for stack in ["stacks/hipaa/v1/outputs.yml", "stacks/dr/v1/outputs.yml"] {
+            let text = std::fs::read_to_string(root.join(stack)).unwrap_or_else(|e| panic!("{stack}: {e}"));
+            Contract::parse(stack, &text).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}

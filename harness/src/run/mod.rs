@@ -1,0 +1,15 @@
+//! The runner: the only module that reads the command line. `args` parses it, `session` opens a
+//! deployment and gathers its facts, `trials` turns checks into libtest trials, `live` and
+//! `static_suite` are the two entry points, and `git` tells the reports which commit of the
+//! stack's source the run used.
+
+pub mod args;
+pub mod git;
+pub mod live;
+pub mod session;
+pub mod static_suite;
+pub mod trials;
+
+pub use live::{fatal, run};
+pub use session::Session;
+pub use static_suite::static_main;

@@ -1,0 +1,89 @@
+//! A session on one deployment: clients for every region its contract spans, who the run acts as,
+//! the outputs, and the facts, fetched here once. It knows nothing of the command line; the live
+//! entry point and the offline proofs open one the same way.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::trials::timed;
+use crate::Error;
+use crate::aws::{Clients, Identity, Target};
+use crate::deployment::{Outputs, Suffix};
+use crate::report::Record;
+use crate::suite::Stack;
+
+/// Everything a run knows once it has reached the deployment: the facts are fetched here, once.
+pub struct Session<S: Stack> {
+    pub target: Target,
+    pub suffix: Suffix,
+    /// The stack's home region (its only one, or the primary of a multi-region layout).
+    pub region: String,
+    /// Every region clients were built for.
+    pub regions: Vec<String>,
+    pub identity: Identity,
+    pub clients: Clients,
+    pub outputs: Outputs,
+    pub facts: Arc<S::Facts>,
+    /// Wall time spent fetching facts.
+    pub gather_time: Duration,
+}
+
+impl<S: Stack> Session<S> {
+    /// Connects, reads the stack's outputs (from `outputs_file` if given, else DescribeStacks)
+    /// and gathers the facts.
+    pub async fn open(
+        stack: &S,
+        target: Target,
+        suffix: Suffix,
+        region: Option<&str>,
+        outputs_file: Option<&Path>,
+    ) -> Result<Self, Error> {
+        let contract = stack.contract();
+        let spanned: Vec<String> = contract.regions.values().cloned().collect();
+        if region.is_some() && spanned.len() > 1 {
+            // Home region first: "eu-west-2 (primary) and eu-west-1 (dr)".
+            let mut roles: Vec<(&String, &String)> = contract.regions.iter().collect();
+            roles.sort_by_key(|(_, r)| Some(r.as_str()) != contract.home_region());
+            let regions = roles.iter().map(|(role, r)| format!("{r} ({role})")).collect::<Vec<_>>().join(" and ");
+            return Err(Error::RegionFixed { stack: stack.name().to_owned(), regions });
+        }
+        if outputs_file.is_none() && stack.outputs_file_required() {
+            return Err(Error::OutputsFileRequired { stack: stack.name().to_owned() });
+        }
+        let region = region
+            .or(contract.home_region())
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Contract { name: stack.name().to_owned(), detail: "it names no region".into() })?;
+        let mut regions = vec![region.clone()];
+        regions.extend(spanned.into_iter().filter(|r| *r != region));
+        let clients = Clients::new(&target, &regions.iter().map(String::as_str).collect::<Vec<_>>()).await;
+        let here = clients.region(&region);
+
+        // One cheap call first, so an endpoint that does not answer is one clear error.
+        let identity = Identity::of(here, &target).await?;
+
+        let outputs = match outputs_file {
+            Some(path) => Outputs::from_file(path)?,
+            None => Outputs::from_stack(here, &target, &contract.stack_name(&suffix)).await?,
+        };
+        let started = Instant::now();
+        let facts = stack.gather(&clients, &region, &suffix, &outputs).await;
+        Ok(Self {
+            target,
+            suffix,
+            region,
+            regions,
+            identity,
+            clients,
+            outputs,
+            facts: Arc::new(facts),
+            gather_time: started.elapsed(),
+        })
+    }
+
+    /// Runs every check in order, without libtest: for embedding and for tests.
+    pub fn evaluate_all(&self, stack: &S) -> Vec<Record> {
+        stack.checks().iter().map(|check| timed(stack.name(), check.info, || check.evaluate(&self.facts))).collect()
+    }
+}
