@@ -46,6 +46,10 @@ pub trait TemplateSuite: Sync {
     /// Short name used in test names and reports: `hipaa-template`.
     fn name(&self) -> &'static str;
 
+    /// The stack whose source this suite checks (`hipaa`): its live suite has the same ids for the
+    /// same requirements, and its reports show both outcomes side by side.
+    fn stack(&self) -> &'static str;
+
     /// The option that names this suite's input.
     fn input_option(&self) -> InputOption {
         InputOption::Template

@@ -45,6 +45,30 @@ pub struct Named<T> {
     pub fact: Fact<T>,
 }
 
+impl<T> Named<T> {
+    /// The fact, if it was had.
+    pub fn value(&self) -> Option<&T> {
+        self.fact.as_ref().ok()
+    }
+}
+
+/// An output's own value, resolved once for the checks that compare with it (the stack's key,
+/// its private subnets): a missing or empty output is the fact's error.
+pub fn declared(outputs: &Outputs, output: &'static str) -> Named<String> {
+    match outputs.get(output) {
+        Ok(value) => Named { output, resource: value.to_owned(), fact: Ok(value.to_owned()) },
+        Err(missing) => Named { output, resource: output.to_owned(), fact: Err(missing) },
+    }
+}
+
+/// A list output's values (kind `ids`), resolved once: `resource` is the output as written.
+pub fn declared_list(outputs: &Outputs, output: &'static str) -> Named<Vec<String>> {
+    match outputs.list(output) {
+        Ok(values) => Named { output, resource: values.join(","), fact: Ok(values) },
+        Err(missing) => Named { output, resource: output.to_owned(), fact: Err(missing) },
+    }
+}
+
 /// Fetches the fact for the resource an output names; a missing output is the fact's error.
 pub async fn named<T, F, Fut>(outputs: &Outputs, output: &'static str, fetch: F) -> Named<T>
 where

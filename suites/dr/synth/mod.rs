@@ -84,6 +84,10 @@ impl TemplateSuite for DrSynth {
         "dr-synth"
     }
 
+    fn stack(&self) -> &'static str {
+        "dr"
+    }
+
     fn input_option(&self) -> InputOption {
         InputOption::Synth
     }

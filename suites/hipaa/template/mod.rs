@@ -77,6 +77,10 @@ impl TemplateSuite for HipaaTemplate {
         "hipaa-template"
     }
 
+    fn stack(&self) -> &'static str {
+        "hipaa"
+    }
+
     fn default_template(&self) -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("stacks/hipaa/v1/template.yml")
     }
