@@ -34,7 +34,15 @@ mod tests {
         for name in ["DB_PASSWORD", "api_key", "SLACK_TOKEN", "CLIENT_SECRET", "REDIS_AUTH_TOKEN"] {
             assert!(looks_secret(name), "{name}");
         }
-        for name in ["ALERTS_TOPIC_ARN", "CONFIG_PARAMETER_NAME", "REGION", "DB_HOST", "AUDIT_LOG_GROUP", "REDIS_TLS", "DATA_DIR"] {
+        for name in [
+            "ALERTS_TOPIC_ARN",
+            "CONFIG_PARAMETER_NAME",
+            "REGION",
+            "DB_HOST",
+            "AUDIT_LOG_GROUP",
+            "REDIS_TLS",
+            "DATA_DIR",
+        ] {
             assert!(!looks_secret(name), "{name}");
         }
     }

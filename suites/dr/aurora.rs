@@ -9,9 +9,9 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::rds::Cluster;
 
-use super::mutants;
 use super::DrFacts;
 use super::facts::core::{Side, SideCluster};
+use super::mutants;
 use super::outputs::{DR_CLUSTER_IDENTIFIER, PRIMARY_CLUSTER_IDENTIFIER};
 
 /// This service's checks, in report order.

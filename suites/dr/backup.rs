@@ -12,8 +12,8 @@ use stackproof_harness::facts::backup::{Plan, Rule, Selection, Vault, VaultArn};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::{FactError, Named};
 
-use super::mutants;
 use super::DrFacts;
+use super::mutants;
 use super::outputs::{
     DR_BACKUP_VAULT_NAME, DR_KMS_KEY_ARN, PRIMARY_BACKUP_VAULT_NAME, PRIMARY_CLUSTER_IDENTIFIER, PRIMARY_KMS_KEY_ARN,
 };

@@ -8,9 +8,9 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
-use super::mutants;
 use super::DrFacts;
 use super::monitoring::judge_named;
+use super::mutants;
 use super::outputs::{PRIMARY_KMS_KEY_ARN, TRAIL_BUCKET_NAME};
 
 /// This service's checks, in report order.

@@ -14,9 +14,9 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::FactError;
 use stackproof_harness::kit::policy::{Policy, Principal, Statement};
 
-use super::mutants;
 use super::DrFacts;
 use super::monitoring::judge_named;
+use super::mutants;
 use super::outputs::{
     ALERTS_TOPIC_ARN, DR_CLUSTER_IDENTIFIER, FAILOVER_CONFIG_PARAMETER_NAME, GLOBAL_CLUSTER_IDENTIFIER,
     PRIMARY_CLUSTER_IDENTIFIER, REPLICATION_LAG_ALARM_NAME,

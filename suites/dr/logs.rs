@@ -4,8 +4,8 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
-use super::mutants;
 use super::DrFacts;
+use super::mutants;
 use super::outputs::PRIMARY_KMS_KEY_ARN;
 
 /// This service's checks, in report order.

@@ -13,8 +13,8 @@ use stackproof_harness::facts::Named;
 use stackproof_harness::facts::cloudwatch::{Dimension, MetricAlarm};
 use stackproof_harness::facts::kms::same_key;
 
-use super::mutants;
 use super::DrFacts;
+use super::mutants;
 use super::outputs::{ALERTS_TOPIC_ARN, PRIMARY_CLUSTER_IDENTIFIER, PRIMARY_KMS_KEY_ARN};
 
 /// The namespace and dimension every alarm of the layout watches.

@@ -7,9 +7,9 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::Network;
 
-use super::mutants;
 use super::DrFacts;
 use super::facts::core::{Side, SideNetwork};
+use super::mutants;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] =

@@ -12,8 +12,8 @@ use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::s3::{Bucket, Replication, ReplicationRule};
 use stackproof_harness::facts::{Fact, Named};
 
-use super::mutants;
 use super::DrFacts;
+use super::mutants;
 use super::outputs::{DR_BUCKET_NAME, DR_KMS_KEY_ARN, PRIMARY_KMS_KEY_ARN, REPLICATION_ROLE_ARN};
 
 /// This service's checks, in report order.

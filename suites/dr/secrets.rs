@@ -5,8 +5,8 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
-use super::mutants;
 use super::DrFacts;
+use super::mutants;
 use super::outputs::{DR_KMS_KEY_ARN, PRIMARY_KMS_KEY_ARN};
 
 const MOTO_REPLICA_KEY: &str = "alias/aws/secretsmanager";

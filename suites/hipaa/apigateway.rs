@@ -4,9 +4,9 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::apigateway::{MethodSetting, Stage};
 
-use super::mutants;
 use super::HipaaFacts;
 use super::facts::app::judge_fact;
+use super::mutants;
 use super::outputs::{API_ACCESS_LOG_GROUP_NAME, WEB_ACL_ARN};
 
 /// The method settings key that applies to every method of the stage.

@@ -6,9 +6,9 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ecs::{AwsVpcConfiguration, Container, Service, TaskDefinition};
 
-use super::mutants;
 use super::HipaaFacts;
 use super::facts::app::judge_fact;
+use super::mutants;
 use super::outputs::{
     API_KEYS_SECRET_ARN, APP_SECURITY_GROUP_ID, DATABASE_SECRET_ARN, ECS_LOG_GROUP_NAME, EFS_FILE_SYSTEM_ID,
     PRIVATE_SUBNET_IDS,

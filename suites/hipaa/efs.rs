@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::efs::MountTarget;
 
-use super::mutants;
 use super::HipaaFacts;
+use super::mutants;
 use super::outputs::{DATA_KEY_ARN, EFS_SECURITY_GROUP_ID, PRIVATE_SUBNET_IDS};
 use stackproof_harness::facts::kms::same_key;
 

@@ -4,8 +4,8 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::elasticache::ReplicationGroup;
 
-use super::mutants;
 use super::HipaaFacts;
+use super::mutants;
 use super::outputs::DATA_KEY_ARN;
 use stackproof_harness::facts::kms::same_key;
 

@@ -4,8 +4,8 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 
 use crate::shared::kms::{key_enabled, key_rotates};
 
-use super::mutants;
 use super::HipaaFacts;
+use super::mutants;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[KMS_KEY_ENABLED, KMS_KEY_ROTATION_ENABLED];

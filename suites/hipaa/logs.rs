@@ -3,8 +3,8 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 
-use super::mutants;
 use super::HipaaFacts;
+use super::mutants;
 use super::outputs::LOGS_KEY_ARN;
 
 /// Fewest days an audit log group may keep its events.

@@ -19,11 +19,11 @@ pub mod template;
 
 use std::sync::LazyLock;
 
-use stackproof_harness::deployment::Suffix;
 use stackproof_harness::aws::Clients;
 use stackproof_harness::check::{Check, Facts};
-use stackproof_harness::mutation::Mutant;
+use stackproof_harness::deployment::Suffix;
 use stackproof_harness::deployment::{Contract, Outputs};
+use stackproof_harness::mutation::Mutant;
 use stackproof_harness::suite::Stack;
 
 pub use facts::HipaaFacts;
@@ -113,7 +113,11 @@ mod tests {
             assert_eq!(claims, 1, "mutant {} is claimed by {claims} checks", m.name);
         }
         for c in CHECKS.iter() {
-            assert!(mutants::ALL.iter().any(|m| m.name == c.mutant.name), "{} claims an uncatalogued mutant", c.info.id);
+            assert!(
+                mutants::ALL.iter().any(|m| m.name == c.mutant.name),
+                "{} claims an uncatalogued mutant",
+                c.info.id
+            );
         }
     }
 }

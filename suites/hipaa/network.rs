@@ -7,8 +7,8 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::{Network, RouteTarget};
 
-use super::mutants;
 use super::HipaaFacts;
+use super::mutants;
 use super::outputs::{
     FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS, PRIVATE_SUBNET_IDS,
     PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, VPC_ID,

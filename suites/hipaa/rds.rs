@@ -7,9 +7,9 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::rds::{Cluster, Parameter};
 
-use super::mutants;
 use super::HipaaFacts;
 use super::facts::Named;
+use super::mutants;
 use super::outputs::{DATA_KEY_ARN, DATABASE_SECURITY_GROUP_ID, PRIVATE_SUBNET_IDS};
 
 /// Fewest days of automated backups (the template keeps 35).

@@ -4,8 +4,8 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::RuleSource;
 
-use super::mutants;
 use super::HipaaFacts;
+use super::mutants;
 use super::outputs::{
     APP_SECURITY_GROUP_ID, CACHE_SECURITY_GROUP_ID, DATABASE_SECURITY_GROUP_ID, EFS_SECURITY_GROUP_ID,
     LOAD_BALANCER_SECURITY_GROUP_ID,

@@ -3,15 +3,15 @@
 //! every other check still passes.
 
 use libtest_mimic::{Failed, Trial};
+use stackproof::hipaa::mutants::ALL as MUTANTS;
 use stackproof::hipaa::{CHECKS, Hipaa};
-use stackproof_harness::deployment::Suffix;
+use stackproof_harness::aws::Target;
 use stackproof_harness::check::Status;
+use stackproof_harness::deployment::Suffix;
+use stackproof_harness::mutation::Mutant;
 use stackproof_harness::report::Record;
 use stackproof_harness::run::Session;
-use stackproof_harness::aws::Target;
 use stackproof_seed::Seeder;
-use stackproof::hipaa::mutants::ALL as MUTANTS;
-use stackproof_harness::mutation::Mutant;
 use stackproof_seed::hipaa::{self, Mutants};
 use std::collections::BTreeMap;
 

@@ -7,11 +7,11 @@ use std::path::PathBuf;
 
 use libtest_mimic::{Failed, Trial};
 use stackproof::dr::{CHECKS, Dr};
+use stackproof_harness::aws::Target;
 use stackproof_harness::deployment::Suffix;
+use stackproof_harness::mutation::Mutant;
 use stackproof_harness::report::Record;
 use stackproof_harness::run::Session;
-use stackproof_harness::aws::Target;
-use stackproof_harness::mutation::Mutant;
 use stackproof_seed::mutant::Mutants;
 use stackproof_seed::{dr, write_cdktf_outputs};
 

@@ -3,8 +3,8 @@
 
 use libtest_mimic::{Failed, Trial};
 use stackproof_harness::aws::Clients;
-use stackproof_harness::aws::guard::refusal_in;
 use stackproof_harness::aws::Target;
+use stackproof_harness::aws::guard::refusal_in;
 use stackproof_seed::Seeder;
 use stackproof_seed::hipaa::REGION;
 

@@ -18,7 +18,9 @@ impl Identity {
         match clients.sts.get_caller_identity().send().await {
             Ok(id) => Ok(Self { account: id.account.unwrap_or_default(), arn: id.arn.unwrap_or_default() }),
             Err(err) => Err(match classify("GetCallerIdentity", &err, &[]) {
-                FactError::Unreachable { detail, .. } => Error::Unreachable { target: target.describe(), region, detail },
+                FactError::Unreachable { detail, .. } => {
+                    Error::Unreachable { target: target.describe(), region, detail }
+                }
                 other => Error::Api { operation: "GetCallerIdentity".into(), region, detail: other.to_string() },
             }),
         }

@@ -175,7 +175,9 @@ impl Statement {
     /// True if the statement covers `action` (`s3:GetObject`): an Action pattern matches it, or
     /// a NotAction list does not exclude it. Actions compare without case, as IAM does.
     pub fn covers_action(&self, action: &str) -> bool {
-        let matches = |patterns: &[Value]| patterns.iter().any(|p| wildcard(&text(p).to_ascii_lowercase(), &action.to_ascii_lowercase()));
+        let matches = |patterns: &[Value]| {
+            patterns.iter().any(|p| wildcard(&text(p).to_ascii_lowercase(), &action.to_ascii_lowercase()))
+        };
         match (&self.action, &self.not_action) {
             (Some(a), _) => matches(a),
             (None, Some(not)) => !matches(not),
@@ -188,7 +190,10 @@ impl Statement {
     pub fn covers_all_actions_of(&self, service: &str) -> bool {
         let prefix = format!("{}:", service.to_ascii_lowercase());
         self.not_action.is_none()
-            && self.action.as_deref().is_some_and(|a| a.iter().any(|p| matches_every_suffix(&text(p).to_ascii_lowercase(), &prefix)))
+            && self
+                .action
+                .as_deref()
+                .is_some_and(|a| a.iter().any(|p| matches_every_suffix(&text(p).to_ascii_lowercase(), &prefix)))
     }
 
     /// True if the statement covers every action of every service: Action `*` (or `*:*`), or a
@@ -383,7 +388,11 @@ pub fn insecure_transport_gaps(s: &Statement, service: &str) -> Vec<String> {
 /// The Deny statements that refuse every action of `service` without TLS to everyone, for each
 /// target: `Ok` with their labels when every target is covered by one; else the shortfall,
 /// naming the target left open and the closest statement's gaps.
-pub fn denies_insecure_transport(policy: &Policy, service: &str, targets: &[Covered]) -> Result<Vec<String>, Shortfall> {
+pub fn denies_insecure_transport(
+    policy: &Policy,
+    service: &str,
+    targets: &[Covered],
+) -> Result<Vec<String>, Shortfall> {
     let complete: Vec<&Statement> =
         policy.statements.iter().filter(|s| insecure_transport_gaps(s, service).is_empty()).collect();
     let mut labels = Vec::new();
@@ -471,8 +480,14 @@ mod tests {
             &|s| s["Condition"]["StringNotEquals"] = json!({"aws:PrincipalArn": "arn:aws:iam::1:role/x"}),
             "Condition also StringNotEquals aws:PrincipalArn",
         );
-        loophole(&|s| s["Condition"]["Bool"]["aws:ViaAWSService"] = json!("false"), "Condition also Bool aws:ViaAWSService");
-        loophole(&|s| s["Resource"] = json!("arn:aws:elasticfilesystem:eu-central-1:1:file-system/fs-2"), "Resource does not cover");
+        loophole(
+            &|s| s["Condition"]["Bool"]["aws:ViaAWSService"] = json!("false"),
+            "Condition also Bool aws:ViaAWSService",
+        );
+        loophole(
+            &|s| s["Resource"] = json!("arn:aws:elasticfilesystem:eu-central-1:1:file-system/fs-2"),
+            "Resource does not cover",
+        );
         loophole(
             &|s| {
                 s.as_object_mut().map(|o| o.remove("Principal"));
@@ -507,7 +522,9 @@ mod tests {
 
     #[test]
     fn action_coverage_reads_wildcards_and_not_action() {
-        let s = |action: Value| Policy::parse(&json!({"Statement": {"Effect": "Allow", "Action": action}})).statements.remove(0);
+        let s = |action: Value| {
+            Policy::parse(&json!({"Statement": {"Effect": "Allow", "Action": action}})).statements.remove(0)
+        };
         assert!(s(json!("*")).covers_all_actions_of("s3") && s(json!("*")).covers_every_action());
         assert!(s(json!("s3:*")).covers_all_actions_of("s3") && !s(json!("s3:*")).covers_every_action());
         assert!(s(json!("S3:*")).covers_all_actions_of("s3"), "actions compare without case");
@@ -515,8 +532,12 @@ mod tests {
         assert!(!s(json!("s3:Get*")).covers_all_actions_of("s3"));
         assert!(!s(json!("s3:?")).covers_all_actions_of("s3"));
         assert!(s(json!("*:*")).covers_every_action());
-        assert!(s(json!("s3:Get*")).covers_action("s3:GetObject") && !s(json!("s3:Get*")).covers_action("s3:PutObject"));
-        let not = Policy::parse(&json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}})).statements.remove(0);
+        assert!(
+            s(json!("s3:Get*")).covers_action("s3:GetObject") && !s(json!("s3:Get*")).covers_action("s3:PutObject")
+        );
+        let not = Policy::parse(&json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}))
+            .statements
+            .remove(0);
         assert!(not.covers_action("s3:GetObject") && !not.covers_action("iam:PassRole"));
         assert!(not.covers_every_action() && not.grants_everything(), "NotAction allows all it does not list");
     }

@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::safeguards::{self, Kind, Scope};
 use super::{Format, Paths, Record, Request, Run, Selection, StacksGit, SummaryTarget, redact, write_atomically};
 use crate::Error;
-use crate::check::{Severity, Status};
 use crate::aws::Target;
+use crate::check::{Severity, Status};
 
 /// Names the document's shape, so consumers can tell versions apart.
 pub const SCHEMA: &str = "stackproof-evidence/1";

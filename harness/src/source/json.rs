@@ -85,4 +85,3 @@ pub fn is_true(v: Option<&Value>) -> bool {
 pub fn number(v: Option<&Value>) -> Option<f64> {
     v.and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
 }
-

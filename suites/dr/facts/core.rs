@@ -3,13 +3,13 @@
 
 use futures_util::future::join_all;
 use stackproof_harness::aws::Clients;
+use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
 use stackproof_harness::facts::rds::{Cluster, GlobalCluster, Instance};
 use stackproof_harness::facts::secrets::Secret;
 use stackproof_harness::facts::{self, Named, named};
-use stackproof_harness::deployment::Outputs;
 
 use super::Regions;
 use crate::dr::outputs::*;

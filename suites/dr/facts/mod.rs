@@ -6,9 +6,9 @@ pub mod core;
 pub mod ops;
 pub mod storage;
 
-use stackproof_harness::deployment::Suffix;
 use stackproof_harness::aws::Clients;
 use stackproof_harness::deployment::Outputs;
+use stackproof_harness::deployment::Suffix;
 
 /// The layout's two regions, from its contract.
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@
 //! HIPAA suite, so the joined futures stay off a test thread's stack.
 
 use stackproof_harness::aws::Clients;
+use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::cloudtrail::{EventSelectors, Trail, TrailStatus};
 use stackproof_harness::facts::cloudwatch::MetricAlarm;
 use stackproof_harness::facts::iam::Role;
@@ -14,7 +15,6 @@ use stackproof_harness::facts::route53::HealthCheck;
 use stackproof_harness::facts::sns::{Subscription, Topic};
 use stackproof_harness::facts::ssm::Parameter;
 use stackproof_harness::facts::{self, Named, named};
-use stackproof_harness::deployment::Outputs;
 
 use super::Regions;
 use crate::dr::outputs::*;

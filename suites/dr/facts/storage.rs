@@ -4,10 +4,10 @@
 //! as in the HIPAA suite, so the joined futures stay off a test thread's stack.
 
 use stackproof_harness::aws::Clients;
+use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::backup::{self, Plan, Selection, Vault};
 use stackproof_harness::facts::s3::{self, Bucket};
 use stackproof_harness::facts::{Named, named};
-use stackproof_harness::deployment::Outputs;
 
 use super::Regions;
 use crate::dr::outputs::{

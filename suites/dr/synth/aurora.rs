@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::terraform::Synth;
 use stackproof_harness::source::json::{is_true, number};
+use stackproof_harness::source::terraform::Synth;
 
 use super::{
     Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, companions, is_text, judge, judge_region_key, nothing_of,

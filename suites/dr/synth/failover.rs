@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::terraform::{Resource, Synth};
 use stackproof_harness::source::json::blocks;
+use stackproof_harness::source::terraform::{Resource, Synth};
 
 use super::{Change, Mutation, SynthFacts, companions, is_text, judge, missing, names, per_resource, refers_to};
 

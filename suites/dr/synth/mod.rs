@@ -18,11 +18,11 @@ use std::sync::{Mutex, PoisonError};
 
 use serde_json::Value;
 use stackproof_harness::Error;
-use stackproof_harness::suite::InputOption;
 use stackproof_harness::check::{Check, Facts, Finding};
 use stackproof_harness::kit;
-use stackproof_harness::suite::TemplateSuite;
 use stackproof_harness::source::terraform::{self, Resource, Synth};
+use stackproof_harness::suite::InputOption;
+use stackproof_harness::suite::TemplateSuite;
 
 /// The primary region (provider `aws.primary`).
 pub const PRIMARY_REGION: &str = "eu-west-2";

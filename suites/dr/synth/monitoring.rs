@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::terraform::Resource;
 use stackproof_harness::source::json::{blocks, is_true, number};
+use stackproof_harness::source::terraform::Resource;
 
 use super::{Change, Mutation, SynthFacts, is_text, judge, judge_region_key, nothing_of, per_resource, region};
 

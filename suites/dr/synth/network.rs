@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::terraform::{Synth, reference};
 use stackproof_harness::source::json::{blocks, is_true, number};
+use stackproof_harness::source::terraform::{Synth, reference};
 
 use super::{Change, Mutation, SynthFacts, block_path, judge, judge_value, missing, per_resource};
 

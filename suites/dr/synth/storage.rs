@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::terraform::{Resource, Synth};
 use stackproof_harness::source::json::{blocks, is_true, lookup, number};
+use stackproof_harness::source::terraform::{Resource, Synth};
 
 use super::{
     Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, data_buckets, is_key_in, is_text,

@@ -3,13 +3,13 @@
 
 use futures_util::future::join_all;
 use stackproof_harness::aws::RegionClients;
+use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::apigateway::{self, Deployment, Stage};
 use stackproof_harness::facts::autoscaling::{self, Scaling};
 use stackproof_harness::facts::ecs::{self, Cluster, Service, TaskDefinition};
 use stackproof_harness::facts::secrets::{self, Secret};
 use stackproof_harness::facts::wafv2::{self, WebAcl};
 use stackproof_harness::facts::{Fact, FactError};
-use stackproof_harness::deployment::Outputs;
 
 use super::{Named, named};
 use crate::hipaa::outputs::{

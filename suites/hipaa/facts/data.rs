@@ -3,11 +3,11 @@
 //! test thread's stack in debug builds.
 
 use stackproof_harness::aws::RegionClients;
+use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::efs::{BackupPolicy, FileSystem, FileSystemPolicy, MountTarget};
 use stackproof_harness::facts::elasticache::{CacheSubnetGroup, ReplicationGroup};
 use stackproof_harness::facts::rds::{Cluster, Instance, Parameter, SubnetGroup};
 use stackproof_harness::facts::{efs, elasticache, rds};
-use stackproof_harness::deployment::Outputs;
 
 use super::{Named, named};
 use crate::hipaa::outputs::{

@@ -6,14 +6,14 @@ pub mod app;
 pub mod data;
 
 use futures_util::future::join_all;
-use stackproof_harness::deployment::Suffix;
 use stackproof_harness::aws::Clients;
+use stackproof_harness::deployment::Outputs;
+use stackproof_harness::deployment::Suffix;
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
 use stackproof_harness::facts::{self, Fact};
 pub use stackproof_harness::facts::{Named, named};
-use stackproof_harness::deployment::Outputs;
 
 use super::outputs::{KEYS, LOG_GROUPS, VPC_ID};
 

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::template::{Resource, Template, reference, show};
 use stackproof_harness::source::json::is_true;
+use stackproof_harness::source::template::{Resource, Template, reference, show};
 
 use super::{
     Change, Mutation, TemplateFacts, items, judge, judge_found, nothing_of, number, per_resource, refers_to, targets,

@@ -2,12 +2,13 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::template::{reference, show};
 use stackproof_harness::source::json::is_true;
+use stackproof_harness::source::template::{reference, show};
 
 use super::{Change, Mutation, TemplateFacts, is_stack_key, judge, per_resource};
 
-pub const AURORA_KEY_REMOVED: Mutation = Mutation { name: "aurora-key-removed", resource: "AuroraCluster", property: "KmsKeyId", change: Change::Remove };
+pub const AURORA_KEY_REMOVED: Mutation =
+    Mutation { name: "aurora-key-removed", resource: "AuroraCluster", property: "KmsKeyId", change: Change::Remove };
 
 pub const EFS_UNENCRYPTED: Mutation = Mutation {
     name: "efs-unencrypted",

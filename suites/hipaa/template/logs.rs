@@ -11,7 +11,8 @@ use super::{Change, Mutation, TemplateFacts, is_stack_key, judge, per_resource};
 /// Fewest days a log group may keep its events.
 pub const MIN_RETENTION_DAYS: i64 = 90;
 
-pub const LOG_GROUP_UNENCRYPTED: Mutation = Mutation { name: "log-group-unencrypted", resource: "AuditLogGroup", property: "KmsKeyId", change: Change::Remove };
+pub const LOG_GROUP_UNENCRYPTED: Mutation =
+    Mutation { name: "log-group-unencrypted", resource: "AuditLogGroup", property: "KmsKeyId", change: Change::Remove };
 
 pub const LOG_RETENTION_REMOVED: Mutation = Mutation {
     name: "log-retention-removed",

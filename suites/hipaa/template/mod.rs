@@ -19,12 +19,12 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use stackproof_harness::Error;
 use stackproof_harness::check::{Check, Facts, Finding};
-use stackproof_harness::kit;
 use stackproof_harness::facts::Fact;
-use stackproof_harness::source::lint::{LintFinding, cfn_lint};
-use stackproof_harness::suite::TemplateSuite;
-use stackproof_harness::source::template::{Resource, Template, reference, show};
+use stackproof_harness::kit;
 use stackproof_harness::source::json::is_true;
+use stackproof_harness::source::lint::{LintFinding, cfn_lint};
+use stackproof_harness::source::template::{Resource, Template, reference, show};
+use stackproof_harness::suite::TemplateSuite;
 
 pub const REGION: &str = "eu-central-1";
 

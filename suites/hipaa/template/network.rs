@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::template::{Resource, Template, reference};
 use stackproof_harness::source::json::is_true;
+use stackproof_harness::source::template::{Resource, Template, reference};
 
 use super::{
     Change, Mutation, TemplateFacts, az_index, items, judge, missing, nothing_of, only_private_subnets, per_resource,

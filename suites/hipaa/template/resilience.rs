@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::template::{Resource, reference};
 use stackproof_harness::source::json::is_true;
+use stackproof_harness::source::template::{Resource, reference};
 
 use super::{Change, Mutation, TemplateFacts, judge, missing, number, per_resource, zone_of};
 

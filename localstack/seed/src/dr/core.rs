@@ -9,9 +9,9 @@ use aws_sdk_secretsmanager::types::{ReplicaRegionType, Tag as SecretTag};
 use serde_json::{Value, json};
 
 use super::{DR_CIDR, DR_REGION, ENGINE, ENGINE_VERSION, Layout, PRIMARY_CIDR, PRIMARY_REGION};
-use stackproof::dr::mutants as m;
 use crate::hipaa::SECRET_CANARY;
 use crate::{SeedError, Seeder, step};
+use stackproof::dr::mutants as m;
 
 /// What the layers above need from this one.
 pub(crate) struct Core {

@@ -18,8 +18,8 @@ use serde_json::json;
 use super::core::{Core, policy, role};
 use super::storage::{block_public_access, bucket, bucket_policy, deny_insecure_transport, encryption};
 use super::{DR_REGION, Layout, PRIMARY_REGION, RPO_MS, package};
-use stackproof::dr::mutants as m;
 use crate::{SeedError, step};
+use stackproof::dr::mutants as m;
 
 /// The failover function's code (main.ts packages stacks/dr/v1/lambda as its asset).
 const FAILOVER_CODE: &[u8] = include_bytes!("../../../../stacks/dr/v1/lambda/index.js");
@@ -130,7 +130,8 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     let function_name = format!("healthcare-failover-{suffix}");
     let app_log_group = format!("/healthcare-dr/{suffix}/app");
     let failover_log_group = format!("/aws/lambda/{function_name}");
-    for (group, encrypted) in [(&app_log_group, true), (&failover_log_group, !l.has(&m::FAILOVER_LOG_GROUP_UNENCRYPTED))]
+    for (group, encrypted) in
+        [(&app_log_group, true), (&failover_log_group, !l.has(&m::FAILOVER_LOG_GROUP_UNENCRYPTED))]
     {
         let mut create = p.logs.create_log_group().log_group_name(group);
         if encrypted {

@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 
 use super::core::{Core, policy};
 use super::{DR_REGION, Layout, PRIMARY_REGION};
-use stackproof::dr::mutants as m;
 use crate::{SeedError, Seeder, step};
+use stackproof::dr::mutants as m;
 
 /// main.ts `denyInsecureTransport(bucketArn)`.
 pub(crate) fn deny_insecure_transport(bucket_arn: &str) -> Value {

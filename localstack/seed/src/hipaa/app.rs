@@ -21,9 +21,9 @@ use aws_sdk_wafv2::types::{
 use serde_json::json;
 
 use super::{APP_PORT, Base, Mutants, REGION, SECRET_CANARY};
+use crate::{SeedError, Seeder, step};
 use stackproof::hipaa::mutants as m;
 use stackproof_harness::mutation::Mutant;
-use crate::{SeedError, Seeder, step};
 
 /// Stands in for the stack's internal NLB: elbv2 is not seeded, and API Gateway's VPC link only
 /// records the ARN.
@@ -193,8 +193,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     let secret = |name: &str, value_from: String| {
         Secret::builder().name(name).value_from(value_from).build().map_err(step("Secret"))
     };
-    let log_group =
-        if has(&m::ECS_LOGS_TO_OTHER_GROUP) { format!("/ecs/unencrypted-{suffix}") } else { base.ecs_log_group.clone() };
+    let log_group = if has(&m::ECS_LOGS_TO_OTHER_GROUP) {
+        format!("/ecs/unencrypted-{suffix}")
+    } else {
+        base.ecs_log_group.clone()
+    };
     let container = ContainerDefinition::builder()
         .name("app")
         .image(format!("{account}.dkr.ecr.{REGION}.amazonaws.com/patient-records:1.0.0"))

@@ -13,9 +13,9 @@ use aws_sdk_rds::types::{ApplyMethod, Parameter, ServerlessV2ScalingConfiguratio
 use serde_json::json;
 
 use super::{Base, CACHE_PORT, DB_PORT, Mutants, SECRET_CANARY};
+use crate::{SeedError, Seeder, step};
 use stackproof::hipaa::mutants as m;
 use stackproof_harness::mutation::Mutant;
-use crate::{SeedError, Seeder, step};
 
 pub const ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.1";
 

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use aws_sdk_cloudformation::types::Tag as CfnTag;
 use serde_json::json;
-use stackproof_harness::mutation::Mutant;
 use stackproof_harness::deployment::Suffix;
+use stackproof_harness::mutation::Mutant;
 
 use crate::{SeedError, Seeder, step};
 

@@ -15,9 +15,9 @@ enum Source<'a> {
     Group(&'a str),
     Cidr(&'a str),
 }
+use crate::{SeedError, Seeder, step};
 use stackproof::hipaa::mutants as m;
 use stackproof_harness::mutation::Mutant;
-use crate::{SeedError, Seeder, step};
 
 /// Tags every seeded resource carries, as the template's do.
 pub(crate) fn tags(name: &str, suffix: &Suffix) -> Vec<Tag> {
