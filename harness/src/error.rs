@@ -56,6 +56,9 @@ pub enum Error {
     #[error("the template {} {detail}", path.display())]
     Template { path: PathBuf, detail: String },
 
+    #[error("the static evidence {} {detail}", path.display())]
+    StaticEvidence { path: PathBuf, detail: String },
+
     #[error("cannot write the report {}: {source}", path.display())]
     Report { path: PathBuf, source: std::io::Error },
 }

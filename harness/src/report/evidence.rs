@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
+use super::before_deploy::{BeforeDeploy, StaticSummary};
 use super::safeguards::{self, Kind, Scope};
 use super::{Format, Paths, Record, Request, Run, Selection, StacksGit, SummaryTarget, redact, write_atomically};
 use crate::Error;
@@ -60,6 +61,9 @@ pub struct RunMeta {
     /// The other reports of this run, as written (the summary as `GITHUB_STEP_SUMMARY` when it
     /// went there).
     pub reports: ReportFiles,
+    /// The static run shown beside this one, or why none is.
+    pub before_deploy: Option<BeforeDeployMeta>,
+    pub before_deploy_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -90,6 +94,30 @@ pub struct Summary {
 pub struct CheckRef {
     pub id: &'static str,
     pub outcome: Status,
+    /// The same requirement's outcome in the static run before deploy; none when it has no
+    /// static form or no static run was found.
+    pub before_deploy: Option<Status>,
+}
+
+/// A requirement judged only before deploy (no live check has its id).
+#[derive(Debug, Clone, Serialize)]
+pub struct StaticRef {
+    pub id: String,
+    pub title: String,
+    pub outcome: Status,
+}
+
+/// What the reports say of the static run they show.
+#[derive(Debug, Clone, Serialize)]
+pub struct BeforeDeployMeta {
+    pub file: String,
+    pub source: String,
+    pub finished_at: String,
+    pub commit: Option<String>,
+    pub dirty: Option<bool>,
+    pub other_commit: bool,
+    pub setup_error: Option<String>,
+    pub summary: StaticSummary,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,6 +129,8 @@ pub struct SafeguardRow {
     pub scope: Option<Scope>,
     pub carried_by: &'static str,
     pub checks: Vec<CheckRef>,
+    /// Requirements citing it that only the static suite judges, with their outcome before deploy.
+    pub before_deploy_only: Vec<StaticRef>,
     /// The worst outcome of the checks citing it, or `not covered`.
     pub status: String,
     /// An infrastructure safeguard of 164.308/164.312 that no check covers.
@@ -116,6 +146,8 @@ pub struct CheckEvidence {
     pub citations: &'static [&'static str],
     pub severity: Severity,
     pub outcome: Status,
+    /// This requirement's outcome in the static run before deploy, when it has one.
+    pub before_deploy: Option<Status>,
     pub risk: &'static str,
     pub remediation: &'static str,
     pub started_at: String,
@@ -144,7 +176,7 @@ pub struct FindingEvidence {
     pub api_operations: Vec<String>,
 }
 
-pub fn timestamp(t: SystemTime) -> String {
+pub(crate) fn timestamp(t: SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -171,7 +203,7 @@ fn operations_naming(resource: &str, requests: &[Request]) -> Vec<String> {
     ops
 }
 
-fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvidence {
+pub(crate) fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvidence {
     let mut resources: Vec<String> = Vec::new();
     let findings: Vec<FindingEvidence> = record
         .outcome
@@ -208,6 +240,7 @@ fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvidence {
         citations: info.citations,
         severity: info.severity,
         outcome: record.outcome.status,
+        before_deploy: None,
         risk: info.risk,
         remediation: info.remediation,
         started_at: timestamp(record.started),
@@ -218,15 +251,33 @@ fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvidence {
     }
 }
 
-fn matrix(checks: &[CheckEvidence]) -> Vec<SafeguardRow> {
+fn matrix(checks: &[CheckEvidence], before: Option<&BeforeDeploy>) -> Vec<SafeguardRow> {
     let mut citing: BTreeMap<&str, Vec<CheckRef>> = BTreeMap::new();
     for c in checks {
         for citation in c.citations {
-            citing.entry(citation).or_default().push(CheckRef { id: c.id, outcome: c.outcome });
+            citing.entry(citation).or_default().push(CheckRef {
+                id: c.id,
+                outcome: c.outcome,
+                before_deploy: c.before_deploy,
+            });
+        }
+    }
+    let mut static_only: BTreeMap<&str, Vec<StaticRef>> = BTreeMap::new();
+    for (id, s) in before.map(|b| &b.checks).into_iter().flatten() {
+        if checks.iter().any(|c| c.id == id) {
+            continue;
+        }
+        for citation in &s.citations {
+            let entry = StaticRef { id: id.clone(), title: s.title.clone(), outcome: s.outcome };
+            static_only.entry(citation.as_str()).or_default().push(entry);
         }
     }
     let mut citations: Vec<&str> = safeguards::CATALOG.iter().map(|s| s.citation).collect();
-    citations.extend(citing.keys().filter(|c| safeguards::find(c).is_none()));
+    for c in citing.keys().chain(static_only.keys()) {
+        if safeguards::find(c).is_none() && !citations.contains(c) {
+            citations.push(c);
+        }
+    }
     citations.sort_by_key(|c| safeguards::order(c));
     citations
         .into_iter()
@@ -245,6 +296,7 @@ fn matrix(checks: &[CheckEvidence]) -> Vec<SafeguardRow> {
                 scope,
                 carried_by: entry.map_or("", |s| s.carried_by),
                 checks,
+                before_deploy_only: static_only.remove(citation).unwrap_or_default(),
                 status,
                 gap,
             }
@@ -267,12 +319,16 @@ fn report_files(paths: &Paths, formats: &[Format]) -> ReportFiles {
 
 /// The document for one run.
 pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -> Evidence {
-    let checks: Vec<CheckEvidence> = records.iter().map(|r| check_evidence(r, &run.requests)).collect();
+    let before = run.before_deploy.as_ref();
+    let mut checks: Vec<CheckEvidence> = records.iter().map(|r| check_evidence(r, &run.requests)).collect();
+    for c in &mut checks {
+        c.before_deploy = before.and_then(|b| b.checks.get(c.id)).map(|s| s.outcome);
+    }
     let count = |s: Status| checks.iter().filter(|c| c.outcome == s).count();
     let (passed, failed, errors, skipped) =
         (count(Status::Pass), count(Status::Fail), count(Status::Error), count(Status::Skip));
     let total = checks.len();
-    let hipaa_matrix = matrix(&checks);
+    let hipaa_matrix = matrix(&checks, before);
     let verdict = if failed > 0 {
         "fail"
     } else if errors > 0 || total == 0 || run.setup_error.is_some() {
@@ -324,6 +380,17 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         selection: run.selection.clone(),
         checks_in_suite: run.checks_in_suite,
         reports: report_files(paths, formats),
+        before_deploy: before.map(|b| BeforeDeployMeta {
+            file: b.file.clone(),
+            source: b.source.clone(),
+            finished_at: b.finished_at.clone(),
+            commit: b.commit.clone(),
+            dirty: b.dirty,
+            other_commit: b.other_commit,
+            setup_error: b.setup_error.clone(),
+            summary: b.summary.clone(),
+        }),
+        before_deploy_note: run.before_deploy_note.clone(),
     };
     Evidence { schema: SCHEMA, run: run_meta, summary, hipaa_matrix, checks, api_requests: run.requests.clone() }
 }
@@ -457,5 +524,42 @@ mod tests {
         let d = build(&run, &fixture::records(), &fixture::paths(), &Format::ALL);
         assert!(d.run.account_id.is_none() && d.run.caller_arn.is_none());
         assert!(d.run.identity_note.as_deref().is_some_and(|n| n.starts_with("not known")));
+    }
+
+    #[test]
+    fn the_matrix_shows_each_requirement_before_and_after_deploy() {
+        use super::super::before_deploy::{StaticCheck, StaticSummary};
+        let check =
+            |outcome, citation: &str| StaticCheck { outcome, title: "t".into(), citations: vec![citation.to_owned()] };
+        let mut run = fixture::run();
+        run.before_deploy = Some(BeforeDeploy {
+            file: "reports/evidence-static-hipaa.json".into(),
+            source: "stacks/hipaa/v1/template.yml".into(),
+            finished_at: "2027-01-15T08:00:00.000Z".into(),
+            commit: None,
+            dirty: None,
+            other_commit: false,
+            setup_error: None,
+            summary: StaticSummary { total: 2, passed: 2, ..StaticSummary::default() },
+            checks: [
+                ("alpha_fails".to_owned(), check(Status::Pass, "45 CFR 164.312(a)(2)(iv)")),
+                ("cfn_lint_clean".to_owned(), check(Status::Pass, "45 CFR 164.312(c)(1)")),
+            ]
+            .into_iter()
+            .collect(),
+        });
+        let d = build(&run, &fixture::records(), &fixture::paths(), &Format::ALL);
+        let row = |c: &str| d.hipaa_matrix.iter().find(|r| r.citation == c).expect("row");
+        let enc = row("45 CFR 164.312(a)(2)(iv)");
+        let alpha = enc.checks.iter().find(|c| c.id == "alpha_fails").expect("alpha in the row");
+        assert_eq!((alpha.outcome, alpha.before_deploy), (Status::Fail, Some(Status::Pass)));
+        let zeta = enc.checks.iter().find(|c| c.id == "zeta_passes").expect("zeta in the row");
+        assert_eq!(zeta.before_deploy, None, "no static check of that id");
+        let integrity = row("45 CFR 164.312(c)(1)");
+        assert_eq!(integrity.before_deploy_only.len(), 1);
+        assert_eq!(integrity.before_deploy_only[0].id, "cfn_lint_clean");
+        assert!(integrity.checks.is_empty(), "a static-only requirement is not live coverage");
+        assert_eq!(d.checks[1].before_deploy, Some(Status::Pass));
+        assert_eq!(d.run.before_deploy.as_ref().map(|b| b.summary.passed), Some(2));
     }
 }

@@ -67,4 +67,39 @@ mod tests {
         assert!(h.contains("<tr class=\"gap\" data-citation=\"45 CFR 164.312(a)(2)(i)\">"));
         assert!(!h.contains("<tr class=\"gap\" data-citation=\"45 CFR 164.312(a)(2)(iv)\">"));
     }
+
+    #[test]
+    fn the_matrix_and_each_check_show_the_outcome_before_deploy() {
+        use super::super::before_deploy::{BeforeDeploy, StaticCheck, StaticSummary};
+        use crate::check::Status;
+        let mut run = fixture::run();
+        run.before_deploy = Some(BeforeDeploy {
+            file: "reports/evidence-static-hipaa.json".into(),
+            source: "stacks/hipaa/v1/template.yml".into(),
+            finished_at: "2027-01-15T08:00:00.000Z".into(),
+            commit: Some("0123abc".into()),
+            dirty: Some(false),
+            other_commit: true,
+            setup_error: None,
+            summary: StaticSummary { total: 1, passed: 1, ..StaticSummary::default() },
+            checks: [(
+                "alpha_fails".to_owned(),
+                StaticCheck {
+                    outcome: Status::Pass,
+                    title: "t".into(),
+                    citations: vec!["45 CFR 164.312(a)(2)(iv)".into()],
+                },
+            )]
+            .into_iter()
+            .collect(),
+        });
+        let doc = evidence::build(&run, &fixture::records(), &fixture::paths(), &Format::ALL);
+        let h = render(&doc).expect("renders");
+        assert!(h.contains(
+            "<span class=\"muted\">before deploy</span> <span class=\"badge pass\" title=\"before deploy\">pass</span>"
+        ));
+        assert!(h.contains("another commit of the stack source"), "a static run of another commit is flagged");
+        assert!(h.contains("<span class=\"badge pass\">pass</span> in the static suite"));
+        assert!(html().contains("no static run found: test"), "the reason no static run is shown");
+    }
 }

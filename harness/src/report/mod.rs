@@ -7,6 +7,7 @@
 //! summary for CI job pages, and JUnit XML. JSON, HTML and Markdown are rendered from one
 //! [`evidence::Evidence`] document, so they cannot disagree.
 
+pub mod before_deploy;
 mod engine;
 pub mod evidence;
 pub mod html;
@@ -198,6 +199,11 @@ pub struct Run {
     /// Every request sent, in a stable order.
     pub requests: Vec<Request>,
     pub stacks_git: StacksGit,
+    /// The static run of the same stack, when one was found: its outcomes sit beside the live
+    /// ones in the reports.
+    pub before_deploy: Option<before_deploy::BeforeDeploy>,
+    /// Why no static run is shown, when none is.
+    pub before_deploy_note: Option<String>,
 }
 
 impl Run {
@@ -235,6 +241,8 @@ impl Run {
             checks_in_suite,
             requests: Vec::new(),
             stacks_git,
+            before_deploy: None,
+            before_deploy_note: None,
         }
     }
 }
@@ -390,6 +398,8 @@ pub(crate) mod fixture {
                 note: Some("not known: test".into()),
                 ..StacksGit::default()
             },
+            before_deploy: None,
+            before_deploy_note: Some("no static run found: test".into()),
         }
     }
 

@@ -74,6 +74,12 @@ pub struct Args {
     #[arg(long, env = "STACKPROOF_JUNIT")]
     pub junit: Option<PathBuf>,
 
+    /// The static suite's evidence for this stack, shown beside the live outcomes (the same
+    /// requirement has the same id before and after deploy). Default: <REPORTS>/evidence-static-<STACK>.json
+    /// when it exists.
+    #[arg(long, env = "STACKPROOF_STATIC_EVIDENCE")]
+    pub static_evidence: Option<PathBuf>,
+
     #[command(flatten)]
     pub libtest: libtest_mimic::Arguments,
 }
@@ -105,7 +111,12 @@ pub struct StaticArgs {
     #[arg(long, env = "STACKPROOF_SYNTH")]
     pub synth: Option<PathBuf>,
 
-    /// JUnit XML report path. Default: reports/junit-static.xml
+    /// Folder for the reports: junit-static.xml, and per stack evidence-static-<STACK>.json, which
+    /// a later live run of that stack shows beside its own outcomes.
+    #[arg(long, env = "STACKPROOF_REPORTS", default_value = "reports")]
+    pub reports: PathBuf,
+
+    /// JUnit XML report path. Default: <REPORTS>/junit-static.xml
     #[arg(long, env = "STACKPROOF_STATIC_JUNIT")]
     pub junit: Option<PathBuf>,
 
@@ -119,7 +130,7 @@ impl StaticArgs {
     }
 
     pub fn junit_path(&self) -> PathBuf {
-        self.junit.clone().unwrap_or_else(|| PathBuf::from("reports/junit-static.xml"))
+        self.junit.clone().unwrap_or_else(|| self.reports.join("junit-static.xml"))
     }
 
     /// The input given for a suite's option, if any.

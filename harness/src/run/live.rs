@@ -47,6 +47,10 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         stack.checks().len(),
         super::git::stacks_git(&Path::new("stacks").join(&stack.contract().stack).join(&stack.contract().version)),
     );
+    match before_deploy(stack.name(), args, run_info.stacks_git.commit.as_deref()) {
+        Ok((shown, note)) => (run_info.before_deploy, run_info.before_deploy_note) = (shown, note),
+        Err(err) => return fatal(&err),
+    }
     let opened =
         runtime.block_on(Session::open(stack, target, suffix, args.region.as_deref(), args.outputs.as_deref()));
     let session = match opened {
@@ -93,6 +97,34 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         session.gather_time.as_millis()
     );
     conclusion.exit_code()
+}
+
+/// The static suite's evidence of this stack, to show beside the live outcomes: the file
+/// `--static-evidence` names (an error when it cannot be used), else the one in the reports
+/// folder when there is one (a note saying why when it cannot be used).
+fn before_deploy(
+    stack: &str,
+    args: &Args,
+    commit: Option<&str>,
+) -> Result<(Option<report::before_deploy::BeforeDeploy>, Option<String>), Error> {
+    let given = args.static_evidence.clone();
+    let path = given.clone().unwrap_or_else(|| args.reports.join(report::before_deploy::file_name(stack)));
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if given.is_some() => {
+            return Err(Error::StaticEvidence { path, detail: format!("cannot be read: {e}") });
+        }
+        Err(_) => {
+            let note = format!("no static run found at {shown} (run `cargo test --test static` before the deploy)");
+            return Ok((None, Some(note)));
+        }
+    };
+    match report::before_deploy::parse(&text, &shown, stack, commit) {
+        Ok(b) => Ok((Some(b), None)),
+        Err(detail) if given.is_some() => Err(Error::StaticEvidence { path, detail }),
+        Err(detail) => Ok((None, Some(format!("not shown: {detail}")))),
+    }
 }
 
 /// Checks the libtest filters select, for reporting a run that could not start.
