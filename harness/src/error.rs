@@ -18,14 +18,28 @@ pub enum Error {
     #[error("--endpoint only applies to --target localstack (real AWS uses its own endpoints)")]
     EndpointWithAws,
 
-    #[error("the endpoint {endpoint:?} is not a URL: it must start with http:// or https://")]
-    BadEndpoint { endpoint: String },
+    #[error("the endpoint {endpoint:?} is not an endpoint URL: {why}")]
+    BadEndpoint { endpoint: String, why: String },
+
+    #[error("the region {region:?} is not a region name (like eu-central-1)")]
+    BadRegion { region: String },
+
+    #[error("{what} is refused: {why}")]
+    BadInput { what: String, why: String },
+
+    #[error(
+        "{variable} is set ({value}), which would send the requests of --target aws elsewhere: unset it, or check an emulator with --target localstack --endpoint {value}"
+    )]
+    EndpointOverride { variable: String, value: String },
 
     #[error("no stack named {stack} exists in {region} (is the suffix right, and was it deployed there?)")]
     StackNotFound { stack: String, region: String },
 
     #[error("{target} did not answer in {region}: {detail}")]
     Unreachable { target: String, region: String, detail: String },
+
+    #[error("{detail}")]
+    Refused { detail: String },
 
     #[error("{operation} failed in {region}: {detail}")]
     Api { operation: String, region: String, detail: String },
@@ -38,6 +52,20 @@ pub enum Error {
 
     #[error("the outputs file {} is not shaped like stack outputs: {detail}", path.display())]
     OutputsShape { path: PathBuf, detail: String },
+
+    #[error(
+        "the outputs file {} belongs to another deployment: none of its names carries the suffix {suffix} ({example})",
+        path.display()
+    )]
+    OutputsOfAnotherDeployment { path: PathBuf, suffix: String, example: String },
+
+    #[error(
+        "the selection runs no check of the {suite} suite ({total} checks): check the filter, --exact, --skip or --ignored (--list shows the names)"
+    )]
+    NothingSelected { suite: String, total: usize },
+
+    #[error("cannot start the runner: {detail}")]
+    Runtime { detail: String },
 
     #[error("no stack named {name:?} is known: choose one of {known} with --stack")]
     UnknownStack { name: String, known: String },

@@ -98,7 +98,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             let args = ["--stack", "dr", "--suffix", "cli-dr", "--endpoint", &w.endpoint, "--outputs"];
             let out = stackproof(&[&args[..], &[file.to_string_lossy().as_ref()]].concat(), &junit);
             let stdout = String::from_utf8_lossy(&out.stdout);
-            assert_eq!(out.status.code(), Some(101), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(out.status.code(), Some(1), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
             assert_eq!(libtest_counts(&stdout), Some((dr_checks - 1, 1)), "{stdout}");
             assert!(
                 stdout.contains(&format!("{}: IsLogging expected true, saw false", outputs["TrailName"])),
@@ -200,7 +200,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             let junit = dir.join("j.xml");
             let out = stackproof(&["--suffix", "cli-broken", "--endpoint", &w.endpoint], &junit);
             let stdout = String::from_utf8_lossy(&out.stdout);
-            assert_eq!(out.status.code(), Some(101), "{stdout}");
+            assert_eq!(out.status.code(), Some(1), "{stdout}");
             assert!(stdout.contains("KeyRotationEnabled expected true, saw false"), "{stdout}");
             let xml = std::fs::read_to_string(&junit)?;
             assert!(xml.contains("failures=\"1\"") && xml.contains("type=\"fail\""), "{xml}");

@@ -340,7 +340,7 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
     let reports = Reports::in_dir(&dir, suffix);
     let dir_arg = dir.display().to_string();
     let out = stackproof(&["--suffix", suffix, "--endpoint", &w.endpoint, "--reports", &dir_arg], &[])?;
-    assert_eq!(out.status.code(), Some(101), "a run with failures must exit 101\n{}", text(&out));
+    assert_eq!(out.status.code(), Some(1), "a run with failures must exit 1\n{}", text(&out));
     for path in reports.all() {
         assert!(path.is_file(), "{} was not written\n{}", path.display(), text(&out));
     }
@@ -493,7 +493,7 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
     // A second run of the same deployment differs only in times.
     let first = doc;
     let again = stackproof(&["--suffix", suffix, "--endpoint", &w.endpoint, "--reports", &dir_arg], &[])?;
-    assert_eq!(again.status.code(), Some(101), "{}", text(&again));
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
     let mut second: Value = serde_json::from_str(&read(&reports.json)?)?;
     let mut first = first;
     assert_ne!(first["run"]["started_at"], second["run"]["started_at"]);
@@ -575,8 +575,8 @@ fn outage_mid_run_still_writes_four_reports(w: &crate::World) -> Result<(), Fail
     let endpoint = one_request_proxy(&w.endpoint)?;
     let args = ["--suffix", "reports-outage", "--endpoint", &endpoint, "--outputs", &file.display().to_string()];
     let out = stackproof(&[&args[..], &["--reports", &dir.display().to_string()]].concat(), &[])?;
-    // The run itself started (exit 2 is for runs that never did); every check errs, none passes.
-    assert_eq!(out.status.code(), Some(101), "{}", text(&out));
+    // Every check errs, none passes: the evidence is incomplete (exit 2), whole reports say why.
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let reports = Reports::in_dir(&dir, "reports-outage");
     for path in reports.all() {
         assert!(path.is_file(), "{} was not written\n{}", path.display(), text(&out));

@@ -18,6 +18,9 @@ where
     if let Some(refused) = guard::refusal_in(err) {
         return FactError::Refused(refused.to_string());
     }
+    if let Some(redirected) = guard::redirect_in(err) {
+        return FactError::Refused(redirected.to_string());
+    }
     match err {
         SdkError::ServiceError(se) => {
             let code = se.err().code().unwrap_or("Unknown");

@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -130,6 +132,52 @@ pub struct Refused {
     pub operation: String,
 }
 
+/// A request bound for somewhere else than the target says: an endpoint override on the AWS
+/// target (`AWS_ENDPOINT_URL_<SERVICE>`, `endpoint_url` in a profile), or a client of the
+/// emulator target going out to AWS.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "stackproof refused to send {operation} to {to}: {target} was asked for, and an endpoint override points there (AWS_ENDPOINT_URL* in the environment or endpoint_url in the AWS config); unset it, or check an emulator with --target localstack --endpoint URL"
+)]
+pub struct Redirected {
+    pub operation: String,
+    pub to: String,
+    pub target: String,
+}
+
+/// Where every request of a run must go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// AWS's own endpoints.
+    Aws,
+    /// One endpoint: `scheme://host:port`.
+    Endpoint(String),
+}
+
+impl Destination {
+    fn admits(&self, origin: &str, host: &str) -> bool {
+        match self {
+            Destination::Aws => [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"].iter().any(|d| host.ends_with(d)),
+            Destination::Endpoint(e) => origin == e,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Destination::Aws => "AWS".to_owned(),
+            Destination::Endpoint(e) => e.clone(),
+        }
+    }
+}
+
+/// `scheme://host:port` of a URL, ports written out, as endpoints are compared.
+pub fn origin(url: &str) -> Option<(String, String)> {
+    let u = url::Url::parse(url).ok()?;
+    let host = u.host_str()?.to_owned();
+    let port = u.port_or_known_default()?;
+    Some((format!("{}://{host}:{port}", u.scheme()), host))
+}
+
 /// What the guard let through and what it refused, counted per (service, operation).
 #[derive(Debug, Default)]
 pub struct Ledger {
@@ -137,6 +185,10 @@ pub struct Ledger {
     /// requests can be found; per-operation counts are sums over it.
     requests: Mutex<BTreeMap<(String, String, String), u32>>,
     refused: Mutex<Vec<(String, String)>>,
+    /// HTTP attempts per (service, operation), retries included.
+    attempts: Mutex<BTreeMap<(String, String), u32>>,
+    /// Every endpoint an attempt went to (`scheme://host:port`).
+    endpoints: Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl Ledger {
@@ -173,16 +225,27 @@ impl Ledger {
     pub fn refused(&self) -> Vec<(String, String)> {
         self.refused.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
+
+    /// HTTP attempts per (service, operation), retries included.
+    pub fn attempts(&self) -> BTreeMap<(String, String), u32> {
+        self.attempts.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Every endpoint the run's attempts went to.
+    pub fn endpoints(&self) -> Vec<String> {
+        self.endpoints.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
+    }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReadOnlyGuard {
     ledger: Arc<Ledger>,
+    destination: Destination,
 }
 
 impl ReadOnlyGuard {
-    pub fn new() -> Self {
-        Self::default()
+    pub fn new(destination: Destination) -> Self {
+        Self { ledger: Arc::default(), destination }
     }
 
     pub fn ledger(&self) -> &Arc<Ledger> {
@@ -220,6 +283,54 @@ impl Intercept for ReadOnlyGuard {
                 .unwrap_or_else(PoisonError::into_inner)
                 .push((service.clone(), operation.clone()));
             Err(Box::new(Refused { service, operation }))
+        }
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.check_destination(context.request().uri(), cfg)
+    }
+}
+
+/// Finds a redirected request inside an SDK error's source chain.
+pub fn redirect_in<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a Redirected> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(r) = e.downcast_ref::<Redirected>() {
+            return Some(r);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+impl ReadOnlyGuard {
+    /// Once per attempt, with the request as it will be sent: counted, and refused if it would
+    /// go elsewhere than the target.
+    fn check_destination(&self, uri: &str, cfg: &ConfigBag) -> Result<(), BoxError> {
+        let (service, operation) = match cfg.load::<Metadata>() {
+            Some(m) => (service_key(m.service()), m.name().to_owned()),
+            None => ("unknown".to_owned(), "unknown".to_owned()),
+        };
+        *self
+            .ledger
+            .attempts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry((service, operation.clone()))
+            .or_default() += 1;
+        let Some((origin, host)) = origin(uri) else {
+            return Err(Box::new(Redirected { operation, to: uri.to_owned(), target: self.destination.describe() }));
+        };
+        self.ledger.endpoints.lock().unwrap_or_else(PoisonError::into_inner).insert(origin.clone());
+        if self.destination.admits(&origin, &host) {
+            Ok(())
+        } else {
+            Err(Box::new(Redirected { operation, to: origin, target: self.destination.describe() }))
         }
     }
 }
@@ -262,6 +373,23 @@ mod tests {
         ] {
             assert!(!is_allowed(service, op), "{service} {op} allowed");
         }
+    }
+
+    #[test]
+    fn requests_go_only_where_the_target_says() {
+        let aws = Destination::Aws;
+        let (o, h) = origin("https://kms.eu-central-1.amazonaws.com/").unwrap();
+        assert!(aws.admits(&o, &h));
+        let (o, h) = origin("http://127.0.0.1:4566/").unwrap();
+        assert!(!aws.admits(&o, &h), "a local endpoint is not AWS");
+        let (o, h) = origin("https://kms.eu-central-1.amazonaws.com.evil.example/").unwrap();
+        assert!(!aws.admits(&o, &h));
+        let emulator = Destination::Endpoint("http://127.0.0.1:4566".into());
+        let (o, h) = origin("http://127.0.0.1:4566/?Action=DescribeVpcs").unwrap();
+        assert!(emulator.admits(&o, &h));
+        let (o, h) = origin("https://sts.eu-central-1.amazonaws.com/").unwrap();
+        assert!(!emulator.admits(&o, &h), "an emulator run never reaches AWS");
+        assert_eq!(origin("https://s3.amazonaws.com/b").unwrap().0, "https://s3.amazonaws.com:443");
     }
 
     #[test]

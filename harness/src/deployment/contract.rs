@@ -76,6 +76,29 @@ impl Contract {
     pub fn declares(&self, key: &str) -> bool {
         self.outputs.contains_key(key)
     }
+
+    /// Whether `values` (an outputs file) are this deployment's: at least one output the contract
+    /// declares as a name carries the suffix as a whole token (`aurora-cluster-pr1` for `pr1`;
+    /// `aurora-cluster-pr12` is another deployment's). `Err` gives an example of what it names.
+    pub fn names_carry(&self, values: &BTreeMap<String, String>, suffix: &Suffix) -> Result<(), String> {
+        let names: Vec<(&String, &String)> = self
+            .outputs
+            .iter()
+            .filter(|(_, spec)| spec.kind == OutputKind::Name)
+            .filter_map(|(key, _)| values.get_key_value(key))
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        let carries = |v: &str| v.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| t == suffix.as_str());
+        match names.iter().find(|(_, v)| carries(v)) {
+            Some(_) => Ok(()),
+            // A file naming nothing cannot be judged here; the checks then report what is missing.
+            None if names.is_empty() => Ok(()),
+            None => {
+                let shown: Vec<String> = names.iter().take(2).map(|(k, v)| format!("{k} = {v}")).collect();
+                Err(shown.join(", "))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +118,23 @@ mod tests {
         assert!(c.declares("VpcId") && !c.declares("Nope"));
         assert!(Contract::parse("t", "stack: s\n").is_err());
         assert_eq!(c.home_region(), Some("eu-central-1"));
+    }
+
+    #[test]
+    fn an_outputs_file_of_another_deployment_is_told_apart_by_its_names() {
+        let c = Contract::parse(
+            "t",
+            "stack: s\nversion: v1\nstack_name: 'TapStack{suffix}'\nregion: eu-central-1\noutputs:\n  VpcId: {kind: id, about: vpc}\n  Db: {kind: name, about: db}\n",
+        )
+        .unwrap();
+        let values =
+            |db: &str| BTreeMap::from([("VpcId".to_owned(), "vpc-1".to_owned()), ("Db".to_owned(), db.to_owned())]);
+        let pr1 = Suffix::parse("pr1").unwrap();
+        assert!(c.names_carry(&values("aurora-cluster-pr1"), &pr1).is_ok());
+        let other = c.names_carry(&values("aurora-cluster-pr12"), &pr1).unwrap_err();
+        assert_eq!(other, "Db = aurora-cluster-pr12");
+        assert!(c.names_carry(&values("pr1"), &pr1).is_ok());
+        assert!(c.names_carry(&BTreeMap::new(), &pr1).is_ok(), "nothing named, nothing to tell");
     }
 
     #[test]

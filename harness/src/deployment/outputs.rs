@@ -56,8 +56,11 @@ impl Outputs {
 
     pub fn from_json(text: &str, path: &Path) -> Result<Self, Error> {
         let shape = |detail: String| Error::OutputsShape { path: path.to_owned(), detail };
-        let json: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::OutputsNotJson { path: path.to_owned(), detail: e.to_string() })?;
+        // Editors on Windows save JSON with a byte-order mark; it is not part of the document.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let json = serde_json::from_str::<Unique>(text)
+            .map_err(|e| Error::OutputsNotJson { path: path.to_owned(), detail: e.to_string() })?
+            .0;
         let serde_json::Value::Object(mut map) = json else {
             return Err(shape(format!("expected an object of output names to values, found {}", kind_of(&json))));
         };
@@ -141,6 +144,64 @@ impl Outputs {
     }
 }
 
+/// A JSON value read with every object's keys checked for repeats: serde_json keeps the last of
+/// two equal keys silently, and an outputs file with `VpcId` twice is ambiguous, not valid.
+struct Unique(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Unique(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Unique(value) = map.next_value()?;
+            if out.insert(key.clone(), value).is_some() {
+                return Err(serde::de::Error::custom(format!("the key {key:?} appears twice")));
+            }
+        }
+        Ok(serde_json::Value::Object(out))
+    }
+}
+
 fn is_terraform_output(v: &serde_json::Value) -> bool {
     v.as_object().is_some_and(|o| o.contains_key("value") && (o.contains_key("type") || o.contains_key("sensitive")))
 }
@@ -210,6 +271,22 @@ mod tests {
         assert!(array.to_string().contains("found an array"), "{array}");
         let nested = load(r#"{"VpcId":"vpc-1","Subnets":{"a":1}}"#).unwrap_err();
         assert!(nested.to_string().contains("Subnets is an object"), "{nested}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_document() {
+        let o = load("\u{feff}{\"VpcId\": \"vpc-1\"}").expect("a BOM is accepted");
+        assert_eq!(o.get("VpcId").unwrap(), "vpc-1");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_at_any_depth() {
+        let flat = load(r#"{"VpcId": "vpc-1", "VpcId": "vpc-2"}"#).unwrap_err().to_string();
+        assert!(flat.contains("\"VpcId\" appears twice"), "{flat}");
+        let cdktf = load(r#"{"healthcare-dr": {"A": "1", "A": "2"}}"#).unwrap_err().to_string();
+        assert!(cdktf.contains("\"A\" appears twice"), "{cdktf}");
+        assert!(load(r#"{"A": ["x", "x"], "B": {"k": 1}, "C": 1.5, "D": null}"#).is_err(), "B is not text");
+        assert_eq!(load(r#"{"A": ["x", "x"], "C": 1.5}"#).unwrap().get("C").unwrap(), "1.5");
     }
 
     #[test]

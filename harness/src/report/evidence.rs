@@ -56,6 +56,8 @@ pub struct RunMeta {
     pub duration_ms: f64,
     pub stacks_git: StacksGit,
     pub setup_error: Option<String>,
+    /// The signal that stopped the run, when one did: then the verdict is `interrupted`.
+    pub interrupted: Option<String>,
     pub selection: Selection,
     pub checks_in_suite: usize,
     /// The other reports of this run, as written (the summary as `GITHUB_STEP_SUMMARY` when it
@@ -83,7 +85,8 @@ pub struct Summary {
     pub skipped: usize,
     /// Passed checks over all reported checks, in percent to one decimal.
     pub pass_rate_percent: f64,
-    /// `pass`, `fail` or `error` (nothing judged, or something could not be).
+    /// `pass`, `fail`, `error` (nothing judged, or something could not be) or `interrupted`
+    /// (see `report::Verdict`).
     pub verdict: &'static str,
     pub safeguards_covered: usize,
     /// Infrastructure safeguards of 164.308/164.312 that no check of this run covers.
@@ -329,13 +332,9 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         (count(Status::Pass), count(Status::Fail), count(Status::Error), count(Status::Skip));
     let total = checks.len();
     let hipaa_matrix = matrix(&checks, before);
-    let verdict = if failed > 0 {
-        "fail"
-    } else if errors > 0 || total == 0 || run.setup_error.is_some() {
-        "error"
-    } else {
-        "pass"
-    };
+    let verdict =
+        super::Verdict::of(checks.iter().map(|c| c.outcome), run.setup_error.is_some(), run.interrupted.is_some())
+            .as_str();
     let summary = Summary {
         total,
         passed,
@@ -377,6 +376,7 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         duration_ms: millis(run.finished.duration_since(run.started).unwrap_or_default()),
         stacks_git: run.stacks_git.clone(),
         setup_error: run.setup_error.clone(),
+        interrupted: run.interrupted.clone(),
         selection: run.selection.clone(),
         checks_in_suite: run.checks_in_suite,
         reports: report_files(paths, formats),

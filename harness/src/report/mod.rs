@@ -35,6 +35,46 @@ pub struct Record {
     pub started: SystemTime,
 }
 
+/// What a run comes to, as every report and the exit status say it. A run that was interrupted,
+/// stopped before the checks, or judged nothing is never a pass; a failure is a definite answer
+/// about the deployment and outranks checks that could not look; a check that could not look, or
+/// looked at nothing this target can show (skipped), keeps the run from passing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Error,
+    Interrupted,
+}
+
+impl Verdict {
+    pub fn of(outcomes: impl IntoIterator<Item = crate::check::Status>, stopped: bool, interrupted: bool) -> Self {
+        use crate::check::Status;
+        let outcomes: Vec<Status> = outcomes.into_iter().collect();
+        if interrupted {
+            Verdict::Interrupted
+        } else if stopped || outcomes.is_empty() {
+            Verdict::Error
+        } else if outcomes.contains(&Status::Fail) {
+            Verdict::Fail
+        } else if outcomes.iter().any(|s| matches!(s, Status::Error | Status::Skip)) {
+            Verdict::Error
+        } else {
+            Verdict::Pass
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+            Verdict::Interrupted => "interrupted",
+        }
+    }
+}
+
 /// The reports a live run can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Format {
@@ -193,6 +233,8 @@ pub struct Run {
     pub finished: SystemTime,
     /// Why nothing could be judged, when the run stopped before the checks.
     pub setup_error: Option<String>,
+    /// The signal that stopped the run, when one did.
+    pub interrupted: Option<String>,
     pub selection: Selection,
     /// How many checks the stack's suite has (a filtered run reports fewer).
     pub checks_in_suite: usize,
@@ -237,6 +279,7 @@ impl Run {
             started: now,
             finished: now,
             setup_error: None,
+            interrupted: None,
             selection,
             checks_in_suite,
             requests: Vec::new(),
@@ -273,6 +316,24 @@ pub fn write_all(formats: &[Format], paths: &Paths, run: &Run, records: &[Record
             Written { format, path, result }
         })
         .collect()
+}
+
+/// Removes the files this run's reports go to before the run starts, so a run that stops before
+/// writing them leaves nothing that looks like its evidence. GitHub's job summary is appended to,
+/// never removed.
+pub fn clear(formats: &[Format], paths: &Paths) -> Result<(), Error> {
+    for format in formats {
+        if format == &Format::Md && matches!(paths.summary, SummaryTarget::Append(_)) {
+            continue;
+        }
+        let path = paths.of(*format);
+        match std::fs::remove_file(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Report { path: path.to_owned(), source }),
+        }
+    }
+    Ok(())
 }
 
 /// An error of rendering (not of the file system), as a report error for `path`.
@@ -376,6 +437,7 @@ pub(crate) mod fixture {
             started: at,
             finished: at + Duration::from_secs(2),
             setup_error: None,
+            interrupted: None,
             selection: Selection::default(),
             checks_in_suite: 4,
             requests: Request::from_ledger(vec![
@@ -451,6 +513,34 @@ mod tests {
             .collect();
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_earlier_runs_reports_are_cleared_but_not_the_job_summary() {
+        let dir = std::env::temp_dir().join(format!("stackproof-clear-{}", std::process::id()));
+        let summary = dir.join("step-summary.md");
+        let paths = Paths::new(&dir, "hipaa", true, "pr1", Some(summary.clone()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for format in Format::ALL {
+            std::fs::write(paths.of(format), "old").unwrap();
+        }
+        clear(&Format::ALL, &paths).unwrap();
+        assert!(!paths.junit.exists() && !paths.json.exists() && !paths.html.exists());
+        assert!(summary.exists(), "GitHub's job summary belongs to the job");
+        clear(&Format::ALL, &paths).expect("nothing to clear is fine");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn verdicts_rank_interruption_setup_failure_error_and_pass() {
+        use crate::check::Status::*;
+        assert_eq!(Verdict::of([Pass, Pass], false, false), Verdict::Pass);
+        assert_eq!(Verdict::of([Pass, Fail, Error], false, false), Verdict::Fail);
+        assert_eq!(Verdict::of([Pass, Error], false, false), Verdict::Error);
+        assert_eq!(Verdict::of([Pass, Skip], false, false), Verdict::Error, "a check that judged nothing is no pass");
+        assert_eq!(Verdict::of([], false, false), Verdict::Error, "nothing ran");
+        assert_eq!(Verdict::of([Fail], true, false), Verdict::Error, "a run that stopped is not complete evidence");
+        assert_eq!(Verdict::of([Pass], false, true), Verdict::Interrupted);
     }
 
     #[test]

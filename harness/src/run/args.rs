@@ -48,6 +48,11 @@ pub struct Args {
     #[arg(long, env = "STACKPROOF_REGION")]
     pub region: Option<String>,
 
+    /// The whole run's budget (connecting, reading the outputs, gathering every fact): past it,
+    /// every check not judged is an error and the reports are written. 90s, 10m, 1h.
+    #[arg(long, env = "STACKPROOF_TIMEOUT", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub timeout: std::time::Duration,
+
     /// Read stack outputs from this JSON file instead of DescribeStacks: flat (cfn-outputs/flat-outputs.json),
     /// `cdktf deploy --outputs-file` or `terraform output -json`. Required for the dr stack.
     #[arg(long, env = "STACKPROOF_OUTPUTS")]
@@ -127,6 +132,11 @@ pub struct StaticArgs {
 impl StaticArgs {
     pub fn from_env() -> Self {
         Self::parse()
+    }
+
+    /// Console settings libtest would misread (see `Args::console`).
+    pub fn console(&self) -> Result<(), Error> {
+        check_console(&self.libtest)
     }
 
     pub fn junit_path(&self) -> PathBuf {
@@ -222,6 +232,44 @@ impl Args {
     pub fn suffix(&self) -> Result<Suffix, Error> {
         Suffix::parse(self.suffix.as_deref().ok_or(Error::MissingSuffix)?)
     }
+
+    /// The region given, if it reads as a region name.
+    pub fn region(&self) -> Result<Option<&str>, Error> {
+        self.region.as_deref().map(check_region).transpose()
+    }
+
+    /// Console settings libtest would misread: no threads hangs it, an unwritable log file panics it.
+    pub fn console(&self) -> Result<(), Error> {
+        check_console(&self.libtest)
+    }
+}
+
+/// A region name as AWS spells them: `eu-central-1`, `us-gov-west-1`: lowercase letters and
+/// digits in hyphenated parts, a number last.
+fn check_region(region: &str) -> Result<&str, Error> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let letters = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase());
+    let ok = parts.len() >= 3
+        && parts[..parts.len() - 1].iter().all(letters)
+        && parts.last().is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if ok { Ok(region) } else { Err(Error::BadRegion { region: region.to_owned() }) }
+}
+
+fn check_console(libtest: &libtest_mimic::Arguments) -> Result<(), Error> {
+    if libtest.test_threads == Some(0) {
+        return Err(Error::BadInput {
+            what: "--test-threads 0".into(),
+            why: "at least one thread must run the checks".into(),
+        });
+    }
+    if let Some(log) = &libtest.logfile {
+        // Opened for appending, as a probe: libtest truncates it later, and panics if it cannot.
+        std::fs::OpenOptions::new().create(true).append(true).open(log).map_err(|e| Error::BadInput {
+            what: format!("--logfile {log}"),
+            why: format!("it cannot be written ({e})"),
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -306,6 +354,35 @@ mod tests {
         let a = parse(&["--list"]);
         assert!(a.libtest.list);
         assert!(matches!(a.suffix(), Err(Error::MissingSuffix)));
+    }
+
+    #[test]
+    fn regions_must_read_as_region_names() {
+        for good in ["eu-central-1", "us-gov-west-1", "ap-southeast-4", "cn-north-1"] {
+            assert_eq!(check_region(good).unwrap(), good);
+        }
+        for bad in
+            ["", "eu", "eu-central", "EU-central-1", "eu central 1", "eu-central-1/", "-1", "eu--1", "eu-central-x"]
+        {
+            let err = check_region(bad).unwrap_err().to_string();
+            assert!(err.contains("is not a region name"), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn no_threads_and_unwritable_log_files_are_refused() {
+        let a = parse(&["--test-threads", "0"]);
+        assert!(a.console().unwrap_err().to_string().contains("--test-threads 0"));
+        let b = parse(&["--logfile", "/nonexistent/dir/log.txt"]);
+        assert!(b.console().unwrap_err().to_string().contains("cannot be written"));
+        assert!(parse(&["--test-threads", "1"]).console().is_ok());
+    }
+
+    #[test]
+    fn the_timeout_reads_human_durations() {
+        assert_eq!(parse(&[]).timeout, std::time::Duration::from_secs(600));
+        assert_eq!(parse(&["--timeout", "90s"]).timeout, std::time::Duration::from_secs(90));
+        assert!(Args::try_parse_from(["live", "--timeout", "soon"]).is_err());
     }
 
     #[test]

@@ -9,40 +9,38 @@ use std::time::SystemTime;
 use libtest_mimic::Trial;
 
 use super::args::Args;
-use super::session::Session;
-use super::trials::{execute, timed, trial_name};
+use super::console::{self, say};
+use super::exit;
+use super::interrupt::Interrupt;
+use super::session::{Plan, Session};
+use super::trials::{timed, trial_name};
 use crate::Error;
 use crate::aws::Target;
-use crate::check::{CheckInfo, Finding, Outcome};
-use crate::deployment::Suffix;
+use crate::check::{Check, Finding, Outcome};
 use crate::report::{self, Record};
 use crate::suite::Stack;
 
 pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     if args.libtest.list {
-        let trials = stack.checks().iter().map(|c| Trial::test(trial_name(stack.name(), &c.info), || Ok(()))).collect();
-        return libtest_mimic::run(&args.libtest, trials).exit_code();
+        let names = stack.checks().iter().map(|c| trial_name(stack.name(), &c.info)).collect();
+        // A listing cut short by its reader (`--list | head`) is still a listing.
+        let _ = console::list(names, &args.libtest);
+        return ExitCode::SUCCESS;
     }
-    let setup = || -> Result<(Suffix, Target), Error> { Ok((args.suffix()?, args.target()?)) };
-    let (suffix, target) = match setup() {
+    // Everything the user typed, checked before any request is sent.
+    let (target, plan) = match inputs(stack, args) {
         Ok(ok) => ok,
         Err(err) => return fatal(&err),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return ExitCode::from(Error::SETUP_EXIT);
-        }
-    };
+    let chosen: Vec<&Check<S::Facts>> = selected(stack, args).collect();
     let formats = args.report_formats();
-    let paths = args.report_paths(stack.name(), suffix.as_str(), Args::github_step_summary());
+    let paths = args.report_paths(stack.name(), plan.suffix.as_str(), Args::github_step_summary());
     // Everything the reports can say before the deployment answers; the rest is filled in below.
     let mut run_info = report::Run::planned(
         stack.contract(),
-        &suffix,
+        &plan.suffix,
         &target,
-        args.region.as_deref(),
+        Some(plan.region.as_str()),
         report::Selection::of(&args.libtest),
         stack.checks().len(),
         super::git::stacks_git(&Path::new("stacks").join(&stack.contract().stack).join(&stack.contract().version)),
@@ -51,52 +49,134 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         Ok((shown, note)) => (run_info.before_deploy, run_info.before_deploy_note) = (shown, note),
         Err(err) => return fatal(&err),
     }
-    let opened =
-        runtime.block_on(Session::open(stack, target, suffix, args.region.as_deref(), args.outputs.as_deref()));
-    let session = match opened {
-        Ok(session) => session,
-        Err(err) => {
-            // Nothing could be judged: every selected check is reported as an error, so the
-            // report still says what was meant to run and why it did not.
-            let records = selected(stack, args)
-                .map(|info| {
-                    timed(stack.name(), info, || {
-                        Outcome::new(vec![Finding::error("(deployment)", "(setup)", format!("not run: {err}"))])
-                    })
-                })
-                .collect::<Vec<_>>();
-            run_info.setup_error = Some(err.to_string());
-            run_info.finished = SystemTime::now();
-            write_reports(&formats, &paths, &run_info, &records);
-            return fatal(&err);
-        }
-    };
+    // A previous run's reports would look like this run's if this one stopped before its own.
+    if let Err(err) = report::clear(&formats, &paths) {
+        return fatal(&err);
+    }
+    if chosen.is_empty() {
+        let err = Error::NothingSelected { suite: stack.name().to_owned(), total: stack.checks().len() };
+        run_info.setup_error = Some(err.to_string());
+        run_info.finished = SystemTime::now();
+        write_reports(&formats, &paths, &run_info, &[]);
+        return fatal(&err);
+    }
 
+    let stopped = match connect(stack, args, target, plan) {
+        Ok(session) => return judge(stack, args, &chosen, session, run_info, &formats, &paths),
+        Err(stopped) => stopped,
+    };
+    // Nothing could be judged: every selected check is reported as an error saying why, so the
+    // reports still say what was meant to run.
+    let reason = stopped.to_string();
+    let records: Vec<Record> = chosen
+        .iter()
+        .map(|c| {
+            timed(stack.name(), c.info, || {
+                Outcome::new(vec![Finding::error("(deployment)", "(setup)", format!("not run: {reason}"))])
+            })
+        })
+        .collect();
+    if let Stop::Interrupted(signal) = &stopped {
+        run_info.interrupted = Some((*signal).to_owned());
+    }
+    run_info.setup_error = Some(reason);
+    run_info.finished = SystemTime::now();
+    write_reports(&formats, &paths, &run_info, &records);
+    say(format!("error: {stopped}"));
+    ExitCode::from(Error::SETUP_EXIT)
+}
+
+/// The target and the plan, from the command line; each problem is one sentence.
+fn inputs<S: Stack>(stack: &S, args: &Args) -> Result<(Target, Plan), Error> {
+    args.console()?;
+    let suffix = args.suffix()?;
+    let target = args.target()?;
+    let env = std::env::vars_os().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()));
+    target.endpoint_overrides(env)?;
+    let plan = Plan::new(stack, suffix, args.region()?, args.outputs.as_deref())?;
+    Ok((target, plan))
+}
+
+/// Why a run stopped before its checks.
+enum Stop {
+    Setup(Error),
+    Budget(std::time::Duration),
+    Interrupted(&'static str),
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Setup(err) => write!(f, "{err}"),
+            Stop::Budget(limit) => write!(
+                f,
+                "the deployment did not answer within the run's budget of {} (--timeout)",
+                humantime::format_duration(*limit)
+            ),
+            Stop::Interrupted(signal) => write!(f, "the run was interrupted by {signal} before the checks"),
+        }
+    }
+}
+
+/// Connects and gathers the facts, within the run's budget and until a signal says stop.
+fn connect<S: Stack>(stack: &S, args: &Args, target: Target, plan: Plan) -> Result<Session<S>, Stop> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Stop::Setup(Error::Runtime { detail: e.to_string() }))?;
+    let interrupt = Interrupt::install().map_err(|e| Stop::Setup(Error::Runtime { detail: e.to_string() }))?;
+    let budget = args.timeout;
+    runtime.block_on(async {
+        tokio::select! {
+            opened = tokio::time::timeout(budget, Session::connect(stack, target, plan)) => match opened {
+                Ok(session) => session.map_err(Stop::Setup),
+                Err(_) => Err(Stop::Budget(budget)),
+            },
+            () = interrupt.wait() => Err(Stop::Interrupted(interrupt.received().unwrap_or("a signal"))),
+        }
+    })
+}
+
+/// Judges the selected checks on the session's facts, writes the reports, then tells the console.
+fn judge<S: Stack>(
+    stack: &S,
+    args: &Args,
+    chosen: &[&Check<S::Facts>],
+    session: Session<S>,
+    mut run_info: report::Run,
+    formats: &[report::Format],
+    paths: &report::Paths,
+) -> ExitCode {
     let missing = session.outputs.missing(stack.outputs_used());
     if !missing.is_empty() {
-        eprintln!(
+        say(format!(
             "error: {} lack {}; the checks that read them report an error.",
             session.outputs.source(),
             missing.join(", ")
-        );
+        ));
     }
-
-    let (conclusion, records) = execute(stack.name(), stack.checks(), &session.facts, &args.libtest);
+    let records: Vec<Record> =
+        chosen.iter().map(|check| timed(stack.name(), check.info, || check.evaluate(&session.facts))).collect();
     run_info.finished = SystemTime::now();
     run_info.identity = Some(session.identity.clone());
     run_info.regions = session.regions.clone();
     run_info.outputs_source = Some(session.outputs.source().to_string());
     run_info.requests = report::Request::from_ledger(session.clients.ledger().requests());
-    write_reports(&formats, &paths, &run_info, &records);
-    eprintln!(
+    let written = write_reports(formats, paths, &run_info, &records);
+    if let Err(closed) = console::show(&records, &args.libtest) {
+        say(format!("stackproof: the console stopped taking output ({}); the reports are whole", closed.0));
+    }
+    say(format!(
         "stackproof: {} checks on {} ({}), {} read-only API calls, facts gathered in {} ms",
         records.len(),
         session.outputs.source(),
         session.target.describe(),
         session.clients.ledger().total_sent(),
         session.gather_time.as_millis()
-    );
-    conclusion.exit_code()
+    ));
+    let verdict = report::Verdict::of(records.iter().map(|r| r.outcome.status), false, false);
+    exit::code(verdict, written)
 }
 
 /// The static suite's evidence of this stack, to show beside the live outcomes: the file
@@ -127,18 +207,19 @@ fn before_deploy(
     }
 }
 
-/// Checks the libtest filters select, for reporting a run that could not start.
-fn selected<'a, S: Stack>(stack: &'a S, args: &'a Args) -> impl Iterator<Item = CheckInfo> + 'a {
-    stack
-        .checks()
-        .iter()
-        .filter(|c| !args.libtest.is_filtered_out(&Trial::test(trial_name(stack.name(), &c.info), || Ok(()))))
-        .map(|c| c.info)
+/// The checks the libtest filters select (name filter, `--exact`, `--skip`; `--ignored` selects
+/// none, since no check is ignored up front).
+fn selected<'a, S: Stack>(stack: &'a S, args: &'a Args) -> impl Iterator<Item = &'a Check<S::Facts>> + 'a {
+    stack.checks().iter().filter(|c| {
+        let trial = Trial::test(trial_name(stack.name(), &c.info), || Ok(()));
+        !args.libtest.is_filtered_out(&trial) && !args.libtest.ignored
+    })
 }
 
 /// Writes every chosen report of a live run; a report that cannot be written is one error line
-/// and does not stop the others.
-fn write_reports(formats: &[report::Format], paths: &report::Paths, run: &report::Run, records: &[Record]) {
+/// and does not stop the others. True when every one was written.
+fn write_reports(formats: &[report::Format], paths: &report::Paths, run: &report::Run, records: &[Record]) -> bool {
+    let mut all = true;
     for written in report::write_all(formats, paths, run, records) {
         let verb = match (&paths.summary, written.format) {
             (report::SummaryTarget::Append(_), report::Format::Md) => "appended to",
@@ -146,15 +227,19 @@ fn write_reports(formats: &[report::Format], paths: &report::Paths, run: &report
         };
         match written.result {
             Ok(bytes) => {
-                eprintln!("stackproof: {} {verb} {} ({bytes} bytes)", written.format.label(), written.path.display())
+                say(format!("stackproof: {} {verb} {} ({bytes} bytes)", written.format.label(), written.path.display()))
             }
-            Err(err) => eprintln!("error: {err}"),
+            Err(err) => {
+                all = false;
+                say(format!("error: {err}"));
+            }
         }
     }
+    all
 }
 
 /// Prints a run-stopping error as one sentence and returns the setup exit status.
 pub fn fatal(err: &Error) -> ExitCode {
-    eprintln!("error: {err}");
+    say(format!("error: {err}"));
     ExitCode::from(Error::SETUP_EXIT)
 }

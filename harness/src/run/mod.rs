@@ -4,7 +4,10 @@
 //! stack's source the run used.
 
 pub mod args;
+pub mod console;
+pub mod exit;
 pub mod git;
+pub mod interrupt;
 pub mod live;
 pub mod session;
 pub mod static_suite;

@@ -29,12 +29,22 @@ pub struct Session<S: Stack> {
     pub gather_time: Duration,
 }
 
-impl<S: Stack> Session<S> {
-    /// Connects, reads the stack's outputs (from `outputs_file` if given, else DescribeStacks)
-    /// and gathers the facts.
-    pub async fn open(
+/// What a run will do, decided before any request is sent: the regions to build clients for,
+/// and the outputs when they come from a file (read and checked against the suffix here, so a
+/// wrong file is one clear error before any API call).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub suffix: Suffix,
+    /// The stack's home region (its only one, or the primary of a multi-region layout).
+    pub region: String,
+    /// Every region clients are built for, home first.
+    pub regions: Vec<String>,
+    pub file_outputs: Option<Outputs>,
+}
+
+impl Plan {
+    pub fn new<S: Stack>(
         stack: &S,
-        target: Target,
         suffix: Suffix,
         region: Option<&str>,
         outputs_file: Option<&Path>,
@@ -57,15 +67,45 @@ impl<S: Stack> Session<S> {
             .ok_or_else(|| Error::Contract { name: stack.name().to_owned(), detail: "it names no region".into() })?;
         let mut regions = vec![region.clone()];
         regions.extend(spanned.into_iter().filter(|r| *r != region));
+        let file_outputs = match outputs_file {
+            Some(path) => {
+                let outputs = Outputs::from_file(path)?;
+                contract.names_carry(outputs.values(), &suffix).map_err(|example| {
+                    Error::OutputsOfAnotherDeployment { path: path.to_owned(), suffix: suffix.to_string(), example }
+                })?;
+                Some(outputs)
+            }
+            None => None,
+        };
+        Ok(Self { suffix, region, regions, file_outputs })
+    }
+}
+
+impl<S: Stack> Session<S> {
+    /// Plans, connects, reads the stack's outputs (from `outputs_file` if given, else
+    /// DescribeStacks) and gathers the facts.
+    pub async fn open(
+        stack: &S,
+        target: Target,
+        suffix: Suffix,
+        region: Option<&str>,
+        outputs_file: Option<&Path>,
+    ) -> Result<Self, Error> {
+        Self::connect(stack, target, Plan::new(stack, suffix, region, outputs_file)?).await
+    }
+
+    /// Connects as planned, reads the outputs if they are not from a file, and gathers the facts.
+    pub async fn connect(stack: &S, target: Target, plan: Plan) -> Result<Self, Error> {
+        let Plan { suffix, region, regions, file_outputs } = plan;
         let clients = Clients::new(&target, &regions.iter().map(String::as_str).collect::<Vec<_>>()).await;
         let here = clients.region(&region);
 
         // One cheap call first, so an endpoint that does not answer is one clear error.
         let identity = Identity::of(here, &target).await?;
 
-        let outputs = match outputs_file {
-            Some(path) => Outputs::from_file(path)?,
-            None => Outputs::from_stack(here, &target, &contract.stack_name(&suffix)).await?,
+        let outputs = match file_outputs {
+            Some(outputs) => outputs,
+            None => Outputs::from_stack(here, &target, &stack.contract().stack_name(&suffix)).await?,
         };
         let started = Instant::now();
         let facts = stack.gather(&clients, &region, &suffix, &outputs).await;

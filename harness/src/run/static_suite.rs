@@ -4,16 +4,18 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, PoisonError};
 use std::time::SystemTime;
 
 use libtest_mimic::Trial;
 
 use super::args::StaticArgs;
-use super::trials::{Records, take_ordered, timed, trial_name, trials};
+use super::console::{self, say};
+use super::exit;
+use super::live::fatal;
+use super::trials::{timed, trial_name};
 use crate::Error;
 use crate::check::{CheckInfo, Finding, Outcome};
-use crate::report::{self, Record};
+use crate::report::{self, Record, Verdict};
 use crate::suite::{InputOption, TemplateSuite};
 
 /// A template suite with its facts type erased, so one static run can hold several.
@@ -23,8 +25,8 @@ pub trait StaticSuite: Sync {
     fn input_option(&self) -> InputOption;
     fn default_input(&self) -> PathBuf;
     fn check_infos(&self) -> Vec<CheckInfo>;
-    /// Reads the input once and returns the suite's trials over it.
-    fn load_trials(&self, path: &Path, records: &Records) -> Result<Vec<Trial>, Error>;
+    /// Reads the input once and judges the checks `wanted` selects on it.
+    fn judge(&self, path: &Path, wanted: &dyn Fn(&CheckInfo) -> bool) -> Result<Vec<Record>, Error>;
 }
 
 impl<T: TemplateSuite> StaticSuite for T {
@@ -43,61 +45,71 @@ impl<T: TemplateSuite> StaticSuite for T {
     fn check_infos(&self) -> Vec<CheckInfo> {
         self.checks().iter().map(|c| c.info).collect()
     }
-    fn load_trials(&self, path: &Path, records: &Records) -> Result<Vec<Trial>, Error> {
-        let facts = Arc::new(self.load(path)?);
-        Ok(trials(TemplateSuite::name(self), self.checks(), &facts, records))
+    fn judge(&self, path: &Path, wanted: &dyn Fn(&CheckInfo) -> bool) -> Result<Vec<Record>, Error> {
+        let facts = self.load(path)?;
+        let name = TemplateSuite::name(self);
+        Ok(self
+            .checks()
+            .iter()
+            .filter(|c| wanted(&c.info))
+            .map(|c| timed(name, c.info, || c.evaluate(&facts)))
+            .collect())
     }
 }
 
 /// Entry point of `cargo test --test static`: every suite on its input (`--template`,
-/// `--synth`, else the shipped ones). Given an input option, only the suites it names run.
+/// `--synth`, else the shipped ones). Given an input option, only the suites it names run. The
+/// exit status follows the live run's contract (`run::exit`).
 pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
     let args = StaticArgs::from_env();
     let listing = |s: &&dyn StaticSuite| s.check_infos().into_iter().map(|i| (s.name(), i)).collect::<Vec<_>>();
     if args.libtest.list {
-        let trials = suites.iter().flat_map(listing).map(|(n, i)| Trial::test(trial_name(n, &i), || Ok(()))).collect();
-        return libtest_mimic::run(&args.libtest, trials).exit_code();
+        let _ = console::list(suites.iter().flat_map(listing).map(|(n, i)| trial_name(n, &i)).collect(), &args.libtest);
+        return ExitCode::SUCCESS;
+    }
+    if let Err(err) = args.console() {
+        return fatal(&err);
     }
     let chosen: Vec<&&dyn StaticSuite> = suites.iter().filter(|s| args.input(s.input_option()).is_some()).collect();
     let chosen = if chosen.is_empty() { suites.iter().collect() } else { chosen };
+    let selects = |suite: &str, info: &CheckInfo| {
+        !args.libtest.ignored && !args.libtest.is_filtered_out(&Trial::test(trial_name(suite, info), || Ok(())))
+    };
 
-    let records = Records::default();
-    let mut all = Vec::new();
-    let mut failed_setup = false;
     let started = SystemTime::now();
+    let mut records = Vec::new();
+    let mut failed_setup = false;
     // What each suite that ran judged, for its stack's static evidence.
     let mut ran: Vec<(&dyn StaticSuite, PathBuf, Option<String>)> = Vec::new();
     for suite in chosen {
         // A suite the filters leave nothing of is not loaded (synthesizing a layout takes minutes).
-        let wanted = listing(suite)
-            .iter()
-            .any(|(n, i)| !args.libtest.is_filtered_out(&Trial::test(trial_name(n, i), || Ok(()))));
-        if !wanted {
+        if !suite.check_infos().iter().any(|i| selects(suite.name(), i)) {
             continue;
         }
         let path = args.input(suite.input_option()).map(Path::to_owned).unwrap_or_else(|| suite.default_input());
-        match suite.load_trials(&path, &records) {
-            Ok(trials) => {
-                all.extend(trials);
+        match suite.judge(&path, &|info| selects(suite.name(), info)) {
+            Ok(judged) => {
+                records.extend(judged);
                 ran.push((*suite, path, None));
             }
             Err(err) => {
-                eprintln!("error: {err}");
+                say(format!("error: {err}"));
                 failed_setup = true;
-                ran.push((*suite, path, Some(err.to_string())));
-                let lost = suite.check_infos().into_iter().map(|info| {
+                let lost = suite.check_infos().into_iter().filter(|i| selects(suite.name(), i)).map(|info| {
                     timed(suite.name(), info, || {
                         Outcome::new(vec![Finding::error("(input)", "(setup)", format!("not run: {err}"))])
                     })
                 });
-                records.lock().unwrap_or_else(PoisonError::into_inner).extend(lost);
+                records.extend(lost);
+                ran.push((*suite, path, Some(err.to_string())));
             }
         }
     }
-    let conclusion = libtest_mimic::run(&args.libtest, all);
-    let order: Vec<Vec<&str>> = suites.iter().map(|s| s.check_infos().iter().map(|i| i.id).collect()).collect();
-    let records = take_ordered(&records, &order);
-    write_static_junit(&args.junit_path(), &records);
+    if records.is_empty() {
+        let total = suites.iter().map(|s| s.check_infos().len()).sum();
+        return fatal(&Error::NothingSelected { suite: "static".into(), total });
+    }
+    let mut written = write_static_junit(&args.junit_path(), &records);
     for (suite, source, setup_error) in ran {
         let mine: Vec<Record> = records.iter().filter(|r| r.stack == suite.name()).cloned().collect();
         let run = report::before_deploy::StaticRun {
@@ -111,18 +123,31 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
         };
         let path = args.reports.join(report::before_deploy::file_name(suite.stack()));
         match report::before_deploy::write(&path, &report::before_deploy::build(run, &mine)) {
-            Ok(_) => eprintln!("stackproof: static evidence of {} written to {}", suite.stack(), path.display()),
-            Err(err) => eprintln!("error: {err}"),
+            Ok(_) => say(format!("stackproof: static evidence of {} written to {}", suite.stack(), path.display())),
+            Err(err) => {
+                written = false;
+                say(format!("error: {err}"));
+            }
         }
     }
-    eprintln!("stackproof: {} static checks", records.len());
-    if failed_setup { ExitCode::from(Error::SETUP_EXIT) } else { conclusion.exit_code() }
+    if let Err(closed) = console::show(&records, &args.libtest) {
+        say(format!("stackproof: the console stopped taking output ({}); the reports are whole", closed.0));
+    }
+    say(format!("stackproof: {} static checks", records.len()));
+    exit::code(Verdict::of(records.iter().map(|r| r.outcome.status), failed_setup, false), written)
 }
 
-fn write_static_junit(junit: &Path, records: &[Record]) {
+/// True when written.
+fn write_static_junit(junit: &Path, records: &[Record]) -> bool {
     match report::junit::write(junit, records, &report::evidence::ReportFiles::default()) {
-        Ok(_) => eprintln!("stackproof: JUnit report written to {}", junit.display()),
-        Err(err) => eprintln!("error: {err}"),
+        Ok(_) => {
+            say(format!("stackproof: JUnit report written to {}", junit.display()));
+            true
+        }
+        Err(err) => {
+            say(format!("error: {err}"));
+            false
+        }
     }
 }
 
