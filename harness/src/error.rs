@@ -41,6 +41,27 @@ pub enum Error {
     #[error("{detail}")]
     Refused { detail: String },
 
+    #[error(
+        "the profile {name:?} named by AWS_PROFILE is in neither ~/.aws/config nor ~/.aws/credentials (or the files AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name): fix the name, or configure it with `aws configure --profile {name}` or `aws configure sso`"
+    )]
+    UnknownProfile { name: String },
+
+    #[error("the AWS config files cannot be read: {detail}")]
+    ProfileFiles { detail: String },
+
+    #[error(
+        "no AWS credentials were found (the environment, a profile, web identity, the ECS and the EC2 instance role were tried): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login` for an SSO profile"
+    )]
+    NoCredentials,
+
+    #[error("the AWS credentials could not be loaded: {detail}")]
+    Credentials { detail: String },
+
+    #[error(
+        "no AWS endpoint answers in {region}: its host name does not resolve ({detail}); check --region or AWS_REGION, and the network's DNS"
+    )]
+    UnresolvedRegion { region: String, detail: String },
+
     #[error("{operation} failed in {region}: {detail}")]
     Api { operation: String, region: String, detail: String },
 

@@ -55,6 +55,22 @@ impl Target {
         }
     }
 
+    /// The AWS target's named profile (`AWS_PROFILE`), if one is set and no config or credentials
+    /// file has it: the credential chain would otherwise skip it silently and report instance
+    /// metadata's failure instead.
+    pub async fn check_profile(&self) -> Result<(), Error> {
+        use aws_types::os_shim_internal::{Env, Fs};
+        if self.is_emulator() {
+            return Ok(());
+        }
+        let Some(name) = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()) else { return Ok(()) };
+        match aws_config::profile::load(&Fs::real(), &Env::real(), &Default::default(), None).await {
+            Ok(set) if set.get_profile(&name).is_some() => Ok(()),
+            Ok(_) => Err(Error::UnknownProfile { name }),
+            Err(e) => Err(Error::ProfileFiles { detail: e.to_string() }),
+        }
+    }
+
     /// How long a request may take on this target, and how often it is tried.
     pub fn timeouts(&self) -> Timeouts {
         match self {

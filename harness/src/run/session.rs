@@ -97,6 +97,7 @@ impl<S: Stack> Session<S> {
     /// Connects as planned, reads the outputs if they are not from a file, and gathers the facts.
     pub async fn connect(stack: &S, target: Target, plan: Plan) -> Result<Self, Error> {
         let Plan { suffix, region, regions, file_outputs } = plan;
+        target.check_profile().await?;
         let clients = Clients::new(&target, &regions.iter().map(String::as_str).collect::<Vec<_>>()).await;
         let here = clients.region(&region);
 
