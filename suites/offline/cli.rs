@@ -3,7 +3,7 @@
 //! JUnit report of what ran is written whole.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use libtest_mimic::{Failed, Trial};
 
@@ -17,24 +17,11 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn stackproof(args: &[&str], junit: &Path) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackproof"));
-    for var in [
-        "STACKPROOF_SUFFIX",
-        "STACKPROOF_TARGET",
-        "STACKPROOF_ENDPOINT",
-        "STACKPROOF_OUTPUTS",
-        "STACKPROOF_REGION",
-        "STACKPROOF_STACK",
-        "STACKPROOF_FORMAT",
-        "AWS_ENDPOINT_URL",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = crate::command::command();
     // Every report of a trial lands beside its JUnit file, never in the repository's reports/.
     if let Some(dir) = junit.parent() {
         cmd.env("STACKPROOF_REPORTS", dir);
     }
-    cmd.env_remove("GITHUB_STEP_SUMMARY");
     cmd.args(args).arg("--junit").arg(junit).output().expect("the stackproof binary runs")
 }
 

@@ -4,8 +4,10 @@
 //!
 //! `cargo test --test offline` (needs python3; the emulator installs itself on first use).
 
+mod bad_input;
 mod chain;
 mod cli;
+mod command;
 mod dr;
 mod guard;
 mod reports;
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
     trials.extend(chain::trials(&world));
     trials.extend(guard::trials(&world));
     trials.extend(cli::trials(&world));
+    trials.extend(bad_input::trials(&world));
     trials.extend(dr::trials(&world));
     trials.extend(reports::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);

@@ -31,24 +31,7 @@ fn scratch(name: &str) -> Result<PathBuf, Failed> {
 
 /// The `stackproof` command with none of the caller's report or target settings leaking in.
 fn stackproof(args: &[&str], envs: &[(&str, &str)]) -> Result<Output, Failed> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackproof"));
-    for var in [
-        "STACKPROOF_STACK",
-        "STACKPROOF_SUFFIX",
-        "STACKPROOF_TARGET",
-        "STACKPROOF_ENDPOINT",
-        "STACKPROOF_OUTPUTS",
-        "STACKPROOF_REGION",
-        "STACKPROOF_JUNIT",
-        "STACKPROOF_REPORTS",
-        "STACKPROOF_FORMAT",
-        "GITHUB_STEP_SUMMARY",
-        "AWS_ENDPOINT_URL",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.envs(envs.iter().copied());
-    Ok(cmd.args(args).stdin(Stdio::null()).output()?)
+    Ok(crate::command::stackproof(args, envs)?)
 }
 
 fn text(out: &Output) -> String {

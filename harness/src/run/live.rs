@@ -27,14 +27,24 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         let _ = console::list(names, &args.libtest);
         return ExitCode::SUCCESS;
     }
-    // Everything the user typed, checked before any request is sent.
-    let (target, plan) = match inputs(stack, args) {
+    // The reports are named by the suffix: once it is known, the previous run's reports go, so a
+    // run that stops (on bad input, an outage, a signal) never leaves them looking like its own.
+    let suffix = match args.suffix() {
+        Ok(suffix) => suffix,
+        Err(err) => return fatal(&err),
+    };
+    let formats = args.report_formats();
+    let paths = args.report_paths(stack.name(), suffix.as_str(), Args::github_step_summary());
+    // Every format, not only the chosen ones: an older HTML beside a new JSON would look current.
+    if let Err(err) = report::clear(&report::Format::ALL, &paths) {
+        return fatal(&err);
+    }
+    // Everything else the user typed, checked before any request is sent.
+    let (target, plan) = match inputs(stack, args, suffix) {
         Ok(ok) => ok,
         Err(err) => return fatal(&err),
     };
     let chosen: Vec<&Check<S::Facts>> = selected(stack, args).collect();
-    let formats = args.report_formats();
-    let paths = args.report_paths(stack.name(), plan.suffix.as_str(), Args::github_step_summary());
     // Everything the reports can say before the deployment answers; the rest is filled in below.
     let mut run_info = report::Run::planned(
         stack.contract(),
@@ -48,10 +58,6 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     match before_deploy(stack.name(), args, run_info.stacks_git.commit.as_deref()) {
         Ok((shown, note)) => (run_info.before_deploy, run_info.before_deploy_note) = (shown, note),
         Err(err) => return fatal(&err),
-    }
-    // A previous run's reports would look like this run's if this one stopped before its own.
-    if let Err(err) = report::clear(&formats, &paths) {
-        return fatal(&err);
     }
     if chosen.is_empty() {
         let err = Error::NothingSelected { suite: stack.name().to_owned(), total: stack.checks().len() };
@@ -87,9 +93,11 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
 }
 
 /// The target and the plan, from the command line; each problem is one sentence.
-fn inputs<S: Stack>(stack: &S, args: &Args) -> Result<(Target, Plan), Error> {
+fn inputs<S: Stack>(stack: &S, args: &Args, suffix: crate::deployment::Suffix) -> Result<(Target, Plan), Error> {
     args.console()?;
-    let suffix = args.suffix()?;
+    if args.timeout.is_zero() {
+        return Err(Error::BadInput { what: "--timeout 0".into(), why: "the run needs some time to look".into() });
+    }
     let target = args.target()?;
     let env = std::env::vars_os().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()));
     target.endpoint_overrides(env)?;
