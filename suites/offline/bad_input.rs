@@ -91,7 +91,10 @@ fn cases(f: &Files, dead: &str) -> Vec<Case> {
         case("suffix_with_space", &["--suffix", "a b"], 2, "' ' is not allowed", Untouched),
         case("suffix_too_long", &["--suffix", &"x".repeat(65)], 2, "longer than 64 characters", Untouched),
         case("suffix_with_slash", &["--suffix", "pr1/"], 2, "'/' is not allowed", Untouched),
-        with_env(case("suffix_from_env", &[] as &[&str], 2, "'.' is not allowed", Untouched), &[("STACKPROOF_SUFFIX", "pr.1")]),
+        with_env(
+            case("suffix_from_env", &[] as &[&str], 2, "'.' is not allowed", Untouched),
+            &[("STACKPROOF_SUFFIX", "pr.1")],
+        ),
         case("unknown_stack", &["--stack", "hipa", "--suffix", "x"], 2, "no stack named \"hipa\" is known", Untouched),
         // Usage errors clap reports (one `error:` line, then its usage hints).
         case("unknown_target", &["--target", "gcp", "--suffix", "x"], 2, "invalid value 'gcp'", Untouched),
@@ -104,11 +107,41 @@ fn cases(f: &Files, dead: &str) -> Vec<Case> {
         case("timeout_not_a_duration", &["--suffix", "x", "--timeout", "soon"], 2, "invalid value 'soon'", Untouched),
         case("test_threads_not_a_number", &["--suffix", "x", "--test-threads", "many"], 2, "invalid value", Untouched),
         // Target and endpoint.
-        case("endpoint_without_scheme", &[&s[..], &["--endpoint", "localhost:4566"]].concat(), 2, "is not an endpoint URL", Nothing),
-        case("endpoint_without_host", &[&s[..], &["--endpoint", "http://"]].concat(), 2, "is not an endpoint URL", Nothing),
-        case("endpoint_with_path", &[&s[..], &["--endpoint", "http://127.0.0.1:4566/api"]].concat(), 2, "no path", Nothing),
-        case("endpoint_ftp", &[&s[..], &["--endpoint", "ftp://127.0.0.1:21"]].concat(), 2, "http:// or https://", Nothing),
-        case("endpoint_with_user", &[&s[..], &["--endpoint", "http://u:p@127.0.0.1:1"]].concat(), 2, "no path, query or user", Nothing),
+        case(
+            "endpoint_without_scheme",
+            &[&s[..], &["--endpoint", "localhost:4566"]].concat(),
+            2,
+            "is not an endpoint URL",
+            Nothing,
+        ),
+        case(
+            "endpoint_without_host",
+            &[&s[..], &["--endpoint", "http://"]].concat(),
+            2,
+            "is not an endpoint URL",
+            Nothing,
+        ),
+        case(
+            "endpoint_with_path",
+            &[&s[..], &["--endpoint", "http://127.0.0.1:4566/api"]].concat(),
+            2,
+            "no path",
+            Nothing,
+        ),
+        case(
+            "endpoint_ftp",
+            &[&s[..], &["--endpoint", "ftp://127.0.0.1:21"]].concat(),
+            2,
+            "http:// or https://",
+            Nothing,
+        ),
+        case(
+            "endpoint_with_user",
+            &[&s[..], &["--endpoint", "http://u:p@127.0.0.1:1"]].concat(),
+            2,
+            "no path, query or user",
+            Nothing,
+        ),
         case(
             "endpoint_with_aws_target",
             &[&s[..], &["--target", "aws", "--endpoint", "http://127.0.0.1:1"]].concat(),
@@ -142,8 +175,20 @@ fn cases(f: &Files, dead: &str) -> Vec<Case> {
         case("unwritable_logfile", &with(&["--logfile", "/nonexistent/dir/log.txt"]), 2, "cannot be written", Nothing),
         case("zero_timeout", &with(&["--timeout", "0s"]), 2, "--timeout 0 is refused", Nothing),
         // Outputs files.
-        case("dr_without_outputs", &with(&["--stack", "dr"]), 2, "the dr stack keeps its outputs outside AWS", Untouched),
-        case("outputs_missing", &with(&["--outputs", "/nonexistent/flat.json"]), 2, "cannot read the outputs file", Nothing),
+        case(
+            "dr_without_outputs",
+            &with(&["--stack", "dr"]),
+            2,
+            "the dr stack keeps its outputs outside AWS",
+            Untouched,
+        ),
+        case(
+            "outputs_missing",
+            &with(&["--outputs", "/nonexistent/flat.json"]),
+            2,
+            "cannot read the outputs file",
+            Nothing,
+        ),
         case("outputs_not_json", &with(&["--outputs", &f.not_json]), 2, "is not valid JSON", Nothing),
         case("outputs_empty", &with(&["--outputs", &f.empty]), 2, "is not valid JSON", Nothing),
         case("outputs_an_array", &with(&["--outputs", &f.array]), 2, "found an array", Nothing),
@@ -157,21 +202,48 @@ fn cases(f: &Files, dead: &str) -> Vec<Case> {
             Nothing,
         ),
         // Static evidence named on purpose must be usable.
-        case("static_evidence_missing", &with(&["--static-evidence", "/nonexistent/e.json"]), 2, "cannot be read", Nothing),
-        case("static_evidence_of_another_stack", &with(&["--static-evidence", &f.static_other_stack]), 2, "not hipaa", Nothing),
+        case(
+            "static_evidence_missing",
+            &with(&["--static-evidence", "/nonexistent/e.json"]),
+            2,
+            "cannot be read",
+            Nothing,
+        ),
+        case(
+            "static_evidence_of_another_stack",
+            &with(&["--static-evidence", &f.static_other_stack]),
+            2,
+            "not hipaa",
+            Nothing,
+        ),
         // Selections that run nothing.
         case("filter_matches_nothing", &with(&["no_such_check"]), 2, "the selection runs no check", Whole),
         case("exact_matches_nothing", &with(&["--exact", "kms"]), 2, "the selection runs no check", Whole),
         case("skip_everything", &with(&["--skip", "hipaa"]), 2, "the selection runs no check", Whole),
         case("ignored_only", &with(&["--ignored"]), 2, "the selection runs no check", Whole),
         // Reports that cannot be written.
-        case("reports_under_a_file", &["--suffix", "pr1", "--endpoint", dead, "--reports", "/etc/hostname/r"], 2, "cannot write the report", Untouched),
+        case(
+            "reports_under_a_file",
+            &["--suffix", "pr1", "--endpoint", dead, "--reports", "/etc/hostname/r"],
+            2,
+            "cannot write the report",
+            Untouched,
+        ),
         // Reaching the deployment.
         case("endpoint_that_does_not_answer", &local, 2, "did not answer in eu-central-1", Whole),
-        with_env(case("unknown_profile", &s, 2, "the profile \"nosuch\" named by AWS_PROFILE", Whole), &[("AWS_PROFILE", "nosuch")]),
+        with_env(
+            case("unknown_profile", &s, 2, "the profile \"nosuch\" named by AWS_PROFILE", Whole),
+            &[("AWS_PROFILE", "nosuch")],
+        ),
         case("no_credentials", &s, 2, "no AWS credentials were found", Whole),
         with_env(
-            case("unknown_region", &[&s[..], &["--region", "eu-moon-1"]].concat(), 2, "no AWS endpoint answers in eu-moon-1", Whole),
+            case(
+                "unknown_region",
+                &[&s[..], &["--region", "eu-moon-1"]].concat(),
+                2,
+                "no AWS endpoint answers in eu-moon-1",
+                Whole,
+            ),
             &[("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00"), ("AWS_SECRET_ACCESS_KEY", "not-a-real-key")],
         ),
     ]

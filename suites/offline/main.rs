@@ -9,6 +9,7 @@ mod chain;
 mod cli;
 mod command;
 mod dr;
+mod faults;
 mod guard;
 mod reports;
 
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
     trials.extend(guard::trials(&world));
     trials.extend(cli::trials(&world));
     trials.extend(bad_input::trials(&world));
+    trials.extend(faults::trials(&world));
     trials.extend(dr::trials(&world));
     trials.extend(reports::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);

@@ -26,7 +26,9 @@ impl Identity {
                 None => Error::NoCredentials,
             }),
             Err(err) => Err(match classify("GetCallerIdentity", &err, &[]) {
-                FactError::Unreachable { detail, .. } if !target.is_emulator() && detail.contains("failed to lookup address") => {
+                FactError::Unreachable { detail, .. }
+                    if !target.is_emulator() && detail.contains("failed to lookup address") =>
+                {
                     Error::UnresolvedRegion { region, detail }
                 }
                 FactError::Unreachable { detail, .. } => {

@@ -78,16 +78,16 @@ impl Target {
             // connection and never answers must not hold a CI job forever.
             Target::Aws => Timeouts {
                 connect: Duration::from_secs(5),
-                attempt: Duration::from_secs(30),
-                operation: Duration::from_secs(90),
+                attempt: Duration::from_secs(20),
+                operation: Duration::from_secs(60),
                 attempts: 3,
             },
             // The emulator answers "not implemented" with HTTP 500, which the SDK would retry with
             // backoff; one quick retry keeps a run failing fast instead.
             Target::Emulator { .. } => Timeouts {
                 connect: Duration::from_secs(3),
-                attempt: Duration::from_secs(30),
-                operation: Duration::from_secs(60),
+                attempt: Duration::from_secs(20),
+                operation: Duration::from_secs(45),
                 attempts: 2,
             },
         }

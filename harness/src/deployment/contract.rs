@@ -88,7 +88,7 @@ impl Contract {
             .filter_map(|(key, _)| values.get_key_value(key))
             .filter(|(_, v)| !v.trim().is_empty())
             .collect();
-        let carries = |v: &str| v.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| t == suffix.as_str());
+        let carries = |v: &str| carries_token(v, suffix.as_str());
         match names.iter().find(|(_, v)| carries(v)) {
             Some(_) => Ok(()),
             // A file naming nothing cannot be judged here; the checks then report what is missing.
@@ -99,6 +99,17 @@ impl Contract {
             }
         }
     }
+}
+
+/// True if `text` holds `token` with no letter or digit right before or after it: `pr1` is in
+/// `cluster-pr1` and `pr1-db`, not in `cluster-pr12`; `fault-x` is in `db-fault-x`.
+fn carries_token(text: &str, token: &str) -> bool {
+    !token.is_empty()
+        && text.match_indices(token).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + token.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
 }
 
 #[cfg(test)]
@@ -134,6 +145,9 @@ mod tests {
         let other = c.names_carry(&values("aurora-cluster-pr12"), &pr1).unwrap_err();
         assert_eq!(other, "Db = aurora-cluster-pr12");
         assert!(c.names_carry(&values("pr1"), &pr1).is_ok());
+        let hyphenated = Suffix::parse("fault-x").unwrap();
+        assert!(c.names_carry(&values("aurora-cluster-fault-x"), &hyphenated).is_ok());
+        assert!(c.names_carry(&values("aurora-cluster-fault-xy"), &hyphenated).is_err());
         assert!(c.names_carry(&BTreeMap::new(), &pr1).is_ok(), "nothing named, nothing to tell");
     }
 
