@@ -5,23 +5,11 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::facts::Named;
-use stackproof_harness::facts::ec2::{Network, RouteTarget};
+use stackproof_harness::facts::ec2::RouteTarget;
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
 use super::HipaaFacts;
 use super::mutants;
-
-/// Runs `judge` on the network and one of the id lists the outputs declare, or reports why it
-/// could not (on the VPC).
-fn with_network(
-    f: &HipaaFacts,
-    list: &Named<Vec<String>>,
-    property: &str,
-    judge: impl FnOnce(&Network, &[String]) -> Vec<Finding>,
-) -> Vec<Finding> {
-    judge_both((&f.network.vpc, list), property, |net, ids| judge(net, ids))
-}
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[
@@ -49,7 +37,7 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
 };
 
 fn private_subnets_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
-    with_network(f, &f.network.private_subnet_ids, "AvailabilityZone", |net, ids| {
+    judge_both((&f.network.vpc, &f.network.private_subnet_ids), "AvailabilityZone", |net, ids| {
         let mut findings = Vec::new();
         let mut zones = BTreeSet::new();
         let mut seen = Vec::new();
@@ -102,7 +90,7 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<HipaaFacts> = Check {
 };
 
 fn private_subnets_no_public_ip(f: &HipaaFacts) -> Vec<Finding> {
-    with_network(f, &f.network.private_subnet_ids, "MapPublicIpOnLaunch", |net, ids| {
+    judge_both((&f.network.vpc, &f.network.private_subnet_ids), "MapPublicIpOnLaunch", |net, ids| {
         ids.iter()
             .map(|id| match net.subnet(id) {
                 Some(s) => Finding::judge(
@@ -135,7 +123,7 @@ pub const PRIVATE_ROUTES_VIA_NAT_ONLY: Check<HipaaFacts> = Check {
 
 fn private_routes_via_nat_only(f: &HipaaFacts) -> Vec<Finding> {
     let nats = &f.network.nat_gateway_ids;
-    with_network(f, &f.network.private_route_table_ids, "Routes", |net, tables| {
+    judge_both((&f.network.vpc, &f.network.private_route_table_ids), "Routes", |net, tables| {
         let mut findings = Vec::new();
         for id in tables {
             let Some(table) = net.route_table(id) else {
@@ -223,7 +211,7 @@ pub const NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET: Check<HipaaFacts> = Check {
 
 fn nat_gateway_available_in_public_subnet(f: &HipaaFacts) -> Vec<Finding> {
     let public = &f.network.public_subnet_ids;
-    with_network(f, &f.network.nat_gateway_ids, "State", |net, nats| {
+    judge_both((&f.network.vpc, &f.network.nat_gateway_ids), "State", |net, nats| {
         let mut findings = Vec::new();
         for id in nats {
             let Some(nat) = net.nat_gateway(id) else {

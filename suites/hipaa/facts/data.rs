@@ -103,3 +103,39 @@ fn file_system_arn(outputs: &Outputs, region: &str) -> Named<String> {
     });
     Named { output: EFS_FILE_SYSTEM_ID, resource: id.resource, fact }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn outputs(json: &str) -> Outputs {
+        Outputs::from_json(json, Path::new("flat-outputs.json")).expect("flat outputs parse")
+    }
+
+    #[test]
+    fn the_file_system_arn_takes_partition_and_account_from_the_data_key() {
+        let o = outputs(
+            r#"{"EfsFileSystemId": "fs-1", "DataKeyArn": "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/k"}"#,
+        );
+        let arn = file_system_arn(&o, "us-gov-west-1");
+        assert_eq!(arn.resource, "fs-1");
+        assert_eq!(
+            arn.fact.ok().as_deref(),
+            Some("arn:aws-us-gov:elasticfilesystem:us-gov-west-1:123456789012:file-system/fs-1")
+        );
+    }
+
+    #[test]
+    fn without_an_account_there_is_no_file_system_arn() {
+        let no_key = file_system_arn(&outputs(r#"{"EfsFileSystemId": "fs-1"}"#), "eu-central-1");
+        assert!(matches!(no_key.fact, Err(FactError::MissingOutput { .. })));
+        let key_id_only =
+            file_system_arn(&outputs(r#"{"EfsFileSystemId": "fs-1", "DataKeyArn": "1111-2222"}"#), "eu-central-1");
+        assert!(key_id_only.fact.is_err());
+        let no_fs = file_system_arn(&outputs(r#"{"DataKeyArn": "arn:aws:kms:r:1:key/k"}"#), "eu-central-1");
+        assert_eq!(no_fs.resource, EFS_FILE_SYSTEM_ID);
+        assert!(matches!(no_fs.fact, Err(FactError::MissingOutput { .. })));
+    }
+}
