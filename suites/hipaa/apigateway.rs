@@ -4,10 +4,10 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::apigateway::{MethodSetting, Stage};
 
+use stackproof_harness::kit::fact::{judge_fact, judge_named};
+
 use super::HipaaFacts;
-use super::facts::app::judge_fact;
 use super::mutants;
-use super::outputs::{API_ACCESS_LOG_GROUP_NAME, WEB_ACL_ARN};
 
 /// The method settings key that applies to every method of the stage.
 pub const ALL_METHODS: &str = "*/*";
@@ -27,17 +27,14 @@ pub const CHECKS: &[Check<HipaaFacts>] = &[
     API_EXECUTION_LOGGING_ENABLED,
 ];
 
-fn with_stage(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &Stage) -> Vec<Finding>) -> Vec<Finding> {
-    judge_fact(&f.app.stage, property, |s| judge(&f.app.stage.resource, s))
-}
-
 /// The `*/*` method settings of the stage; a stage without them fails `property`.
 fn with_all_methods(
     f: &HipaaFacts,
     property: &str,
     judge: impl FnOnce(&str, &MethodSetting) -> Vec<Finding>,
 ) -> Vec<Finding> {
-    with_stage(f, property, |arn, s| match s.method_settings.get(ALL_METHODS) {
+    let arn = &f.app.stage.resource;
+    judge_named(&f.app.stage, property, |s| match s.method_settings.get(ALL_METHODS) {
         Some(m) => judge(arn, m),
         None => vec![Finding::judge(
             arn,
@@ -70,28 +67,26 @@ pub const API_STAGE_DEPLOYED: Check<HipaaFacts> = Check {
 };
 
 fn api_stage_deployed(f: &HipaaFacts) -> Vec<Finding> {
-    with_stage(f, "deploymentId", |arn, s| {
+    let arn = &f.app.stage.resource;
+    judge_named(&f.app.stage, "deploymentId", |s| {
         let Some(id) = s.deployment_id.as_deref() else {
             return vec![Finding::judge(arn, "deploymentId", false, "a deployment of the API", "none", s)];
         };
-        match &f.app.deployments.fact {
-            Ok(deployments) => {
-                let found = deployments.iter().any(|d| d.id == id);
-                let ids: Vec<&str> = deployments.iter().map(|d| d.id.as_str()).collect();
-                let evidence = json!({ "deploymentId": id, "deployments": ids });
-                let actual =
-                    if found { id.to_owned() } else { format!("{id}, which is not a deployment of {}", s.rest_api_id) };
-                vec![Finding::judge(
-                    arn,
-                    "deploymentId",
-                    found,
-                    format!("a deployment of {}", s.rest_api_id),
-                    actual,
-                    &evidence,
-                )]
-            }
-            Err(e) => vec![Finding::unavailable(arn, "deploymentId", e)],
-        }
+        judge_fact(arn, &f.app.deployments.fact, "deploymentId", |deployments| {
+            let found = deployments.iter().any(|d| d.id == id);
+            let ids: Vec<&str> = deployments.iter().map(|d| d.id.as_str()).collect();
+            let evidence = json!({ "deploymentId": id, "deployments": ids });
+            let actual =
+                if found { id.to_owned() } else { format!("{id}, which is not a deployment of {}", s.rest_api_id) };
+            vec![Finding::judge(
+                arn,
+                "deploymentId",
+                found,
+                format!("a deployment of {}", s.rest_api_id),
+                actual,
+                &evidence,
+            )]
+        })
     })
 }
 
@@ -110,35 +105,33 @@ pub const API_STAGE_PROTECTED_BY_STACK_WEB_ACL: Check<HipaaFacts> = Check {
 };
 
 fn api_stage_protected_by_stack_web_acl(f: &HipaaFacts) -> Vec<Finding> {
-    let stack_acl = match f.outputs.get(WEB_ACL_ARN) {
-        Ok(arn) => arn,
-        Err(e) => return vec![Finding::error(&f.app.stage.resource, "webAclArn", e)],
-    };
-    let mut findings = with_stage(f, "webAclArn", |arn, s| {
-        let actual = s.web_acl_arn.as_deref().unwrap_or("none");
-        vec![Finding::judge(
-            arn,
-            "webAclArn",
-            s.web_acl_arn.as_deref().is_some_and(|a| same_acl(a, stack_acl)),
-            stack_acl,
-            actual,
-            &json!({ "webAclArn": s.web_acl_arn }),
-        )]
-    });
-    let waf = &f.app.stage_web_acl;
-    findings.extend(judge_fact(waf, "WebACL (GetWebACLForResource)", |acl| {
-        let actual = acl.as_ref().map_or("none", |a| a.arn.as_str());
-        let ok = acl.as_ref().is_some_and(|a| same_acl(&a.arn, stack_acl));
-        vec![Finding::judge(
-            &waf.resource,
-            "WebACL (GetWebACLForResource)",
-            ok,
-            stack_acl,
-            actual,
-            &json!({ "WebACL": acl.as_ref().map(|a| (&a.name, &a.arn)) }),
-        )]
-    }));
-    findings
+    let (stage, waf) = (&f.app.stage, &f.app.stage_web_acl);
+    judge_fact(&stage.resource, &f.app.web_acl_arn.fact, "webAclArn", |stack_acl| {
+        let mut findings = judge_named(stage, "webAclArn", |s| {
+            let actual = s.web_acl_arn.as_deref().unwrap_or("none");
+            vec![Finding::judge(
+                &stage.resource,
+                "webAclArn",
+                s.web_acl_arn.as_deref().is_some_and(|a| same_acl(a, stack_acl)),
+                stack_acl,
+                actual,
+                &json!({ "webAclArn": s.web_acl_arn }),
+            )]
+        });
+        findings.extend(judge_named(waf, "WebACL (GetWebACLForResource)", |acl| {
+            let actual = acl.as_ref().map_or("none", |a| a.arn.as_str());
+            let ok = acl.as_ref().is_some_and(|a| same_acl(&a.arn, stack_acl));
+            vec![Finding::judge(
+                &waf.resource,
+                "WebACL (GetWebACLForResource)",
+                ok,
+                stack_acl,
+                actual,
+                &json!({ "WebACL": acl.as_ref().map(|a| (&a.name, &a.arn)) }),
+            )]
+        }));
+        findings
+    })
 }
 
 pub const WAF_RATE_LIMIT_AND_MANAGED_RULES: Check<HipaaFacts> = Check {
@@ -157,7 +150,7 @@ pub const WAF_RATE_LIMIT_AND_MANAGED_RULES: Check<HipaaFacts> = Check {
 
 fn waf_rate_limit_and_managed_rules(f: &HipaaFacts) -> Vec<Finding> {
     let n = &f.app.web_acl;
-    judge_fact(n, "Rules[RateBasedStatement]", |acl| {
+    judge_named(n, "Rules[RateBasedStatement]", |acl| {
         let resource = if acl.arn.is_empty() { &n.resource } else { &acl.arn };
         let rate: Vec<_> = acl.rules.iter().filter(|r| r.rate_based_statement.is_some()).collect();
         let blocking = rate.iter().any(|r| r.action.as_deref() == Some("Block"));
@@ -251,6 +244,8 @@ fn log_group_of(arn: &str) -> Option<&str> {
     Some(name.strip_suffix(":*").unwrap_or(name))
 }
 
+const ACCESS_LOG_DESTINATION: &str = "accessLogSettings.destinationArn";
+
 pub const API_ACCESS_LOGGING_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
     info: CheckInfo {
         id: "api_access_logging_to_stack_log_group",
@@ -266,35 +261,36 @@ pub const API_ACCESS_LOGGING_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
 };
 
 fn api_access_logging_to_stack_log_group(f: &HipaaFacts) -> Vec<Finding> {
-    let destination = "accessLogSettings.destinationArn";
-    let group = match f.outputs.get(API_ACCESS_LOG_GROUP_NAME) {
-        Ok(g) => g,
-        Err(e) => return vec![Finding::error(&f.app.stage.resource, destination, e)],
-    };
-    with_stage(f, destination, |arn, s| {
-        let settings = s.access_log_settings.as_ref();
-        let dest = settings.and_then(|a| a.destination_arn.as_deref());
-        let format = settings.and_then(|a| a.format.as_deref()).unwrap_or("");
-        let evidence = json!({ "accessLogSettings": settings });
-        vec![
-            Finding::judge(
-                arn,
-                destination,
-                dest.and_then(log_group_of) == Some(group),
-                format!("the ARN of log group {group}"),
-                dest.unwrap_or("none (access logging off)"),
-                &evidence,
-            ),
-            Finding::judge(
-                arn,
-                "accessLogSettings.format",
-                format.contains("$context.requestId"),
-                "a format recording $context.requestId",
-                if format.is_empty() { "none" } else { format },
-                &evidence,
-            ),
-        ]
+    let arn = &f.app.stage.resource;
+    judge_fact(arn, &f.logs.api_access_group.fact, ACCESS_LOG_DESTINATION, |group| {
+        judge_named(&f.app.stage, ACCESS_LOG_DESTINATION, |s| access_logs_to(arn, s, group))
     })
+}
+
+/// The stage's access logs go to `group`, and record each request's id.
+fn access_logs_to(arn: &str, s: &Stage, group: &str) -> Vec<Finding> {
+    let settings = s.access_log_settings.as_ref();
+    let dest = settings.and_then(|a| a.destination_arn.as_deref());
+    let format = settings.and_then(|a| a.format.as_deref()).unwrap_or("");
+    let evidence = json!({ "accessLogSettings": settings });
+    vec![
+        Finding::judge(
+            arn,
+            ACCESS_LOG_DESTINATION,
+            dest.and_then(log_group_of) == Some(group),
+            format!("the ARN of log group {group}"),
+            dest.unwrap_or("none (access logging off)"),
+            &evidence,
+        ),
+        Finding::judge(
+            arn,
+            "accessLogSettings.format",
+            format.contains("$context.requestId"),
+            "a format recording $context.requestId",
+            if format.is_empty() { "none" } else { format },
+            &evidence,
+        ),
+    ]
 }
 
 pub const API_XRAY_TRACING_ENABLED: Check<HipaaFacts> = Check {
@@ -312,7 +308,8 @@ pub const API_XRAY_TRACING_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn api_xray_tracing_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    with_stage(f, "tracingEnabled", |arn, s| {
+    let arn = &f.app.stage.resource;
+    judge_named(&f.app.stage, "tracingEnabled", |s| {
         vec![Finding::judge(
             arn,
             "tracingEnabled",

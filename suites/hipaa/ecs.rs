@@ -6,21 +6,15 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ecs::{AwsVpcConfiguration, Container, Service, TaskDefinition};
 
+use stackproof_harness::kit::fact::{judge_fact, judge_named};
+use stackproof_harness::secret::{CREDENTIAL_WORDS, looks_secret};
+
 use super::HipaaFacts;
-use super::facts::app::judge_fact;
 use super::mutants;
-use super::outputs::{
-    API_KEYS_SECRET_ARN, APP_SECURITY_GROUP_ID, DATABASE_SECRET_ARN, ECS_LOG_GROUP_NAME, EFS_FILE_SYSTEM_ID,
-    PRIVATE_SUBNET_IDS,
-};
 
 /// Fewest tasks the service may scale in to (one per AZ), and the least room it must have to scale out.
 pub const MIN_TASKS: i32 = 2;
 pub const MAX_TASKS: i32 = 10;
-
-/// Parts of an environment variable name that mark it as a credential.
-pub const SECRET_WORDS: &[&str] =
-    &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "AUTH", "PRIVATE_KEY", "CREDENTIAL"];
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[
@@ -37,7 +31,7 @@ pub const CHECKS: &[Check<HipaaFacts>] = &[
 
 /// The service, named by its ARN once it is known.
 fn with_service(f: &HipaaFacts, property: &str, judge: impl FnOnce(&str, &Service) -> Vec<Finding>) -> Vec<Finding> {
-    judge_fact(&f.app.service, property, |s| {
+    judge_named(&f.app.service, property, |s| {
         judge(if s.service_arn.is_empty() { &f.app.service.resource } else { &s.service_arn }, s)
     })
 }
@@ -59,12 +53,13 @@ fn container_resource(td: &TaskDefinition, c: &Container) -> String {
     format!("{} (container {})", td.task_definition_arn, c.name)
 }
 
+/// The task definition the outputs name; one without containers fails.
 fn with_task_definition(
     f: &HipaaFacts,
     property: &str,
     judge: impl FnOnce(&TaskDefinition) -> Vec<Finding>,
 ) -> Vec<Finding> {
-    judge_fact(&f.app.task_definition, property, |td| {
+    judge_named(&f.app.task_definition, property, |td| {
         if td.container_definitions.is_empty() {
             return vec![Finding::judge(
                 &td.task_definition_arn,
@@ -175,26 +170,27 @@ pub const ECS_TASKS_IN_PRIVATE_SUBNETS: Check<HipaaFacts> = Check {
 };
 
 fn ecs_tasks_in_private_subnets(f: &HipaaFacts) -> Vec<Finding> {
-    let private = match f.outputs.list(PRIVATE_SUBNET_IDS) {
-        Ok(ids) => ids,
-        Err(e) => return vec![Finding::error(&f.app.service.resource, "subnets", e)],
-    };
-    with_awsvpc(f, "subnets", |arn, v| {
-        let outside: Vec<&String> = v.subnets.iter().filter(|s| !private.contains(s)).collect();
-        let ok = !v.subnets.is_empty() && outside.is_empty();
-        let actual = if v.subnets.is_empty() {
-            "none".to_owned()
-        } else if outside.is_empty() {
-            v.subnets.join(",")
-        } else {
-            format!(
-                "{} (not private: {})",
-                v.subnets.join(","),
-                outside.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
-            )
-        };
-        Finding::judge(arn, "subnets", ok, format!("only private subnets {}", private.join(",")), actual, v)
+    judge_fact(&f.app.service.resource, &f.network.private_subnet_ids.fact, "subnets", |private| {
+        with_awsvpc(f, "subnets", |arn, v| tasks_in(arn, v, private))
     })
+}
+
+/// The awsvpc configuration places tasks only in `private` subnets.
+fn tasks_in(arn: &str, v: &AwsVpcConfiguration, private: &[String]) -> Finding {
+    let outside: Vec<&String> = v.subnets.iter().filter(|s| !private.contains(s)).collect();
+    let ok = !v.subnets.is_empty() && outside.is_empty();
+    let actual = if v.subnets.is_empty() {
+        "none".to_owned()
+    } else if outside.is_empty() {
+        v.subnets.join(",")
+    } else {
+        format!(
+            "{} (not private: {})",
+            v.subnets.join(","),
+            outside.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+        )
+    };
+    Finding::judge(arn, "subnets", ok, format!("only private subnets {}", private.join(",")), actual, v)
 }
 
 pub const ECS_TASKS_USE_APP_SECURITY_GROUP: Check<HipaaFacts> = Check {
@@ -212,14 +208,12 @@ pub const ECS_TASKS_USE_APP_SECURITY_GROUP: Check<HipaaFacts> = Check {
 };
 
 fn ecs_tasks_use_app_security_group(f: &HipaaFacts) -> Vec<Finding> {
-    let app = match f.outputs.get(APP_SECURITY_GROUP_ID) {
-        Ok(id) => id,
-        Err(e) => return vec![Finding::error(&f.app.service.resource, "securityGroups", e)],
-    };
-    with_awsvpc(f, "securityGroups", |arn, v| {
-        let ok = !v.security_groups.is_empty() && v.security_groups.iter().all(|g| g == app);
-        let actual = if v.security_groups.is_empty() { "none".to_owned() } else { v.security_groups.join(",") };
-        Finding::judge(arn, "securityGroups", ok, format!("only {app}"), actual, v)
+    judge_fact(&f.app.service.resource, &f.security_groups.app.fact, "securityGroups", |app| {
+        with_awsvpc(f, "securityGroups", |arn, v| {
+            let ok = !v.security_groups.is_empty() && v.security_groups.iter().all(|g| g == app);
+            let actual = if v.security_groups.is_empty() { "none".to_owned() } else { v.security_groups.join(",") };
+            Finding::judge(arn, "securityGroups", ok, format!("only {app}"), actual, v)
+        })
     })
 }
 
@@ -228,12 +222,6 @@ fn from_secret(value_from: &str, secrets: &[&str]) -> bool {
     secrets
         .iter()
         .any(|arn| value_from == *arn || value_from.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':')))
-}
-
-/// A name that reads as a credential.
-fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
 pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<HipaaFacts> = Check {
@@ -251,69 +239,67 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<HipaaFacts> = Check {
 };
 
 fn ecs_secrets_from_secrets_manager(f: &HipaaFacts) -> Vec<Finding> {
-    let (db, api) = match (f.outputs.get(DATABASE_SECRET_ARN), f.outputs.get(API_KEYS_SECRET_ARN)) {
-        (Ok(db), Ok(api)) => (db, api),
-        (Err(e), _) | (_, Err(e)) => {
-            return vec![Finding::error(&f.app.task_definition.resource, "secrets[].valueFrom", e)];
-        }
-    };
-    let stack_secrets = [db, api];
-    with_task_definition(f, "secrets[].valueFrom", |td| {
-        let mut findings = Vec::new();
-        let mut referenced = BTreeSet::new();
-        for c in &td.container_definitions {
-            let resource = container_resource(td, c);
-            let foreign: Vec<&str> =
-                c.secrets.iter().map(|s| s.value_from.as_str()).filter(|v| !from_secret(v, &stack_secrets)).collect();
-            for s in &stack_secrets {
-                if c.secrets.iter().any(|r| from_secret(&r.value_from, &[s])) {
-                    referenced.insert(*s);
-                }
-            }
-            let actual = if foreign.is_empty() {
-                format!("{} from the stack's secrets", c.secrets.len())
-            } else {
-                format!("from elsewhere: {}", foreign.join(", "))
-            };
-            findings.push(Finding::judge(
-                &resource,
-                "secrets[].valueFrom",
-                foreign.is_empty(),
-                "only the stack's secrets",
-                actual,
-                &c.secrets,
-            ));
-            let exposed: Vec<&str> =
-                c.environment_names.iter().map(String::as_str).filter(|n| looks_secret(n)).collect();
-            let actual = if exposed.is_empty() {
-                "no credential-like names".to_owned()
-            } else {
-                format!("plain values for {}", exposed.join(", "))
-            };
-            findings.push(Finding::judge(
-                &resource,
-                "environment",
-                exposed.is_empty(),
-                format!("no variable named like {}", SECRET_WORDS.join("/")),
-                actual,
-                &json!({ "environment[].name": c.environment_names }),
-            ));
-        }
-        let missing: Vec<&str> = stack_secrets.iter().copied().filter(|s| !referenced.contains(s)).collect();
-        findings.push(Finding::judge(
-            &td.task_definition_arn,
-            "secrets",
-            missing.is_empty(),
-            "both stack secrets injected",
-            if missing.is_empty() {
-                "both injected".to_owned()
-            } else {
-                format!("not injected: {}", missing.join(", "))
-            },
-            &json!({ "referenced": referenced }),
-        ));
-        findings
+    const PROPERTY: &str = "secrets[].valueFrom";
+    let (td, app) = (&f.app.task_definition.resource, &f.app);
+    judge_fact(td, &app.database_secret_arn.fact, PROPERTY, |db| {
+        judge_fact(td, &app.api_keys_secret_arn.fact, PROPERTY, |api| {
+            with_task_definition(f, PROPERTY, |td| secrets_only_from(td, &[db, api]))
+        })
     })
+}
+
+/// Every container reads secrets only from `stack_secrets` and keeps no credential-like
+/// variable in plain environment; the task definition injects each of `stack_secrets`.
+fn secrets_only_from(td: &TaskDefinition, stack_secrets: &[&str]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut referenced = BTreeSet::new();
+    for c in &td.container_definitions {
+        let resource = container_resource(td, c);
+        let foreign: Vec<&str> =
+            c.secrets.iter().map(|s| s.value_from.as_str()).filter(|v| !from_secret(v, stack_secrets)).collect();
+        for s in stack_secrets {
+            if c.secrets.iter().any(|r| from_secret(&r.value_from, &[s])) {
+                referenced.insert(*s);
+            }
+        }
+        let actual = if foreign.is_empty() {
+            format!("{} from the stack's secrets", c.secrets.len())
+        } else {
+            format!("from elsewhere: {}", foreign.join(", "))
+        };
+        findings.push(Finding::judge(
+            &resource,
+            "secrets[].valueFrom",
+            foreign.is_empty(),
+            "only the stack's secrets",
+            actual,
+            &c.secrets,
+        ));
+        let exposed: Vec<&str> = c.environment_names.iter().map(String::as_str).filter(|n| looks_secret(n)).collect();
+        let actual = if exposed.is_empty() {
+            "no credential-like names".to_owned()
+        } else {
+            format!("plain values for {}", exposed.join(", "))
+        };
+        findings.push(Finding::judge(
+            &resource,
+            "environment",
+            exposed.is_empty(),
+            format!("no variable named like {}", CREDENTIAL_WORDS.join("/")),
+            actual,
+            &json!({ "environment[].name": c.environment_names }),
+        ));
+    }
+    let missing: Vec<&str> = stack_secrets.iter().copied().filter(|s| !referenced.contains(s)).collect();
+    findings.push(Finding::judge(
+        &td.task_definition_arn,
+        "secrets",
+        missing.is_empty(),
+        "both stack secrets injected",
+        if missing.is_empty() { "both injected".to_owned() } else { format!("not injected: {}", missing.join(", ")) },
+        &json!({ "referenced": referenced }),
+    ));
+    findings
 }
 
 pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
@@ -331,41 +317,38 @@ pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
 };
 
 fn ecs_logs_to_stack_log_group(f: &HipaaFacts) -> Vec<Finding> {
-    let group = match f.outputs.get(ECS_LOG_GROUP_NAME) {
-        Ok(g) => g,
-        Err(e) => {
-            return vec![Finding::error(&f.app.task_definition.resource, "logConfiguration.options.awslogs-group", e)];
-        }
-    };
-    with_task_definition(f, "logConfiguration", |td| {
-        let mut findings = Vec::new();
-        for c in &td.container_definitions {
-            let resource = container_resource(td, c);
-            let driver = c.log_configuration.as_ref().map_or("none", |l| l.log_driver.as_str());
-            findings.push(Finding::judge(
-                &resource,
-                "logConfiguration.logDriver",
-                driver == "awslogs",
-                "awslogs",
-                driver,
-                &c.log_configuration,
-            ));
-            let actual = c
-                .log_configuration
-                .as_ref()
-                .and_then(|l| l.options.get("awslogs-group"))
-                .map_or("none", String::as_str);
-            findings.push(Finding::judge(
-                &resource,
-                "logConfiguration.options.awslogs-group",
-                actual == group,
-                group,
-                actual,
-                &c.log_configuration,
-            ));
-        }
-        findings
+    let td = &f.app.task_definition.resource;
+    judge_fact(td, &f.logs.ecs_group.fact, "logConfiguration.options.awslogs-group", |group| {
+        with_task_definition(f, "logConfiguration", |td| logs_to(td, group))
     })
+}
+
+/// Every container logs with awslogs into `group`.
+fn logs_to(td: &TaskDefinition, group: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for c in &td.container_definitions {
+        let resource = container_resource(td, c);
+        let driver = c.log_configuration.as_ref().map_or("none", |l| l.log_driver.as_str());
+        findings.push(Finding::judge(
+            &resource,
+            "logConfiguration.logDriver",
+            driver == "awslogs",
+            "awslogs",
+            driver,
+            &c.log_configuration,
+        ));
+        let actual =
+            c.log_configuration.as_ref().and_then(|l| l.options.get("awslogs-group")).map_or("none", String::as_str);
+        findings.push(Finding::judge(
+            &resource,
+            "logConfiguration.options.awslogs-group",
+            actual == group,
+            group,
+            actual,
+            &c.log_configuration,
+        ));
+    }
+    findings
 }
 
 pub const ECS_SERVICE_AUTO_SCALING: Check<HipaaFacts> = Check {
@@ -384,7 +367,7 @@ pub const ECS_SERVICE_AUTO_SCALING: Check<HipaaFacts> = Check {
 
 fn ecs_service_auto_scaling(f: &HipaaFacts) -> Vec<Finding> {
     let resource = &f.app.scaling.resource;
-    judge_fact(&f.app.scaling, "MinCapacity", |s| {
+    judge_named(&f.app.scaling, "MinCapacity", |s| {
         let t = &s.scalable_target;
         let cpu = s.scaling_policies.iter().find(|p| {
             p.policy_type == "TargetTrackingScaling"
@@ -439,7 +422,7 @@ pub const ECS_CONTAINER_INSIGHTS_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn ecs_container_insights_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    judge_fact(&f.app.cluster, "containerInsights", |c| {
+    judge_named(&f.app.cluster, "containerInsights", |c| {
         let resource = if c.cluster_arn.is_empty() { &f.app.cluster.resource } else { &c.cluster_arn };
         let actual = c.settings.get("containerInsights").map_or("not set", String::as_str);
         vec![Finding::judge(
@@ -468,8 +451,8 @@ pub const ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT: Check<HipaaFacts> = Check {
 };
 
 fn ecs_efs_volume_encrypted_in_transit(f: &HipaaFacts) -> Vec<Finding> {
-    let stack_fs = f.outputs.get(EFS_FILE_SYSTEM_ID);
-    judge_fact(&f.app.task_definition, "transitEncryption", |td| {
+    let stack_fs = &f.data.efs_file_system_id;
+    judge_named(&f.app.task_definition, "transitEncryption", |td| {
         let efs: Vec<_> =
             td.volumes.iter().filter_map(|v| v.efs_volume_configuration.as_ref().map(|e| (v, e))).collect();
         if efs.is_empty() {
@@ -485,10 +468,9 @@ fn ecs_efs_volume_encrypted_in_transit(f: &HipaaFacts) -> Vec<Finding> {
         let mut findings = Vec::new();
         for (v, e) in efs {
             let resource = format!("{} (volume {})", td.task_definition_arn, v.name);
-            findings.push(match &stack_fs {
-                Ok(fs) => Finding::judge(&resource, "fileSystemId", e.file_system_id == *fs, fs, &e.file_system_id, e),
-                Err(err) => Finding::error(&resource, "fileSystemId", err),
-            });
+            findings.extend(judge_fact(&resource, &stack_fs.fact, "fileSystemId", |fs| {
+                vec![Finding::judge(&resource, "fileSystemId", e.file_system_id == *fs, fs, &e.file_system_id, e)]
+            }));
             let transit = e.transit_encryption.as_deref().unwrap_or("DISABLED (default)");
             findings.push(Finding::judge(&resource, "transitEncryption", transit == "ENABLED", "ENABLED", transit, e));
             let iam = e.iam.as_deref().unwrap_or("DISABLED (default)");
@@ -509,15 +491,5 @@ mod tests {
         assert!(from_secret(&format!("{arn}:password::"), &[arn]));
         assert!(!from_secret(&format!("{arn}zz"), &[arn]));
         assert!(!from_secret("arn:aws:ssm:eu-central-1:123456789012:parameter/db-password", &[arn]));
-    }
-
-    #[test]
-    fn credential_like_names_are_caught_and_configuration_is_not() {
-        for name in ["DB_PASSWORD", "api_key", "REDIS_AUTH_TOKEN", "CLIENT_SECRET"] {
-            assert!(looks_secret(name), "{name}");
-        }
-        for name in ["DB_HOST", "AUDIT_LOG_GROUP", "REDIS_TLS", "DATA_DIR"] {
-            assert!(!looks_secret(name), "{name}");
-        }
     }
 }

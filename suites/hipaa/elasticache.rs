@@ -2,27 +2,12 @@
 
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::facts::elasticache::ReplicationGroup;
+use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::kit::fact::{judge_fact, judge_named};
 
 use super::HipaaFacts;
 use super::mutants;
-use super::outputs::DATA_KEY_ARN;
-use stackproof_harness::facts::kms::same_key;
-
 use super::rds::only_private_subnets;
-
-/// Runs `judge` on the replication group, or reports why it could not.
-fn with_group(
-    f: &HipaaFacts,
-    property: &str,
-    judge: impl FnOnce(&str, &ReplicationGroup) -> Vec<Finding>,
-) -> Vec<Finding> {
-    let g = &f.data.replication_group;
-    match &g.fact {
-        Ok(group) => judge(&g.resource, group),
-        Err(e) => vec![Finding::unavailable(&g.resource, property, e)],
-    }
-}
 
 fn flag(v: Option<bool>) -> String {
     v.map_or("not reported".to_owned(), |b| b.to_string())
@@ -53,31 +38,29 @@ pub const ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Chec
 };
 
 fn elasticache_at_rest_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
-    with_group(f, "AtRestEncryptionEnabled", |rg, g| {
+    let rg = &f.data.replication_group;
+    judge_named(rg, "AtRestEncryptionEnabled", |g| {
         let evidence = json!({"AtRestEncryptionEnabled": g.at_rest_encryption_enabled, "KmsKeyId": g.kms_key_id});
         let encrypted = g.at_rest_encryption_enabled == Some(true);
         let mut findings = vec![Finding::judge(
-            rg,
+            &rg.resource,
             "AtRestEncryptionEnabled",
             encrypted,
             true,
             flag(g.at_rest_encryption_enabled),
             &evidence,
         )];
-        findings.push(match f.outputs.get(DATA_KEY_ARN) {
-            Ok(stack_key) => {
-                let ok = encrypted && g.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
-                Finding::judge(
-                    rg,
-                    "KmsKeyId",
-                    ok,
-                    stack_key,
-                    g.kms_key_id.as_deref().unwrap_or("none (service-owned key)"),
-                    &evidence,
-                )
-            }
-            Err(e) => Finding::error(rg, "KmsKeyId", e),
-        });
+        findings.extend(judge_fact(&rg.resource, &f.keys.data_key.fact, "KmsKeyId", |stack_key| {
+            let ok = encrypted && g.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
+            vec![Finding::judge(
+                &rg.resource,
+                "KmsKeyId",
+                ok,
+                stack_key,
+                g.kms_key_id.as_deref().unwrap_or("none (service-owned key)"),
+                &evidence,
+            )]
+        }));
         findings
     })
 }
@@ -97,7 +80,8 @@ pub const ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED: Check<HipaaFacts> = Check {
 };
 
 fn elasticache_transit_encryption_required(f: &HipaaFacts) -> Vec<Finding> {
-    with_group(f, "TransitEncryptionEnabled", |rg, g| {
+    let rg = &f.data.replication_group;
+    judge_named(rg, "TransitEncryptionEnabled", |g| {
         let evidence = json!({"TransitEncryptionEnabled": g.transit_encryption_enabled, "TransitEncryptionMode": g.transit_encryption_mode});
         let enabled = g.transit_encryption_enabled == Some(true);
         // A group with TLS on that reports no mode predates modes and admits TLS only; only
@@ -105,7 +89,7 @@ fn elasticache_transit_encryption_required(f: &HipaaFacts) -> Vec<Finding> {
         let mode = g.transit_encryption_mode.as_deref();
         vec![
             Finding::judge(
-                rg,
+                &rg.resource,
                 "TransitEncryptionEnabled",
                 enabled,
                 true,
@@ -113,7 +97,7 @@ fn elasticache_transit_encryption_required(f: &HipaaFacts) -> Vec<Finding> {
                 &evidence,
             ),
             Finding::judge(
-                rg,
+                &rg.resource,
                 "TransitEncryptionMode",
                 enabled && mode.is_none_or(|m| m == "required"),
                 "required",
@@ -139,12 +123,20 @@ pub const ELASTICACHE_MULTI_AZ_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn elasticache_multi_az_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    with_group(f, "MultiAZ", |rg, g| {
+    let rg = &f.data.replication_group;
+    judge_named(rg, "MultiAZ", |g| {
         let multi_az = g.multi_az.as_deref().unwrap_or("not reported");
         vec![
-            Finding::judge(rg, "MultiAZ", multi_az == "enabled", "enabled", multi_az, &json!({"MultiAZ": g.multi_az})),
             Finding::judge(
-                rg,
+                &rg.resource,
+                "MultiAZ",
+                multi_az == "enabled",
+                "enabled",
+                multi_az,
+                &json!({"MultiAZ": g.multi_az}),
+            ),
+            Finding::judge(
+                &rg.resource,
                 "MemberClusters",
                 g.member_clusters.len() >= 2,
                 "at least 2 (a primary and a replica)",
@@ -170,10 +162,11 @@ pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn elasticache_automatic_failover_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    with_group(f, "AutomaticFailover", |rg, g| {
+    let rg = &f.data.replication_group;
+    judge_named(rg, "AutomaticFailover", |g| {
         let failover = g.automatic_failover.as_deref().unwrap_or("not reported");
         vec![Finding::judge(
-            rg,
+            &rg.resource,
             "AutomaticFailover",
             failover == "enabled",
             "enabled",
@@ -198,10 +191,11 @@ pub const ELASTICACHE_AUTH_TOKEN_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn elasticache_auth_token_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    with_group(f, "AuthTokenEnabled", |rg, g| {
+    let rg = &f.data.replication_group;
+    judge_named(rg, "AuthTokenEnabled", |g| {
         let enabled = g.auth_token_enabled == Some(true);
         vec![Finding::judge(
-            rg,
+            &rg.resource,
             "AuthTokenEnabled",
             enabled,
             true,
@@ -227,11 +221,8 @@ pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<HipaaFacts> = Check {
 
 fn elasticache_subnet_group_private_only(f: &HipaaFacts) -> Vec<Finding> {
     let g = &f.data.cache_subnet_group;
-    vec![match &g.fact {
-        Ok(group) => {
-            let subnets: Vec<String> = group.subnets.iter().map(|s| s.subnet_identifier.clone()).collect();
-            only_private_subnets(f, &g.resource, &subnets, group)
-        }
-        Err(e) => Finding::unavailable(&g.resource, "Subnets", e),
-    }]
+    judge_named(g, "Subnets", |group| {
+        let subnets: Vec<String> = group.subnets.iter().map(|s| s.subnet_identifier.clone()).collect();
+        only_private_subnets(&f.network.private_subnet_ids, &g.resource, &subnets, group)
+    })
 }

@@ -25,7 +25,7 @@ pub const KMS_KEY_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn kms_key_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    f.keys.iter().flat_map(key_enabled).collect()
+    f.keys.keys.iter().flat_map(key_enabled).collect()
 }
 
 pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
@@ -43,5 +43,5 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn kms_key_rotation_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    f.keys.iter().flat_map(|k| key_rotates(k, f.emulated)).collect()
+    f.keys.keys.iter().flat_map(|k| key_rotates(k, f.emulated)).collect()
 }

@@ -2,10 +2,10 @@
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::kit::fact::{judge_both, judge_named};
 
 use super::HipaaFacts;
 use super::mutants;
-use super::outputs::LOGS_KEY_ARN;
 
 /// Fewest days an audit log group may keep its events.
 pub const MIN_RETENTION_DAYS: i32 = 90;
@@ -28,19 +28,16 @@ pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
 };
 
 fn log_group_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
-    let stack_key = match f.outputs.get(LOGS_KEY_ARN) {
-        Ok(arn) => arn,
-        Err(e) => return vec![Finding::error(LOGS_KEY_ARN, "kmsKeyId", e)],
-    };
-    f.log_groups
+    let stack_key = &f.keys.logs_key;
+    f.logs
+        .groups
         .iter()
-        .map(|g| match &g.fact {
-            Ok(group) => {
+        .flat_map(|g| {
+            judge_both((g, stack_key), "kmsKeyId", |group, stack_key| {
                 let actual = group.kms_key_id.as_deref().unwrap_or("none (service-owned key)");
                 let ok = group.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
-                Finding::judge(&g.resource, "kmsKeyId", ok, stack_key, actual, group)
-            }
-            Err(e) => Finding::unavailable(&g.resource, "kmsKeyId", e),
+                vec![Finding::judge(&g.resource, "kmsKeyId", ok, stack_key, actual, group)]
+            })
         })
         .collect()
 }
@@ -60,24 +57,24 @@ pub const LOG_GROUP_RETENTION_SET: Check<HipaaFacts> = Check {
 };
 
 fn log_group_retention_set(f: &HipaaFacts) -> Vec<Finding> {
-    f.log_groups
+    f.logs
+        .groups
         .iter()
-        .map(|g| match &g.fact {
-            Ok(group) => {
+        .flat_map(|g| {
+            judge_named(g, "retentionInDays", |group| {
                 let ok = group.retention_in_days.is_some_and(|d| d >= MIN_RETENTION_DAYS);
                 let actual = group
                     .retention_in_days
                     .map_or("never expire (no retention policy)".to_owned(), |d| format!("{d} days"));
-                Finding::judge(
+                vec![Finding::judge(
                     &g.resource,
                     "retentionInDays",
                     ok,
                     format!("at least {MIN_RETENTION_DAYS} days"),
                     actual,
                     group,
-                )
-            }
-            Err(e) => Finding::unavailable(&g.resource, "retentionInDays", e),
+                )]
+            })
         })
         .collect()
 }

@@ -2,10 +2,10 @@
 //! every resource can be traced to the deployment that owns it.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::deployment::OutputKind;
+use stackproof_harness::kit::fact::judge_named;
 
+use super::HipaaFacts;
 use super::mutants;
-use super::{CONTRACT, HipaaFacts};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[RESOURCE_NAMES_CARRY_SUFFIX];
@@ -26,44 +26,41 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<HipaaFacts> = Check {
 
 fn resource_names_carry_suffix(f: &HipaaFacts) -> Vec<Finding> {
     let suffix = f.suffix.as_str();
-    let mut findings: Vec<Finding> = CONTRACT
-        .outputs
+    let mut findings: Vec<Finding> = f
+        .names
         .iter()
-        .filter(|(_, spec)| spec.kind == OutputKind::Name)
-        .map(|(key, _)| match f.outputs.get(key) {
-            Ok(name) => Finding::judge(
-                name,
-                "Name",
-                name.contains(suffix),
-                format!("a name containing {suffix:?}"),
-                name,
-                &serde_json::json!({ key: name }),
-            ),
-            Err(e) => Finding::error(key.as_str(), "Name", e),
+        .flat_map(|n| {
+            judge_named(n, "Name", |name| {
+                vec![Finding::judge(
+                    name,
+                    "Name",
+                    name.contains(suffix),
+                    format!("a name containing {suffix:?}"),
+                    name,
+                    &serde_json::json!({ n.output: name }),
+                )]
+            })
         })
         .collect();
-    match &f.network {
-        Ok(net) => {
-            let vpc = std::iter::once((&net.vpc.vpc_id, &net.vpc.tags));
-            let subnets = net.subnets.iter().map(|s| (&s.subnet_id, &s.tags));
-            // The VPC's default group is AWS's, not the stack's: only groups the stack named.
-            let groups =
-                net.security_groups.iter().filter(|g| g.group_name != "default").map(|g| (&g.group_id, &g.tags));
-            for (id, tags) in vpc.chain(subnets).chain(groups) {
+    findings.extend(judge_named(&f.network.vpc, "Tags.Name", |net| {
+        let vpc = std::iter::once((&net.vpc.vpc_id, &net.vpc.tags));
+        let subnets = net.subnets.iter().map(|s| (&s.subnet_id, &s.tags));
+        // The VPC's default group is AWS's, not the stack's: only groups the stack named.
+        let groups = net.security_groups.iter().filter(|g| g.group_name != "default").map(|g| (&g.group_id, &g.tags));
+        vpc.chain(subnets)
+            .chain(groups)
+            .map(|(id, tags)| {
                 let tag = tags.get("Name").map_or("no Name tag", String::as_str);
-                findings.push(Finding::judge(
+                Finding::judge(
                     id,
                     "Tags.Name",
                     tag.contains(suffix),
                     format!("a Name tag containing {suffix:?}"),
                     tag,
                     tags,
-                ));
-            }
-        }
-        Err(e) => {
-            findings.push(Finding::unavailable(f.outputs.get(super::outputs::VPC_ID).unwrap_or("VPC"), "Tags.Name", e))
-        }
-    }
+                )
+            })
+            .collect()
+    }));
     findings
 }

@@ -5,29 +5,11 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::facts::ec2::{Network, RouteTarget};
+use stackproof_harness::facts::ec2::RouteTarget;
+use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
 use super::HipaaFacts;
 use super::mutants;
-use super::outputs::{
-    FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS, PRIVATE_SUBNET_IDS,
-    PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, VPC_ID,
-};
-
-/// Runs `judge` on the network and one output list, or reports why it could not.
-fn with_network(
-    f: &HipaaFacts,
-    list: &'static str,
-    property: &str,
-    judge: impl FnOnce(&Network, Vec<String>) -> Vec<Finding>,
-) -> Vec<Finding> {
-    let vpc = f.outputs.get(VPC_ID).unwrap_or(VPC_ID);
-    match (&f.network, f.outputs.list(list)) {
-        (Ok(net), Ok(ids)) => judge(net, ids),
-        (Err(e), _) => vec![Finding::unavailable(vpc, property, e)],
-        (_, Err(e)) => vec![Finding::error(vpc, property, e)],
-    }
-}
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[
@@ -55,11 +37,11 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
 };
 
 fn private_subnets_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
-    with_network(f, PRIVATE_SUBNET_IDS, "AvailabilityZone", |net, ids| {
+    judge_both((&f.network.vpc, &f.network.private_subnet_ids), "AvailabilityZone", |net, ids| {
         let mut findings = Vec::new();
         let mut zones = BTreeSet::new();
         let mut seen = Vec::new();
-        for id in &ids {
+        for id in ids {
             match net.subnet(id) {
                 Some(s) => {
                     zones.insert(s.availability_zone.as_str());
@@ -108,7 +90,7 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<HipaaFacts> = Check {
 };
 
 fn private_subnets_no_public_ip(f: &HipaaFacts) -> Vec<Finding> {
-    with_network(f, PRIVATE_SUBNET_IDS, "MapPublicIpOnLaunch", |net, ids| {
+    judge_both((&f.network.vpc, &f.network.private_subnet_ids), "MapPublicIpOnLaunch", |net, ids| {
         ids.iter()
             .map(|id| match net.subnet(id) {
                 Some(s) => Finding::judge(
@@ -140,11 +122,10 @@ pub const PRIVATE_ROUTES_VIA_NAT_ONLY: Check<HipaaFacts> = Check {
 };
 
 fn private_routes_via_nat_only(f: &HipaaFacts) -> Vec<Finding> {
-    let nats = f.outputs.list(NAT_GATEWAY_IDS).unwrap_or_default();
-    let subnets = f.outputs.list(PRIVATE_SUBNET_IDS);
-    with_network(f, PRIVATE_ROUTE_TABLE_IDS, "Routes", |net, tables| {
+    let nats = &f.network.nat_gateway_ids;
+    judge_both((&f.network.vpc, &f.network.private_route_table_ids), "Routes", |net, tables| {
         let mut findings = Vec::new();
-        for id in &tables {
+        for id in tables {
             let Some(table) = net.route_table(id) else {
                 findings.push(Finding::judge(
                     id,
@@ -156,20 +137,21 @@ fn private_routes_via_nat_only(f: &HipaaFacts) -> Vec<Finding> {
                 ));
                 continue;
             };
-            let default = table.default_route();
-            let (ok, actual) = match default.map(|r| (&r.target, r.state.as_str())) {
-                Some((RouteTarget::NatGateway(nat), "active")) => (nats.contains(nat), format!("{nat} (active)")),
-                Some((target, state)) => (false, format!("{target:?} ({state})")),
-                None => (false, "no default route".to_owned()),
-            };
-            findings.push(Finding::judge(
-                id,
-                "Routes[0.0.0.0/0]",
-                ok,
-                format!("an active route to one of the stack's NAT gateways ({})", nats.join(", ")),
-                actual,
-                &table.routes,
-            ));
+            findings.extend(judge_fact(id, &nats.fact, "Routes[0.0.0.0/0]", |nats| {
+                let (ok, actual) = match table.default_route().map(|r| (&r.target, r.state.as_str())) {
+                    Some((RouteTarget::NatGateway(nat), "active")) => (nats.contains(nat), format!("{nat} (active)")),
+                    Some((target, state)) => (false, format!("{target:?} ({state})")),
+                    None => (false, "no default route".to_owned()),
+                };
+                vec![Finding::judge(
+                    id,
+                    "Routes[0.0.0.0/0]",
+                    ok,
+                    format!("an active route to one of the stack's NAT gateways ({})", nats.join(", ")),
+                    actual,
+                    &table.routes,
+                )]
+            }));
             let to_igw: Vec<&str> = table
                 .routes
                 .iter()
@@ -188,27 +170,27 @@ fn private_routes_via_nat_only(f: &HipaaFacts) -> Vec<Finding> {
             ));
         }
         // A private subnet left on another table (the main one, or the public one) bypasses all this.
-        match &subnets {
-            Ok(subnets) => {
-                for subnet in subnets {
+        findings.extend(judge_named(&f.network.private_subnet_ids, "RouteTableAssociation", |subnets| {
+            subnets
+                .iter()
+                .map(|subnet| {
                     let table = net
                         .route_tables
                         .iter()
                         .find(|t| t.subnet_ids.contains(subnet))
                         .or_else(|| net.route_tables.iter().find(|t| t.main));
                     let actual = table.map(|t| t.route_table_id.clone()).unwrap_or_else(|| "none".into());
-                    findings.push(Finding::judge(
+                    Finding::judge(
                         subnet,
                         "RouteTableAssociation",
                         tables.contains(&actual),
                         format!("one of {}", tables.join(", ")),
                         actual,
                         &json!({"SubnetId": subnet}),
-                    ));
-                }
-            }
-            Err(e) => findings.push(Finding::error(PRIVATE_SUBNET_IDS, "RouteTableAssociation", e)),
-        }
+                    )
+                })
+                .collect()
+        }));
         findings
     })
 }
@@ -228,10 +210,10 @@ pub const NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET: Check<HipaaFacts> = Check {
 };
 
 fn nat_gateway_available_in_public_subnet(f: &HipaaFacts) -> Vec<Finding> {
-    let public = f.outputs.list(PUBLIC_SUBNET_IDS);
-    with_network(f, NAT_GATEWAY_IDS, "State", |net, nats| {
+    let public = &f.network.public_subnet_ids;
+    judge_both((&f.network.vpc, &f.network.nat_gateway_ids), "State", |net, nats| {
         let mut findings = Vec::new();
-        for id in &nats {
+        for id in nats {
             let Some(nat) = net.nat_gateway(id) else {
                 findings.push(Finding::judge(
                     id,
@@ -244,17 +226,16 @@ fn nat_gateway_available_in_public_subnet(f: &HipaaFacts) -> Vec<Finding> {
                 continue;
             };
             findings.push(Finding::judge(id, "State", nat.state == "available", "available", &nat.state, nat));
-            match &public {
-                Ok(public) => findings.push(Finding::judge(
+            findings.extend(judge_fact(id, &public.fact, "SubnetId", |public| {
+                vec![Finding::judge(
                     id,
                     "SubnetId",
                     public.contains(&nat.subnet_id),
                     format!("one of the public subnets {}", public.join(", ")),
                     &nat.subnet_id,
                     nat,
-                )),
-                Err(e) => findings.push(Finding::error(id, "SubnetId", e)),
-            }
+                )]
+            }));
         }
         findings
     })
@@ -275,9 +256,9 @@ pub const VPC_DNS_SUPPORT_AND_HOSTNAMES: Check<HipaaFacts> = Check {
 };
 
 fn vpc_dns_support_and_hostnames(f: &HipaaFacts) -> Vec<Finding> {
-    let vpc = f.outputs.get(VPC_ID).unwrap_or(VPC_ID);
-    match &f.network {
-        Ok(net) => vec![
+    let vpc = &f.network.vpc.resource;
+    judge_named(&f.network.vpc, "EnableDnsSupport", |net| {
+        vec![
             Finding::judge(
                 vpc,
                 "EnableDnsSupport",
@@ -294,9 +275,8 @@ fn vpc_dns_support_and_hostnames(f: &HipaaFacts) -> Vec<Finding> {
                 net.vpc.enable_dns_hostnames,
                 &net.vpc,
             ),
-        ],
-        Err(e) => vec![Finding::unavailable(vpc, "EnableDnsSupport", e)],
-    }
+        ]
+    })
 }
 
 pub const PUBLIC_ROUTE_VIA_INTERNET_GATEWAY: Check<HipaaFacts> = Check {
@@ -314,45 +294,50 @@ pub const PUBLIC_ROUTE_VIA_INTERNET_GATEWAY: Check<HipaaFacts> = Check {
 };
 
 fn public_route_via_internet_gateway(f: &HipaaFacts) -> Vec<Finding> {
-    let igw = f.outputs.get(INTERNET_GATEWAY_ID).map(str::to_owned);
-    let table = f.outputs.get(PUBLIC_ROUTE_TABLE_ID).map(str::to_owned);
-    let (igw, table) = match (igw, table) {
-        (Ok(igw), Ok(table)) => (igw, table),
-        (Err(e), _) | (_, Err(e)) => return vec![Finding::error(PUBLIC_ROUTE_TABLE_ID, "Routes[0.0.0.0/0]", e)],
-    };
-    let net = match &f.network {
-        Ok(net) => net,
-        Err(e) => return vec![Finding::unavailable(&table, "Routes[0.0.0.0/0]", e)],
-    };
-    let attached =
-        net.internet_gateways.iter().any(|g| g.internet_gateway_id == igw && g.attached_vpcs.contains(&net.vpc.vpc_id));
-    let mut findings = vec![Finding::judge(
-        &igw,
-        "Attachments",
-        attached,
-        format!("attached to {}", net.vpc.vpc_id),
-        if attached { "attached" } else { "not attached" },
-        &net.internet_gateways,
-    )];
-    findings.push(match net.route_table(&table) {
-        Some(t) => {
-            let actual =
-                t.default_route().map_or("no default route".to_owned(), |r| format!("{:?} ({})", r.target, r.state));
-            let ok = t
-                .default_route()
-                .is_some_and(|r| r.target == RouteTarget::InternetGateway(igw.clone()) && r.state == "active");
-            Finding::judge(&table, "Routes[0.0.0.0/0]", ok, format!("an active route to {igw}"), actual, &t.routes)
-        }
-        None => Finding::judge(
-            &table,
-            "Routes[0.0.0.0/0]",
-            false,
-            format!("a route table of {}", net.vpc.vpc_id),
-            "absent",
-            &(),
-        ),
-    });
-    findings
+    let n = &f.network;
+    judge_both((&n.public_route_table_id, &n.internet_gateway_id), "Routes[0.0.0.0/0]", |table, igw| {
+        judge_fact(table, &n.vpc.fact, "Routes[0.0.0.0/0]", |net| {
+            let attached = net
+                .internet_gateways
+                .iter()
+                .any(|g| g.internet_gateway_id == *igw && g.attached_vpcs.contains(&net.vpc.vpc_id));
+            let mut findings = vec![Finding::judge(
+                igw,
+                "Attachments",
+                attached,
+                format!("attached to {}", net.vpc.vpc_id),
+                if attached { "attached" } else { "not attached" },
+                &net.internet_gateways,
+            )];
+            findings.push(match net.route_table(table) {
+                Some(t) => {
+                    let actual = t
+                        .default_route()
+                        .map_or("no default route".to_owned(), |r| format!("{:?} ({})", r.target, r.state));
+                    let ok = t
+                        .default_route()
+                        .is_some_and(|r| r.target == RouteTarget::InternetGateway(igw.clone()) && r.state == "active");
+                    Finding::judge(
+                        table,
+                        "Routes[0.0.0.0/0]",
+                        ok,
+                        format!("an active route to {igw}"),
+                        actual,
+                        &t.routes,
+                    )
+                }
+                None => Finding::judge(
+                    table,
+                    "Routes[0.0.0.0/0]",
+                    false,
+                    format!("a route table of {}", net.vpc.vpc_id),
+                    "absent",
+                    &(),
+                ),
+            });
+            findings
+        })
+    })
 }
 
 pub const VPC_FLOW_LOGS_ENABLED: Check<HipaaFacts> = Check {
@@ -370,34 +355,25 @@ pub const VPC_FLOW_LOGS_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn vpc_flow_logs_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    let vpc = f.outputs.get(VPC_ID).unwrap_or(VPC_ID);
-    let group = match f.outputs.get(FLOW_LOG_GROUP_NAME) {
-        Ok(g) => g,
-        Err(e) => return vec![Finding::error(vpc, "FlowLogs", e)],
-    };
-    match &f.network {
-        Ok(net) => {
-            let good = net
-                .flow_logs
-                .iter()
-                .find(|l| l.traffic_type == "ALL" && l.log_group_name == group && l.flow_log_status == "ACTIVE");
-            let seen: Vec<String> = net
-                .flow_logs
-                .iter()
-                .map(|l| {
-                    format!("{} {} -> {} ({})", l.flow_log_id, l.traffic_type, l.log_group_name, l.flow_log_status)
-                })
-                .collect();
-            let actual = if seen.is_empty() { "none".to_owned() } else { seen.join("; ") };
-            vec![Finding::judge(
-                vpc,
-                "FlowLogs",
-                good.is_some(),
-                format!("an active ALL-traffic flow log into {group}"),
-                actual,
-                &net.flow_logs,
-            )]
-        }
-        Err(e) => vec![Finding::unavailable(vpc, "FlowLogs", e)],
-    }
+    let vpc = &f.network.vpc;
+    judge_both((vpc, &f.logs.flow_log_group), "FlowLogs", |net, group| {
+        let good = net
+            .flow_logs
+            .iter()
+            .find(|l| l.traffic_type == "ALL" && l.log_group_name == *group && l.flow_log_status == "ACTIVE");
+        let seen: Vec<String> = net
+            .flow_logs
+            .iter()
+            .map(|l| format!("{} {} -> {} ({})", l.flow_log_id, l.traffic_type, l.log_group_name, l.flow_log_status))
+            .collect();
+        let actual = if seen.is_empty() { "none".to_owned() } else { seen.join("; ") };
+        vec![Finding::judge(
+            &vpc.resource,
+            "FlowLogs",
+            good.is_some(),
+            format!("an active ALL-traffic flow log into {group}"),
+            actual,
+            &net.flow_logs,
+        )]
+    })
 }

@@ -5,12 +5,13 @@ use std::collections::BTreeSet;
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
-use stackproof_harness::facts::rds::{Cluster, Parameter};
+use stackproof_harness::facts::rds::{Instance, Parameter};
+
+use stackproof_harness::kit::fact::{judge_fact, judge_named};
 
 use super::HipaaFacts;
 use super::facts::Named;
 use super::mutants;
-use super::outputs::{DATA_KEY_ARN, DATABASE_SECURITY_GROUP_ID, PRIVATE_SUBNET_IDS};
 
 /// Fewest days of automated backups (the template keeps 35).
 pub const MIN_BACKUP_RETENTION_DAYS: i32 = 7;
@@ -18,52 +19,32 @@ pub const MIN_BACKUP_RETENTION_DAYS: i32 = 7;
 pub const ENGINE: &str = "aurora-mysql";
 pub const MIN_ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.1";
 
-/// Judges that `subnets` is a non-empty set drawn only from the stack's private subnets.
+/// Judges that `subnets` is a non-empty set drawn only from the stack's `private` subnets.
 pub(crate) fn only_private_subnets(
-    f: &HipaaFacts,
+    private: &Named<Vec<String>>,
     resource: &str,
     subnets: &[String],
     evidence: &impl serde::Serialize,
-) -> Finding {
-    match f.outputs.list(PRIVATE_SUBNET_IDS) {
-        Ok(private) => {
-            let foreign: Vec<&String> = subnets.iter().filter(|s| !private.contains(s)).collect();
-            let actual = if subnets.is_empty() {
-                "no subnets".to_owned()
-            } else if foreign.is_empty() {
-                subnets.join(", ")
-            } else {
-                format!(
-                    "{} (not private: {})",
-                    subnets.join(", "),
-                    foreign.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                )
-            };
-            let ok = !subnets.is_empty() && foreign.is_empty();
-            Finding::judge(
-                resource,
-                "Subnets",
-                ok,
-                format!("only the stack's private subnets ({})", private.join(", ")),
-                actual,
-                evidence,
-            )
-        }
-        Err(e) => Finding::error(resource, "Subnets", e),
-    }
-}
-
-/// Runs `judge` on the cluster, or reports why it could not.
-fn with_cluster(
-    f: &HipaaFacts,
-    property: &str,
-    judge: impl FnOnce(&Named<Cluster>, &Cluster) -> Vec<Finding>,
 ) -> Vec<Finding> {
-    let c = &f.data.db_cluster;
-    match &c.fact {
-        Ok(cluster) => judge(c, cluster),
-        Err(e) => vec![Finding::unavailable(&c.resource, property, e)],
-    }
+    judge_fact(resource, &private.fact, "Subnets", |private| {
+        let foreign: Vec<&str> = subnets.iter().filter(|s| !private.contains(s)).map(String::as_str).collect();
+        let actual = if subnets.is_empty() {
+            "no subnets".to_owned()
+        } else if foreign.is_empty() {
+            subnets.join(", ")
+        } else {
+            format!("{} (not private: {})", subnets.join(", "), foreign.join(", "))
+        };
+        let ok = !subnets.is_empty() && foreign.is_empty();
+        vec![Finding::judge(
+            resource,
+            "Subnets",
+            ok,
+            format!("only the stack's private subnets ({})", private.join(", ")),
+            actual,
+            evidence,
+        )]
+    })
 }
 
 /// The value of a user-set cluster parameter, if set.
@@ -99,7 +80,8 @@ pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
 };
 
 fn aurora_storage_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
-    with_cluster(f, "StorageEncrypted", |c, cluster| {
+    let c = &f.data.db_cluster;
+    judge_named(c, "StorageEncrypted", |cluster| {
         let evidence = json!({"StorageEncrypted": cluster.storage_encrypted, "KmsKeyId": cluster.kms_key_id});
         let mut findings = vec![Finding::judge(
             &c.resource,
@@ -111,19 +93,15 @@ fn aurora_storage_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
         )];
         // An unencrypted cluster can still report a KmsKeyId (moto: default_kms_key_id), so
         // the key is judged only as the key of encrypted storage.
-        findings.push(match f.outputs.get(DATA_KEY_ARN) {
-            Ok(stack_key) => {
-                let ok =
-                    cluster.storage_encrypted && cluster.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
-                let actual = match (&cluster.kms_key_id, cluster.storage_encrypted) {
-                    (Some(k), true) => k.clone(),
-                    (Some(k), false) => format!("{k} (storage not encrypted)"),
-                    (None, _) => "none".to_owned(),
-                };
-                Finding::judge(&c.resource, "KmsKeyId", ok, stack_key, actual, &evidence)
-            }
-            Err(e) => Finding::error(&c.resource, "KmsKeyId", e),
-        });
+        findings.extend(judge_fact(&c.resource, &f.keys.data_key.fact, "KmsKeyId", |stack_key| {
+            let ok = cluster.storage_encrypted && cluster.kms_key_id.as_deref().is_some_and(|k| same_key(k, stack_key));
+            let actual = match (&cluster.kms_key_id, cluster.storage_encrypted) {
+                (Some(k), true) => k.clone(),
+                (Some(k), false) => format!("{k} (storage not encrypted)"),
+                (None, _) => "none".to_owned(),
+            };
+            vec![Finding::judge(&c.resource, "KmsKeyId", ok, stack_key, actual, &evidence)]
+        }));
         findings
     })
 }
@@ -143,7 +121,8 @@ pub const AURORA_BACKUP_RETENTION_AND_PITR: Check<HipaaFacts> = Check {
 };
 
 fn aurora_backup_retention_and_pitr(f: &HipaaFacts) -> Vec<Finding> {
-    with_cluster(f, "BackupRetentionPeriod", |c, cluster| {
+    let c = &f.data.db_cluster;
+    judge_named(c, "BackupRetentionPeriod", |cluster| {
         let evidence = json!({
             "BackupRetentionPeriod": cluster.backup_retention_period,
             "EarliestRestorableTime": cluster.earliest_restorable_time,
@@ -191,10 +170,11 @@ pub const AURORA_INSTANCES_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
 
 fn aurora_instances_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
     let i = &f.data.db_instances;
-    let instances = match &i.fact {
-        Ok(instances) => instances,
-        Err(e) => return vec![Finding::unavailable(&i.resource, "DBClusterMembers", e)],
-    };
+    judge_named(i, "DBClusterMembers", |instances| instances_span_two_azs(&i.resource, instances))
+}
+
+/// At least two instances, in at least two zones.
+fn instances_span_two_azs(resource: &str, instances: &[Instance]) -> Vec<Finding> {
     let evidence = json!(
         instances
             .iter()
@@ -205,7 +185,7 @@ fn aurora_instances_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
     let zones: BTreeSet<&str> = instances.iter().filter_map(|x| x.availability_zone.as_deref()).collect();
     vec![
         Finding::judge(
-            &i.resource,
+            resource,
             "DBClusterMembers",
             instances.len() >= 2,
             "at least 2 instances",
@@ -213,7 +193,7 @@ fn aurora_instances_span_two_azs(f: &HipaaFacts) -> Vec<Finding> {
             &evidence,
         ),
         Finding::judge(
-            &i.resource,
+            resource,
             "AvailabilityZone (distinct)",
             zones.len() >= 2,
             "at least 2 zones",
@@ -239,24 +219,18 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<HipaaFacts> = Check {
 
 fn aurora_instances_not_public(f: &HipaaFacts) -> Vec<Finding> {
     let i = &f.data.db_instances;
-    let instances = match &i.fact {
-        Ok(instances) => instances,
-        Err(e) => return vec![Finding::unavailable(&i.resource, "PubliclyAccessible", e)],
-    };
+    judge_named(i, "PubliclyAccessible", |instances| none_public(&i.resource, instances))
+}
+
+/// No instance publicly accessible; a cluster without instances fails.
+fn none_public(resource: &str, instances: &[Instance]) -> Vec<Finding> {
     if instances.is_empty() {
-        return vec![Finding::judge(
-            &i.resource,
-            "DBClusterMembers",
-            false,
-            "at least one instance",
-            "none",
-            &json!([]),
-        )];
+        return vec![Finding::judge(resource, "DBClusterMembers", false, "at least one instance", "none", &json!([]))];
     }
     instances
         .iter()
         .map(|x| {
-            let resource = format!("{}/{}", i.resource, x.db_instance_identifier);
+            let resource = format!("{resource}/{}", x.db_instance_identifier);
             match x.publicly_accessible {
                 Some(public) => Finding::judge(resource, "PubliclyAccessible", !public, false, public, x),
                 None => Finding::error(
@@ -284,8 +258,9 @@ pub const AURORA_SUBNET_GROUP_PRIVATE_ONLY: Check<HipaaFacts> = Check {
 };
 
 fn aurora_subnet_group_private_only(f: &HipaaFacts) -> Vec<Finding> {
+    let c = &f.data.db_cluster;
     let g = &f.data.db_subnet_group;
-    let mut findings = with_cluster(f, "DBSubnetGroup", |c, cluster| {
+    let mut findings = judge_named(c, "DBSubnetGroup", |cluster| {
         let actual = cluster.db_subnet_group.as_deref().unwrap_or("none");
         vec![Finding::judge(
             &c.resource,
@@ -296,13 +271,10 @@ fn aurora_subnet_group_private_only(f: &HipaaFacts) -> Vec<Finding> {
             &json!({"DBSubnetGroup": actual}),
         )]
     });
-    findings.push(match &g.fact {
-        Ok(group) => {
-            let subnets: Vec<String> = group.subnets.iter().map(|s| s.subnet_identifier.clone()).collect();
-            only_private_subnets(f, &g.resource, &subnets, group)
-        }
-        Err(e) => Finding::unavailable(&g.resource, "Subnets", e),
-    });
+    findings.extend(judge_named(g, "Subnets", |group| {
+        let subnets: Vec<String> = group.subnets.iter().map(|s| s.subnet_identifier.clone()).collect();
+        only_private_subnets(&f.network.private_subnet_ids, &g.resource, &subnets, group)
+    }));
     findings
 }
 
@@ -321,7 +293,8 @@ pub const AURORA_AUDIT_LOG_EXPORTED: Check<HipaaFacts> = Check {
 };
 
 fn aurora_audit_log_exported(f: &HipaaFacts) -> Vec<Finding> {
-    let mut findings = with_cluster(f, "EnabledCloudwatchLogsExports", |c, cluster| {
+    let c = &f.data.db_cluster;
+    let mut findings = judge_named(c, "EnabledCloudwatchLogsExports", |cluster| {
         let exports = &cluster.enabled_cloudwatch_logs_exports;
         let actual = if exports.is_empty() { "none".to_owned() } else { exports.join(", ") };
         vec![Finding::judge(
@@ -334,14 +307,18 @@ fn aurora_audit_log_exported(f: &HipaaFacts) -> Vec<Finding> {
         )]
     });
     let p = &f.data.db_cluster_parameters;
-    findings.push(match &p.fact {
-        Ok(params) => {
-            let value = parameter(params, "server_audit_logging");
-            let ok = value.is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("ON"));
-            Finding::judge(&p.resource, "server_audit_logging", ok, "1", value.unwrap_or("not set (default 0)"), params)
-        }
-        Err(e) => Finding::unavailable(&p.resource, "server_audit_logging", e),
-    });
+    findings.extend(judge_named(p, "server_audit_logging", |params| {
+        let value = parameter(params, "server_audit_logging");
+        let ok = value.is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("ON"));
+        vec![Finding::judge(
+            &p.resource,
+            "server_audit_logging",
+            ok,
+            "1",
+            value.unwrap_or("not set (default 0)"),
+            params,
+        )]
+    }));
     findings
 }
 
@@ -360,8 +337,9 @@ pub const AURORA_TLS_REQUIRED: Check<HipaaFacts> = Check {
 };
 
 fn aurora_tls_required(f: &HipaaFacts) -> Vec<Finding> {
+    let c = &f.data.db_cluster;
     let p = &f.data.db_cluster_parameters;
-    let mut findings = with_cluster(f, "DBClusterParameterGroup", |c, cluster| {
+    let mut findings = judge_named(c, "DBClusterParameterGroup", |cluster| {
         let actual = cluster.db_cluster_parameter_group.as_deref().unwrap_or("none");
         vec![Finding::judge(
             &c.resource,
@@ -372,21 +350,18 @@ fn aurora_tls_required(f: &HipaaFacts) -> Vec<Finding> {
             &json!({"DBClusterParameterGroup": actual}),
         )]
     });
-    findings.push(match &p.fact {
-        Ok(params) => {
-            let value = parameter(params, "require_secure_transport");
-            let ok = value.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1");
-            Finding::judge(
-                &p.resource,
-                "require_secure_transport",
-                ok,
-                "ON",
-                value.unwrap_or("not set (default OFF)"),
-                params,
-            )
-        }
-        Err(e) => Finding::unavailable(&p.resource, "require_secure_transport", e),
-    });
+    findings.extend(judge_named(p, "require_secure_transport", |params| {
+        let value = parameter(params, "require_secure_transport");
+        let ok = value.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1");
+        vec![Finding::judge(
+            &p.resource,
+            "require_secure_transport",
+            ok,
+            "ON",
+            value.unwrap_or("not set (default OFF)"),
+            params,
+        )]
+    }));
     findings
 }
 
@@ -413,7 +388,8 @@ fn aurora_release(version: &str) -> Option<(u32, u32, u32)> {
 }
 
 fn aurora_engine_version_pinned(f: &HipaaFacts) -> Vec<Finding> {
-    with_cluster(f, "EngineVersion", |c, cluster| {
+    let c = &f.data.db_cluster;
+    judge_named(c, "EngineVersion", |cluster| {
         let evidence = json!({"Engine": cluster.engine, "EngineVersion": cluster.engine_version});
         let min = aurora_release(MIN_ENGINE_VERSION);
         let ok = match (aurora_release(&cluster.engine_version), min) {
@@ -449,19 +425,19 @@ pub const AURORA_SECURITY_GROUP_IS_STACK_DATABASE_GROUP: Check<HipaaFacts> = Che
 };
 
 fn aurora_security_group_is_stack_database_group(f: &HipaaFacts) -> Vec<Finding> {
-    with_cluster(f, "VpcSecurityGroups", |c, cluster| {
+    let c = &f.data.db_cluster;
+    judge_named(c, "VpcSecurityGroups", |cluster| {
         let groups = &cluster.vpc_security_groups;
-        vec![match f.outputs.get(DATABASE_SECURITY_GROUP_ID) {
-            Ok(sg) => Finding::judge(
+        judge_fact(&c.resource, &f.security_groups.database.fact, "VpcSecurityGroups", |sg| {
+            vec![Finding::judge(
                 &c.resource,
                 "VpcSecurityGroups",
                 matches!(groups.as_slice(), [only] if only == sg),
                 format!("[{sg}]"),
                 format!("[{}]", groups.join(", ")),
                 groups,
-            ),
-            Err(e) => Finding::error(&c.resource, "VpcSecurityGroups", e),
-        }]
+            )]
+        })
     })
 }
 

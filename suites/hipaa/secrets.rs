@@ -3,10 +3,10 @@
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::kit::fact::{judge_both, judge_named};
 
 use super::HipaaFacts;
 use super::mutants;
-use super::outputs::DATA_KEY_ARN;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[SECRETS_EXIST, SECRETS_ENCRYPTED_WITH_STACK_KEY];
@@ -29,16 +29,17 @@ fn secrets_exist(f: &HipaaFacts) -> Vec<Finding> {
     f.app
         .secrets
         .iter()
-        .map(|n| match &n.fact {
-            Ok(s) => Finding::judge(
-                &n.resource,
-                "DeletedDate",
-                s.deleted_date.is_none(),
-                "not scheduled for deletion",
-                s.deleted_date.as_deref().map_or("none".to_owned(), |d| format!("deletion scheduled for {d}")),
-                &json!({ "ARN": s.arn, "Name": s.name, "DeletedDate": s.deleted_date }),
-            ),
-            Err(e) => Finding::unavailable(&n.resource, "DeletedDate", e),
+        .flat_map(|n| {
+            judge_named(n, "DeletedDate", |s| {
+                vec![Finding::judge(
+                    &n.resource,
+                    "DeletedDate",
+                    s.deleted_date.is_none(),
+                    "not scheduled for deletion",
+                    s.deleted_date.as_deref().map_or("none".to_owned(), |d| format!("deletion scheduled for {d}")),
+                    &json!({ "ARN": s.arn, "Name": s.name, "DeletedDate": s.deleted_date }),
+                )]
+            })
         })
         .collect()
 }
@@ -58,27 +59,22 @@ pub const SECRETS_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
 };
 
 fn secrets_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
-    let key = match f.outputs.get(DATA_KEY_ARN) {
-        Ok(k) => k,
-        Err(e) => return vec![Finding::error(DATA_KEY_ARN, "KmsKeyId", e)],
-    };
     f.app
         .secrets
         .iter()
-        .map(|n| match &n.fact {
-            Ok(s) => {
+        .flat_map(|n| {
+            judge_both((n, &f.keys.data_key), "KmsKeyId", |s, key| {
                 let actual = s.kms_key_id.as_deref().unwrap_or("none (aws/secretsmanager)");
                 let ok = s.kms_key_id.as_deref().is_some_and(|k| same_key(k, key));
-                Finding::judge(
+                vec![Finding::judge(
                     &n.resource,
                     "KmsKeyId",
                     ok,
                     key,
                     actual,
                     &json!({ "ARN": s.arn, "KmsKeyId": s.kms_key_id }),
-                )
-            }
-            Err(e) => Finding::unavailable(&n.resource, "KmsKeyId", e),
+                )]
+            })
         })
         .collect()
 }

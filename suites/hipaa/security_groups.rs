@@ -2,14 +2,12 @@
 //! the private tier is open to the internet.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::facts::ec2::RuleSource;
+use stackproof_harness::facts::Named;
+use stackproof_harness::facts::ec2::{IngressRule, RuleSource, SecurityGroup};
+use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
 use super::HipaaFacts;
 use super::mutants;
-use super::outputs::{
-    APP_SECURITY_GROUP_ID, CACHE_SECURITY_GROUP_ID, DATABASE_SECURITY_GROUP_ID, EFS_SECURITY_GROUP_ID,
-    LOAD_BALANCER_SECURITY_GROUP_ID,
-};
 
 pub const DB_PORT: i32 = 3306;
 pub const CACHE_PORT: i32 = 6379;
@@ -23,42 +21,46 @@ pub const CHECKS: &[Check<HipaaFacts>] = &[
     NO_OPEN_INGRESS_ON_PRIVATE_TIER,
 ];
 
-/// The group named by output `tier` admits exactly tcp `port` from the app tier's group, and nothing else.
-fn only_app_on(f: &HipaaFacts, tier: &'static str, port: i32) -> Vec<Finding> {
-    let (group_id, app) = match (f.outputs.get(tier), f.outputs.get(APP_SECURITY_GROUP_ID)) {
-        (Ok(g), Ok(a)) => (g, a),
-        (Err(e), _) | (_, Err(e)) => return vec![Finding::error(tier, "IpPermissions", e)],
-    };
-    let net = match &f.network {
-        Ok(net) => net,
-        Err(e) => return vec![Finding::unavailable(group_id, "IpPermissions", e)],
-    };
-    let Some(group) = net.security_group(group_id) else {
-        return vec![Finding::judge(
-            group_id,
-            "IpPermissions",
-            false,
-            format!("a security group of {}", net.vpc.vpc_id),
-            "absent",
-            &(),
-        )];
-    };
-    let allowed = |r: &&stackproof_harness::facts::ec2::IngressRule| {
-        r.ip_protocol == "tcp"
-            && r.from_port == Some(port)
-            && r.to_port == Some(port)
-            && r.source == RuleSource::SecurityGroup(app.to_owned())
-    };
-    let rules: Vec<String> = group.ingress.iter().map(ToString::to_string).collect();
-    let only = !group.ingress.is_empty() && group.ingress.iter().all(|r| allowed(&r));
-    vec![Finding::judge(
-        group_id,
-        "IpPermissions",
-        only,
-        format!("only tcp/{port} from {app}"),
-        if rules.is_empty() { "no ingress".to_owned() } else { rules.join(", ") },
-        group,
-    )]
+/// Runs `judge` on the stack's security group `id`, as the VPC's facts hold it; a group the VPC
+/// lacks fails.
+fn with_group(f: &HipaaFacts, id: &str, judge: impl FnOnce(&SecurityGroup) -> Finding) -> Vec<Finding> {
+    judge_fact(id, &f.network.vpc.fact, "IpPermissions", |net| {
+        vec![match net.security_group(id) {
+            Some(group) => judge(group),
+            None => Finding::judge(
+                id,
+                "IpPermissions",
+                false,
+                format!("a security group of {}", net.vpc.vpc_id),
+                "absent",
+                &(),
+            ),
+        }]
+    })
+}
+
+/// The `tier` group admits exactly tcp `port` from the app tier's group, and nothing else.
+fn only_app_on(f: &HipaaFacts, tier: &Named<String>, port: i32) -> Vec<Finding> {
+    judge_both((tier, &f.security_groups.app), "IpPermissions", |group_id, app| {
+        with_group(f, group_id, |group| {
+            let allowed = |r: &IngressRule| {
+                r.ip_protocol == "tcp"
+                    && r.from_port == Some(port)
+                    && r.to_port == Some(port)
+                    && r.source == RuleSource::SecurityGroup(app.to_owned())
+            };
+            let rules: Vec<String> = group.ingress.iter().map(ToString::to_string).collect();
+            let only = !group.ingress.is_empty() && group.ingress.iter().all(allowed);
+            Finding::judge(
+                group_id,
+                "IpPermissions",
+                only,
+                format!("only tcp/{port} from {app}"),
+                if rules.is_empty() { "no ingress".to_owned() } else { rules.join(", ") },
+                group,
+            )
+        })
+    })
 }
 
 pub const DATABASE_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
@@ -76,7 +78,7 @@ pub const DATABASE_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
 };
 
 fn database_ingress_only_from_app(f: &HipaaFacts) -> Vec<Finding> {
-    only_app_on(f, DATABASE_SECURITY_GROUP_ID, DB_PORT)
+    only_app_on(f, &f.security_groups.database, DB_PORT)
 }
 
 pub const CACHE_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
@@ -94,7 +96,7 @@ pub const CACHE_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
 };
 
 fn cache_ingress_only_from_app(f: &HipaaFacts) -> Vec<Finding> {
-    only_app_on(f, CACHE_SECURITY_GROUP_ID, CACHE_PORT)
+    only_app_on(f, &f.security_groups.cache, CACHE_PORT)
 }
 
 pub const EFS_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
@@ -112,7 +114,7 @@ pub const EFS_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
 };
 
 fn efs_ingress_only_from_app(f: &HipaaFacts) -> Vec<Finding> {
-    only_app_on(f, EFS_SECURITY_GROUP_ID, NFS_PORT)
+    only_app_on(f, &f.security_groups.efs, NFS_PORT)
 }
 
 pub const NO_OPEN_INGRESS_ON_PRIVATE_TIER: Check<HipaaFacts> = Check {
@@ -130,45 +132,24 @@ pub const NO_OPEN_INGRESS_ON_PRIVATE_TIER: Check<HipaaFacts> = Check {
 };
 
 fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
-    let tiers = [
-        LOAD_BALANCER_SECURITY_GROUP_ID,
-        APP_SECURITY_GROUP_ID,
-        DATABASE_SECURITY_GROUP_ID,
-        CACHE_SECURITY_GROUP_ID,
-        EFS_SECURITY_GROUP_ID,
-    ];
-    tiers
-        .iter()
-        .map(|tier| {
-            let id = match f.outputs.get(tier) {
-                Ok(id) => id,
-                Err(e) => return Finding::error(*tier, "IpPermissions", e),
-            };
-            match &f.network {
-                Ok(net) => match net.security_group(id) {
-                    Some(g) => {
-                        let open: Vec<String> =
-                            g.ingress.iter().filter(|r| r.source.is_open_world()).map(ToString::to_string).collect();
-                        Finding::judge(
-                            id,
-                            "IpPermissions",
-                            open.is_empty(),
-                            "no rule from 0.0.0.0/0 or ::/0",
-                            if open.is_empty() { "none".to_owned() } else { open.join(", ") },
-                            g,
-                        )
-                    }
-                    None => Finding::judge(
+    f.security_groups
+        .tiers()
+        .into_iter()
+        .flat_map(|tier| {
+            judge_named(tier, "IpPermissions", |id| {
+                with_group(f, id, |g| {
+                    let open: Vec<String> =
+                        g.ingress.iter().filter(|r| r.source.is_open_world()).map(ToString::to_string).collect();
+                    Finding::judge(
                         id,
                         "IpPermissions",
-                        false,
-                        format!("a security group of {}", net.vpc.vpc_id),
-                        "absent",
-                        &(),
-                    ),
-                },
-                Err(e) => Finding::unavailable(id, "IpPermissions", e),
-            }
+                        open.is_empty(),
+                        "no rule from 0.0.0.0/0 or ::/0",
+                        if open.is_empty() { "none".to_owned() } else { open.join(", ") },
+                        g,
+                    )
+                })
+            })
         })
         .collect()
 }

@@ -9,7 +9,7 @@ use stackproof_harness::facts::autoscaling::{self, Scaling};
 use stackproof_harness::facts::ecs::{self, Cluster, Service, TaskDefinition};
 use stackproof_harness::facts::secrets::{self, Secret};
 use stackproof_harness::facts::wafv2::{self, WebAcl};
-use stackproof_harness::facts::{Fact, FactError};
+use stackproof_harness::facts::{Fact, FactError, declared};
 
 use super::{Named, named};
 use crate::hipaa::outputs::{
@@ -33,8 +33,13 @@ pub struct AppFacts {
     pub deployments: Named<Vec<Deployment>>,
     /// The web ACL WAF says guards the stage (GetWebACLForResource on the stage ARN), if any.
     pub stage_web_acl: Named<Option<WebAcl>>,
-    /// The stack's web ACL, by the output ARN.
+    /// The stack's web ACL as the outputs declare it (what must guard the stage), and described.
+    pub web_acl_arn: Named<String>,
     pub web_acl: Named<WebAcl>,
+    /// The secrets the stack consumes as the outputs declare them (what tasks must read), and
+    /// described.
+    pub database_secret_arn: Named<String>,
+    pub api_keys_secret_arn: Named<String>,
     pub secrets: Vec<Named<Secret>>,
 }
 
@@ -112,18 +117,18 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
         Box::pin(web_acl),
         Box::pin(secrets)
     );
-    AppFacts { cluster, service, task_definition, scaling, stage, deployments, stage_web_acl, web_acl, secrets }
-}
-
-/// Runs `judge` on a fact that was had, or reports why it could not be (absence fails, any
-/// other error is an error), as one finding on `property`.
-pub fn judge_fact<T>(
-    n: &Named<T>,
-    property: &str,
-    judge: impl FnOnce(&T) -> Vec<stackproof_harness::check::Finding>,
-) -> Vec<stackproof_harness::check::Finding> {
-    match &n.fact {
-        Ok(value) => judge(value),
-        Err(e) => vec![stackproof_harness::check::Finding::unavailable(&n.resource, property, e)],
+    AppFacts {
+        cluster,
+        service,
+        task_definition,
+        scaling,
+        stage,
+        deployments,
+        stage_web_acl,
+        web_acl_arn: declared(outputs, WEB_ACL_ARN),
+        web_acl,
+        database_secret_arn: declared(outputs, DATABASE_SECRET_ARN),
+        api_keys_secret_arn: declared(outputs, API_KEYS_SECRET_ARN),
+        secrets,
     }
 }

@@ -1,0 +1,121 @@
+//! Facts of the base layer: the network, the tier security groups, the customer keys, the log
+//! groups, and the names the stack gives. Each output a check compares with is resolved here,
+//! once, beside the resources fetched by it.
+
+use futures_util::future::join_all;
+use stackproof_harness::aws::RegionClients;
+use stackproof_harness::deployment::{OutputKind, Outputs};
+use stackproof_harness::facts::ec2::Network;
+use stackproof_harness::facts::kms::Key;
+use stackproof_harness::facts::logs::LogGroup;
+use stackproof_harness::facts::{self, declared, declared_list};
+
+use super::{Named, named};
+use crate::hipaa::CONTRACT;
+use crate::hipaa::outputs::{
+    API_ACCESS_LOG_GROUP_NAME, APP_SECURITY_GROUP_ID, CACHE_SECURITY_GROUP_ID, DATA_KEY_ARN,
+    DATABASE_SECURITY_GROUP_ID, ECS_LOG_GROUP_NAME, EFS_SECURITY_GROUP_ID, FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID,
+    KEYS, LOAD_BALANCER_SECURITY_GROUP_ID, LOG_GROUPS, LOGS_KEY_ARN, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS,
+    PRIVATE_SUBNET_IDS, PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, VPC_ID,
+};
+
+/// The VPC with everything in it, and the parts of it the outputs name.
+pub struct NetworkFacts {
+    /// The VPC named by VpcId, its subnets, route tables, gateways, security groups, flow logs.
+    pub vpc: Named<Network>,
+    pub public_subnet_ids: Named<Vec<String>>,
+    pub private_subnet_ids: Named<Vec<String>>,
+    pub internet_gateway_id: Named<String>,
+    pub nat_gateway_ids: Named<Vec<String>>,
+    pub public_route_table_id: Named<String>,
+    pub private_route_table_ids: Named<Vec<String>>,
+}
+
+/// The ids of the tier security groups (the groups themselves are in the network's facts).
+pub struct SecurityGroupIds {
+    pub load_balancer: Named<String>,
+    pub app: Named<String>,
+    pub database: Named<String>,
+    pub cache: Named<String>,
+    pub efs: Named<String>,
+}
+
+impl SecurityGroupIds {
+    /// Every tier's group, load balancer first.
+    pub fn tiers(&self) -> [&Named<String>; 5] {
+        [&self.load_balancer, &self.app, &self.database, &self.cache, &self.efs]
+    }
+}
+
+/// The stack's customer keys: as the outputs declare them (what resources must be encrypted
+/// with), and as KMS describes them.
+pub struct KeyFacts {
+    pub data_key: Named<String>,
+    pub logs_key: Named<String>,
+    /// Both keys, described.
+    pub keys: Vec<Named<Key>>,
+}
+
+/// The stack's log groups, described, and the names of those that other resources write to.
+pub struct LogFacts {
+    /// Every log group of the stack (audit, ECS, API access, flow logs).
+    pub groups: Vec<Named<LogGroup>>,
+    pub ecs_group: Named<String>,
+    pub api_access_group: Named<String>,
+    pub flow_log_group: Named<String>,
+}
+
+pub struct BaseFacts {
+    pub network: NetworkFacts,
+    pub security_groups: SecurityGroupIds,
+    pub keys: KeyFacts,
+    pub logs: LogFacts,
+    /// Every output the contract calls a name, with its value: what the naming check judges.
+    pub names: Vec<Named<String>>,
+}
+
+pub async fn gather(c: &RegionClients, outputs: &Outputs) -> BaseFacts {
+    let vpc = named(outputs, VPC_ID, |vpc| async move { facts::ec2::network(&c.ec2, &vpc).await });
+    let keys =
+        join_all(KEYS.iter().map(|k| named(outputs, k, |arn| async move { facts::kms::key(&c.kms, &arn).await })));
+    let groups = join_all(
+        LOG_GROUPS
+            .iter()
+            .map(|k| named(outputs, k, |name| async move { facts::logs::log_group(&c.logs, &name).await })),
+    );
+    let (vpc, keys, groups) = tokio::join!(vpc, keys, groups);
+    // `CONTRACT` is a static, so its keys are `'static` names of outputs.
+    let contract: &'static _ = &*CONTRACT;
+    let names = contract
+        .outputs
+        .iter()
+        .filter(|(_, spec)| spec.kind == OutputKind::Name)
+        .map(|(key, _)| declared(outputs, key.as_str()))
+        .collect();
+    BaseFacts {
+        network: NetworkFacts {
+            vpc,
+            public_subnet_ids: declared_list(outputs, PUBLIC_SUBNET_IDS),
+            private_subnet_ids: declared_list(outputs, PRIVATE_SUBNET_IDS),
+            internet_gateway_id: declared(outputs, INTERNET_GATEWAY_ID),
+            nat_gateway_ids: declared_list(outputs, NAT_GATEWAY_IDS),
+            public_route_table_id: declared(outputs, PUBLIC_ROUTE_TABLE_ID),
+            private_route_table_ids: declared_list(outputs, PRIVATE_ROUTE_TABLE_IDS),
+        },
+        security_groups: SecurityGroupIds {
+            load_balancer: declared(outputs, LOAD_BALANCER_SECURITY_GROUP_ID),
+            app: declared(outputs, APP_SECURITY_GROUP_ID),
+            database: declared(outputs, DATABASE_SECURITY_GROUP_ID),
+            cache: declared(outputs, CACHE_SECURITY_GROUP_ID),
+            efs: declared(outputs, EFS_SECURITY_GROUP_ID),
+        },
+        keys: KeyFacts { data_key: declared(outputs, DATA_KEY_ARN), logs_key: declared(outputs, LOGS_KEY_ARN), keys },
+        logs: LogFacts {
+            groups,
+            ecs_group: declared(outputs, ECS_LOG_GROUP_NAME),
+            api_access_group: declared(outputs, API_ACCESS_LOG_GROUP_NAME),
+            flow_log_group: declared(outputs, FLOW_LOG_GROUP_NAME),
+        },
+        names,
+    }
+}
