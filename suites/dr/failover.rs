@@ -267,7 +267,7 @@ pub const FAILOVER_ROLE_LEAST_PRIVILEGE: Check<DrFacts> = Check {
         citations: &["45 CFR 164.308(a)(4)(ii)(B)", "45 CFR 164.312(a)(1)", "45 CFR 164.308(a)(3)(ii)(A)"],
         severity: Severity::Critical,
         risk: "rds:* on * lets whoever controls the function (or its code) delete or snapshot-and-share any database in the account; a broad trust policy lets other principals become the role.",
-        remediation: "main.ts: failover_role (IamRole) assumeRolePolicy trusts lambda.amazonaws.com only; failover_policy (IamRolePolicy) grants rds:DescribeDBClusters/FailoverGlobalCluster/ModifyDBCluster on the three cluster ARNs and sns:Publish on alertsTopic.arn only, no '*' actions or resources; attach no managed admin policy (IamRolePolicyAttachment).",
+        remediation: "main.ts: failover_role (IamRole) assumeRolePolicy trusts lambda.amazonaws.com only; failover_policy (IamRolePolicy) grants rds:DescribeDBClusters/FailoverGlobalCluster/ModifyDBCluster on the three cluster ARNs and sns:Publish on alertsTopic.arn only, ssm and logs actions by name, kms only on primaryKey.arn with a kms:ViaService condition, no other service and no '*' actions or resources; attach no managed admin policy (IamRolePolicyAttachment).",
     },
     mutant: &mutants::FAILOVER_ROLE_WILDCARD,
     run: failover_role_least_privilege,
