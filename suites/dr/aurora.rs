@@ -8,11 +8,11 @@ use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::rds::Cluster;
+use stackproof_harness::kit::fact::{judge_fact, judge_named};
 
 use super::DrFacts;
 use super::facts::core::{Side, SideCluster};
 use super::mutants;
-use super::outputs::{DR_CLUSTER_IDENTIFIER, PRIMARY_CLUSTER_IDENTIFIER};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[
@@ -37,14 +37,7 @@ const OFF_PEAK_END_MINUTES: u32 = 6 * 60;
 
 /// Runs `judge` on each side's cluster, or reports why it could not be read.
 fn per_cluster(f: &DrFacts, property: &str, judge: impl Fn(&SideCluster, &Cluster) -> Vec<Finding>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for side in &f.core.clusters {
-        match &side.cluster.fact {
-            Ok(cluster) => findings.extend(judge(side, cluster)),
-            Err(e) => findings.push(Finding::unavailable(&side.cluster.resource, property, e)),
-        }
-    }
-    findings
+    f.core.clusters.iter().flat_map(|side| judge_named(&side.cluster, property, |c| judge(side, c))).collect()
 }
 
 pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
@@ -67,14 +60,11 @@ fn aurora_encrypted_with_region_key(f: &DrFacts) -> Vec<Finding> {
         let mut out = vec![Finding::judge(id, "StorageEncrypted", c.storage_encrypted, true, c.storage_encrypted, c)];
         // moto reports a placeholder key even for unencrypted clusters: the key only counts when encrypted.
         if c.storage_encrypted {
-            let key_output = side.side.key_output();
-            out.push(match f.outputs.get(key_output) {
-                Ok(want) => {
-                    let got = c.kms_key_id.as_deref().unwrap_or("none");
-                    Finding::judge(id, "KmsKeyId", same_key(got, want), format!("{key_output} {want}"), got, c)
-                }
-                Err(e) => Finding::error(id, "KmsKeyId", e),
-            });
+            let key = f.core.key_arns.of(side.side);
+            out.extend(judge_fact(id, &key.fact, "KmsKeyId", |want| {
+                let got = c.kms_key_id.as_deref().unwrap_or("none");
+                vec![Finding::judge(id, "KmsKeyId", same_key(got, want), format!("{} {want}", key.output), got, c)]
+            }));
         }
         out
     })
@@ -168,26 +158,24 @@ pub const AURORA_PRIMARY_MULTI_AZ: Check<DrFacts> = Check {
 };
 
 fn aurora_primary_multi_az(f: &DrFacts) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for side in f.core.clusters.iter().filter(|s| s.side == Side::Primary) {
-        let id = &side.instances.resource;
-        match &side.instances.fact {
-            Ok(instances) => {
+    const PROPERTY: &str = "AvailabilityZone (distinct)";
+    let primary = f.core.clusters.iter().filter(|s| s.side == Side::Primary);
+    primary
+        .flat_map(|side| {
+            judge_named(&side.instances, PROPERTY, |instances| {
                 let zones: BTreeSet<&str> = instances.iter().filter_map(|i| i.availability_zone.as_deref()).collect();
                 let list = zones.iter().copied().collect::<Vec<_>>().join(", ");
-                findings.push(Finding::judge(
-                    id,
-                    "AvailabilityZone (distinct)",
+                vec![Finding::judge(
+                    &side.instances.resource,
+                    PROPERTY,
                     zones.len() >= 2,
                     "instances in at least 2 zones",
                     format!("{} instance(s) in {} zone(s) ({list})", instances.len(), zones.len()),
                     instances,
-                ));
-            }
-            Err(e) => findings.push(Finding::unavailable(id, "AvailabilityZone (distinct)", e)),
-        }
-    }
-    findings
+                )]
+            })
+        })
+        .collect()
 }
 
 pub const AURORA_BACKUP_RETENTION_SEVEN_DAYS: Check<DrFacts> = Check {
@@ -307,45 +295,40 @@ fn names_cluster(arn: &str, id: &str) -> bool {
 }
 
 fn aurora_global_database_spans_regions(f: &DrFacts) -> Vec<Finding> {
+    const PROPERTY: &str = "GlobalClusterMembers";
     let g = &f.core.global_cluster;
-    let global = match &g.fact {
-        Ok(global) => global,
-        Err(e) => return vec![Finding::unavailable(&g.resource, "GlobalClusterMembers", e)],
-    };
-    let mut findings = vec![Finding::judge(
-        &g.resource,
-        "Engine",
-        global.engine.as_deref() == Some(ENGINE),
-        ENGINE,
-        global.engine.as_deref().unwrap_or("none"),
-        global,
-    )];
-    let members: Vec<String> = global
-        .global_cluster_members
-        .iter()
-        .map(|m| format!("{}{}", m.db_cluster_arn, if m.is_writer { " (writer)" } else { "" }))
-        .collect();
-    let seen = if members.is_empty() { "no members".to_owned() } else { members.join(", ") };
-    for (output, writer) in [(PRIMARY_CLUSTER_IDENTIFIER, true), (DR_CLUSTER_IDENTIFIER, false)] {
-        let id = match f.outputs.get(output) {
-            Ok(id) => id,
-            Err(e) => {
-                findings.push(Finding::error(&g.resource, "GlobalClusterMembers", e));
-                continue;
-            }
-        };
-        let member = global.global_cluster_members.iter().find(|m| names_cluster(&m.db_cluster_arn, id));
-        let role = if writer { "writer" } else { "secondary" };
-        findings.push(Finding::judge(
+    let ids = &f.core.cluster_ids;
+    judge_named(g, PROPERTY, |global| {
+        let mut findings = vec![Finding::judge(
             &g.resource,
-            "GlobalClusterMembers",
-            member.is_some_and(|m| m.is_writer == writer),
-            format!("{id} as {role}"),
-            &seen,
-            &json!({ "GlobalClusterIdentifier": global.global_cluster_identifier, "GlobalClusterMembers": global.global_cluster_members }),
-        ));
-    }
-    findings
+            "Engine",
+            global.engine.as_deref() == Some(ENGINE),
+            ENGINE,
+            global.engine.as_deref().unwrap_or("none"),
+            global,
+        )];
+        let members: Vec<String> = global
+            .global_cluster_members
+            .iter()
+            .map(|m| format!("{}{}", m.db_cluster_arn, if m.is_writer { " (writer)" } else { "" }))
+            .collect();
+        let seen = if members.is_empty() { "no members".to_owned() } else { members.join(", ") };
+        for (declared, writer) in [(&ids.primary, true), (&ids.dr, false)] {
+            findings.extend(judge_fact(&g.resource, &declared.fact, PROPERTY, |id| {
+                let member = global.global_cluster_members.iter().find(|m| names_cluster(&m.db_cluster_arn, id));
+                let role = if writer { "writer" } else { "secondary" };
+                vec![Finding::judge(
+                    &g.resource,
+                    PROPERTY,
+                    member.is_some_and(|m| m.is_writer == writer),
+                    format!("{id} as {role}"),
+                    &seen,
+                    &json!({ "GlobalClusterIdentifier": global.global_cluster_identifier, "GlobalClusterMembers": global.global_cluster_members }),
+                )]
+            }));
+        }
+        findings
+    })
 }
 
 pub const AURORA_INSTANCES_NOT_PUBLIC: Check<DrFacts> = Check {
@@ -363,25 +346,32 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<DrFacts> = Check {
 };
 
 fn aurora_instances_not_public(f: &DrFacts) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for side in &f.core.clusters {
-        match &side.instances.fact {
-            Ok(instances) if instances.is_empty() => findings.push(Finding::judge(
-                &side.instances.resource,
-                "DBClusterMembers",
-                false,
-                "at least one instance",
-                "none",
-                instances,
-            )),
-            Ok(instances) => findings.extend(instances.iter().map(|i| {
-                let public = i.publicly_accessible.unwrap_or(false);
-                Finding::judge(&i.db_instance_identifier, "PubliclyAccessible", !public, false, public, i)
-            })),
-            Err(e) => findings.push(Finding::unavailable(&side.instances.resource, "PubliclyAccessible", e)),
-        }
-    }
-    findings
+    f.core
+        .clusters
+        .iter()
+        .flat_map(|side| {
+            judge_named(&side.instances, "PubliclyAccessible", |instances| {
+                if instances.is_empty() {
+                    // No instance to judge is no evidence that none is public.
+                    return vec![Finding::judge(
+                        &side.instances.resource,
+                        "DBClusterMembers",
+                        false,
+                        "at least one instance",
+                        "none",
+                        instances,
+                    )];
+                }
+                instances
+                    .iter()
+                    .map(|i| {
+                        let public = i.publicly_accessible.unwrap_or(false);
+                        Finding::judge(&i.db_instance_identifier, "PubliclyAccessible", !public, false, public, i)
+                    })
+                    .collect()
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

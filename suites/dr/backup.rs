@@ -11,12 +11,10 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::backup::{Plan, Rule, Selection, Vault, VaultArn};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::{FactError, Named};
+use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
 use super::DrFacts;
 use super::mutants;
-use super::outputs::{
-    DR_BACKUP_VAULT_NAME, DR_KMS_KEY_ARN, PRIMARY_BACKUP_VAULT_NAME, PRIMARY_CLUSTER_IDENTIFIER, PRIMARY_KMS_KEY_ARN,
-};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[
@@ -35,27 +33,25 @@ const RETENTION_DAYS: i64 = 7;
 /// there is none to judge.
 fn on_plan_rules(f: &DrFacts, property: &str, judge: impl Fn(&str, &Plan, &Rule) -> Vec<Finding>) -> Vec<Finding> {
     let p = &f.storage.backup_plan;
-    let plan = match &p.fact {
-        Ok(plan) => plan,
-        Err(e) => return vec![Finding::unavailable(&p.resource, property, e)],
-    };
-    let vault = match f.outputs.get(PRIMARY_BACKUP_VAULT_NAME) {
-        Ok(vault) => vault,
-        Err(e) => return vec![Finding::error(&p.resource, property, e)],
-    };
-    let rules: Vec<&Rule> = plan.backup_plan.rules.iter().filter(|r| r.target_backup_vault_name == vault).collect();
-    if rules.is_empty() {
-        let targets: Vec<&str> = plan.backup_plan.rules.iter().map(|r| r.target_backup_vault_name.as_str()).collect();
-        return vec![Finding::judge(
-            &p.resource,
-            property,
-            false,
-            format!("a rule backing up into {vault}"),
-            format!("rules target [{}]", targets.join(", ")),
-            plan,
-        )];
-    }
-    rules.into_iter().flat_map(|r| judge(&p.resource, plan, r)).collect()
+    judge_named(p, property, |plan| {
+        judge_fact(&p.resource, &f.storage.vault_names.primary.fact, property, |vault| {
+            let rules: Vec<&Rule> =
+                plan.backup_plan.rules.iter().filter(|r| r.target_backup_vault_name == *vault).collect();
+            if rules.is_empty() {
+                let targets: Vec<&str> =
+                    plan.backup_plan.rules.iter().map(|r| r.target_backup_vault_name.as_str()).collect();
+                return vec![Finding::judge(
+                    &p.resource,
+                    property,
+                    false,
+                    format!("a rule backing up into {vault}"),
+                    format!("rules target [{}]", targets.join(", ")),
+                    plan,
+                )];
+            }
+            rules.into_iter().flat_map(|r| judge(&p.resource, plan, r)).collect()
+        })
+    })
 }
 
 /// The rule's identity and the fields judged, as evidence.
@@ -78,24 +74,23 @@ pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
 };
 
 fn backup_vaults_encrypted_with_region_key(f: &DrFacts) -> Vec<Finding> {
-    let vaults: [(&Named<Vault>, &str); 2] =
-        [(&f.storage.primary_vault, PRIMARY_KMS_KEY_ARN), (&f.storage.dr_vault, DR_KMS_KEY_ARN)];
+    let keys = &f.core.key_arns;
+    let vaults: [(&Named<Vault>, &Named<String>); 2] =
+        [(&f.storage.primary_vault, &keys.primary), (&f.storage.dr_vault, &keys.dr)];
     vaults
         .into_iter()
-        .map(|(v, key_output)| match (&v.fact, f.outputs.get(key_output)) {
-            (Err(e), _) => Finding::unavailable(&v.resource, "EncryptionKeyArn", e),
-            (_, Err(e)) => Finding::error(&v.resource, "EncryptionKeyArn", e),
-            (Ok(vault), Ok(key)) => {
+        .flat_map(|(v, key)| {
+            judge_both((v, key), "EncryptionKeyArn", |vault, key| {
                 let actual = vault.encryption_key_arn.as_deref();
-                Finding::judge(
+                vec![Finding::judge(
                     &v.resource,
                     "EncryptionKeyArn",
                     actual.is_some_and(|a| same_key(a, key)),
                     key,
                     actual.unwrap_or("none"),
                     vault,
-                )
-            }
+                )]
+            })
         })
         .collect()
 }
@@ -126,7 +121,7 @@ fn backup_plan_hourly(f: &DrFacts) -> Vec<Finding> {
             &rule_evidence(plan, rule, "ScheduleExpression", json!(schedule)),
         )]
     });
-    findings.push(selection_covers_primary_cluster(f));
+    findings.extend(selection_covers_primary_cluster(f));
     findings
 }
 
@@ -145,40 +140,46 @@ fn plan_account(plan: &Plan) -> Option<&str> {
     plan.backup_plan_arn.as_deref().and_then(|arn| arn.split(':').nth(4)).filter(|a| !a.is_empty())
 }
 
-fn selection_covers_primary_cluster(f: &DrFacts) -> Finding {
+/// Whether the emulator cannot show the plan's selections: moto implements neither
+/// CreateBackupSelection nor ListBackupSelections (it answers the latter with a bare 500).
+fn selections_not_emulated(f: &DrFacts) -> bool {
+    f.emulated
+        && match &f.storage.backup_selections.fact {
+            Ok(selections) => selections.is_empty(),
+            Err(FactError::Api { operation, .. }) => operation == "ListBackupSelections",
+            Err(_) => false,
+        }
+}
+
+fn selection_covers_primary_cluster(f: &DrFacts) -> Vec<Finding> {
     const PROPERTY: &str = "Resources";
     let s = &f.storage.backup_selections;
-    let cluster = match f.outputs.get(PRIMARY_CLUSTER_IDENTIFIER) {
-        Ok(cluster) => cluster,
-        Err(e) => return Finding::error(&s.resource, PROPERTY, e),
-    };
-    let skip = || {
-        Finding::skip(
-            &s.resource,
-            PROPERTY,
-            "not emulated: CreateBackupSelection and ListBackupSelections are not implemented by moto",
-        )
-    };
-    let selections: &[Selection] = match &s.fact {
-        Ok(selections) if selections.is_empty() && f.emulated => return skip(),
-        Ok(selections) => selections,
-        // moto answers ListBackupSelections with a bare 500; every other failure is reported.
-        Err(FactError::Api { operation, .. }) if f.emulated && operation == "ListBackupSelections" => return skip(),
-        Err(e) => return Finding::unavailable(&s.resource, PROPERTY, e),
-    };
-    let account = f.storage.backup_plan.fact.as_ref().ok().and_then(plan_account);
-    let region = f.regions.primary.as_str();
-    let covered =
-        selections.iter().any(|sel| sel.resources.iter().any(|r| is_cluster_arn(r, region, account, cluster)));
-    let resources: Vec<&str> = selections.iter().flat_map(|sel| sel.resources.iter().map(String::as_str)).collect();
-    Finding::judge(
-        &s.resource,
-        PROPERTY,
-        covered,
-        format!("arn:aws:rds:{region}:{}:cluster:{cluster}", account.unwrap_or("<account>")),
-        if resources.is_empty() { "no selection".to_owned() } else { resources.join(", ") },
-        &json!({"BackupSelections": selections}),
-    )
+    judge_fact(&s.resource, &f.core.cluster_ids.primary.fact, PROPERTY, |cluster| {
+        if selections_not_emulated(f) {
+            return vec![Finding::skip(
+                &s.resource,
+                PROPERTY,
+                "not emulated: CreateBackupSelection and ListBackupSelections are not implemented by moto",
+            )];
+        }
+        // Every other failure is reported.
+        judge_named(s, PROPERTY, |selections: &Vec<Selection>| {
+            let account = f.storage.backup_plan.value().and_then(plan_account);
+            let region = f.regions.primary.as_str();
+            let covered =
+                selections.iter().any(|sel| sel.resources.iter().any(|r| is_cluster_arn(r, region, account, cluster)));
+            let resources: Vec<&str> =
+                selections.iter().flat_map(|sel| sel.resources.iter().map(String::as_str)).collect();
+            vec![Finding::judge(
+                &s.resource,
+                PROPERTY,
+                covered,
+                format!("arn:aws:rds:{region}:{}:cluster:{cluster}", account.unwrap_or("<account>")),
+                if resources.is_empty() { "no selection".to_owned() } else { resources.join(", ") },
+                &json!({"BackupSelections": selections}),
+            )]
+        })
+    })
 }
 
 pub const BACKUP_PLAN_CONTINUOUS: Check<DrFacts> = Check {
@@ -266,26 +267,25 @@ pub const BACKUP_PLAN_COPIES_TO_DR_VAULT: Check<DrFacts> = Check {
 };
 
 fn backup_plan_copies_to_dr_vault(f: &DrFacts) -> Vec<Finding> {
-    let dr_vault = match f.outputs.get(DR_BACKUP_VAULT_NAME) {
-        Ok(vault) => vault,
-        Err(e) => return vec![Finding::error(&f.storage.backup_plan.resource, "CopyActions", e)],
-    };
     let region = f.regions.dr.as_str();
-    on_plan_rules(f, "CopyActions", |plan_id, plan, rule| {
-        let destinations: Vec<&str> =
-            rule.copy_actions.iter().map(|c| c.destination_backup_vault_arn.as_str()).collect();
-        let ok = destinations
-            .iter()
-            .filter_map(|arn| VaultArn::parse(arn))
-            .any(|arn| arn.region == region && arn.name == dr_vault);
-        vec![Finding::judge(
-            plan_id,
-            "CopyActions",
-            ok,
-            format!("a copy to vault {dr_vault} in {region}"),
-            if destinations.is_empty() { "no copy actions".to_owned() } else { destinations.join(", ") },
-            &rule_evidence(plan, rule, "CopyActions", json!(rule.copy_actions)),
-        )]
+    let plan = &f.storage.backup_plan;
+    judge_fact(&plan.resource, &f.storage.vault_names.dr.fact, "CopyActions", |dr_vault| {
+        on_plan_rules(f, "CopyActions", |plan_id, plan, rule| {
+            let destinations: Vec<&str> =
+                rule.copy_actions.iter().map(|c| c.destination_backup_vault_arn.as_str()).collect();
+            let ok = destinations
+                .iter()
+                .filter_map(|arn| VaultArn::parse(arn))
+                .any(|arn| arn.region == region && arn.name == *dr_vault);
+            vec![Finding::judge(
+                plan_id,
+                "CopyActions",
+                ok,
+                format!("a copy to vault {dr_vault} in {region}"),
+                if destinations.is_empty() { "no copy actions".to_owned() } else { destinations.join(", ") },
+                &rule_evidence(plan, rule, "CopyActions", json!(rule.copy_actions)),
+            )]
+        })
     })
 }
 

@@ -7,11 +7,10 @@
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::kit::fact::{judge_both, judge_named};
 
 use super::DrFacts;
-use super::monitoring::judge_named;
 use super::mutants;
-use super::outputs::{PRIMARY_KMS_KEY_ARN, TRAIL_BUCKET_NAME};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] =
@@ -106,13 +105,10 @@ fn trail_logging(f: &DrFacts) -> Vec<Finding> {
             Finding::judge(r, "LatestDeliveryError", s.latest_delivery_error.is_none(), "none", error, s),
         ]
     });
-    findings.extend(judge_named(&f.ops.trail, "S3BucketName", |t| {
+    findings.extend(judge_both((&f.ops.trail, &f.ops.trail_bucket_name), "S3BucketName", |t, bucket| {
         let r = &f.ops.trail.resource;
         let actual = t.s3_bucket_name.as_deref().unwrap_or("none");
-        vec![match f.outputs.get(TRAIL_BUCKET_NAME) {
-            Ok(bucket) => Finding::judge(r, "S3BucketName", actual == bucket, bucket, actual, t),
-            Err(e) => Finding::error(r, "S3BucketName", e),
-        }]
+        vec![Finding::judge(r, "S3BucketName", actual == bucket, bucket, actual, t)]
     }));
     findings.extend(judge_named(&f.ops.event_selectors, "EventSelectors", |s| {
         let r = &f.ops.event_selectors.resource;
@@ -158,11 +154,7 @@ pub const TRAIL_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
 
 fn trail_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
     let n = &f.ops.trail;
-    let key = match f.outputs.get(PRIMARY_KMS_KEY_ARN) {
-        Ok(k) => k,
-        Err(e) => return vec![Finding::error(&n.resource, "KmsKeyId", e)],
-    };
-    judge_named(n, "KmsKeyId", |t| {
+    judge_both((n, &f.core.key_arns.primary), "KmsKeyId", |t, key| {
         let actual = t.kms_key_id.as_deref().unwrap_or("none (SSE-S3 only)");
         vec![Finding::judge(
             &n.resource,

@@ -11,16 +11,15 @@
 
 use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::facts::FactError;
-use stackproof_harness::kit::policy::{Policy, Principal, Statement};
+use stackproof_harness::facts::iam::Role;
+use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::facts::{FactError, Named};
+use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named, unavailable};
+use stackproof_harness::kit::policy::{self, Policy, Principal, Statement};
 
 use super::DrFacts;
-use super::monitoring::judge_named;
 use super::mutants;
-use super::outputs::{
-    ALERTS_TOPIC_ARN, DR_CLUSTER_IDENTIFIER, FAILOVER_CONFIG_PARAMETER_NAME, GLOBAL_CLUSTER_IDENTIFIER,
-    PRIMARY_CLUSTER_IDENTIFIER, REPLICATION_LAG_ALARM_NAME,
-};
+use super::patterns::matches_every_suffix;
 
 /// The service that must be the failover role's only trusted principal.
 pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
@@ -29,8 +28,14 @@ pub const SNS_SERVICE: &str = "sns.amazonaws.com";
 /// The rds actions the function may have beyond `rds:Describe*` (lowercase: IAM actions are
 /// case-insensitive).
 pub const RDS_ACTIONS: &[&str] = &["rds:failoverglobalcluster", "rds:modifydbcluster"];
+/// The services the failover role may act on at all (and kms, on the layout's key through a
+/// service only).
+pub const SERVICES: &[&str] = &["rds", "sns", "ssm", "logs"];
 /// Managed policies that make any role an administrator.
 pub const ADMIN_POLICIES: &[&str] = &["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+/// The condition operators that pin `aws:SourceArn` to a value; negated and `IfExists` forms
+/// let other sources through.
+const SOURCE_ARN_OPERATORS: &[&str] = &["ArnEquals", "ArnLike", "StringEquals", "StringLike"];
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[
@@ -41,19 +46,14 @@ pub const CHECKS: &[Check<DrFacts>] = &[
     HEALTH_CHECK_WATCHES_REPLICATION_LAG,
 ];
 
-/// An IAM glob (`*` at the end only, as the layout uses them) covering a concrete value,
-/// case-insensitively as IAM compares actions.
-fn covers(pattern: &str, value: &str) -> bool {
-    let (p, v) = (pattern.to_ascii_lowercase(), value.to_ascii_lowercase());
-    match p.strip_suffix('*') {
-        Some(prefix) => v.starts_with(prefix),
-        None => p == v,
+/// An action pattern that covers every action of its service (`rds:*`, `r*`), or spans services
+/// (`*`): not an action named by need.
+fn wildcard_action(pattern: &str) -> bool {
+    let lower = pattern.to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((service, _)) => matches_every_suffix(&lower, &format!("{service}:")),
+        None => true,
     }
-}
-
-/// `*` or `<service>:*`: every action (of a service).
-fn wildcard_action(action: &str) -> bool {
-    action == "*" || action.ends_with(":*")
 }
 
 /// An execution role ARN (`arn:aws:iam::<account>:role[/path]/<name>`) naming `role`.
@@ -61,25 +61,30 @@ fn arn_names_role(arn: &str, role: &str) -> bool {
     arn.contains(":role/") && arn.rsplit('/').next() == Some(role)
 }
 
-/// Where the failover role may act: the stack's clusters and its alerts topic, when the outputs
-/// name them.
-struct Scope {
+/// Where the failover role may act: the stack's clusters, its alerts topic and its primary key,
+/// as the outputs name them.
+pub(crate) struct Scope {
     /// ARN endings of the global, primary and DR clusters.
-    clusters: Option<[String; 3]>,
-    topic: Option<String>,
+    pub clusters: [String; 3],
+    pub topic: String,
+    pub key: String,
 }
 
 impl Scope {
-    fn of(f: &DrFacts) -> Self {
-        let o = &f.outputs;
-        let clusters =
-            match (o.get(GLOBAL_CLUSTER_IDENTIFIER), o.get(PRIMARY_CLUSTER_IDENTIFIER), o.get(DR_CLUSTER_IDENTIFIER)) {
-                (Ok(g), Ok(p), Ok(d)) => {
-                    Some([format!(":global-cluster:{g}"), format!(":cluster:{p}"), format!(":cluster:{d}")])
-                }
-                _ => None,
-            };
-        Self { clusters, topic: o.get(ALERTS_TOPIC_ARN).ok().map(str::to_owned) }
+    pub(crate) fn new(global: &str, primary: &str, dr: &str, topic: &str, key: &str) -> Self {
+        Self {
+            clusters: [format!(":global-cluster:{global}"), format!(":cluster:{primary}"), format!(":cluster:{dr}")],
+            topic: topic.to_owned(),
+            key: key.to_owned(),
+        }
+    }
+
+    /// The scope the outputs declare, or the first of them that is missing.
+    fn of<'a>(f: &'a DrFacts) -> Result<Self, &'a FactError> {
+        let value = |n: &'a Named<String>| n.fact.as_deref();
+        let ids = &f.core.cluster_ids;
+        let (global, primary, dr) = (value(&ids.global)?, value(&ids.primary)?, value(&ids.dr)?);
+        Ok(Self::new(global, primary, dr, value(&f.ops.topic_arn)?, value(&f.core.key_arns.primary)?))
     }
 }
 
@@ -94,88 +99,137 @@ fn excess(s: &Statement, scope: &Scope) -> Vec<String> {
     }
     if s.not_resource.is_some() {
         out.push(format!("NotResource {} (allows every other resource)", s.not_resources().join(",")));
+    } else if s.resource.is_none() {
+        out.push("no Resource".to_owned());
     }
     let (actions, resources) = (s.actions(), s.resources());
-    if resources.iter().any(|r| r == "*") {
+    if s.not_resource.is_none() && s.covers_every_resource() {
         out.push(format!("Resource * for {}", actions.join(",")));
     }
-    let service_of = |a: &str| a.split_once(':').map(|(svc, _)| svc.to_ascii_lowercase());
-    let mut rds = false;
-    let mut sns = false;
+    let (mut rds, mut sns, mut kms) = (false, false, false);
     for a in &actions {
         if wildcard_action(a) {
             out.push(format!("Action {a}"));
             continue;
         }
-        match service_of(a).as_deref() {
+        let lower = a.to_ascii_lowercase();
+        match lower.split_once(':').map(|(service, _)| service) {
             Some("rds") => {
                 rds = true;
-                let lower = a.to_ascii_lowercase();
                 if !(lower.starts_with("rds:describe") || RDS_ACTIONS.contains(&lower.as_str())) {
                     out.push(format!("Action {a} (beyond rds:Describe*, FailoverGlobalCluster, ModifyDBCluster)"));
                 }
             }
             Some("sns") => {
                 sns = true;
-                if !a.eq_ignore_ascii_case("sns:Publish") {
+                if lower != "sns:publish" {
                     out.push(format!("Action {a} (beyond sns:Publish)"));
                 }
             }
-            _ => {}
+            Some("kms") => kms = true,
+            Some(service) if SERVICES.contains(&service) => {}
+            _ => out.push(format!("Action {a} (not a service failover uses: {})", SERVICES.join(", "))),
         }
     }
     let concrete = resources.iter().filter(|r| *r != "*");
-    if let (true, Some(clusters)) = (rds, &scope.clusters) {
-        for r in concrete.clone().filter(|r| !clusters.iter().any(|c| r.ends_with(c.as_str()))) {
+    if rds {
+        for r in concrete.clone().filter(|r| !scope.clusters.iter().any(|c| r.ends_with(c.as_str()))) {
             out.push(format!("rds on {r} (not one of the stack's clusters)"));
         }
     }
-    if let (true, Some(topic)) = (sns, &scope.topic) {
-        for r in concrete.filter(|r| *r != topic) {
+    if sns {
+        for r in concrete.clone().filter(|r| **r != scope.topic) {
             out.push(format!("sns on {r} (not the alerts topic)"));
+        }
+    }
+    // The topic's encryption needs the key, but only through SNS: kms:ViaService pins that.
+    if kms {
+        if s.condition_values(&["StringEquals"], "kms:ViaService").is_empty() {
+            out.push("kms without a kms:ViaService condition".to_owned());
+        }
+        for r in concrete.filter(|r| !same_key(r, &scope.key)) {
+            out.push(format!("kms on {r} (not the primary key)"));
         }
     }
     let label = s.sid.as_deref().map_or(String::new(), |sid| format!("{sid}: "));
     out.into_iter().map(|e| format!("{label}{e}")).collect()
 }
 
-/// Whether some Allow statement grants `action` on a resource `resource_ok` accepts.
+/// Whether some Allow statement grants `action` on a resource `resource_ok` accepts (or on every
+/// resource).
 fn grants(stmts: &[Statement], action: &str, resource_ok: impl Fn(&str) -> bool) -> bool {
     stmts.iter().any(|s| {
         s.allows()
-            && s.not_action.is_none()
-            && s.actions().iter().any(|a| covers(a, action))
-            && s.resources().iter().any(|r| r == "*" || resource_ok(r))
+            && s.covers_action(action)
+            && s.covers_resource_by(|r| {
+                let r = policy::text(r);
+                r == "*" || resource_ok(&r)
+            })
     })
 }
 
-/// The principals of the Allow statements of a trust policy, and whether they are exactly the
-/// Lambda service.
-fn trusts_only_lambda(trust: &Value) -> (bool, Vec<Value>) {
-    let allows: Vec<Statement> = Policy::parse(trust).statements.into_iter().filter(Statement::allows).collect();
+/// The failover role's inline policies grant nothing beyond what failover needs, on the stack's
+/// own resources: judged over every statement of every document.
+pub(crate) fn role_policy_finding(role: &str, scope: &Scope, documents: &[&Value]) -> Finding {
+    let excesses: Vec<String> =
+        documents.iter().flat_map(|d| Policy::parse(d).statements).flat_map(|s| excess(&s, scope)).collect();
+    Finding::judge(
+        role,
+        "Policy",
+        excesses.is_empty(),
+        "no '*' or '<service>:*' action, no Resource '*', only rds/sns/ssm/logs actions (kms on the primary key via a service), rds limited to Describe*/FailoverGlobalCluster/ModifyDBCluster on the stack's clusters, sns:Publish on the alerts topic only",
+        if excesses.is_empty() { "nothing beyond that".to_owned() } else { excesses.join("; ") },
+        &documents,
+    )
+}
+
+/// The role's trust policy lets the Lambda service, and no one else, assume it: every Allow
+/// statement names exactly that service principal.
+pub(crate) fn trust_policy_finding(role: &str, trust: &Value) -> Finding {
+    let parsed = Policy::parse(trust);
+    let allows: Vec<&Statement> = parsed.allows().collect();
     let principals: Vec<Value> =
         allows.iter().map(|s| serde_json::to_value(&s.principal).unwrap_or(Value::Null)).collect();
-    let only_lambda = |s: &Statement| {
+    let only_lambda = |s: &&Statement| {
         matches!(&s.principal, Some(p @ Principal::Of(_)) if p.types() == ["Service"])
             && s.not_principal.is_none()
             && s.service_principals() == [LAMBDA_SERVICE]
     };
-    (!allows.is_empty() && allows.iter().all(only_lambda), principals)
+    Finding::judge(
+        role,
+        "AssumeRolePolicyDocument",
+        !allows.is_empty() && allows.iter().all(only_lambda),
+        format!("only Principal.Service {LAMBDA_SERVICE}"),
+        Value::Array(principals),
+        trust,
+    )
 }
 
 /// Whether a resource-policy statement lets the SNS service invoke the function from `topic` only.
 fn sns_may_invoke_from(s: &Statement, topic: &str) -> bool {
-    let source_arns: Vec<String> = s
-        .conditions
-        .iter()
-        .filter(|c| c.key.eq_ignore_ascii_case("aws:SourceArn"))
-        .flat_map(|c| c.values.iter().map(stackproof_harness::kit::policy::text))
-        .collect();
-    let source_is_topic = !source_arns.is_empty() && source_arns.iter().all(|x| x == topic);
+    let source_arns = s.condition_values(SOURCE_ARN_OPERATORS, "aws:SourceArn");
+    // Any other operator on the key (ArnNotEquals, ...IfExists) would let other sources in.
+    let loose = s.conditions.iter().any(|c| {
+        c.key.eq_ignore_ascii_case("aws:SourceArn")
+            && !SOURCE_ARN_OPERATORS.iter().any(|o| c.operator.eq_ignore_ascii_case(o))
+    });
+    let source_is_topic = !source_arns.is_empty() && source_arns.iter().all(|x| x == topic) && !loose;
     s.allows()
         && s.service_principals().iter().any(|p| p == SNS_SERVICE)
-        && s.actions().iter().any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunction"))
+        && s.covers_action("lambda:InvokeFunction")
         && source_is_topic
+}
+
+/// The function's resource policy lets the alerts topic, and only it, invoke `function` through
+/// SNS. `policy` is the resource policy, if the function has one.
+pub(crate) fn invoke_policy_finding(function: &str, topic: &str, policy: Option<&Value>) -> Finding {
+    let expected = format!("{SNS_SERVICE} may lambda:InvokeFunction with aws:SourceArn = {topic}");
+    let Some(doc) = policy else {
+        return Finding::judge(function, "Policy", false, expected, "no resource policy", &Value::Null);
+    };
+    let ok = Policy::parse(doc).statements.iter().any(|s| sns_may_invoke_from(s, topic));
+    let actual = if ok { "allowed for the topic only" } else { "no such statement" };
+    Finding::judge(function, "Policy", ok, expected, actual, doc)
 }
 
 pub const FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE: Check<DrFacts> = Check {
@@ -197,9 +251,9 @@ fn failover_function_runs_as_failover_role(f: &DrFacts) -> Vec<Finding> {
     let role = &f.ops.role;
     judge_named(n, "Role", |func| {
         // The role's ARN when IAM answered; else the role name from the outputs.
-        let (ok, expected) = match &role.fact {
-            Ok(r) => (func.role == r.arn, r.arn.clone()),
-            Err(_) => (arn_names_role(&func.role, &role.resource), format!("the ARN of role {}", role.resource)),
+        let (ok, expected) = match role.value() {
+            Some(r) => (func.role == r.arn, r.arn.clone()),
+            None => (arn_names_role(&func.role, &role.resource), format!("the ARN of role {}", role.resource)),
         };
         vec![Finding::judge(&n.resource, "Role", ok, expected, &func.role, func)]
     })
@@ -213,7 +267,7 @@ pub const FAILOVER_ROLE_LEAST_PRIVILEGE: Check<DrFacts> = Check {
         citations: &["45 CFR 164.308(a)(4)(ii)(B)", "45 CFR 164.312(a)(1)", "45 CFR 164.308(a)(3)(ii)(A)"],
         severity: Severity::Critical,
         risk: "rds:* on * lets whoever controls the function (or its code) delete or snapshot-and-share any database in the account; a broad trust policy lets other principals become the role.",
-        remediation: "main.ts: failover_role (IamRole) assumeRolePolicy trusts lambda.amazonaws.com only; failover_policy (IamRolePolicy) grants rds:DescribeDBClusters/FailoverGlobalCluster/ModifyDBCluster on the three cluster ARNs and sns:Publish on alertsTopic.arn only, no '*' actions or resources; attach no managed admin policy (IamRolePolicyAttachment).",
+        remediation: "main.ts: failover_role (IamRole) assumeRolePolicy trusts lambda.amazonaws.com only; failover_policy (IamRolePolicy) grants rds:DescribeDBClusters/FailoverGlobalCluster/ModifyDBCluster on the three cluster ARNs and sns:Publish on alertsTopic.arn only, ssm and logs actions by name, kms only on primaryKey.arn with a kms:ViaService condition, no other service and no '*' actions or resources; attach no managed admin policy (IamRolePolicyAttachment).",
     },
     mutant: &mutants::FAILOVER_ROLE_WILDCARD,
     run: failover_role_least_privilege,
@@ -221,89 +275,81 @@ pub const FAILOVER_ROLE_LEAST_PRIVILEGE: Check<DrFacts> = Check {
 
 fn failover_role_least_privilege(f: &DrFacts) -> Vec<Finding> {
     let n = &f.ops.role;
-    let scope = Scope::of(f);
     judge_named(n, "Policy", |role| {
         let r = &n.resource;
-        let mut findings = Vec::new();
-
-        let (only_lambda, principals) = trusts_only_lambda(&role.assume_role_policy_document);
-        findings.push(Finding::judge(
-            r,
-            "AssumeRolePolicyDocument",
-            only_lambda,
-            format!("only Principal.Service {LAMBDA_SERVICE}"),
-            Value::Array(principals),
-            &role.assume_role_policy_document,
-        ));
-
-        let inline: Vec<Statement> =
-            role.role_policies.iter().flat_map(|p| Policy::parse(&p.policy_document).statements).collect();
-        let excesses: Vec<String> = inline.iter().flat_map(|s| excess(s, &scope)).collect();
-        findings.push(Finding::judge(
-            r,
-            "Policy",
-            excesses.is_empty(),
-            "no '*' or '<service>:*' action, no Resource '*', rds limited to Describe*/FailoverGlobalCluster/ModifyDBCluster on the stack's clusters, sns:Publish on the alerts topic only",
-            if excesses.is_empty() { "nothing beyond that".to_owned() } else { excesses.join("; ") },
-            &role.role_policies,
-        ));
-
-        let mut all = inline;
-        all.extend(role.attached_policies.iter().flat_map(|p| Policy::parse(&p.policy_document).statements));
-        let mut missing = Vec::new();
-        match &scope.clusters {
-            Some([global, ..]) => {
-                if !grants(&all, "rds:FailoverGlobalCluster", |res| res.ends_with(global.as_str())) {
-                    missing.push("rds:FailoverGlobalCluster on the global cluster");
-                }
+        let mut findings = vec![trust_policy_finding(r, &role.assume_role_policy_document)];
+        // What the role may do is judged against the stack's own resources; without them it
+        // cannot be judged at all.
+        match Scope::of(f) {
+            Ok(scope) => {
+                let documents: Vec<&Value> = role.role_policies.iter().map(|p| &p.policy_document).collect();
+                findings.push(role_policy_finding(r, &scope, &documents));
+                findings.push(needed_grants_finding(r, role, &scope));
             }
-            None => missing.push("(the cluster outputs are missing)"),
+            Err(e) => findings.push(unavailable(r, "Policy", e)),
         }
-        match &scope.topic {
-            Some(topic) => {
-                if !grants(&all, "sns:Publish", |res| res == topic) {
-                    missing.push("sns:Publish on the alerts topic");
-                }
-            }
-            None => missing.push("(the AlertsTopicArn output is missing)"),
-        }
-        findings.push(Finding::judge(
-            r,
-            "Policy",
-            missing.is_empty(),
-            "grants rds:FailoverGlobalCluster on the global cluster and sns:Publish on the alerts topic",
-            if missing.is_empty() { "both granted".to_owned() } else { format!("missing: {}", missing.join(", ")) },
-            &role.role_policies,
-        ));
-
-        let admin: Vec<String> = role
-            .attached_policies
-            .iter()
-            .filter(|p| {
-                ADMIN_POLICIES.iter().any(|a| p.policy_name == *a || p.policy_arn.ends_with(&format!("/{a}")))
-                    || Policy::parse(&p.policy_document).statements.iter().any(|s| {
-                        s.allows() && (s.not_action.is_some() || s.actions().iter().any(|a| wildcard_action(a)))
-                    })
-            })
-            .map(|p| p.policy_arn.clone())
-            .collect();
-        let attached: Vec<&str> = role.attached_policies.iter().map(|p| p.policy_arn.as_str()).collect();
-        findings.push(Finding::judge(
-            r,
-            "AttachedPolicies",
-            admin.is_empty(),
-            format!("no {} or other wildcard-action managed policy", ADMIN_POLICIES.join("/")),
-            if !admin.is_empty() {
-                format!("attached: {}", admin.join(", "))
-            } else if attached.is_empty() {
-                "none attached".to_owned()
-            } else {
-                attached.join(", ")
-            },
-            &json!({ "AttachedPolicies": attached }),
-        ));
+        findings.push(no_admin_policy_finding(r, role));
         findings
     })
+}
+
+/// The role (inline and attached policies together) can do what failover needs: fail the global
+/// cluster over and publish to the alerts topic.
+fn needed_grants_finding(r: &str, role: &Role, scope: &Scope) -> Finding {
+    let all: Vec<Statement> = role
+        .role_policies
+        .iter()
+        .map(|p| &p.policy_document)
+        .chain(role.attached_policies.iter().map(|p| &p.policy_document))
+        .flat_map(|d| Policy::parse(d).statements)
+        .collect();
+    let [global, ..] = &scope.clusters;
+    let mut missing = Vec::new();
+    if !grants(&all, "rds:FailoverGlobalCluster", |res| res.ends_with(global.as_str())) {
+        missing.push("rds:FailoverGlobalCluster on the global cluster");
+    }
+    if !grants(&all, "sns:Publish", |res| res == scope.topic) {
+        missing.push("sns:Publish on the alerts topic");
+    }
+    Finding::judge(
+        r,
+        "Policy",
+        missing.is_empty(),
+        "grants rds:FailoverGlobalCluster on the global cluster and sns:Publish on the alerts topic",
+        if missing.is_empty() { "both granted".to_owned() } else { format!("missing: {}", missing.join(", ")) },
+        &role.role_policies,
+    )
+}
+
+/// No managed policy attached to the role makes it an administrator, by name or by a wildcard
+/// action.
+fn no_admin_policy_finding(r: &str, role: &Role) -> Finding {
+    let admin: Vec<String> = role
+        .attached_policies
+        .iter()
+        .filter(|p| {
+            ADMIN_POLICIES.iter().any(|a| p.policy_name == *a || p.policy_arn.ends_with(&format!("/{a}")))
+                || Policy::parse(&p.policy_document)
+                    .allows()
+                    .any(|s| s.covers_every_action() || s.actions().iter().any(|a| wildcard_action(a)))
+        })
+        .map(|p| p.policy_arn.clone())
+        .collect();
+    let attached: Vec<&str> = role.attached_policies.iter().map(|p| p.policy_arn.as_str()).collect();
+    Finding::judge(
+        r,
+        "AttachedPolicies",
+        admin.is_empty(),
+        format!("no {} or other wildcard-action managed policy", ADMIN_POLICIES.join("/")),
+        if !admin.is_empty() {
+            format!("attached: {}", admin.join(", "))
+        } else if attached.is_empty() {
+            "none attached".to_owned()
+        } else {
+            attached.join(", ")
+        },
+        &json!({ "AttachedPolicies": attached }),
+    )
 }
 
 pub const FAILOVER_TRIGGERED_BY_ALARMS: Check<DrFacts> = Check {
@@ -323,17 +369,40 @@ pub const FAILOVER_TRIGGERED_BY_ALARMS: Check<DrFacts> = Check {
 fn failover_triggered_by_alarms(f: &DrFacts) -> Vec<Finding> {
     let n = &f.ops.function;
     let r = &n.resource;
-    let topic = match f.outputs.get(ALERTS_TOPIC_ARN) {
-        Ok(t) => t,
-        Err(e) => return vec![Finding::error(r, "Subscription", e)],
-    };
+    judge_fact(r, &f.ops.topic_arn.fact, "Subscription", |topic| {
+        let mut findings = subscribed_finding(f, topic);
+        let fp = &f.ops.function_policy;
+        findings.extend(match &fp.fact {
+            // No resource policy is a definite answer: nothing may invoke the function.
+            Err(FactError::Absent { .. }) => vec![invoke_policy_finding(r, topic, None)],
+            _ => judge_fact(r, &fp.fact, "Policy", |p| vec![invoke_policy_finding(r, topic, Some(&p.policy))]),
+        });
+        findings.extend(judge_named(n, "Environment.Variables.ALERTS_TOPIC_ARN", |func| {
+            let actual = func.environment.get("ALERTS_TOPIC_ARN").map_or("not set", String::as_str);
+            vec![Finding::judge(
+                r,
+                "Environment.Variables.ALERTS_TOPIC_ARN",
+                actual == topic,
+                topic,
+                actual,
+                &func.environment,
+            )]
+        }));
+        findings
+    })
+}
+
+/// The topic has a confirmed lambda subscription of the failover function.
+fn subscribed_finding(f: &DrFacts, topic: &str) -> Vec<Finding> {
+    let n = &f.ops.function;
+    let r = &n.resource;
     // The function's ARN when Lambda answered; else any ARN ending in its name.
-    let function_arn = n.fact.as_ref().ok().map(|func| func.function_arn.clone());
+    let function_arn = n.value().map(|func| func.function_arn.clone());
     let is_function = |endpoint: &str| match &function_arn {
         Some(arn) => endpoint == arn,
         None => endpoint.ends_with(&format!(":function:{r}")),
     };
-    let mut findings = judge_named(&f.ops.subscriptions, "Subscription", |subs| {
+    judge_named(&f.ops.subscriptions, "Subscription", |subs| {
         let found = subs.iter().find(|s| s.protocol == "lambda" && is_function(&s.endpoint));
         let (ok, actual) = match found {
             Some(s) if s.subscription_arn == "PendingConfirmation" => {
@@ -357,33 +426,7 @@ fn failover_triggered_by_alarms(f: &DrFacts) -> Vec<Finding> {
             actual,
             subs,
         )]
-    });
-
-    let expected = format!("{SNS_SERVICE} may lambda:InvokeFunction with aws:SourceArn = {topic}");
-    findings.push(match &f.ops.function_policy.fact {
-        Ok(p) => {
-            let ok = Policy::parse(&p.policy).statements.iter().any(|s| sns_may_invoke_from(s, topic));
-            let actual = if ok { "allowed for the topic only".to_owned() } else { "no such statement".to_owned() };
-            Finding::judge(r, "Policy", ok, expected, actual, p)
-        }
-        Err(FactError::Absent { .. }) => {
-            Finding::judge(r, "Policy", false, expected, "no resource policy", &Value::Null)
-        }
-        Err(e) => Finding::error(r, "Policy", e),
-    });
-
-    findings.extend(judge_named(n, "Environment.Variables.ALERTS_TOPIC_ARN", |func| {
-        let actual = func.environment.get("ALERTS_TOPIC_ARN").map_or("not set", String::as_str);
-        vec![Finding::judge(
-            r,
-            "Environment.Variables.ALERTS_TOPIC_ARN",
-            actual == topic,
-            topic,
-            actual,
-            &func.environment,
-        )]
-    }));
-    findings
+    })
 }
 
 pub const FAILOVER_CONFIG_PARAMETER_PRESENT: Check<DrFacts> = Check {
@@ -415,13 +458,10 @@ fn failover_config_parameter_present(f: &DrFacts) -> Vec<Finding> {
     });
     let func = &f.ops.function;
     let property = "Environment.Variables.CONFIG_PARAMETER_NAME";
-    findings.extend(match f.outputs.get(FAILOVER_CONFIG_PARAMETER_NAME) {
-        Ok(name) => judge_named(func, property, |fc| {
-            let actual = fc.environment.get("CONFIG_PARAMETER_NAME").map_or("not set", String::as_str);
-            vec![Finding::judge(&func.resource, property, actual == name, name, actual, &fc.environment)]
-        }),
-        Err(e) => vec![Finding::error(&func.resource, property, e)],
-    });
+    findings.extend(judge_both((func, &f.ops.parameter_name), property, |fc, name| {
+        let actual = fc.environment.get("CONFIG_PARAMETER_NAME").map_or("not set", String::as_str);
+        vec![Finding::judge(&func.resource, property, actual == name, name, actual, &fc.environment)]
+    }));
     findings
 }
 
@@ -441,33 +481,28 @@ pub const HEALTH_CHECK_WATCHES_REPLICATION_LAG: Check<DrFacts> = Check {
 
 fn health_check_watches_replication_lag(f: &DrFacts) -> Vec<Finding> {
     let n = &f.ops.health_check;
-    let alarm = f.outputs.get(REPLICATION_LAG_ALARM_NAME);
+    let alarm = &f.ops.replication_lag_alarm_name;
     judge_named(n, "Type", |h| {
         let r = &n.resource;
         let c = &h.health_check_config;
         let mut findings =
             vec![Finding::judge(r, "Type", c.kind == "CLOUDWATCH_METRIC", "CLOUDWATCH_METRIC", &c.kind, c)];
-        findings.push(match (&c.alarm_identifier, &alarm) {
-            (_, Err(e)) => Finding::error(r, "AlarmIdentifier", e),
-            (Some(id), Ok(name)) => {
-                let ok = id.name == *name && id.region == f.regions.primary;
-                let expected = format!("Name {name}, Region {}", f.regions.primary);
-                Finding::judge(r, "AlarmIdentifier", ok, expected, format!("Name {}, Region {}", id.name, id.region), c)
-            }
-            (None, Ok(_)) if f.emulated => Finding::skip(
-                r,
-                "AlarmIdentifier",
-                "not emulated: moto drops AlarmIdentifier of CLOUDWATCH_METRIC health checks",
-            ),
-            (None, Ok(name)) => Finding::judge(
-                r,
-                "AlarmIdentifier",
-                false,
-                format!("Name {name}, Region {}", f.regions.primary),
-                "none",
-                c,
-            ),
-        });
+        findings.extend(judge_fact(r, &alarm.fact, "AlarmIdentifier", |name| {
+            let expected = format!("Name {name}, Region {}", f.regions.primary);
+            vec![match &c.alarm_identifier {
+                Some(id) => {
+                    let ok = id.name == *name && id.region == f.regions.primary;
+                    let actual = format!("Name {}, Region {}", id.name, id.region);
+                    Finding::judge(r, "AlarmIdentifier", ok, expected, actual, c)
+                }
+                None if f.emulated => Finding::skip(
+                    r,
+                    "AlarmIdentifier",
+                    "not emulated: moto drops AlarmIdentifier of CLOUDWATCH_METRIC health checks",
+                ),
+                None => Finding::judge(r, "AlarmIdentifier", false, expected, "none", c),
+            }]
+        }));
         let status = c.insufficient_data_health_status.as_deref();
         findings.push(match status {
             None if f.emulated => Finding::skip(
@@ -492,11 +527,16 @@ fn health_check_watches_replication_lag(f: &DrFacts) -> Vec<Finding> {
 mod tests {
     use super::*;
 
+    use stackproof_harness::check::Status;
+
+    const KEY: &str = "arn:aws:kms:eu-west-2:1:key/k";
+
     fn scope() -> Scope {
-        Scope {
-            clusters: Some([":global-cluster:g".into(), ":cluster:p".into(), ":cluster:d".into()]),
-            topic: Some("arn:aws:sns:eu-west-2:1:alerts".into()),
-        }
+        Scope::new("g", "p", "d", "arn:aws:sns:eu-west-2:1:alerts", KEY)
+    }
+
+    fn trusts_only_lambda(trust: &Value) -> bool {
+        trust_policy_finding("role", trust).status == Status::Pass
     }
 
     fn stmt(doc: Value) -> Statement {
@@ -547,10 +587,12 @@ mod tests {
     #[test]
     fn only_the_lambda_service_may_assume_the_role() {
         let lambda = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-        assert!(trusts_only_lambda(&lambda).0);
+        assert!(trusts_only_lambda(&lambda));
         let also_account = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com", "AWS": "*"}, "Action": "sts:AssumeRole"}]});
-        assert!(!trusts_only_lambda(&also_account).0);
-        assert!(!trusts_only_lambda(&json!({"Statement": []})).0);
+        assert!(!trusts_only_lambda(&also_account));
+        assert!(!trusts_only_lambda(&json!({"Statement": []})));
+        let not_principal = json!({"Statement": [{"Effect": "Allow", "NotPrincipal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        assert!(!trusts_only_lambda(&not_principal));
     }
 
     #[test]
@@ -577,6 +619,57 @@ mod tests {
         assert!(arn_names_role("arn:aws:iam::1:role/healthcare-failover-x", "healthcare-failover-x"));
         assert!(arn_names_role("arn:aws:iam::1:role/service/healthcare-failover-x", "healthcare-failover-x"));
         assert!(!arn_names_role("arn:aws:iam::1:role/healthcare-s3-replication-x", "healthcare-failover-x"));
-        assert!(covers("rds:Describe*", "rds:DescribeDBClusters") && !covers("rds:Modify", "rds:ModifyDBCluster"));
+        let describe = stmt(json!({"Effect": "Allow", "Action": "rds:Describe*"}));
+        let modify = stmt(json!({"Effect": "Allow", "Action": "rds:Modify"}));
+        assert!(describe.covers_action("rds:DescribeDBClusters") && !modify.covers_action("rds:ModifyDBCluster"));
+    }
+
+    #[test]
+    fn other_services_and_kms_outside_the_topic_are_excess() {
+        let s = scope();
+        let kms = json!({"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": [KEY],
+            "Condition": {"StringEquals": {"kms:ViaService": "sns.eu-west-2.amazonaws.com"}}});
+        assert!(excess(&stmt(kms.clone()), &s).is_empty(), "{:?}", excess(&stmt(kms.clone()), &s));
+        let mut direct = kms.clone();
+        direct.as_object_mut().map(|o| o.remove("Condition"));
+        assert_eq!(excess(&stmt(direct), &s).len(), 1);
+        let mut other_key = kms;
+        other_key["Resource"] = json!("arn:aws:kms:eu-west-2:1:key/other");
+        assert_eq!(excess(&stmt(other_key), &s).len(), 1);
+        let s3 = stmt(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}));
+        assert_eq!(excess(&s3, &s).len(), 1);
+        // A wildcard that is not `<service>:*` still covers every action of a service.
+        let glob = stmt(json!({"Effect": "Allow", "Action": "r*", "Resource": "arn:aws:rds:eu-west-2:1:cluster:p"}));
+        assert!(excess(&glob, &s).iter().any(|x| x.contains("Action r*")));
+        let no_resource = stmt(json!({"Effect": "Allow", "Action": "sns:Publish"}));
+        assert_eq!(excess(&no_resource, &s), ["no Resource"]);
+    }
+
+    #[test]
+    fn the_role_policy_finding_judges_every_document() {
+        let ok = json!({"Statement": {"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:eu-west-2:1:alerts"}});
+        let wild = json!({"Statement": [{"Sid": "OperatorConvenience", "Effect": "Allow", "Action": "rds:*", "Resource": "*"}]});
+        assert_eq!(role_policy_finding("role", &scope(), &[&ok]).status, Status::Pass);
+        let f = role_policy_finding("role", &scope(), &[&ok, &wild]);
+        assert_eq!((f.status, f.resource.as_str(), f.property.as_str()), (Status::Fail, "role", "Policy"));
+        assert!(f.actual.contains("OperatorConvenience: Action rds:*"), "{}", f.actual);
+    }
+
+    #[test]
+    fn a_negated_or_if_exists_source_condition_lets_other_topics_in() {
+        let topic = "arn:aws:sns:eu-west-2:1:alerts";
+        let with = |condition: Value| {
+            stmt(json!({"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "lambda:InvokeFunction", "Condition": condition}))
+        };
+        assert!(!sns_may_invoke_from(&with(json!({"ArnNotEquals": {"aws:SourceArn": topic}})), topic));
+        assert!(!sns_may_invoke_from(&with(json!({"ArnLikeIfExists": {"aws:SourceArn": topic}})), topic));
+        assert!(!sns_may_invoke_from(&with(json!({"ArnLike": {"aws:SourceArn": [topic, "arn:aws:sns:*"]}})), topic));
+        assert!(sns_may_invoke_from(&with(json!({"ArnEquals": {"aws:SourceArn": topic}})), topic));
+        let none = invoke_policy_finding("fn", topic, None);
+        assert_eq!((none.status, none.actual.as_str()), (Status::Fail, "no resource policy"));
+        let doc = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "lambda:InvokeFunction", "Condition": {"ArnLike": {"AWS:SourceArn": topic}}}]});
+        assert_eq!(invoke_policy_finding("fn", topic, Some(&doc)).status, Status::Pass);
     }
 }

@@ -3,10 +3,10 @@
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::kit::fact::judge_named;
 
 use super::DrFacts;
 use super::mutants;
-use super::outputs::PRIMARY_KMS_KEY_ARN;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[LOG_GROUPS_RETAINED_30_DAYS, LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY];
@@ -31,16 +31,17 @@ fn log_groups_retained_30_days(f: &DrFacts) -> Vec<Finding> {
     f.core
         .log_groups
         .iter()
-        .map(|n| match &n.fact {
-            Ok(g) => Finding::judge(
-                &n.resource,
-                "retentionInDays",
-                g.retention_in_days == Some(RETENTION_DAYS),
-                RETENTION_DAYS,
-                g.retention_in_days.map_or("never expire".to_owned(), |d| d.to_string()),
-                g,
-            ),
-            Err(e) => Finding::unavailable(&n.resource, "retentionInDays", e),
+        .flat_map(|n| {
+            judge_named(n, "retentionInDays", |g| {
+                vec![Finding::judge(
+                    &n.resource,
+                    "retentionInDays",
+                    g.retention_in_days == Some(RETENTION_DAYS),
+                    RETENTION_DAYS,
+                    g.retention_in_days.map_or("never expire".to_owned(), |d| d.to_string()),
+                    g,
+                )]
+            })
         })
         .collect()
 }
@@ -60,26 +61,25 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
 };
 
 fn log_groups_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
-    let want = match f.outputs.get(PRIMARY_KMS_KEY_ARN) {
-        Ok(want) => want,
-        Err(e) => return vec![Finding::error(PRIMARY_KMS_KEY_ARN, "kmsKeyId", e)],
-    };
-    f.core
-        .log_groups
-        .iter()
-        .map(|n| match &n.fact {
-            Ok(g) => {
-                let got = g.kms_key_id.as_deref().unwrap_or("none (service-managed)");
-                Finding::judge(
-                    &n.resource,
-                    "kmsKeyId",
-                    same_key(got, want),
-                    format!("{PRIMARY_KMS_KEY_ARN} {want}"),
-                    got,
-                    g,
-                )
-            }
-            Err(e) => Finding::unavailable(&n.resource, "kmsKeyId", e),
-        })
-        .collect()
+    let key = &f.core.key_arns.primary;
+    // Without the key to compare with, no group can be judged: one error, on the missing output.
+    judge_named(key, "kmsKeyId", |want| {
+        f.core
+            .log_groups
+            .iter()
+            .flat_map(|n| {
+                judge_named(n, "kmsKeyId", |g| {
+                    let got = g.kms_key_id.as_deref().unwrap_or("none (service-managed)");
+                    vec![Finding::judge(
+                        &n.resource,
+                        "kmsKeyId",
+                        same_key(got, want),
+                        format!("{} {want}", key.output),
+                        got,
+                        g,
+                    )]
+                })
+            })
+            .collect()
+    })
 }

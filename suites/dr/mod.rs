@@ -14,6 +14,7 @@ pub mod mutants;
 pub mod naming;
 pub mod network;
 pub mod outputs;
+pub mod patterns;
 pub mod s3;
 pub mod secrets;
 pub mod synth;

@@ -12,10 +12,10 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::Named;
 use stackproof_harness::facts::cloudwatch::{Dimension, MetricAlarm};
 use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
 use super::DrFacts;
 use super::mutants;
-use super::outputs::{ALERTS_TOPIC_ARN, PRIMARY_CLUSTER_IDENTIFIER, PRIMARY_KMS_KEY_ARN};
 
 /// The namespace and dimension every alarm of the layout watches.
 pub const NAMESPACE: &str = "AWS/RDS";
@@ -33,15 +33,6 @@ pub const CHECKS: &[Check<DrFacts>] = &[
     ALARMS_NOTIFY_ALERTS_TOPIC,
     ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY,
 ];
-
-/// Runs `judge` on a fact that was had; otherwise one finding on `property` saying why not
-/// (absence fails, any other error is an error).
-pub(super) fn judge_named<T>(n: &Named<T>, property: &str, judge: impl FnOnce(&T) -> Vec<Finding>) -> Vec<Finding> {
-    match &n.fact {
-        Ok(value) => judge(value),
-        Err(e) => vec![Finding::unavailable(&n.resource, property, e)],
-    }
-}
 
 /// What main.ts declares for one alarm.
 struct AlarmSpec {
@@ -62,7 +53,7 @@ fn dimensions_text(d: &[Dimension]) -> String {
 
 /// The alarm's metric, namespace, dimensions, threshold and comparison against main.ts.
 fn judge_alarm(f: &DrFacts, n: &Named<MetricAlarm>, spec: &AlarmSpec) -> Vec<Finding> {
-    let cluster = f.outputs.get(PRIMARY_CLUSTER_IDENTIFIER);
+    let cluster = &f.core.cluster_ids.primary;
     judge_named(n, "MetricName", |a| {
         let r = &n.resource;
         let metric = a.metric_name.as_deref().unwrap_or("none (metric math)");
@@ -72,20 +63,17 @@ fn judge_alarm(f: &DrFacts, n: &Named<MetricAlarm>, spec: &AlarmSpec) -> Vec<Fin
             Finding::judge(r, "MetricName", metric == spec.metric, spec.metric, metric, a),
             Finding::judge(r, "Namespace", namespace == NAMESPACE, NAMESPACE, namespace, a),
         ];
-        findings.push(match &cluster {
-            Ok(id) => {
-                let expected = [Dimension { name: CLUSTER_DIMENSION.into(), value: (*id).to_owned() }];
-                Finding::judge(
-                    r,
-                    "Dimensions",
-                    a.dimensions == expected,
-                    dimensions_text(&expected),
-                    dimensions_text(&a.dimensions),
-                    &a.dimensions,
-                )
-            }
-            Err(e) => Finding::error(r, "Dimensions", e),
-        });
+        findings.extend(judge_fact(r, &cluster.fact, "Dimensions", |id| {
+            let expected = [Dimension { name: CLUSTER_DIMENSION.into(), value: id.clone() }];
+            vec![Finding::judge(
+                r,
+                "Dimensions",
+                a.dimensions == expected,
+                dimensions_text(&expected),
+                dimensions_text(&a.dimensions),
+                &a.dimensions,
+            )]
+        }));
         findings.push(Finding::judge(
             r,
             "Threshold",
@@ -172,14 +160,10 @@ pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<DrFacts> = Check {
 };
 
 fn alarms_notify_alerts_topic(f: &DrFacts) -> Vec<Finding> {
-    let topic = match f.outputs.get(ALERTS_TOPIC_ARN) {
-        Ok(t) => t,
-        Err(e) => return f.ops.alarms().iter().map(|n| Finding::error(&n.resource, "AlarmActions", &e)).collect(),
-    };
     let listed = |actions: &[String]| if actions.is_empty() { "none".to_owned() } else { actions.join(", ") };
     let mut findings = Vec::new();
     for n in f.ops.alarms() {
-        findings.extend(judge_named(n, "AlarmActions", |a| {
+        findings.extend(judge_both((n, &f.ops.topic_arn), "AlarmActions", |a, topic| {
             let r = &n.resource;
             let expected = format!("includes {topic}");
             vec![
@@ -230,11 +214,7 @@ pub const ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
 
 fn alerts_topic_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
     let n = &f.ops.topic;
-    let key = match f.outputs.get(PRIMARY_KMS_KEY_ARN) {
-        Ok(k) => k,
-        Err(e) => return vec![Finding::error(&n.resource, "KmsMasterKeyId", e)],
-    };
-    judge_named(n, "KmsMasterKeyId", |t| {
+    judge_both((n, &f.core.key_arns.primary), "KmsMasterKeyId", |t, key| {
         let actual = t.kms_master_key_id.as_deref().unwrap_or("none (unencrypted)");
         vec![Finding::judge(
             &n.resource,

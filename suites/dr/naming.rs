@@ -2,11 +2,11 @@
 //! every resource can be traced to the deployment that owns it.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::deployment::OutputKind;
+use stackproof_harness::kit::fact::judge_named;
 
+use super::DrFacts;
 use super::mutants;
 use super::outputs::{DR_REGION, PRIMARY_REGION};
-use super::{CONTRACT, DrFacts};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[RESOURCE_NAMES_CARRY_SUFFIX];
@@ -27,21 +27,21 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<DrFacts> = Check {
 
 fn resource_names_carry_suffix(f: &DrFacts) -> Vec<Finding> {
     let suffix = f.suffix.as_str();
-    CONTRACT
-        .outputs
+    f.names
         .iter()
         // The region outputs are names of regions, not of resources.
-        .filter(|(key, spec)| spec.kind == OutputKind::Name && ![PRIMARY_REGION, DR_REGION].contains(&key.as_str()))
-        .map(|(key, _)| match f.outputs.get(key) {
-            Ok(name) => Finding::judge(
-                name,
-                "Name",
-                name.contains(suffix),
-                format!("a name containing {suffix:?}"),
-                name,
-                &serde_json::json!({ key: name }),
-            ),
-            Err(e) => Finding::error(key.as_str(), "Name", e),
+        .filter(|n| ![PRIMARY_REGION, DR_REGION].contains(&n.output))
+        .flat_map(|n| {
+            judge_named(n, "Name", |name| {
+                vec![Finding::judge(
+                    name,
+                    "Name",
+                    name.contains(suffix),
+                    format!("a name containing {suffix:?}"),
+                    name,
+                    &serde_json::json!({ n.output: name }),
+                )]
+            })
         })
         .collect()
 }

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::facts::ec2::Network;
+use stackproof_harness::facts::ec2::{Network, RuleSource};
+use stackproof_harness::kit::fact::judge_named;
 
 use super::DrFacts;
 use super::facts::core::{Side, SideNetwork};
@@ -25,15 +26,13 @@ fn planned_cidr(side: Side) -> &'static str {
 }
 
 /// Runs `judge` on each side's network, or reports why a side's network could not be read.
-fn per_network(f: &DrFacts, property: &str, judge: impl Fn(&SideNetwork, &Network, &mut Vec<Finding>)) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for side in &f.core.networks {
-        match &side.vpc.fact {
-            Ok(net) => judge(side, net, &mut findings),
-            Err(e) => findings.push(Finding::unavailable(&side.vpc.resource, property, e)),
-        }
-    }
-    findings
+fn per_network(f: &DrFacts, property: &str, judge: impl Fn(&SideNetwork, &Network) -> Vec<Finding>) -> Vec<Finding> {
+    f.core.networks.iter().flat_map(|side| judge_named(&side.vpc, property, |net| judge(side, net))).collect()
+}
+
+/// A subnet the outputs name that the VPC does not hold: the layout's subnet is gone or elsewhere.
+fn subnet_absent(id: &str, net: &Network) -> Finding {
+    Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &())
 }
 
 pub const VPCS_USE_PLANNED_CIDRS: Check<DrFacts> = Check {
@@ -51,16 +50,16 @@ pub const VPCS_USE_PLANNED_CIDRS: Check<DrFacts> = Check {
 };
 
 fn vpcs_use_planned_cidrs(f: &DrFacts) -> Vec<Finding> {
-    per_network(f, "CidrBlock", |side, net, out| {
+    per_network(f, "CidrBlock", |side, net| {
         let want = planned_cidr(side.side);
-        out.push(Finding::judge(
+        vec![Finding::judge(
             &net.vpc.vpc_id,
             "CidrBlock",
             net.vpc.cidr_block == want,
             want,
             &net.vpc.cidr_block,
             &net.vpc,
-        ));
+        )]
     })
 }
 
@@ -79,38 +78,32 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<DrFacts> = Check {
 };
 
 fn private_subnets_span_two_azs(f: &DrFacts) -> Vec<Finding> {
-    per_network(f, "AvailabilityZone (distinct)", |side, net, out| {
-        let ids = match f.outputs.list(side.private_subnets_output) {
-            Ok(ids) => ids,
-            Err(e) => return out.push(Finding::error(side.private_subnets_output, "AvailabilityZone (distinct)", e)),
-        };
-        let mut zones = BTreeSet::new();
-        let mut evidence = Vec::new();
-        for id in &ids {
-            match net.subnet(id) {
-                Some(s) => {
-                    zones.insert(s.availability_zone.as_str());
-                    evidence.push(json!({"SubnetId": s.subnet_id, "AvailabilityZone": s.availability_zone}));
+    const PROPERTY: &str = "AvailabilityZone (distinct)";
+    per_network(f, PROPERTY, |side, net| {
+        judge_named(&side.private_subnet_ids, PROPERTY, |ids| {
+            let mut out = Vec::new();
+            let mut zones = BTreeSet::new();
+            let mut evidence = Vec::new();
+            for id in ids {
+                match net.subnet(id) {
+                    Some(s) => {
+                        zones.insert(s.availability_zone.as_str());
+                        evidence.push(json!({"SubnetId": s.subnet_id, "AvailabilityZone": s.availability_zone}));
+                    }
+                    None => out.push(subnet_absent(id, net)),
                 }
-                None => out.push(Finding::judge(
-                    id,
-                    "SubnetId",
-                    false,
-                    format!("a subnet of {}", net.vpc.vpc_id),
-                    "absent",
-                    &(),
-                )),
             }
-        }
-        let list = zones.iter().copied().collect::<Vec<_>>().join(", ");
-        out.push(Finding::judge(
-            &net.vpc.vpc_id,
-            "AvailabilityZone (distinct)",
-            zones.len() >= 2,
-            "at least 2 zones",
-            format!("{} ({list})", zones.len()),
-            &evidence,
-        ));
+            let list = zones.iter().copied().collect::<Vec<_>>().join(", ");
+            out.push(Finding::judge(
+                &net.vpc.vpc_id,
+                PROPERTY,
+                zones.len() >= 2,
+                "at least 2 zones",
+                format!("{} ({list})", zones.len()),
+                &evidence,
+            ));
+            out
+        })
     })
 }
 
@@ -129,24 +122,22 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<DrFacts> = Check {
 };
 
 fn private_subnets_no_public_ip(f: &DrFacts) -> Vec<Finding> {
-    per_network(f, "MapPublicIpOnLaunch", |side, net, out| {
-        let ids = match f.outputs.list(side.private_subnets_output) {
-            Ok(ids) => ids,
-            Err(e) => return out.push(Finding::error(side.private_subnets_output, "MapPublicIpOnLaunch", e)),
-        };
-        for id in &ids {
-            out.push(match net.subnet(id) {
-                Some(s) => Finding::judge(
-                    id,
-                    "MapPublicIpOnLaunch",
-                    !s.map_public_ip_on_launch,
-                    false,
-                    s.map_public_ip_on_launch,
-                    s,
-                ),
-                None => Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &()),
-            });
-        }
+    per_network(f, "MapPublicIpOnLaunch", |side, net| {
+        judge_named(&side.private_subnet_ids, "MapPublicIpOnLaunch", |ids| {
+            ids.iter()
+                .map(|id| match net.subnet(id) {
+                    Some(s) => Finding::judge(
+                        id,
+                        "MapPublicIpOnLaunch",
+                        !s.map_public_ip_on_launch,
+                        false,
+                        s.map_public_ip_on_launch,
+                        s,
+                    ),
+                    None => subnet_absent(id, net),
+                })
+                .collect()
+        })
     })
 }
 
@@ -165,47 +156,40 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<DrFacts> = Check {
 };
 
 fn db_security_groups_vpc_only(f: &DrFacts) -> Vec<Finding> {
-    per_network(f, "Ingress", |side, net, out| {
-        let id = match f.outputs.get(side.db_security_group_output) {
-            Ok(id) => id,
-            Err(e) => return out.push(Finding::error(side.db_security_group_output, "Ingress", e)),
-        };
-        let Some(group) = net.security_group(id) else {
-            return out.push(Finding::judge(
-                id,
-                "GroupId",
-                false,
-                format!("a group of {}", net.vpc.vpc_id),
-                "absent",
-                &(),
-            ));
-        };
-        let vpc_cidr = net.vpc.cidr_block.as_str();
-        let foreign: Vec<String> = group
-            .ingress
-            .iter()
-            .filter(|r| {
-                let inside =
-                    matches!(&r.source, stackproof_harness::facts::ec2::RuleSource::CidrIpv4(c) if c == vpc_cidr);
-                let postgres =
-                    r.ip_protocol == "tcp" && r.from_port == Some(POSTGRES_PORT) && r.to_port == Some(POSTGRES_PORT);
-                !(inside && postgres)
-            })
-            .map(ToString::to_string)
-            .collect();
-        out.push(Finding::judge(
-            id,
-            "Ingress",
-            foreign.is_empty() && !group.ingress.is_empty(),
-            format!("only tcp {POSTGRES_PORT} from {vpc_cidr}"),
-            if group.ingress.is_empty() {
-                "no ingress at all".to_owned()
-            } else if foreign.is_empty() {
-                format!("tcp {POSTGRES_PORT} from {vpc_cidr}")
-            } else {
-                foreign.join("; ")
-            },
-            group,
-        ));
+    per_network(f, "Ingress", |side, net| {
+        judge_named(&side.db_security_group_id, "Ingress", |id| vec![vpc_only_ingress(id, net)])
     })
+}
+
+/// The database group `id` of `net` admits tcp 5432 from the VPC's own range and nothing else.
+fn vpc_only_ingress(id: &str, net: &Network) -> Finding {
+    let Some(group) = net.security_group(id) else {
+        return Finding::judge(id, "GroupId", false, format!("a group of {}", net.vpc.vpc_id), "absent", &());
+    };
+    let vpc_cidr = net.vpc.cidr_block.as_str();
+    let foreign: Vec<String> = group
+        .ingress
+        .iter()
+        .filter(|r| {
+            let inside = matches!(&r.source, RuleSource::CidrIpv4(c) if c == vpc_cidr);
+            let postgres =
+                r.ip_protocol == "tcp" && r.from_port == Some(POSTGRES_PORT) && r.to_port == Some(POSTGRES_PORT);
+            !(inside && postgres)
+        })
+        .map(ToString::to_string)
+        .collect();
+    Finding::judge(
+        id,
+        "Ingress",
+        foreign.is_empty() && !group.ingress.is_empty(),
+        format!("only tcp {POSTGRES_PORT} from {vpc_cidr}"),
+        if group.ingress.is_empty() {
+            "no ingress at all".to_owned()
+        } else if foreign.is_empty() {
+            format!("tcp {POSTGRES_PORT} from {vpc_cidr}")
+        } else {
+            foreign.join("; ")
+        },
+        group,
+    )
 }

@@ -8,13 +8,15 @@
 
 use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::facts::Named;
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::s3::{Bucket, Replication, ReplicationRule};
-use stackproof_harness::facts::{Fact, Named};
+use stackproof_harness::kit::fact::{judge_fact, judge_named};
+use stackproof_harness::kit::policy::{self, Covered, Policy};
 
 use super::DrFacts;
 use super::mutants;
-use super::outputs::{DR_BUCKET_NAME, DR_KMS_KEY_ARN, PRIMARY_KMS_KEY_ARN, REPLICATION_ROLE_ARN};
+use super::patterns::{matches_every_suffix, matches_some_suffix};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[
@@ -35,10 +37,10 @@ const LIFECYCLE_TIER_CLASS: &str = "INTELLIGENT_TIERING";
 const NONCURRENT_EXPIRY_DAYS: i32 = 90;
 const REPLICATION_MINUTES: i32 = 15;
 
-/// Every bucket of the layout, with the output naming the key of its region.
-fn all_buckets(f: &DrFacts) -> [(&Named<Bucket>, &'static str); 3] {
-    let s = &f.storage;
-    [(&s.primary_bucket, PRIMARY_KMS_KEY_ARN), (&s.dr_bucket, DR_KMS_KEY_ARN), (&s.trail_bucket, PRIMARY_KMS_KEY_ARN)]
+/// Every bucket of the layout, with the key of its region.
+fn all_buckets(f: &DrFacts) -> [(&Named<Bucket>, &Named<String>); 3] {
+    let (s, keys) = (&f.storage, &f.core.key_arns);
+    [(&s.primary_bucket, &keys.primary), (&s.dr_bucket, &keys.dr), (&s.trail_bucket, &keys.primary)]
 }
 
 /// The two data buckets (the trail bucket's objects are CloudTrail's to keep).
@@ -48,19 +50,6 @@ fn data_buckets(f: &DrFacts) -> [&Named<Bucket>; 2] {
 
 fn bucket_arn(name: &str) -> String {
     format!("arn:aws:s3:::{name}")
-}
-
-/// Runs `judge` on one configuration of a bucket, or reports why it could not be read.
-fn on_config<T>(
-    b: &Named<Bucket>,
-    property: &str,
-    config: impl FnOnce(&Bucket) -> &Fact<T>,
-    judge: impl FnOnce(&str, &T) -> Vec<Finding>,
-) -> Vec<Finding> {
-    match b.fact.as_ref().map(config) {
-        Ok(Ok(value)) => judge(&b.resource, value),
-        Ok(Err(e)) | Err(e) => vec![Finding::unavailable(&b.resource, property, e)],
-    }
 }
 
 pub const BUCKETS_VERSIONED: Check<DrFacts> = Check {
@@ -81,11 +70,9 @@ fn buckets_versioned(f: &DrFacts) -> Vec<Finding> {
     all_buckets(f)
         .into_iter()
         .flat_map(|(b, _)| {
-            on_config(
-                b,
-                "Status",
-                |b| &b.versioning,
-                |name, v| {
+            judge_named(b, "Status", |bucket| {
+                let name = b.resource.as_str();
+                judge_fact(name, &bucket.versioning, "Status", |v| {
                     let status = v.status.as_deref();
                     vec![Finding::judge(
                         name,
@@ -95,8 +82,8 @@ fn buckets_versioned(f: &DrFacts) -> Vec<Finding> {
                         status.unwrap_or("never enabled"),
                         v,
                     )]
-                },
-            )
+                })
+            })
         })
         .collect()
 }
@@ -117,12 +104,10 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
 
 fn buckets_encrypted_with_region_key(f: &DrFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for (b, key_output) in all_buckets(f) {
-        findings.extend(on_config(
-            b,
-            "SSEAlgorithm",
-            |b| &b.encryption,
-            |name, encryption| {
+    for (b, key) in all_buckets(f) {
+        findings.extend(judge_named(b, "SSEAlgorithm", |bucket| {
+            let name = b.resource.as_str();
+            judge_fact(name, &bucket.encryption, "SSEAlgorithm", |encryption| {
                 let Some(default) = encryption.as_ref().and_then(|e| e.default_encryption()) else {
                     return vec![Finding::judge(
                         name,
@@ -144,24 +129,21 @@ fn buckets_encrypted_with_region_key(f: &DrFacts) -> Vec<Finding> {
                 )];
                 // Which key only means something when the algorithm is KMS.
                 if algorithm.starts_with("aws:kms") {
-                    out.push(match f.outputs.get(key_output) {
-                        Ok(key) => {
-                            let actual = default.kms_master_key_id.as_deref();
-                            Finding::judge(
-                                name,
-                                "KMSMasterKeyID",
-                                actual.is_some_and(|k| same_key(k, key)),
-                                key,
-                                actual.unwrap_or("none (the AWS managed key aws/s3)"),
-                                encryption,
-                            )
-                        }
-                        Err(e) => Finding::error(name, "KMSMasterKeyID", e),
-                    });
+                    out.extend(judge_fact(name, &key.fact, "KMSMasterKeyID", |key| {
+                        let actual = default.kms_master_key_id.as_deref();
+                        vec![Finding::judge(
+                            name,
+                            "KMSMasterKeyID",
+                            actual.is_some_and(|k| same_key(k, key)),
+                            key,
+                            actual.unwrap_or("none (the AWS managed key aws/s3)"),
+                            encryption,
+                        )]
+                    }));
                 }
                 out
-            },
-        ));
+            })
+        }));
     }
     findings
 }
@@ -184,11 +166,9 @@ fn buckets_block_public_access(f: &DrFacts) -> Vec<Finding> {
     const SETTINGS: [&str; 4] = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
     let mut findings = Vec::new();
     for (b, _) in all_buckets(f) {
-        findings.extend(on_config(
-            b,
-            "BlockPublicPolicy",
-            |b| &b.public_access_block,
-            |name, block| match block {
+        findings.extend(judge_named(b, "BlockPublicPolicy", |bucket| {
+            let name = b.resource.as_str();
+            judge_fact(name, &bucket.public_access_block, "BlockPublicPolicy", |block| match block {
                 Some(p) => {
                     let values =
                         [p.block_public_acls, p.ignore_public_acls, p.block_public_policy, p.restrict_public_buckets];
@@ -198,8 +178,8 @@ fn buckets_block_public_access(f: &DrFacts) -> Vec<Finding> {
                     .iter()
                     .map(|s| Finding::judge(name, *s, false, true, "no public access block", &Value::Null))
                     .collect(),
-            },
-        ));
+            })
+        }));
     }
     findings
 }
@@ -221,11 +201,9 @@ pub const BUCKETS_TIER_AND_EXPIRE_NONCURRENT: Check<DrFacts> = Check {
 fn buckets_tier_and_expire_noncurrent(f: &DrFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
     for b in data_buckets(f) {
-        findings.extend(on_config(
-            b,
-            "NoncurrentVersionExpiration",
-            |b| &b.lifecycle,
-            |name, lifecycle| {
+        findings.extend(judge_named(b, "NoncurrentVersionExpiration", |bucket| {
+            let name = b.resource.as_str();
+            judge_fact(name, &bucket.lifecycle, "NoncurrentVersionExpiration", |lifecycle| {
                 let Some(lifecycle) = lifecycle else {
                     let none = "no lifecycle configuration";
                     return vec![
@@ -280,8 +258,8 @@ fn buckets_tier_and_expire_noncurrent(f: &DrFacts) -> Vec<Finding> {
                         lifecycle,
                     ),
                 ]
-            },
-        ));
+            })
+        }));
     }
     findings
 }
@@ -312,93 +290,43 @@ pub const BUCKETS_DENY_INSECURE_TRANSPORT: Check<DrFacts> = Check {
     run: buckets_deny_insecure_transport,
 };
 
-/// A value or list of values, as IAM policies write them.
-fn values(v: &Value) -> Vec<&Value> {
-    match v {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
-    }
-}
+/// What the check asks of every bucket policy, for its findings.
+const DENY_INSECURE_EXPECTED: &str = "Deny s3:* to * on the bucket and its objects when aws:SecureTransport is false";
 
-/// IAM wildcard matching: `*` any run of characters, `?` any one character.
-fn wildcard(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    // Classic backtracking over the last `*`: linear enough for ARNs.
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
-/// True if the statement denies everyone every S3 action on the bucket and on all its objects
-/// when aws:SecureTransport is false.
-fn denies_insecure_transport(statement: &Value, bucket: &str) -> bool {
-    let is = |v: &Value, s: &str| v.as_str().is_some_and(|x| x.eq_ignore_ascii_case(s));
-    let everyone = match statement.get("Principal") {
-        Some(p) if is(p, "*") => true,
-        Some(p) => p.get("AWS").is_some_and(|aws| values(aws).iter().any(|v| is(v, "*"))),
-        None => false,
+/// The bucket policy judgement: some Deny statement refuses every S3 action without TLS to
+/// everyone, with no condition exempting anyone, on the bucket itself and on every object key
+/// (not just one prefix: a key can be anything). `policy` is the bucket's policy document, if it
+/// has one.
+pub(crate) fn bucket_policy_finding(bucket: &str, policy: Option<&Value>) -> Finding {
+    let Some(doc) = policy else {
+        return Finding::judge(bucket, "Policy", false, DENY_INSECURE_EXPECTED, "no bucket policy", &Value::Null);
     };
-    let all_actions = statement.get("Action").is_some_and(|a| values(a).iter().any(|v| is(v, "*") || is(v, "s3:*")));
-    let resources: Vec<&str> =
-        statement.get("Resource").map(values).unwrap_or_default().into_iter().filter_map(Value::as_str).collect();
     let arn = bucket_arn(bucket);
-    let covers = |target: &str| resources.iter().any(|r| wildcard(r, target));
-    // An object key can be anything: the statement must match a key no narrower pattern expects.
-    let whole_bucket = covers(&arn) && covers(&format!("{arn}/*")) && covers(&format!("{arn}/any/key"));
-    let insecure = statement.get("Condition").and_then(Value::as_object).is_some_and(|c| {
-        c.iter().filter(|(op, _)| op.eq_ignore_ascii_case("Bool") || op.eq_ignore_ascii_case("BoolIfExists")).any(
-            |(_, keys)| {
-                keys.as_object().is_some_and(|keys| {
-                    keys.iter().any(|(k, v)| {
-                        k.eq_ignore_ascii_case("aws:SecureTransport")
-                            && values(v).iter().any(|x| is(x, "false") || x.as_bool() == Some(false))
-                    })
-                })
-            },
-        )
-    });
-    statement.get("Effect").is_some_and(|e| is(e, "Deny")) && everyone && all_actions && whole_bucket && insecure
+    let objects = format!("{arn}/");
+    let targets = [
+        Covered::arn(arn.as_str()),
+        // A Resource pattern must match every key; a NotResource pattern must exclude none. Either
+        // reading of one matcher would miss the other, so each gets its own target.
+        Covered::by(format!("every object key of {arn}"), |p: &Value| matches_every_suffix(&policy::text(p), &objects)),
+        Covered::by(format!("every object key of {arn}, none left out by NotResource"), |p: &Value| {
+            matches_some_suffix(&policy::text(p), &objects)
+        }),
+    ];
+    let (ok, actual) = match policy::denies_insecure_transport(&Policy::parse(doc), "s3", &targets) {
+        Ok(labels) => (true, format!("{} denies it", labels.join(", "))),
+        Err(shortfall) => (false, shortfall),
+    };
+    Finding::judge(bucket, "Policy", ok, DENY_INSECURE_EXPECTED, actual, doc)
 }
 
 fn buckets_deny_insecure_transport(f: &DrFacts) -> Vec<Finding> {
-    const EXPECTED: &str = "Deny s3:* to * on the bucket and its objects when aws:SecureTransport is false";
     let mut findings = Vec::new();
     for (b, _) in all_buckets(f) {
-        findings.extend(on_config(
-            b,
-            "Policy",
-            |b| &b.policy,
-            |name, policy| {
-                vec![match policy {
-                    Some(doc) => {
-                        let statements = doc.get("Statement").map(values).unwrap_or_default();
-                        let ok = statements.iter().any(|s| denies_insecure_transport(s, name));
-                        let actual = if ok {
-                            "a Deny on aws:SecureTransport=false"
-                        } else {
-                            "no statement denies requests without TLS"
-                        };
-                        Finding::judge(name, "Policy", ok, EXPECTED, actual, doc)
-                    }
-                    None => Finding::judge(name, "Policy", false, EXPECTED, "no bucket policy", &Value::Null),
-                }]
-            },
-        ));
+        findings.extend(judge_named(b, "Policy", |bucket| {
+            judge_fact(&b.resource, &bucket.policy, "Policy", |policy| {
+                vec![bucket_policy_finding(&b.resource, policy.as_ref())]
+            })
+        }));
     }
     findings
 }
@@ -410,12 +338,12 @@ fn on_replication_rule(
     property: &str,
     judge: impl FnOnce(&str, &Replication, &ReplicationRule) -> Vec<Finding>,
 ) -> Vec<Finding> {
-    let dr_arn = f.outputs.get(DR_BUCKET_NAME).ok().map(bucket_arn);
-    on_config(
-        &f.storage.primary_bucket,
-        property,
-        |b| &b.replication,
-        |name, replication| {
+    let primary = &f.storage.primary_bucket;
+    // Without the DR bucket's name the first rule is judged, and the destination finding errors.
+    let dr_arn = f.storage.replication_target.dr_bucket_name.value().map(|dr| bucket_arn(dr));
+    judge_named(primary, property, |bucket| {
+        let name = primary.resource.as_str();
+        judge_fact(name, &bucket.replication, property, |replication| {
             let Some(config) = replication else {
                 return vec![Finding::judge(
                     name,
@@ -440,8 +368,8 @@ fn on_replication_rule(
                     config,
                 )],
             }
-        },
-    )
+        })
+    })
 }
 
 pub const REPLICATION_TO_DR_BUCKET: Check<DrFacts> = Check {
@@ -462,20 +390,15 @@ fn replication_to_dr_bucket(f: &DrFacts) -> Vec<Finding> {
     on_replication_rule(f, "Rule.Status", |name, config, rule| {
         let mut findings =
             vec![Finding::judge(name, "Rule.Status", rule.status == "Enabled", "Enabled", &rule.status, rule)];
-        findings.push(match f.outputs.get(REPLICATION_ROLE_ARN) {
-            Ok(role) => {
-                Finding::judge(name, "Role", config.role == role, role, &config.role, &json!({"Role": config.role}))
-            }
-            Err(e) => Finding::error(name, "Role", e),
-        });
+        let target = &f.storage.replication_target;
+        findings.extend(judge_fact(name, &target.role_arn.fact, "Role", |role| {
+            vec![Finding::judge(name, "Role", config.role == *role, role, &config.role, &json!({"Role": config.role}))]
+        }));
         let destination = rule.destination.as_ref().map_or("none", |d| d.bucket.as_str());
-        findings.push(match f.outputs.get(DR_BUCKET_NAME) {
-            Ok(dr) => {
-                let arn = bucket_arn(dr);
-                Finding::judge(name, "Destination.Bucket", destination == arn, &arn, destination, rule)
-            }
-            Err(e) => Finding::error(name, "Destination.Bucket", e),
-        });
+        findings.extend(judge_fact(name, &target.dr_bucket_name.fact, "Destination.Bucket", |dr| {
+            let arn = bucket_arn(dr);
+            vec![Finding::judge(name, "Destination.Bucket", destination == arn, &arn, destination, rule)]
+        }));
         let filter = if rule.covers_whole_bucket() {
             "every object".to_owned()
         } else {
@@ -617,23 +540,27 @@ fn replicas_encrypted_with_dr_key(f: &DrFacts) -> Vec<Finding> {
     on_replication_rule(f, "ReplicaKmsKeyID", |name, _, rule| {
         let encryption = rule.destination.as_ref().and_then(|d| d.encryption_configuration.as_ref());
         let actual = encryption.and_then(|e| e.replica_kms_key_id.as_deref());
-        vec![match f.outputs.get(DR_KMS_KEY_ARN) {
-            Ok(key) => Finding::judge(
+        judge_fact(name, &f.core.key_arns.dr.fact, "ReplicaKmsKeyID", |key| {
+            vec![Finding::judge(
                 name,
                 "ReplicaKmsKeyID",
                 actual.is_some_and(|k| same_key(k, key)),
                 key,
                 actual.unwrap_or("none"),
                 &json!({"EncryptionConfiguration": encryption}),
-            ),
-            Err(e) => Finding::error(name, "ReplicaKmsKeyID", e),
-        }]
+            )]
+        })
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use stackproof_harness::check::Status;
+    use stackproof_harness::kit::policy::wildcard;
+
     use super::*;
+
+    const BUCKET: &str = "data-x";
 
     fn layout_statement(bucket: &str) -> Value {
         let arn = bucket_arn(bucket);
@@ -647,30 +574,80 @@ mod tests {
         })
     }
 
+    fn judged(statements: Value) -> Finding {
+        bucket_policy_finding(BUCKET, Some(&json!({"Version": "2012-10-17", "Statement": statements})))
+    }
+
+    /// The statement with one edit must fail, and the finding must say why.
+    fn loophole(edit: impl FnOnce(&mut Value), why: &str) {
+        let mut s = layout_statement(BUCKET);
+        edit(&mut s);
+        let f = judged(json!([s]));
+        assert_eq!(f.status, Status::Fail, "{s} passed");
+        assert!(f.actual.contains(why), "{:?} does not say {why:?}", f.actual);
+        assert_eq!((f.resource.as_str(), f.property.as_str()), (BUCKET, "Policy"));
+    }
+
     #[test]
-    fn the_layout_statement_denies_and_look_alikes_do_not() {
-        let deny = layout_statement("data-x");
-        assert!(denies_insecure_transport(&deny, "data-x"));
-        // Another bucket's statement says nothing about this one.
-        assert!(!denies_insecure_transport(&deny, "data-y"));
-        let mut allow = deny.clone();
-        allow["Effect"] = json!("Allow");
-        assert!(!denies_insecure_transport(&allow, "data-x"));
-        let mut one_action = deny.clone();
-        one_action["Action"] = json!(["s3:GetObject"]);
-        assert!(!denies_insecure_transport(&one_action, "data-x"));
-        let mut bucket_only = deny.clone();
-        bucket_only["Resource"] = json!("arn:aws:s3:::data-x");
-        assert!(!denies_insecure_transport(&bucket_only, "data-x"));
-        let mut one_prefix = deny.clone();
-        one_prefix["Resource"] = json!(["arn:aws:s3:::data-x", "arn:aws:s3:::data-x/public/*"]);
-        assert!(!denies_insecure_transport(&one_prefix, "data-x"));
-        let mut secure = deny.clone();
-        secure["Condition"] = json!({"Bool": {"aws:SecureTransport": "true"}});
-        assert!(!denies_insecure_transport(&secure, "data-x"));
-        let mut one_role = deny;
-        one_role["Principal"] = json!({"AWS": "arn:aws:iam::123456789012:role/x"});
-        assert!(!denies_insecure_transport(&one_role, "data-x"));
+    fn the_layout_statement_denies() {
+        let f = judged(json!([layout_statement(BUCKET)]));
+        assert_eq!(f.status, Status::Pass, "{}", f.actual);
+        assert!(f.actual.contains("DenyInsecureTransport"), "{}", f.actual);
+    }
+
+    #[test]
+    fn no_policy_or_another_buckets_statement_fails() {
+        let none = bucket_policy_finding(BUCKET, None);
+        assert_eq!((none.status, none.actual.as_str()), (Status::Fail, "no bucket policy"));
+        assert_eq!(judged(json!([layout_statement("data-y")])).status, Status::Fail);
+        assert_eq!(judged(json!([])).status, Status::Fail);
+    }
+
+    #[test]
+    fn each_loophole_fails_and_is_named() {
+        loophole(|s| s["Effect"] = json!("Allow"), "no Deny statement");
+        loophole(|s| s["Condition"]["Bool"]["aws:SecureTransport"] = json!("true"), "aws:SecureTransport");
+        // An extra condition key exempts whoever does not match it.
+        loophole(
+            |s| s["Condition"]["StringNotEquals"] = json!({"aws:PrincipalArn": "arn:aws:iam::1:role/x"}),
+            "Condition also StringNotEquals aws:PrincipalArn",
+        );
+        loophole(|s| s["Condition"]["Bool"]["aws:ViaAWSService"] = json!("false"), "Condition also Bool");
+        // One principal instead of everyone.
+        loophole(|s| s["Principal"] = json!({"AWS": "arn:aws:iam::123456789012:role/x"}), "Principal is not everyone");
+        // A narrower action.
+        loophole(|s| s["Action"] = json!(["s3:GetObject"]), "is not every s3 action");
+        loophole(|s| s["Action"] = json!("s3:Get*"), "is not every s3 action");
+        // Objects not covered: the bucket alone, or one prefix of its keys.
+        loophole(|s| s["Resource"] = json!(bucket_arn(BUCKET)), "Resource does not cover every object key of");
+        loophole(
+            |s| s["Resource"] = json!([bucket_arn(BUCKET), format!("{}/public/*", bucket_arn(BUCKET))]),
+            "Resource does not cover every object key of",
+        );
+        loophole(|s| s["Resource"] = json!(format!("{}/*", bucket_arn(BUCKET))), "Resource does not cover arn");
+        // NotPrincipal exempts the principals it names.
+        loophole(
+            |s| {
+                s.as_object_mut().map(|o| o.remove("Principal"));
+                s["NotPrincipal"] = json!({"AWS": "arn:aws:iam::123456789012:root"});
+            },
+            "NotPrincipal exempts",
+        );
+        // NotResource exempts what it names: some keys, or the bucket.
+        loophole(
+            |s| {
+                s.as_object_mut().map(|o| o.remove("Resource"));
+                s["NotResource"] = json!(format!("{}/secret/*", bucket_arn(BUCKET)));
+            },
+            "none left out by NotResource",
+        );
+        loophole(
+            |s| {
+                s.as_object_mut().map(|o| o.remove("Resource"));
+                s["NotResource"] = json!(bucket_arn(BUCKET));
+            },
+            "Resource does not cover arn",
+        );
     }
 
     #[test]
@@ -682,7 +659,18 @@ mod tests {
             "Resource": "arn:aws:s3:::data-*",
             "Condition": {"BoolIfExists": {"aws:securetransport": false}},
         });
-        assert!(denies_insecure_transport(&spelled, "data-x"));
+        assert_eq!(judged(json!([spelled])).status, Status::Pass);
+        // The bucket and its objects may be denied by two statements.
+        let mut bucket = layout_statement(BUCKET);
+        bucket["Resource"] = json!(bucket_arn(BUCKET));
+        let mut objects = layout_statement(BUCKET);
+        objects["Resource"] = json!(format!("{}/*", bucket_arn(BUCKET)));
+        assert_eq!(judged(json!([bucket, objects])).status, Status::Pass);
+        // A NotResource that excludes nothing of this bucket denies all of it.
+        let mut not_other = layout_statement(BUCKET);
+        not_other.as_object_mut().map(|o| o.remove("Resource"));
+        not_other["NotResource"] = json!("arn:aws:s3:::data-xy/*");
+        assert_eq!(judged(json!([not_other])).status, Status::Pass);
     }
 
     #[test]

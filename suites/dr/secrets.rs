@@ -4,10 +4,10 @@
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::kit::fact::{judge_fact, judge_named};
 
 use super::DrFacts;
 use super::mutants;
-use super::outputs::{DR_KMS_KEY_ARN, PRIMARY_KMS_KEY_ARN};
 
 const MOTO_REPLICA_KEY: &str = "alias/aws/secretsmanager";
 
@@ -30,33 +30,29 @@ pub const MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
 
 fn master_secret_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
     let n = &f.core.master_secret;
-    let secret = match &n.fact {
-        Ok(s) => s,
-        Err(e) => return vec![Finding::unavailable(&n.resource, "KmsKeyId", e)],
-    };
-    let mut findings = vec![Finding::judge(
-        &n.resource,
-        "DeletedDate",
-        secret.deleted_date.is_none(),
-        "not scheduled for deletion",
-        secret.deleted_date.as_deref().unwrap_or("none"),
-        secret,
-    )];
-    findings.push(match f.outputs.get(PRIMARY_KMS_KEY_ARN) {
-        Ok(want) => {
+    let key = &f.core.key_arns.primary;
+    judge_named(n, "KmsKeyId", |secret| {
+        let mut findings = vec![Finding::judge(
+            &n.resource,
+            "DeletedDate",
+            secret.deleted_date.is_none(),
+            "not scheduled for deletion",
+            secret.deleted_date.as_deref().unwrap_or("none"),
+            secret,
+        )];
+        findings.extend(judge_fact(&n.resource, &key.fact, "KmsKeyId", |want| {
             let got = secret.kms_key_id.as_deref().unwrap_or("aws/secretsmanager (AWS managed)");
-            Finding::judge(
+            vec![Finding::judge(
                 &n.resource,
                 "KmsKeyId",
                 same_key(got, want),
-                format!("{PRIMARY_KMS_KEY_ARN} {want}"),
+                format!("{} {want}", key.output),
                 got,
                 secret,
-            )
-        }
-        Err(e) => Finding::error(&n.resource, "KmsKeyId", e),
-    });
-    findings
+            )]
+        }));
+        findings
+    })
 }
 
 pub const MASTER_SECRET_REPLICATED_TO_DR: Check<DrFacts> = Check {
@@ -74,41 +70,43 @@ pub const MASTER_SECRET_REPLICATED_TO_DR: Check<DrFacts> = Check {
 };
 
 fn master_secret_replicated_to_dr(f: &DrFacts) -> Vec<Finding> {
+    const REPLICA_KEY: &str = "ReplicationStatus.KmsKeyId";
     let n = &f.core.master_secret;
-    let secret = match &n.fact {
-        Ok(s) => s,
-        Err(e) => return vec![Finding::unavailable(&n.resource, "ReplicationStatus", e)],
-    };
-    let dr = f.regions.dr.as_str();
-    let replica = secret.replication_status.iter().find(|r| r.region == dr);
-    let regions: Vec<&str> = secret.replication_status.iter().map(|r| r.region.as_str()).collect();
-    let mut findings = vec![Finding::judge(
-        &n.resource,
-        "ReplicationStatus",
-        replica.is_some(),
-        format!("a replica in {dr}"),
-        if regions.is_empty() { "no replicas".to_owned() } else { regions.join(", ") },
-        &secret.replication_status,
-    )];
-    if let Some(replica) = replica {
-        let got = replica.kms_key_id.as_deref().unwrap_or("aws/secretsmanager (AWS managed)");
-        findings.push(match f.outputs.get(DR_KMS_KEY_ARN) {
-            // moto 5.2.5 reports alias/aws/secretsmanager for every replica, whatever key it was given.
-            Ok(_) if f.emulated && got == MOTO_REPLICA_KEY => Finding::skip(
-                &n.resource,
-                "ReplicationStatus.KmsKeyId",
-                "not emulated: moto reports alias/aws/secretsmanager as every replica's key",
-            ),
-            Ok(want) => Finding::judge(
-                &n.resource,
-                "ReplicationStatus.KmsKeyId",
-                same_key(got, want),
-                format!("{DR_KMS_KEY_ARN} {want}"),
-                got,
-                replica,
-            ),
-            Err(e) => Finding::error(&n.resource, "ReplicationStatus.KmsKeyId", e),
-        });
-    }
-    findings
+    let key = &f.core.key_arns.dr;
+    judge_named(n, "ReplicationStatus", |secret| {
+        let dr = f.regions.dr.as_str();
+        let replica = secret.replication_status.iter().find(|r| r.region == dr);
+        let regions: Vec<&str> = secret.replication_status.iter().map(|r| r.region.as_str()).collect();
+        let mut findings = vec![Finding::judge(
+            &n.resource,
+            "ReplicationStatus",
+            replica.is_some(),
+            format!("a replica in {dr}"),
+            if regions.is_empty() { "no replicas".to_owned() } else { regions.join(", ") },
+            &secret.replication_status,
+        )];
+        if let Some(replica) = replica {
+            let got = replica.kms_key_id.as_deref().unwrap_or("aws/secretsmanager (AWS managed)");
+            findings.extend(judge_fact(&n.resource, &key.fact, REPLICA_KEY, |want| {
+                vec![if f.emulated && got == MOTO_REPLICA_KEY {
+                    // moto 5.2.5 reports alias/aws/secretsmanager for every replica, whatever key it was given.
+                    Finding::skip(
+                        &n.resource,
+                        REPLICA_KEY,
+                        "not emulated: moto reports alias/aws/secretsmanager as every replica's key",
+                    )
+                } else {
+                    Finding::judge(
+                        &n.resource,
+                        REPLICA_KEY,
+                        same_key(got, want),
+                        format!("{} {want}", key.output),
+                        got,
+                        replica,
+                    )
+                }]
+            }));
+        }
+        findings
+    })
 }

@@ -9,7 +9,7 @@ use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
 use stackproof_harness::facts::rds::{Cluster, GlobalCluster, Instance};
 use stackproof_harness::facts::secrets::Secret;
-use stackproof_harness::facts::{self, Named, named};
+use stackproof_harness::facts::{self, Named, declared, declared_list, named};
 
 use super::Regions;
 use crate::dr::outputs::*;
@@ -49,8 +49,8 @@ pub struct Sided<T> {
 pub struct SideNetwork {
     pub side: Side,
     pub vpc: Named<Network>,
-    pub private_subnets_output: &'static str,
-    pub db_security_group_output: &'static str,
+    pub private_subnet_ids: Named<Vec<String>>,
+    pub db_security_group_id: Named<String>,
 }
 
 /// One side's Aurora cluster and its instances.
@@ -60,10 +60,36 @@ pub struct SideCluster {
     pub instances: Named<Vec<Instance>>,
 }
 
+/// The customer keys' ARNs as the outputs declare them: every resource of a side must use its
+/// side's key.
+pub struct KeyArns {
+    pub primary: Named<String>,
+    pub dr: Named<String>,
+}
+
+impl KeyArns {
+    pub fn of(&self, side: Side) -> &Named<String> {
+        match side {
+            Side::Primary => &self.primary,
+            Side::Dr => &self.dr,
+        }
+    }
+}
+
+/// The Aurora identifiers as the outputs declare them: what the global database's members, the
+/// alarms' dimension, the backup selection and the failover role's scope must name.
+pub struct ClusterIds {
+    pub global: Named<String>,
+    pub primary: Named<String>,
+    pub dr: Named<String>,
+}
+
 pub struct CoreFacts {
     pub keys: Vec<Sided<Key>>,
+    pub key_arns: KeyArns,
     pub networks: Vec<SideNetwork>,
     pub clusters: Vec<SideCluster>,
+    pub cluster_ids: ClusterIds,
     pub global_cluster: Named<GlobalCluster>,
     pub master_secret: Named<Secret>,
     pub log_groups: Vec<Named<LogGroup>>,
@@ -88,8 +114,8 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
         SideNetwork {
             side,
             vpc: named(outputs, vpc, |id| async move { facts::ec2::network(ec2, &id).await }).await,
-            private_subnets_output: subnets,
-            db_security_group_output: sg,
+            private_subnet_ids: declared_list(outputs, subnets),
+            db_security_group_id: declared(outputs, sg),
         }
     }));
     let clusters = join_all(sides.map(|side| async move {
@@ -118,5 +144,18 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
     }));
     let (keys, networks, clusters, global_cluster, master_secret, log_groups) =
         tokio::join!(keys, networks, clusters, global_cluster, master_secret, log_groups);
-    CoreFacts { keys, networks, clusters, global_cluster, master_secret, log_groups }
+    CoreFacts {
+        keys,
+        key_arns: KeyArns { primary: declared(outputs, PRIMARY_KMS_KEY_ARN), dr: declared(outputs, DR_KMS_KEY_ARN) },
+        networks,
+        clusters,
+        cluster_ids: ClusterIds {
+            global: declared(outputs, GLOBAL_CLUSTER_IDENTIFIER),
+            primary: declared(outputs, PRIMARY_CLUSTER_IDENTIFIER),
+            dr: declared(outputs, DR_CLUSTER_IDENTIFIER),
+        },
+        global_cluster,
+        master_secret,
+        log_groups,
+    }
 }

@@ -1,14 +1,18 @@
 //! The facts the DR checks read, gathered once per run from the layout's outputs, in both
 //! regions at once. `core`: keys, networks, Aurora, the master secret, log groups; `storage`: S3
 //! buckets, replication and AWS Backup; `ops`: alarms, the topic, the trail and the failover path.
+//! Every output a check compares with is resolved here too (`facts::declared`), so checks never
+//! read the outputs themselves: a missing output is that value's error, judged where it is used.
 
 pub mod core;
 pub mod ops;
 pub mod storage;
 
 use stackproof_harness::aws::Clients;
-use stackproof_harness::deployment::Outputs;
-use stackproof_harness::deployment::Suffix;
+use stackproof_harness::deployment::{OutputKind, Outputs, Suffix};
+use stackproof_harness::facts::{Named, declared};
+
+use crate::dr::{CONTRACT, outputs};
 
 /// The layout's two regions, from its contract.
 #[derive(Debug, Clone)]
@@ -22,8 +26,9 @@ pub struct DrFacts {
     pub emulated: bool,
     /// The deployment's environment suffix, which every name must carry.
     pub suffix: String,
-    pub outputs: Outputs,
     pub regions: Regions,
+    /// Every output of kind `name` in the contract, in its order, as deployed.
+    pub names: Vec<Named<String>>,
     pub core: core::CoreFacts,
     pub storage: storage::StorageFacts,
     pub ops: ops::OpsFacts,
@@ -39,11 +44,23 @@ impl DrFacts {
         Self {
             emulated: clients.target().is_emulator(),
             suffix: suffix.to_string(),
-            outputs: outputs.clone(),
             regions,
+            names: names(outputs),
             core,
             storage,
             ops,
         }
     }
+}
+
+/// The values of the contract's `name` outputs. The keys come from `outputs::USED`, which a test
+/// proves is exactly the contract's list.
+fn names(outputs: &Outputs) -> Vec<Named<String>> {
+    CONTRACT
+        .outputs
+        .iter()
+        .filter(|(_, spec)| spec.kind == OutputKind::Name)
+        .filter_map(|(key, _)| outputs::USED.iter().find(|k| **k == key.as_str()))
+        .map(|key| declared(outputs, key))
+        .collect()
 }

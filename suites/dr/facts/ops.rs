@@ -14,7 +14,7 @@ use stackproof_harness::facts::lambda::{Function, FunctionPolicy};
 use stackproof_harness::facts::route53::HealthCheck;
 use stackproof_harness::facts::sns::{Subscription, Topic};
 use stackproof_harness::facts::ssm::Parameter;
-use stackproof_harness::facts::{self, Named, named};
+use stackproof_harness::facts::{self, Named, declared, named};
 
 use super::Regions;
 use crate::dr::outputs::*;
@@ -23,10 +23,17 @@ pub struct OpsFacts {
     pub cpu_alarm: Named<MetricAlarm>,
     pub connections_alarm: Named<MetricAlarm>,
     pub replication_lag_alarm: Named<MetricAlarm>,
+    /// The lag alarm's name as the outputs declare it, which the health check must follow.
+    pub replication_lag_alarm_name: Named<String>,
     pub topic: Named<Topic>,
+    /// The alerts topic's ARN as the outputs declare it: what the alarms notify, the failover
+    /// function is subscribed to and its role may publish to.
+    pub topic_arn: Named<String>,
     /// The alerts topic's subscriptions.
     pub subscriptions: Named<Vec<Subscription>>,
     pub trail: Named<Trail>,
+    /// The trail bucket's name as the outputs declare it.
+    pub trail_bucket_name: Named<String>,
     pub trail_status: Named<TrailStatus>,
     pub event_selectors: Named<EventSelectors>,
     pub function: Named<Function>,
@@ -34,6 +41,8 @@ pub struct OpsFacts {
     pub function_policy: Named<FunctionPolicy>,
     pub role: Named<Role>,
     pub parameter: Named<Parameter>,
+    /// The configuration parameter's name as the outputs declare it.
+    pub parameter_name: Named<String>,
     pub health_check: Named<HealthCheck>,
 }
 
@@ -99,15 +108,19 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
         cpu_alarm,
         connections_alarm,
         replication_lag_alarm,
+        replication_lag_alarm_name: declared(outputs, REPLICATION_LAG_ALARM_NAME),
         topic,
+        topic_arn: declared(outputs, ALERTS_TOPIC_ARN),
         subscriptions,
         trail,
+        trail_bucket_name: declared(outputs, TRAIL_BUCKET_NAME),
         trail_status,
         event_selectors,
         function,
         function_policy,
         role,
         parameter,
+        parameter_name: declared(outputs, FAILOVER_CONFIG_PARAMETER_NAME),
         health_check,
     }
 }
