@@ -1,21 +1,40 @@
-//! The Fargate service: credentials injected from the existing secrets, container logs to an
-//! encrypted group of the stack, autoscaling from 2 to 10 tasks on CPU, Container Insights on.
+//! The Fargate service: on Fargate with a rollback breaker, tasks private and without public
+//! IPs, credentials from the existing secrets, logs to the stack's ECS log group, scaling from 2
+//! to 10 tasks on CPU, Container Insights on, and the EFS volume mounted over TLS with IAM.
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
+use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, reference};
 
 use super::{
-    Change, Mutation, TemplateFacts, is_secret_parameter, is_stack_key, items, judge, judge_found, judge_value,
-    missing, number, per_resource, targets,
+    Change, Mutation, Own, TemplateFacts, is_secret_parameter, items, judge_found, number, only_private_subnets,
+    private_subnets, targets,
+};
+use crate::hipaa::ecs::{MAX_TASKS, MIN_TASKS, SECRET_WORDS};
+use crate::hipaa::outputs::{ECS_LOG_GROUP_NAME, EFS_FILE_SYSTEM_ID};
+
+pub const ECS_EC2_LAUNCH_TYPE: Mutation = Mutation {
+    name: "ecs-ec2-launch-type",
+    resource: "EcsService",
+    property: "LaunchType",
+    change: Change::Set(r#""EC2""#),
 };
 
-/// Fewest and most tasks the service scales between.
-pub const MIN_TASKS: f64 = 2.0;
-pub const MAX_TASKS: f64 = 10.0;
+pub const ECS_PUBLIC_IP: Mutation = Mutation {
+    name: "ecs-public-ip",
+    resource: "EcsService",
+    property: "NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp",
+    change: Change::Set(r#""ENABLED""#),
+};
 
-/// Environment variable names that look like they hold a credential (compared in upper case).
-const SECRET_NAMES: &[&str] = &["PASSWORD", "SECRET", "TOKEN", "API_KEY", "AUTH"];
+pub const ECS_SERVICE_PUBLIC_SUBNET: Mutation = Mutation {
+    name: "ecs-service-public-subnet",
+    resource: "EcsService",
+    property: "NetworkConfiguration.AwsvpcConfiguration.Subnets",
+    change: Change::Set(r#"[{"Ref": "PublicSubnet1"}, {"Ref": "PrivateSubnet2"}]"#),
+};
 
 pub const ECS_PASSWORD_IN_ENVIRONMENT: Mutation = Mutation {
     name: "ecs-password-in-environment",
@@ -45,6 +64,13 @@ pub const CONTAINER_INSIGHTS_OFF: Mutation = Mutation {
     change: Change::Set(r#"[{"Name": "containerInsights", "Value": "disabled"}]"#),
 };
 
+pub const ECS_EFS_TRANSIT_PLAINTEXT: Mutation = Mutation {
+    name: "ecs-efs-transit-plaintext",
+    resource: "TaskDefinition",
+    property: "Volumes[0].EFSVolumeConfiguration.TransitEncryption",
+    change: Change::Custom(mount_efs_without_tls),
+};
+
 fn first_container(t: &mut Template) -> Option<&mut Value> {
     t.resource_mut("TaskDefinition")?.pointer_mut("/Properties/ContainerDefinitions/0")
 }
@@ -61,6 +87,19 @@ fn log_to_unmanaged_group(t: &mut Template) {
     }
 }
 
+fn mount_efs_without_tls(t: &mut Template) {
+    let mode = t
+        .resource_mut("TaskDefinition")
+        .and_then(|r| r.pointer_mut("/Properties/Volumes/0/EFSVolumeConfiguration/TransitEncryption"));
+    if let Some(mode) = mode {
+        *mode = Value::String("DISABLED".into());
+    }
+}
+
+const SERVICE: &str = "AWS::ECS::Service";
+const TASK_DEFINITION: &str = "AWS::ECS::TaskDefinition";
+const AWSVPC: &str = "NetworkConfiguration.AwsvpcConfiguration";
+
 /// Each container definition of a task definition with its index; a task without any fails.
 fn each_container(r: &Resource, judge_one: impl Fn(String, &Value) -> Vec<Finding>) -> Vec<Finding> {
     let containers = items(r.prop("ContainerDefinitions"));
@@ -70,15 +109,99 @@ fn each_container(r: &Resource, judge_one: impl Fn(String, &Value) -> Vec<Findin
     containers.into_iter().enumerate().flat_map(|(i, c)| judge_one(format!("ContainerDefinitions[{i}]"), c)).collect()
 }
 
+pub const ECS_SERVICE_RUNS_ON_FARGATE: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "ecs_service_runs_on_fargate",
+        service: "ecs",
+        title: "ECS services run their desired tasks on Fargate and roll back failed deployments",
+        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.312(a)(1)"],
+        severity: Severity::High,
+        risk: "Tasks on self-managed EC2 hosts share an OS the stack does not patch or isolate; a service without tasks, or stuck on a failed deployment, is an outage of patient records.",
+        remediation: "template.yml: EcsService (AWS::ECS::Service) needs LaunchType: FARGATE, DesiredCount: 2 and DeploymentConfiguration.DeploymentCircuitBreaker {Enable: true, Rollback: true}.",
+    },
+    mutant: &ECS_EC2_LAUNCH_TYPE,
+    run: ecs_service_runs_on_fargate,
+};
+
+fn ecs_service_runs_on_fargate(f: &TemplateFacts) -> Vec<Finding> {
+    let breaker = "DeploymentConfiguration.DeploymentCircuitBreaker";
+    per_resource(&f.template, SERVICE, "LaunchType", |s| {
+        let both = is_true(s.prop(&format!("{breaker}.Enable"))) && is_true(s.prop(&format!("{breaker}.Rollback")));
+        vec![
+            on_fargate(s),
+            judge(s, "DesiredCount", number(s.prop("DesiredCount")).is_some_and(|n| n >= 1.0), "at least 1"),
+            judge(s, breaker, both, "Enable: true, Rollback: true"),
+        ]
+    })
+}
+
+/// LaunchType FARGATE, or a capacity provider strategy made only of Fargate providers.
+fn on_fargate(s: &Resource) -> Finding {
+    let expected = "FARGATE (or only FARGATE/FARGATE_SPOT capacity providers)";
+    if s.prop("LaunchType").is_some() || s.prop("CapacityProviderStrategy").is_none() {
+        return judge(s, "LaunchType", s.prop("LaunchType").and_then(Value::as_str) == Some("FARGATE"), expected);
+    }
+    let providers = items(s.prop("CapacityProviderStrategy"));
+    let fargate = providers
+        .iter()
+        .all(|p| matches!(p.get("CapacityProvider").and_then(Value::as_str), Some("FARGATE" | "FARGATE_SPOT")));
+    judge(s, "CapacityProviderStrategy", !providers.is_empty() && fargate, expected)
+}
+
+pub const ECS_TASKS_NO_PUBLIC_IP: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "ecs_tasks_no_public_ip",
+        service: "ecs",
+        title: "ECS tasks get no public IP address",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::Critical,
+        risk: "A task with a public address processing PHI is reachable from the internet, bypassing API Gateway, WAF and the load balancer.",
+        remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp: DISABLED.",
+    },
+    mutant: &ECS_PUBLIC_IP,
+    run: ecs_tasks_no_public_ip,
+};
+
+fn ecs_tasks_no_public_ip(f: &TemplateFacts) -> Vec<Finding> {
+    let public_ip = format!("{AWSVPC}.AssignPublicIp");
+    per_resource(&f.template, SERVICE, &public_ip, |s| {
+        let disabled = s.prop(&public_ip).and_then(Value::as_str) == Some("DISABLED");
+        vec![judge(s, &public_ip, disabled, "DISABLED")]
+    })
+}
+
+pub const ECS_TASKS_IN_PRIVATE_SUBNETS: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "ecs_tasks_in_private_subnets",
+        service: "ecs",
+        title: "ECS tasks run only in the template's private subnets",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::Critical,
+        risk: "A task placed in a public subnet sits next to the internet gateway; one address or rule change exposes PHI processing directly.",
+        remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.Subnets: [!Ref PrivateSubnet1, !Ref PrivateSubnet2] only.",
+    },
+    mutant: &ECS_SERVICE_PUBLIC_SUBNET,
+    run: ecs_tasks_in_private_subnets,
+};
+
+fn ecs_tasks_in_private_subnets(f: &TemplateFacts) -> Vec<Finding> {
+    let private = private_subnets(&f.template);
+    let subnets = format!("{AWSVPC}.Subnets");
+    per_resource(&f.template, SERVICE, &subnets, |s| {
+        let ok = only_private_subnets(&private, s.prop(&subnets));
+        vec![judge(s, &subnets, ok, "only private subnets of this stack")]
+    })
+}
+
 pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<TemplateFacts> = Check {
     info: CheckInfo {
         id: "ecs_secrets_from_secrets_manager",
         service: "ecs",
-        title: "Containers take credentials from the existing secrets, never from plain environment variables",
-        citations: &["45 CFR 164.308(a)(5)(ii)(D)", "45 CFR 164.312(a)(1)", "45 CFR 164.312(d)"],
+        title: "Containers take credentials only from the existing secrets, never from plain environment variables",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(d)", "45 CFR 164.308(a)(5)(ii)(D)"],
         severity: Severity::Critical,
-        risk: "A credential in a plain environment variable is readable by anyone who can describe the task definition.",
-        remediation: "template.yml: TaskDefinition ContainerDefinitions[].Secrets[].ValueFrom: !Sub '${DatabaseSecretArn}:<key>::' or !Ref ApiKeysSecretArn; no Environment entry named like PASSWORD, SECRET, TOKEN, API_KEY or AUTH.",
+        risk: "A credential in a plain environment variable is readable by anyone who can describe the task definition, and never rotates.",
+        remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].Secrets[].ValueFrom: !Sub '${DatabaseSecretArn}:<key>::' or !Ref ApiKeysSecretArn, both secrets injected; no Environment entry with a value named like PASSWORD, SECRET, TOKEN, API_KEY, AUTH or CREDENTIAL.",
     },
     mutant: &ECS_PASSWORD_IN_ENVIRONMENT,
     run: ecs_secrets_from_secrets_manager,
@@ -86,8 +209,8 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<TemplateFacts> = Check {
 
 fn ecs_secrets_from_secrets_manager(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
-    per_resource(t, "AWS::ECS::TaskDefinition", "ContainerDefinitions", |task| {
-        each_container(task, |at, c| {
+    per_resource(t, TASK_DEFINITION, "ContainerDefinitions", |task| {
+        let mut findings = each_container(task, |at, c| {
             let secrets = c.get("Secrets");
             let from_parameters =
                 |s: &&Value| s.get("ValueFrom").is_some_and(|v| targets(v).iter().any(|p| is_secret_parameter(t, p)));
@@ -104,34 +227,65 @@ fn ecs_secrets_from_secrets_manager(f: &TemplateFacts) -> Vec<Finding> {
                 judge_value(task, format!("{at}.Secrets"), secrets, fetched, "ValueFrom naming a secret ARN parameter"),
                 Finding::judge(task.id, format!("{at}.Environment"), leaked.is_empty(), expected, named, &environment),
             ]
-        })
+        });
+        findings.push(every_secret_injected(t, task));
+        findings
     })
 }
 
-/// An environment entry whose name looks like a credential and which carries a value.
-fn carries_secret(entry: &Value) -> bool {
-    let name = entry.get("Name").and_then(Value::as_str).unwrap_or("").to_uppercase();
-    let value = entry.get("Value").is_some_and(|v| v.as_str() != Some(""));
-    value && SECRET_NAMES.iter().any(|s| name.contains(s))
+/// The stack consumes each of its secret ARN parameters: a task definition that leaves one out
+/// runs without the credential it was given.
+fn every_secret_injected(t: &Template, task: &Resource) -> Finding {
+    let parameters: Vec<&str> = t
+        .body
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).filter(|name| is_secret_parameter(t, name)).collect())
+        .unwrap_or_default();
+    let referenced: Vec<&str> = items(task.prop("ContainerDefinitions"))
+        .into_iter()
+        .flat_map(|c| items(c.get("Secrets")))
+        .filter_map(|s| s.get("ValueFrom"))
+        .flat_map(targets)
+        .collect();
+    let left_out: Vec<&str> = parameters.iter().copied().filter(|p| !referenced.contains(p)).collect();
+    let actual =
+        if left_out.is_empty() { "all injected".to_owned() } else { format!("not injected: {}", left_out.join(", ")) };
+    let expected = if parameters.is_empty() {
+        "a secret ARN parameter of the template (none declared)".to_owned()
+    } else {
+        format!("every secret ARN parameter injected ({})", parameters.join(", "))
+    };
+    let ok = !parameters.is_empty() && left_out.is_empty();
+    Finding::judge(task.id, "ContainerDefinitions[].Secrets", ok, expected, actual, &referenced)
 }
 
-pub const ECS_LOGS_TO_ENCRYPTED_GROUP: Check<TemplateFacts> = Check {
+/// An environment entry whose name looks like a credential (the live suite's words) and which
+/// carries a value.
+fn carries_secret(entry: &Value) -> bool {
+    let name = entry.get("Name").and_then(Value::as_str).unwrap_or("").to_ascii_uppercase();
+    let value = entry.get("Value").is_some_and(|v| v.as_str() != Some(""));
+    value && SECRET_WORDS.iter().any(|s| name.contains(s))
+}
+
+pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_logs_to_encrypted_group",
+        id: "ecs_logs_to_stack_log_group",
         service: "ecs",
-        title: "Every container logs through awslogs to a log group of the stack encrypted with a stack key",
+        title: "Every container logs with awslogs to the stack's ECS log group",
         citations: &["45 CFR 164.312(b)", "45 CFR 164.312(a)(2)(iv)"],
         severity: Severity::High,
-        risk: "Container output can carry PHI; sent elsewhere it is unencrypted, unretained and outside the stack's audit trail.",
-        remediation: "template.yml: TaskDefinition ContainerDefinitions[].LogConfiguration LogDriver: awslogs, Options.awslogs-group: !Ref EcsLogGroup (KmsKeyId: !GetAtt LogsKey.Arn).",
+        risk: "Container output (which can echo PHI) sent elsewhere escapes the stack's key and retention, or is not kept at all: no audit trail.",
+        remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].LogConfiguration {LogDriver: awslogs, Options.awslogs-group: !Ref EcsLogGroup (the group output EcsLogGroupName names)}.",
     },
     mutant: &ECS_LOGS_TO_UNMANAGED_GROUP,
-    run: ecs_logs_to_encrypted_group,
+    run: ecs_logs_to_stack_log_group,
 };
 
-fn ecs_logs_to_encrypted_group(f: &TemplateFacts) -> Vec<Finding> {
+fn ecs_logs_to_stack_log_group(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
-    per_resource(t, "AWS::ECS::TaskDefinition", "ContainerDefinitions", |task| {
+    let stack_group = Own::of(t, ECS_LOG_GROUP_NAME);
+    per_resource(t, TASK_DEFINITION, "ContainerDefinitions", |task| {
         each_container(task, |at, c| {
             let driver = c.pointer("/LogConfiguration/LogDriver");
             let group = c.pointer("/LogConfiguration/Options/awslogs-group");
@@ -142,41 +296,31 @@ fn ecs_logs_to_encrypted_group(f: &TemplateFacts) -> Vec<Finding> {
                     task,
                     format!("{at}.LogConfiguration.Options.awslogs-group"),
                     group,
-                    encrypted_group(t, group),
-                    ENCRYPTED_GROUP,
+                    stack_group.named_by(group),
+                    stack_group.expected(),
                 ),
             ]
         })
     })
 }
 
-const ENCRYPTED_GROUP: &str = "a log group of this stack with a stack KMS key";
-
-fn encrypted_group(t: &Template, v: Option<&Value>) -> bool {
-    let groups = v.map(targets).unwrap_or_default();
-    groups
-        .iter()
-        .filter_map(|id| t.resource(id))
-        .any(|g| g.kind == "AWS::Logs::LogGroup" && is_stack_key(t, g.prop("KmsKeyId")))
-}
-
-pub const ECS_AUTOSCALING_TWO_TO_TEN_ON_CPU: Check<TemplateFacts> = Check {
+pub const ECS_SERVICE_AUTO_SCALING: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_autoscaling_two_to_ten_on_cpu",
+        id: "ecs_service_auto_scaling",
         service: "ecs",
-        title: "Every ECS service scales between 2 and 10 tasks with a target-tracking policy on CPU",
-        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(B)"],
+        title: "Every ECS service scales between at least 2 and 10 tasks with a target-tracking policy on CPU",
+        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(C)"],
         severity: Severity::Medium,
-        risk: "A single task, or one that never scales out, makes access to patient records fail under load or on one task's loss.",
+        risk: "One task is one failure from an outage; without target tracking, load spikes make patient records unavailable.",
         remediation: "template.yml: EcsScalableTarget (AWS::ApplicationAutoScaling::ScalableTarget, ResourceId service/${EcsCluster}/${EcsService.Name}) MinCapacity: 2, MaxCapacity: 10; EcsCpuScalingPolicy TargetTrackingScaling on ECSServiceAverageCPUUtilization with ScalingTargetId: !Ref EcsScalableTarget.",
     },
     mutant: &ECS_MIN_CAPACITY_ONE,
-    run: ecs_autoscaling_two_to_ten_on_cpu,
+    run: ecs_service_auto_scaling,
 };
 
-fn ecs_autoscaling_two_to_ten_on_cpu(f: &TemplateFacts) -> Vec<Finding> {
+fn ecs_service_auto_scaling(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
-    per_resource(t, "AWS::ECS::Service", "ScalableTarget", |service| {
+    per_resource(t, SERVICE, "ScalableTarget", |service| {
         let scaling: Vec<Resource> = t
             .resources_of("AWS::ApplicationAutoScaling::ScalableTarget")
             .filter(|s| s.prop("ScalableDimension").and_then(Value::as_str) == Some("ecs:service:DesiredCount"))
@@ -194,8 +338,10 @@ fn ecs_autoscaling_two_to_ten_on_cpu(f: &TemplateFacts) -> Vec<Finding> {
 }
 
 fn scales_on_cpu(t: &Template, target: &Resource) -> [Finding; 3] {
-    let exactly =
-        |property: &str, want: f64| judge(target, property, number(target.prop(property)) == Some(want), want);
+    let at_least = |property: &str, min: i32| {
+        let ok = number(target.prop(property)).is_some_and(|n| n >= f64::from(min));
+        judge(target, property, ok, format!("at least {min}"))
+    };
     let cpu_policies: Vec<&str> = t
         .resources_of("AWS::ApplicationAutoScaling::ScalingPolicy")
         .filter(|p| p.prop("ScalingTargetId").and_then(reference) == Some(target.id))
@@ -208,8 +354,8 @@ fn scales_on_cpu(t: &Template, target: &Resource) -> [Finding; 3] {
         .map(|p| p.id)
         .collect();
     [
-        exactly("MinCapacity", MIN_TASKS),
-        exactly("MaxCapacity", MAX_TASKS),
+        at_least("MinCapacity", MIN_TASKS),
+        at_least("MaxCapacity", MAX_TASKS),
         judge_found(
             target,
             "ScalingPolicy",
@@ -219,26 +365,66 @@ fn scales_on_cpu(t: &Template, target: &Resource) -> [Finding; 3] {
     ]
 }
 
-pub const ECS_CONTAINER_INSIGHTS_ON: Check<TemplateFacts> = Check {
+pub const ECS_CONTAINER_INSIGHTS_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_container_insights_on",
+        id: "ecs_container_insights_enabled",
         service: "ecs",
         title: "Every ECS cluster has Container Insights enabled",
         citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
         severity: Severity::Low,
-        risk: "Without Container Insights, task failures and resource exhaustion in the PHI service go unseen until users notice.",
+        risk: "Without task-level metrics, failures and abnormal activity in the PHI workload go unnoticed in information system activity review.",
         remediation: "template.yml: EcsCluster (AWS::ECS::Cluster) ClusterSettings: [{Name: containerInsights, Value: enabled}] (or enhanced).",
     },
     mutant: &CONTAINER_INSIGHTS_OFF,
-    run: ecs_container_insights_on,
+    run: ecs_container_insights_enabled,
 };
 
-fn ecs_container_insights_on(f: &TemplateFacts) -> Vec<Finding> {
+fn ecs_container_insights_enabled(f: &TemplateFacts) -> Vec<Finding> {
     per_resource(&f.template, "AWS::ECS::Cluster", "ClusterSettings", |c| {
         let on = items(c.prop("ClusterSettings")).iter().any(|s| {
             s.get("Name").and_then(Value::as_str) == Some("containerInsights")
                 && matches!(s.get("Value").and_then(Value::as_str), Some("enabled" | "enhanced"))
         });
         vec![judge(c, "ClusterSettings", on, "containerInsights enabled (or enhanced)")]
+    })
+}
+
+pub const ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "ecs_efs_volume_encrypted_in_transit",
+        service: "ecs",
+        title: "Tasks mount the stack's EFS file system over TLS with IAM authorization",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)", "45 CFR 164.312(d)"],
+        severity: Severity::High,
+        risk: "Without transit encryption patient files cross the network as clear NFS; without IAM authorization any client in the security group can mount them.",
+        remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) Volumes[].EFSVolumeConfiguration {FilesystemId: !Ref EfsFileSystem, TransitEncryption: ENABLED, AuthorizationConfig.IAM: ENABLED}.",
+    },
+    mutant: &ECS_EFS_TRANSIT_PLAINTEXT,
+    run: ecs_efs_volume_encrypted_in_transit,
+};
+
+fn ecs_efs_volume_encrypted_in_transit(f: &TemplateFacts) -> Vec<Finding> {
+    let t = &f.template;
+    let stack_fs = Own::of(t, EFS_FILE_SYSTEM_ID);
+    per_resource(t, TASK_DEFINITION, "Volumes", |task| {
+        let volumes = items(task.prop("Volumes"));
+        let efs: Vec<(usize, &Value)> =
+            volumes.into_iter().enumerate().filter_map(|(i, v)| Some((i, v.get("EFSVolumeConfiguration")?))).collect();
+        if efs.is_empty() {
+            return vec![judge(task, "Volumes", false, "an EFS volume (EFSVolumeConfiguration)")];
+        }
+        efs.into_iter()
+            .flat_map(|(i, e)| {
+                let at = format!("Volumes[{i}].EFSVolumeConfiguration");
+                let enabled = |v: Option<&Value>| v.and_then(Value::as_str) == Some("ENABLED");
+                let (fs, transit, iam) =
+                    (e.get("FilesystemId"), e.get("TransitEncryption"), e.pointer("/AuthorizationConfig/IAM"));
+                [
+                    judge_value(task, format!("{at}.FilesystemId"), fs, stack_fs.named_by(fs), stack_fs.expected()),
+                    judge_value(task, format!("{at}.TransitEncryption"), transit, enabled(transit), "ENABLED"),
+                    judge_value(task, format!("{at}.AuthorizationConfig.IAM"), iam, enabled(iam), "ENABLED"),
+                ]
+            })
+            .collect()
     })
 }

@@ -2,9 +2,11 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::kit::policy::Policy;
+use stackproof_harness::kit::source::{judge, judge_value, nothing_of};
 use stackproof_harness::source::template::{Resource, Template};
 
-use super::{Change, Mutation, TemplateFacts, items, judge, judge_value, nothing_of, sub_text};
+use super::{Change, Mutation, TemplateFacts, items, sub_text};
 
 pub const TASK_POLICY_ADMIN: Mutation = Mutation {
     name: "task-policy-admin",
@@ -54,30 +56,42 @@ fn iam_no_wildcard_admin(f: &TemplateFacts) -> Vec<Finding> {
     for policy in ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"].into_iter().flat_map(|kind| t.resources_of(kind)) {
         findings.extend(statements(&policy, "PolicyDocument", policy.prop("PolicyDocument")));
     }
-    if findings.is_empty() { vec![nothing_of("AWS::IAM::Role", "Policies")] } else { findings }
+    if findings.is_empty() { vec![nothing_of::<Template>("AWS::IAM::Role", "Policies")] } else { findings }
 }
 
-/// One finding per statement of a policy document; a document without statements cannot be
-/// judged and fails.
+/// One finding per statement of a policy document, read with the shared policy model; a document
+/// without statements cannot be judged and fails.
 fn statements(r: &Resource, document: &str, doc: Option<&Value>) -> Vec<Finding> {
-    let expected = "no Allow of * (or NotAction) on * (or NotResource)";
-    match doc.and_then(|d| d.get("Statement")) {
-        Some(Value::Array(list)) => list
-            .iter()
-            .enumerate()
-            .map(|(j, s)| judge_value(r, format!("{document}.Statement[{j}]"), Some(s), !is_admin(s), expected))
-            .collect(),
-        Some(one) => vec![judge_value(r, format!("{document}.Statement"), Some(one), !is_admin(one), expected)],
-        None => vec![judge_value(r, format!("{document}.Statement"), None, false, expected)],
-    }
-}
-
-/// An Allow of every action (`*`, `*:*`, or a NotAction) on every resource (`*` or a NotResource).
-fn is_admin(s: &Value) -> bool {
-    let wildcard = |key: &str| items(s.get(key)).iter().any(|v| matches!(v.as_str(), Some("*" | "*:*")));
-    s.get("Effect").and_then(Value::as_str) == Some("Allow")
-        && (wildcard("Action") || s.get("NotAction").is_some())
-        && (wildcard("Resource") || s.get("NotResource").is_some())
+    let expected = "no Allow of every action (*, *:* or a NotAction) on every resource (* or a NotResource)";
+    let policy = doc.map(Policy::parse).filter(|p| !p.statements.is_empty());
+    let Some(policy) = policy else {
+        return vec![judge_value(
+            r,
+            format!("{document}.Statement"),
+            doc.and_then(|d| d.get("Statement")),
+            false,
+            expected,
+        )];
+    };
+    policy
+        .statements
+        .iter()
+        .map(|s| {
+            let admin = s.grants_everything();
+            let or_not = |some: Vec<String>, not: Vec<String>| match not.is_empty() {
+                true => some.join(","),
+                false => format!("Not {}", not.join(",")),
+            };
+            let actual = format!(
+                "{}: {} {} on {}",
+                s.label(),
+                s.effect,
+                or_not(s.actions(), s.not_actions()),
+                or_not(s.resources(), s.not_resources())
+            );
+            Finding::judge(r.id, format!("{document}.Statement[{}]", s.index), !admin, expected, actual, s)
+        })
+        .collect()
 }
 
 fn no_administrator_access(r: &Resource) -> Finding {

@@ -1,15 +1,12 @@
-//! Audit logs: every log group encrypted with a stack key and kept long enough; Aurora exports
-//! its audit log.
+//! Audit logs: every log group encrypted with the stack's logs key and kept long enough.
 
-use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-
+use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::template::Resource;
 
-use super::{Change, Mutation, TemplateFacts, is_stack_key, judge, per_resource};
-
-/// Fewest days a log group may keep its events.
-pub const MIN_RETENTION_DAYS: i64 = 90;
+use super::{Change, Mutation, Own, TemplateFacts, number};
+use crate::hipaa::logs::MIN_RETENTION_DAYS;
+use crate::hipaa::outputs::LOGS_KEY_ARN;
 
 pub const LOG_GROUP_UNENCRYPTED: Mutation =
     Mutation { name: "log-group-unencrypted", resource: "AuditLogGroup", property: "KmsKeyId", change: Change::Remove };
@@ -21,81 +18,51 @@ pub const LOG_RETENTION_REMOVED: Mutation = Mutation {
     change: Change::Remove,
 };
 
-pub const AURORA_AUDIT_EXPORT_OFF: Mutation = Mutation {
-    name: "aurora-audit-export-off",
-    resource: "AuroraCluster",
-    property: "EnableCloudwatchLogsExports",
-    change: Change::Set(r#"["error", "slowquery"]"#),
-};
-
 fn each_log_group(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resource) -> Finding) -> Vec<Finding> {
     per_resource(&f.template, "AWS::Logs::LogGroup", property, |r| vec![judge_one(r)])
 }
 
-pub const LOG_GROUPS_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
+pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "log_groups_encrypted_with_stack_key",
+        id: "log_group_encrypted_with_stack_key",
         service: "logs",
-        title: "Every log group is encrypted with a KMS key the stack creates",
+        title: "Every log group is encrypted with the stack's logs key",
         citations: &["45 CFR 164.312(b)", "45 CFR 164.312(a)(2)(iv)"],
         severity: Severity::High,
-        risk: "Audit trails can hold PHI; without the stack's key their access is not governed by its key policy.",
-        remediation: "template.yml: set KmsKeyId: !GetAtt LogsKey.Arn on every AWS::Logs::LogGroup.",
+        risk: "Audit trails can hold PHI; under another key (or none) their access is not governed by the stack's key policy.",
+        remediation: "template.yml: set KmsKeyId: !GetAtt LogsKey.Arn (the key output LogsKeyArn names) on every AWS::Logs::LogGroup.",
     },
     mutant: &LOG_GROUP_UNENCRYPTED,
-    run: log_groups_encrypted_with_stack_key,
+    run: log_group_encrypted_with_stack_key,
 };
 
-fn log_groups_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Finding> {
-    each_log_group(f, "KmsKeyId", |r| {
-        judge(r, "KmsKeyId", is_stack_key(&f.template, r.prop("KmsKeyId")), "a KMS key of this stack")
-    })
+fn log_group_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Finding> {
+    let logs_key = Own::of(&f.template, LOGS_KEY_ARN);
+    each_log_group(f, "KmsKeyId", |r| judge(r, "KmsKeyId", logs_key.named_by(r.prop("KmsKeyId")), logs_key.expected()))
 }
 
-pub const LOG_GROUPS_RETAINED: Check<TemplateFacts> = Check {
+pub const LOG_GROUP_RETENTION_SET: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "log_groups_retained",
+        id: "log_group_retention_set",
         service: "logs",
-        title: "Every log group sets a retention of at least 90 days",
+        title: "Every log group keeps events for a set period of at least 90 days",
         citations: &["45 CFR 164.312(b)", "45 CFR 164.316(b)(2)(i)"],
         severity: Severity::Medium,
         risk: "Without a retention policy the audit trail's lifetime is undefined; too short a one loses the evidence.",
         remediation: "template.yml: set RetentionInDays (>= 90) on every AWS::Logs::LogGroup.",
     },
     mutant: &LOG_RETENTION_REMOVED,
-    run: log_groups_retained,
+    run: log_group_retention_set,
 };
 
-fn log_groups_retained(f: &TemplateFacts) -> Vec<Finding> {
+fn log_group_retention_set(f: &TemplateFacts) -> Vec<Finding> {
     each_log_group(f, "RetentionInDays", |r| {
-        let days = r.prop("RetentionInDays").and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()));
+        let days = number(r.prop("RetentionInDays"));
         judge(
             r,
             "RetentionInDays",
-            days.is_some_and(|d| d >= MIN_RETENTION_DAYS),
+            days.is_some_and(|d| d >= f64::from(MIN_RETENTION_DAYS)),
             format!("at least {MIN_RETENTION_DAYS}"),
         )
-    })
-}
-
-pub const AURORA_AUDIT_LOGS_EXPORTED: Check<TemplateFacts> = Check {
-    info: CheckInfo {
-        id: "aurora_audit_logs_exported",
-        service: "rds",
-        title: "Aurora exports its audit log to CloudWatch Logs",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
-        severity: Severity::High,
-        risk: "Who read or changed patient records in the database leaves no reviewable trail.",
-        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit.",
-    },
-    mutant: &AURORA_AUDIT_EXPORT_OFF,
-    run: aurora_audit_logs_exported,
-};
-
-fn aurora_audit_logs_exported(f: &TemplateFacts) -> Vec<Finding> {
-    per_resource(&f.template, "AWS::RDS::DBCluster", "EnableCloudwatchLogsExports", |r| {
-        let exports = r.prop("EnableCloudwatchLogsExports").and_then(Value::as_array);
-        let audit = exports.is_some_and(|e| e.iter().any(|x| x.as_str() == Some("audit")));
-        vec![judge(r, "EnableCloudwatchLogsExports", audit, "a list including audit")]
     })
 }

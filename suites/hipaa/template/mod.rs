@@ -2,17 +2,63 @@
 //! Each check walks the template and emits one finding per resource, naming the logical id and
 //! the property; each has a mutation that flips that property in the shipped template and must
 //! make it fail.
+//!
+//! The tree is cut by service like the live suite (`suites/hipaa/<service>.rs`), and a static
+//! check that judges a requirement the live suite also judges carries the live check's id and
+//! service: `kms::kms_key_rotation_enabled` passing here and on the deployed stack is one
+//! requirement proven before and after deploy. The live suite's thresholds (`MIN_TASKS`,
+//! `MIN_RETENTION_DAYS`, the engine version, ...) are read from its modules, and "the stack's
+//! own" key, log group, web ACL or file system is the resource the template outputs under the
+//! key the live suite reads (`DataKeyArn`, `EcsLogGroupName`, ...). Checks with no live
+//! counterpart keep an id that reads as the requirement.
+//!
+//! | old static id | id(s) now (service) |
+//! | --- | --- |
+//! | `cfn_lint_clean` | `cfn_lint_clean` (lint, static only) |
+//! | `private_subnets_span_two_azs` | `private_subnets_span_two_azs` (network) |
+//! | `vpc_flow_logs_enabled` | `vpc_flow_logs_enabled` (network) |
+//! | `no_open_ingress` | `no_open_ingress_on_private_tier` (security_groups) |
+//! | `kms_keys_rotate` | `kms_key_rotation_enabled` (kms) |
+//! | `log_groups_encrypted_with_stack_key` | `log_group_encrypted_with_stack_key` (logs) |
+//! | `log_groups_retained` | `log_group_retention_set` (logs) |
+//! | `aurora_encrypted_with_stack_key` | `aurora_storage_encrypted_with_stack_key` (rds) |
+//! | `aurora_audit_logs_exported` | `aurora_audit_log_exported` (rds) |
+//! | `aurora_requires_tls` | `aurora_tls_required` (rds) |
+//! | `aurora_multi_az` | `aurora_instances_span_two_azs` (rds) |
+//! | `aurora_engine_version_pinned` | `aurora_engine_version_pinned` (rds) |
+//! | `efs_encrypted_with_stack_key` | `efs_encrypted_with_stack_key` (efs) |
+//! | `efs_requires_tls` | `efs_policy_denies_insecure_transport` (efs) + `ecs_efs_volume_encrypted_in_transit` (ecs) |
+//! | `redis_encrypted_at_rest_and_in_transit` | `elasticache_at_rest_encrypted_with_stack_key` + `elasticache_transit_encryption_required` (elasticache) |
+//! | `redis_multi_az_with_failover` | `elasticache_multi_az_enabled` + `elasticache_automatic_failover_enabled` (elasticache) |
+//! | `backups_enabled` | `aurora_backup_retention_and_pitr` (rds) + `efs_backup_policy_enabled` (efs) + `elasticache_snapshots_retained` (elasticache, static only) |
+//! | `data_stores_in_private_subnets` | `aurora_subnet_group_private_only` + `aurora_instances_not_public` (rds) + `efs_mount_targets_in_private_subnets` (efs) + `elasticache_subnet_group_private_only` (elasticache) |
+//! | `ecs_tasks_private_without_public_ip` | `ecs_service_runs_on_fargate` + `ecs_tasks_no_public_ip` + `ecs_tasks_in_private_subnets` (ecs) |
+//! | `ecs_secrets_from_secrets_manager` | `ecs_secrets_from_secrets_manager` (ecs) |
+//! | `ecs_logs_to_encrypted_group` | `ecs_logs_to_stack_log_group` (ecs) |
+//! | `ecs_autoscaling_two_to_ten_on_cpu` | `ecs_service_auto_scaling` (ecs) |
+//! | `ecs_container_insights_on` | `ecs_container_insights_enabled` (ecs) |
+//! | `api_stage_separate_from_deployment` | `api_stage_deployed` (apigateway) + `api_stage_separate_from_deployment` (apigateway, static only) |
+//! | `api_stage_throttled_logged_traced` | `api_stage_throttled` + `api_access_logging_to_stack_log_group` + `api_xray_tracing_enabled` + `api_execution_logging_enabled` (apigateway) |
+//! | `waf_rate_limit_and_managed_rules` (wafv2) | `waf_rate_limit_and_managed_rules` + `api_stage_protected_by_stack_web_acl` (waf) |
+//! | `secrets_fetched_not_created` (secretsmanager) | `secrets_fetched_not_created` (secrets, static only) |
+//! | `iam_no_wildcard_admin` | `iam_no_wildcard_admin` (iam, static only) |
+//! | `names_carry_suffix` (cloudformation) | `resource_names_carry_suffix` (naming) |
+//! | `nothing_retained` (cloudformation) | `nothing_retained` (lifecycle, static only) |
 
-pub mod api;
+pub mod apigateway;
 pub mod ecs;
-pub mod encryption;
+pub mod efs;
+pub mod elasticache;
 pub mod iam;
 pub mod kms;
 pub mod lifecycle;
 pub mod lint;
 pub mod logs;
+pub mod naming;
 pub mod network;
-pub mod resilience;
+pub mod rds;
+pub mod secrets;
+pub mod security_groups;
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +66,6 @@ use serde_json::Value;
 use stackproof_harness::Error;
 use stackproof_harness::check::{Check, Facts, Finding};
 use stackproof_harness::facts::Fact;
-use stackproof_harness::kit;
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::lint::{LintFinding, cfn_lint};
 use stackproof_harness::source::template::{Resource, Template, reference, show};
@@ -34,38 +79,55 @@ pub struct TemplateFacts {
     pub lint: Fact<Vec<LintFinding>>,
 }
 
-/// Every static check, in report order.
+/// Every static check, in the live suite's service order (network, security_groups, kms, logs,
+/// rds, efs, elasticache, ecs, apigateway, secrets, iam, naming), after cfn-lint and before the
+/// static-only lifecycle.
 pub static CHECKS: &[Check<TemplateFacts>] = &[
     lint::CFN_LINT_CLEAN,
-    kms::KMS_KEYS_ROTATE,
-    encryption::AURORA_ENCRYPTED_WITH_STACK_KEY,
-    encryption::EFS_ENCRYPTED_WITH_STACK_KEY,
-    encryption::REDIS_ENCRYPTED_AT_REST_AND_IN_TRANSIT,
-    encryption::AURORA_REQUIRES_TLS,
-    encryption::EFS_REQUIRES_TLS,
-    logs::LOG_GROUPS_ENCRYPTED_WITH_STACK_KEY,
-    logs::LOG_GROUPS_RETAINED,
-    logs::AURORA_AUDIT_LOGS_EXPORTED,
-    network::DATA_STORES_IN_PRIVATE_SUBNETS,
-    network::ECS_TASKS_PRIVATE_WITHOUT_PUBLIC_IP,
-    network::NO_OPEN_INGRESS,
     network::PRIVATE_SUBNETS_SPAN_TWO_AZS,
     network::VPC_FLOW_LOGS_ENABLED,
-    resilience::AURORA_MULTI_AZ,
-    resilience::REDIS_MULTI_AZ_WITH_FAILOVER,
-    resilience::BACKUPS_ENABLED,
-    resilience::AURORA_ENGINE_VERSION_PINNED,
-    lifecycle::NOTHING_RETAINED,
-    lifecycle::NAMES_CARRY_SUFFIX,
-    lifecycle::SECRETS_FETCHED_NOT_CREATED,
-    api::API_STAGE_SEPARATE_FROM_DEPLOYMENT,
-    api::API_STAGE_THROTTLED_LOGGED_TRACED,
-    api::WAF_RATE_LIMIT_AND_MANAGED_RULES,
-    iam::IAM_NO_WILDCARD_ADMIN,
+    security_groups::NO_OPEN_INGRESS_ON_PRIVATE_TIER,
+    kms::KMS_KEY_ROTATION_ENABLED,
+    logs::LOG_GROUP_ENCRYPTED_WITH_STACK_KEY,
+    logs::LOG_GROUP_RETENTION_SET,
+    rds::AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY,
+    rds::AURORA_BACKUP_RETENTION_AND_PITR,
+    rds::AURORA_INSTANCES_SPAN_TWO_AZS,
+    rds::AURORA_INSTANCES_NOT_PUBLIC,
+    rds::AURORA_SUBNET_GROUP_PRIVATE_ONLY,
+    rds::AURORA_AUDIT_LOG_EXPORTED,
+    rds::AURORA_TLS_REQUIRED,
+    rds::AURORA_ENGINE_VERSION_PINNED,
+    efs::EFS_ENCRYPTED_WITH_STACK_KEY,
+    efs::EFS_BACKUP_POLICY_ENABLED,
+    efs::EFS_MOUNT_TARGETS_IN_PRIVATE_SUBNETS,
+    efs::EFS_POLICY_DENIES_INSECURE_TRANSPORT,
+    elasticache::ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY,
+    elasticache::ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED,
+    elasticache::ELASTICACHE_MULTI_AZ_ENABLED,
+    elasticache::ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED,
+    elasticache::ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY,
+    elasticache::ELASTICACHE_SNAPSHOTS_RETAINED,
+    ecs::ECS_SERVICE_RUNS_ON_FARGATE,
+    ecs::ECS_TASKS_NO_PUBLIC_IP,
+    ecs::ECS_TASKS_IN_PRIVATE_SUBNETS,
     ecs::ECS_SECRETS_FROM_SECRETS_MANAGER,
-    ecs::ECS_LOGS_TO_ENCRYPTED_GROUP,
-    ecs::ECS_AUTOSCALING_TWO_TO_TEN_ON_CPU,
-    ecs::ECS_CONTAINER_INSIGHTS_ON,
+    ecs::ECS_LOGS_TO_STACK_LOG_GROUP,
+    ecs::ECS_SERVICE_AUTO_SCALING,
+    ecs::ECS_CONTAINER_INSIGHTS_ENABLED,
+    ecs::ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT,
+    apigateway::API_STAGE_DEPLOYED,
+    apigateway::API_STAGE_PROTECTED_BY_STACK_WEB_ACL,
+    apigateway::WAF_RATE_LIMIT_AND_MANAGED_RULES,
+    apigateway::API_STAGE_THROTTLED,
+    apigateway::API_ACCESS_LOGGING_TO_STACK_LOG_GROUP,
+    apigateway::API_XRAY_TRACING_ENABLED,
+    apigateway::API_EXECUTION_LOGGING_ENABLED,
+    apigateway::API_STAGE_SEPARATE_FROM_DEPLOYMENT,
+    secrets::SECRETS_FETCHED_NOT_CREATED,
+    iam::IAM_NO_WILDCARD_ADMIN,
+    naming::RESOURCE_NAMES_CARRY_SUFFIX,
+    lifecycle::NOTHING_RETAINED,
 ];
 
 pub struct HipaaTemplate;
@@ -106,8 +168,8 @@ impl Facts for TemplateFacts {
     type Mutant = Mutation;
 }
 
-// Shared helpers for the checks; the judgements every static suite makes are in `kit::source`.
-pub use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
+// Template-only helpers; the judgements every static suite makes (`judge`, `judge_value`,
+// `missing`, `per_resource`, `nothing_of`) are imported from `kit::source` where used.
 
 /// A finding naming the resource and property, with `actual` listing what was found (`none` if
 /// nothing) rather than a property value.
@@ -117,9 +179,40 @@ pub fn judge_found(r: &Resource, property: &str, found: &[impl AsRef<str>], expe
     Finding::judge(r.id, property, !found.is_empty(), expected, actual, &r.prop(property))
 }
 
-/// True if the value refers to a KMS key the template itself creates.
-pub fn is_stack_key(t: &Template, v: Option<&Value>) -> bool {
-    v.and_then(reference).and_then(|id| t.resource(id)).is_some_and(|r| r.kind == "AWS::KMS::Key")
+/// One of the stack's own resources as the template declares it in its outputs: the resource
+/// output `key` names (`DataKeyArn: !GetAtt DataKey.Arn`). The live suite reads the same output
+/// from the deployed stack, so "the stack's data key" means one resource before and after
+/// deploy. `id` is None when the template has no such output or it names no single resource.
+pub struct Own<'t> {
+    pub output: &'static str,
+    pub id: Option<&'t str>,
+}
+
+impl<'t> Own<'t> {
+    pub fn of(t: &'t Template, output: &'static str) -> Self {
+        let value = t.body.get("Outputs").and_then(|o| o.get(output)).and_then(|o| o.get("Value"));
+        let id = match value.map(targets).as_deref() {
+            Some([id]) => t.resource(id).map(|r| r.id),
+            _ => None,
+        };
+        Self { output, id }
+    }
+
+    /// True if the value names this resource and nothing else (`!GetAtt X.Arn`, `!Ref X`, or a
+    /// `!Sub` ARN built from `${X}` and pseudo parameters).
+    pub fn named_by(&self, v: Option<&Value>) -> bool {
+        let Some(id) = self.id else { return false };
+        let named = v.map(targets).unwrap_or_default();
+        !named.is_empty() && named.iter().all(|n| *n == id)
+    }
+
+    /// What a finding expects: `DataKey (output DataKeyArn of this stack)`.
+    pub fn expected(&self) -> String {
+        match self.id {
+            Some(id) => format!("{id} (output {} of this stack)", self.output),
+            None => format!("the resource output {} names (the template has no such output)", self.output),
+        }
+    }
 }
 
 /// Logical ids a list property refers to (`SubnetIds: [!Ref A, !Ref B]`).
@@ -129,11 +222,6 @@ pub fn references(v: Option<&Value>) -> Vec<&str> {
         Some(other) => reference(other).into_iter().collect(),
         None => Vec::new(),
     }
-}
-
-/// A failing finding for a requirement no resource of the template fulfils.
-pub fn nothing_of(kind: &str, property: &str) -> Finding {
-    kit::source::nothing_of::<Template>(kind, property)
 }
 
 /// The logical ids and parameter names a value names: `!Ref X`, `!GetAtt X.Attr`, the `${X}` and

@@ -1,0 +1,209 @@
+//! ElastiCache Redis: encrypted at rest with the stack's data key and in transit with TLS only,
+//! Multi-AZ with automatic failover, placed by a private subnet group, snapshots kept.
+
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::kit::source::{judge, per_resource};
+use stackproof_harness::source::json::is_true;
+use stackproof_harness::source::template::Resource;
+
+use super::{Change, Mutation, Own, TemplateFacts, number, only_private_subnets, private_subnets, refers_to};
+use crate::hipaa::outputs::DATA_KEY_ARN;
+
+/// Fewest daily snapshots Redis keeps.
+pub const MIN_SNAPSHOT_RETENTION: f64 = 1.0;
+
+pub const REDIS_AT_REST_UNENCRYPTED: Mutation = Mutation {
+    name: "redis-at-rest-unencrypted",
+    resource: "RedisReplicationGroup",
+    property: "AtRestEncryptionEnabled",
+    change: Change::Set("false"),
+};
+
+pub const REDIS_TRANSIT_PLAINTEXT: Mutation = Mutation {
+    name: "redis-transit-plaintext",
+    resource: "RedisReplicationGroup",
+    property: "TransitEncryptionEnabled",
+    change: Change::Set("false"),
+};
+
+pub const REDIS_SINGLE_AZ: Mutation = Mutation {
+    name: "redis-single-az",
+    resource: "RedisReplicationGroup",
+    property: "MultiAZEnabled",
+    change: Change::Set("false"),
+};
+
+pub const REDIS_FAILOVER_MANUAL: Mutation = Mutation {
+    name: "redis-failover-manual",
+    resource: "RedisReplicationGroup",
+    property: "AutomaticFailoverEnabled",
+    change: Change::Set("false"),
+};
+
+pub const CACHE_SUBNET_GROUP_PUBLIC: Mutation = Mutation {
+    name: "cache-subnet-group-public",
+    resource: "CacheSubnetGroup",
+    property: "SubnetIds",
+    change: Change::Set(r#"[{"Ref": "PrivateSubnet1"}, {"Ref": "PublicSubnet2"}]"#),
+};
+
+pub const REDIS_SNAPSHOTS_OFF: Mutation = Mutation {
+    name: "redis-snapshots-off",
+    resource: "RedisReplicationGroup",
+    property: "SnapshotRetentionLimit",
+    change: Change::Set("0"),
+};
+
+const REPLICATION_GROUP: &str = "AWS::ElastiCache::ReplicationGroup";
+
+fn each_group(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resource) -> Vec<Finding>) -> Vec<Finding> {
+    per_resource(&f.template, REPLICATION_GROUP, property, judge_one)
+}
+
+pub const ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_at_rest_encrypted_with_stack_key",
+        service: "elasticache",
+        title: "Redis replication groups are encrypted at rest with the stack's data key",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(c)(1)"],
+        severity: Severity::High,
+        risk: "Session data (which can carry PHI) readable from disks, swap and snapshots, or governed by a key the stack does not control.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AtRestEncryptionEnabled: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
+    },
+    mutant: &REDIS_AT_REST_UNENCRYPTED,
+    run: elasticache_at_rest_encrypted_with_stack_key,
+};
+
+fn elasticache_at_rest_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Finding> {
+    let data_key = Own::of(&f.template, DATA_KEY_ARN);
+    each_group(f, "AtRestEncryptionEnabled", |r| {
+        vec![
+            judge(r, "AtRestEncryptionEnabled", is_true(r.prop("AtRestEncryptionEnabled")), true),
+            judge(r, "KmsKeyId", data_key.named_by(r.prop("KmsKeyId")), data_key.expected()),
+        ]
+    })
+}
+
+pub const ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_transit_encryption_required",
+        service: "elasticache",
+        title: "Redis replication groups accept TLS connections only",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
+        severity: Severity::High,
+        risk: "Without TLS, or with TransitEncryptionMode preferred, clients can read and write session data (and the AUTH token) in clear text.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) TransitEncryptionEnabled: true and TransitEncryptionMode: required.",
+    },
+    mutant: &REDIS_TRANSIT_PLAINTEXT,
+    run: elasticache_transit_encryption_required,
+};
+
+fn elasticache_transit_encryption_required(f: &TemplateFacts) -> Vec<Finding> {
+    each_group(f, "TransitEncryptionEnabled", |r| {
+        let enabled = is_true(r.prop("TransitEncryptionEnabled"));
+        // Absent, the mode of a group with TLS on is `required`; only `preferred` (the migration
+        // mode) also admits plaintext clients.
+        let mode = r.prop("TransitEncryptionMode");
+        let required = mode.is_none_or(|m| m.as_str() == Some("required"));
+        vec![
+            judge(r, "TransitEncryptionEnabled", enabled, true),
+            judge(r, "TransitEncryptionMode", enabled && required, "required (or absent, with TLS on)"),
+        ]
+    })
+}
+
+pub const ELASTICACHE_MULTI_AZ_ENABLED: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_multi_az_enabled",
+        service: "elasticache",
+        title: "Redis replication groups are Multi-AZ with at least one replica",
+        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(C)"],
+        severity: Severity::Medium,
+        risk: "An outage of the primary's zone loses the session store: users of the patient records system are cut off.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) MultiAZEnabled: true with ReplicasPerNodeGroup: 1 or more (or NumCacheClusters: 2 or more).",
+    },
+    mutant: &REDIS_SINGLE_AZ,
+    run: elasticache_multi_az_enabled,
+};
+
+fn elasticache_multi_az_enabled(f: &TemplateFacts) -> Vec<Finding> {
+    each_group(f, "MultiAZEnabled", |r| {
+        let per_group = number(r.prop("ReplicasPerNodeGroup")).is_some_and(|n| n >= 1.0);
+        let clusters = number(r.prop("NumCacheClusters")).is_some_and(|n| n >= 2.0);
+        let replicas = if r.prop("NumCacheClusters").is_some() { "NumCacheClusters" } else { "ReplicasPerNodeGroup" };
+        vec![
+            judge(r, "MultiAZEnabled", is_true(r.prop("MultiAZEnabled")), true),
+            judge(r, replicas, per_group || clusters, "ReplicasPerNodeGroup >= 1 or NumCacheClusters >= 2"),
+        ]
+    })
+}
+
+pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_automatic_failover_enabled",
+        service: "elasticache",
+        title: "Redis replication groups fail over to a replica automatically",
+        citations: &["45 CFR 164.308(a)(7)(ii)(C)", "45 CFR 164.312(a)(2)(ii)"],
+        severity: Severity::Medium,
+        risk: "Without automatic failover a failed primary leaves the session store down until someone intervenes.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AutomaticFailoverEnabled: true.",
+    },
+    mutant: &REDIS_FAILOVER_MANUAL,
+    run: elasticache_automatic_failover_enabled,
+};
+
+fn elasticache_automatic_failover_enabled(f: &TemplateFacts) -> Vec<Finding> {
+    each_group(f, "AutomaticFailoverEnabled", |r| {
+        vec![judge(r, "AutomaticFailoverEnabled", is_true(r.prop("AutomaticFailoverEnabled")), true)]
+    })
+}
+
+pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_subnet_group_private_only",
+        service: "elasticache",
+        title: "Redis is placed by a cache subnet group of the stack that holds only the template's private subnets",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::High,
+        risk: "A public subnet in the cache subnet group lets a cache node land on a subnet routed to the internet.",
+        remediation: "template.yml: CacheSubnetGroup (AWS::ElastiCache::SubnetGroup) SubnetIds must list only PrivateSubnet1 and PrivateSubnet2; RedisReplicationGroup CacheSubnetGroupName: !Ref CacheSubnetGroup.",
+    },
+    mutant: &CACHE_SUBNET_GROUP_PUBLIC,
+    run: elasticache_subnet_group_private_only,
+};
+
+fn elasticache_subnet_group_private_only(f: &TemplateFacts) -> Vec<Finding> {
+    let t = &f.template;
+    let private = private_subnets(t);
+    let mut findings = per_resource(t, "AWS::ElastiCache::SubnetGroup", "SubnetIds", |g| {
+        let ok = only_private_subnets(&private, g.prop("SubnetIds"));
+        vec![judge(g, "SubnetIds", ok, "only private subnets of this stack")]
+    });
+    findings.extend(each_group(f, "CacheSubnetGroupName", |r| {
+        let ok = refers_to(t, r.prop("CacheSubnetGroupName"), "AWS::ElastiCache::SubnetGroup");
+        vec![judge(r, "CacheSubnetGroupName", ok, "!Ref of an AWS::ElastiCache::SubnetGroup of this stack")]
+    }));
+    findings
+}
+
+/// No live counterpart: the deployed group's snapshot setting is not read by the live suite.
+pub const ELASTICACHE_SNAPSHOTS_RETAINED: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "elasticache_snapshots_retained",
+        service: "elasticache",
+        title: "Redis replication groups keep automatic daily snapshots",
+        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.308(a)(7)(ii)(B)"],
+        severity: Severity::Medium,
+        risk: "Session data lost with the cluster cannot be restored.",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) SnapshotRetentionLimit >= 1 (the stack keeps 7).",
+    },
+    mutant: &REDIS_SNAPSHOTS_OFF,
+    run: elasticache_snapshots_retained,
+};
+
+fn elasticache_snapshots_retained(f: &TemplateFacts) -> Vec<Finding> {
+    each_group(f, "SnapshotRetentionLimit", |r| {
+        let kept = number(r.prop("SnapshotRetentionLimit")).is_some_and(|n| n >= MIN_SNAPSHOT_RETENTION);
+        vec![judge(r, "SnapshotRetentionLimit", kept, format!("at least {MIN_SNAPSHOT_RETENTION}"))]
+    })
+}

@@ -1,0 +1,356 @@
+//! Aurora: encrypted with the stack's data key, backed up, across two zones, never public,
+//! placed by a private subnet group, audited, TLS only, on a known engine version.
+
+use serde_json::Value;
+use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::kit::source::{judge, missing, per_resource};
+use stackproof_harness::source::json::is_true;
+use stackproof_harness::source::template::{Resource, Template, reference};
+
+use super::{Change, Mutation, Own, TemplateFacts, number, only_private_subnets, private_subnets, refers_to, zone_of};
+use crate::hipaa::outputs::DATA_KEY_ARN;
+use crate::hipaa::rds::{ENGINE, MIN_BACKUP_RETENTION_DAYS, MIN_ENGINE_VERSION};
+
+pub const AURORA_KEY_REMOVED: Mutation =
+    Mutation { name: "aurora-key-removed", resource: "AuroraCluster", property: "KmsKeyId", change: Change::Remove };
+
+pub const AURORA_BACKUP_RETENTION_SHORT: Mutation = Mutation {
+    name: "aurora-backup-retention-short",
+    resource: "AuroraCluster",
+    property: "BackupRetentionPeriod",
+    change: Change::Set("1"),
+};
+
+pub const AURORA_INSTANCES_ONE_AZ: Mutation = Mutation {
+    name: "aurora-instances-one-az",
+    resource: "AuroraInstance2",
+    property: "AvailabilityZone",
+    change: Change::Set(r#"{"Fn::Select": [0, {"Fn::GetAZs": ""}]}"#),
+};
+
+pub const AURORA_INSTANCE_PUBLIC: Mutation = Mutation {
+    name: "aurora-instance-public",
+    resource: "AuroraInstance2",
+    property: "PubliclyAccessible",
+    change: Change::Set("true"),
+};
+
+pub const DB_SUBNET_GROUP_PUBLIC: Mutation = Mutation {
+    name: "db-subnet-group-public",
+    resource: "DbSubnetGroup",
+    property: "SubnetIds",
+    change: Change::Set(r#"[{"Ref": "PublicSubnet1"}, {"Ref": "PrivateSubnet2"}]"#),
+};
+
+pub const AURORA_AUDIT_EXPORT_OFF: Mutation = Mutation {
+    name: "aurora-audit-export-off",
+    resource: "AuroraCluster",
+    property: "EnableCloudwatchLogsExports",
+    change: Change::Set(r#"["error", "slowquery"]"#),
+};
+
+pub const AURORA_TLS_OPTIONAL: Mutation = Mutation {
+    name: "aurora-tls-optional",
+    resource: "DbClusterParameterGroup",
+    property: "Parameters.require_secure_transport",
+    change: Change::Set("\"OFF\""),
+};
+
+pub const AURORA_ENGINE_VERSION_FLOATING: Mutation = Mutation {
+    name: "aurora-engine-version-floating",
+    resource: "AuroraCluster",
+    property: "EngineVersion",
+    change: Change::Remove,
+};
+
+fn each_cluster(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resource) -> Vec<Finding>) -> Vec<Finding> {
+    per_resource(&f.template, "AWS::RDS::DBCluster", property, judge_one)
+}
+
+pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_storage_encrypted_with_stack_key",
+        service: "rds",
+        title: "Aurora storage is encrypted with the stack's data key",
+        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(c)(1)"],
+        severity: Severity::Critical,
+        risk: "Patient records at rest readable from disks, snapshots or backups without the stack's key policy.",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) needs StorageEncrypted: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
+    },
+    mutant: &AURORA_KEY_REMOVED,
+    run: aurora_storage_encrypted_with_stack_key,
+};
+
+fn aurora_storage_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Finding> {
+    let data_key = Own::of(&f.template, DATA_KEY_ARN);
+    each_cluster(f, "StorageEncrypted", |r| {
+        vec![
+            judge(r, "StorageEncrypted", is_true(r.prop("StorageEncrypted")), true),
+            judge(r, "KmsKeyId", data_key.named_by(r.prop("KmsKeyId")), data_key.expected()),
+        ]
+    })
+}
+
+pub const AURORA_BACKUP_RETENTION_AND_PITR: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_backup_retention_and_pitr",
+        service: "rds",
+        title: "Aurora keeps automated backups, and so point-in-time recovery, for at least 7 days",
+        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.310(d)(2)(iv)"],
+        severity: Severity::High,
+        risk: "Without a retrievable exact copy, corrupted or deleted PHI cannot be restored (data backup and disaster recovery plans).",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) BackupRetentionPeriod >= 7 (the stack uses 35).",
+    },
+    mutant: &AURORA_BACKUP_RETENTION_SHORT,
+    run: aurora_backup_retention_and_pitr,
+};
+
+/// Point-in-time recovery is available exactly while automated backups are kept, so the
+/// retention period is what the template can promise; the restorable times are the live half.
+fn aurora_backup_retention_and_pitr(f: &TemplateFacts) -> Vec<Finding> {
+    let min = f64::from(MIN_BACKUP_RETENTION_DAYS);
+    each_cluster(f, "BackupRetentionPeriod", |r| {
+        let days = number(r.prop("BackupRetentionPeriod"));
+        vec![judge(r, "BackupRetentionPeriod", days.is_some_and(|d| d >= min), format!("at least {min} days"))]
+    })
+}
+
+pub const AURORA_INSTANCES_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_instances_span_two_azs",
+        service: "rds",
+        title: "Every Aurora cluster has at least two instances in different availability zones",
+        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(C)"],
+        severity: Severity::High,
+        risk: "A single-zone database loses access to patient records when that zone fails, with no instance to fail over to.",
+        remediation: "template.yml: AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance, DBClusterIdentifier: !Ref AuroraCluster) AvailabilityZone: !Select [0, !GetAZs ''] and !Select [1, !GetAZs ''].",
+    },
+    mutant: &AURORA_INSTANCES_ONE_AZ,
+    run: aurora_instances_span_two_azs,
+};
+
+fn aurora_instances_span_two_azs(f: &TemplateFacts) -> Vec<Finding> {
+    let t = &f.template;
+    each_cluster(f, "DBInstances", |cluster| {
+        let members: Vec<Resource> = t
+            .resources_of("AWS::RDS::DBInstance")
+            .filter(|i| i.prop("DBClusterIdentifier").and_then(reference) == Some(cluster.id))
+            .collect();
+        if members.is_empty() {
+            return vec![missing(
+                cluster,
+                "DBInstances",
+                format!("two AWS::RDS::DBInstance with DBClusterIdentifier !Ref {}", cluster.id),
+            )];
+        }
+        // An instance passes if it names its zone and another instance of the cluster is elsewhere.
+        let zones: Vec<Option<String>> = members.iter().map(|i| zone_of(i.prop("AvailabilityZone"))).collect();
+        members
+            .iter()
+            .zip(&zones)
+            .map(|(i, zone)| {
+                let elsewhere = zones.iter().any(|z| z.is_some() && z != zone);
+                judge(
+                    i,
+                    "AvailabilityZone",
+                    zone.is_some() && elsewhere,
+                    "a zone, with another instance of the cluster in a different one",
+                )
+            })
+            .collect()
+    })
+}
+
+pub const AURORA_INSTANCES_NOT_PUBLIC: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_instances_not_public",
+        service: "rds",
+        title: "No Aurora instance is publicly accessible",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::Critical,
+        risk: "A publicly accessible instance gets an internet-resolvable address: the database holding PHI is one security group rule away from the internet.",
+        remediation: "template.yml: set PubliclyAccessible: false on AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance).",
+    },
+    mutant: &AURORA_INSTANCE_PUBLIC,
+    run: aurora_instances_not_public,
+};
+
+fn aurora_instances_not_public(f: &TemplateFacts) -> Vec<Finding> {
+    per_resource(&f.template, "AWS::RDS::DBInstance", "PubliclyAccessible", |r| {
+        vec![judge(r, "PubliclyAccessible", !is_true(r.prop("PubliclyAccessible")), false)]
+    })
+}
+
+pub const AURORA_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_subnet_group_private_only",
+        service: "rds",
+        title: "Aurora is placed by a DB subnet group of the stack that holds only the template's private subnets",
+        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
+        severity: Severity::High,
+        risk: "A public subnet in the DB subnet group lets an instance land where the internet gateway routes: PHI exposed to the internet.",
+        remediation: "template.yml: DbSubnetGroup (AWS::RDS::DBSubnetGroup) SubnetIds must list only PrivateSubnet1 and PrivateSubnet2; AuroraCluster DBSubnetGroupName: !Ref DbSubnetGroup.",
+    },
+    mutant: &DB_SUBNET_GROUP_PUBLIC,
+    run: aurora_subnet_group_private_only,
+};
+
+fn aurora_subnet_group_private_only(f: &TemplateFacts) -> Vec<Finding> {
+    let t = &f.template;
+    let private = private_subnets(t);
+    let mut findings = per_resource(t, "AWS::RDS::DBSubnetGroup", "SubnetIds", |g| {
+        let ok = only_private_subnets(&private, g.prop("SubnetIds"));
+        vec![judge(g, "SubnetIds", ok, "only private subnets of this stack")]
+    });
+    findings.extend(each_cluster(f, "DBSubnetGroupName", |c| {
+        let ok = refers_to(t, c.prop("DBSubnetGroupName"), "AWS::RDS::DBSubnetGroup");
+        vec![judge(c, "DBSubnetGroupName", ok, "!Ref of an AWS::RDS::DBSubnetGroup of this stack")]
+    }));
+    findings
+}
+
+/// The cluster parameter group of this stack that a cluster names, if it names one.
+fn parameter_group<'t>(t: &'t Template, cluster: &Resource) -> Option<Resource<'t>> {
+    let id = cluster.prop("DBClusterParameterGroupName").and_then(reference)?;
+    t.resource(id).filter(|g| g.kind == "AWS::RDS::DBClusterParameterGroup")
+}
+
+/// Judges one parameter of the cluster's parameter group; a cluster without one of this stack fails.
+fn cluster_parameter(
+    t: &Template,
+    cluster: &Resource,
+    name: &str,
+    ok: impl Fn(Option<&Value>) -> bool,
+    expected: &str,
+) -> Finding {
+    match parameter_group(t, cluster) {
+        Some(group) => {
+            let property = format!("Parameters.{name}");
+            judge(&group, &property, ok(group.prop(&property)), expected)
+        }
+        None => judge(
+            cluster,
+            "DBClusterParameterGroupName",
+            false,
+            "!Ref of an AWS::RDS::DBClusterParameterGroup of this stack",
+        ),
+    }
+}
+
+/// A MySQL switch that is on: `ON` or `1`, as text or number.
+fn switched_on(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("on") || s == "1",
+        Some(Value::Number(n)) => n.as_u64() == Some(1),
+        _ => false,
+    }
+}
+
+pub const AURORA_AUDIT_LOG_EXPORTED: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_audit_log_exported",
+        service: "rds",
+        title: "Aurora audits database activity and exports the audit log to CloudWatch Logs",
+        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
+        severity: Severity::High,
+        risk: "Who read or changed patient records in the database leaves no reviewable trail.",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1'.",
+    },
+    mutant: &AURORA_AUDIT_EXPORT_OFF,
+    run: aurora_audit_log_exported,
+};
+
+fn aurora_audit_log_exported(f: &TemplateFacts) -> Vec<Finding> {
+    let t = &f.template;
+    each_cluster(f, "EnableCloudwatchLogsExports", |r| {
+        let exports = r.prop("EnableCloudwatchLogsExports").and_then(Value::as_array);
+        let audit = exports.is_some_and(|e| e.iter().any(|x| x.as_str() == Some("audit")));
+        vec![
+            judge(r, "EnableCloudwatchLogsExports", audit, "a list including audit"),
+            cluster_parameter(t, r, "server_audit_logging", switched_on, "1"),
+        ]
+    })
+}
+
+pub const AURORA_TLS_REQUIRED: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_tls_required",
+        service: "rds",
+        title: "Aurora uses a cluster parameter group of the stack that refuses connections without TLS",
+        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
+        severity: Severity::High,
+        risk: "Database sessions, and the PHI in them, can cross the network in clear text.",
+        remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters.require_secure_transport: 'ON', referenced by AuroraCluster DBClusterParameterGroupName.",
+    },
+    mutant: &AURORA_TLS_OPTIONAL,
+    run: aurora_tls_required,
+};
+
+fn aurora_tls_required(f: &TemplateFacts) -> Vec<Finding> {
+    let t = &f.template;
+    each_cluster(f, "DBClusterParameterGroupName", |cluster| {
+        vec![cluster_parameter(t, cluster, "require_secure_transport", switched_on, "ON")]
+    })
+}
+
+pub const AURORA_ENGINE_VERSION_PINNED: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        id: "aurora_engine_version_pinned",
+        service: "rds",
+        title: "Aurora runs aurora-mysql pinned to 8.0.mysql_aurora.3.08.1 or a later 3.x release",
+        citations: &["45 CFR 164.308(a)(1)(ii)(B)", "45 CFR 164.308(a)(5)(ii)(B)"],
+        severity: Severity::Medium,
+        risk: "An unpinned or older engine deploys whatever AWS defaults to, without the security fixes and the TLS and audit parameters the stack was assessed with.",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) Engine: aurora-mysql, EngineVersion: 8.0.mysql_aurora.3.08.1.",
+    },
+    mutant: &AURORA_ENGINE_VERSION_FLOATING,
+    run: aurora_engine_version_pinned,
+};
+
+/// `8.0.mysql_aurora.3.08.1` -> (3, 8, 1); None for any other shape (the live suite reads
+/// versions the same way).
+fn aurora_release(version: &str) -> Option<(u32, u32, u32)> {
+    let release = version.strip_prefix("8.0.mysql_aurora.")?;
+    let mut parts = release.split('.').map(|p| p.parse::<u32>().ok());
+    let (a, b, c) = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some((a, b, c))
+}
+
+/// A release of the same major version as the minimum, and no older.
+fn at_least_minimum(version: Option<&str>) -> bool {
+    match (version.and_then(aurora_release), aurora_release(MIN_ENGINE_VERSION)) {
+        (Some(v), Some(min)) => v.0 == min.0 && v >= min,
+        _ => false,
+    }
+}
+
+fn aurora_engine_version_pinned(f: &TemplateFacts) -> Vec<Finding> {
+    each_cluster(f, "EngineVersion", |r| {
+        let text = |property: &str| r.prop(property).and_then(Value::as_str);
+        vec![
+            judge(r, "Engine", text("Engine") == Some(ENGINE), ENGINE),
+            judge(
+                r,
+                "EngineVersion",
+                at_least_minimum(text("EngineVersion")),
+                format!("{MIN_ENGINE_VERSION} or a later 3.x release"),
+            ),
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_versions_compare_within_major_3() {
+        assert!(at_least_minimum(Some(MIN_ENGINE_VERSION)));
+        assert!(at_least_minimum(Some("8.0.mysql_aurora.3.10.0")));
+        assert!(!at_least_minimum(Some("8.0.mysql_aurora.3.04.0")));
+        assert!(!at_least_minimum(Some("8.0.mysql_aurora.4.00.0")), "another major version is not pinned");
+        assert!(!at_least_minimum(Some("5.7.mysql_aurora.2.11.2")));
+        assert!(!at_least_minimum(Some("8.0")), "a floating version is not pinned");
+        assert!(!at_least_minimum(None));
+    }
+}
