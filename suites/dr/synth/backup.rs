@@ -113,7 +113,10 @@ fn on_plan_rules(
                 format!("a rule backing up into a vault of this layout in {PRIMARY_REGION}"),
             )];
         }
-        into_primary.into_iter().flat_map(|(i, rule)| judge_rule(p, rule, &|leaf: &str| block_path("rule", i, n, leaf))).collect()
+        into_primary
+            .into_iter()
+            .flat_map(|(i, rule)| judge_rule(p, rule, &|leaf: &str| block_path("rule", i, n, leaf)))
+            .collect()
     })
 }
 
@@ -161,8 +164,13 @@ pub const BACKUP_PLAN_DELETES_AFTER_7_DAYS: Check<SynthFacts> = Check {
 fn backup_plan_deletes_after_7_days(f: &SynthFacts) -> Vec<Finding> {
     on_plan_rules(&f.synth, "rule.lifecycle.delete_after", |p, rule, at| {
         let days = lookup(rule, "lifecycle.delete_after");
-        let mut findings =
-            vec![judge_value(p, at("lifecycle.delete_after"), days, number(days) == Some(DELETE_AFTER_DAYS), DELETE_AFTER_DAYS)];
+        let mut findings = vec![judge_value(
+            p,
+            at("lifecycle.delete_after"),
+            days,
+            number(days) == Some(DELETE_AFTER_DAYS),
+            DELETE_AFTER_DAYS,
+        )];
         // Copies live in the DR vault under their own lifecycle; no copy action is the next check's.
         let copies = blocks(rule.get("copy_action"));
         let m = copies.len();
@@ -200,7 +208,13 @@ fn backup_plan_copies_to_dr_vault(f: &SynthFacts) -> Vec<Finding> {
             Some((j, c)) => (block_path("copy_action", j, m, "destination_vault_arn"), c.get("destination_vault_arn")),
             None => ("copy_action.destination_vault_arn".to_owned(), None),
         };
-        vec![judge_value(p, at(&path), value, copy.is_some(), format!("a copy to a vault of this layout in {DR_REGION}"))]
+        vec![judge_value(
+            p,
+            at(&path),
+            value,
+            copy.is_some(),
+            format!("a copy to a vault of this layout in {DR_REGION}"),
+        )]
     })
 }
 

@@ -13,7 +13,9 @@ use stackproof_harness::kit::source::{judge, missing, nothing_of, per_resource};
 use stackproof_harness::source::json::{blocks, is_true};
 use stackproof_harness::source::terraform::{Resource, Synth};
 
-use super::{Change, Mutation, SynthFacts, companions, edit_policy, is_text, names, policy_document, refers_to, region};
+use super::{
+    Change, Mutation, SynthFacts, companions, edit_policy, is_text, names, policy_document, refers_to, region,
+};
 use crate::dr::failover as live;
 
 /// This service's checks, in report order.
@@ -90,7 +92,8 @@ fn add_wildcard_statement(s: &mut Synth) {
 /// True if a role's trust policy lets the Lambda service assume it.
 fn lambda_assumes(r: &Resource) -> bool {
     policy_document(r.prop("assume_role_policy")).is_some_and(|p| {
-        p.allows().any(|st| st.covers_action("sts:AssumeRole") && st.service_principals().iter().any(|x| x == LAMBDA_SERVICE))
+        p.allows()
+            .any(|st| st.covers_action("sts:AssumeRole") && st.service_principals().iter().any(|x| x == LAMBDA_SERVICE))
     })
 }
 
@@ -200,7 +203,12 @@ fn excess(s: &Synth, st: &Statement) -> Vec<String> {
         let cluster = |v: &Value| {
             s.referenced(Some(v)).is_some_and(|r| r.kind == "aws_rds_cluster" || r.kind == "aws_rds_global_cluster")
         };
-        out.extend(concrete.clone().filter(|v| !cluster(v)).map(|v| format!("rds on {} (not a cluster of this layout)", text(v))));
+        out.extend(
+            concrete
+                .clone()
+                .filter(|v| !cluster(v))
+                .map(|v| format!("rds on {} (not a cluster of this layout)", text(v))),
+        );
     }
     if sns {
         let topic = |v: &Value| refers_to(s, Some(v), "aws_sns_topic");
@@ -259,7 +267,9 @@ fn judge_attached(s: &Synth, owner: &Resource, property: &str, arn: Option<&Valu
         .referenced(arn)
         .filter(|p| p.kind == "aws_iam_policy")
         .and_then(|p| policy_document(p.prop("policy")))
-        .is_some_and(|p| p.allows().any(|st| st.not_action.is_some() || st.actions().iter().any(|a| wildcard_action(a))));
+        .is_some_and(|p| {
+            p.allows().any(|st| st.not_action.is_some() || st.actions().iter().any(|a| wildcard_action(a)))
+        });
     Finding::judge(
         owner.address(),
         property,
@@ -367,10 +377,19 @@ fn failover_triggered_by_alarms(f: &SynthFacts) -> Vec<Finding> {
             .filter(|p| is_text(p.prop("principal"), SNS_SERVICE))
             .collect();
         if for_sns.is_empty() {
-            findings.push(missing(l, "invoke_permission", format!("a lambda permission for {SNS_SERVICE} from the alerts topic")));
+            findings.push(missing(
+                l,
+                "invoke_permission",
+                format!("a lambda permission for {SNS_SERVICE} from the alerts topic"),
+            ));
         }
         for p in &for_sns {
-            findings.push(judge(p, "action", is_text(p.prop("action"), "lambda:InvokeFunction"), "lambda:InvokeFunction"));
+            findings.push(judge(
+                p,
+                "action",
+                is_text(p.prop("action"), "lambda:InvokeFunction"),
+                "lambda:InvokeFunction",
+            ));
             findings.push(judge(p, "source_arn", refers_to_one_of(s, p.prop("source_arn"), &topics), from_alerts));
         }
         let variable = "environment.variables.ALERTS_TOPIC_ARN";
@@ -467,10 +486,13 @@ mod tests {
     #[test]
     fn the_layouts_statements_grant_nothing_more() {
         let s = synth();
-        let rds = statement(json!({"Effect": "Allow", "Action": ["rds:DescribeDBClusters", "rds:FailoverGlobalCluster"],
+        let rds =
+            statement(json!({"Effect": "Allow", "Action": ["rds:DescribeDBClusters", "rds:FailoverGlobalCluster"],
             "Resource": ["${aws_rds_global_cluster.g.arn}", "${aws_rds_cluster.p.arn}"]}));
-        let kms = statement(json!({"Effect": "Allow", "Action": ["kms:GenerateDataKey"], "Resource": ["${aws_kms_key.k.arn}"],
-            "Condition": {"StringEquals": {"kms:ViaService": "sns.eu-west-2.amazonaws.com"}}}));
+        let kms = statement(
+            json!({"Effect": "Allow", "Action": ["kms:GenerateDataKey"], "Resource": ["${aws_kms_key.k.arn}"],
+            "Condition": {"StringEquals": {"kms:ViaService": "sns.eu-west-2.amazonaws.com"}}}),
+        );
         let logs = statement(json!({"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": ["arn:x"]}));
         for st in [rds, kms, logs] {
             assert!(excess(&s, &st).is_empty(), "{:?}", excess(&s, &st));
@@ -482,11 +504,27 @@ mod tests {
         let s = synth();
         let excess_of = |v: Value| excess(&s, &statement(v));
         let all = excess_of(json!({"Effect": "Allow", "Action": "rds:*", "Resource": "*"}));
-        assert!(all.iter().any(|x| x.contains("Action rds:*")) && all.iter().any(|x| x.contains("Resource *")), "{all:?}");
-        assert_eq!(excess_of(json!({"Effect": "Allow", "Action": "rds:DeleteDBCluster", "Resource": "${aws_rds_cluster.p.arn}"})).len(), 1);
+        assert!(
+            all.iter().any(|x| x.contains("Action rds:*")) && all.iter().any(|x| x.contains("Resource *")),
+            "{all:?}"
+        );
+        assert_eq!(
+            excess_of(
+                json!({"Effect": "Allow", "Action": "rds:DeleteDBCluster", "Resource": "${aws_rds_cluster.p.arn}"})
+            )
+            .len(),
+            1
+        );
         assert_eq!(excess_of(json!({"Effect": "Allow", "Action": "rds:ModifyDBCluster", "Resource": "arn:aws:rds:eu-west-2:1:cluster:prod"})).len(), 1);
-        assert_eq!(excess_of(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:eu-west-2:1:other"})).len(), 1);
-        assert_eq!(excess_of(json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "${aws_kms_key.k.arn}"})).len(), 1);
+        assert_eq!(
+            excess_of(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:eu-west-2:1:other"}))
+                .len(),
+            1
+        );
+        assert_eq!(
+            excess_of(json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "${aws_kms_key.k.arn}"})).len(),
+            1
+        );
         assert_eq!(excess_of(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:x"})).len(), 1);
         assert_eq!(excess_of(json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:x"})).len(), 1);
         assert!(!excess_of(json!({"Effect": "Allow", "Action": "ssm:GetParameter"})).is_empty(), "no Resource");
@@ -496,7 +534,8 @@ mod tests {
     #[test]
     fn only_the_lambda_service_may_assume_the_role() {
         let trust = |v: Value| Policy::parse(&json!({"Statement": [v]}));
-        let lambda = json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"});
+        let lambda =
+            json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"});
         assert!(trusts_only_lambda(&trust(lambda)));
         let also_everyone = json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com", "AWS": "*"}, "Action": "sts:AssumeRole"});
         assert!(!trusts_only_lambda(&trust(also_everyone)));

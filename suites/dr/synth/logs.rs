@@ -54,5 +54,7 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
 
 fn log_groups_encrypted_with_primary_key(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    per_resource(s, "aws_cloudwatch_log_group", "kms_key_id", |g| vec![judge_key_in(s, g, "kms_key_id", PRIMARY_REGION)])
+    per_resource(s, "aws_cloudwatch_log_group", "kms_key_id", |g| {
+        vec![judge_key_in(s, g, "kms_key_id", PRIMARY_REGION)]
+    })
 }

@@ -29,9 +29,9 @@ use serde_json::Value;
 use stackproof_harness::Error;
 use stackproof_harness::check::{Check, Facts, Finding};
 use stackproof_harness::kit::policy::Policy;
+use stackproof_harness::kit::source::judge;
 use stackproof_harness::source::terraform::{self, Resource, Synth};
 use stackproof_harness::suite::InputOption;
-use stackproof_harness::kit::source::judge;
 use stackproof_harness::suite::TemplateSuite;
 
 /// The primary region (provider `aws.primary`).

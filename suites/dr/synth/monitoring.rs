@@ -158,7 +158,12 @@ fn alarms_notify_alerts_topic(f: &SynthFacts) -> Vec<Finding> {
     per_resource(s, "aws_cloudwatch_metric_alarm", "alarm_actions", |a| {
         let enabled = a.prop("actions_enabled");
         vec![
-            judge(a, "alarm_actions", to_topic(a.prop("alarm_actions")), "a list including an SNS topic of this layout"),
+            judge(
+                a,
+                "alarm_actions",
+                to_topic(a.prop("alarm_actions")),
+                "a list including an SNS topic of this layout",
+            ),
             judge(a, "ok_actions", to_topic(a.prop("ok_actions")), "a list including an SNS topic of this layout"),
             judge(a, "actions_enabled", enabled.is_none() || is_true(enabled), "true (or unset)"),
         ]

@@ -11,9 +11,7 @@ use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of, p
 use stackproof_harness::source::json::{blocks, is_true, number};
 use stackproof_harness::source::terraform::{Resource, Synth, reference};
 
-use super::{
-    Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, is_text, names, region,
-};
+use super::{Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, is_text, names, region};
 use crate::dr::network as live;
 
 /// This service's checks, in report order.
@@ -139,7 +137,12 @@ fn private_subnets_span_two_azs(f: &SynthFacts) -> Vec<Finding> {
             let zone = subnet.prop("availability_zone");
             let shared = subnets.iter().any(|o| o.id != subnet.id && o.prop("availability_zone") == zone);
             let ok = zone.is_some_and(|z| !z.is_null()) && !shared;
-            findings.push(judge(subnet, "availability_zone", ok, format!("a zone no other subnet of {} uses", g.address())));
+            findings.push(judge(
+                subnet,
+                "availability_zone",
+                ok,
+                format!("a zone no other subnet of {} uses", g.address()),
+            ));
         }
     }
     findings
@@ -207,7 +210,13 @@ fn database_groups(s: &Synth) -> Vec<Resource<'_>> {
 }
 
 /// The findings on one inline ingress rule of a group whose VPC is `vpc_cidr`.
-fn judge_inline_rule(s: &Synth, g: &Resource, rule: &Value, at: &dyn Fn(&str) -> String, vpc_cidr: &str) -> Vec<Finding> {
+fn judge_inline_rule(
+    s: &Synth,
+    g: &Resource,
+    rule: &Value,
+    at: &dyn Fn(&str) -> String,
+    vpc_cidr: &str,
+) -> Vec<Finding> {
     let port = |leaf: &str| number(rule.get(leaf)) == Some(POSTGRES_PORT);
     let protocol = rule.get("protocol").and_then(Value::as_str);
     let cidrs = blocks(rule.get("cidr_blocks"));
@@ -273,7 +282,11 @@ fn db_security_groups_vpc_only(f: &SynthFacts) -> Vec<Finding> {
         let rules = blocks(g.prop("ingress"));
         let attached = judge_attached_rules(s, &g, vpc_cidr);
         if rules.is_empty() && attached.is_empty() {
-            findings.push(missing(&g, "ingress", format!("a rule admitting tcp 5432 from {vpc_cidr} ({})", region(s, &g))));
+            findings.push(missing(
+                &g,
+                "ingress",
+                format!("a rule admitting tcp 5432 from {vpc_cidr} ({})", region(s, &g)),
+            ));
         }
         let n = rules.len();
         for (i, rule) in rules.iter().enumerate() {

@@ -316,23 +316,31 @@ fn resource_pattern(s: &Synth, v: &Value) -> String {
 fn buckets_deny_insecure_transport(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     let expected = "a Deny of s3:* to everyone on the bucket and all its objects when aws:SecureTransport is false";
-    per_bucket(s, all_buckets(s), "aws_s3_bucket_policy", "a bucket policy denying requests without TLS", |bucket, p| {
-        let Some(policy) = policy_document(p.prop("policy")) else {
-            return vec![judge(p, "policy", false, "a JSON policy document")];
-        };
-        let arn = bucket_arn(bucket);
-        // An object key can be anything: the statement must match a key no narrower pattern expects.
-        let objects = format!("{arn}/any/key");
-        let targets = [
-            Covered::by(bucket.address(), |v| wildcard(&resource_pattern(s, v), &arn)),
-            Covered::by(format!("the objects of {}", bucket.address()), |v| wildcard(&resource_pattern(s, v), &objects)),
-        ];
-        let (ok, actual) = match denies_insecure_transport(&policy, "s3", &targets) {
-            Ok(labels) => (true, format!("denied by {}", labels.join(", "))),
-            Err(shortfall) => (false, shortfall),
-        };
-        vec![Finding::judge(p.address(), "policy", ok, expected, actual, &policy)]
-    })
+    per_bucket(
+        s,
+        all_buckets(s),
+        "aws_s3_bucket_policy",
+        "a bucket policy denying requests without TLS",
+        |bucket, p| {
+            let Some(policy) = policy_document(p.prop("policy")) else {
+                return vec![judge(p, "policy", false, "a JSON policy document")];
+            };
+            let arn = bucket_arn(bucket);
+            // An object key can be anything: the statement must match a key no narrower pattern expects.
+            let objects = format!("{arn}/any/key");
+            let targets = [
+                Covered::by(bucket.address(), |v| wildcard(&resource_pattern(s, v), &arn)),
+                Covered::by(format!("the objects of {}", bucket.address()), |v| {
+                    wildcard(&resource_pattern(s, v), &objects)
+                }),
+            ];
+            let (ok, actual) = match denies_insecure_transport(&policy, "s3", &targets) {
+                Ok(labels) => (true, format!("denied by {}", labels.join(", "))),
+                Err(shortfall) => (false, shortfall),
+            };
+            vec![Finding::judge(p.address(), "policy", ok, expected, actual, &policy)]
+        },
+    )
 }
 
 /// For every replication configuration of a primary data bucket, the findings of `judge_config`
@@ -403,7 +411,13 @@ fn replication_to_dr_bucket(f: &SynthFacts) -> Vec<Finding> {
                 s.referenced(target).is_some_and(|b| b.kind == "aws_s3_bucket" && s.region_of(&b) == Some(DR_REGION));
             vec![
                 enabled(c, rule, at, "status"),
-                judge_value(c, at("filter"), rule.get("filter"), selects_every_object(rule), "every object (prefix \"\")"),
+                judge_value(
+                    c,
+                    at("filter"),
+                    rule.get("filter"),
+                    selects_every_object(rule),
+                    "every object (prefix \"\")",
+                ),
                 enabled(c, rule, at, "delete_marker_replication.status"),
                 enabled(c, rule, at, "source_selection_criteria.sse_kms_encrypted_objects.status"),
                 judge_value(
@@ -428,12 +442,16 @@ pub const REPLICATION_TIME_CONTROL_15_MINUTES: Check<SynthFacts> = Check {
 };
 
 fn replication_time_control_15_minutes(f: &SynthFacts) -> Vec<Finding> {
-    per_replication_rule(&f.synth, |_| Vec::new(), |c, rule, at| {
-        vec![
-            enabled(c, rule, at, "destination.replication_time.status"),
-            fifteen_minutes(c, rule, at, "destination.replication_time.time.minutes"),
-        ]
-    })
+    per_replication_rule(
+        &f.synth,
+        |_| Vec::new(),
+        |c, rule, at| {
+            vec![
+                enabled(c, rule, at, "destination.replication_time.status"),
+                fifteen_minutes(c, rule, at, "destination.replication_time.time.minutes"),
+            ]
+        },
+    )
 }
 
 pub const REPLICATION_METRICS_ENABLED: Check<SynthFacts> = Check {
@@ -446,12 +464,16 @@ pub const REPLICATION_METRICS_ENABLED: Check<SynthFacts> = Check {
 };
 
 fn replication_metrics_enabled(f: &SynthFacts) -> Vec<Finding> {
-    per_replication_rule(&f.synth, |_| Vec::new(), |c, rule, at| {
-        vec![
-            enabled(c, rule, at, "destination.metrics.status"),
-            fifteen_minutes(c, rule, at, "destination.metrics.event_threshold.minutes"),
-        ]
-    })
+    per_replication_rule(
+        &f.synth,
+        |_| Vec::new(),
+        |c, rule, at| {
+            vec![
+                enabled(c, rule, at, "destination.metrics.status"),
+                fifteen_minutes(c, rule, at, "destination.metrics.event_threshold.minutes"),
+            ]
+        },
+    )
 }
 
 pub const REPLICAS_ENCRYPTED_WITH_DR_KEY: Check<SynthFacts> = Check {
@@ -465,11 +487,21 @@ pub const REPLICAS_ENCRYPTED_WITH_DR_KEY: Check<SynthFacts> = Check {
 
 fn replicas_encrypted_with_dr_key(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    per_replication_rule(s, |_| Vec::new(), |c, rule, at| {
-        let leaf = "destination.encryption_configuration.replica_kms_key_id";
-        let key = lookup(rule, leaf);
-        vec![judge_value(c, at(leaf), key, is_key_in(s, key, DR_REGION), format!("a KMS key of this layout in {DR_REGION}"))]
-    })
+    per_replication_rule(
+        s,
+        |_| Vec::new(),
+        |c, rule, at| {
+            let leaf = "destination.encryption_configuration.replica_kms_key_id";
+            let key = lookup(rule, leaf);
+            vec![judge_value(
+                c,
+                at(leaf),
+                key,
+                is_key_in(s, key, DR_REGION),
+                format!("a KMS key of this layout in {DR_REGION}"),
+            )]
+        },
+    )
 }
 
 #[cfg(test)]
@@ -480,7 +512,8 @@ mod tests {
 
     #[test]
     fn references_to_a_bucket_read_as_its_arn_and_others_as_themselves() {
-        let body = json!({"resource": {"aws_s3_bucket": {"b": {"bucket": "data-dev"}, "c": {"bucket": "${var.name}"}}}});
+        let body =
+            json!({"resource": {"aws_s3_bucket": {"b": {"bucket": "data-dev"}, "c": {"bucket": "${var.name}"}}}});
         let s = Synth::parse(&body.to_string(), std::path::Path::new("t.json")).expect("parses");
         assert_eq!(resource_pattern(&s, &json!("${aws_s3_bucket.b.arn}/*")), "arn:aws:s3:::data-dev/*");
         assert_eq!(resource_pattern(&s, &json!("arn:aws:s3:::${aws_s3_bucket.b.id}")), "arn:aws:s3:::data-dev");

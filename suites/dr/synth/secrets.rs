@@ -58,7 +58,13 @@ fn master_secret_replicated_to_dr(f: &SynthFacts) -> Vec<Finding> {
         let n = replicas.len();
         let in_dr = replicas.iter().enumerate().find(|(_, r)| is_text(r.get("region"), DR_REGION));
         let Some((i, replica)) = in_dr else {
-            return vec![judge_value(secret, "replica", secret.prop("replica"), false, format!("a replica in {DR_REGION}"))];
+            return vec![judge_value(
+                secret,
+                "replica",
+                secret.prop("replica"),
+                false,
+                format!("a replica in {DR_REGION}"),
+            )];
         };
         let key = replica.get("kms_key_id");
         vec![

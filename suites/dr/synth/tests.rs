@@ -67,7 +67,11 @@ fn every_check_has_its_live_id_and_service_or_is_static_only() {
         match live.iter().find(|l| l.info.id == c.info.id) {
             Some(l) => assert_eq!(c.info.service, l.info.service, "{} is in another service live", c.info.id),
             None => {
-                assert!(STATIC_ONLY.contains(&c.info.id), "{} is neither a live id nor a known static-only one", c.info.id);
+                assert!(
+                    STATIC_ONLY.contains(&c.info.id),
+                    "{} is neither a live id nor a known static-only one",
+                    c.info.id
+                );
                 assert!(live.iter().any(|l| l.info.service == c.info.service), "{} has no live service", c.info.id);
             }
         }
