@@ -1,23 +1,42 @@
-//! Aurora PostgreSQL: encrypted with each region's own key, Serverless v2 in the agreed range, a
-//! global cluster with a member in each region, Multi-AZ in the primary, backed up off-peak,
-//! logging, destroyable, and with a generated master password kept in a KMS-encrypted Secrets Manager
-//! secret (RDS-managed passwords are not supported in a global database).
+//! Aurora PostgreSQL: encrypted with each region's own key, 15.3 on Serverless v2 in the agreed
+//! range, a global cluster with a member in each region, Multi-AZ in the primary, backed up
+//! off-peak for 7 days, logging, private, destroyable, and with a generated master password kept
+//! in Secrets Manager (RDS-managed passwords are not supported in a global database).
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::json::{is_true, number};
-use stackproof_harness::source::terraform::Synth;
+use stackproof_harness::kit::source::{judge, nothing_of, per_resource};
+use stackproof_harness::source::json::{blocks, is_true, number};
+use stackproof_harness::source::terraform::{Resource, Synth};
 
 use super::{
-    Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, companions, is_text, judge, judge_region_key, nothing_of,
-    per_resource, primary_clusters, refers_to, region,
+    Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, companions, is_text, judge_region_key, primary_clusters,
+    refers_to, region,
 };
+use crate::dr::aurora as live;
+
+/// This service's checks, in report order: the live suite's, then those only the source shows.
+pub const CHECKS: &[Check<SynthFacts>] = &[
+    AURORA_ENCRYPTED_WITH_REGION_KEY,
+    AURORA_ENGINE_POSTGRESQL_15_3,
+    AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU,
+    AURORA_PRIMARY_MULTI_AZ,
+    AURORA_BACKUP_RETENTION_SEVEN_DAYS,
+    AURORA_BACKUP_WINDOW_OFF_PEAK,
+    AURORA_LOGS_EXPORTED,
+    AURORA_GLOBAL_DATABASE_SPANS_REGIONS,
+    AURORA_INSTANCES_NOT_PUBLIC,
+    AURORA_DESTROYABLE,
+    AURORA_MASTER_PASSWORD_IN_SECRETS_MANAGER,
+];
 
 pub const ENGINE: &str = "aurora-postgresql";
 pub const ENGINE_VERSION: &str = "15.3";
 pub const MIN_ACU: f64 = 0.5;
 pub const MAX_ACU: f64 = 2.0;
 pub const MIN_RETENTION_DAYS: f64 = 7.0;
+/// Off-peak for a UK/Irish healthcare workload: the backup window must sit inside 00:00-06:00 UTC.
+pub const OFF_PEAK_END_MINUTES: u32 = 6 * 60;
 
 pub const DR_CLUSTER_KEY_FROM_PRIMARY_REGION: Mutation = Mutation {
     name: "dr-cluster-key-from-primary-region",
@@ -26,18 +45,18 @@ pub const DR_CLUSTER_KEY_FROM_PRIMARY_REGION: Mutation = Mutation {
     change: Change::Set(r#""${aws_kms_key.primary_key.arn}""#),
 };
 
+pub const PRIMARY_ENGINE_15_4: Mutation = Mutation {
+    name: "primary-engine-15-4",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "engine_version",
+    change: Change::Set(r#""15.4""#),
+};
+
 pub const AURORA_MAX_CAPACITY_16: Mutation = Mutation {
     name: "aurora-max-capacity-16",
     resource: "aws_rds_cluster.primary_cluster",
     property: "serverlessv2_scaling_configuration.max_capacity",
     change: Change::Set("16"),
-};
-
-pub const DR_CLUSTER_OUTSIDE_GLOBAL_CLUSTER: Mutation = Mutation {
-    name: "dr-cluster-outside-global-cluster",
-    resource: "aws_rds_cluster.dr_cluster",
-    property: "global_cluster_identifier",
-    change: Change::Remove,
 };
 
 pub const AURORA_INSTANCES_IN_ONE_AZ: Mutation = Mutation {
@@ -54,11 +73,32 @@ pub const AURORA_RETENTION_ONE_DAY: Mutation = Mutation {
     change: Change::Set("1"),
 };
 
+pub const DR_BACKUP_WINDOW_MIDDAY: Mutation = Mutation {
+    name: "dr-backup-window-midday",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "preferred_backup_window",
+    change: Change::Set(r#""12:00-13:00""#),
+};
+
 pub const AURORA_LOG_EXPORT_OFF: Mutation = Mutation {
     name: "aurora-log-export-off",
     resource: "aws_rds_cluster.primary_cluster",
     property: "enabled_cloudwatch_logs_exports",
     change: Change::Set("[]"),
+};
+
+pub const DR_CLUSTER_OUTSIDE_GLOBAL_CLUSTER: Mutation = Mutation {
+    name: "dr-cluster-outside-global-cluster",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "global_cluster_identifier",
+    change: Change::Remove,
+};
+
+pub const PRIMARY_INSTANCE_PUBLIC: Mutation = Mutation {
+    name: "primary-instance-public",
+    resource: "aws_rds_cluster_instance.primary_instance_1",
+    property: "publicly_accessible",
+    change: Change::Set("true"),
 };
 
 pub const DR_CLUSTER_DELETION_PROTECTED: Mutation = Mutation {
@@ -79,20 +119,16 @@ pub const AURORA_PASSWORD_LITERAL: Mutation = Mutation {
 fn same_zone(s: &mut Synth) {
     let zone = s.resource("aws_rds_cluster_instance", "primary_instance_1").and_then(|i| i.prop("availability_zone"));
     let zone = zone.cloned().unwrap_or(Value::Null);
-    if let Some(second) = s.resource_mut("aws_rds_cluster_instance", "primary_instance_2") {
-        second["availability_zone"] = zone;
-    }
+    let Some(second) = s.resource_mut("aws_rds_cluster_instance", "primary_instance_2") else {
+        panic!("no primary_instance_2")
+    };
+    second["availability_zone"] = zone;
 }
 
 pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "aurora_encrypted_with_region_key",
-        service: "rds",
-        title: "Every Aurora cluster is encrypted with the layout's KMS key of its own region",
-        citations: &["45 CFR 164.312(a)(2)(iv)"],
-        severity: Severity::Critical,
-        risk: "Patient records at rest readable from disks, snapshots or replicas without a key the layout governs; a cross-region key cannot encrypt a cluster at all.",
-        remediation: "stacks/dr/v1: RdsCluster primary_cluster needs storageEncrypted: true and kmsKeyId: primary_key.arn; dr_cluster kmsKeyId: dr_key.arn.",
+        remediation: "stacks/dr/v1: RdsCluster primary_cluster needs storageEncrypted: true and kmsKeyId: primary_key.arn; dr_cluster storageEncrypted: true and kmsKeyId: dr_key.arn.",
+        ..live::AURORA_ENCRYPTED_WITH_REGION_KEY.info
     },
     mutant: &DR_CLUSTER_KEY_FROM_PRIMARY_REGION,
     run: aurora_encrypted_with_region_key,
@@ -108,27 +144,54 @@ fn aurora_encrypted_with_region_key(f: &SynthFacts) -> Vec<Finding> {
     })
 }
 
-pub const AURORA_POSTGRESQL_SERVERLESS_V2: Check<SynthFacts> = Check {
+pub const AURORA_ENGINE_POSTGRESQL_15_3: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "aurora_postgresql_15_3_serverless_v2",
-        service: "rds",
-        title: "Aurora runs PostgreSQL 15.3 on Serverless v2 scaling between 0.5 and 2 ACU",
-        citations: &["45 CFR 164.308(a)(7)(ii)(B)"],
-        severity: Severity::Medium,
-        risk: "A secondary on another engine version cannot join the global cluster or be promoted; an unbounded range costs without limit.",
-        remediation: "stacks/dr/v1: both RdsCluster: engine aurora-postgresql, engineVersion 15.3, serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 }; every RdsClusterInstance instanceClass db.serverless.",
+        title: "The global cluster, both clusters and their instances run Aurora PostgreSQL 15.3, the layout's pinned engine",
+        remediation: "stacks/dr/v1: engine aurora-postgresql and engineVersion ENGINE_VERSION (15.3) on RdsGlobalCluster global_cluster, RdsCluster primary_cluster and dr_cluster, and every RdsClusterInstance.",
+        ..live::AURORA_ENGINE_POSTGRESQL_15_3.info
     },
-    mutant: &AURORA_MAX_CAPACITY_16,
-    run: aurora_postgresql_serverless_v2,
+    mutant: &PRIMARY_ENGINE_15_4,
+    run: aurora_engine_postgresql_15_3,
 };
 
-fn aurora_postgresql_serverless_v2(f: &SynthFacts) -> Vec<Finding> {
+fn aurora_engine_postgresql_15_3(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    let mut findings = per_resource(s, "aws_rds_cluster", "engine", |c| {
+    let pinned = |r: &Resource| {
+        vec![
+            judge(r, "engine", is_text(r.prop("engine"), ENGINE), ENGINE),
+            judge(r, "engine_version", is_text(r.prop("engine_version"), ENGINE_VERSION), ENGINE_VERSION),
+        ]
+    };
+    let mut findings = per_resource(s, "aws_rds_cluster", "engine_version", pinned);
+    findings.extend(per_resource(s, "aws_rds_global_cluster", "engine_version", pinned));
+    for i in s.resources_of("aws_rds_cluster_instance") {
+        // An instance inherits the cluster's version when it names none.
+        let version = i.prop("engine_version");
+        findings.push(judge(&i, "engine", is_text(i.prop("engine"), ENGINE), ENGINE));
+        findings.push(judge(
+            &i,
+            "engine_version",
+            version.is_none() || is_text(version, ENGINE_VERSION),
+            format!("{ENGINE_VERSION} (or unset)"),
+        ));
+    }
+    findings
+}
+
+pub const AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: both RdsCluster engineMode provisioned (or unset), serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 }; every RdsClusterInstance instanceClass db.serverless.",
+        ..live::AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU.info
+    },
+    mutant: &AURORA_MAX_CAPACITY_16,
+    run: aurora_serverless_v2_half_to_two_acu,
+};
+
+fn aurora_serverless_v2_half_to_two_acu(f: &SynthFacts) -> Vec<Finding> {
+    let s = &f.synth;
+    let mut findings = per_resource(s, "aws_rds_cluster", "serverlessv2_scaling_configuration", |c| {
         let mode = c.prop("engine_mode");
         vec![
-            judge(c, "engine", is_text(c.prop("engine"), ENGINE), ENGINE),
-            judge(c, "engine_version", is_text(c.prop("engine_version"), ENGINE_VERSION), ENGINE_VERSION),
             judge(c, "engine_mode", mode.is_none() || is_text(mode, "provisioned"), "provisioned (or unset)"),
             judge(
                 c,
@@ -150,21 +213,119 @@ fn aurora_postgresql_serverless_v2(f: &SynthFacts) -> Vec<Finding> {
     findings
 }
 
-pub const AURORA_GLOBAL_CLUSTER_SPANS_REGIONS: Check<SynthFacts> = Check {
+pub const AURORA_PRIMARY_MULTI_AZ: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "aurora_global_cluster_spans_regions",
-        service: "rds",
-        title: "A global cluster joins an Aurora cluster in eu-west-2 and one in eu-west-1",
-        citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(ii)(A)"],
-        severity: Severity::Critical,
-        risk: "Without a replicated secondary in Ireland a London outage loses the database: nothing to promote within the RTO.",
-        remediation: "stacks/dr/v1: both RdsCluster set globalClusterIdentifier: global_cluster.id; dr_cluster uses the aws.dr provider.",
+        remediation: "stacks/dr/v1: RdsClusterInstance primary_instance_1 and primary_instance_2 on primary_cluster, availabilityZone Fn.element(primary_azs.names, 0/1) (different zones).",
+        ..live::AURORA_PRIMARY_MULTI_AZ.info
     },
-    mutant: &DR_CLUSTER_OUTSIDE_GLOBAL_CLUSTER,
-    run: aurora_global_cluster_spans_regions,
+    mutant: &AURORA_INSTANCES_IN_ONE_AZ,
+    run: aurora_primary_multi_az,
 };
 
-fn aurora_global_cluster_spans_regions(f: &SynthFacts) -> Vec<Finding> {
+fn aurora_primary_multi_az(f: &SynthFacts) -> Vec<Finding> {
+    let s = &f.synth;
+    let clusters = primary_clusters(s);
+    if clusters.is_empty() {
+        return vec![nothing_of::<Synth>(&format!("aws_rds_cluster in {PRIMARY_REGION}"), "instances")];
+    }
+    let mut findings = Vec::new();
+    for c in clusters {
+        let instances = companions(s, "aws_rds_cluster_instance", "cluster_identifier", &c);
+        let names: Vec<String> = instances.iter().map(|i| i.address()).collect();
+        let ok = instances.len() >= 2;
+        findings.push(Finding::judge(c.address(), "instances", ok, "at least 2 instances", names.len(), &names));
+        for i in &instances {
+            let zone = i.prop("availability_zone");
+            let shared = instances.iter().any(|o| o.id != i.id && o.prop("availability_zone") == zone);
+            let ok = zone.is_some_and(|z| !z.is_null()) && !shared;
+            findings.push(judge(i, "availability_zone", ok, "a zone no other instance of the cluster uses"));
+        }
+    }
+    findings
+}
+
+pub const AURORA_BACKUP_RETENTION_SEVEN_DAYS: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: both RdsCluster backupRetentionPeriod: 7 (at least).",
+        ..live::AURORA_BACKUP_RETENTION_SEVEN_DAYS.info
+    },
+    mutant: &AURORA_RETENTION_ONE_DAY,
+    run: aurora_backup_retention_seven_days,
+};
+
+fn aurora_backup_retention_seven_days(f: &SynthFacts) -> Vec<Finding> {
+    per_resource(&f.synth, "aws_rds_cluster", "backup_retention_period", |c| {
+        let days = number(c.prop("backup_retention_period"));
+        vec![judge(
+            c,
+            "backup_retention_period",
+            days.is_some_and(|d| d >= MIN_RETENTION_DAYS),
+            format!("at least {MIN_RETENTION_DAYS}"),
+        )]
+    })
+}
+
+pub const AURORA_BACKUP_WINDOW_OFF_PEAK: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: both RdsCluster preferredBackupWindow \"03:00-04:00\" (inside 00:00-06:00 UTC).",
+        ..live::AURORA_BACKUP_WINDOW_OFF_PEAK.info
+    },
+    mutant: &DR_BACKUP_WINDOW_MIDDAY,
+    run: aurora_backup_window_off_peak,
+};
+
+/// Minutes after midnight of `hh:mm`.
+fn minutes(hhmm: &str) -> Option<u32> {
+    let (h, m) = hhmm.split_once(':')?;
+    let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// A `hh:mm-hh:mm` window (UTC) inside the off-peak hours, as the live check judges it.
+fn off_peak(v: Option<&Value>) -> bool {
+    let Some((start, end)) = v.and_then(Value::as_str).and_then(|w| w.split_once('-')) else { return false };
+    matches!((minutes(start), minutes(end)), (Some(s), Some(e)) if s < e && e <= OFF_PEAK_END_MINUTES)
+}
+
+fn aurora_backup_window_off_peak(f: &SynthFacts) -> Vec<Finding> {
+    per_resource(&f.synth, "aws_rds_cluster", "preferred_backup_window", |c| {
+        vec![judge(
+            c,
+            "preferred_backup_window",
+            off_peak(c.prop("preferred_backup_window")),
+            "a window inside 00:00-06:00 UTC",
+        )]
+    })
+}
+
+pub const AURORA_LOGS_EXPORTED: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: both RdsCluster enabledCloudwatchLogsExports: ['postgresql'].",
+        ..live::AURORA_LOGS_EXPORTED.info
+    },
+    mutant: &AURORA_LOG_EXPORT_OFF,
+    run: aurora_logs_exported,
+};
+
+fn aurora_logs_exported(f: &SynthFacts) -> Vec<Finding> {
+    per_resource(&f.synth, "aws_rds_cluster", "enabled_cloudwatch_logs_exports", |c| {
+        let exports = blocks(c.prop("enabled_cloudwatch_logs_exports"));
+        let ok = exports.iter().any(|x| x.as_str() == Some("postgresql"));
+        vec![judge(c, "enabled_cloudwatch_logs_exports", ok, "a list including postgresql")]
+    })
+}
+
+pub const AURORA_GLOBAL_DATABASE_SPANS_REGIONS: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        title: "The global database joins an Aurora cluster in eu-west-2 (the primary) and one in eu-west-1 (the DR secondary)",
+        remediation: "stacks/dr/v1: RdsGlobalCluster global_cluster, with RdsCluster primary_cluster (aws.primary) and dr_cluster (aws.dr) both setting globalClusterIdentifier: global_cluster.id.",
+        ..live::AURORA_GLOBAL_DATABASE_SPANS_REGIONS.info
+    },
+    mutant: &DR_CLUSTER_OUTSIDE_GLOBAL_CLUSTER,
+    run: aurora_global_database_spans_regions,
+};
+
+fn aurora_global_database_spans_regions(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     let mut findings = per_resource(s, "aws_rds_cluster", "global_cluster_identifier", |c| {
         let joined = refers_to(s, c.prop("global_cluster_identifier"), "aws_rds_global_cluster");
@@ -187,114 +348,37 @@ fn aurora_global_cluster_spans_regions(f: &SynthFacts) -> Vec<Finding> {
         }
     }
     if s.resources_of("aws_rds_global_cluster").next().is_none() {
-        findings.push(nothing_of("aws_rds_global_cluster", "global_cluster_identifier"));
+        findings.push(nothing_of::<Synth>("aws_rds_global_cluster", "global_cluster_identifier"));
     }
     findings
 }
 
-pub const AURORA_PRIMARY_MULTI_AZ: Check<SynthFacts> = Check {
+pub const AURORA_INSTANCES_NOT_PUBLIC: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "aurora_primary_multi_az",
-        service: "rds",
-        title: "The primary Aurora cluster has at least two instances, each pinned to a different zone",
-        citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(i)"],
-        severity: Severity::High,
-        risk: "One zone's outage takes the primary database down, forcing a cross-region failover for a local fault.",
-        remediation: "stacks/dr/v1: RdsClusterInstance primary_instance_1 and primary_instance_2 on primary_cluster, with different availabilityZone.",
+        remediation: "stacks/dr/v1: every RdsClusterInstance (primary_instance_1/2, dr_instance_1) publiclyAccessible: false; each RdsCluster has at least one.",
+        ..live::AURORA_INSTANCES_NOT_PUBLIC.info
     },
-    mutant: &AURORA_INSTANCES_IN_ONE_AZ,
-    run: aurora_primary_multi_az,
+    mutant: &PRIMARY_INSTANCE_PUBLIC,
+    run: aurora_instances_not_public,
 };
 
-fn aurora_primary_multi_az(f: &SynthFacts) -> Vec<Finding> {
+fn aurora_instances_not_public(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    let clusters = primary_clusters(s);
-    if clusters.is_empty() {
-        return vec![nothing_of(&format!("aws_rds_cluster in {PRIMARY_REGION}"), "instances")];
-    }
-    let mut findings = Vec::new();
-    for c in clusters {
-        let instances = companions(s, "aws_rds_cluster_instance", "cluster_identifier", &c);
-        let names: Vec<String> = instances.iter().map(|i| i.address()).collect();
-        let ok = instances.len() >= 2;
-        findings.push(Finding::judge(c.address(), "instances", ok, "at least 2 instances", names.len(), &names));
-        for i in &instances {
-            let zone = i.prop("availability_zone");
-            let shared = instances.iter().any(|o| o.id != i.id && o.prop("availability_zone") == zone);
-            let ok = zone.is_some_and(|z| !z.is_null()) && !shared;
-            findings.push(judge(i, "availability_zone", ok, "a zone no other instance of the cluster uses"));
-        }
+    let mut findings = per_resource(s, "aws_rds_cluster", "instances", |c| {
+        let names: Vec<String> =
+            companions(s, "aws_rds_cluster_instance", "cluster_identifier", c).iter().map(|i| i.address()).collect();
+        vec![Finding::judge(c.address(), "instances", !names.is_empty(), "at least one instance", names.len(), &names)]
+    });
+    for i in s.resources_of("aws_rds_cluster_instance") {
+        findings.push(judge(&i, "publicly_accessible", !is_true(i.prop("publicly_accessible")), "false (or unset)"));
     }
     findings
-}
-
-pub const AURORA_BACKUPS_RETAINED_OFF_PEAK: Check<SynthFacts> = Check {
-    info: CheckInfo {
-        id: "aurora_backups_retained_off_peak",
-        service: "rds",
-        title: "Every Aurora cluster keeps automated backups at least 7 days, taken in an off-peak window",
-        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.310(d)(2)(iv)"],
-        severity: Severity::High,
-        risk: "Too short a retention loses the point-in-time history needed to recover from corruption noticed late.",
-        remediation: "stacks/dr/v1: both RdsCluster backupRetentionPeriod >= 7, preferredBackupWindow starting 22:00-06:00 UTC (03:00-04:00).",
-    },
-    mutant: &AURORA_RETENTION_ONE_DAY,
-    run: aurora_backups_retained_off_peak,
-};
-
-/// A `hh:mm-hh:mm` window starting between 22:00 and 06:00 UTC.
-fn off_peak(v: Option<&Value>) -> bool {
-    let Some((start, end)) = v.and_then(Value::as_str).and_then(|w| w.split_once('-')) else { return false };
-    let hour = |t: &str| t.split_once(':').and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)));
-    matches!((hour(start), hour(end)), (Some((h, m)), Some((eh, em))) if !(6..22).contains(&h) && m < 60 && eh < 24 && em < 60)
-}
-
-fn aurora_backups_retained_off_peak(f: &SynthFacts) -> Vec<Finding> {
-    per_resource(&f.synth, "aws_rds_cluster", "backup_retention_period", |c| {
-        let days = number(c.prop("backup_retention_period"));
-        vec![
-            judge(
-                c,
-                "backup_retention_period",
-                days.is_some_and(|d| d >= MIN_RETENTION_DAYS),
-                format!("at least {MIN_RETENTION_DAYS}"),
-            ),
-            judge(
-                c,
-                "preferred_backup_window",
-                off_peak(c.prop("preferred_backup_window")),
-                "a window starting 22:00-06:00 UTC",
-            ),
-        ]
-    })
-}
-
-pub const AURORA_POSTGRESQL_LOG_EXPORTED: Check<SynthFacts> = Check {
-    info: CheckInfo {
-        id: "aurora_postgresql_log_exported",
-        service: "rds",
-        title: "Every Aurora cluster exports its postgresql log to CloudWatch Logs",
-        citations: &["45 CFR 164.312(b)"],
-        severity: Severity::High,
-        risk: "Connections, errors and statements against patient records leave no reviewable trail.",
-        remediation: "stacks/dr/v1: both RdsCluster enabledCloudwatchLogsExports: ['postgresql'].",
-    },
-    mutant: &AURORA_LOG_EXPORT_OFF,
-    run: aurora_postgresql_log_exported,
-};
-
-fn aurora_postgresql_log_exported(f: &SynthFacts) -> Vec<Finding> {
-    per_resource(&f.synth, "aws_rds_cluster", "enabled_cloudwatch_logs_exports", |c| {
-        let exports = c.prop("enabled_cloudwatch_logs_exports").and_then(Value::as_array);
-        let ok = exports.is_some_and(|e| e.iter().any(|x| x.as_str() == Some("postgresql")));
-        vec![judge(c, "enabled_cloudwatch_logs_exports", ok, "a list including postgresql")]
-    })
 }
 
 pub const AURORA_DESTROYABLE: Check<SynthFacts> = Check {
     info: CheckInfo {
         id: "aurora_destroyable",
-        service: "rds",
+        service: "aurora",
         title: "Every Aurora cluster skips its final snapshot and has no deletion protection",
         citations: &["45 CFR 164.308(a)(7)(ii)(D)"],
         severity: Severity::Low,
@@ -314,18 +398,18 @@ fn aurora_destroyable(f: &SynthFacts) -> Vec<Finding> {
     })
 }
 
-pub const AURORA_PASSWORD_IN_SECRETS_MANAGER: Check<SynthFacts> = Check {
+pub const AURORA_MASTER_PASSWORD_IN_SECRETS_MANAGER: Check<SynthFacts> = Check {
     info: CheckInfo {
         id: "aurora_master_password_in_secrets_manager",
-        service: "rds",
-        title: "Aurora's master password is generated, kept in a KMS-encrypted Secrets Manager secret and never written in the layout",
+        service: "aurora",
+        title: "Aurora's master password is generated, kept in a Secrets Manager secret and never written in the layout",
         citations: &["45 CFR 164.308(a)(4)(i)", "45 CFR 164.312(a)(2)(iv)"],
         severity: Severity::Critical,
         risk: "A password in the synthesized JSON lands in state, CI logs and source control: anyone with those reads patient data. A managed master password on a global database member is rejected by AWS, so the layout does not deploy.",
-        remediation: "stacks/dr/v1: RdsCluster primary_cluster masterPassword: random_password db_master_password .result, no manageMasterUserPassword (unsupported in an Aurora global database); SecretsmanagerSecretVersion db_master_secret_version stores that password in SecretsmanagerSecret db_master_secret with kmsKeyId: primary_key.arn.",
+        remediation: "stacks/dr/v1: RdsCluster primary_cluster masterPassword: random_password db_master_password .result, no manageMasterUserPassword (unsupported in an Aurora global database); SecretsmanagerSecretVersion db_master_secret_version stores that password in SecretsmanagerSecret db_master_secret (its key: master_secret_encrypted_with_primary_key).",
     },
     mutant: &AURORA_PASSWORD_LITERAL,
-    run: aurora_password_in_secrets_manager,
+    run: aurora_master_password_in_secrets_manager,
 };
 
 /// True if a value is set (present and not null).
@@ -333,7 +417,7 @@ fn is_set(v: Option<&Value>) -> bool {
     v.is_some_and(|v| !v.is_null())
 }
 
-fn aurora_password_in_secrets_manager(f: &SynthFacts) -> Vec<Finding> {
+fn aurora_master_password_in_secrets_manager(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     // The credentials belong to the clusters that define them: the primary (a secondary inherits).
     let owners: Vec<_> = s
@@ -344,7 +428,7 @@ fn aurora_password_in_secrets_manager(f: &SynthFacts) -> Vec<Finding> {
         })
         .collect();
     if owners.is_empty() {
-        return vec![nothing_of("aws_rds_cluster with master credentials", "master_password")];
+        return vec![nothing_of::<Synth>("aws_rds_cluster with master credentials", "master_password")];
     }
     let mut findings = Vec::new();
     for c in owners {
@@ -371,24 +455,23 @@ fn aurora_password_in_secrets_manager(f: &SynthFacts) -> Vec<Finding> {
         ));
         let Some(password) = generated else { continue };
         let versions = companions(s, "aws_secretsmanager_secret_version", "secret_string", &password);
-        let encrypted: Vec<String> = versions
+        let secrets: Vec<String> = versions
             .iter()
             .filter_map(|v| s.referenced(v.prop("secret_id")))
             .filter(|secret| secret.kind == "aws_secretsmanager_secret")
-            .filter(|secret| refers_to(s, secret.prop("kms_key_id"), "aws_kms_key"))
             .map(|secret| secret.address())
             .collect();
-        let actual = if encrypted.is_empty() { "none".into() } else { encrypted.join(", ") };
+        let actual = if secrets.is_empty() { "none".into() } else { secrets.join(", ") };
         findings.push(Finding::judge(
             c.address(),
             "master_password",
-            !encrypted.is_empty(),
+            !secrets.is_empty(),
             format!(
-                "{} stored by an aws_secretsmanager_secret_version in an aws_secretsmanager_secret with a layout KMS key",
+                "{} stored by an aws_secretsmanager_secret_version in an aws_secretsmanager_secret of the layout",
                 password.address()
             ),
             actual,
-            &encrypted,
+            &secrets,
         ));
     }
     findings

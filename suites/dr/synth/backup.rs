@@ -1,13 +1,28 @@
-//! AWS Backup: vaults encrypted with their region's key, an hourly continuous plan kept 7 days
-//! and copied to the DR vault, selecting the primary Aurora cluster.
+//! AWS Backup: vaults encrypted with their region's key, a plan backing up into the primary vault
+//! every hour, continuously, deleting after 7 days and copying to the DR vault, with a selection
+//! of the primary Aurora cluster.
 
+use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of, per_resource};
 use stackproof_harness::source::json::{blocks, is_true, lookup, number};
+use stackproof_harness::source::terraform::{Resource, Synth};
 
 use super::{
-    Change, DR_REGION, Mutation, SynthFacts, block_path, companions, is_text, judge, judge_region_key, judge_value,
-    missing, names, nothing_of, per_resource, primary_clusters, refers_to,
+    Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, is_text, judge_region_key, names,
+    primary_clusters, refers_to,
 };
+use crate::dr::backup as live;
+
+/// This service's checks, in report order: the live suite's, then the one only the source shows.
+pub const CHECKS: &[Check<SynthFacts>] = &[
+    BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY,
+    BACKUP_PLAN_HOURLY,
+    BACKUP_PLAN_CONTINUOUS,
+    BACKUP_PLAN_DELETES_AFTER_7_DAYS,
+    BACKUP_PLAN_COPIES_TO_DR_VAULT,
+    BACKUP_SELECTION_COVERS_PRIMARY_CLUSTER,
+];
 
 /// Every hour, on the hour.
 pub const HOURLY: &str = "cron(0 */1 * * ? *)";
@@ -18,6 +33,27 @@ pub const DR_VAULT_KEY_REMOVED: Mutation = Mutation {
     resource: "aws_backup_vault.dr_vault",
     property: "kms_key_arn",
     change: Change::Remove,
+};
+
+pub const BACKUP_PLAN_DAILY: Mutation = Mutation {
+    name: "backup-plan-daily",
+    resource: "aws_backup_plan.backup_plan",
+    property: "rule.schedule",
+    change: Change::Set(r#""cron(0 3 * * ? *)""#),
+};
+
+pub const BACKUP_PLAN_NOT_CONTINUOUS: Mutation = Mutation {
+    name: "backup-plan-not-continuous",
+    resource: "aws_backup_plan.backup_plan",
+    property: "rule.enable_continuous_backup",
+    change: Change::Set("false"),
+};
+
+pub const BACKUP_PLAN_KEEPS_35_DAYS: Mutation = Mutation {
+    name: "backup-plan-keeps-35-days",
+    resource: "aws_backup_plan.backup_plan",
+    property: "rule.lifecycle.delete_after",
+    change: Change::Set("35"),
 };
 
 pub const BACKUP_COPY_TO_PRIMARY_VAULT: Mutation = Mutation {
@@ -36,13 +72,8 @@ pub const BACKUP_SELECTION_EMPTY: Mutation = Mutation {
 
 pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "backup_vaults_encrypted_with_region_key",
-        service: "backup",
-        title: "Every backup vault is encrypted with the layout's KMS key of its own region",
-        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.310(d)(2)(iv)"],
-        severity: Severity::High,
-        risk: "Recovery points of patient data under AWS's default key, outside the layout's key policy.",
         remediation: "stacks/dr/v1: BackupVault primary_vault kmsKeyArn: primary_key.arn; dr_vault (aws.dr) kmsKeyArn: dr_key.arn.",
+        ..live::BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY.info
     },
     mutant: &DR_VAULT_KEY_REMOVED,
     run: backup_vaults_encrypted_with_region_key,
@@ -53,81 +84,137 @@ fn backup_vaults_encrypted_with_region_key(f: &SynthFacts) -> Vec<Finding> {
     per_resource(s, "aws_backup_vault", "kms_key_arn", |v| vec![judge_region_key(s, v, "kms_key_arn")])
 }
 
-pub const BACKUP_PLAN_HOURLY_COPIED_TO_DR: Check<SynthFacts> = Check {
+/// True if the value refers to a backup vault of the layout in `region`.
+fn is_vault_in(s: &Synth, v: Option<&Value>, region: &str) -> bool {
+    s.referenced(v).is_some_and(|r| r.kind == "aws_backup_vault" && s.region_of(&r) == Some(region))
+}
+
+/// For every backup plan, the findings of `judge_rule` on each rule that backs up into a vault of
+/// the primary region (the rules the live suite judges), with the path of a leaf inside it; a
+/// failing finding on a plan with no such rule.
+fn on_plan_rules(
+    s: &Synth,
+    property: &str,
+    judge_rule: impl Fn(&Resource, &Value, &dyn Fn(&str) -> String) -> Vec<Finding>,
+) -> Vec<Finding> {
+    per_resource(s, "aws_backup_plan", property, |p| {
+        let rules = blocks(p.prop("rule"));
+        let n = rules.len();
+        let into_primary: Vec<(usize, &Value)> = rules
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, r)| is_vault_in(s, r.get("target_vault_name"), PRIMARY_REGION))
+            .collect();
+        if into_primary.is_empty() {
+            return vec![missing(
+                p,
+                "rule.target_vault_name",
+                format!("a rule backing up into a vault of this layout in {PRIMARY_REGION}"),
+            )];
+        }
+        into_primary
+            .into_iter()
+            .flat_map(|(i, rule)| judge_rule(p, rule, &|leaf: &str| block_path("rule", i, n, leaf)))
+            .collect()
+    })
+}
+
+pub const BACKUP_PLAN_HOURLY: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "backup_plan_hourly_continuous_copied_to_dr",
-        service: "backup",
-        title: "The backup plan runs hourly with continuous backup, deletes after 7 days and copies to a vault in eu-west-1",
-        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.310(d)(2)(iv)"],
-        severity: Severity::Critical,
-        risk: "Without hourly, continuous, cross-region recovery points the 15-minute RPO cannot be met, and a regional outage takes the backups with it.",
-        remediation: "stacks/dr/v1: BackupPlan backup_plan rule { schedule 'cron(0 */1 * * ? *)', enableContinuousBackup: true, lifecycle.deleteAfter: 7, targetVaultName: primary_vault.name, copyAction [{ destinationVaultArn: dr_vault.arn }] }.",
+        title: "The backup plan backs up into the primary vault every hour",
+        remediation: "stacks/dr/v1: BackupPlan backup_plan rule { targetVaultName: primary_vault.name, schedule: 'cron(0 */1 * * ? *)' } (the cluster it backs up: backup_selection_covers_primary_cluster).",
+        ..live::BACKUP_PLAN_HOURLY.info
     },
-    mutant: &BACKUP_COPY_TO_PRIMARY_VAULT,
-    run: backup_plan_hourly_copied_to_dr,
+    mutant: &BACKUP_PLAN_DAILY,
+    run: backup_plan_hourly,
 };
 
-fn backup_plan_hourly_copied_to_dr(f: &SynthFacts) -> Vec<Finding> {
-    let s = &f.synth;
-    per_resource(s, "aws_backup_plan", "rule", |p| {
-        let rules = blocks(p.prop("rule"));
-        if rules.is_empty() {
-            return vec![missing(p, "rule", "a backup rule")];
+fn backup_plan_hourly(f: &SynthFacts) -> Vec<Finding> {
+    on_plan_rules(&f.synth, "rule.schedule", |p, rule, at| {
+        vec![judge_value(p, at("schedule"), rule.get("schedule"), is_text(rule.get("schedule"), HOURLY), HOURLY)]
+    })
+}
+
+pub const BACKUP_PLAN_CONTINUOUS: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: BackupPlan backup_plan rule.enableContinuousBackup: true.",
+        ..live::BACKUP_PLAN_CONTINUOUS.info
+    },
+    mutant: &BACKUP_PLAN_NOT_CONTINUOUS,
+    run: backup_plan_continuous,
+};
+
+fn backup_plan_continuous(f: &SynthFacts) -> Vec<Finding> {
+    on_plan_rules(&f.synth, "rule.enable_continuous_backup", |p, rule, at| {
+        let continuous = rule.get("enable_continuous_backup");
+        vec![judge_value(p, at("enable_continuous_backup"), continuous, is_true(continuous), true)]
+    })
+}
+
+pub const BACKUP_PLAN_DELETES_AFTER_7_DAYS: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: BackupPlan backup_plan rule.lifecycle.deleteAfter: 7 and every rule.copyAction[].lifecycle.deleteAfter: 7.",
+        ..live::BACKUP_PLAN_DELETES_AFTER_7_DAYS.info
+    },
+    mutant: &BACKUP_PLAN_KEEPS_35_DAYS,
+    run: backup_plan_deletes_after_7_days,
+};
+
+fn backup_plan_deletes_after_7_days(f: &SynthFacts) -> Vec<Finding> {
+    on_plan_rules(&f.synth, "rule.lifecycle.delete_after", |p, rule, at| {
+        let days = lookup(rule, "lifecycle.delete_after");
+        let mut findings = vec![judge_value(
+            p,
+            at("lifecycle.delete_after"),
+            days,
+            number(days) == Some(DELETE_AFTER_DAYS),
+            DELETE_AFTER_DAYS,
+        )];
+        // Copies live in the DR vault under their own lifecycle; no copy action is the next check's.
+        let copies = blocks(rule.get("copy_action"));
+        let m = copies.len();
+        for (j, copy) in copies.iter().enumerate() {
+            let days = lookup(copy, "lifecycle.delete_after");
+            findings.push(judge_value(
+                p,
+                at(&block_path("copy_action", j, m, "lifecycle.delete_after")),
+                days,
+                number(days) == Some(DELETE_AFTER_DAYS),
+                DELETE_AFTER_DAYS,
+            ));
         }
-        let n = rules.len();
-        rules
-            .iter()
-            .enumerate()
-            .flat_map(|(i, rule)| {
-                let at = |leaf: &str| block_path("rule", i, n, leaf);
-                let days = lookup(rule, "lifecycle.delete_after");
-                let target = rule.get("target_vault_name");
-                let copies = blocks(rule.get("copy_action"));
-                let to_dr = |v: Option<&serde_json::Value>| {
-                    s.referenced(v).is_some_and(|r| r.kind == "aws_backup_vault" && s.region_of(&r) == Some(DR_REGION))
-                };
-                let mut findings = vec![
-                    judge_value(p, at("schedule"), rule.get("schedule"), is_text(rule.get("schedule"), HOURLY), HOURLY),
-                    judge_value(
-                        p,
-                        at("enable_continuous_backup"),
-                        rule.get("enable_continuous_backup"),
-                        is_true(rule.get("enable_continuous_backup")),
-                        true,
-                    ),
-                    judge_value(
-                        p,
-                        at("lifecycle.delete_after"),
-                        days,
-                        number(days) == Some(DELETE_AFTER_DAYS),
-                        DELETE_AFTER_DAYS,
-                    ),
-                    judge_value(
-                        p,
-                        at("target_vault_name"),
-                        target,
-                        refers_to(s, target, "aws_backup_vault"),
-                        "a vault of this layout",
-                    ),
-                ];
-                let m = copies.len();
-                let copy = copies.iter().copied().enumerate().find(|(_, c)| to_dr(c.get("destination_vault_arn")));
-                let (path, value) = match copy.or_else(|| copies.first().copied().map(|c| (0, c))) {
-                    Some((j, c)) => {
-                        (block_path("copy_action", j, m, "destination_vault_arn"), c.get("destination_vault_arn"))
-                    }
-                    None => ("copy_action.destination_vault_arn".to_owned(), None),
-                };
-                findings.push(judge_value(
-                    p,
-                    at(&path),
-                    value,
-                    copy.is_some(),
-                    format!("a copy to a vault of this layout in {DR_REGION}"),
-                ));
-                findings
-            })
-            .collect()
+        findings
+    })
+}
+
+pub const BACKUP_PLAN_COPIES_TO_DR_VAULT: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: BackupPlan backup_plan rule.copyAction: [{ destinationVaultArn: dr_vault.arn, lifecycle: { deleteAfter: 7 } }].",
+        ..live::BACKUP_PLAN_COPIES_TO_DR_VAULT.info
+    },
+    mutant: &BACKUP_COPY_TO_PRIMARY_VAULT,
+    run: backup_plan_copies_to_dr_vault,
+};
+
+fn backup_plan_copies_to_dr_vault(f: &SynthFacts) -> Vec<Finding> {
+    let s = &f.synth;
+    on_plan_rules(s, "rule.copy_action.destination_vault_arn", |p, rule, at| {
+        let copies = blocks(rule.get("copy_action"));
+        let m = copies.len();
+        let copy =
+            copies.iter().copied().enumerate().find(|(_, c)| is_vault_in(s, c.get("destination_vault_arn"), DR_REGION));
+        let (path, value) = match copy.or_else(|| copies.first().copied().map(|c| (0, c))) {
+            Some((j, c)) => (block_path("copy_action", j, m, "destination_vault_arn"), c.get("destination_vault_arn")),
+            None => ("copy_action.destination_vault_arn".to_owned(), None),
+        };
+        vec![judge_value(
+            p,
+            at(&path),
+            value,
+            copy.is_some(),
+            format!("a copy to a vault of this layout in {DR_REGION}"),
+        )]
     })
 }
 
@@ -149,7 +236,7 @@ fn backup_selection_covers_primary_cluster(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     let clusters = primary_clusters(s);
     if clusters.is_empty() {
-        return vec![nothing_of("aws_rds_cluster in the primary region", "resources")];
+        return vec![nothing_of::<Synth>("aws_rds_cluster in the primary region", "resources")];
     }
     let mut findings = per_resource(s, "aws_backup_selection", "resources", |sel| {
         let covers = clusters.iter().all(|c| names(sel.prop("resources"), c));

@@ -1,22 +1,53 @@
-//! Failover automation: the Lambda is subscribed to the alerts topic the alarms send to, may be
-//! invoked by SNS, and its role grants only what failover needs.
+//! The failover path: the function runs as the failover role (the layout's role Lambda assumes),
+//! which grants only what failover needs; the alerts topic the alarms notify invokes the function;
+//! the function is pointed at its configuration parameter; and the Route 53 health check follows
+//! the replication lag alarm.
+//!
+//! Policy documents (trust and inline policies) are read with the kit's policy model, every
+//! statement and condition; their `${...}` references are matched against the layout's resources.
 
 use serde_json::{Value, json};
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::json::blocks;
+use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::kit::policy::{Covered, Policy, Principal, Statement, text};
+use stackproof_harness::kit::source::{judge, missing, nothing_of, per_resource};
+use stackproof_harness::source::json::{blocks, is_true};
 use stackproof_harness::source::terraform::{Resource, Synth};
 
-use super::{Change, Mutation, SynthFacts, companions, is_text, judge, missing, names, per_resource, refers_to};
+use super::{
+    Change, Mutation, SynthFacts, companions, edit_policy, is_text, names, policy_document, refers_to, region,
+};
+use crate::dr::failover as live;
 
-/// Services the failover role may call. KMS is allowed only on a key of the layout and only
-/// through a service (`kms:ViaService`), to publish to the KMS-encrypted topic.
-pub const FAILOVER_SERVICES: &[&str] = &["rds", "sns", "ssm", "logs"];
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<SynthFacts>] = &[
+    FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE,
+    FAILOVER_ROLE_LEAST_PRIVILEGE,
+    FAILOVER_TRIGGERED_BY_ALARMS,
+    FAILOVER_CONFIG_PARAMETER_PRESENT,
+    HEALTH_CHECK_WATCHES_REPLICATION_LAG,
+];
 
-pub const FAILOVER_SUBSCRIPTION_EMAIL: Mutation = Mutation {
-    name: "failover-subscription-email",
-    resource: "aws_sns_topic_subscription.failover_subscription",
-    property: "protocol",
-    change: Change::Set(r#""email""#),
+/// The service that must be the failover role's only trusted principal.
+pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
+/// The service that invokes the function through the topic.
+pub const SNS_SERVICE: &str = "sns.amazonaws.com";
+/// The rds actions the function may have beyond `rds:Describe*` (lowercase: IAM actions are
+/// case-insensitive).
+pub const RDS_ACTIONS: &[&str] = &["rds:failoverglobalcluster", "rds:modifydbcluster"];
+/// Services the failover role may call with any named action; rds and sns are narrower (above),
+/// and kms is allowed only on a key of the layout through a service (`kms:ViaService`), to
+/// publish to the KMS-encrypted topic.
+pub const NAMED_ACTION_SERVICES: &[&str] = &["ssm", "logs"];
+/// Managed policies that make any role an administrator.
+pub const ADMIN_POLICIES: &[&str] = &["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+/// The metric of the alarm the health check must follow.
+pub const LAG_METRIC: &str = "AuroraGlobalDBReplicationLag";
+
+pub const FAILOVER_FUNCTION_FOREIGN_ROLE: Mutation = Mutation {
+    name: "failover-function-foreign-role",
+    resource: "aws_lambda_function.failover_function",
+    property: "role",
+    change: Change::Set(r#""${aws_iam_role.replication_role.arn}""#),
 };
 
 pub const FAILOVER_POLICY_WILDCARD: Mutation = Mutation {
@@ -26,172 +57,488 @@ pub const FAILOVER_POLICY_WILDCARD: Mutation = Mutation {
     change: Change::Custom(add_wildcard_statement),
 };
 
-/// Appends `Allow * on *` to the failover policy.
-fn add_wildcard_statement(s: &mut Synth) {
-    let Some(body) = s.resource_mut("aws_iam_role_policy", "failover_policy") else { return };
-    let mut doc: Value = body["policy"].as_str().and_then(|p| serde_json::from_str(p).ok()).unwrap_or(json!({}));
-    let wildcard = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
-    match doc.get_mut("Statement") {
-        Some(Value::Array(list)) => list.push(wildcard),
-        _ => doc["Statement"] = json!([wildcard]),
-    }
-    body["policy"] = Value::String(doc.to_string());
-}
-
-pub const FAILOVER_LAMBDA_TRIGGERED_BY_ALERTS: Check<SynthFacts> = Check {
-    info: CheckInfo {
-        id: "failover_lambda_triggered_by_alerts",
-        service: "lambda",
-        title: "The failover Lambda is subscribed (protocol lambda) to the topic the alarms send to, and SNS may invoke it",
-        citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(i)"],
-        severity: Severity::High,
-        risk: "Alarms that never reach the failover function leave recovery to someone noticing by hand: the 1-hour RTO slips.",
-        remediation: "stacks/dr/v1: SnsTopicSubscription failover_subscription { topicArn: alerts_topic.arn, protocol: 'lambda', endpoint: failover_function.arn }; LambdaPermission failover_invoke_permission { principal: 'sns.amazonaws.com', sourceArn: alerts_topic.arn }.",
-    },
-    mutant: &FAILOVER_SUBSCRIPTION_EMAIL,
-    run: failover_lambda_triggered_by_alerts,
+pub const FAILOVER_SUBSCRIPTION_EMAIL: Mutation = Mutation {
+    name: "failover-subscription-email",
+    resource: "aws_sns_topic_subscription.failover_subscription",
+    property: "protocol",
+    change: Change::Set(r#""email""#),
 };
 
-/// True if some alarm of the layout sends to the topic.
-fn alarms_send_to(s: &Synth, topic: &Resource) -> bool {
-    s.resources_of("aws_cloudwatch_metric_alarm").any(|a| names(a.prop("alarm_actions"), topic))
+pub const FAILOVER_CONFIG_UNSET: Mutation = Mutation {
+    name: "failover-config-unset",
+    resource: "aws_lambda_function.failover_function",
+    property: "environment.variables.CONFIG_PARAMETER_NAME",
+    change: Change::Remove,
+};
+
+pub const HEALTH_CHECK_HEALTHY_WITHOUT_DATA: Mutation = Mutation {
+    name: "health-check-healthy-without-data",
+    resource: "aws_route53_health_check.replication_health_check",
+    property: "insufficient_data_health_status",
+    change: Change::Set(r#""Healthy""#),
+};
+
+/// Appends `Allow * on *` to the failover policy.
+fn add_wildcard_statement(s: &mut Synth) {
+    edit_policy(s, "aws_iam_role_policy", "failover_policy", "policy", |doc| {
+        let wildcard = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
+        match doc.get_mut("Statement") {
+            Some(Value::Array(list)) => list.push(wildcard),
+            _ => doc["Statement"] = json!([wildcard]),
+        }
+    });
 }
 
-fn failover_lambda_triggered_by_alerts(f: &SynthFacts) -> Vec<Finding> {
+/// True if a role's trust policy lets the Lambda service assume it.
+fn lambda_assumes(r: &Resource) -> bool {
+    policy_document(r.prop("assume_role_policy")).is_some_and(|p| {
+        p.allows()
+            .any(|st| st.covers_action("sts:AssumeRole") && st.service_principals().iter().any(|x| x == LAMBDA_SERVICE))
+    })
+}
+
+/// The failover roles: the layout's roles that Lambda assumes.
+fn failover_roles(s: &Synth) -> Vec<Resource<'_>> {
+    s.resources_of("aws_iam_role").filter(lambda_assumes).collect()
+}
+
+/// The topics the alarms send to: the alerts topics.
+fn alerts_topics(s: &Synth) -> Vec<Resource<'_>> {
+    s.resources_of("aws_sns_topic")
+        .filter(|t| s.resources_of("aws_cloudwatch_metric_alarm").any(|a| names(a.prop("alarm_actions"), t)))
+        .collect()
+}
+
+/// True if the value refers to one of `targets`.
+fn refers_to_one_of(s: &Synth, v: Option<&Value>, targets: &[Resource]) -> bool {
+    s.referenced(v).is_some_and(|r| targets.iter().any(|t| t.kind == r.kind && t.id == r.id))
+}
+
+pub const FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: LambdaFunction failover_function role: failover_role.arn (the IamRole whose assumeRolePolicy trusts lambda.amazonaws.com).",
+        ..live::FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE.info
+    },
+    mutant: &FAILOVER_FUNCTION_FOREIGN_ROLE,
+    run: failover_function_runs_as_failover_role,
+};
+
+fn failover_function_runs_as_failover_role(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
+    let roles = failover_roles(s);
+    per_resource(s, "aws_lambda_function", "role", |l| {
+        vec![judge(
+            l,
+            "role",
+            refers_to_one_of(s, l.prop("role"), &roles),
+            format!("the ARN of a role of this layout that {LAMBDA_SERVICE} assumes (the failover role)"),
+        )]
+    })
+}
+
+pub const FAILOVER_ROLE_LEAST_PRIVILEGE: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: IamRole failover_role assumeRolePolicy trusts lambda.amazonaws.com only; IamRolePolicy failover_policy grants rds:DescribeDBClusters/FailoverGlobalCluster/ModifyDBCluster on global_cluster, primary_cluster and dr_cluster ARNs, sns:Publish on alerts_topic.arn, named ssm:/logs: actions, kms only on primary_key with a kms:ViaService condition; no '*' or '<service>:*' action, no Resource '*', no NotAction/NotResource; no IamRolePolicyAttachment of an admin policy.",
+        ..live::FAILOVER_ROLE_LEAST_PRIVILEGE.info
+    },
+    mutant: &FAILOVER_POLICY_WILDCARD,
+    run: failover_role_least_privilege,
+};
+
+/// `*` or `<service>:*`: every action (of a service).
+fn wildcard_action(action: &str) -> bool {
+    action == "*" || action.ends_with(":*")
+}
+
+/// What an Allow statement grants beyond the failover function's needs, one line per excess.
+fn excess(s: &Synth, st: &Statement) -> Vec<String> {
+    if !st.allows() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if st.not_action.is_some() {
+        out.push(format!("NotAction {} (allows every other action)", st.not_actions().join(",")));
+    }
+    if st.not_resource.is_some() {
+        out.push(format!("NotResource {} (allows every other resource)", st.not_resources().join(",")));
+    }
+    let values: &[Value] = st.resource.as_deref().unwrap_or_default();
+    if st.resource.is_none() && st.not_resource.is_none() {
+        out.push("an Allow without Resource".to_owned());
+    }
+    let actions = st.actions();
+    if st.resources().iter().any(|r| r == "*") {
+        out.push(format!("Resource * for {}", actions.join(",")));
+    }
+    let via_service = !st.condition_values(&["StringEquals"], "kms:ViaService").is_empty();
+    let on_layout_keys = !values.is_empty() && values.iter().all(|v| refers_to(s, Some(v), "aws_kms_key"));
+    let (mut rds, mut sns) = (false, false);
+    for a in &actions {
+        let lower = a.to_ascii_lowercase();
+        if wildcard_action(&lower) {
+            out.push(format!("Action {a}"));
+            continue;
+        }
+        match lower.split_once(':').map(|(service, _)| service) {
+            Some("rds") => {
+                rds = true;
+                if !(lower.starts_with("rds:describe") || RDS_ACTIONS.contains(&lower.as_str())) {
+                    out.push(format!("Action {a} (beyond rds:Describe*, FailoverGlobalCluster, ModifyDBCluster)"));
+                }
+            }
+            Some("sns") => {
+                sns = true;
+                if lower != "sns:publish" {
+                    out.push(format!("Action {a} (beyond sns:Publish)"));
+                }
+            }
+            Some("kms") if via_service && on_layout_keys => {}
+            Some("kms") => out.push(format!("Action {a} (kms only on a key of this layout with kms:ViaService)")),
+            Some(service) if NAMED_ACTION_SERVICES.contains(&service) => {}
+            _ => out.push(format!("Action {a} (not a service failover needs)")),
+        }
+    }
+    let concrete = values.iter().filter(|v| text(v) != "*");
+    if rds {
+        let cluster = |v: &Value| {
+            s.referenced(Some(v)).is_some_and(|r| r.kind == "aws_rds_cluster" || r.kind == "aws_rds_global_cluster")
+        };
+        out.extend(
+            concrete
+                .clone()
+                .filter(|v| !cluster(v))
+                .map(|v| format!("rds on {} (not a cluster of this layout)", text(v))),
+        );
+    }
+    if sns {
+        let topic = |v: &Value| refers_to(s, Some(v), "aws_sns_topic");
+        out.extend(concrete.filter(|v| !topic(v)).map(|v| format!("sns on {} (not a topic of this layout)", text(v))));
+    }
+    out.into_iter().map(|e| format!("{}: {e}", st.label())).collect()
+}
+
+/// True if the trust policy lets only the Lambda service assume the role.
+fn trusts_only_lambda(p: &Policy) -> bool {
+    let only_lambda = |st: &&Statement| {
+        matches!(&st.principal, Some(principal @ Principal::Of(_)) if principal.types() == ["Service"])
+            && st.not_principal.is_none()
+            && st.service_principals() == [LAMBDA_SERVICE]
+    };
+    p.allows().next().is_some() && p.allows().all(|st| only_lambda(&st))
+}
+
+/// What the failover function needs granted: each action, on the resources it must cover.
+fn needs(s: &Synth) -> Vec<(&'static str, Covered<'_>)> {
+    let topics = alerts_topics(s);
+    vec![
+        ("rds:DescribeDBClusters", Covered::by("any resource", |_| true)),
+        (
+            "rds:FailoverGlobalCluster",
+            Covered::by("the global cluster", move |v| refers_to(s, Some(v), "aws_rds_global_cluster")),
+        ),
+        ("sns:Publish", Covered::by("the alerts topic", move |v| refers_to_one_of(s, Some(v), &topics))),
+        ("ssm:GetParameter", Covered::by("the configuration parameter", |_| true)),
+    ]
+}
+
+/// The findings on one inline policy document of a failover role.
+fn judge_inline(s: &Synth, owner: &Resource, property: &str, document: Option<&Value>) -> (Finding, Vec<Statement>) {
+    let Some(policy) = policy_document(document) else {
+        return (judge(owner, property, false, "a JSON policy document"), Vec::new());
+    };
+    let excesses: Vec<String> = policy.statements.iter().flat_map(|st| excess(s, st)).collect();
+    let finding = Finding::judge(
+        owner.address(),
+        property,
+        excesses.is_empty(),
+        "no '*' or '<service>:*' action, no Resource '*', rds limited to Describe*/FailoverGlobalCluster/ModifyDBCluster on the layout's clusters, sns:Publish on its topics, kms only via a service on its keys, named ssm/logs actions",
+        if excesses.is_empty() { "nothing beyond that".to_owned() } else { excesses.join("; ") },
+        &policy,
+    );
+    (finding, policy.statements)
+}
+
+/// The finding on one managed policy attached to a failover role: no admin policy, and no policy
+/// of the layout allowing every action (of a service).
+fn judge_attached(s: &Synth, owner: &Resource, property: &str, arn: Option<&Value>) -> Finding {
+    let arn_text = arn.map(text).unwrap_or_default();
+    let admin = ADMIN_POLICIES.iter().any(|a| arn_text.ends_with(&format!("/{a}")));
+    let broad = s
+        .referenced(arn)
+        .filter(|p| p.kind == "aws_iam_policy")
+        .and_then(|p| policy_document(p.prop("policy")))
+        .is_some_and(|p| {
+            p.allows().any(|st| st.not_action.is_some() || st.actions().iter().any(|a| wildcard_action(a)))
+        });
+    Finding::judge(
+        owner.address(),
+        property,
+        !admin && !broad,
+        format!("no {} or other wildcard-action managed policy", ADMIN_POLICIES.join("/")),
+        &arn_text,
+        &arn,
+    )
+}
+
+fn failover_role_least_privilege(f: &SynthFacts) -> Vec<Finding> {
+    let s = &f.synth;
+    let roles = failover_roles(s);
+    if roles.is_empty() {
+        return vec![nothing_of::<Synth>(&format!("aws_iam_role assumed by {LAMBDA_SERVICE}"), "assume_role_policy")];
+    }
+    let mut findings = Vec::new();
+    for role in &roles {
+        let trust = policy_document(role.prop("assume_role_policy"));
+        let principals: Vec<Value> = trust
+            .iter()
+            .flat_map(|p| p.allows().map(|st| serde_json::to_value(&st.principal).unwrap_or(Value::Null)))
+            .collect();
+        findings.push(Finding::judge(
+            role.address(),
+            "assume_role_policy",
+            trust.as_ref().is_some_and(trusts_only_lambda),
+            format!("only Principal.Service {LAMBDA_SERVICE}"),
+            Value::Array(principals),
+            &trust,
+        ));
+
+        let mut granted: Vec<Statement> = Vec::new();
+        let inline = companions(s, "aws_iam_role_policy", "role", role);
+        let blocks_on_role = blocks(role.prop("inline_policy"));
+        if inline.is_empty() && blocks_on_role.is_empty() {
+            findings.push(missing(role, "policy", "an inline least-privilege policy"));
+        }
+        for p in &inline {
+            let (finding, statements) = judge_inline(s, p, "policy", p.prop("policy"));
+            findings.push(finding);
+            granted.extend(statements);
+        }
+        for (i, b) in blocks_on_role.iter().enumerate() {
+            let property = super::block_path("inline_policy", i, blocks_on_role.len(), "policy");
+            let (finding, statements) = judge_inline(s, role, &property, b.get("policy"));
+            findings.push(finding);
+            granted.extend(statements);
+        }
+
+        let lacking: Vec<String> = needs(s)
+            .iter()
+            .filter(|(action, on)| {
+                !granted.iter().any(|st| st.allows() && st.covers_action(action) && st.covers_resource_by(&on.matches))
+            })
+            .map(|(action, on)| format!("{action} on {}", on.name))
+            .collect();
+        findings.push(Finding::judge(
+            role.address(),
+            "policy (grants)",
+            lacking.is_empty(),
+            "grants rds:DescribeDBClusters, rds:FailoverGlobalCluster on the global cluster, sns:Publish on the alerts topic, ssm:GetParameter",
+            if lacking.is_empty() { "all granted".to_owned() } else { format!("missing: {}", lacking.join(", ")) },
+            &granted,
+        ));
+
+        let attachments = companions(s, "aws_iam_role_policy_attachment", "role", role);
+        for a in &attachments {
+            findings.push(judge_attached(s, a, "policy_arn", a.prop("policy_arn")));
+        }
+        for arn in blocks(role.prop("managed_policy_arns")) {
+            findings.push(judge_attached(s, role, "managed_policy_arns", Some(arn)));
+        }
+    }
+    findings
+}
+
+pub const FAILOVER_TRIGGERED_BY_ALARMS: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: SnsTopicSubscription failover_subscription { topicArn: alerts_topic.arn, protocol: 'lambda', endpoint: failover_function.arn }; LambdaPermission failover_invoke_permission { action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com', sourceArn: alerts_topic.arn }; LambdaFunction failover_function environment.variables.ALERTS_TOPIC_ARN: alerts_topic.arn.",
+        ..live::FAILOVER_TRIGGERED_BY_ALARMS.info
+    },
+    mutant: &FAILOVER_SUBSCRIPTION_EMAIL,
+    run: failover_triggered_by_alarms,
+};
+
+fn failover_triggered_by_alarms(f: &SynthFacts) -> Vec<Finding> {
+    let s = &f.synth;
+    let topics = alerts_topics(s);
+    let from_alerts = "a topic of this layout the alarms send to";
     per_resource(s, "aws_lambda_function", "subscription", |l| {
-        let subscriptions = companions(s, "aws_sns_topic_subscription", "endpoint", l);
         let mut findings = Vec::new();
+        let subscriptions = companions(s, "aws_sns_topic_subscription", "endpoint", l);
         if subscriptions.is_empty() {
             findings.push(missing(l, "subscription", "an SNS subscription of the alerts topic to the function"));
         }
         for sub in &subscriptions {
-            let topic = s.referenced(sub.prop("topic_arn")).filter(|t| t.kind == "aws_sns_topic");
             findings.push(judge(sub, "protocol", is_text(sub.prop("protocol"), "lambda"), "lambda"));
-            findings.push(judge(
-                sub,
-                "topic_arn",
-                topic.is_some_and(|t| alarms_send_to(s, &t)),
-                "a topic of this layout the alarms send to",
-            ));
+            findings.push(judge(sub, "topic_arn", refers_to_one_of(s, sub.prop("topic_arn"), &topics), from_alerts));
         }
-        let permitted = companions(s, "aws_lambda_permission", "function_name", l).iter().any(|p| {
-            is_text(p.prop("principal"), "sns.amazonaws.com") && refers_to(s, p.prop("source_arn"), "aws_sns_topic")
-        });
-        if !permitted {
+        // Every permission for SNS names the alerts topic: one without a source lets any topic,
+        // in any account, invoke the function that fails the database over.
+        let for_sns: Vec<_> = companions(s, "aws_lambda_permission", "function_name", l)
+            .into_iter()
+            .filter(|p| is_text(p.prop("principal"), SNS_SERVICE))
+            .collect();
+        if for_sns.is_empty() {
             findings.push(missing(
                 l,
                 "invoke_permission",
-                "a lambda permission for sns.amazonaws.com from a topic of this layout",
+                format!("a lambda permission for {SNS_SERVICE} from the alerts topic"),
             ));
         }
+        for p in &for_sns {
+            findings.push(judge(
+                p,
+                "action",
+                is_text(p.prop("action"), "lambda:InvokeFunction"),
+                "lambda:InvokeFunction",
+            ));
+            findings.push(judge(p, "source_arn", refers_to_one_of(s, p.prop("source_arn"), &topics), from_alerts));
+        }
+        let variable = "environment.variables.ALERTS_TOPIC_ARN";
+        findings.push(judge(l, variable, refers_to_one_of(s, l.prop(variable), &topics), from_alerts));
         findings
     })
 }
 
-pub const FAILOVER_POLICY_LEAST_PRIVILEGE: Check<SynthFacts> = Check {
+pub const FAILOVER_CONFIG_PARAMETER_PRESENT: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "failover_policy_least_privilege",
-        service: "iam",
-        title: "The failover role's policies allow only named RDS, SNS, SSM and Logs actions on named resources",
-        citations: &["45 CFR 164.308(a)(4)(i)", "45 CFR 164.308(a)(3)(i)"],
-        severity: Severity::Critical,
-        risk: "A wildcard in the failover role lets anything that runs as the function read or destroy patient data across the account.",
-        remediation: "stacks/dr/v1: IamRolePolicy failover_policy: Allow statements list rds:/sns:/ssm:/logs: actions by name (no '*', no 'svc:*') on the cluster, topic, parameter and log group ARNs (no Resource '*'); kms only on the layout's key with a kms:ViaService condition.",
+        remediation: "stacks/dr/v1: SsmParameter failover_config (name /healthcare-dr/<suffix>/config); LambdaFunction failover_function environment.variables.CONFIG_PARAMETER_NAME: failover_config.name.",
+        ..live::FAILOVER_CONFIG_PARAMETER_PRESENT.info
     },
-    mutant: &FAILOVER_POLICY_WILDCARD,
-    run: failover_policy_least_privilege,
+    mutant: &FAILOVER_CONFIG_UNSET,
+    run: failover_config_parameter_present,
 };
 
-fn list(v: Option<&Value>) -> Vec<&Value> {
-    blocks(v)
-}
-
-/// What a statement grants beyond the failover role's needs, one line each.
-fn excesses(s: &Synth, statement: &Value) -> Vec<String> {
-    if !is_text(statement.get("Effect"), "Allow") {
-        return Vec::new();
-    }
-    let mut found = Vec::new();
-    for k in ["NotAction", "NotResource"] {
-        if statement.get(k).is_some() {
-            found.push(format!("{k} in an Allow"));
-        }
-    }
-    let resources = list(statement.get("Resource"));
-    if resources.is_empty() {
-        found.push("an Allow without Resource".into());
-    }
-    for r in &resources {
-        if r.as_str() == Some("*") {
-            found.push("Resource *".into());
-        }
-    }
-    let via_service = statement.pointer("/Condition/StringEquals/kms:ViaService").is_some();
-    let on_layout_key = !resources.is_empty() && resources.iter().all(|r| refers_to(s, Some(r), "aws_kms_key"));
-    for a in list(statement.get("Action")) {
-        let action = a.as_str().unwrap_or("");
-        let (service, name) = action.split_once(':').unwrap_or((action, ""));
-        let allowed = FAILOVER_SERVICES.contains(&service) || (service == "kms" && via_service && on_layout_key);
-        if action == "*" || name == "*" || name.is_empty() || !allowed {
-            found.push(format!("Action {action}"));
-        }
-    }
-    found
-}
-
-/// The Allow statements of a policy document, or None if the text is not a JSON policy.
-fn statements(policy: Option<&Value>) -> Option<Vec<Value>> {
-    let doc: Value = serde_json::from_str(policy?.as_str()?).ok()?;
-    Some(list(doc.get("Statement")).into_iter().cloned().collect())
-}
-
-fn failover_policy_least_privilege(f: &SynthFacts) -> Vec<Finding> {
+fn failover_config_parameter_present(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    per_resource(s, "aws_lambda_function", "role", |l| {
-        let Some(role) = s.referenced(l.prop("role")).filter(|r| r.kind == "aws_iam_role") else {
-            return vec![judge(l, "role", false, "a role of this layout")];
-        };
-        let policies = companions(s, "aws_iam_role_policy", "role", &role);
-        if policies.is_empty() {
-            return vec![missing(&role, "policy", "an inline least-privilege policy")];
-        }
-        let mut granted: Vec<String> = Vec::new();
-        let mut findings: Vec<Finding> = policies
-            .iter()
-            .map(|p| {
-                let Some(statements) = statements(p.prop("policy")) else {
-                    return judge(p, "policy", false, "a JSON policy document");
-                };
-                for st in statements.iter().filter(|st| is_text(st.get("Effect"), "Allow")) {
-                    granted.extend(list(st.get("Action")).iter().filter_map(|a| a.as_str()).map(str::to_owned));
-                }
-                let excess: Vec<String> = statements.iter().flat_map(|st| excesses(s, st)).collect();
-                let actual =
-                    if excess.is_empty() { "only named actions on named resources".into() } else { excess.join("; ") };
-                Finding::judge(
-                    p.address(),
-                    "policy",
-                    excess.is_empty(),
-                    "named rds/sns/ssm/logs actions on named resources",
-                    actual,
-                    &statements,
-                )
-            })
-            .collect();
-        let needs = ["rds:DescribeDBClusters", "sns:Publish"];
-        let has = |a: &str| granted.iter().any(|g| g == a);
-        let modifies = has("rds:FailoverGlobalCluster") || has("rds:ModifyDBCluster");
-        let reads_config = granted.iter().any(|g| g.starts_with("ssm:GetParameter"));
-        let covered = needs.iter().all(|a| has(a)) && modifies && reads_config;
-        findings.push(Finding::judge(
-            l.address(),
-            "role.policy",
-            covered,
-            "grants rds:DescribeDBClusters, rds:FailoverGlobalCluster or ModifyDBCluster, sns:Publish, ssm:GetParameter",
-            granted.join(", "),
-            &granted,
-        ));
-        findings
+    let variable = "environment.variables.CONFIG_PARAMETER_NAME";
+    per_resource(s, "aws_lambda_function", variable, |l| {
+        let v = l.prop(variable);
+        // A reference to a parameter of the layout, or a literal naming one.
+        let named = refers_to(s, v, "aws_ssm_parameter")
+            || v.and_then(Value::as_str).is_some_and(|name| {
+                !name.contains("${") && s.resources_of("aws_ssm_parameter").any(|p| is_text(p.prop("name"), name))
+            });
+        vec![judge(l, variable, named, "the name of an SSM parameter of this layout")]
     })
+}
+
+pub const HEALTH_CHECK_WATCHES_REPLICATION_LAG: Check<SynthFacts> = Check {
+    info: CheckInfo {
+        remediation: "stacks/dr/v1: Route53HealthCheck replication_health_check type CLOUDWATCH_METRIC, cloudwatchAlarmName: replication_lag_alarm.alarmName, cloudwatchAlarmRegion: PRIMARY_REGION (the alarm's), insufficientDataHealthStatus: 'Unhealthy', neither invertHealthcheck nor disabled.",
+        ..live::HEALTH_CHECK_WATCHES_REPLICATION_LAG.info
+    },
+    mutant: &HEALTH_CHECK_HEALTHY_WITHOUT_DATA,
+    run: health_check_watches_replication_lag,
+};
+
+fn health_check_watches_replication_lag(f: &SynthFacts) -> Vec<Finding> {
+    let s = &f.synth;
+    let checks: Vec<_> =
+        s.resources_of("aws_route53_health_check").filter(|h| is_text(h.prop("type"), "CLOUDWATCH_METRIC")).collect();
+    if checks.is_empty() {
+        return vec![nothing_of::<Synth>("aws_route53_health_check of type CLOUDWATCH_METRIC", "type")];
+    }
+    checks
+        .iter()
+        .flat_map(|h| {
+            let alarm =
+                s.referenced(h.prop("cloudwatch_alarm_name")).filter(|a| a.kind == "aws_cloudwatch_metric_alarm");
+            let on_lag = alarm.is_some_and(|a| is_text(a.prop("metric_name"), LAG_METRIC));
+            let alarm_region = alarm.map(|a| region(s, &a)).unwrap_or("the alarm's region");
+            vec![
+                judge(h, "cloudwatch_alarm_name", on_lag, format!("the {LAG_METRIC} alarm of this layout")),
+                judge(
+                    h,
+                    "cloudwatch_alarm_region",
+                    is_text(h.prop("cloudwatch_alarm_region"), alarm_region),
+                    alarm_region,
+                ),
+                judge(
+                    h,
+                    "insufficient_data_health_status",
+                    is_text(h.prop("insufficient_data_health_status"), "Unhealthy"),
+                    "Unhealthy",
+                ),
+                judge(h, "invert_healthcheck", !is_true(h.prop("invert_healthcheck")), "false (or unset)"),
+                judge(h, "disabled", !is_true(h.prop("disabled")), "false (or unset)"),
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn synth() -> Synth {
+        let body = json!({"resource": {
+            "aws_rds_global_cluster": {"g": {}},
+            "aws_rds_cluster": {"p": {}},
+            "aws_sns_topic": {"t": {}},
+            "aws_kms_key": {"k": {}},
+        }});
+        Synth::parse(&body.to_string(), std::path::Path::new("t.json")).expect("parses")
+    }
+
+    fn statement(v: Value) -> Statement {
+        Policy::parse(&json!({"Statement": [v]})).statements.remove(0)
+    }
+
+    #[test]
+    fn the_layouts_statements_grant_nothing_more() {
+        let s = synth();
+        let rds =
+            statement(json!({"Effect": "Allow", "Action": ["rds:DescribeDBClusters", "rds:FailoverGlobalCluster"],
+            "Resource": ["${aws_rds_global_cluster.g.arn}", "${aws_rds_cluster.p.arn}"]}));
+        let kms = statement(
+            json!({"Effect": "Allow", "Action": ["kms:GenerateDataKey"], "Resource": ["${aws_kms_key.k.arn}"],
+            "Condition": {"StringEquals": {"kms:ViaService": "sns.eu-west-2.amazonaws.com"}}}),
+        );
+        let logs = statement(json!({"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": ["arn:x"]}));
+        for st in [rds, kms, logs] {
+            assert!(excess(&s, &st).is_empty(), "{:?}", excess(&s, &st));
+        }
+    }
+
+    #[test]
+    fn wildcards_foreign_resources_and_extra_actions_are_excess() {
+        let s = synth();
+        let excess_of = |v: Value| excess(&s, &statement(v));
+        let all = excess_of(json!({"Effect": "Allow", "Action": "rds:*", "Resource": "*"}));
+        assert!(
+            all.iter().any(|x| x.contains("Action rds:*")) && all.iter().any(|x| x.contains("Resource *")),
+            "{all:?}"
+        );
+        assert_eq!(
+            excess_of(
+                json!({"Effect": "Allow", "Action": "rds:DeleteDBCluster", "Resource": "${aws_rds_cluster.p.arn}"})
+            )
+            .len(),
+            1
+        );
+        assert_eq!(excess_of(json!({"Effect": "Allow", "Action": "rds:ModifyDBCluster", "Resource": "arn:aws:rds:eu-west-2:1:cluster:prod"})).len(), 1);
+        assert_eq!(
+            excess_of(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:eu-west-2:1:other"}))
+                .len(),
+            1
+        );
+        assert_eq!(
+            excess_of(json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "${aws_kms_key.k.arn}"})).len(),
+            1
+        );
+        assert_eq!(excess_of(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:x"})).len(), 1);
+        assert_eq!(excess_of(json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:x"})).len(), 1);
+        assert!(!excess_of(json!({"Effect": "Allow", "Action": "ssm:GetParameter"})).is_empty(), "no Resource");
+        assert!(excess_of(json!({"Effect": "Deny", "Action": "*", "Resource": "*"})).is_empty());
+    }
+
+    #[test]
+    fn only_the_lambda_service_may_assume_the_role() {
+        let trust = |v: Value| Policy::parse(&json!({"Statement": [v]}));
+        let lambda =
+            json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"});
+        assert!(trusts_only_lambda(&trust(lambda)));
+        let also_everyone = json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com", "AWS": "*"}, "Action": "sts:AssumeRole"});
+        assert!(!trusts_only_lambda(&trust(also_everyone)));
+        assert!(!trusts_only_lambda(&Policy::parse(&json!({"Statement": []}))));
+    }
 }

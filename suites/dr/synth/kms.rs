@@ -1,9 +1,17 @@
-//! Every customer key of the layout rotates.
+//! The layout's customer keys, one per region: they rotate.
+//!
+//! `kms_keys_enabled` has no static form: main.ts does not declare `isEnabled` (a key is created
+//! enabled), and a key disabled after deploy is a state only the live suite can see.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
 
-use super::{Change, Mutation, SynthFacts, judge, per_resource};
+use super::{Change, Mutation, SynthFacts};
+use crate::dr::kms as live;
+
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<SynthFacts>] = &[KMS_KEYS_ROTATE];
 
 pub const DR_KEY_ROTATION_OFF: Mutation = Mutation {
     name: "dr-key-rotation-off",
@@ -14,13 +22,8 @@ pub const DR_KEY_ROTATION_OFF: Mutation = Mutation {
 
 pub const KMS_KEYS_ROTATE: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "kms_keys_rotate",
-        service: "kms",
-        title: "Every KMS key of the layout, in both regions, has automatic rotation enabled",
-        citations: &["45 CFR 164.312(a)(2)(iv)"],
-        severity: Severity::High,
-        risk: "Key material that never rotates widens what one compromised key exposes, in either region.",
         remediation: "stacks/dr/v1: set enableKeyRotation: true on every KmsKey (primary_key, dr_key).",
+        ..live::KMS_KEYS_ROTATE.info
     },
     mutant: &DR_KEY_ROTATION_OFF,
     run: kms_keys_rotate,

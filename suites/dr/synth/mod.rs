@@ -2,24 +2,34 @@
 //! before anything is deployed. Each check walks the synthesized resources and emits one finding
 //! per resource, naming `<type>.<logical id>` and the argument's dotted path; each has a mutation
 //! that flips that argument in the synthesized layout and must make it fail.
+//!
+//! The files and services are the live suite's (`suites/dr/*.rs`), and a check that judges a
+//! requirement the live suite also judges carries the live check's id and service (its metadata
+//! is the live check's, with a remediation for the source), so a report can say a requirement was
+//! proven before and after deploy. Requirements only the source can show (`aurora_destroyable`,
+//! ...) keep ids of their own.
 
 pub mod aurora;
 pub mod backup;
+pub mod cloudtrail;
 pub mod failover;
 pub mod kms;
+pub mod logs;
 pub mod monitoring;
 pub mod naming;
 pub mod network;
-pub mod storage;
+pub mod s3;
+pub mod secrets;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use serde_json::Value;
 use stackproof_harness::Error;
 use stackproof_harness::check::{Check, Facts, Finding};
-use stackproof_harness::kit;
+use stackproof_harness::kit::policy::Policy;
+use stackproof_harness::kit::source::judge;
 use stackproof_harness::source::terraform::{self, Resource, Synth};
 use stackproof_harness::suite::InputOption;
 use stackproof_harness::suite::TemplateSuite;
@@ -36,37 +46,24 @@ pub struct SynthFacts {
     pub synth: Synth,
 }
 
-/// Every static check of the layout, in report order.
-pub static CHECKS: &[Check<SynthFacts>] = &[
-    kms::KMS_KEYS_ROTATE,
-    aurora::AURORA_ENCRYPTED_WITH_REGION_KEY,
-    aurora::AURORA_POSTGRESQL_SERVERLESS_V2,
-    aurora::AURORA_GLOBAL_CLUSTER_SPANS_REGIONS,
-    aurora::AURORA_PRIMARY_MULTI_AZ,
-    aurora::AURORA_BACKUPS_RETAINED_OFF_PEAK,
-    aurora::AURORA_POSTGRESQL_LOG_EXPORTED,
-    aurora::AURORA_DESTROYABLE,
-    aurora::AURORA_PASSWORD_IN_SECRETS_MANAGER,
-    network::DB_SECURITY_GROUPS_POSTGRES_FROM_VPC,
-    network::DB_SUBNETS_PRIVATE,
-    storage::BUCKETS_VERSIONED,
-    storage::BUCKETS_ENCRYPTED_WITH_REGION_KEY,
-    storage::BUCKETS_PUBLIC_ACCESS_BLOCKED,
-    storage::BUCKETS_TIER_AND_EXPIRE_VERSIONS,
-    storage::BUCKET_REPLICATED_TO_DR,
-    backup::BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY,
-    backup::BACKUP_PLAN_HOURLY_COPIED_TO_DR,
-    backup::BACKUP_SELECTION_COVERS_PRIMARY_CLUSTER,
-    monitoring::DATABASE_ALARMS_SET,
-    monitoring::ALARMS_NOTIFY_TOPIC,
-    monitoring::LOG_GROUPS_RETAINED,
-    monitoring::LOG_GROUPS_ENCRYPTED_WITH_REGION_KEY,
-    monitoring::CLOUDTRAIL_MULTI_REGION_VALIDATED,
-    monitoring::REPLICATION_LAG_HEALTH_CHECK,
-    failover::FAILOVER_LAMBDA_TRIGGERED_BY_ALERTS,
-    failover::FAILOVER_POLICY_LEAST_PRIVILEGE,
-    naming::NAMES_CARRY_SUFFIX,
-];
+/// Every static check of the layout, in report order: the live suite's service order, each
+/// service module listing its own.
+pub static CHECKS: LazyLock<Vec<Check<SynthFacts>>> = LazyLock::new(|| {
+    [
+        kms::CHECKS,
+        network::CHECKS,
+        aurora::CHECKS,
+        secrets::CHECKS,
+        s3::CHECKS,
+        backup::CHECKS,
+        monitoring::CHECKS,
+        logs::CHECKS,
+        cloudtrail::CHECKS,
+        failover::CHECKS,
+        naming::CHECKS,
+    ]
+    .concat()
+});
 
 pub struct DrSynth;
 
@@ -97,7 +94,7 @@ impl TemplateSuite for DrSynth {
     }
 
     fn checks(&self) -> &'static [Check<SynthFacts>] {
-        CHECKS
+        &CHECKS
     }
 
     fn load(&self, path: &Path) -> Result<SynthFacts, Error> {
@@ -148,14 +145,6 @@ impl Facts for SynthFacts {
     type Mutant = Mutation;
 }
 
-// Shared helpers for the checks; the judgements every static suite makes are in `kit::source`.
-pub use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
-
-/// A failing finding for a requirement no resource of the layout fulfils.
-pub fn nothing_of(kind: &str, property: &str) -> Finding {
-    kit::source::nothing_of::<Synth>(kind, property)
-}
-
 /// The region a resource is created in, for messages: `unknown` if its provider has none.
 pub fn region<'s>(s: &'s Synth, r: &Resource) -> &'s str {
     s.region_of(r).unwrap_or("unknown")
@@ -168,8 +157,7 @@ pub fn is_key_in(s: &Synth, v: Option<&Value>, region: &str) -> bool {
 
 /// Judges that `property` of `r` names a KMS key of the layout in r's own region.
 pub fn judge_region_key(s: &Synth, r: &Resource, property: &str) -> Finding {
-    let home = region(s, r);
-    judge(r, property, is_key_in(s, r.prop(property), home), format!("a KMS key of this layout in {home}"))
+    judge_key_in(s, r, property, region(s, r))
 }
 
 /// True if the value refers to a resource of `kind` the layout creates.
@@ -209,6 +197,60 @@ pub fn data_buckets(s: &Synth) -> Vec<Resource<'_>> {
     s.resources_of("aws_s3_bucket")
         .filter(|b| !s.resources_of("aws_cloudtrail").any(|t| names(t.prop("s3_bucket_name"), b)))
         .collect()
+}
+
+/// The judge of `property` of `r` naming a KMS key of the layout in `region` (the resource's own
+/// region, or a fixed one such as the primary region).
+pub fn judge_key_in(s: &Synth, r: &Resource, property: &str, region: &str) -> Finding {
+    judge(r, property, is_key_in(s, r.prop(property), region), format!("a KMS key of this layout in {region}"))
+}
+
+/// A policy document as the synth declares it: a JSON string (the layout's `JSON.stringify`, with
+/// `${...}` references inside strings) or an object. None if it is neither, or is an expression
+/// (`${jsonencode(...)}`) that only Terraform can evaluate.
+pub fn policy_document(v: Option<&Value>) -> Option<Policy> {
+    let document = match v? {
+        Value::String(text) => serde_json::from_str::<Value>(text).ok()?,
+        object @ Value::Object(_) => object.clone(),
+        _ => return None,
+    };
+    document.is_object().then(|| Policy::parse(&document))
+}
+
+/// The text of a policy's value with every plain reference to a resource attribute
+/// (`${aws_s3_bucket.b.arn}`) replaced by what `stand_in` says it stands for; other expressions
+/// are kept verbatim, so they match nothing but themselves.
+pub fn resolve_references(text: &str, stand_in: impl Fn(&str, &str, &str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(end) = after.find('}') else {
+            out.push_str(after);
+            return out;
+        };
+        let expression = &after[..=end];
+        let inner = &expression[2..expression.len() - 1];
+        let parts: Vec<&str> = inner.split('.').collect();
+        let replaced = match parts.as_slice() {
+            [kind, id, attribute] => stand_in(kind, id, attribute),
+            _ => None,
+        };
+        out.push_str(replaced.as_deref().unwrap_or(expression));
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Rewrites one resource's policy document (a JSON string) with `edit`, for mutations.
+pub fn edit_policy(s: &mut Synth, kind: &str, id: &str, property: &str, edit: impl FnOnce(&mut Value)) {
+    let Some(body) = s.resource_mut(kind, id) else { panic!("no resource {kind}.{id}") };
+    let text = body[property].as_str().unwrap_or_else(|| panic!("{kind}.{id}.{property} is not a JSON string"));
+    let mut doc: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{kind}.{id}.{property}: {e}"));
+    edit(&mut doc);
+    body[property] = Value::String(doc.to_string());
 }
 
 #[cfg(test)]

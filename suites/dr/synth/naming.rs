@@ -1,10 +1,16 @@
-//! Every name the layout gives carries the environment suffix, so environments never collide.
+//! Every name the layout gives carries the environment suffix, so deployments never collide and
+//! every resource can be traced to the deployment that owns it.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::source::terraform::{Resource, reference};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::kit::source::{judge, nothing_of};
+use stackproof_harness::source::terraform::{Resource, Synth, reference};
 
-use super::{Change, Mutation, SYNTH_SUFFIX, SynthFacts, judge, nothing_of};
+use super::{Change, Mutation, SYNTH_SUFFIX, SynthFacts};
+use crate::dr::naming as live;
+
+/// This service's checks, in report order.
+pub const CHECKS: &[Check<SynthFacts>] = &[RESOURCE_NAMES_CARRY_SUFFIX];
 
 /// Arguments that give a resource its name, for any type. A reference to another resource's
 /// attribute (a bucket's `bucket` of `${aws_s3_bucket.x.id}`) names that resource, not a new one.
@@ -32,18 +38,14 @@ pub const PRIMARY_BUCKET_UNSUFFIXED: Mutation = Mutation {
     change: Change::Set(r#""healthcare-data-primary""#),
 };
 
-pub const NAMES_CARRY_SUFFIX: Check<SynthFacts> = Check {
+pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "names_carry_suffix",
-        service: "terraform",
-        title: "Every bucket, cluster, function and other named resource carries the environment suffix",
-        citations: &["45 CFR 164.308(a)(4)(i)", "45 CFR 164.312(b)"],
-        severity: Severity::Low,
-        risk: "Names without the suffix collide between environments and blur which environment's data store or audit trail is which.",
-        remediation: "stacks/dr/v1: build every name from environmentSuffix: `healthcare-db-${environmentSuffix}`.",
+        title: "Every resource name the layout gives (buckets, clusters, functions and all other named resources) carries the environment suffix",
+        remediation: "stacks/dr/v1: build every name from the suffix: `healthcare-db-${suffix}`, `healthcare-data-${suffix}-primary`.",
+        ..live::RESOURCE_NAMES_CARRY_SUFFIX.info
     },
     mutant: &PRIMARY_BUCKET_UNSUFFIXED,
-    run: names_carry_suffix,
+    run: resource_names_carry_suffix,
 };
 
 fn names_of(r: &Resource) -> Vec<Finding> {
@@ -62,13 +64,13 @@ fn names_of(r: &Resource) -> Vec<Finding> {
         .collect()
 }
 
-fn names_carry_suffix(f: &SynthFacts) -> Vec<Finding> {
+fn resource_names_carry_suffix(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     let mut findings: Vec<Finding> = s.resources().flat_map(|r| names_of(&r)).collect();
     for (kind, property) in MUST_BE_NAMED {
         let named = s.resources_of(kind).any(|r| r.prop(property).is_some_and(Value::is_string));
         if !named {
-            findings.push(nothing_of(&format!("{kind} with a literal {property}"), property));
+            findings.push(nothing_of::<Synth>(&format!("{kind} with a literal {property}"), property));
         }
     }
     findings

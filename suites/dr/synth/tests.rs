@@ -50,8 +50,50 @@ fn every_check_fails_on_its_mutation_alone_naming_resource_and_property() {
 }
 
 #[test]
+fn checks_are_well_formed() {
+    crate::shared::assert_checks_well_formed(&CHECKS, |m| m.name);
+}
+
+/// The static checks whose requirement the live suite cannot judge: they read as the requirement.
+const STATIC_ONLY: &[&str] =
+    &["aurora_destroyable", "aurora_master_password_in_secrets_manager", "backup_selection_covers_primary_cluster"];
+
+/// One id per requirement: a static check judging a requirement the live suite judges carries the
+/// live check's id and service, so a report can join the two; the others are known static-only ones.
+#[test]
+fn every_check_has_its_live_id_and_service_or_is_static_only() {
+    let live = &*crate::dr::CHECKS;
+    for c in CHECKS.iter() {
+        match live.iter().find(|l| l.info.id == c.info.id) {
+            Some(l) => assert_eq!(c.info.service, l.info.service, "{} is in another service live", c.info.id),
+            None => {
+                assert!(
+                    STATIC_ONLY.contains(&c.info.id),
+                    "{} is neither a live id nor a known static-only one",
+                    c.info.id
+                );
+                assert!(live.iter().any(|l| l.info.service == c.info.service), "{} has no live service", c.info.id);
+            }
+        }
+    }
+    for id in STATIC_ONLY {
+        assert!(live.iter().all(|l| l.info.id != *id), "{id} is a live id now: drop it from STATIC_ONLY");
+    }
+}
+
+/// The checks are listed by service in the live suite's order, each service's together.
+#[test]
+fn checks_follow_the_live_service_order() {
+    let mut live_order: Vec<&str> = crate::dr::CHECKS.iter().map(|c| c.info.service).collect();
+    live_order.dedup();
+    let mut order: Vec<&str> = CHECKS.iter().map(|c| c.info.service).collect();
+    order.dedup();
+    assert_eq!(order, live_order, "static services (left) against the live order (right)");
+}
+
+#[test]
 fn every_check_cites_hipaa() {
-    for c in CHECKS {
+    for c in CHECKS.iter() {
         assert!(
             !c.info.citations.is_empty() && c.info.citations.iter().all(|x| x.starts_with("45 CFR 164.")),
             "{}",
@@ -112,7 +154,7 @@ fn a_layout_without_the_stack_fails_every_requirement() {
     });
     let bare = Synth::parse(&text.to_string(), Path::new("bare.tf.json")).expect("parses");
     let f = facts(bare);
-    for check in CHECKS {
+    for check in CHECKS.iter() {
         let outcome = check.evaluate(&f);
         assert_eq!(outcome.status, Status::Fail, "{} passed without the stack:\n{}", check.info.id, outcome.summary());
     }
