@@ -12,7 +12,9 @@ use super::{
     Change, Mutation, Own, TemplateFacts, is_secret_parameter, items, judge_found, number, only_private_subnets,
     private_subnets, targets,
 };
-use crate::hipaa::ecs::{MAX_TASKS, MIN_TASKS, SECRET_WORDS};
+use stackproof_harness::secret::looks_secret;
+
+use crate::hipaa::ecs::{MAX_TASKS, MIN_TASKS};
 use crate::hipaa::outputs::{ECS_LOG_GROUP_NAME, EFS_FILE_SYSTEM_ID};
 
 pub const ECS_EC2_LAUNCH_TYPE: Mutation = Mutation {
@@ -260,12 +262,12 @@ fn every_secret_injected(t: &Template, task: &Resource) -> Finding {
     Finding::judge(task.id, "ContainerDefinitions[].Secrets", ok, expected, actual, &referenced)
 }
 
-/// An environment entry whose name looks like a credential (the live suite's words) and which
-/// carries a value.
+/// An environment entry whose name looks like a credential (the judgement every suite makes) and
+/// which carries a value.
 fn carries_secret(entry: &Value) -> bool {
-    let name = entry.get("Name").and_then(Value::as_str).unwrap_or("").to_ascii_uppercase();
+    let name = entry.get("Name").and_then(Value::as_str).unwrap_or("");
     let value = entry.get("Value").is_some_and(|v| v.as_str() != Some(""));
-    value && SECRET_WORDS.iter().any(|s| name.contains(s))
+    value && looks_secret(name)
 }
 
 pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<TemplateFacts> = Check {
