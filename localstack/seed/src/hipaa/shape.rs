@@ -77,35 +77,38 @@ fn literal_or_comment_len(rest: &[char], after_word: bool) -> usize {
 /// The name and line count of every function with a body in `source`.
 fn function_lengths(source: &str) -> Vec<(String, usize)> {
     let code = code_only(source);
-    let lines: Vec<&str> = code.lines().collect();
     let mut found = Vec::new();
-    for (start, line) in lines.iter().enumerate() {
-        let Some(at) = line.find("fn ").filter(|&at| at == 0 || !line.as_bytes()[at - 1].is_ascii_alphanumeric())
-        else {
-            continue;
-        };
-        let name: String = line[at + 3..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        let mut depth = 0i32;
-        let mut opened = false;
-        for (n, l) in lines[start..].iter().enumerate() {
-            for c in l.chars() {
-                match c {
-                    '{' => (depth, opened) = (depth + 1, true),
-                    '}' => depth -= 1,
-                    ';' if !opened && depth == 0 => break,
-                    _ => {}
-                }
-            }
-            if opened && depth == 0 {
-                found.push((name.clone(), n + 1));
-                break;
-            }
-            if !opened && l.trim_end().ends_with(';') {
-                break;
-            }
+    let mut line_start = 0;
+    for line in code.split_inclusive('\n') {
+        let at = line.find("fn ").filter(|&at| at == 0 || !line.as_bytes()[at - 1].is_ascii_alphanumeric());
+        if let Some(at) = at {
+            let name: String = line[at + 3..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            found.extend(body_lines(&code[line_start + at..]).map(|n| (name, n)));
         }
+        line_start += line.len();
     }
     found
+}
+
+/// The lines from a `fn` at the start of `code` to its body's closing brace; None without a body.
+fn body_lines(code: &str) -> Option<usize> {
+    let (mut depth, mut nesting) = (0, 0);
+    for (i, c) in code.char_indices() {
+        match c {
+            '(' | '[' => nesting += 1,
+            ')' | ']' => nesting -= 1,
+            ';' if depth == 0 && nesting == 0 => return None,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(code[..i].matches('\n').count() + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[test]
@@ -123,7 +126,7 @@ fn no_function_is_longer_than_the_limit() {
 
 #[test]
 fn the_scanner_measures_a_function_and_skips_braces_in_literals() {
-    let source = "fn a() {\n    let s = \"{{\";\n    let r = r#\"}\"#; // }\n    let c = '{';\n}\nfn b();\n";
+    let source = "fn a() -> [(u8, u8); 1] {\n    let s = \"{{\";\n    let r = r#\"}\"#; // }\n    let c = '{';\n}\nfn b(x: [u8; 2]);\n";
     assert_eq!(function_lengths(source), [("a".to_owned(), 5)]);
 }
 
