@@ -1,0 +1,70 @@
+//! The stack's customer keys (data and logs, rotating, with aliases), and keys that are not the
+//! stack's for the mutants that move a resource to one.
+
+use aws_sdk_kms::Client as Kms;
+use stackproof_harness::deployment::Suffix;
+
+use crate::hipaa::tags;
+use crate::{SeedError, step};
+
+/// A customer key as the template declares it; every key of the stack rotates.
+pub struct KeySpec {
+    pub name: String,
+    pub alias: String,
+}
+
+impl KeySpec {
+    /// The key of the data at rest: Aurora, EFS, ElastiCache, the secrets.
+    pub fn data(suffix: &Suffix) -> Self {
+        Self { name: format!("kms-data-key-{suffix}"), alias: format!("alias/hipaa-data-{suffix}") }
+    }
+
+    /// The key of the log groups.
+    pub fn logs(suffix: &Suffix) -> Self {
+        Self { name: format!("kms-logs-key-{suffix}"), alias: format!("alias/hipaa-logs-{suffix}") }
+    }
+}
+
+/// Creates the key with rotation on and its alias; returns its ARN.
+pub async fn create(kms: &Kms, spec: &KeySpec, suffix: &Suffix) -> Result<String, SeedError> {
+    let arn = kms
+        .create_key()
+        .description(format!("{} (stacks/hipaa/v1)", spec.name))
+        .set_tags(Some(tags::kms(&spec.name, suffix)?))
+        .send()
+        .await
+        .map_err(step("CreateKey"))?
+        .key_metadata
+        .and_then(|m| m.arn)
+        .unwrap_or_default();
+    kms.enable_key_rotation().key_id(&arn).send().await.map_err(step("EnableKeyRotation"))?;
+    kms.create_alias().alias_name(&spec.alias).target_key_id(&arn).send().await.map_err(step("CreateAlias"))?;
+    Ok(arn)
+}
+
+/// Creates a key that is not the stack's (untagged, no alias); returns its ARN.
+pub async fn create_foreign(kms: &Kms, suffix: &Suffix) -> Result<String, SeedError> {
+    Ok(kms
+        .create_key()
+        .description(format!("a key that is not the stack's ({suffix})"))
+        .send()
+        .await
+        .map_err(step("CreateKey"))?
+        .key_metadata
+        .and_then(|m| m.arn)
+        .unwrap_or_default())
+}
+
+// Drift on a deployed key.
+
+pub async fn disable_rotation(kms: &Kms, arn: &str) -> Result<(), SeedError> {
+    kms.disable_key_rotation().key_id(arn).send().await.map_err(step("DisableKeyRotation"))?;
+    Ok(())
+}
+
+pub async fn disable(kms: &Kms, arn: &str) -> Result<(), SeedError> {
+    // moto 5.2.5 answers DisableKey by ARN with HTTP 500; by key id it works.
+    let key_id = arn.rsplit_once("key/").map_or(arn, |(_, id)| id);
+    kms.disable_key().key_id(key_id).send().await.map_err(step("DisableKey"))?;
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! The log groups, all under the stack's logs key (the audit group kept a year, the others 90
+//! days), and the VPC's flow log into its group.
+
+use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, ResourceType, TrafficType};
+use stackproof::hipaa::mutants as m;
+use stackproof_harness::deployment::Suffix;
+
+use super::keys;
+use crate::hipaa::tags::{self, tagged};
+use crate::hipaa::{Mutants, names};
+use crate::{SeedError, Seeder, step};
+
+/// A log group as the template declares it, with the mutants made at creation.
+pub struct LogGroupSpec {
+    pub name: String,
+    /// Its Name tag: the template names only the audit group.
+    pub name_tag: Option<String>,
+    /// Encrypted with the stack's logs key; false: with a new key that is not the stack's.
+    pub stack_key: bool,
+    pub retention_days: i32,
+}
+
+/// The stack's four log groups.
+pub struct LogGroupsSpec {
+    pub audit: LogGroupSpec,
+    pub ecs: LogGroupSpec,
+    pub api_access: LogGroupSpec,
+    pub flow: LogGroupSpec,
+}
+
+impl LogGroupsSpec {
+    pub fn new(suffix: &Suffix, mutants: &Mutants) -> Self {
+        let group = |name: String| LogGroupSpec { name, name_tag: None, stack_key: true, retention_days: 90 };
+        let ecs =
+            if mutants.has(&m::NAME_WITHOUT_SUFFIX) { "/hipaa/ecs".to_owned() } else { format!("/hipaa/ecs-{suffix}") };
+        Self {
+            audit: LogGroupSpec {
+                name: names::audit_log_group(suffix),
+                name_tag: Some(format!("audit-log-group-{suffix}")),
+                // Made at creation: AssociateKmsKey is not emulated.
+                stack_key: !mutants.has(&m::LOG_GROUP_FOREIGN_KEY),
+                retention_days: 365,
+            },
+            ecs: group(ecs),
+            api_access: group(format!("/hipaa/api-access-{suffix}")),
+            flow: group(format!("/hipaa/vpc-flow-logs-{suffix}")),
+        }
+    }
+
+    /// In the template's order.
+    pub fn all(&self) -> [&LogGroupSpec; 4] {
+        [&self.audit, &self.ecs, &self.api_access, &self.flow]
+    }
+}
+
+/// Creates the group under `logs_key` (or a foreign key) and sets its retention.
+pub async fn create_group(s: &Seeder, spec: &LogGroupSpec, logs_key: &str, suffix: &Suffix) -> Result<(), SeedError> {
+    let key = if spec.stack_key { logs_key.to_owned() } else { keys::create_foreign(&s.kms, suffix).await? };
+    let tags = match &spec.name_tag {
+        Some(name) => tags::map(name, suffix),
+        None => [(tags::SUFFIX.to_owned(), suffix.as_str().to_owned())].into(),
+    };
+    s.logs
+        .create_log_group()
+        .log_group_name(&spec.name)
+        .kms_key_id(key)
+        .set_tags(Some(tags))
+        .send()
+        .await
+        .map_err(step("CreateLogGroup"))?;
+    s.logs
+        .put_retention_policy()
+        .log_group_name(&spec.name)
+        .retention_in_days(spec.retention_days)
+        .send()
+        .await
+        .map_err(step("PutRetentionPolicy"))?;
+    Ok(())
+}
+
+/// The VPC flow log: all traffic, into its log group, through a role of its own.
+pub struct FlowLogSpec {
+    pub name: String,
+    pub role: String,
+    pub group: String,
+}
+
+impl FlowLogSpec {
+    pub fn new(suffix: &Suffix, groups: &LogGroupsSpec) -> Self {
+        Self {
+            name: format!("vpc-flow-log-{suffix}"),
+            role: format!("vpc-flow-logs-role-{suffix}"),
+            group: groups.flow.name.clone(),
+        }
+    }
+}
+
+const FLOW_LOGS_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"vpc-flow-logs.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+/// Creates the role and the flow log of `vpc`; returns the flow log ids.
+pub async fn create_flow_log(
+    s: &Seeder,
+    vpc: &str,
+    spec: &FlowLogSpec,
+    suffix: &Suffix,
+) -> Result<Vec<String>, SeedError> {
+    let role = s
+        .iam
+        .create_role()
+        .role_name(&spec.role)
+        .assume_role_policy_document(FLOW_LOGS_TRUST)
+        .send()
+        .await
+        .map_err(step("CreateRole"))?
+        .role
+        .map(|r| r.arn)
+        .unwrap_or_default();
+    Ok(s.ec2
+        .create_flow_logs()
+        .resource_ids(vpc)
+        .resource_type(FlowLogsResourceType::Vpc)
+        .traffic_type(TrafficType::All)
+        .log_destination_type(LogDestinationType::CloudWatchLogs)
+        .log_group_name(&spec.group)
+        .deliver_logs_permission_arn(role)
+        .tag_specifications(tagged(ResourceType::VpcFlowLog, &spec.name, suffix))
+        .send()
+        .await
+        .map_err(step("CreateFlowLogs"))?
+        .flow_log_ids
+        .unwrap_or_default())
+}
+
+// Drift on the deployed logs.
+
+pub async fn delete_retention(logs: &aws_sdk_cloudwatchlogs::Client, group: &str) -> Result<(), SeedError> {
+    logs.delete_retention_policy().log_group_name(group).send().await.map_err(step("DeleteRetentionPolicy"))?;
+    Ok(())
+}
+
+pub async fn delete_flow_logs(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<(), SeedError> {
+    ec2.delete_flow_logs().set_flow_log_ids(Some(ids.to_vec())).send().await.map_err(step("DeleteFlowLogs"))?;
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! Network, keys, audit logs, security groups and the existing secrets of the HIPAA reference
+//! deployment, and their mutants.
+
+pub mod keys;
+pub mod logs;
+pub mod secrets;
+pub mod security_groups;
+pub mod vpc;
+
+use stackproof::hipaa::mutants as m;
+use stackproof::hipaa::outputs as o;
+use stackproof_harness::deployment::Suffix;
+use stackproof_harness::mutation::Mutant;
+
+use self::keys::KeySpec;
+use self::logs::{FlowLogSpec, LogGroupsSpec};
+use self::secrets::SecretSpec;
+use self::security_groups::{SecurityGroups, SecurityGroupsSpec};
+use self::vpc::{Vpc, VpcSpec};
+use super::{Base, Mutants};
+use crate::{SeedError, Seeder};
+
+/// What this layer made.
+struct Network {
+    zones: [String; 2],
+    vpc: Vpc,
+    data_key: String,
+    logs_key: String,
+    log_groups: LogGroupsSpec,
+    flow_logs: Vec<String>,
+    sg: SecurityGroups,
+    db_secret: String,
+    api_secret: String,
+}
+
+/// Seeds the network, keys, log groups, security groups and secrets; applies this layer's mutants.
+pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Base, SeedError> {
+    let zones = super::first_two_zones(&s.ec2).await?;
+    let vpc = vpc::create(&s.ec2, &VpcSpec::new(suffix, &zones, mutants), suffix).await?;
+    let data_key = keys::create(&s.kms, &KeySpec::data(suffix), suffix).await?;
+    let logs_key = keys::create(&s.kms, &KeySpec::logs(suffix), suffix).await?;
+    let log_groups = LogGroupsSpec::new(suffix, mutants);
+    for group in log_groups.all() {
+        logs::create_group(s, group, &logs_key, suffix).await?;
+    }
+    let flow_logs = logs::create_flow_log(s, &vpc.id, &FlowLogSpec::new(suffix, &log_groups), suffix).await?;
+    let sg = security_groups::create(&s.ec2, &vpc.id, &SecurityGroupsSpec::new(suffix, mutants), suffix).await?;
+    let db_secret = secrets::create(&s.secretsmanager, &SecretSpec::database(suffix), &data_key).await?;
+    let api_secret = secrets::create(&s.secretsmanager, &SecretSpec::api_keys(suffix), &data_key).await?;
+    let made = Network { zones, vpc, data_key, logs_key, log_groups, flow_logs, sg, db_secret, api_secret };
+    for mutant in mutants.iter() {
+        drift(s, &made, mutant, suffix).await?;
+    }
+    Ok(made.into_base(suffix))
+}
+
+/// Applies `mutant` to the deployed layer, if it is this layer's drift.
+async fn drift(s: &Seeder, made: &Network, mutant: &Mutant, suffix: &Suffix) -> Result<(), SeedError> {
+    match *mutant {
+        m::KMS_ROTATION_OFF => keys::disable_rotation(&s.kms, &made.data_key).await,
+        m::KMS_KEY_DISABLED => keys::disable(&s.kms, &made.data_key).await,
+        m::PRIVATE_ROUTE_TO_IGW => vpc::route_first_private_table_to_igw(&s.ec2, &made.vpc).await,
+        m::NAT_MISSING => vpc::delete_first_nat_gateway(&s.ec2, &made.vpc).await,
+        m::VPC_DNS_HOSTNAMES_OFF => vpc::turn_dns_hostnames_off(&s.ec2, &made.vpc).await,
+        m::PUBLIC_ROUTE_MISSING => vpc::delete_public_default_route(&s.ec2, &made.vpc).await,
+        m::FLOW_LOGS_OFF => logs::delete_flow_logs(&s.ec2, &made.flow_logs).await,
+        m::LOG_RETENTION_OFF => logs::delete_retention(&s.logs, &made.log_groups.audit.name).await,
+        m::SECRET_SCHEDULED_FOR_DELETION => secrets::schedule_deletion(&s.secretsmanager, &made.db_secret).await,
+        m::SECRET_FOREIGN_KEY => secrets::move_to_foreign_key(s, &made.api_secret, suffix).await,
+        // Made at creation, or another layer's.
+        _ => Ok(()),
+    }
+}
+
+impl Network {
+    fn into_base(self, suffix: &Suffix) -> Base {
+        let groups = &self.log_groups;
+        let mut base = Base {
+            suffix: suffix.clone(),
+            zones: self.zones,
+            vpc: self.vpc.id.clone(),
+            public_subnets: self.vpc.public_subnets.clone(),
+            private_subnets: self.vpc.private_subnets.clone(),
+            data_key: self.data_key.clone(),
+            logs_key: self.logs_key.clone(),
+            audit_log_group: groups.audit.name.clone(),
+            ecs_log_group: groups.ecs.name.clone(),
+            api_access_log_group: groups.api_access.name.clone(),
+            db_secret: self.db_secret.clone(),
+            api_secret: self.api_secret.clone(),
+            sg: self.sg,
+            outputs: Default::default(),
+        };
+        base.add_outputs(self.vpc.outputs());
+        base.add_outputs([
+            (o::DATA_KEY_ARN, self.data_key),
+            (o::LOGS_KEY_ARN, self.logs_key),
+            (o::AUDIT_LOG_GROUP_NAME, groups.audit.name.clone()),
+            (o::ECS_LOG_GROUP_NAME, groups.ecs.name.clone()),
+            (o::API_ACCESS_LOG_GROUP_NAME, groups.api_access.name.clone()),
+            (o::FLOW_LOG_GROUP_NAME, groups.flow.name.clone()),
+            (o::DATABASE_SECRET_ARN, self.db_secret),
+            (o::API_KEYS_SECRET_ARN, self.api_secret),
+        ]);
+        base.add_outputs(base.sg.outputs());
+        base
+    }
+}
