@@ -47,15 +47,12 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
     l.output(o::DR_REGION, DR_REGION);
     l.output(o::PRIMARY_KMS_KEY_ARN, primary_key.clone());
     l.output(o::DR_KMS_KEY_ARN, dr_key.clone());
-    for (side, net) in [(Side::Primary, primary_net), (Side::Dr, dr_net)] {
-        let [vpc, subnets, sg] = match side {
-            Side::Primary => [o::PRIMARY_VPC_ID, o::PRIMARY_PRIVATE_SUBNET_IDS, o::PRIMARY_DB_SECURITY_GROUP_ID],
-            Side::Dr => [o::DR_VPC_ID, o::DR_PRIVATE_SUBNET_IDS, o::DR_DB_SECURITY_GROUP_ID],
-        };
-        l.output(vpc, net.vpc);
-        l.output(subnets, net.subnets.join(","));
-        l.output(sg, net.sg);
-    }
+    l.output(o::PRIMARY_VPC_ID, primary_net.vpc);
+    l.output(o::DR_VPC_ID, dr_net.vpc);
+    l.output(o::PRIMARY_PRIVATE_SUBNET_IDS, primary_net.subnets.join(","));
+    l.output(o::DR_PRIVATE_SUBNET_IDS, dr_net.subnets.join(","));
+    l.output(o::PRIMARY_DB_SECURITY_GROUP_ID, primary_net.sg);
+    l.output(o::DR_DB_SECURITY_GROUP_ID, dr_net.sg);
     let (global_cluster, primary_cluster) = (l.names.global_cluster(), l.names.cluster(Side::Primary));
     l.output(o::GLOBAL_CLUSTER_IDENTIFIER, global_cluster.clone());
     l.output(o::PRIMARY_CLUSTER_IDENTIFIER, primary_cluster.clone());
