@@ -6,6 +6,11 @@
 //! Layers follow the live suite's facts: `core` (IAM roles, keys, networks, the Aurora global
 //! database and its master secret), `storage` (S3 buckets and replication, AWS Backup), `ops`
 //! (topic, alarms, log groups, CloudTrail, the failover function, the Route53 health check).
+//! A layer only composes: each resource (or tight group) has its own module with a plain spec
+//! struct, the data main.ts declares, built with the mutants that change it *before* creation,
+//! and a small function that creates it from the spec (`kms`, `network`, `aurora`, `s3`, ...).
+//! Names come from `names`. Breakages that exist only after creation (a disabled key, a stopped
+//! trail) are `drift`, applied last to the resources the outputs name.
 //!
 //! What moto 5.2.5 does differently from AWS (measured against the emulator):
 //! - KMS DisableKey by ARN answers HTTP 500 (by key id it works); logs AssociateKmsKey answers
@@ -35,13 +40,28 @@
 //!   route (HTTP 404 on /service/GraniteServiceVersion20100801/operation/...); it takes Query and
 //!   JSON 1.0. The workspace pins 1.99 (Query), so PutMetricAlarm goes through the SDK.
 
+mod aurora;
+mod backup;
 mod core;
+mod drift;
+mod failover;
+mod health;
+mod iam;
+mod kms;
+mod monitoring;
+mod names;
+mod network;
 mod ops;
 mod package;
+mod replication;
+mod s3;
+mod secret;
 mod storage;
+mod trail;
 
 use std::collections::BTreeMap;
 
+use stackproof::dr::outputs as o;
 use stackproof_harness::deployment::Suffix;
 
 pub use stackproof::dr::mutants::ALL as MUTANTS;
@@ -49,6 +69,7 @@ use stackproof_harness::mutation::Mutant;
 
 use crate::mutant::Mutants;
 use crate::{SeedError, Seeder};
+use names::Names;
 
 pub const PRIMARY_REGION: &str = "eu-west-2";
 pub const DR_REGION: &str = "eu-west-1";
@@ -63,53 +84,45 @@ pub const ENGINE_VERSION: &str = "15.3";
 /// The recovery point objective, 15 minutes, in the replication lag alarm's milliseconds.
 pub const RPO_MS: f64 = 15.0 * 60.0 * 1000.0;
 
-/// The outputs every deployment writes: the keys of stacks/dr/v1/outputs.yml, in its order.
-pub const OUTPUT_KEYS: &[&str] = &[
-    "PrimaryRegion",
-    "DrRegion",
-    "PrimaryKmsKeyArn",
-    "DrKmsKeyArn",
-    "PrimaryVpcId",
-    "DrVpcId",
-    "PrimaryPrivateSubnetIds",
-    "DrPrivateSubnetIds",
-    "PrimaryDbSecurityGroupId",
-    "DrDbSecurityGroupId",
-    "GlobalClusterIdentifier",
-    "PrimaryClusterIdentifier",
-    "DrClusterIdentifier",
-    "PrimaryMasterUserSecretArn",
-    "PrimaryBucketName",
-    "DrBucketName",
-    "ReplicationRoleArn",
-    "PrimaryBackupVaultName",
-    "DrBackupVaultName",
-    "BackupPlanId",
-    "AlertsTopicArn",
-    "CpuAlarmName",
-    "ConnectionsAlarmName",
-    "ReplicationLagAlarmName",
-    "AppLogGroupName",
-    "FailoverLogGroupName",
-    "TrailName",
-    "TrailBucketName",
-    "FailoverFunctionName",
-    "FailoverRoleName",
-    "FailoverConfigParameterName",
-    "HealthCheckId",
-];
+/// The outputs every deployment writes: the keys of stacks/dr/v1/outputs.yml (the suite's list).
+pub const OUTPUT_KEYS: &[&str] = o::USED;
 
 /// The DR mutant called `name`; an unknown name lists the known ones.
 pub fn mutant(name: &str) -> Result<&'static Mutant, SeedError> {
     crate::mutant::find(MUTANTS, name)
 }
 
-/// What every layer works with: both regions' clients, the suffix, the mutants asked for, and
-/// the outputs gathered so far.
+/// One of the layout's two regions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Primary,
+    Dr,
+}
+
+impl Side {
+    /// The word main.ts puts in the side's resource names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Primary => "primary",
+            Side::Dr => "dr",
+        }
+    }
+
+    pub fn region(self) -> &'static str {
+        match self {
+            Side::Primary => PRIMARY_REGION,
+            Side::Dr => DR_REGION,
+        }
+    }
+}
+
+/// What every layer works with: both regions' clients, the resources' names, the mutants asked
+/// for, and the outputs gathered so far.
 pub(crate) struct Layout {
     pub primary: Seeder,
     pub dr: Seeder,
     pub suffix: Suffix,
+    pub names: Names,
     pub mutants: Mutants,
     pub outputs: BTreeMap<String, String>,
 }
@@ -117,6 +130,14 @@ pub(crate) struct Layout {
 impl Layout {
     pub fn has(&self, mutant: &Mutant) -> bool {
         self.mutants.has(mutant)
+    }
+
+    /// The clients of a side's region.
+    pub fn at(&self, side: Side) -> &Seeder {
+        match side {
+            Side::Primary => &self.primary,
+            Side::Dr => &self.dr,
+        }
     }
 
     pub fn output(&mut self, key: &str, value: impl Into<String>) {
@@ -137,12 +158,12 @@ impl Layout {
 /// mutants, and returns the layout's outputs (lists comma-separated). A suffix that is already
 /// seeded is refused before anything is created.
 pub async fn deploy(endpoint: &str, suffix: &Suffix, mutants: &Mutants) -> Result<BTreeMap<String, String>, SeedError> {
-    let mutants = mutants.clone();
     let mut layout = Layout {
         primary: Seeder::new(endpoint, PRIMARY_REGION).await?,
         dr: Seeder::new(endpoint, DR_REGION).await?,
         suffix: suffix.clone(),
-        mutants,
+        names: Names::of(suffix),
+        mutants: mutants.clone(),
         outputs: BTreeMap::new(),
     };
     if already_seeded(&layout).await {
@@ -158,16 +179,19 @@ pub async fn deploy(endpoint: &str, suffix: &Suffix, mutants: &Mutants) -> Resul
             detail: format!("the seeder made no value for output {missing}"),
         });
     }
+    for mutant in layout.mutants.iter() {
+        Box::pin(drift::apply(&layout, mutant)).await?;
+    }
     Ok(layout.outputs)
 }
 
 /// Whether this suffix's layout (or the start of it) is already in the emulator: the first
 /// resource seeded (the replication role), the primary bucket or the primary cluster exists.
 async fn already_seeded(l: &Layout) -> bool {
-    let (p, suffix) = (&l.primary, &l.suffix);
-    let role = p.iam.get_role().role_name(format!("healthcare-s3-replication-{suffix}")).send();
-    let bucket = p.s3.head_bucket().bucket(format!("healthcare-data-{suffix}-primary")).send();
-    let cluster = p.rds.describe_db_clusters().db_cluster_identifier(format!("healthcare-db-{suffix}")).send();
+    let (p, n) = (&l.primary, &l.names);
+    let role = p.iam.get_role().role_name(n.replication_role()).send();
+    let bucket = p.s3.head_bucket().bucket(n.data_bucket(Side::Primary)).send();
+    let cluster = p.rds.describe_db_clusters().db_cluster_identifier(n.cluster(Side::Primary)).send();
     let (role, bucket, cluster) = tokio::join!(role, bucket, cluster);
     role.is_ok() || bucket.is_ok() || cluster.is_ok()
 }
@@ -175,6 +199,8 @@ async fn already_seeded(l: &Layout) -> bool {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
+
+    use stackproof::dr::mutants as m;
 
     use super::*;
 
@@ -189,11 +215,13 @@ mod tests {
         assert_eq!(MUTANTS.len(), 48);
         let err = mutant("dr-key-off").unwrap_err().to_string();
         assert!(
-            err.contains("dr-key-off") && err.contains("dr-key-disabled") && err.contains("dr-bucket-unsuffixed"),
+            err.contains("dr-key-off")
+                && err.contains(m::DR_KEY_DISABLED.name)
+                && err.contains(m::DR_BUCKET_UNSUFFIXED.name),
             "{err}"
         );
         // The HIPAA catalogue is another one.
-        assert!(mutant("kms-key-disabled").is_err());
+        assert!(mutant(stackproof::hipaa::mutants::KMS_KEY_DISABLED.name).is_err());
     }
 
     #[test]

@@ -1,0 +1,159 @@
+//! The failover path (main.ts "failover Lambda"): the function's role and its policy, its
+//! configuration parameter, the function itself (never invoked: the emulator runs no code), the
+//! topic's permission to invoke it and its subscription to the topic.
+//!
+//! moto's CreateFunction takes any bytes as a package; the seeder still sends a real zip.
+
+use std::collections::HashMap;
+
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{Environment, FunctionCode, Runtime};
+use aws_sdk_ssm::types::ParameterType;
+use serde_json::{Value, json};
+
+use super::core::Core;
+use super::{DR_REGION, Layout, PRIMARY_REGION, package};
+use crate::{SeedError, step};
+use stackproof::dr::mutants as m;
+
+/// The failover function's code (main.ts packages stacks/dr/v1/lambda as its asset).
+const FAILOVER_CODE: &[u8] = include_bytes!("../../../../stacks/dr/v1/lambda/index.js");
+
+/// The role may describe and fail over the global database, publish to the topic, read its
+/// configuration and write its own logs.
+pub(crate) fn role_policy(l: &Layout, core: &Core, topic: &str) -> Vec<Value> {
+    let account = &core.account;
+    let log_group = format!("arn:aws:logs:{PRIMARY_REGION}:{account}:log-group:{}", l.names.failover_log_group());
+    let parameters = l.names.failover_config_parameters();
+    let mut statements = vec![
+        json!({
+            "Sid": "DescribeAndFailOverTheGlobalDatabase",
+            "Effect": "Allow",
+            "Action": ["rds:DescribeDBClusters", "rds:FailoverGlobalCluster", "rds:ModifyDBCluster"],
+            "Resource": [core.global_cluster_arn, core.primary_cluster_arn, core.dr_cluster_arn],
+        }),
+        json!({ "Sid": "PublishFailoverEvents", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": [topic] }),
+        json!({
+            "Sid": "ReadFailoverConfiguration",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameter", "ssm:GetParameters"],
+            "Resource": [format!("arn:aws:ssm:{PRIMARY_REGION}:{account}:parameter{parameters}")],
+        }),
+        json!({
+            "Sid": "EncryptNotificationsOnTheTopic",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": [core.primary_key],
+            "Condition": { "StringEquals": { "kms:ViaService": format!("sns.{PRIMARY_REGION}.amazonaws.com") } },
+        }),
+        json!({
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [log_group, format!("{log_group}:log-stream:*")],
+        }),
+    ];
+    if l.has(&m::FAILOVER_ROLE_WILDCARD) {
+        statements.push(json!({ "Sid": "OperatorConvenience", "Effect": "Allow", "Action": "rds:*", "Resource": "*" }));
+    }
+    statements
+}
+
+/// The function's configuration, or None when the mutant leaves it out.
+pub(crate) fn config(l: &Layout, core: &Core) -> Option<Value> {
+    (!l.has(&m::FAILOVER_CONFIG_MISSING)).then(|| {
+        json!({
+            "globalClusterIdentifier": core.global_cluster,
+            "primaryClusterArn": core.primary_cluster_arn,
+            "drClusterArn": core.dr_cluster_arn,
+            "primaryRegion": PRIMARY_REGION,
+            "drRegion": DR_REGION,
+            "replicationLagAlarmName": l.names.lag_alarm(),
+            "autoFailover": false,
+            "rpoMinutes": 15,
+            "rtoMinutes": 60,
+        })
+    })
+}
+
+/// Puts the configuration parameter.
+pub(crate) async fn put_config(l: &Layout, config: &Value) -> Result<(), SeedError> {
+    let mut put = l
+        .primary
+        .ssm
+        .put_parameter()
+        .name(l.names.failover_config_parameter())
+        .r#type(ParameterType::String)
+        .description("configuration of the healthcare-dr failover function")
+        .value(config.to_string());
+    for (k, v) in l.tags(&[]) {
+        put = put.tags(aws_sdk_ssm::types::Tag::builder().key(k).value(v).build().map_err(step("Tag"))?);
+    }
+    put.send().await.map_err(step("PutParameter"))?;
+    Ok(())
+}
+
+/// The function as main.ts declares it.
+pub(crate) struct FunctionSpec {
+    pub name: String,
+    pub role: String,
+    pub topic: String,
+    pub config_parameter: String,
+    /// Whether the function subscribes to the topic.
+    pub subscribed: bool,
+}
+
+pub(crate) fn function(l: &Layout, core: &Core, role: &str, topic: &str) -> FunctionSpec {
+    let role = if l.has(&m::FAILOVER_FUNCTION_FOREIGN_ROLE) { &core.replication_role } else { role };
+    FunctionSpec {
+        name: l.names.failover_function(),
+        role: role.to_owned(),
+        topic: topic.to_owned(),
+        config_parameter: l.names.failover_config_parameter(),
+        subscribed: !l.has(&m::FAILOVER_NOT_SUBSCRIBED),
+    }
+}
+
+/// Creates the function, lets the topic invoke it and subscribes it as asked.
+pub(crate) async fn create_function(l: &Layout, spec: &FunctionSpec) -> Result<(), SeedError> {
+    let lambda = &l.primary.lambda;
+    let environment = Environment::builder()
+        .variables("ALERTS_TOPIC_ARN", &spec.topic)
+        .variables("CONFIG_PARAMETER_NAME", &spec.config_parameter)
+        .build();
+    let package = package::stored("index.js", FAILOVER_CODE)
+        .map_err(|source| SeedError::Io { path: "stacks/dr/v1/lambda/index.js (zipped)".into(), source })?;
+    let tags: HashMap<String, String> = l.tags(&[]).into_iter().collect();
+    let function_arn = lambda
+        .create_function()
+        .function_name(&spec.name)
+        .description("orchestrates the healthcare-dr Aurora global database failover")
+        .role(&spec.role)
+        .runtime(Runtime::Nodejs20x)
+        .handler("index.handler")
+        .code(FunctionCode::builder().zip_file(Blob::new(package)).build())
+        .timeout(300)
+        .memory_size(256)
+        .environment(environment)
+        .set_tags(Some(tags))
+        .send()
+        .await
+        .map_err(step("CreateFunction"))?
+        .function_arn
+        .unwrap_or_default();
+    lambda
+        .add_permission()
+        .function_name(&spec.name)
+        .statement_id("AllowAlertsTopicInvoke")
+        .action("lambda:InvokeFunction")
+        .principal("sns.amazonaws.com")
+        .source_arn(&spec.topic)
+        .send()
+        .await
+        .map_err(step("AddPermission"))?;
+    if spec.subscribed {
+        let subscribe = l.primary.sns.subscribe().topic_arn(&spec.topic).protocol("lambda").endpoint(function_arn);
+        subscribe.send().await.map_err(step("Subscribe"))?;
+    }
+    Ok(())
+}

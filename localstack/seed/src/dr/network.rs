@@ -1,0 +1,175 @@
+//! One side's network (main.ts `network(side, provider, cidr, octet, azs)`): the VPC, two private
+//! subnets, the database security group and the database subnet group.
+
+use aws_sdk_ec2::types::{Filter, IpPermission, IpRange, ResourceType, Tag as Ec2Tag, TagSpecification};
+
+use super::aurora::rds_tags;
+use super::{DR_CIDR, Layout, PRIMARY_CIDR, Side};
+use crate::{SeedError, Seeder, step};
+use stackproof::dr::mutants as m;
+
+/// Aurora PostgreSQL's port.
+pub(crate) const POSTGRES: i32 = 5432;
+/// Every address: the default egress rule Terraform drops, and the open-ingress mutant.
+pub(crate) const ANYWHERE: &str = "0.0.0.0/0";
+
+/// A network as main.ts declares it.
+pub(crate) struct NetworkSpec {
+    pub side: Side,
+    pub cidr: &'static str,
+    /// The second octet of the subnets' ranges (`10.<octet>.<n>.0/24`).
+    pub octet: u8,
+    /// Both subnets in the first zone instead of one per zone.
+    pub one_az: bool,
+}
+
+pub(crate) fn primary() -> NetworkSpec {
+    NetworkSpec { side: Side::Primary, cidr: PRIMARY_CIDR, octet: 0, one_az: false }
+}
+
+/// The DR network: it overlaps the primary's range, or keeps to one zone, when asked.
+pub(crate) fn dr(l: &Layout) -> NetworkSpec {
+    let (cidr, octet) = if l.has(&m::DR_VPC_OVERLAPPING_CIDR) { (PRIMARY_CIDR, 0) } else { (DR_CIDR, 1) };
+    NetworkSpec { side: Side::Dr, cidr, octet, one_az: l.has(&m::DR_SUBNETS_ONE_AZ) }
+}
+
+/// What a created network offers the database.
+pub(crate) struct Network {
+    pub vpc: String,
+    pub subnets: Vec<String>,
+    pub sg: String,
+    pub subnet_group: String,
+}
+
+pub(crate) async fn create(l: &Layout, spec: &NetworkSpec) -> Result<Network, SeedError> {
+    let name = l.names.vpc(spec.side);
+    let tags = ec2_tags(l, ResourceType::Vpc, &[("Name", &name)]);
+    let vpc = crate::create_vpc(&l.at(spec.side).ec2, spec.cidr, tags).await?;
+    let subnets = subnets(l, spec, &vpc).await?;
+    let sg = db_security_group(l, spec, &vpc).await?;
+    let subnet_group = db_subnet_group(l, spec, &subnets).await?;
+    Ok(Network { vpc, subnets, sg, subnet_group })
+}
+
+/// Two private subnets, one per zone (or both in the first with `one_az`).
+async fn subnets(l: &Layout, spec: &NetworkSpec, vpc: &str) -> Result<Vec<String>, SeedError> {
+    let s = l.at(spec.side);
+    let (az1, az2) = zones(s).await?;
+    let mut subnets = Vec::new();
+    for (n, zone) in [(1, &az1), (2, if spec.one_az { &az1 } else { &az2 })] {
+        let name = l.names.private_subnet(spec.side, n);
+        let tags = ec2_tags(l, ResourceType::Subnet, &[("Name", &name), ("Tier", "private")]);
+        let id = s
+            .ec2
+            .create_subnet()
+            .vpc_id(vpc)
+            .cidr_block(format!("10.{}.{n}.0/24", spec.octet))
+            .availability_zone(zone)
+            .tag_specifications(tags)
+            .send()
+            .await
+            .map_err(step("CreateSubnet"))?
+            .subnet
+            .and_then(|s| s.subnet_id)
+            .unwrap_or_default();
+        subnets.push(id);
+    }
+    Ok(subnets)
+}
+
+/// 5432 from the VPC only, and egress to the VPC only (Terraform drops the default egress).
+async fn db_security_group(l: &Layout, spec: &NetworkSpec, vpc: &str) -> Result<String, SeedError> {
+    let (s, name) = (l.at(spec.side), l.names.db_security_group(spec.side));
+    let sg = s
+        .ec2
+        .create_security_group()
+        .group_name(&name)
+        .description("Aurora PostgreSQL: 5432 from inside the VPC only")
+        .vpc_id(vpc)
+        .tag_specifications(ec2_tags(l, ResourceType::SecurityGroup, &[("Name", &name)]))
+        .send()
+        .await
+        .map_err(step("CreateSecurityGroup"))?
+        .group_id
+        .unwrap_or_default();
+    let all_traffic = |range: &str, about: Option<&str>| {
+        IpPermission::builder()
+            .ip_protocol("-1")
+            .ip_ranges(IpRange::builder().cidr_ip(range).set_description(about.map(str::to_owned)).build())
+            .build()
+    };
+    s.ec2
+        .revoke_security_group_egress()
+        .group_id(&sg)
+        .ip_permissions(all_traffic(ANYWHERE, None))
+        .send()
+        .await
+        .map_err(step("RevokeSecurityGroupEgress"))?;
+    s.ec2
+        .authorize_security_group_egress()
+        .group_id(&sg)
+        .ip_permissions(all_traffic(spec.cidr, Some("Inside the VPC only")))
+        .send()
+        .await
+        .map_err(step("AuthorizeSecurityGroupEgress"))?;
+    allow_postgres(s, &sg, spec.cidr, "PostgreSQL from the VPC").await?;
+    Ok(sg)
+}
+
+async fn db_subnet_group(l: &Layout, spec: &NetworkSpec, subnets: &[String]) -> Result<String, SeedError> {
+    let name = l.names.db_subnet_group(spec.side);
+    l.at(spec.side)
+        .rds
+        .create_db_subnet_group()
+        .db_subnet_group_name(&name)
+        .db_subnet_group_description(format!("private subnets of the {} Aurora cluster", spec.side.name()))
+        .set_subnet_ids(Some(subnets.to_vec()))
+        .set_tags(Some(rds_tags(l)))
+        .send()
+        .await
+        .map_err(step("CreateDBSubnetGroup"))?;
+    Ok(name)
+}
+
+/// Admits PostgreSQL (tcp 5432) from `cidr` into security group `sg`.
+pub(crate) async fn allow_postgres(s: &Seeder, sg: &str, cidr: &str, about: &str) -> Result<(), SeedError> {
+    let rule = IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(POSTGRES)
+        .to_port(POSTGRES)
+        .ip_ranges(IpRange::builder().cidr_ip(cidr).description(about).build())
+        .build();
+    s.ec2
+        .authorize_security_group_ingress()
+        .group_id(sg)
+        .ip_permissions(rule)
+        .send()
+        .await
+        .map_err(step("AuthorizeSecurityGroupIngress"))?;
+    Ok(())
+}
+
+/// The region's first two available zones, as main.ts's `Fn.element(azs.names, 0|1)`.
+pub(crate) async fn zones(s: &Seeder) -> Result<(String, String), SeedError> {
+    let zones = s
+        .ec2
+        .describe_availability_zones()
+        .filters(Filter::builder().name("state").values("available").build())
+        .send()
+        .await
+        .map_err(step("DescribeAvailabilityZones"))?;
+    let mut zones: Vec<String> = zones.availability_zones().iter().filter_map(|z| z.zone_name.clone()).collect();
+    zones.sort();
+    match zones.as_slice() {
+        [a, b, ..] => Ok((a.clone(), b.clone())),
+        _ => Err(SeedError::Api {
+            step: "DescribeAvailabilityZones".into(),
+            detail: format!("{} has fewer than two zones", s.region),
+        }),
+    }
+}
+
+fn ec2_tags(l: &Layout, kind: ResourceType, own: &[(&str, &str)]) -> TagSpecification {
+    let tags = l.tags(own).into_iter().map(|(k, v)| Ec2Tag::builder().key(k).value(v).build());
+    TagSpecification::builder().resource_type(kind).set_tags(Some(tags.collect())).build()
+}
