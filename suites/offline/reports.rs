@@ -583,11 +583,13 @@ fn other_stack_named_formats_chosen_summary_appended() -> Result<(), Failed> {
     std::fs::write(&step, "## an earlier step\n")?;
     let endpoint = unreachable_endpoint()?;
     let dir_arg = dir.display().to_string();
-    // The DR stack wants an outputs file, so this run stops before any request: its reports
-    // carry the stack's name, only the formats asked for are written, and the summary goes
-    // where GitHub's job summary is.
+    let outputs = dir.join("dr-pr9.json");
+    std::fs::write(&outputs, r#"{"healthcare-dr": {"PrimaryBucketName": "healthcare-data-primary-pr9"}}"#)?;
+    // The DR layout's outputs file read, the endpoint does not answer, so this run stops before
+    // any check: its reports carry the stack's name, only the formats asked for are written, and
+    // the summary goes where GitHub's job summary is.
     let out = stackproof(
-        &["--stack", "dr", "--suffix", "pr9", "--endpoint", &endpoint],
+        &["--stack", "dr", "--suffix", "pr9", "--endpoint", &endpoint, "--outputs", &outputs.display().to_string()],
         &[
             ("STACKPROOF_REPORTS", &dir_arg),
             ("STACKPROOF_FORMAT", "junit,md"),
