@@ -19,7 +19,7 @@ use stackproof_harness::kit::policy::{self, Policy, Principal, Statement};
 
 use super::DrFacts;
 use super::mutants;
-use super::patterns::matches_every_suffix;
+use stackproof_harness::kit::policy::matches_every_suffix;
 
 /// The service that must be the failover role's only trusted principal.
 pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";

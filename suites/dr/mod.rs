@@ -14,7 +14,6 @@ pub mod mutants;
 pub mod naming;
 pub mod network;
 pub mod outputs;
-pub mod patterns;
 pub mod s3;
 pub mod secrets;
 pub mod synth;

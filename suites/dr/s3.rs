@@ -16,7 +16,7 @@ use stackproof_harness::kit::policy::{self, Covered, Policy};
 
 use super::DrFacts;
 use super::mutants;
-use super::patterns::{matches_every_suffix, matches_some_suffix};
+use stackproof_harness::kit::policy::{matches_every_suffix, matches_some_suffix};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[

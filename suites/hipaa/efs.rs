@@ -271,8 +271,8 @@ pub(crate) fn efs_policy_finding(resource: &str, fs_arn: &str, policy: Option<&V
 
 fn efs_policy_denies_insecure_transport(f: &HipaaFacts) -> Vec<Finding> {
     let p = &f.data.efs_policy;
-    judge_both((p, &f.data.efs_file_system_arn), "Policy", |policy, fs_arn| {
-        vec![efs_policy_finding(&p.resource, fs_arn, policy.policy.as_ref())]
+    judge_both((p, &f.data.file_system), "Policy", |policy, fs| {
+        vec![efs_policy_finding(&p.resource, &fs.file_system_arn, policy.policy.as_ref())]
     })
 }
 

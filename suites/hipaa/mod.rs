@@ -1,6 +1,8 @@
 //! The HIPAA stack (stacks/hipaa/v1, CloudFormation, eu-central-1): live checks by service.
 
 pub mod apigateway;
+#[cfg(test)]
+mod before_and_after;
 pub mod ecs;
 pub mod efs;
 pub mod elasticache;

@@ -387,15 +387,20 @@ fn aurora_release(version: &str) -> Option<(u32, u32, u32)> {
     parts.next().is_none().then_some((a, b, c))
 }
 
+/// A release of the minimum's major version, and no older: the template allows minor upgrades,
+/// so the version running (or declared) may be later. The static suite judges the same way.
+pub(crate) fn engine_version_at_least_minimum(version: &str) -> bool {
+    match (aurora_release(version), aurora_release(MIN_ENGINE_VERSION)) {
+        (Some(v), Some(min)) => v.0 == min.0 && v >= min,
+        _ => false,
+    }
+}
+
 fn aurora_engine_version_pinned(f: &HipaaFacts) -> Vec<Finding> {
     let c = &f.data.db_cluster;
     judge_named(c, "EngineVersion", |cluster| {
         let evidence = json!({"Engine": cluster.engine, "EngineVersion": cluster.engine_version});
-        let min = aurora_release(MIN_ENGINE_VERSION);
-        let ok = match (aurora_release(&cluster.engine_version), min) {
-            (Some(v), Some(min)) => v.0 == min.0 && v >= min,
-            _ => false,
-        };
+        let ok = engine_version_at_least_minimum(&cluster.engine_version);
         vec![
             Finding::judge(&c.resource, "Engine", cluster.engine == ENGINE, ENGINE, &cluster.engine, &evidence),
             Finding::judge(

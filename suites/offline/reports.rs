@@ -612,8 +612,76 @@ fn other_stack_named_formats_chosen_summary_appended() -> Result<(), Failed> {
     Ok(())
 }
 
+/// The static suite's evidence for the shipped template, as `cargo test --test static` writes it,
+/// then a live run of a deployment with one broken requirement: its reports show, per
+/// requirement, the outcome before deploy beside the outcome after it.
+fn before_and_after_deploy_in_one_report(w: &crate::World) -> Result<(), Failed> {
+    use stackproof_harness::report::before_deploy::{self, StaticRun};
+    use stackproof_harness::run::static_suite::StaticSuite;
+    let dir = scratch("before-after")?;
+    let suite = &stackproof::hipaa::template::HipaaTemplate;
+    let source = suite.default_input();
+    let started = std::time::SystemTime::now();
+    let records = suite.judge(&source, &|_| true)?;
+    let run = StaticRun {
+        stack: "hipaa",
+        suite: StaticSuite::name(suite),
+        source: &source,
+        stacks_git: stackproof_harness::run::git::stacks_git(source.parent().unwrap_or(&source)),
+        started,
+        finished: std::time::SystemTime::now(),
+        setup_error: None,
+    };
+    before_deploy::write(&dir.join(before_deploy::file_name("hipaa")), &before_deploy::build(run, &records))?;
+    let static_ids: BTreeSet<&str> = records.iter().map(|r| r.info.id).collect();
+
+    let suffix = "before-after";
+    seed_and_check(w, suffix, &[&m::KMS_ROTATION_OFF])?;
+    let out =
+        stackproof(&["--suffix", suffix, "--endpoint", &w.endpoint, "--reports", &dir.display().to_string()], &[])?;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let doc: Value = serde_json::from_str(&read(&Reports::in_dir(&dir, suffix).json)?)?;
+    let shown = &doc["run"]["before_deploy"];
+    assert_eq!(shown["summary"]["total"], static_ids.len(), "{shown}");
+    let mut both = 0;
+    for check in check_json(&doc)? {
+        let id = check["id"].as_str().unwrap_or_default();
+        let before = check["before_deploy"].as_str();
+        if static_ids.contains(id) {
+            both += 1;
+            assert_eq!(before, Some("pass"), "{id}: the shipped template passes every static check");
+        } else {
+            assert_eq!(before, None, "{id} has no static form, yet shows one");
+        }
+    }
+    assert!(both >= 30, "only {both} requirements are judged before and after deploy");
+    let rotation =
+        check_json(&doc)?.iter().find(|c| c["id"] == "kms_key_rotation_enabled").cloned().unwrap_or_default();
+    assert_eq!((rotation["outcome"].as_str(), rotation["before_deploy"].as_str()), (Some("fail"), Some("pass")));
+    let static_only: Vec<&str> = doc["hipaa_matrix"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["before_deploy_only"].as_array().into_iter().flatten())
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(static_only.contains(&"cfn_lint_clean"), "static-only requirements missing: {static_only:?}");
+    let html = read(&Reports::in_dir(&dir, suffix).html)?;
+    assert!(
+        html.contains("before deploy") && html.contains("id=\"before-deploy\""),
+        "the HTML shows no outcome before deploy"
+    );
+    eprintln!("before and after deploy: {both} requirements judged by both suites, {} static only", static_only.len());
+    Ok(())
+}
+
 pub fn trials(world: &Shared) -> Vec<Trial> {
     vec![
+        needs_world(
+            "reports::before_and_after_deploy_in_one_report".into(),
+            world,
+            before_and_after_deploy_in_one_report,
+        ),
         needs_world(
             "reports::seeded_run_writes_four_reports_that_agree".into(),
             world,

@@ -15,6 +15,8 @@ const FS_GONE: &[&str] = &["FileSystemNotFound"];
 #[serde(rename_all = "PascalCase")]
 pub struct FileSystem {
     pub file_system_id: String,
+    /// What the file-system policy's Resource must cover.
+    pub file_system_arn: String,
     pub life_cycle_state: String,
     pub encrypted: bool,
     pub kms_key_id: Option<String>,
@@ -80,8 +82,15 @@ pub async fn file_system(efs: &Client, id: &str) -> Fact<FileSystem> {
         .into_iter()
         .find(|f| f.file_system_id == id)
         .ok_or_else(|| FactError::Absent { what: format!("file system {id}") })?;
+    // A reply without the file system's ARN cannot be judged against its policy: an error, not an
+    // empty ARN that some wildcard might cover.
+    let file_system_arn = fs.file_system_arn.clone().filter(|a| !a.is_empty()).ok_or_else(|| FactError::Api {
+        operation: "DescribeFileSystems".into(),
+        detail: format!("the reply for {id} has no FileSystemArn"),
+    })?;
     Ok(FileSystem {
         file_system_id: id.to_owned(),
+        file_system_arn,
         life_cycle_state: fs.life_cycle_state.as_str().to_owned(),
         encrypted: fs.encrypted.unwrap_or(false),
         kms_key_id: fs.kms_key_id,

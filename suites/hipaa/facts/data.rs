@@ -7,12 +7,12 @@ use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::efs::{BackupPolicy, FileSystem, FileSystemPolicy, MountTarget};
 use stackproof_harness::facts::elasticache::{CacheSubnetGroup, ReplicationGroup};
 use stackproof_harness::facts::rds::{Cluster, Instance, Parameter, SubnetGroup};
-use stackproof_harness::facts::{FactError, declared, efs, elasticache, rds};
+use stackproof_harness::facts::{declared, efs, elasticache, rds};
 
 use super::{Named, named};
 use crate::hipaa::outputs::{
-    CACHE_REPLICATION_GROUP_ID, CACHE_SUBNET_GROUP_NAME, DATA_KEY_ARN, DB_CLUSTER_IDENTIFIER,
-    DB_CLUSTER_PARAMETER_GROUP_NAME, DB_SUBNET_GROUP_NAME, EFS_FILE_SYSTEM_ID,
+    CACHE_REPLICATION_GROUP_ID, CACHE_SUBNET_GROUP_NAME, DB_CLUSTER_IDENTIFIER, DB_CLUSTER_PARAMETER_GROUP_NAME,
+    DB_SUBNET_GROUP_NAME, EFS_FILE_SYSTEM_ID,
 };
 
 pub struct DataFacts {
@@ -25,7 +25,6 @@ pub struct DataFacts {
     /// The file system's id as the outputs declare it (what task volumes must mount).
     pub efs_file_system_id: Named<String>,
     /// The file system's ARN (what its policy's Resource must cover).
-    pub efs_file_system_arn: Named<String>,
     pub file_system: Named<FileSystem>,
     pub efs_backup_policy: Named<BackupPolicy>,
     pub efs_policy: Named<FileSystemPolicy>,
@@ -66,7 +65,6 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
     );
     DataFacts {
         efs_file_system_id: declared(outputs, EFS_FILE_SYSTEM_ID),
-        efs_file_system_arn: file_system_arn(outputs, &c.region),
         db_cluster,
         db_instances,
         db_subnet_group,
@@ -77,65 +75,5 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         efs_mount_targets,
         replication_group,
         cache_subnet_group,
-    }
-}
-
-/// The EFS file system's ARN. DescribeFileSystems's fact does not keep it, so it is built from
-/// the file system's id in the stack's region and the partition and account of the stack's own
-/// data key (`arn:aws:kms:REGION:ACCOUNT:key/ID`), which lives in the same account. Either output
-/// missing, or a key ARN without an account, is the fact's error: the policy check then cannot
-/// pass.
-fn file_system_arn(outputs: &Outputs, region: &str) -> Named<String> {
-    let id = declared(outputs, EFS_FILE_SYSTEM_ID);
-    let key = declared(outputs, DATA_KEY_ARN);
-    let fact = id.fact.and_then(|id| {
-        let key = key.fact?;
-        let parts: Vec<&str> = key.split(':').collect();
-        match parts.as_slice() {
-            ["arn", partition, _, _, account, ..] if !partition.is_empty() && !account.is_empty() => {
-                Ok(format!("arn:{partition}:elasticfilesystem:{region}:{account}:file-system/{id}"))
-            }
-            _ => Err(FactError::Api {
-                operation: format!("resolving the file system ARN from {DATA_KEY_ARN}"),
-                detail: format!("{key} is not an ARN with a partition and an account"),
-            }),
-        }
-    });
-    Named { output: EFS_FILE_SYSTEM_ID, resource: id.resource, fact }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::*;
-
-    fn outputs(json: &str) -> Outputs {
-        Outputs::from_json(json, Path::new("flat-outputs.json")).expect("flat outputs parse")
-    }
-
-    #[test]
-    fn the_file_system_arn_takes_partition_and_account_from_the_data_key() {
-        let o = outputs(
-            r#"{"EfsFileSystemId": "fs-1", "DataKeyArn": "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/k"}"#,
-        );
-        let arn = file_system_arn(&o, "us-gov-west-1");
-        assert_eq!(arn.resource, "fs-1");
-        assert_eq!(
-            arn.fact.ok().as_deref(),
-            Some("arn:aws-us-gov:elasticfilesystem:us-gov-west-1:123456789012:file-system/fs-1")
-        );
-    }
-
-    #[test]
-    fn without_an_account_there_is_no_file_system_arn() {
-        let no_key = file_system_arn(&outputs(r#"{"EfsFileSystemId": "fs-1"}"#), "eu-central-1");
-        assert!(matches!(no_key.fact, Err(FactError::MissingOutput { .. })));
-        let key_id_only =
-            file_system_arn(&outputs(r#"{"EfsFileSystemId": "fs-1", "DataKeyArn": "1111-2222"}"#), "eu-central-1");
-        assert!(key_id_only.fact.is_err());
-        let no_fs = file_system_arn(&outputs(r#"{"DataKeyArn": "arn:aws:kms:r:1:key/k"}"#), "eu-central-1");
-        assert_eq!(no_fs.resource, EFS_FILE_SYSTEM_ID);
-        assert!(matches!(no_fs.fact, Err(FactError::MissingOutput { .. })));
     }
 }

@@ -9,7 +9,7 @@ use stackproof_harness::source::template::{Resource, Template, reference};
 
 use super::{Change, Mutation, Own, TemplateFacts, number, only_private_subnets, private_subnets, refers_to, zone_of};
 use crate::hipaa::outputs::DATA_KEY_ARN;
-use crate::hipaa::rds::{ENGINE, MIN_BACKUP_RETENTION_DAYS, MIN_ENGINE_VERSION};
+use crate::hipaa::rds::{ENGINE, MIN_BACKUP_RETENTION_DAYS, MIN_ENGINE_VERSION, engine_version_at_least_minimum};
 
 pub const AURORA_KEY_REMOVED: Mutation =
     Mutation { name: "aurora-key-removed", resource: "AuroraCluster", property: "KmsKeyId", change: Change::Remove };
@@ -307,23 +307,6 @@ pub const AURORA_ENGINE_VERSION_PINNED: Check<TemplateFacts> = Check {
     run: aurora_engine_version_pinned,
 };
 
-/// `8.0.mysql_aurora.3.08.1` -> (3, 8, 1); None for any other shape (the live suite reads
-/// versions the same way).
-fn aurora_release(version: &str) -> Option<(u32, u32, u32)> {
-    let release = version.strip_prefix("8.0.mysql_aurora.")?;
-    let mut parts = release.split('.').map(|p| p.parse::<u32>().ok());
-    let (a, b, c) = (parts.next()??, parts.next()??, parts.next()??);
-    parts.next().is_none().then_some((a, b, c))
-}
-
-/// A release of the same major version as the minimum, and no older.
-fn at_least_minimum(version: Option<&str>) -> bool {
-    match (version.and_then(aurora_release), aurora_release(MIN_ENGINE_VERSION)) {
-        (Some(v), Some(min)) => v.0 == min.0 && v >= min,
-        _ => false,
-    }
-}
-
 fn aurora_engine_version_pinned(f: &TemplateFacts) -> Vec<Finding> {
     each_cluster(f, "EngineVersion", |r| {
         let text = |property: &str| r.prop(property).and_then(Value::as_str);
@@ -332,7 +315,7 @@ fn aurora_engine_version_pinned(f: &TemplateFacts) -> Vec<Finding> {
             judge(
                 r,
                 "EngineVersion",
-                at_least_minimum(text("EngineVersion")),
+                text("EngineVersion").is_some_and(engine_version_at_least_minimum),
                 format!("{MIN_ENGINE_VERSION} or a later 3.x release"),
             ),
         ]
@@ -345,12 +328,11 @@ mod tests {
 
     #[test]
     fn engine_versions_compare_within_major_3() {
-        assert!(at_least_minimum(Some(MIN_ENGINE_VERSION)));
-        assert!(at_least_minimum(Some("8.0.mysql_aurora.3.10.0")));
-        assert!(!at_least_minimum(Some("8.0.mysql_aurora.3.04.0")));
-        assert!(!at_least_minimum(Some("8.0.mysql_aurora.4.00.0")), "another major version is not pinned");
-        assert!(!at_least_minimum(Some("5.7.mysql_aurora.2.11.2")));
-        assert!(!at_least_minimum(Some("8.0")), "a floating version is not pinned");
-        assert!(!at_least_minimum(None));
+        assert!(engine_version_at_least_minimum(MIN_ENGINE_VERSION));
+        assert!(engine_version_at_least_minimum("8.0.mysql_aurora.3.10.0"));
+        assert!(!engine_version_at_least_minimum("8.0.mysql_aurora.3.04.0"));
+        assert!(!engine_version_at_least_minimum("8.0.mysql_aurora.4.00.0"), "another major version is not pinned");
+        assert!(!engine_version_at_least_minimum("5.7.mysql_aurora.2.11.2"));
+        assert!(!engine_version_at_least_minimum("8.0"), "a floating version is not pinned");
     }
 }
