@@ -15,24 +15,14 @@ use stackproof_harness::facts::iam::Role;
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::{FactError, Named};
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named, unavailable};
-use stackproof_harness::kit::policy::{self, Policy, Principal, Statement};
+use stackproof_harness::kit::policy::{self, Policy, Statement};
 
 use super::DrFacts;
+use super::failover_policy::{
+    ADMIN_POLICIES, LAMBDA_SERVICE, Reach, SNS_SERVICE, excess, trusted, trusts_only_lambda, wildcard_action,
+};
 use super::mutants;
-use stackproof_harness::kit::policy::matches_every_suffix;
 
-/// The service that must be the failover role's only trusted principal.
-pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
-/// The service that invokes the function through the topic.
-pub const SNS_SERVICE: &str = "sns.amazonaws.com";
-/// The rds actions the function may have beyond `rds:Describe*` (lowercase: IAM actions are
-/// case-insensitive).
-pub const RDS_ACTIONS: &[&str] = &["rds:failoverglobalcluster", "rds:modifydbcluster"];
-/// The services the failover role may act on at all (and kms, on the layout's key through a
-/// service only).
-pub const SERVICES: &[&str] = &["rds", "sns", "ssm", "logs"];
-/// Managed policies that make any role an administrator.
-pub const ADMIN_POLICIES: &[&str] = &["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
 /// The condition operators that pin `aws:SourceArn` to a value; negated and `IfExists` forms
 /// let other sources through.
 const SOURCE_ARN_OPERATORS: &[&str] = &["ArnEquals", "ArnLike", "StringEquals", "StringLike"];
@@ -45,16 +35,6 @@ pub const CHECKS: &[Check<DrFacts>] = &[
     FAILOVER_CONFIG_PARAMETER_PRESENT,
     HEALTH_CHECK_WATCHES_REPLICATION_LAG,
 ];
-
-/// An action pattern that covers every action of its service (`rds:*`, `r*`), or spans services
-/// (`*`): not an action named by need.
-fn wildcard_action(pattern: &str) -> bool {
-    let lower = pattern.to_ascii_lowercase();
-    match lower.split_once(':') {
-        Some((service, _)) => matches_every_suffix(&lower, &format!("{service}:")),
-        None => true,
-    }
-}
 
 /// An execution role ARN (`arn:aws:iam::<account>:role[/path]/<name>`) naming `role`.
 fn arn_names_role(arn: &str, role: &str) -> bool {
@@ -88,71 +68,17 @@ impl Scope {
     }
 }
 
-/// What an Allow statement grants beyond the failover function's needs, one line per excess.
-fn excess(s: &Statement, scope: &Scope) -> Vec<String> {
-    if !s.allows() {
-        return Vec::new();
+impl Reach for Scope {
+    fn is_cluster(&self, r: &Value) -> bool {
+        let r = policy::text(r);
+        self.clusters.iter().any(|c| r.ends_with(c.as_str()))
     }
-    let mut out = Vec::new();
-    if s.not_action.is_some() {
-        out.push(format!("NotAction {} (allows every other action)", s.not_actions().join(",")));
+    fn is_topic(&self, r: &Value) -> bool {
+        policy::text(r) == self.topic
     }
-    if s.not_resource.is_some() {
-        out.push(format!("NotResource {} (allows every other resource)", s.not_resources().join(",")));
-    } else if s.resource.is_none() {
-        out.push("no Resource".to_owned());
+    fn is_key(&self, r: &Value) -> bool {
+        same_key(&policy::text(r), &self.key)
     }
-    let (actions, resources) = (s.actions(), s.resources());
-    if s.not_resource.is_none() && s.covers_every_resource() {
-        out.push(format!("Resource * for {}", actions.join(",")));
-    }
-    let (mut rds, mut sns, mut kms) = (false, false, false);
-    for a in &actions {
-        if wildcard_action(a) {
-            out.push(format!("Action {a}"));
-            continue;
-        }
-        let lower = a.to_ascii_lowercase();
-        match lower.split_once(':').map(|(service, _)| service) {
-            Some("rds") => {
-                rds = true;
-                if !(lower.starts_with("rds:describe") || RDS_ACTIONS.contains(&lower.as_str())) {
-                    out.push(format!("Action {a} (beyond rds:Describe*, FailoverGlobalCluster, ModifyDBCluster)"));
-                }
-            }
-            Some("sns") => {
-                sns = true;
-                if lower != "sns:publish" {
-                    out.push(format!("Action {a} (beyond sns:Publish)"));
-                }
-            }
-            Some("kms") => kms = true,
-            Some(service) if SERVICES.contains(&service) => {}
-            _ => out.push(format!("Action {a} (not a service failover uses: {})", SERVICES.join(", "))),
-        }
-    }
-    let concrete = resources.iter().filter(|r| *r != "*");
-    if rds {
-        for r in concrete.clone().filter(|r| !scope.clusters.iter().any(|c| r.ends_with(c.as_str()))) {
-            out.push(format!("rds on {r} (not one of the stack's clusters)"));
-        }
-    }
-    if sns {
-        for r in concrete.clone().filter(|r| **r != scope.topic) {
-            out.push(format!("sns on {r} (not the alerts topic)"));
-        }
-    }
-    // The topic's encryption needs the key, but only through SNS: kms:ViaService pins that.
-    if kms {
-        if s.condition_values(&["StringEquals"], "kms:ViaService").is_empty() {
-            out.push("kms without a kms:ViaService condition".to_owned());
-        }
-        for r in concrete.filter(|r| !same_key(r, &scope.key)) {
-            out.push(format!("kms on {r} (not the primary key)"));
-        }
-    }
-    let label = s.sid.as_deref().map_or(String::new(), |sid| format!("{sid}: "));
-    out.into_iter().map(|e| format!("{label}{e}")).collect()
 }
 
 /// Whether some Allow statement grants `action` on a resource `resource_ok` accepts (or on every
@@ -187,20 +113,12 @@ pub(crate) fn role_policy_finding(role: &str, scope: &Scope, documents: &[&Value
 /// statement names exactly that service principal.
 pub(crate) fn trust_policy_finding(role: &str, trust: &Value) -> Finding {
     let parsed = Policy::parse(trust);
-    let allows: Vec<&Statement> = parsed.allows().collect();
-    let principals: Vec<Value> =
-        allows.iter().map(|s| serde_json::to_value(&s.principal).unwrap_or(Value::Null)).collect();
-    let only_lambda = |s: &&Statement| {
-        matches!(&s.principal, Some(p @ Principal::Of(_)) if p.types() == ["Service"])
-            && s.not_principal.is_none()
-            && s.service_principals() == [LAMBDA_SERVICE]
-    };
     Finding::judge(
         role,
         "AssumeRolePolicyDocument",
-        !allows.is_empty() && allows.iter().all(only_lambda),
+        trusts_only_lambda(&parsed),
         format!("only Principal.Service {LAMBDA_SERVICE}"),
-        Value::Array(principals),
+        Value::Array(trusted(&parsed)),
         trust,
     )
 }

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod cloudtrail;
 pub mod facts;
 pub mod failover;
+pub mod failover_policy;
 pub mod kms;
 pub mod logs;
 pub mod monitoring;
@@ -119,16 +120,6 @@ mod tests {
 
     #[test]
     fn every_mutant_is_claimed_by_exactly_one_check() {
-        for m in mutants::ALL {
-            let claims = CHECKS.iter().filter(|c| c.mutant.name == m.name).count();
-            assert_eq!(claims, 1, "mutant {} is claimed by {claims} checks", m.name);
-        }
-        for c in CHECKS.iter() {
-            assert!(
-                mutants::ALL.iter().any(|m| m.name == c.mutant.name),
-                "{} claims an uncatalogued mutant",
-                c.info.id
-            );
-        }
+        crate::shared::assert_mutants_claimed_once(&CHECKS, mutants::ALL);
     }
 }

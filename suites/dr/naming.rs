@@ -2,7 +2,8 @@
 //! every resource can be traced to the deployment that owns it.
 
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
-use stackproof_harness::kit::fact::judge_named;
+
+use crate::shared::naming::names_carry_suffix;
 
 use super::DrFacts;
 use super::mutants;
@@ -26,22 +27,7 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<DrFacts> = Check {
 };
 
 fn resource_names_carry_suffix(f: &DrFacts) -> Vec<Finding> {
-    let suffix = f.suffix.as_str();
-    f.names
-        .iter()
-        // The region outputs are names of regions, not of resources.
-        .filter(|n| ![PRIMARY_REGION, DR_REGION].contains(&n.output))
-        .flat_map(|n| {
-            judge_named(n, "Name", |name| {
-                vec![Finding::judge(
-                    name,
-                    "Name",
-                    name.contains(suffix),
-                    format!("a name containing {suffix:?}"),
-                    name,
-                    &serde_json::json!({ n.output: name }),
-                )]
-            })
-        })
-        .collect()
+    // The region outputs are names of regions, not of resources.
+    let names = f.names.iter().filter(|n| ![PRIMARY_REGION, DR_REGION].contains(&n.output));
+    names_carry_suffix(names, f.suffix.as_str())
 }

@@ -4,6 +4,8 @@
 use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::kit::fact::judge_named;
 
+use crate::shared::naming::names_carry_suffix;
+
 use super::HipaaFacts;
 use super::mutants;
 
@@ -26,22 +28,7 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<HipaaFacts> = Check {
 
 fn resource_names_carry_suffix(f: &HipaaFacts) -> Vec<Finding> {
     let suffix = f.suffix.as_str();
-    let mut findings: Vec<Finding> = f
-        .names
-        .iter()
-        .flat_map(|n| {
-            judge_named(n, "Name", |name| {
-                vec![Finding::judge(
-                    name,
-                    "Name",
-                    name.contains(suffix),
-                    format!("a name containing {suffix:?}"),
-                    name,
-                    &serde_json::json!({ n.output: name }),
-                )]
-            })
-        })
-        .collect();
+    let mut findings = names_carry_suffix(&f.names, suffix);
     findings.extend(judge_named(&f.network.vpc, "Tags.Name", |net| {
         let vpc = std::iter::once((&net.vpc.vpc_id, &net.vpc.tags));
         let subnets = net.subnets.iter().map(|s| (&s.subnet_id, &s.tags));

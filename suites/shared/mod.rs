@@ -2,9 +2,26 @@
 //! must pass.
 
 pub mod kms;
+pub mod naming;
 
 #[cfg(test)]
 use stackproof_harness::check::{Check, Facts};
+
+/// Every mutant of a stack's catalogue is claimed by exactly one check, and every check claims a
+/// catalogued mutant.
+#[cfg(test)]
+pub fn assert_mutants_claimed_once<F>(checks: &[Check<F>], catalogue: &[&stackproof_harness::mutation::Mutant])
+where
+    F: Facts<Mutant = stackproof_harness::mutation::Mutant>,
+{
+    for m in catalogue {
+        let claims = checks.iter().filter(|c| c.mutant.name == m.name).count();
+        assert_eq!(claims, 1, "mutant {} is claimed by {claims} checks", m.name);
+    }
+    for c in checks {
+        assert!(catalogue.iter().any(|m| m.name == c.mutant.name), "{} claims an uncatalogued mutant", c.info.id);
+    }
+}
 
 /// Every check has a unique snake_case id, its own mutant, HIPAA citations, and its metadata.
 #[cfg(test)]

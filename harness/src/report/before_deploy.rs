@@ -120,7 +120,9 @@ pub struct BeforeDeploy {
     pub other_commit: bool,
     pub setup_error: Option<String>,
     pub summary: StaticSummary,
-    /// Every static check by id: outcome, and what a live report needs to list it.
+    /// Every static check by id: outcome, and what a live report needs to list it. Not repeated
+    /// in the live bundle, which shows each outcome beside its requirement.
+    #[serde(skip)]
     pub checks: BTreeMap<String, StaticCheck>,
 }
 

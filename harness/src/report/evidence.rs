@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
-use super::before_deploy::{BeforeDeploy, StaticSummary};
+use super::before_deploy::BeforeDeploy;
 use super::safeguards::{self, Kind, Scope};
 use super::{Format, Paths, Record, Request, Run, Selection, StacksGit, SummaryTarget, redact, write_atomically};
 use crate::Error;
@@ -63,8 +63,9 @@ pub struct RunMeta {
     /// The other reports of this run, as written (the summary as `GITHUB_STEP_SUMMARY` when it
     /// went there).
     pub reports: ReportFiles,
-    /// The static run shown beside this one, or why none is.
-    pub before_deploy: Option<BeforeDeployMeta>,
+    /// The static run shown beside this one (its checks are in the matrix and each check), or
+    /// why none is.
+    pub before_deploy: Option<BeforeDeploy>,
     pub before_deploy_note: Option<String>,
 }
 
@@ -108,19 +109,6 @@ pub struct StaticRef {
     pub id: String,
     pub title: String,
     pub outcome: Status,
-}
-
-/// What the reports say of the static run they show.
-#[derive(Debug, Clone, Serialize)]
-pub struct BeforeDeployMeta {
-    pub file: String,
-    pub source: String,
-    pub finished_at: String,
-    pub commit: Option<String>,
-    pub dirty: Option<bool>,
-    pub other_commit: bool,
-    pub setup_error: Option<String>,
-    pub summary: StaticSummary,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -380,16 +368,7 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         selection: run.selection.clone(),
         checks_in_suite: run.checks_in_suite,
         reports: report_files(paths, formats),
-        before_deploy: before.map(|b| BeforeDeployMeta {
-            file: b.file.clone(),
-            source: b.source.clone(),
-            finished_at: b.finished_at.clone(),
-            commit: b.commit.clone(),
-            dirty: b.dirty,
-            other_commit: b.other_commit,
-            setup_error: b.setup_error.clone(),
-            summary: b.summary.clone(),
-        }),
+        before_deploy: before.cloned(),
         before_deploy_note: run.before_deploy_note.clone(),
     };
     Evidence { schema: SCHEMA, run: run_meta, summary, hipaa_matrix, checks, api_requests: run.requests.clone() }

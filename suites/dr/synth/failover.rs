@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Finding};
-use stackproof_harness::kit::policy::{Covered, Policy, Principal, Statement, text};
+use stackproof_harness::kit::policy::{Covered, Statement, text};
 use stackproof_harness::kit::source::{judge, missing, nothing_of, per_resource};
 use stackproof_harness::source::json::{blocks, is_true};
 use stackproof_harness::source::terraform::{Resource, Synth};
@@ -17,6 +17,9 @@ use super::{
     Change, Mutation, SynthFacts, companions, edit_policy, is_text, names, policy_document, refers_to, region,
 };
 use crate::dr::failover as live;
+use crate::dr::failover_policy::{
+    ADMIN_POLICIES, LAMBDA_SERVICE, Reach, SNS_SERVICE, excess, trusted, trusts_only_lambda, wildcard_action,
+};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<SynthFacts>] = &[
@@ -27,19 +30,6 @@ pub const CHECKS: &[Check<SynthFacts>] = &[
     HEALTH_CHECK_WATCHES_REPLICATION_LAG,
 ];
 
-/// The service that must be the failover role's only trusted principal.
-pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
-/// The service that invokes the function through the topic.
-pub const SNS_SERVICE: &str = "sns.amazonaws.com";
-/// The rds actions the function may have beyond `rds:Describe*` (lowercase: IAM actions are
-/// case-insensitive).
-pub const RDS_ACTIONS: &[&str] = &["rds:failoverglobalcluster", "rds:modifydbcluster"];
-/// Services the failover role may call with any named action; rds and sns are narrower (above),
-/// and kms is allowed only on a key of the layout through a service (`kms:ViaService`), to
-/// publish to the KMS-encrypted topic.
-pub const NAMED_ACTION_SERVICES: &[&str] = &["ssm", "logs"];
-/// Managed policies that make any role an administrator.
-pub const ADMIN_POLICIES: &[&str] = &["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
 /// The metric of the alarm the health check must follow.
 pub const LAG_METRIC: &str = "AuroraGlobalDBReplicationLag";
 
@@ -145,86 +135,19 @@ pub const FAILOVER_ROLE_LEAST_PRIVILEGE: Check<SynthFacts> = Check {
     run: failover_role_least_privilege,
 };
 
-/// `*` or `<service>:*`: every action (of a service).
-fn wildcard_action(action: &str) -> bool {
-    action == "*" || action.ends_with(":*")
-}
+/// The layout's own clusters, topics and keys, as a synth's policy documents refer to them.
+struct SynthReach<'s>(&'s Synth);
 
-/// What an Allow statement grants beyond the failover function's needs, one line per excess.
-fn excess(s: &Synth, st: &Statement) -> Vec<String> {
-    if !st.allows() {
-        return Vec::new();
+impl Reach for SynthReach<'_> {
+    fn is_cluster(&self, r: &Value) -> bool {
+        self.0.referenced(Some(r)).is_some_and(|c| c.kind == "aws_rds_cluster" || c.kind == "aws_rds_global_cluster")
     }
-    let mut out = Vec::new();
-    if st.not_action.is_some() {
-        out.push(format!("NotAction {} (allows every other action)", st.not_actions().join(",")));
+    fn is_topic(&self, r: &Value) -> bool {
+        refers_to(self.0, Some(r), "aws_sns_topic")
     }
-    if st.not_resource.is_some() {
-        out.push(format!("NotResource {} (allows every other resource)", st.not_resources().join(",")));
+    fn is_key(&self, r: &Value) -> bool {
+        refers_to(self.0, Some(r), "aws_kms_key")
     }
-    let values: &[Value] = st.resource.as_deref().unwrap_or_default();
-    if st.resource.is_none() && st.not_resource.is_none() {
-        out.push("an Allow without Resource".to_owned());
-    }
-    let actions = st.actions();
-    if st.resources().iter().any(|r| r == "*") {
-        out.push(format!("Resource * for {}", actions.join(",")));
-    }
-    let via_service = !st.condition_values(&["StringEquals"], "kms:ViaService").is_empty();
-    let on_layout_keys = !values.is_empty() && values.iter().all(|v| refers_to(s, Some(v), "aws_kms_key"));
-    let (mut rds, mut sns) = (false, false);
-    for a in &actions {
-        let lower = a.to_ascii_lowercase();
-        if wildcard_action(&lower) {
-            out.push(format!("Action {a}"));
-            continue;
-        }
-        match lower.split_once(':').map(|(service, _)| service) {
-            Some("rds") => {
-                rds = true;
-                if !(lower.starts_with("rds:describe") || RDS_ACTIONS.contains(&lower.as_str())) {
-                    out.push(format!("Action {a} (beyond rds:Describe*, FailoverGlobalCluster, ModifyDBCluster)"));
-                }
-            }
-            Some("sns") => {
-                sns = true;
-                if lower != "sns:publish" {
-                    out.push(format!("Action {a} (beyond sns:Publish)"));
-                }
-            }
-            Some("kms") if via_service && on_layout_keys => {}
-            Some("kms") => out.push(format!("Action {a} (kms only on a key of this layout with kms:ViaService)")),
-            Some(service) if NAMED_ACTION_SERVICES.contains(&service) => {}
-            _ => out.push(format!("Action {a} (not a service failover needs)")),
-        }
-    }
-    let concrete = values.iter().filter(|v| text(v) != "*");
-    if rds {
-        let cluster = |v: &Value| {
-            s.referenced(Some(v)).is_some_and(|r| r.kind == "aws_rds_cluster" || r.kind == "aws_rds_global_cluster")
-        };
-        out.extend(
-            concrete
-                .clone()
-                .filter(|v| !cluster(v))
-                .map(|v| format!("rds on {} (not a cluster of this layout)", text(v))),
-        );
-    }
-    if sns {
-        let topic = |v: &Value| refers_to(s, Some(v), "aws_sns_topic");
-        out.extend(concrete.filter(|v| !topic(v)).map(|v| format!("sns on {} (not a topic of this layout)", text(v))));
-    }
-    out.into_iter().map(|e| format!("{}: {e}", st.label())).collect()
-}
-
-/// True if the trust policy lets only the Lambda service assume the role.
-fn trusts_only_lambda(p: &Policy) -> bool {
-    let only_lambda = |st: &&Statement| {
-        matches!(&st.principal, Some(principal @ Principal::Of(_)) if principal.types() == ["Service"])
-            && st.not_principal.is_none()
-            && st.service_principals() == [LAMBDA_SERVICE]
-    };
-    p.allows().next().is_some() && p.allows().all(|st| only_lambda(&st))
 }
 
 /// What the failover function needs granted: each action, on the resources it must cover.
@@ -246,7 +169,7 @@ fn judge_inline(s: &Synth, owner: &Resource, property: &str, document: Option<&V
     let Some(policy) = policy_document(document) else {
         return (judge(owner, property, false, "a JSON policy document"), Vec::new());
     };
-    let excesses: Vec<String> = policy.statements.iter().flat_map(|st| excess(s, st)).collect();
+    let excesses: Vec<String> = policy.statements.iter().flat_map(|st| excess(st, &SynthReach(s))).collect();
     let finding = Finding::judge(
         owner.address(),
         property,
@@ -289,10 +212,7 @@ fn failover_role_least_privilege(f: &SynthFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
     for role in &roles {
         let trust = policy_document(role.prop("assume_role_policy"));
-        let principals: Vec<Value> = trust
-            .iter()
-            .flat_map(|p| p.allows().map(|st| serde_json::to_value(&st.principal).unwrap_or(Value::Null)))
-            .collect();
+        let principals: Vec<Value> = trust.as_ref().map(trusted).unwrap_or_default();
         findings.push(Finding::judge(
             role.address(),
             "assume_role_policy",
@@ -468,6 +388,7 @@ fn health_check_watches_replication_lag(f: &SynthFacts) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use stackproof_harness::kit::policy::Policy;
 
     fn synth() -> Synth {
         let body = json!({"resource": {
@@ -495,14 +416,14 @@ mod tests {
         );
         let logs = statement(json!({"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": ["arn:x"]}));
         for st in [rds, kms, logs] {
-            assert!(excess(&s, &st).is_empty(), "{:?}", excess(&s, &st));
+            assert!(excess(&st, &SynthReach(&s)).is_empty(), "{:?}", excess(&st, &SynthReach(&s)));
         }
     }
 
     #[test]
     fn wildcards_foreign_resources_and_extra_actions_are_excess() {
         let s = synth();
-        let excess_of = |v: Value| excess(&s, &statement(v));
+        let excess_of = |v: Value| excess(&statement(v), &SynthReach(&s));
         let all = excess_of(json!({"Effect": "Allow", "Action": "rds:*", "Resource": "*"}));
         assert!(
             all.iter().any(|x| x.contains("Action rds:*")) && all.iter().any(|x| x.contains("Resource *")),

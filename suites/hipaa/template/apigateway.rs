@@ -85,13 +85,9 @@ fn each_stage(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resource) -
 
 pub const API_STAGE_DEPLOYED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "api_stage_deployed",
-        service: "apigateway",
         title: "Every API stage serves a deployment of its own API",
-        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.312(c)(1)"],
-        severity: Severity::Medium,
-        risk: "A stage without a deployment of its API serves nothing, or an unknown configuration that was never reviewed.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) DeploymentId: !Ref ApiDeployment, with RestApiId: !Ref RestApi on both.",
+        ..crate::hipaa::apigateway::API_STAGE_DEPLOYED.info
     },
     mutant: &STAGE_WITHOUT_DEPLOYMENT,
     run: api_stage_deployed,
@@ -156,13 +152,9 @@ fn api_stage_protected_by_stack_web_acl(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const WAF_RATE_LIMIT_AND_MANAGED_RULES: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "waf_rate_limit_and_managed_rules",
-        service: "waf",
         title: "Every regional web ACL blocks per-IP floods and applies AWS managed rule groups",
-        citations: &["45 CFR 164.308(a)(1)(ii)(B)", "45 CFR 164.308(a)(5)(ii)(B)", "45 CFR 164.312(a)(1)"],
-        severity: Severity::High,
-        risk: "Without a rate limit or managed rules, floods, injection and known-bad requests reach the API that serves PHI.",
         remediation: "template.yml: WebAcl (AWS::WAFv2::WebACL, Scope REGIONAL) Rules need a RateBasedStatement rule with Action Block and a ManagedRuleGroupStatement with VendorName AWS (not in Count).",
+        ..crate::hipaa::apigateway::WAF_RATE_LIMIT_AND_MANAGED_RULES.info
     },
     mutant: &WAF_RATE_RULE_REMOVED,
     run: waf_rate_limit_and_managed_rules,
@@ -209,13 +201,9 @@ fn is_all_methods(setting: &Value) -> bool {
 
 pub const API_STAGE_THROTTLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "api_stage_throttled",
-        service: "apigateway",
         title: "Every method of every stage is throttled to the stack's rate and burst limits",
-        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.312(a)(1)"],
-        severity: Severity::Medium,
-        risk: "Unthrottled methods let one caller consume the account's whole API quota and overload the tasks behind it: an outage of PHI access.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings [{ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200}]; no method override above those limits.",
+        ..crate::hipaa::apigateway::API_STAGE_THROTTLED.info
     },
     mutant: &STAGE_THROTTLING_REMOVED,
     run: api_stage_throttled,
@@ -245,13 +233,9 @@ fn api_stage_throttled(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const API_ACCESS_LOGGING_TO_STACK_LOG_GROUP: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "api_access_logging_to_stack_log_group",
-        service: "apigateway",
         title: "Every stage writes access logs, with the request id, to the stack's API access log group",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
-        severity: Severity::High,
-        risk: "Without access logs there is no record of who called the PHI API, when, and with what result.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) AccessLogSetting {DestinationArn: the ApiAccessLogGroup ARN (the group output ApiAccessLogGroupName names), Format: a JSON line with $context.requestId, caller, status}.",
+        ..crate::hipaa::apigateway::API_ACCESS_LOGGING_TO_STACK_LOG_GROUP.info
     },
     mutant: &ACCESS_LOGS_TO_AUDIT_GROUP,
     run: api_access_logging_to_stack_log_group,
@@ -276,13 +260,9 @@ fn api_access_logging_to_stack_log_group(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const API_XRAY_TRACING_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "api_xray_tracing_enabled",
-        service: "apigateway",
         title: "X-Ray tracing is enabled on every stage",
-        citations: &["45 CFR 164.312(b)"],
-        severity: Severity::Low,
-        risk: "Without traces a request cannot be followed from the API through the tasks when reviewing activity or an incident.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) TracingEnabled: true.",
+        ..crate::hipaa::apigateway::API_XRAY_TRACING_ENABLED.info
     },
     mutant: &STAGE_TRACING_OFF,
     run: api_xray_tracing_enabled,
@@ -294,13 +274,8 @@ fn api_xray_tracing_enabled(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const API_EXECUTION_LOGGING_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "api_execution_logging_enabled",
-        service: "apigateway",
-        title: "Execution logging is on for every method, without full request and response bodies",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.312(a)(2)(iv)"],
-        severity: Severity::Medium,
-        risk: "Without execution logs failed and refused calls leave no trace; with data tracing on, request bodies (PHI) are copied into the logs.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings [{ResourcePath: '/*', HttpMethod: '*', LoggingLevel: INFO, DataTraceEnabled: false}]; no method override with LoggingLevel OFF or DataTraceEnabled: true.",
+        ..crate::hipaa::apigateway::API_EXECUTION_LOGGING_ENABLED.info
     },
     mutant: &STAGE_DATA_TRACE_ON,
     run: api_execution_logging_enabled,

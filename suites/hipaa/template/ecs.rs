@@ -3,7 +3,7 @@
 //! to 10 tasks on CPU, Container Insights on, and the EFS volume mounted over TLS with IAM.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
 use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, reference};
@@ -113,13 +113,9 @@ fn each_container(r: &Resource, judge_one: impl Fn(String, &Value) -> Vec<Findin
 
 pub const ECS_SERVICE_RUNS_ON_FARGATE: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_service_runs_on_fargate",
-        service: "ecs",
         title: "ECS services run their desired tasks on Fargate and roll back failed deployments",
-        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.312(a)(1)"],
-        severity: Severity::High,
-        risk: "Tasks on self-managed EC2 hosts share an OS the stack does not patch or isolate; a service without tasks, or stuck on a failed deployment, is an outage of patient records.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) needs LaunchType: FARGATE, DesiredCount: 2 and DeploymentConfiguration.DeploymentCircuitBreaker {Enable: true, Rollback: true}.",
+        ..crate::hipaa::ecs::ECS_SERVICE_RUNS_ON_FARGATE.info
     },
     mutant: &ECS_EC2_LAUNCH_TYPE,
     run: ecs_service_runs_on_fargate,
@@ -152,13 +148,8 @@ fn on_fargate(s: &Resource) -> Finding {
 
 pub const ECS_TASKS_NO_PUBLIC_IP: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_tasks_no_public_ip",
-        service: "ecs",
-        title: "ECS tasks get no public IP address",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
-        severity: Severity::Critical,
-        risk: "A task with a public address processing PHI is reachable from the internet, bypassing API Gateway, WAF and the load balancer.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp: DISABLED.",
+        ..crate::hipaa::ecs::ECS_TASKS_NO_PUBLIC_IP.info
     },
     mutant: &ECS_PUBLIC_IP,
     run: ecs_tasks_no_public_ip,
@@ -174,13 +165,9 @@ fn ecs_tasks_no_public_ip(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const ECS_TASKS_IN_PRIVATE_SUBNETS: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_tasks_in_private_subnets",
-        service: "ecs",
         title: "ECS tasks run only in the template's private subnets",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
-        severity: Severity::Critical,
-        risk: "A task placed in a public subnet sits next to the internet gateway; one address or rule change exposes PHI processing directly.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.Subnets: [!Ref PrivateSubnet1, !Ref PrivateSubnet2] only.",
+        ..crate::hipaa::ecs::ECS_TASKS_IN_PRIVATE_SUBNETS.info
     },
     mutant: &ECS_SERVICE_PUBLIC_SUBNET,
     run: ecs_tasks_in_private_subnets,
@@ -197,13 +184,9 @@ fn ecs_tasks_in_private_subnets(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_secrets_from_secrets_manager",
-        service: "ecs",
         title: "Containers take credentials only from the existing secrets, never from plain environment variables",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(d)", "45 CFR 164.308(a)(5)(ii)(D)"],
-        severity: Severity::Critical,
-        risk: "A credential in a plain environment variable is readable by anyone who can describe the task definition, and never rotates.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].Secrets[].ValueFrom: !Sub '${DatabaseSecretArn}:<key>::' or !Ref ApiKeysSecretArn, both secrets injected; no Environment entry with a value named like PASSWORD, SECRET, TOKEN, API_KEY, AUTH or CREDENTIAL.",
+        ..crate::hipaa::ecs::ECS_SECRETS_FROM_SECRETS_MANAGER.info
     },
     mutant: &ECS_PASSWORD_IN_ENVIRONMENT,
     run: ecs_secrets_from_secrets_manager,
@@ -272,13 +255,9 @@ fn carries_secret(entry: &Value) -> bool {
 
 pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_logs_to_stack_log_group",
-        service: "ecs",
         title: "Every container logs with awslogs to the stack's ECS log group",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.312(a)(2)(iv)"],
-        severity: Severity::High,
-        risk: "Container output (which can echo PHI) sent elsewhere escapes the stack's key and retention, or is not kept at all: no audit trail.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].LogConfiguration {LogDriver: awslogs, Options.awslogs-group: !Ref EcsLogGroup (the group output EcsLogGroupName names)}.",
+        ..crate::hipaa::ecs::ECS_LOGS_TO_STACK_LOG_GROUP.info
     },
     mutant: &ECS_LOGS_TO_UNMANAGED_GROUP,
     run: ecs_logs_to_stack_log_group,
@@ -308,13 +287,9 @@ fn ecs_logs_to_stack_log_group(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const ECS_SERVICE_AUTO_SCALING: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_service_auto_scaling",
-        service: "ecs",
         title: "Every ECS service scales between at least 2 and 10 tasks with a target-tracking policy on CPU",
-        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(C)"],
-        severity: Severity::Medium,
-        risk: "One task is one failure from an outage; without target tracking, load spikes make patient records unavailable.",
         remediation: "template.yml: EcsScalableTarget (AWS::ApplicationAutoScaling::ScalableTarget, ResourceId service/${EcsCluster}/${EcsService.Name}) MinCapacity: 2, MaxCapacity: 10; EcsCpuScalingPolicy TargetTrackingScaling on ECSServiceAverageCPUUtilization with ScalingTargetId: !Ref EcsScalableTarget.",
+        ..crate::hipaa::ecs::ECS_SERVICE_AUTO_SCALING.info
     },
     mutant: &ECS_MIN_CAPACITY_ONE,
     run: ecs_service_auto_scaling,
@@ -369,13 +344,9 @@ fn scales_on_cpu(t: &Template, target: &Resource) -> [Finding; 3] {
 
 pub const ECS_CONTAINER_INSIGHTS_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_container_insights_enabled",
-        service: "ecs",
         title: "Every ECS cluster has Container Insights enabled",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
-        severity: Severity::Low,
-        risk: "Without task-level metrics, failures and abnormal activity in the PHI workload go unnoticed in information system activity review.",
         remediation: "template.yml: EcsCluster (AWS::ECS::Cluster) ClusterSettings: [{Name: containerInsights, Value: enabled}] (or enhanced).",
+        ..crate::hipaa::ecs::ECS_CONTAINER_INSIGHTS_ENABLED.info
     },
     mutant: &CONTAINER_INSIGHTS_OFF,
     run: ecs_container_insights_enabled,
@@ -393,13 +364,8 @@ fn ecs_container_insights_enabled(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "ecs_efs_volume_encrypted_in_transit",
-        service: "ecs",
-        title: "Tasks mount the stack's EFS file system over TLS with IAM authorization",
-        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)", "45 CFR 164.312(d)"],
-        severity: Severity::High,
-        risk: "Without transit encryption patient files cross the network as clear NFS; without IAM authorization any client in the security group can mount them.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) Volumes[].EFSVolumeConfiguration {FilesystemId: !Ref EfsFileSystem, TransitEncryption: ENABLED, AuthorizationConfig.IAM: ENABLED}.",
+        ..crate::hipaa::ecs::ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT.info
     },
     mutant: &ECS_EFS_TRANSIT_PLAINTEXT,
     run: ecs_efs_volume_encrypted_in_transit,

@@ -2,7 +2,7 @@
 //! file-system policy that refuses every request without TLS.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
 use stackproof_harness::kit::policy::{Covered, Policy, denies_insecure_transport, text};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
@@ -43,13 +43,9 @@ const FILE_SYSTEM: &str = "AWS::EFS::FileSystem";
 
 pub const EFS_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "efs_encrypted_with_stack_key",
-        service: "efs",
         title: "EFS file systems are encrypted at rest with the stack's data key",
-        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(c)(1)"],
-        severity: Severity::Critical,
-        risk: "Shared patient files stored unencrypted, or under a key outside the stack's control.",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) needs Encrypted: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
+        ..crate::hipaa::efs::EFS_ENCRYPTED_WITH_STACK_KEY.info
     },
     mutant: &EFS_UNENCRYPTED,
     run: efs_encrypted_with_stack_key,
@@ -67,13 +63,9 @@ fn efs_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const EFS_BACKUP_POLICY_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "efs_backup_policy_enabled",
-        service: "efs",
         title: "EFS file systems are backed up automatically (backup policy ENABLED)",
-        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.310(d)(2)(iv)"],
-        severity: Severity::High,
-        risk: "Shared PHI deleted or corrupted on the file system cannot be recovered (data backup plan).",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) BackupPolicy: {Status: ENABLED}.",
+        ..crate::hipaa::efs::EFS_BACKUP_POLICY_ENABLED.info
     },
     mutant: &EFS_BACKUP_DISABLED,
     run: efs_backup_policy_enabled,
@@ -88,13 +80,9 @@ fn efs_backup_policy_enabled(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const EFS_MOUNT_TARGETS_IN_PRIVATE_SUBNETS: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "efs_mount_targets_in_private_subnets",
-        service: "efs",
         title: "EFS mount targets sit only in the template's private subnets",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
-        severity: Severity::High,
-        risk: "A mount target in a public subnet exposes the NFS endpoint of the shared PHI store on a subnet routed to the internet.",
         remediation: "template.yml: EfsMountTarget1 and EfsMountTarget2 (AWS::EFS::MountTarget) SubnetId: !Ref PrivateSubnet1 / !Ref PrivateSubnet2.",
+        ..crate::hipaa::efs::EFS_MOUNT_TARGETS_IN_PRIVATE_SUBNETS.info
     },
     mutant: &EFS_MOUNT_TARGET_PUBLIC_SUBNET,
     run: efs_mount_targets_in_private_subnets,
@@ -110,13 +98,8 @@ fn efs_mount_targets_in_private_subnets(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const EFS_POLICY_DENIES_INSECURE_TRANSPORT: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "efs_policy_denies_insecure_transport",
-        service: "efs",
-        title: "The EFS file-system policy denies every request made without TLS",
-        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
-        severity: Severity::High,
-        risk: "Clients may mount without TLS and carry PHI over NFS in clear text.",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) FileSystemPolicy needs a statement Effect: Deny, Principal: {AWS: '*'}, Action: '*' (or elasticfilesystem:*), no NotPrincipal/NotAction, Resource absent, '*' or the file system, and Condition: {Bool: {aws:SecureTransport: 'false'}} and nothing else.",
+        ..crate::hipaa::efs::EFS_POLICY_DENIES_INSECURE_TRANSPORT.info
     },
     mutant: &EFS_POLICY_REMOVED,
     run: efs_policy_denies_insecure_transport,

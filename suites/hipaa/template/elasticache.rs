@@ -62,13 +62,9 @@ fn each_group(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resource) -
 
 pub const ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "elasticache_at_rest_encrypted_with_stack_key",
-        service: "elasticache",
         title: "Redis replication groups are encrypted at rest with the stack's data key",
-        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(c)(1)"],
-        severity: Severity::High,
-        risk: "Session data (which can carry PHI) readable from disks, swap and snapshots, or governed by a key the stack does not control.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AtRestEncryptionEnabled: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
+        ..crate::hipaa::elasticache::ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY.info
     },
     mutant: &REDIS_AT_REST_UNENCRYPTED,
     run: elasticache_at_rest_encrypted_with_stack_key,
@@ -86,13 +82,9 @@ fn elasticache_at_rest_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Findin
 
 pub const ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "elasticache_transit_encryption_required",
-        service: "elasticache",
         title: "Redis replication groups accept TLS connections only",
-        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
-        severity: Severity::High,
-        risk: "Without TLS, or with TransitEncryptionMode preferred, clients can read and write session data (and the AUTH token) in clear text.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) TransitEncryptionEnabled: true and TransitEncryptionMode: required.",
+        ..crate::hipaa::elasticache::ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED.info
     },
     mutant: &REDIS_TRANSIT_PLAINTEXT,
     run: elasticache_transit_encryption_required,
@@ -114,13 +106,9 @@ fn elasticache_transit_encryption_required(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const ELASTICACHE_MULTI_AZ_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "elasticache_multi_az_enabled",
-        service: "elasticache",
         title: "Redis replication groups are Multi-AZ with at least one replica",
-        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(C)"],
-        severity: Severity::Medium,
-        risk: "An outage of the primary's zone loses the session store: users of the patient records system are cut off.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) MultiAZEnabled: true with ReplicasPerNodeGroup: 1 or more (or NumCacheClusters: 2 or more).",
+        ..crate::hipaa::elasticache::ELASTICACHE_MULTI_AZ_ENABLED.info
     },
     mutant: &REDIS_SINGLE_AZ,
     run: elasticache_multi_az_enabled,
@@ -140,13 +128,9 @@ fn elasticache_multi_az_enabled(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "elasticache_automatic_failover_enabled",
-        service: "elasticache",
         title: "Redis replication groups fail over to a replica automatically",
-        citations: &["45 CFR 164.308(a)(7)(ii)(C)", "45 CFR 164.312(a)(2)(ii)"],
-        severity: Severity::Medium,
-        risk: "Without automatic failover a failed primary leaves the session store down until someone intervenes.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AutomaticFailoverEnabled: true.",
+        ..crate::hipaa::elasticache::ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED.info
     },
     mutant: &REDIS_FAILOVER_MANUAL,
     run: elasticache_automatic_failover_enabled,
@@ -160,13 +144,9 @@ fn elasticache_automatic_failover_enabled(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "elasticache_subnet_group_private_only",
-        service: "elasticache",
         title: "Redis is placed by a cache subnet group of the stack that holds only the template's private subnets",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
-        severity: Severity::High,
-        risk: "A public subnet in the cache subnet group lets a cache node land on a subnet routed to the internet.",
         remediation: "template.yml: CacheSubnetGroup (AWS::ElastiCache::SubnetGroup) SubnetIds must list only PrivateSubnet1 and PrivateSubnet2; RedisReplicationGroup CacheSubnetGroupName: !Ref CacheSubnetGroup.",
+        ..crate::hipaa::elasticache::ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY.info
     },
     mutant: &CACHE_SUBNET_GROUP_PUBLIC,
     run: elasticache_subnet_group_private_only,

@@ -1,6 +1,6 @@
 //! Every customer key of the template rotates.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
 
@@ -15,13 +15,9 @@ pub const KMS_ROTATION_OFF: Mutation = Mutation {
 
 pub const KMS_KEY_ROTATION_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "kms_key_rotation_enabled",
-        service: "kms",
         title: "Every KMS key the template creates rotates automatically",
-        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(e)(2)(ii)"],
-        severity: Severity::High,
-        risk: "Key material that never rotates widens what one compromised key exposes.",
         remediation: "template.yml: set EnableKeyRotation: true on every AWS::KMS::Key (DataKey, LogsKey).",
+        ..crate::hipaa::kms::KMS_KEY_ROTATION_ENABLED.info
     },
     mutant: &KMS_ROTATION_OFF,
     run: kms_key_rotation_enabled,

@@ -1,6 +1,6 @@
 //! Audit logs: every log group encrypted with the stack's logs key and kept long enough.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::template::Resource;
 
@@ -24,13 +24,9 @@ fn each_log_group(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resourc
 
 pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "log_group_encrypted_with_stack_key",
-        service: "logs",
         title: "Every log group is encrypted with the stack's logs key",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.312(a)(2)(iv)"],
-        severity: Severity::High,
-        risk: "Audit trails can hold PHI; under another key (or none) their access is not governed by the stack's key policy.",
         remediation: "template.yml: set KmsKeyId: !GetAtt LogsKey.Arn (the key output LogsKeyArn names) on every AWS::Logs::LogGroup.",
+        ..crate::hipaa::logs::LOG_GROUP_ENCRYPTED_WITH_STACK_KEY.info
     },
     mutant: &LOG_GROUP_UNENCRYPTED,
     run: log_group_encrypted_with_stack_key,
@@ -43,13 +39,9 @@ fn log_group_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const LOG_GROUP_RETENTION_SET: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "log_group_retention_set",
-        service: "logs",
         title: "Every log group keeps events for a set period of at least 90 days",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.316(b)(2)(i)"],
-        severity: Severity::Medium,
-        risk: "Without a retention policy the audit trail's lifetime is undefined; too short a one loses the evidence.",
         remediation: "template.yml: set RetentionInDays (>= 90) on every AWS::Logs::LogGroup.",
+        ..crate::hipaa::logs::LOG_GROUP_RETENTION_SET.info
     },
     mutant: &LOG_RETENTION_REMOVED,
     run: log_group_retention_set,

@@ -1,7 +1,7 @@
 //! The network: private subnets in two zones, and a flow log of all VPC traffic.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
 use stackproof_harness::kit::source::{judge, missing, nothing_of, per_resource};
 use stackproof_harness::source::template::{Resource, Template, reference};
 
@@ -24,13 +24,9 @@ pub const FLOW_LOG_ACCEPTED_ONLY: Mutation = Mutation {
 
 pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "private_subnets_span_two_azs",
-        service: "network",
         title: "The private subnets span at least two availability zones taken from Fn::GetAZs",
-        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(B)"],
-        severity: Severity::High,
-        risk: "With every private subnet in one zone, losing that zone takes PHI systems down; a hard-coded zone breaks in other accounts.",
         remediation: "template.yml: PrivateSubnet1 and PrivateSubnet2 AvailabilityZone: !Select [0, !GetAZs ''] and !Select [1, !GetAZs ''].",
+        ..crate::hipaa::network::PRIVATE_SUBNETS_SPAN_TWO_AZS.info
     },
     mutant: &PRIVATE_SUBNET_AZ_HARDCODED,
     run: private_subnets_span_two_azs,
@@ -65,13 +61,9 @@ fn from_get_azs(v: Option<&Value>) -> Option<String> {
 
 pub const VPC_FLOW_LOGS_ENABLED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "vpc_flow_logs_enabled",
-        service: "network",
         title: "Every VPC has a flow log of ALL traffic delivered to the stack's flow log group",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
-        severity: Severity::High,
-        risk: "Without a record of accepted and rejected connections, access to PHI systems cannot be reviewed or investigated.",
         remediation: "template.yml: VpcFlowLog (AWS::EC2::FlowLog) ResourceId: !Ref Vpc, TrafficType: ALL, LogGroupName: !Ref FlowLogGroup (the group output FlowLogGroupName names).",
+        ..crate::hipaa::network::VPC_FLOW_LOGS_ENABLED.info
     },
     mutant: &FLOW_LOG_ACCEPTED_ONLY,
     run: vpc_flow_logs_enabled,

@@ -2,7 +2,7 @@
 //! placed by a private subnet group, audited, TLS only, on a known engine version.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
 use stackproof_harness::kit::source::{judge, missing, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, reference};
@@ -69,13 +69,9 @@ fn each_cluster(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resource)
 
 pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "aurora_storage_encrypted_with_stack_key",
-        service: "rds",
         title: "Aurora storage is encrypted with the stack's data key",
-        citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(c)(1)"],
-        severity: Severity::Critical,
-        risk: "Patient records at rest readable from disks, snapshots or backups without the stack's key policy.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) needs StorageEncrypted: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
+        ..crate::hipaa::rds::AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY.info
     },
     mutant: &AURORA_KEY_REMOVED,
     run: aurora_storage_encrypted_with_stack_key,
@@ -93,13 +89,9 @@ fn aurora_storage_encrypted_with_stack_key(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const AURORA_BACKUP_RETENTION_AND_PITR: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "aurora_backup_retention_and_pitr",
-        service: "rds",
         title: "Aurora keeps automated backups, and so point-in-time recovery, for at least 7 days",
-        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.310(d)(2)(iv)"],
-        severity: Severity::High,
-        risk: "Without a retrievable exact copy, corrupted or deleted PHI cannot be restored (data backup and disaster recovery plans).",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) BackupRetentionPeriod >= 7 (the stack uses 35).",
+        ..crate::hipaa::rds::AURORA_BACKUP_RETENTION_AND_PITR.info
     },
     mutant: &AURORA_BACKUP_RETENTION_SHORT,
     run: aurora_backup_retention_and_pitr,
@@ -117,13 +109,9 @@ fn aurora_backup_retention_and_pitr(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const AURORA_INSTANCES_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "aurora_instances_span_two_azs",
-        service: "rds",
         title: "Every Aurora cluster has at least two instances in different availability zones",
-        citations: &["45 CFR 164.308(a)(7)(i)", "45 CFR 164.308(a)(7)(ii)(C)"],
-        severity: Severity::High,
-        risk: "A single-zone database loses access to patient records when that zone fails, with no instance to fail over to.",
         remediation: "template.yml: AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance, DBClusterIdentifier: !Ref AuroraCluster) AvailabilityZone: !Select [0, !GetAZs ''] and !Select [1, !GetAZs ''].",
+        ..crate::hipaa::rds::AURORA_INSTANCES_SPAN_TWO_AZS.info
     },
     mutant: &AURORA_INSTANCES_ONE_AZ,
     run: aurora_instances_span_two_azs,
@@ -163,13 +151,8 @@ fn aurora_instances_span_two_azs(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const AURORA_INSTANCES_NOT_PUBLIC: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "aurora_instances_not_public",
-        service: "rds",
-        title: "No Aurora instance is publicly accessible",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
-        severity: Severity::Critical,
-        risk: "A publicly accessible instance gets an internet-resolvable address: the database holding PHI is one security group rule away from the internet.",
         remediation: "template.yml: set PubliclyAccessible: false on AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance).",
+        ..crate::hipaa::rds::AURORA_INSTANCES_NOT_PUBLIC.info
     },
     mutant: &AURORA_INSTANCE_PUBLIC,
     run: aurora_instances_not_public,
@@ -183,13 +166,9 @@ fn aurora_instances_not_public(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const AURORA_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "aurora_subnet_group_private_only",
-        service: "rds",
         title: "Aurora is placed by a DB subnet group of the stack that holds only the template's private subnets",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
-        severity: Severity::High,
-        risk: "A public subnet in the DB subnet group lets an instance land where the internet gateway routes: PHI exposed to the internet.",
         remediation: "template.yml: DbSubnetGroup (AWS::RDS::DBSubnetGroup) SubnetIds must list only PrivateSubnet1 and PrivateSubnet2; AuroraCluster DBSubnetGroupName: !Ref DbSubnetGroup.",
+        ..crate::hipaa::rds::AURORA_SUBNET_GROUP_PRIVATE_ONLY.info
     },
     mutant: &DB_SUBNET_GROUP_PUBLIC,
     run: aurora_subnet_group_private_only,
@@ -248,13 +227,9 @@ fn switched_on(v: Option<&Value>) -> bool {
 
 pub const AURORA_AUDIT_LOG_EXPORTED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "aurora_audit_log_exported",
-        service: "rds",
         title: "Aurora audits database activity and exports the audit log to CloudWatch Logs",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
-        severity: Severity::High,
-        risk: "Who read or changed patient records in the database leaves no reviewable trail.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1'.",
+        ..crate::hipaa::rds::AURORA_AUDIT_LOG_EXPORTED.info
     },
     mutant: &AURORA_AUDIT_EXPORT_OFF,
     run: aurora_audit_log_exported,
@@ -274,13 +249,9 @@ fn aurora_audit_log_exported(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const AURORA_TLS_REQUIRED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "aurora_tls_required",
-        service: "rds",
         title: "Aurora uses a cluster parameter group of the stack that refuses connections without TLS",
-        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
-        severity: Severity::High,
-        risk: "Database sessions, and the PHI in them, can cross the network in clear text.",
         remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters.require_secure_transport: 'ON', referenced by AuroraCluster DBClusterParameterGroupName.",
+        ..crate::hipaa::rds::AURORA_TLS_REQUIRED.info
     },
     mutant: &AURORA_TLS_OPTIONAL,
     run: aurora_tls_required,
@@ -295,13 +266,9 @@ fn aurora_tls_required(f: &TemplateFacts) -> Vec<Finding> {
 
 pub const AURORA_ENGINE_VERSION_PINNED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "aurora_engine_version_pinned",
-        service: "rds",
         title: "Aurora runs aurora-mysql pinned to 8.0.mysql_aurora.3.08.1 or a later 3.x release",
-        citations: &["45 CFR 164.308(a)(1)(ii)(B)", "45 CFR 164.308(a)(5)(ii)(B)"],
-        severity: Severity::Medium,
-        risk: "An unpinned or older engine deploys whatever AWS defaults to, without the security fixes and the TLS and audit parameters the stack was assessed with.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) Engine: aurora-mysql, EngineVersion: 8.0.mysql_aurora.3.08.1.",
+        ..crate::hipaa::rds::AURORA_ENGINE_VERSION_PINNED.info
     },
     mutant: &AURORA_ENGINE_VERSION_FLOATING,
     run: aurora_engine_version_pinned,

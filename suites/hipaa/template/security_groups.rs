@@ -1,7 +1,7 @@
 //! Security groups: nothing the template creates admits the whole internet.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::template::{Template, reference};
 
@@ -18,13 +18,9 @@ pub const INGRESS_OPEN_TO_WORLD: Mutation = Mutation {
 /// load balancer is internal, behind the VPC link), as the live check's list of five says.
 pub const NO_OPEN_INGRESS_ON_PRIVATE_TIER: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "no_open_ingress_on_private_tier",
-        service: "security_groups",
         title: "No security group of the template admits 0.0.0.0/0 or ::/0",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
-        severity: Severity::Critical,
-        risk: "A port open to the whole internet lets anyone probe or reach the systems holding PHI.",
         remediation: "template.yml: SecurityGroupIngress of every AWS::EC2::SecurityGroup (LoadBalancerSecurityGroup, AppSecurityGroup, DatabaseSecurityGroup, CacheSecurityGroup, EfsSecurityGroup) and every AWS::EC2::SecurityGroupIngress: CidrIp/CidrIpv6 must be the VPC CIDR or a source security group, never /0.",
+        ..crate::hipaa::security_groups::NO_OPEN_INGRESS_ON_PRIVATE_TIER.info
     },
     mutant: &INGRESS_OPEN_TO_WORLD,
     run: no_open_ingress_on_private_tier,
