@@ -8,6 +8,8 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::{Network, RuleSource};
 use stackproof_harness::kit::fact::judge_named;
 
+use crate::shared::network::{subnet_absent, subnets_map_no_public_ip};
+
 use super::DrFacts;
 use super::facts::core::{Side, SideNetwork};
 use super::mutants;
@@ -28,11 +30,6 @@ fn planned_cidr(side: Side) -> &'static str {
 /// Runs `judge` on each side's network, or reports why a side's network could not be read.
 fn per_network(f: &DrFacts, property: &str, judge: impl Fn(&SideNetwork, &Network) -> Vec<Finding>) -> Vec<Finding> {
     f.core.networks.iter().flat_map(|side| judge_named(&side.vpc, property, |net| judge(side, net))).collect()
-}
-
-/// A subnet the outputs name that the VPC does not hold: the layout's subnet is gone or elsewhere.
-fn subnet_absent(id: &str, net: &Network) -> Finding {
-    Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &())
 }
 
 pub const VPCS_USE_PLANNED_CIDRS: Check<DrFacts> = Check {
@@ -123,21 +120,7 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<DrFacts> = Check {
 
 fn private_subnets_no_public_ip(f: &DrFacts) -> Vec<Finding> {
     per_network(f, "MapPublicIpOnLaunch", |side, net| {
-        judge_named(&side.private_subnet_ids, "MapPublicIpOnLaunch", |ids| {
-            ids.iter()
-                .map(|id| match net.subnet(id) {
-                    Some(s) => Finding::judge(
-                        id,
-                        "MapPublicIpOnLaunch",
-                        !s.map_public_ip_on_launch,
-                        false,
-                        s.map_public_ip_on_launch,
-                        s,
-                    ),
-                    None => subnet_absent(id, net),
-                })
-                .collect()
-        })
+        judge_named(&side.private_subnet_ids, "MapPublicIpOnLaunch", |ids| subnets_map_no_public_ip(net, ids))
     })
 }
 

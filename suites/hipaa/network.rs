@@ -8,6 +8,8 @@ use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
 use stackproof_harness::facts::ec2::RouteTarget;
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
+use crate::shared::network::subnets_map_no_public_ip;
+
 use super::HipaaFacts;
 use super::mutants;
 
@@ -91,19 +93,7 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<HipaaFacts> = Check {
 
 fn private_subnets_no_public_ip(f: &HipaaFacts) -> Vec<Finding> {
     judge_both((&f.network.vpc, &f.network.private_subnet_ids), "MapPublicIpOnLaunch", |net, ids| {
-        ids.iter()
-            .map(|id| match net.subnet(id) {
-                Some(s) => Finding::judge(
-                    id,
-                    "MapPublicIpOnLaunch",
-                    !s.map_public_ip_on_launch,
-                    false,
-                    s.map_public_ip_on_launch,
-                    s,
-                ),
-                None => Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &()),
-            })
-            .collect()
+        subnets_map_no_public_ip(net, ids)
     })
 }
 

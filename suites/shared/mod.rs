@@ -3,6 +3,7 @@
 
 pub mod kms;
 pub mod naming;
+pub mod network;
 
 #[cfg(test)]
 use stackproof_harness::check::{Check, Facts};

@@ -451,15 +451,4 @@ mod tests {
         assert!(!excess_of(json!({"Effect": "Allow", "Action": "ssm:GetParameter"})).is_empty(), "no Resource");
         assert!(excess_of(json!({"Effect": "Deny", "Action": "*", "Resource": "*"})).is_empty());
     }
-
-    #[test]
-    fn only_the_lambda_service_may_assume_the_role() {
-        let trust = |v: Value| Policy::parse(&json!({"Statement": [v]}));
-        let lambda =
-            json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"});
-        assert!(trusts_only_lambda(&trust(lambda)));
-        let also_everyone = json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com", "AWS": "*"}, "Action": "sts:AssumeRole"});
-        assert!(!trusts_only_lambda(&trust(also_everyone)));
-        assert!(!trusts_only_lambda(&Policy::parse(&json!({"Statement": []}))));
-    }
 }
