@@ -42,6 +42,20 @@ pub fn needs_world(
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
+    if !args.list {
+        // The report tests read the HTML through headless Chromium and its PDF through pdftotext:
+        // installed here on first use, as the emulator installs itself, so `cargo test` needs
+        // nothing by hand. A machine that cannot install them fails those tests, saying how.
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("localstack/browser");
+        match std::process::Command::new(&script).arg("install").status() {
+            Ok(status) if status.success() => {}
+            Ok(status) => eprintln!(
+                "offline: {} install exited {status}; the report tests will say what is missing",
+                script.display()
+            ),
+            Err(e) => eprintln!("offline: cannot run {}: {e}", script.display()),
+        }
+    }
     let mut emulator = None;
     let world: Shared = Arc::new(if args.list {
         Err("not started for --list".into())
