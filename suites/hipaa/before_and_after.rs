@@ -27,9 +27,12 @@ fn the_shipped_policy_passes_before_and_after_deploy() {
     assert_eq!(verdicts(json!([deny()])), (Status::Pass, Status::Pass));
 }
 
+/// A named change to the shipped statement.
+type Loophole = (&'static str, Box<dyn Fn(&mut Value)>);
+
 #[test]
 fn a_policy_the_live_efs_check_rejects_is_rejected_before_deploy_too() {
-    let edits: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let edits: Vec<Loophole> = vec![
         ("an Allow instead of the Deny", Box::new(|s| s["Effect"] = json!("Allow"))),
         (
             "one role instead of everyone",

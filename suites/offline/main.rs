@@ -8,6 +8,7 @@ mod bad_input;
 mod chain;
 mod cli;
 mod command;
+mod console;
 mod dr;
 mod faults;
 mod guard;
@@ -78,6 +79,7 @@ fn main() -> ExitCode {
     trials.extend(cli::trials(&world));
     trials.extend(bad_input::trials(&world));
     trials.extend(faults::trials(&world));
+    trials.extend(console::trials(&world));
     trials.extend(dr::trials(&world));
     trials.extend(reports::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);
