@@ -65,8 +65,8 @@ impl Outputs {
             return Err(shape(format!("expected an object of output names to values, found {}", kind_of(&json))));
         };
         // CDKTF: one stack name wrapping the outputs.
-        let wrapped = map.len() == 1
-            && map.values().all(|v| v.as_object().is_some_and(|o| !o.values().any(is_terraform_output)));
+        let wrapped =
+            map.len() == 1 && map.values().all(|v| v.as_object().is_some_and(|o| !o.values().any(is_terraform_output)));
         if wrapped && let Some(serde_json::Value::Object(inner)) = map.values_mut().next() {
             let inner = std::mem::take(inner);
             map = inner;
