@@ -39,10 +39,34 @@ pub trait Facts: Send + Sync + 'static {
     type Mutant: Sync + 'static;
 }
 
+/// A property a check's title and risk text promise to judge, on every instance of the resource,
+/// with the breakages that prove the check catches it: each must make this check fail, and no
+/// other, with a finding naming the broken resource and this property.
+pub struct Claim<M: 'static> {
+    /// The property as the check's findings name it (`KeyRotationEnabled`).
+    pub property: &'static str,
+    /// What the check promises about it, in words.
+    pub about: &'static str,
+    /// The breakages of this claim; empty only when none can be made where the proofs run.
+    pub mutants: &'static [&'static M],
+    /// Why no breakage of this claim can be seeded on the emulator, when none can: the claim is
+    /// still judged on AWS, and the proof lists it as unproven offline.
+    pub not_emulated: Option<&'static str>,
+}
+
+/// What a report shows of a claim (its breakages stay with the proofs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClaimInfo {
+    pub property: &'static str,
+    pub about: &'static str,
+    /// Why no breakage of it can be seeded on the emulator, when none can.
+    pub not_emulated: Option<&'static str>,
+}
+
 pub struct Check<F: Facts> {
     pub info: CheckInfo,
-    /// The breakage that must make this check fail, and no other.
-    pub mutant: &'static F::Mutant,
+    /// What the check promises to judge, each claim with the breakages that prove it does.
+    pub claims: &'static [Claim<F::Mutant>],
     pub run: fn(&F) -> Vec<Finding>,
 }
 
@@ -56,6 +80,19 @@ impl<F: Facts> Clone for Check<F> {
 impl<F: Facts> Copy for Check<F> {}
 
 impl<F: Facts> Check<F> {
+    /// What the check claims, for reports.
+    pub fn claim_infos(&self) -> Vec<ClaimInfo> {
+        self.claims
+            .iter()
+            .map(|c| ClaimInfo { property: c.property, about: c.about, not_emulated: c.not_emulated })
+            .collect()
+    }
+
+    /// Every breakage the check claims, claim by claim.
+    pub fn mutants(&self) -> impl Iterator<Item = &'static F::Mutant> + '_ {
+        self.claims.iter().flat_map(|c| c.mutants.iter().copied())
+    }
+
     pub fn evaluate(&self, facts: &F) -> Outcome {
         Outcome::new((self.run)(facts))
     }
@@ -203,6 +240,12 @@ impl Outcome {
         Self { status, findings }
     }
 
+    /// A pass some of whose properties this target could not show (skipped as not emulated): a
+    /// pass of what could be judged, never of the rest, and every report says so.
+    pub fn partly_not_emulated(&self) -> bool {
+        self.status == Status::Pass && self.findings.iter().any(|f| f.status == Status::Skip)
+    }
+
     /// The findings that decided a non-passing status, one line each.
     pub fn summary(&self) -> String {
         let lines: Vec<String> =
@@ -227,6 +270,14 @@ mod tests {
         assert_eq!(Outcome::new(vec![f(Status::Pass), f(Status::Error)]).status, Status::Error);
         assert_eq!(Outcome::new(vec![f(Status::Error), f(Status::Fail)]).status, Status::Fail);
         assert_eq!(Outcome::new(vec![]).status, Status::Error);
+    }
+
+    #[test]
+    fn a_pass_with_skipped_properties_says_so() {
+        assert!(Outcome::new(vec![f(Status::Pass), f(Status::Skip)]).partly_not_emulated());
+        assert!(!Outcome::new(vec![f(Status::Pass), f(Status::Pass)]).partly_not_emulated());
+        assert!(!Outcome::new(vec![f(Status::Skip)]).partly_not_emulated(), "all skipped is no pass at all");
+        assert!(!Outcome::new(vec![f(Status::Fail), f(Status::Skip)]).partly_not_emulated());
     }
 
     #[test]

@@ -87,8 +87,7 @@ pub fn disproofs<T: Mutable + 'static, F: Facts<Mutant = Mutation<T>>>(
     facts: impl Fn(T) -> F,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    for check in checks {
-        let m = check.mutant;
+    for (check, m) in checks.iter().flat_map(|c| c.mutants().map(move |m| (c, m))) {
         let mut source = shipped.clone();
         m.apply(&mut source);
         let f = facts(source);
@@ -117,11 +116,18 @@ pub fn disproofs<T: Mutable + 'static, F: Facts<Mutant = Mutation<T>>>(
             }
         }
     }
-    for check in checks {
-        let name = check.mutant.name;
-        let claims = checks.iter().filter(|c| c.mutant.name == name).count();
+    for name in checks.iter().flat_map(|c| c.mutants()).map(|m| m.name) {
+        let claims = checks.iter().flat_map(|c| c.mutants()).filter(|m| m.name == name).count();
         if claims != 1 {
-            problems.push(format!("mutation {name} is claimed by {claims} checks"));
+            problems.push(format!("mutation {name} is claimed {claims} times"));
+        }
+    }
+    for check in checks {
+        for claim in check.claims.iter().filter(|c| c.mutants.is_empty() && c.not_emulated.is_none()) {
+            problems.push(format!("{} claims {} with no mutation to prove it", check.info.id, claim.property));
+        }
+        if check.claims.is_empty() {
+            problems.push(format!("{} claims nothing", check.info.id));
         }
     }
     problems.dedup();
@@ -133,7 +139,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::check::{CheckInfo, Finding, Severity};
+    use crate::check::{CheckInfo, Claim, Finding, Severity};
 
     /// A source of one resource `R` with one flag.
     #[derive(Clone)]
@@ -174,15 +180,18 @@ mod tests {
     const FLAG_OFF: Mutation<Doc> =
         Mutation { name: "flag-off", resource: "R", property: "Flag", change: Change::Set("false") };
 
+    const FLAG: &[Claim<Mutation<Doc>>] =
+        &[Claim { property: "Flag", about: "the flag is on", mutants: &[&FLAG_OFF], not_emulated: None }];
+
     #[test]
     fn a_check_that_reads_the_property_is_proven() {
-        let check = Check { info: INFO, mutant: &FLAG_OFF, run: flag_on };
+        let check = Check { info: INFO, claims: FLAG, run: flag_on };
         assert!(disproofs(&[&check], &Doc(json!({"R": {"Flag": true}})), |d| d).is_empty());
     }
 
     #[test]
     fn a_check_that_cannot_fail_is_reported() {
-        let check = Check { info: INFO, mutant: &FLAG_OFF, run: never_fails };
+        let check = Check { info: INFO, claims: FLAG, run: never_fails };
         let problems = disproofs(&[&check], &Doc(json!({"R": {"Flag": true}})), |d| d);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("flag_on on flag-off: pass without a failure naming R Flag"), "{problems:?}");
@@ -190,9 +199,18 @@ mod tests {
 
     #[test]
     fn a_mutation_claimed_twice_is_reported() {
-        let check = Check { info: INFO, mutant: &FLAG_OFF, run: flag_on };
-        let twin = Check { info: CheckInfo { id: "flag_on_again", ..INFO }, mutant: &FLAG_OFF, run: flag_on };
+        let check = Check { info: INFO, claims: FLAG, run: flag_on };
+        let twin = Check { info: CheckInfo { id: "flag_on_again", ..INFO }, claims: FLAG, run: flag_on };
         let problems = disproofs(&[&check, &twin], &Doc(json!({"R": {"Flag": true}})), |d| d);
-        assert!(problems.iter().any(|p| p.contains("mutation flag-off is claimed by 2 checks")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("mutation flag-off is claimed 2 times")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_claim_without_a_mutation_is_reported() {
+        const BARE: &[Claim<Mutation<Doc>>] =
+            &[Claim { property: "Flag", about: "the flag is on", mutants: &[], not_emulated: None }];
+        let check = Check { info: INFO, claims: BARE, run: flag_on };
+        let problems = disproofs(&[&check], &Doc(json!({"R": {"Flag": true}})), |d| d);
+        assert!(problems.iter().any(|p| p.contains("flag_on claims Flag with no mutation")), "{problems:?}");
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::rds::Cluster;
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
@@ -50,7 +50,12 @@ pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
         risk: "PHI at rest without the layout's key is either unencrypted or under a key the layout does not control, and a cross-region key makes the DR copy depend on the failed region.",
         remediation: "main.ts: primary_cluster storageEncrypted: true, kmsKeyId: primaryKey.arn; dr_cluster storageEncrypted: true, kmsKeyId: drKey.arn (RdsCluster).",
     },
-    mutant: &mutants::DR_CLUSTER_PRIMARY_KEY,
+    claims: &[Claim {
+        property: "KmsKeyId",
+        about: "Both Aurora clusters are encrypted at rest with their own region's customer key",
+        mutants: &[&mutants::DR_CLUSTER_PRIMARY_KEY],
+        not_emulated: None,
+    }],
     run: aurora_encrypted_with_region_key,
 };
 
@@ -80,7 +85,12 @@ pub const AURORA_ENGINE_POSTGRESQL_15_3: Check<DrFacts> = Check {
         risk: "Members of a global database on different engines or versions cannot replicate or fail over to each other.",
         remediation: "main.ts: engine aurora-postgresql and engineVersion ENGINE_VERSION (15.3) on global_cluster, primary_cluster and dr_cluster.",
     },
-    mutant: &mutants::PRIMARY_ENGINE_15_4,
+    claims: &[Claim {
+        property: "EngineVersion",
+        about: "Both clusters run Aurora PostgreSQL 15.3, the layout's pinned engine",
+        mutants: &[&mutants::PRIMARY_ENGINE_15_4],
+        not_emulated: None,
+    }],
     run: aurora_engine_postgresql_15_3,
 };
 
@@ -111,7 +121,12 @@ pub const AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU: Check<DrFacts> = Check {
         risk: "A secondary sized differently from the primary either cannot carry the load after failover or spends far more than planned.",
         remediation: "main.ts: serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 } on primary_cluster and dr_cluster (RdsCluster).",
     },
-    mutant: &mutants::DR_SERVERLESS_MAX_16,
+    claims: &[Claim {
+        property: "ServerlessV2ScalingConfiguration.MaxCapacity",
+        about: "Both clusters scale as Serverless v2 between 0.5 and 2 ACUs",
+        mutants: &[&mutants::DR_SERVERLESS_MAX_16],
+        not_emulated: None,
+    }],
     run: aurora_serverless_v2_half_to_two_acu,
 };
 
@@ -153,7 +168,12 @@ pub const AURORA_PRIMARY_MULTI_AZ: Check<DrFacts> = Check {
         risk: "A writer without a standby in another zone turns a zone outage into a cross-region failover.",
         remediation: "main.ts: primary_instance_1 and primary_instance_2 (RdsClusterInstance) availabilityZone Fn.element(primary_azs.names, 0/1).",
     },
-    mutant: &mutants::PRIMARY_INSTANCES_ONE_AZ,
+    claims: &[Claim {
+        property: "AvailabilityZone (distinct)",
+        about: "The primary cluster has instances in at least two availability zones",
+        mutants: &[&mutants::PRIMARY_INSTANCES_ONE_AZ],
+        not_emulated: None,
+    }],
     run: aurora_primary_multi_az,
 };
 
@@ -188,7 +208,12 @@ pub const AURORA_BACKUP_RETENTION_SEVEN_DAYS: Check<DrFacts> = Check {
         risk: "Short retention leaves no restorable copy of PHI from before a corruption that went unnoticed for days.",
         remediation: "main.ts: backupRetentionPeriod: 7 on primary_cluster and dr_cluster (RdsCluster).",
     },
-    mutant: &mutants::PRIMARY_BACKUP_RETENTION_1,
+    claims: &[Claim {
+        property: "BackupRetentionPeriod",
+        about: "Both clusters keep automated backups for at least 7 days",
+        mutants: &[&mutants::PRIMARY_BACKUP_RETENTION_1],
+        not_emulated: None,
+    }],
     run: aurora_backup_retention_seven_days,
 };
 
@@ -229,7 +254,12 @@ pub const AURORA_BACKUP_WINDOW_OFF_PEAK: Check<DrFacts> = Check {
         risk: "Backups during clinic hours compete with patient-facing load, and a slow backup delays the restorable point.",
         remediation: "main.ts: preferredBackupWindow \"03:00-04:00\" on primary_cluster and dr_cluster (RdsCluster).",
     },
-    mutant: &mutants::DR_BACKUP_WINDOW_MIDDAY,
+    claims: &[Claim {
+        property: "PreferredBackupWindow",
+        about: "Both clusters back up inside the off-peak hours (00:00-06:00 UTC)",
+        mutants: &[&mutants::DR_BACKUP_WINDOW_MIDDAY],
+        not_emulated: None,
+    }],
     run: aurora_backup_window_off_peak,
 };
 
@@ -257,7 +287,12 @@ pub const AURORA_LOGS_EXPORTED: Check<DrFacts> = Check {
         risk: "Without the exported log, access to PHI in either region leaves no reviewable record.",
         remediation: "main.ts: enabledCloudwatchLogsExports: [\"postgresql\"] on primary_cluster and dr_cluster (RdsCluster).",
     },
-    mutant: &mutants::DR_CLUSTER_NO_LOG_EXPORT,
+    claims: &[Claim {
+        property: "EnabledCloudwatchLogsExports",
+        about: "Both clusters export their PostgreSQL log to CloudWatch Logs",
+        mutants: &[&mutants::DR_CLUSTER_NO_LOG_EXPORT],
+        not_emulated: None,
+    }],
     run: aurora_logs_exported,
 };
 
@@ -285,7 +320,12 @@ pub const AURORA_GLOBAL_DATABASE_SPANS_REGIONS: Check<DrFacts> = Check {
         risk: "A DR cluster outside the global database receives no replication: failing over to it loses every write since it was created.",
         remediation: "main.ts: global_cluster (RdsGlobalCluster) with primary_cluster and dr_cluster both setting globalClusterIdentifier: globalCluster.id.",
     },
-    mutant: &mutants::DR_CLUSTER_OUTSIDE_GLOBAL,
+    claims: &[Claim {
+        property: "GlobalClusterMembers",
+        about: "The global database has the primary cluster as writer and the DR cluster as its secondary",
+        mutants: &[&mutants::DR_CLUSTER_OUTSIDE_GLOBAL],
+        not_emulated: None,
+    }],
     run: aurora_global_database_spans_regions,
 };
 
@@ -341,7 +381,12 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<DrFacts> = Check {
         risk: "A publicly accessible instance gets a public DNS address: the PHI database becomes reachable from the internet.",
         remediation: "main.ts: publiclyAccessible: false on primary_instance_1/2 and dr_instance_1 (RdsClusterInstance).",
     },
-    mutant: &mutants::PRIMARY_INSTANCE_PUBLIC,
+    claims: &[Claim {
+        property: "PubliclyAccessible",
+        about: "No Aurora instance in either region is publicly accessible",
+        mutants: &[&mutants::PRIMARY_INSTANCE_PUBLIC],
+        not_emulated: None,
+    }],
     run: aurora_instances_not_public,
 };
 

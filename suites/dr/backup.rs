@@ -7,7 +7,7 @@
 //! emulator when no selection can be seen, and judged on AWS.
 
 use serde_json::{Value, json};
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::backup::{Plan, Rule, Selection, Vault, VaultArn};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::{FactError, Named};
@@ -69,7 +69,12 @@ pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
         risk: "Recovery points under another region's key cannot be restored when that region is lost; under an AWS managed key they escape the stack's key policy.",
         remediation: "main.ts: primary_vault (BackupVault) needs kmsKeyArn = primaryKey.arn and dr_vault (BackupVault) kmsKeyArn = drKey.arn; a vault's key is fixed at creation: create a new vault.",
     },
-    mutant: &mutants::DR_VAULT_PRIMARY_KEY,
+    claims: &[Claim {
+        property: "EncryptionKeyArn",
+        about: "Both backup vaults encrypt recovery points with their own region's customer key",
+        mutants: &[&mutants::DR_VAULT_PRIMARY_KEY],
+        not_emulated: None,
+    }],
     run: backup_vaults_encrypted_with_region_key,
 };
 
@@ -105,7 +110,12 @@ pub const BACKUP_PLAN_HOURLY: Check<DrFacts> = Check {
         risk: "Backups taken daily (or of nothing) lose up to a day of patient records when the cluster must be restored.",
         remediation: "main.ts: backup_plan (BackupPlan) rule.schedule = \"cron(0 */1 * * ? *)\"; backup_selection (BackupSelection) resources = [primaryCluster.arn] with planId = backupPlan.id.",
     },
-    mutant: &mutants::BACKUP_PLAN_DAILY,
+    claims: &[Claim {
+        property: "ScheduleExpression",
+        about: "The backup plan backs up the primary Aurora cluster every hour",
+        mutants: &[&mutants::BACKUP_PLAN_DAILY],
+        not_emulated: None,
+    }],
     run: backup_plan_hourly,
 };
 
@@ -192,7 +202,12 @@ pub const BACKUP_PLAN_CONTINUOUS: Check<DrFacts> = Check {
         risk: "Without continuous backup the cluster can only be restored to the last snapshot, not to the moment before a corruption.",
         remediation: "main.ts: backup_plan (BackupPlan) rule.enableContinuousBackup = true.",
     },
-    mutant: &mutants::BACKUP_PLAN_NOT_CONTINUOUS,
+    claims: &[Claim {
+        property: "EnableContinuousBackup",
+        about: "The backup plan keeps continuous backups (point-in-time restore)",
+        mutants: &[&mutants::BACKUP_PLAN_NOT_CONTINUOUS],
+        not_emulated: None,
+    }],
     run: backup_plan_continuous,
 };
 
@@ -220,7 +235,12 @@ pub const BACKUP_PLAN_DELETES_AFTER_7_DAYS: Check<DrFacts> = Check {
         risk: "Copies of patient records kept beyond the designed retention are PHI nobody planned to dispose of; recovery points kept forever never expire at all.",
         remediation: "main.ts: backup_plan (BackupPlan) rule.lifecycle.deleteAfter = 7 and rule.copyAction[].lifecycle.deleteAfter = 7.",
     },
-    mutant: &mutants::BACKUP_PLAN_KEEPS_35_DAYS,
+    claims: &[Claim {
+        property: "Lifecycle.DeleteAfterDays",
+        about: "The backup plan deletes recovery points and their DR copies after 7 days",
+        mutants: &[&mutants::BACKUP_PLAN_KEEPS_35_DAYS],
+        not_emulated: None,
+    }],
     run: backup_plan_deletes_after_7_days,
 };
 
@@ -262,7 +282,12 @@ pub const BACKUP_PLAN_COPIES_TO_DR_VAULT: Check<DrFacts> = Check {
         risk: "Recovery points stay in the primary region only: a regional outage takes the backups with the database.",
         remediation: "main.ts: backup_plan (BackupPlan) rule.copyAction = [{destinationVaultArn: drVault.arn, lifecycle: {deleteAfter: 7}}].",
     },
-    mutant: &mutants::BACKUP_PLAN_NO_COPY,
+    claims: &[Claim {
+        property: "CopyActions",
+        about: "The backup plan copies every recovery point to the DR region's vault",
+        mutants: &[&mutants::BACKUP_PLAN_NO_COPY],
+        not_emulated: None,
+    }],
     run: backup_plan_copies_to_dr_vault,
 };
 

@@ -5,7 +5,7 @@
 //! selectors (AWS reports the default: all management events, read and write), so the selector
 //! finding inside trail_logging is skipped there.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_both, judge_named};
 
@@ -26,7 +26,12 @@ pub const TRAIL_MULTI_REGION: Check<DrFacts> = Check {
         risk: "A single-region trail in eu-west-2 misses everything done in the DR region (promotion, restores, key use) and IAM activity: the audit record has a hole exactly where failover happens.",
         remediation: "main.ts: trail (Cloudtrail) needs isMultiRegionTrail: true and includeGlobalServiceEvents: true.",
     },
-    mutant: &mutants::TRAIL_SINGLE_REGION,
+    claims: &[Claim {
+        property: "IsMultiRegionTrail",
+        about: "The trail records API activity in every region, global services included",
+        mutants: &[&mutants::TRAIL_SINGLE_REGION],
+        not_emulated: None,
+    }],
     run: trail_multi_region,
 };
 
@@ -64,7 +69,12 @@ pub const TRAIL_LOG_FILE_VALIDATION: Check<DrFacts> = Check {
         risk: "Without digest files, an attacker who reaches the trail bucket can edit or delete log files and nobody can prove it: the audit record is no longer evidence.",
         remediation: "main.ts: trail (Cloudtrail) needs enableLogFileValidation: true.",
     },
-    mutant: &mutants::TRAIL_NO_LOG_VALIDATION,
+    claims: &[Claim {
+        property: "LogFileValidationEnabled",
+        about: "The trail writes signed digest files so log tampering can be detected",
+        mutants: &[&mutants::TRAIL_NO_LOG_VALIDATION],
+        not_emulated: None,
+    }],
     run: trail_log_file_validation,
 };
 
@@ -92,7 +102,12 @@ pub const TRAIL_LOGGING: Check<DrFacts> = Check {
         risk: "A stopped trail, or one recording only writes, leaves no record of who read or changed PHI infrastructure: incidents cannot be investigated.",
         remediation: "main.ts: trail (Cloudtrail) needs enableLogging left true (the default), no eventSelector narrowing readWriteType below All or excluding management events, and s3BucketName: trailBucket.id; restart a stopped trail with cloudtrail:StartLogging.",
     },
-    mutant: &mutants::TRAIL_STOPPED,
+    claims: &[Claim {
+        property: "IsLogging",
+        about: "The trail is logging all management events, reads and writes, to the stack's trail bucket",
+        mutants: &[&mutants::TRAIL_STOPPED],
+        not_emulated: None,
+    }],
     run: trail_logging,
 };
 
@@ -148,7 +163,12 @@ pub const TRAIL_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         risk: "Trail logs under SSE-S3 alone can be read by anyone with bucket read access; the customer key adds a second, separately audited permission.",
         remediation: "main.ts: trail (Cloudtrail) needs kmsKeyId: primaryKey.arn (the key policy's CloudTrailEncryptsLogs statement already allows it).",
     },
-    mutant: &mutants::TRAIL_UNENCRYPTED,
+    claims: &[Claim {
+        property: "KmsKeyId",
+        about: "The trail encrypts its log files with the primary region's customer key",
+        mutants: &[&mutants::TRAIL_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: trail_encrypted_with_primary_key,
 };
 

@@ -10,7 +10,7 @@
 //! `ArnLike AWS:SourceArn`, as AWS does), IAM role policies, SNS subscriptions.
 
 use serde_json::{Value, json};
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::iam::Role;
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::{FactError, Named};
@@ -160,7 +160,12 @@ pub const FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE: Check<DrFacts> = Check {
         risk: "A function running as another role either cannot fail the database over when it must, or holds permissions (such as S3 replication's) that its code was never reviewed for.",
         remediation: "main.ts: failover_function (LambdaFunction) needs role: failoverRole.arn.",
     },
-    mutant: &mutants::FAILOVER_FUNCTION_FOREIGN_ROLE,
+    claims: &[Claim {
+        property: "Role",
+        about: "The failover function runs as the stack's failover role",
+        mutants: &[&mutants::FAILOVER_FUNCTION_FOREIGN_ROLE],
+        not_emulated: None,
+    }],
     run: failover_function_runs_as_failover_role,
 };
 
@@ -187,7 +192,12 @@ pub const FAILOVER_ROLE_LEAST_PRIVILEGE: Check<DrFacts> = Check {
         risk: "rds:* on * lets whoever controls the function (or its code) delete or snapshot-and-share any database in the account; a broad trust policy lets other principals become the role.",
         remediation: "main.ts: failover_role (IamRole) assumeRolePolicy trusts lambda.amazonaws.com only; failover_policy (IamRolePolicy) grants rds:DescribeDBClusters/FailoverGlobalCluster/ModifyDBCluster on the three cluster ARNs and sns:Publish on alertsTopic.arn only, ssm and logs actions by name, kms only on primaryKey.arn with a kms:ViaService condition, no other service and no '*' actions or resources; attach no managed admin policy (IamRolePolicyAttachment).",
     },
-    mutant: &mutants::FAILOVER_ROLE_WILDCARD,
+    claims: &[Claim {
+        property: "Policy",
+        about: "The failover role is assumable by Lambda only and grants just what failover needs",
+        mutants: &[&mutants::FAILOVER_ROLE_WILDCARD],
+        not_emulated: None,
+    }],
     run: failover_role_least_privilege,
 };
 
@@ -280,7 +290,12 @@ pub const FAILOVER_TRIGGERED_BY_ALARMS: Check<DrFacts> = Check {
         risk: "Without the subscription the alarms page people but never start the failover runbook; a resource policy without SourceArn lets any topic, in any account, invoke the function that fails the database over.",
         remediation: "main.ts: failover_subscription (SnsTopicSubscription) needs topicArn: alertsTopic.arn, protocol: lambda, endpoint: failoverFunction.arn; failover_invoke_permission (LambdaPermission) needs principal sns.amazonaws.com, action lambda:InvokeFunction, sourceArn: alertsTopic.arn; failover_function environment.variables.ALERTS_TOPIC_ARN: alertsTopic.arn.",
     },
-    mutant: &mutants::FAILOVER_NOT_SUBSCRIBED,
+    claims: &[Claim {
+        property: "Subscription",
+        about: "The alerts topic invokes the failover function: a lambda subscription and a resource policy for that topic only",
+        mutants: &[&mutants::FAILOVER_NOT_SUBSCRIBED],
+        not_emulated: None,
+    }],
     run: failover_triggered_by_alarms,
 };
 
@@ -357,7 +372,12 @@ pub const FAILOVER_CONFIG_PARAMETER_PRESENT: Check<DrFacts> = Check {
         risk: "The function reads which clusters to promote from this parameter: without it, failover fails at the moment of the disaster, after the RPO clock has started.",
         remediation: "main.ts: failover_config (SsmParameter) must exist with name /healthcare-dr/<suffix>/config; failover_function environment.variables.CONFIG_PARAMETER_NAME: failoverConfig.name.",
     },
-    mutant: &mutants::FAILOVER_CONFIG_MISSING,
+    claims: &[Claim {
+        property: "Parameter",
+        about: "The failover configuration parameter exists and the function is pointed at it",
+        mutants: &[&mutants::FAILOVER_CONFIG_MISSING],
+        not_emulated: None,
+    }],
     run: failover_config_parameter_present,
 };
 
@@ -393,7 +413,12 @@ pub const HEALTH_CHECK_WATCHES_REPLICATION_LAG: Check<DrFacts> = Check {
         risk: "A health check that probes an endpoint instead of the lag alarm (or treats missing data as healthy) reports the primary healthy while the DR copy falls beyond the RPO, so DNS never fails over.",
         remediation: "main.ts: replication_health_check (Route53HealthCheck) needs type: CLOUDWATCH_METRIC, cloudwatchAlarmName: replicationLagAlarm.alarmName, cloudwatchAlarmRegion: PRIMARY_REGION, insufficientDataHealthStatus: Unhealthy, and neither invertHealthcheck nor disabled.",
     },
-    mutant: &mutants::HEALTH_CHECK_HTTP,
+    claims: &[Claim {
+        property: "Type",
+        about: "The Route 53 health check follows the replication lag alarm, and is unhealthy when the alarm has no data",
+        mutants: &[&mutants::HEALTH_CHECK_HTTP],
+        not_emulated: None,
+    }],
     run: health_check_watches_replication_lag,
 };
 

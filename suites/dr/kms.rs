@@ -1,6 +1,6 @@
 //! The layout's two customer keys (one per region): enabled, customer-managed, rotating.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 
 use crate::shared::kms::{key_enabled, key_rotates};
 
@@ -20,7 +20,12 @@ pub const KMS_KEYS_ENABLED: Check<DrFacts> = Check {
         risk: "A disabled key makes the data, replicas and backups encrypted under it unreadable: the DR copy is lost exactly when it is needed.",
         remediation: "main.ts: primary_key and dr_key (KmsKey) must stay enabled (isEnabled defaults to true); re-enable with kms:EnableKey.",
     },
-    mutant: &mutants::DR_KEY_DISABLED,
+    claims: &[Claim {
+        property: "KeyState",
+        about: "Both regions' customer keys are enabled and customer-managed",
+        mutants: &[&mutants::DR_KEY_DISABLED],
+        not_emulated: None,
+    }],
     run: kms_keys_enabled,
 };
 
@@ -38,7 +43,12 @@ pub const KMS_KEYS_ROTATE: Check<DrFacts> = Check {
         risk: "Key material that never rotates widens what one compromised key exposes, in both regions.",
         remediation: "main.ts: set enableKeyRotation: true on primary_key and dr_key (KmsKey).",
     },
-    mutant: &mutants::PRIMARY_KEY_ROTATION_OFF,
+    claims: &[Claim {
+        property: "KeyRotationEnabled",
+        about: "Both regions' customer keys rotate automatically",
+        mutants: &[&mutants::PRIMARY_KEY_ROTATION_OFF],
+        not_emulated: None,
+    }],
     run: kms_keys_rotate,
 };
 

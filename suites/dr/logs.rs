@@ -1,7 +1,7 @@
 //! The layout's log groups (application, failover function): kept 30 days, encrypted with the
 //! primary key.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::judge_named;
 
@@ -23,7 +23,12 @@ pub const LOG_GROUPS_RETAINED_30_DAYS: Check<DrFacts> = Check {
         risk: "Logs expiring sooner than planned leave a failover or an incident without its record; never-expiring ones keep PHI-adjacent data forever.",
         remediation: "main.ts: retentionInDays: 30 on app_log_group and failover_log_group (CloudwatchLogGroup).",
     },
-    mutant: &mutants::APP_LOG_RETENTION_7,
+    claims: &[Claim {
+        property: "retentionInDays",
+        about: "The layout's log groups keep events for 30 days",
+        mutants: &[&mutants::APP_LOG_RETENTION_7],
+        not_emulated: None,
+    }],
     run: log_groups_retained_30_days,
 };
 
@@ -56,7 +61,12 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         risk: "Logs can carry identifiers of patients; without the layout's key they are readable outside its key policy.",
         remediation: "main.ts: kmsKeyId: primaryKey.arn on app_log_group and failover_log_group (CloudwatchLogGroup).",
     },
-    mutant: &mutants::FAILOVER_LOG_GROUP_UNENCRYPTED,
+    claims: &[Claim {
+        property: "kmsKeyId",
+        about: "The layout's log groups are encrypted with the primary customer key",
+        mutants: &[&mutants::FAILOVER_LOG_GROUP_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: log_groups_encrypted_with_primary_key,
 };
 

@@ -8,7 +8,7 @@
 //! alarm checks error on the emulator (never pass); with aws-sdk-cloudwatch 1.99 (Query, which AWS
 //! still serves) they are judged there too, as measured.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::Named;
 use stackproof_harness::facts::cloudwatch::{Dimension, MetricAlarm};
 use stackproof_harness::facts::kms::same_key;
@@ -97,7 +97,12 @@ pub const CPU_ALARM_ABOVE_80_PERCENT: Check<DrFacts> = Check {
         risk: "A saturated writer slows or drops clinical transactions; an alarm set too high, or on the wrong metric or cluster, stays silent until patients' records are unavailable.",
         remediation: "main.ts: cpu_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName CPUUtilization, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: 80, comparisonOperator: GreaterThanThreshold.",
     },
-    mutant: &mutants::CPU_ALARM_THRESHOLD_95,
+    claims: &[Claim {
+        property: "Threshold",
+        about: "The CPU alarm fires when the primary cluster's CPUUtilization is above 80%",
+        mutants: &[&mutants::CPU_ALARM_THRESHOLD_95],
+        not_emulated: None,
+    }],
     run: cpu_alarm_above_80_percent,
 };
 
@@ -115,7 +120,12 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<DrFacts> = Check {
         risk: "An alarm on another cluster's connections never sees a connection storm or credential abuse against the primary holding PHI.",
         remediation: "main.ts: connections_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName DatabaseConnections, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: 100, comparisonOperator: GreaterThanThreshold.",
     },
-    mutant: &mutants::CONNECTIONS_ALARM_OTHER_CLUSTER,
+    claims: &[Claim {
+        property: "Dimensions",
+        about: "The connections alarm watches DatabaseConnections above 100 on the primary cluster",
+        mutants: &[&mutants::CONNECTIONS_ALARM_OTHER_CLUSTER],
+        not_emulated: None,
+    }],
     run: connections_alarm_on_primary_cluster,
 };
 
@@ -133,7 +143,12 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
         risk: "If the alarm watches the wrong metric (AuroraReplicaLag is in-region replicas only) or a looser threshold, the DR region can fall further behind than the recovery point objective without anyone, or the failover health check, knowing.",
         remediation: "main.ts: replication_lag_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
     },
-    mutant: &mutants::LAG_ALARM_WRONG_METRIC,
+    claims: &[Claim {
+        property: "MetricName",
+        about: "The replication lag alarm watches AuroraGlobalDBReplicationLag above the 15 minute RPO (900000 ms)",
+        mutants: &[&mutants::LAG_ALARM_WRONG_METRIC],
+        not_emulated: None,
+    }],
     run: replication_lag_alarm_at_rpo,
 };
 
@@ -155,7 +170,12 @@ pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<DrFacts> = Check {
         risk: "An alarm without actions changes state in silence: nobody is paged and the failover function subscribed to the topic is never invoked.",
         remediation: "main.ts: cpu_alarm, connections_alarm and replication_lag_alarm (CloudwatchMetricAlarm) need alarmActions: [alertsTopic.arn] and okActions: [alertsTopic.arn], with actionsEnabled left true.",
     },
-    mutant: &mutants::CONNECTIONS_ALARM_NO_ACTION,
+    claims: &[Claim {
+        property: "AlarmActions",
+        about: "All three alarms notify the alerts topic when they fire and when they recover",
+        mutants: &[&mutants::CONNECTIONS_ALARM_NO_ACTION],
+        not_emulated: None,
+    }],
     run: alarms_notify_alerts_topic,
 };
 
@@ -208,7 +228,12 @@ pub const ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         risk: "Alarm notifications name clusters and carry state reasons; unencrypted, or under a key the stack does not control, they sit outside the layout's key policy and audit.",
         remediation: "main.ts: alerts_topic (SnsTopic) needs kmsMasterKeyId: primaryKey.arn.",
     },
-    mutant: &mutants::ALERTS_TOPIC_UNENCRYPTED,
+    claims: &[Claim {
+        property: "KmsMasterKeyId",
+        about: "The alerts topic is encrypted at rest with the primary region's customer key",
+        mutants: &[&mutants::ALERTS_TOPIC_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: alerts_topic_encrypted_with_primary_key,
 };
 

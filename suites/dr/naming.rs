@@ -1,7 +1,7 @@
 //! Every name the layout outputs carries its environment suffix, so deployments never collide and
 //! every resource can be traced to the deployment that owns it.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 
 use crate::shared::naming::names_carry_suffix;
 
@@ -22,7 +22,12 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<DrFacts> = Check {
         risk: "Resources without the suffix collide across deployments and cannot be attributed in an audit.",
         remediation: "main.ts: build every name with the suffix (e.g. dr_bucket bucket: `healthcare-data-${suffix}-dr`).",
     },
-    mutant: &mutants::DR_BUCKET_UNSUFFIXED,
+    claims: &[Claim {
+        property: "Name",
+        about: "Every resource name the layout outputs carries the environment suffix",
+        mutants: &[&mutants::DR_BUCKET_UNSUFFIXED],
+        not_emulated: None,
+    }],
     run: resource_names_carry_suffix,
 };
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::ec2::{Network, RuleSource};
 use stackproof_harness::kit::fact::judge_named;
 
@@ -42,7 +42,12 @@ pub const VPCS_USE_PLANNED_CIDRS: Check<DrFacts> = Check {
         risk: "Overlapping ranges cannot be peered or routed between regions, so a failover cannot reach the data it needs.",
         remediation: "main.ts: primary_vpc cidrBlock 10.0.0.0/16 and dr_vpc cidrBlock 10.1.0.0/16 (Vpc), subnets inside them.",
     },
-    mutant: &mutants::DR_VPC_OVERLAPPING_CIDR,
+    claims: &[Claim {
+        property: "CidrBlock",
+        about: "The primary VPC is 10.0.0.0/16 and the DR VPC 10.1.0.0/16",
+        mutants: &[&mutants::DR_VPC_OVERLAPPING_CIDR],
+        not_emulated: None,
+    }],
     run: vpcs_use_planned_cidrs,
 };
 
@@ -70,7 +75,12 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<DrFacts> = Check {
         risk: "Subnets in one zone put the region's database in one zone: a zone outage takes the region down.",
         remediation: "main.ts: <side>_private_subnet_1/2 (Subnet) availabilityZone Fn.element(<side>_azs.names, 0/1), distinct zones.",
     },
-    mutant: &mutants::DR_SUBNETS_ONE_AZ,
+    claims: &[Claim {
+        property: "AvailabilityZone (distinct)",
+        about: "Each region's private subnets span at least two availability zones",
+        mutants: &[&mutants::DR_SUBNETS_ONE_AZ],
+        not_emulated: None,
+    }],
     run: private_subnets_span_two_azs,
 };
 
@@ -114,7 +124,12 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<DrFacts> = Check {
         risk: "A database subnet that hands out public addresses puts PHI stores one security-group mistake from the internet.",
         remediation: "main.ts: <side>_private_subnet_1/2 (Subnet) mapPublicIpOnLaunch: false.",
     },
-    mutant: &mutants::PRIMARY_SUBNET_PUBLIC_IP,
+    claims: &[Claim {
+        property: "MapPublicIpOnLaunch",
+        about: "No private subnet of either region gives instances public IP addresses",
+        mutants: &[&mutants::PRIMARY_SUBNET_PUBLIC_IP],
+        not_emulated: None,
+    }],
     run: private_subnets_no_public_ip,
 };
 
@@ -134,7 +149,12 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<DrFacts> = Check {
         risk: "Ingress from outside the VPC exposes the PHI database (or its DR replica) to networks the layout never meant to trust.",
         remediation: "main.ts: <side>_db_sg (SecurityGroup) ingress only tcp 5432 from the VPC's own cidrBlock; no 0.0.0.0/0.",
     },
-    mutant: &mutants::DR_DB_SG_OPEN,
+    claims: &[Claim {
+        property: "Ingress",
+        about: "Each region's database security group admits only PostgreSQL from its own VPC",
+        mutants: &[&mutants::DR_DB_SG_OPEN],
+        not_emulated: None,
+    }],
     run: db_security_groups_vpc_only,
 };
 

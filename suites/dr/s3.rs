@@ -7,7 +7,7 @@
 //! on the emulator and judges them on AWS.
 
 use serde_json::{Value, json};
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::Named;
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::s3::{Bucket, Replication, ReplicationRule};
@@ -62,7 +62,12 @@ pub const BUCKETS_VERSIONED: Check<DrFacts> = Check {
         risk: "An overwritten or deleted record cannot be recovered, and replication (which needs versioning on both sides) stops.",
         remediation: "main.ts: primary_bucket_versioning, dr_bucket_versioning and trail_bucket_versioning (S3BucketVersioningA) need versioningConfiguration.status = Enabled.",
     },
-    mutant: &mutants::DR_BUCKET_VERSIONING_SUSPENDED,
+    claims: &[Claim {
+        property: "Status",
+        about: "Every bucket of the layout keeps object versions (versioning Enabled)",
+        mutants: &[&mutants::DR_BUCKET_VERSIONING_SUSPENDED],
+        not_emulated: None,
+    }],
     run: buckets_versioned,
 };
 
@@ -98,7 +103,12 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
         risk: "Objects encrypted with S3-managed keys escape the stack's key policy and audit; a replica under the primary region's key is unreadable when that region is lost.",
         remediation: "main.ts: primary_bucket_encryption and trail_bucket_encryption (S3BucketServerSideEncryptionConfigurationA) need rule.applyServerSideEncryptionByDefault = {sseAlgorithm: aws:kms, kmsMasterKeyId: primaryKey.arn}; dr_bucket_encryption the same with drKey.arn.",
     },
-    mutant: &mutants::PRIMARY_BUCKET_SSE_S3,
+    claims: &[Claim {
+        property: "SSEAlgorithm",
+        about: "Every bucket encrypts by default with SSE-KMS under its own region's customer key",
+        mutants: &[&mutants::PRIMARY_BUCKET_SSE_S3],
+        not_emulated: None,
+    }],
     run: buckets_encrypted_with_region_key,
 };
 
@@ -158,7 +168,12 @@ pub const BUCKETS_BLOCK_PUBLIC_ACCESS: Check<DrFacts> = Check {
         risk: "One public ACL or policy statement exposes patient records or the audit trail to the internet.",
         remediation: "main.ts: primary_bucket_public_access_block, dr_bucket_public_access_block and trail_bucket_public_access_block (S3BucketPublicAccessBlock) need blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets = true.",
     },
-    mutant: &mutants::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED,
+    claims: &[Claim {
+        property: "BlockPublicPolicy",
+        about: "Every bucket blocks public ACLs and public policies (all four public access block settings)",
+        mutants: &[&mutants::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED],
+        not_emulated: None,
+    }],
     run: buckets_block_public_access,
 };
 
@@ -194,7 +209,12 @@ pub const BUCKETS_TIER_AND_EXPIRE_NONCURRENT: Check<DrFacts> = Check {
         risk: "Superseded copies of patient records are kept forever (no disposal), or recovery copies are dropped before the recovery window.",
         remediation: "main.ts: primary_bucket_lifecycle and dr_bucket_lifecycle (S3BucketLifecycleConfiguration) need an Enabled rule with filter.prefix = \"\", transition {days: 30, storageClass: INTELLIGENT_TIERING} and noncurrentVersionExpiration {noncurrentDays: 90}.",
     },
-    mutant: &mutants::DR_BUCKET_NO_NONCURRENT_EXPIRY,
+    claims: &[Claim {
+        property: "NoncurrentVersionExpiration",
+        about: "The data buckets move objects to Intelligent-Tiering after 30 days and expire noncurrent versions after 90",
+        mutants: &[&mutants::DR_BUCKET_NO_NONCURRENT_EXPIRY],
+        not_emulated: None,
+    }],
     run: buckets_tier_and_expire_noncurrent,
 };
 
@@ -286,7 +306,12 @@ pub const BUCKETS_DENY_INSECURE_TRANSPORT: Check<DrFacts> = Check {
         risk: "Clients may read or write patient records over plain HTTP, in clear text on the wire.",
         remediation: "main.ts: primary_bucket_policy, dr_bucket_policy and trail_bucket_policy (S3BucketPolicy) need the DenyInsecureTransport statement: Effect Deny, Principal *, Action s3:*, Resource [bucket ARN, bucket ARN/*], Condition {Bool: {aws:SecureTransport: false}}.",
     },
-    mutant: &mutants::PRIMARY_BUCKET_POLICY_ALLOWS_HTTP,
+    claims: &[Claim {
+        property: "Policy",
+        about: "Every bucket policy denies all S3 actions on the bucket and its objects without TLS",
+        mutants: &[&mutants::PRIMARY_BUCKET_POLICY_ALLOWS_HTTP],
+        not_emulated: None,
+    }],
     run: buckets_deny_insecure_transport,
 };
 
@@ -382,7 +407,12 @@ pub const REPLICATION_TO_DR_BUCKET: Check<DrFacts> = Check {
         risk: "Records written in the primary region never reach the DR region: after a regional outage they are lost.",
         remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) needs role = replicationRole.arn and a rule with status Enabled, filter.prefix \"\", destination.bucket = drData.bucket.arn, deleteMarkerReplication.status Enabled and sourceSelectionCriteria.sseKmsEncryptedObjects.status Enabled.",
     },
-    mutant: &mutants::REPLICATION_RULE_DISABLED,
+    claims: &[Claim {
+        property: "Rule.Status",
+        about: "The primary bucket replicates every object, delete marker and SSE-KMS object to the DR bucket with the stack's role",
+        mutants: &[&mutants::REPLICATION_RULE_DISABLED],
+        not_emulated: None,
+    }],
     run: replication_to_dr_bucket,
 };
 
@@ -472,7 +502,12 @@ pub const REPLICATION_TIME_CONTROL_15_MINUTES: Check<DrFacts> = Check {
         risk: "Without RTC replication has no time bound: the DR copy can lag the primary past the 15 minute recovery point objective.",
         remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.replicationTime = {status: Enabled, time: {minutes: 15}}.",
     },
-    mutant: &mutants::REPLICATION_NO_RTC,
+    claims: &[Claim {
+        property: "ReplicationTime",
+        about: "Replication to the DR bucket uses S3 Replication Time Control (15 minutes)",
+        mutants: &[&mutants::REPLICATION_NO_RTC],
+        not_emulated: None,
+    }],
     run: replication_time_control_15_minutes,
 };
 
@@ -502,7 +537,12 @@ pub const REPLICATION_METRICS_ENABLED: Check<DrFacts> = Check {
         risk: "Replication falling behind or failing goes unseen: nobody learns the DR copy is stale until a failover.",
         remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.metrics = {status: Enabled, eventThreshold: {minutes: 15}}.",
     },
-    mutant: &mutants::REPLICATION_NO_METRICS,
+    claims: &[Claim {
+        property: "Metrics",
+        about: "Replication to the DR bucket publishes replication metrics (15 minute event threshold)",
+        mutants: &[&mutants::REPLICATION_NO_METRICS],
+        not_emulated: None,
+    }],
     run: replication_metrics_enabled,
 };
 
@@ -532,7 +572,12 @@ pub const REPLICAS_ENCRYPTED_WITH_DR_KEY: Check<DrFacts> = Check {
         risk: "Replicas under the primary region's key cannot be decrypted when that region is down: the DR copy is unusable exactly when needed.",
         remediation: "main.ts: primary_bucket_replication (S3BucketReplicationConfigurationA) rule.destination.encryptionConfiguration.replicaKmsKeyId = drKey.arn.",
     },
-    mutant: &mutants::REPLICATION_REPLICA_KEY_PRIMARY,
+    claims: &[Claim {
+        property: "ReplicaKmsKeyID",
+        about: "Replicas in the DR bucket are encrypted with the DR region's customer key",
+        mutants: &[&mutants::REPLICATION_REPLICA_KEY_PRIMARY],
+        not_emulated: None,
+    }],
     run: replicas_encrypted_with_dr_key,
 };
 

@@ -2,7 +2,7 @@
 //! with the primary key and replicated to the DR region under the DR key, so a promoted secondary
 //! can still be administered.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
 
@@ -24,7 +24,12 @@ pub const MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         risk: "Master credentials under the AWS-managed key can be decrypted by any principal with secretsmanager access, outside the layout's key policy.",
         remediation: "main.ts: db_master_secret (SecretsmanagerSecret) kmsKeyId: primaryKey.arn.",
     },
-    mutant: &mutants::MASTER_SECRET_DEFAULT_KEY,
+    claims: &[Claim {
+        property: "KmsKeyId",
+        about: "The Aurora master secret exists and is encrypted with the primary customer key",
+        mutants: &[&mutants::MASTER_SECRET_DEFAULT_KEY],
+        not_emulated: None,
+    }],
     run: master_secret_encrypted_with_primary_key,
 };
 
@@ -65,7 +70,12 @@ pub const MASTER_SECRET_REPLICATED_TO_DR: Check<DrFacts> = Check {
         risk: "Without a replica, losing the primary region also loses the credentials of the promoted DR cluster.",
         remediation: "main.ts: db_master_secret (SecretsmanagerSecret) replica: [{ region: DR_REGION, kmsKeyId: drKey.arn }].",
     },
-    mutant: &mutants::MASTER_SECRET_NOT_REPLICATED,
+    claims: &[Claim {
+        property: "ReplicationStatus",
+        about: "The Aurora master secret is replicated to the DR region under the DR key",
+        mutants: &[&mutants::MASTER_SECRET_NOT_REPLICATED],
+        not_emulated: None,
+    }],
     run: master_secret_replicated_to_dr,
 };
 

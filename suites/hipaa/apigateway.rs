@@ -1,7 +1,7 @@
 //! API Gateway and WAF: the stage, its throttling, access logging and tracing, and the web ACL guarding it.
 
 use serde_json::json;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::apigateway::{MethodSetting, Stage};
 
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
@@ -62,7 +62,12 @@ pub const API_STAGE_DEPLOYED: Check<HipaaFacts> = Check {
         risk: "A stage without a live deployment serves nothing, or an unknown configuration that was never reviewed.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) DeploymentId: !Ref ApiDeployment, on RestApi.",
     },
-    mutant: &mutants::API_STAGE_DEPLOYMENT_DELETED,
+    claims: &[Claim {
+        property: "deploymentId",
+        about: "The API stage exists and serves a deployment of the API",
+        mutants: &[&mutants::API_STAGE_DEPLOYMENT_DELETED],
+        not_emulated: None,
+    }],
     run: api_stage_deployed,
 };
 
@@ -100,7 +105,12 @@ pub const API_STAGE_PROTECTED_BY_STACK_WEB_ACL: Check<HipaaFacts> = Check {
         risk: "Without the web ACL the PHI API takes floods, injection attempts and known-bad sources unfiltered.",
         remediation: "template.yml: WebAclAssociation (AWS::WAFv2::WebACLAssociation) ResourceArn: the ApiStage ARN, WebACLArn: !GetAtt WebAcl.Arn.",
     },
-    mutant: &mutants::WAF_NOT_ASSOCIATED,
+    claims: &[Claim {
+        property: "webAclArn",
+        about: "The API stage is guarded by the stack's WAF web ACL",
+        mutants: &[&mutants::WAF_NOT_ASSOCIATED],
+        not_emulated: None,
+    }],
     run: api_stage_protected_by_stack_web_acl,
 };
 
@@ -144,7 +154,12 @@ pub const WAF_RATE_LIMIT_AND_MANAGED_RULES: Check<HipaaFacts> = Check {
         risk: "Without a rate-based block one client can exhaust the API (availability of PHI); without managed rules common exploits reach the application.",
         remediation: "template.yml: WebAcl (AWS::WAFv2::WebACL) Rules: a RateBasedStatement rule with Action Block, and ManagedRuleGroupStatement rules (VendorName: AWS) with OverrideAction None.",
     },
-    mutant: &mutants::WAF_NO_RATE_LIMIT,
+    claims: &[Claim {
+        property: "Rules[RateBasedStatement]",
+        about: "The web ACL blocks per-IP floods and applies AWS managed rule groups",
+        mutants: &[&mutants::WAF_NO_RATE_LIMIT],
+        not_emulated: None,
+    }],
     run: waf_rate_limit_and_managed_rules,
 };
 
@@ -208,7 +223,12 @@ pub const API_STAGE_THROTTLED: Check<HipaaFacts> = Check {
         risk: "Unthrottled methods let one caller consume the account's whole API quota and overload the tasks behind it: an outage of PHI access.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings [{ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200}].",
     },
-    mutant: &mutants::API_THROTTLING_OFF,
+    claims: &[Claim {
+        property: "methodSettings[*/*].throttlingRateLimit",
+        about: "Every method of the stage is throttled to the stack's rate and burst limits",
+        mutants: &[&mutants::API_THROTTLING_OFF],
+        not_emulated: None,
+    }],
     run: api_stage_throttled,
 };
 
@@ -256,7 +276,12 @@ pub const API_ACCESS_LOGGING_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
         risk: "Without access logs there is no record of who called the PHI API, when, and with what result.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) AccessLogSetting {DestinationArn: the ApiAccessLogGroup ARN, Format: a JSON line with requestId, caller, status}.",
     },
-    mutant: &mutants::API_ACCESS_LOGS_OFF,
+    claims: &[Claim {
+        property: "accessLogSettings.destinationArn",
+        about: "The stage writes access logs to the stack's encrypted API access log group",
+        mutants: &[&mutants::API_ACCESS_LOGS_OFF],
+        not_emulated: None,
+    }],
     run: api_access_logging_to_stack_log_group,
 };
 
@@ -303,7 +328,12 @@ pub const API_XRAY_TRACING_ENABLED: Check<HipaaFacts> = Check {
         risk: "Without traces a request cannot be followed from the API through the tasks when reviewing activity or an incident.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) TracingEnabled: true.",
     },
-    mutant: &mutants::API_TRACING_OFF,
+    claims: &[Claim {
+        property: "tracingEnabled",
+        about: "X-Ray tracing is enabled on the stage",
+        mutants: &[&mutants::API_TRACING_OFF],
+        not_emulated: None,
+    }],
     run: api_xray_tracing_enabled,
 };
 
@@ -331,7 +361,12 @@ pub const API_EXECUTION_LOGGING_ENABLED: Check<HipaaFacts> = Check {
         risk: "Without execution logs failed and refused calls leave no trace; with data tracing on, request bodies (PHI) are copied into the logs.",
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings [{ResourcePath: '/*', HttpMethod: '*', LoggingLevel: INFO, DataTraceEnabled: false}].",
     },
-    mutant: &mutants::API_EXECUTION_LOGGING_OFF,
+    claims: &[Claim {
+        property: "methodSettings[*/*].loggingLevel",
+        about: "Execution logging is on for every method, without full request and response bodies",
+        mutants: &[&mutants::API_EXECUTION_LOGGING_OFF],
+        not_emulated: None,
+    }],
     run: api_execution_logging_enabled,
 };
 

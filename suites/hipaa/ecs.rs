@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::ecs::{AwsVpcConfiguration, Container, Service, TaskDefinition};
 
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
@@ -84,7 +84,12 @@ pub const ECS_SERVICE_RUNS_ON_FARGATE: Check<HipaaFacts> = Check {
         risk: "Tasks on self-managed EC2 hosts share an OS the stack does not patch or isolate; a service short of its tasks, or stuck on a failed deployment, is an outage of patient records.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) needs LaunchType: FARGATE, DesiredCount: 2 and DeploymentConfiguration.DeploymentCircuitBreaker {Enable: true, Rollback: true}.",
     },
-    mutant: &mutants::ECS_SERVICE_EC2_LAUNCH_TYPE,
+    claims: &[Claim {
+        property: "launchType",
+        about: "The ECS service runs its desired tasks on Fargate and rolls back failed deployments",
+        mutants: &[&mutants::ECS_SERVICE_EC2_LAUNCH_TYPE],
+        not_emulated: None,
+    }],
     run: ecs_service_runs_on_fargate,
 };
 
@@ -143,7 +148,12 @@ pub const ECS_TASKS_NO_PUBLIC_IP: Check<HipaaFacts> = Check {
         risk: "A task with a public address processing PHI is reachable from the internet, bypassing API Gateway, WAF and the load balancer.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp: DISABLED.",
     },
-    mutant: &mutants::ECS_TASK_PUBLIC_IP,
+    claims: &[Claim {
+        property: "assignPublicIp",
+        about: "ECS tasks get no public IP address",
+        mutants: &[&mutants::ECS_TASK_PUBLIC_IP],
+        not_emulated: None,
+    }],
     run: ecs_tasks_no_public_ip,
 };
 
@@ -165,7 +175,12 @@ pub const ECS_TASKS_IN_PRIVATE_SUBNETS: Check<HipaaFacts> = Check {
         risk: "A task placed in a public subnet sits next to the internet gateway; one address or rule change exposes PHI processing directly.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.Subnets: [!Ref PrivateSubnet1, !Ref PrivateSubnet2] only.",
     },
-    mutant: &mutants::ECS_SERVICE_IN_PUBLIC_SUBNET,
+    claims: &[Claim {
+        property: "subnets",
+        about: "ECS tasks run only in the stack's private subnets",
+        mutants: &[&mutants::ECS_SERVICE_IN_PUBLIC_SUBNET],
+        not_emulated: None,
+    }],
     run: ecs_tasks_in_private_subnets,
 };
 
@@ -203,7 +218,12 @@ pub const ECS_TASKS_USE_APP_SECURITY_GROUP: Check<HipaaFacts> = Check {
         risk: "Another group on the tasks adds whatever it admits: the least-privilege path load balancer -> app -> data no longer holds.",
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.SecurityGroups: [!GetAtt AppSecurityGroup.GroupId] only.",
     },
-    mutant: &mutants::ECS_SERVICE_EXTRA_SECURITY_GROUP,
+    claims: &[Claim {
+        property: "securityGroups",
+        about: "ECS tasks are in the app security group and no other",
+        mutants: &[&mutants::ECS_SERVICE_EXTRA_SECURITY_GROUP],
+        not_emulated: None,
+    }],
     run: ecs_tasks_use_app_security_group,
 };
 
@@ -234,7 +254,12 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<HipaaFacts> = Check {
         risk: "A credential in a plain environment variable is readable by anyone who can describe the task definition, and never rotates.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].Secrets[].ValueFrom from DatabaseSecretArn/ApiKeysSecretArn; keep credentials out of Environment.",
     },
-    mutant: &mutants::ECS_SECRET_IN_ENVIRONMENT,
+    claims: &[Claim {
+        property: "environment",
+        about: "Containers get credentials only from the stack's existing secrets, never as plain environment values",
+        mutants: &[&mutants::ECS_SECRET_IN_ENVIRONMENT],
+        not_emulated: None,
+    }],
     run: ecs_secrets_from_secrets_manager,
 };
 
@@ -312,7 +337,12 @@ pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<HipaaFacts> = Check {
         risk: "Container output (which can echo PHI) sent elsewhere escapes the stack's key and retention, or is not kept at all: no audit trail.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].LogConfiguration {LogDriver: awslogs, Options.awslogs-group: !Ref EcsLogGroup}.",
     },
-    mutant: &mutants::ECS_LOGS_TO_OTHER_GROUP,
+    claims: &[Claim {
+        property: "logConfiguration.options.awslogs-group",
+        about: "Every container logs with awslogs to the stack's encrypted ECS log group",
+        mutants: &[&mutants::ECS_LOGS_TO_OTHER_GROUP],
+        not_emulated: None,
+    }],
     run: ecs_logs_to_stack_log_group,
 };
 
@@ -361,7 +391,12 @@ pub const ECS_SERVICE_AUTO_SCALING: Check<HipaaFacts> = Check {
         risk: "One task is one failure from an outage; without target tracking, load spikes make patient records unavailable.",
         remediation: "template.yml: EcsScalableTarget (AWS::ApplicationAutoScaling::ScalableTarget) MinCapacity: 2, MaxCapacity: 10; EcsCpuScalingPolicy PolicyType: TargetTrackingScaling on ECSServiceAverageCPUUtilization.",
     },
-    mutant: &mutants::ECS_SCALING_MIN_ONE,
+    claims: &[Claim {
+        property: "MinCapacity",
+        about: "The ECS service scales between at least 2 and 10 tasks, tracking average CPU",
+        mutants: &[&mutants::ECS_SCALING_MIN_ONE],
+        not_emulated: None,
+    }],
     run: ecs_service_auto_scaling,
 };
 
@@ -417,7 +452,12 @@ pub const ECS_CONTAINER_INSIGHTS_ENABLED: Check<HipaaFacts> = Check {
         risk: "Without task-level metrics, failures and abnormal activity in the PHI workload go unnoticed in information system activity review.",
         remediation: "template.yml: EcsCluster (AWS::ECS::Cluster) ClusterSettings: [{Name: containerInsights, Value: enabled}].",
     },
-    mutant: &mutants::ECS_CONTAINER_INSIGHTS_OFF,
+    claims: &[Claim {
+        property: "containerInsights",
+        about: "Container Insights is enabled on the ECS cluster",
+        mutants: &[&mutants::ECS_CONTAINER_INSIGHTS_OFF],
+        not_emulated: None,
+    }],
     run: ecs_container_insights_enabled,
 };
 
@@ -446,7 +486,12 @@ pub const ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT: Check<HipaaFacts> = Check {
         risk: "Without transit encryption patient files cross the network as clear NFS; without IAM authorization any client in the security group can mount them.",
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) Volumes[].EFSVolumeConfiguration {FilesystemId: !Ref EfsFileSystem, TransitEncryption: ENABLED, AuthorizationConfig.IAM: ENABLED}.",
     },
-    mutant: &mutants::ECS_EFS_TRANSIT_ENCRYPTION_OFF,
+    claims: &[Claim {
+        property: "transitEncryption",
+        about: "Tasks mount the stack's EFS file system over TLS with IAM authorization",
+        mutants: &[&mutants::ECS_EFS_TRANSIT_ENCRYPTION_OFF],
+        not_emulated: None,
+    }],
     run: ecs_efs_volume_encrypted_in_transit,
 };
 

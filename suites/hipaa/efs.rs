@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::efs::MountTarget;
 use stackproof_harness::facts::kms::same_key;
@@ -49,7 +49,12 @@ pub const EFS_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
         risk: "Shared patient documents readable from the underlying storage, or governed by a key the stack does not control.",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) needs Encrypted: true and KmsKeyId: !GetAtt DataKey.Arn; encryption is fixed at creation: copy the data into a new encrypted file system.",
     },
-    mutant: &mutants::EFS_UNENCRYPTED,
+    claims: &[Claim {
+        property: "Encrypted",
+        about: "The EFS file system is encrypted at rest with the stack's data key",
+        mutants: &[&mutants::EFS_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: efs_encrypted_with_stack_key,
 };
 
@@ -90,7 +95,12 @@ pub const EFS_BACKUP_POLICY_ENABLED: Check<HipaaFacts> = Check {
         risk: "Shared PHI deleted or corrupted on the file system cannot be recovered (data backup plan).",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) BackupPolicy: {Status: ENABLED}.",
     },
-    mutant: &mutants::EFS_BACKUP_OFF,
+    claims: &[Claim {
+        property: "BackupPolicy.Status",
+        about: "The EFS file system is backed up automatically (backup policy ENABLED)",
+        mutants: &[&mutants::EFS_BACKUP_OFF],
+        not_emulated: None,
+    }],
     run: efs_backup_policy_enabled,
 };
 
@@ -118,7 +128,12 @@ pub const EFS_MOUNT_TARGETS_IN_PRIVATE_SUBNETS: Check<HipaaFacts> = Check {
         risk: "A mount target in a public subnet exposes the NFS endpoint of the shared PHI store on a subnet routed to the internet.",
         remediation: "template.yml: EfsMountTarget1 and EfsMountTarget2 (AWS::EFS::MountTarget) SubnetId: !Ref PrivateSubnet1 / !Ref PrivateSubnet2.",
     },
-    mutant: &mutants::EFS_MOUNT_TARGET_PUBLIC_SUBNET,
+    claims: &[Claim {
+        property: "SubnetId",
+        about: "EFS mount targets sit only in the stack's private subnets",
+        mutants: &[&mutants::EFS_MOUNT_TARGET_PUBLIC_SUBNET],
+        not_emulated: None,
+    }],
     run: efs_mount_targets_in_private_subnets,
 };
 
@@ -153,7 +168,12 @@ pub const EFS_MOUNT_TARGETS_IN_EVERY_PRIVATE_AZ: Check<HipaaFacts> = Check {
         risk: "Tasks in a zone without a mount target mount across zones, and lose the shared PHI store when the other zone fails.",
         remediation: "template.yml: keep EfsMountTarget1 and EfsMountTarget2 (AWS::EFS::MountTarget), one per private subnet (PrivateSubnet1, PrivateSubnet2).",
     },
-    mutant: &mutants::EFS_MOUNT_TARGET_ONE_AZ,
+    claims: &[Claim {
+        property: "AvailabilityZoneName (coverage)",
+        about: "The EFS file system has a mount target in every Availability Zone of the private subnets",
+        mutants: &[&mutants::EFS_MOUNT_TARGET_ONE_AZ],
+        not_emulated: None,
+    }],
     run: efs_mount_targets_in_every_private_az,
 };
 
@@ -212,7 +232,12 @@ pub const EFS_MOUNT_TARGETS_USE_STACK_SECURITY_GROUP: Check<HipaaFacts> = Check 
         risk: "Another group's rules decide who can mount the shared PHI store.",
         remediation: "template.yml: EfsMountTarget1 and EfsMountTarget2 (AWS::EFS::MountTarget) SecurityGroups: [!GetAtt EfsSecurityGroup.GroupId] only.",
     },
-    mutant: &mutants::EFS_MOUNT_TARGET_FOREIGN_SG,
+    claims: &[Claim {
+        property: "SecurityGroups",
+        about: "EFS mount targets are behind the stack's EFS security group and no other",
+        mutants: &[&mutants::EFS_MOUNT_TARGET_FOREIGN_SG],
+        not_emulated: None,
+    }],
     run: efs_mount_targets_use_stack_security_group,
 };
 
@@ -247,7 +272,12 @@ pub const EFS_POLICY_DENIES_INSECURE_TRANSPORT: Check<HipaaFacts> = Check {
         risk: "Clients may mount without TLS and carry PHI over NFS in clear text.",
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) FileSystemPolicy needs a statement Effect: Deny, Principal: {AWS: '*'}, Action: '*', Condition: {Bool: {aws:SecureTransport: 'false'}}.",
     },
-    mutant: &mutants::EFS_POLICY_ALLOWS_PLAIN_NFS,
+    claims: &[Claim {
+        property: "Policy",
+        about: "The EFS file-system policy denies every request made without TLS",
+        mutants: &[&mutants::EFS_POLICY_ALLOWS_PLAIN_NFS],
+        not_emulated: None,
+    }],
     run: efs_policy_denies_insecure_transport,
 };
 

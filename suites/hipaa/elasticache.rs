@@ -1,7 +1,7 @@
 //! ElastiCache Redis: encryption at rest with the stack key and in transit, Multi-AZ with failover, AUTH, private placement.
 
 use serde_json::json;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
 
@@ -33,7 +33,12 @@ pub const ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Chec
         risk: "Session data (which can carry PHI) readable from disks, swap and snapshots, or governed by a key the stack does not control.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AtRestEncryptionEnabled: true and KmsKeyId: !GetAtt DataKey.Arn (fixed at creation: replace the group).",
     },
-    mutant: &mutants::REDIS_AT_REST_UNENCRYPTED,
+    claims: &[Claim {
+        property: "AtRestEncryptionEnabled",
+        about: "The Redis replication group is encrypted at rest with the stack's data key",
+        mutants: &[&mutants::REDIS_AT_REST_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: elasticache_at_rest_encrypted_with_stack_key,
 };
 
@@ -75,7 +80,12 @@ pub const ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED: Check<HipaaFacts> = Check {
         risk: "Without TLS, or with TransitEncryptionMode preferred, clients can read and write session data (and the AUTH token) in clear text.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) TransitEncryptionEnabled: true and TransitEncryptionMode: required.",
     },
-    mutant: &mutants::REDIS_TRANSIT_ENCRYPTION_PREFERRED,
+    claims: &[Claim {
+        property: "TransitEncryptionMode",
+        about: "The Redis replication group accepts TLS connections only",
+        mutants: &[&mutants::REDIS_TRANSIT_ENCRYPTION_PREFERRED],
+        not_emulated: None,
+    }],
     run: elasticache_transit_encryption_required,
 };
 
@@ -118,7 +128,12 @@ pub const ELASTICACHE_MULTI_AZ_ENABLED: Check<HipaaFacts> = Check {
         risk: "An outage of the primary's zone loses the session store: users of the patient records system are cut off.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) MultiAZEnabled: true with ReplicasPerNodeGroup: 1 or more.",
     },
-    mutant: &mutants::REDIS_MULTI_AZ_OFF,
+    claims: &[Claim {
+        property: "MultiAZ",
+        about: "The Redis replication group is Multi-AZ with at least one replica",
+        mutants: &[&mutants::REDIS_MULTI_AZ_OFF],
+        not_emulated: None,
+    }],
     run: elasticache_multi_az_enabled,
 };
 
@@ -157,7 +172,12 @@ pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<HipaaFacts> = Check {
         risk: "Without automatic failover a failed primary leaves the session store down until someone intervenes.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AutomaticFailoverEnabled: true.",
     },
-    mutant: &mutants::REDIS_AUTOMATIC_FAILOVER_OFF,
+    claims: &[Claim {
+        property: "AutomaticFailover",
+        about: "The Redis replication group fails over to a replica automatically",
+        mutants: &[&mutants::REDIS_AUTOMATIC_FAILOVER_OFF],
+        not_emulated: None,
+    }],
     run: elasticache_automatic_failover_enabled,
 };
 
@@ -186,7 +206,12 @@ pub const ELASTICACHE_AUTH_TOKEN_ENABLED: Check<HipaaFacts> = Check {
         risk: "Any client that reaches the port can read and change session data without authenticating.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AuthToken from the existing API keys secret ({{resolve:secretsmanager:...:redis_auth_token}}).",
     },
-    mutant: &mutants::REDIS_AUTH_TOKEN_OFF,
+    claims: &[Claim {
+        property: "AuthTokenEnabled",
+        about: "The Redis replication group requires an AUTH token",
+        mutants: &[&mutants::REDIS_AUTH_TOKEN_OFF],
+        not_emulated: None,
+    }],
     run: elasticache_auth_token_enabled,
 };
 
@@ -215,7 +240,12 @@ pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<HipaaFacts> = Check {
         risk: "A public subnet in the cache subnet group lets a cache node land on a subnet routed to the internet.",
         remediation: "template.yml: CacheSubnetGroup (AWS::ElastiCache::SubnetGroup) SubnetIds must be PrivateSubnet1 and PrivateSubnet2 only.",
     },
-    mutant: &mutants::CACHE_SUBNET_GROUP_PUBLIC_SUBNET,
+    claims: &[Claim {
+        property: "Subnets",
+        about: "The stack's cache subnet group holds only private subnets",
+        mutants: &[&mutants::CACHE_SUBNET_GROUP_PUBLIC_SUBNET],
+        not_emulated: None,
+    }],
     run: elasticache_subnet_group_private_only,
 };
 

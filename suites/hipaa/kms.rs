@@ -1,6 +1,6 @@
 //! Customer keys: enabled, customer-managed, rotating.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 
 use crate::shared::kms::{key_enabled, key_rotates};
 
@@ -20,7 +20,12 @@ pub const KMS_KEY_ENABLED: Check<HipaaFacts> = Check {
         risk: "A disabled key makes every record encrypted under it unreadable: an outage of the data it protects.",
         remediation: "template.yml: DataKey and LogsKey (AWS::KMS::Key) need Enabled: true (the default); re-enable the key with kms:EnableKey.",
     },
-    mutant: &mutants::KMS_KEY_DISABLED,
+    claims: &[Claim {
+        property: "KeyState",
+        about: "The stack's KMS keys are enabled customer-managed keys",
+        mutants: &[&mutants::KMS_KEY_DISABLED],
+        not_emulated: None,
+    }],
     run: kms_key_enabled,
 };
 
@@ -38,7 +43,12 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
         risk: "Key material that never rotates widens what one compromised key exposes.",
         remediation: "template.yml: set EnableKeyRotation: true on DataKey and LogsKey (AWS::KMS::Key).",
     },
-    mutant: &mutants::KMS_ROTATION_OFF,
+    claims: &[Claim {
+        property: "KeyRotationEnabled",
+        about: "The stack's KMS keys rotate automatically",
+        mutants: &[&mutants::KMS_ROTATION_OFF],
+        not_emulated: None,
+    }],
     run: kms_key_rotation_enabled,
 };
 

@@ -1,6 +1,6 @@
 //! Audit log groups: encrypted with the stack's logs key and kept long enough.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_both, judge_named};
 
@@ -23,7 +23,12 @@ pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
         risk: "Audit trails can hold PHI; under another key (or none) their access is not governed by the stack's key policy.",
         remediation: "template.yml: set KmsKeyId: !GetAtt LogsKey.Arn on every AWS::Logs::LogGroup (AuditLogGroup first).",
     },
-    mutant: &mutants::LOG_GROUP_FOREIGN_KEY,
+    claims: &[Claim {
+        property: "kmsKeyId",
+        about: "Audit log groups are encrypted with the stack's logs key",
+        mutants: &[&mutants::LOG_GROUP_FOREIGN_KEY],
+        not_emulated: None,
+    }],
     run: log_group_encrypted_with_stack_key,
 };
 
@@ -52,7 +57,12 @@ pub const LOG_GROUP_RETENTION_SET: Check<HipaaFacts> = Check {
         risk: "Without a retention policy the audit trail's lifetime is undefined; too short a one loses the evidence.",
         remediation: "template.yml: set RetentionInDays (>= 90, 365 for AuditLogGroup) on every AWS::Logs::LogGroup.",
     },
-    mutant: &mutants::LOG_RETENTION_OFF,
+    claims: &[Claim {
+        property: "retentionInDays",
+        about: "Audit log groups keep events for a set period of at least 90 days",
+        mutants: &[&mutants::LOG_RETENTION_OFF],
+        not_emulated: None,
+    }],
     run: log_group_retention_set,
 };
 

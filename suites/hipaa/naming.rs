@@ -1,7 +1,7 @@
 //! Every name the stack gives carries its EnvironmentSuffix, so deployments never collide and
 //! every resource can be traced to the deployment that owns it.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::fact::judge_named;
 
 use crate::shared::naming::names_carry_suffix;
@@ -22,7 +22,12 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<HipaaFacts> = Check {
         risk: "Resources without the suffix collide across deployments and cannot be attributed in an audit.",
         remediation: "template.yml: name every resource !Sub '{resource-type}-${EnvironmentSuffix}' (e.g. EcsLogGroup LogGroupName: !Sub '/hipaa/ecs-${EnvironmentSuffix}').",
     },
-    mutant: &mutants::NAME_WITHOUT_SUFFIX,
+    claims: &[Claim {
+        property: "Name",
+        about: "Every name the stack outputs, and every Name tag of its network, carries the suffix",
+        mutants: &[&mutants::NAME_WITHOUT_SUFFIX],
+        not_emulated: None,
+    }],
     run: resource_names_carry_suffix,
 };
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::ec2::RouteTarget;
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
@@ -34,7 +34,12 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
         risk: "An outage of one Availability Zone takes every private tier (database, cache, tasks) down with it.",
         remediation: "template.yml: give PrivateSubnet1 and PrivateSubnet2 (AWS::EC2::Subnet) different AvailabilityZone values (!Select [0|1, !GetAZs '']).",
     },
-    mutant: &mutants::PRIVATE_SUBNETS_ONE_AZ,
+    claims: &[Claim {
+        property: "AvailabilityZone (distinct)",
+        about: "Private subnets span at least two Availability Zones",
+        mutants: &[&mutants::PRIVATE_SUBNETS_ONE_AZ],
+        not_emulated: None,
+    }],
     run: private_subnets_span_two_azs,
 };
 
@@ -87,7 +92,12 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<HipaaFacts> = Check {
         risk: "Anything launched in a private subnet gets an internet-routable address and can be reached from outside.",
         remediation: "template.yml: set MapPublicIpOnLaunch: false on PrivateSubnet1 and PrivateSubnet2 (AWS::EC2::Subnet).",
     },
-    mutant: &mutants::PRIVATE_SUBNET_PUBLIC_IP,
+    claims: &[Claim {
+        property: "MapPublicIpOnLaunch",
+        about: "Private subnets do not assign public IP addresses",
+        mutants: &[&mutants::PRIVATE_SUBNET_PUBLIC_IP],
+        not_emulated: None,
+    }],
     run: private_subnets_no_public_ip,
 };
 
@@ -107,7 +117,12 @@ pub const PRIVATE_ROUTES_VIA_NAT_ONLY: Check<HipaaFacts> = Check {
         risk: "A private subnet routed to an internet gateway is a public subnet: its resources become reachable from the internet.",
         remediation: "template.yml: PrivateDefaultRoute1/PrivateDefaultRoute2 (AWS::EC2::Route) need NatGatewayId, not GatewayId; associate each private subnet with its private route table.",
     },
-    mutant: &mutants::PRIVATE_ROUTE_TO_IGW,
+    claims: &[Claim {
+        property: "Routes[0.0.0.0/0]",
+        about: "Private route tables send 0.0.0.0/0 to the stack's NAT gateway and never to an internet gateway",
+        mutants: &[&mutants::PRIVATE_ROUTE_TO_IGW],
+        not_emulated: None,
+    }],
     run: private_routes_via_nat_only,
 };
 
@@ -195,7 +210,12 @@ pub const NAT_GATEWAY_AVAILABLE_IN_PUBLIC_SUBNET: Check<HipaaFacts> = Check {
         risk: "Without a working NAT gateway the private tier cannot reach patching, secrets or container registries, and fails.",
         remediation: "template.yml: NatGateway1/NatGateway2 (AWS::EC2::NatGateway) must exist with SubnetId set to PublicSubnet1/PublicSubnet2 and an EIP AllocationId.",
     },
-    mutant: &mutants::NAT_MISSING,
+    claims: &[Claim {
+        property: "State",
+        about: "NAT gateways are available and sit in public subnets",
+        mutants: &[&mutants::NAT_MISSING],
+        not_emulated: None,
+    }],
     run: nat_gateway_available_in_public_subnet,
 };
 
@@ -241,7 +261,12 @@ pub const VPC_DNS_SUPPORT_AND_HOSTNAMES: Check<HipaaFacts> = Check {
         risk: "Without VPC DNS, private endpoints, EFS mounts and TLS hostname checks fail, pushing traffic onto less protected paths.",
         remediation: "template.yml: Vpc (AWS::EC2::VPC) needs EnableDnsSupport: true and EnableDnsHostnames: true.",
     },
-    mutant: &mutants::VPC_DNS_HOSTNAMES_OFF,
+    claims: &[Claim {
+        property: "EnableDnsHostnames",
+        about: "The VPC resolves DNS and gives hostnames",
+        mutants: &[&mutants::VPC_DNS_HOSTNAMES_OFF],
+        not_emulated: None,
+    }],
     run: vpc_dns_support_and_hostnames,
 };
 
@@ -279,7 +304,12 @@ pub const PUBLIC_ROUTE_VIA_INTERNET_GATEWAY: Check<HipaaFacts> = Check {
         risk: "NAT gateways in public subnets without an internet route cut the private tier off from patches, secrets and registries.",
         remediation: "template.yml: PublicDefaultRoute (AWS::EC2::Route) 0.0.0.0/0 with GatewayId: !Ref InternetGateway, and VpcGatewayAttachment.",
     },
-    mutant: &mutants::PUBLIC_ROUTE_MISSING,
+    claims: &[Claim {
+        property: "Routes[0.0.0.0/0]",
+        about: "The public route table sends 0.0.0.0/0 to the stack's internet gateway, attached to its VPC",
+        mutants: &[&mutants::PUBLIC_ROUTE_MISSING],
+        not_emulated: None,
+    }],
     run: public_route_via_internet_gateway,
 };
 
@@ -340,7 +370,12 @@ pub const VPC_FLOW_LOGS_ENABLED: Check<HipaaFacts> = Check {
         risk: "Without flow logs there is no record of which hosts reached the systems holding PHI.",
         remediation: "template.yml: VpcFlowLog (AWS::EC2::FlowLog) on the Vpc with TrafficType: ALL and LogGroupName: !Ref FlowLogGroup.",
     },
-    mutant: &mutants::FLOW_LOGS_OFF,
+    claims: &[Claim {
+        property: "FlowLogs",
+        about: "VPC flow logs record all traffic into the stack's flow log group",
+        mutants: &[&mutants::FLOW_LOGS_OFF],
+        not_emulated: None,
+    }],
     run: vpc_flow_logs_enabled,
 };
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::rds::{Instance, Parameter};
 
@@ -75,7 +75,12 @@ pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
         risk: "PHI at rest (tables, snapshots, backups) readable by anyone who obtains the storage, or governed by a key the stack does not control.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) needs StorageEncrypted: true and KmsKeyId: !GetAtt DataKey.Arn; encryption cannot be added later: restore a snapshot into an encrypted cluster.",
     },
-    mutant: &mutants::AURORA_STORAGE_UNENCRYPTED,
+    claims: &[Claim {
+        property: "StorageEncrypted",
+        about: "The Aurora cluster's storage is encrypted with the stack's data key",
+        mutants: &[&mutants::AURORA_STORAGE_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: aurora_storage_encrypted_with_stack_key,
 };
 
@@ -116,7 +121,12 @@ pub const AURORA_BACKUP_RETENTION_AND_PITR: Check<HipaaFacts> = Check {
         risk: "Without a retrievable exact copy, corrupted or deleted PHI cannot be restored (data backup and disaster recovery plans).",
         remediation: "template.yml: set BackupRetentionPeriod (>= 7; the stack uses 35) and PreferredBackupWindow on AuroraCluster (AWS::RDS::DBCluster).",
     },
-    mutant: &mutants::AURORA_BACKUP_RETENTION_SHORT,
+    claims: &[Claim {
+        property: "BackupRetentionPeriod",
+        about: "The Aurora cluster keeps automated backups for at least 7 days and can be restored to a point in time",
+        mutants: &[&mutants::AURORA_BACKUP_RETENTION_SHORT],
+        not_emulated: None,
+    }],
     run: aurora_backup_retention_and_pitr,
 };
 
@@ -164,7 +174,12 @@ pub const AURORA_INSTANCES_SPAN_TWO_AZS: Check<HipaaFacts> = Check {
         risk: "With every instance in one zone, an outage of that zone stops all access to patient records (emergency mode operation).",
         remediation: "template.yml: AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance) need different AvailabilityZone values (!Select [0|1, !GetAZs '']).",
     },
-    mutant: &mutants::AURORA_INSTANCES_ONE_AZ,
+    claims: &[Claim {
+        property: "AvailabilityZone (distinct)",
+        about: "The Aurora cluster has at least two instances in distinct Availability Zones",
+        mutants: &[&mutants::AURORA_INSTANCES_ONE_AZ],
+        not_emulated: None,
+    }],
     run: aurora_instances_span_two_azs,
 };
 
@@ -213,7 +228,12 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<HipaaFacts> = Check {
         risk: "A publicly accessible instance gets an internet-resolvable address: the database holding PHI is one security group rule away from the internet.",
         remediation: "template.yml: set PubliclyAccessible: false on AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance).",
     },
-    mutant: &mutants::AURORA_INSTANCE_PUBLIC,
+    claims: &[Claim {
+        property: "PubliclyAccessible",
+        about: "No Aurora instance is publicly accessible",
+        mutants: &[&mutants::AURORA_INSTANCE_PUBLIC],
+        not_emulated: None,
+    }],
     run: aurora_instances_not_public,
 };
 
@@ -253,7 +273,12 @@ pub const AURORA_SUBNET_GROUP_PRIVATE_ONLY: Check<HipaaFacts> = Check {
         risk: "A public subnet in the DB subnet group lets an instance land where the internet gateway routes: PHI exposed to the internet.",
         remediation: "template.yml: DbSubnetGroup (AWS::RDS::DBSubnetGroup) SubnetIds must be PrivateSubnet1 and PrivateSubnet2 only; AuroraCluster DBSubnetGroupName: !Ref DbSubnetGroup.",
     },
-    mutant: &mutants::DB_SUBNET_GROUP_PUBLIC_SUBNET,
+    claims: &[Claim {
+        property: "Subnets",
+        about: "The Aurora cluster is placed by the stack's DB subnet group, which holds only private subnets",
+        mutants: &[&mutants::DB_SUBNET_GROUP_PUBLIC_SUBNET],
+        not_emulated: None,
+    }],
     run: aurora_subnet_group_private_only,
 };
 
@@ -288,7 +313,12 @@ pub const AURORA_AUDIT_LOG_EXPORTED: Check<HipaaFacts> = Check {
         risk: "Without the audit log nobody can tell who connected and which statements read or changed PHI (audit controls, activity review).",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1'.",
     },
-    mutant: &mutants::AURORA_AUDIT_LOG_EXPORT_OFF,
+    claims: &[Claim {
+        property: "EnabledCloudwatchLogsExports",
+        about: "The Aurora cluster audits database activity and exports the audit log to CloudWatch Logs",
+        mutants: &[&mutants::AURORA_AUDIT_LOG_EXPORT_OFF],
+        not_emulated: None,
+    }],
     run: aurora_audit_log_exported,
 };
 
@@ -332,7 +362,12 @@ pub const AURORA_TLS_REQUIRED: Check<HipaaFacts> = Check {
         risk: "Without require_secure_transport, clients may send credentials and PHI in clear text across the network.",
         remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters require_secure_transport: 'ON'; AuroraCluster DBClusterParameterGroupName: !Ref DbClusterParameterGroup.",
     },
-    mutant: &mutants::AURORA_TLS_NOT_REQUIRED,
+    claims: &[Claim {
+        property: "require_secure_transport",
+        about: "The Aurora cluster uses the stack's parameter group, which requires TLS for every connection",
+        mutants: &[&mutants::AURORA_TLS_NOT_REQUIRED],
+        not_emulated: None,
+    }],
     run: aurora_tls_required,
 };
 
@@ -375,7 +410,12 @@ pub const AURORA_ENGINE_VERSION_PINNED: Check<HipaaFacts> = Check {
         risk: "An older engine lacks the security fixes the stack was assessed with (risk management, protection from malicious software).",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) Engine: aurora-mysql, EngineVersion: 8.0.mysql_aurora.3.08.1 (AutoMinorVersionUpgrade keeps it current).",
     },
-    mutant: &mutants::AURORA_ENGINE_VERSION_OLD,
+    claims: &[Claim {
+        property: "EngineVersion",
+        about: "The Aurora cluster runs aurora-mysql at 8.0.mysql_aurora.3.08.1 or a later 3.x release",
+        mutants: &[&mutants::AURORA_ENGINE_VERSION_OLD],
+        not_emulated: None,
+    }],
     run: aurora_engine_version_pinned,
 };
 
@@ -425,7 +465,12 @@ pub const AURORA_SECURITY_GROUP_IS_STACK_DATABASE_GROUP: Check<HipaaFacts> = Che
         risk: "Another group's rules decide who reaches the database: access to PHI no longer follows the tiered least-privilege design.",
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) VpcSecurityGroupIds: [!GetAtt DatabaseSecurityGroup.GroupId] only.",
     },
-    mutant: &mutants::AURORA_FOREIGN_SECURITY_GROUP,
+    claims: &[Claim {
+        property: "VpcSecurityGroups",
+        about: "The Aurora cluster is behind the stack's database security group and no other",
+        mutants: &[&mutants::AURORA_FOREIGN_SECURITY_GROUP],
+        not_emulated: None,
+    }],
     run: aurora_security_group_is_stack_database_group,
 };
 

@@ -1,7 +1,7 @@
 //! The existing secrets the stack consumes: present and KMS-encrypted, read with DescribeSecret only.
 
 use serde_json::json;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_both, judge_named};
 
@@ -21,7 +21,12 @@ pub const SECRETS_EXIST: Check<HipaaFacts> = Check {
         risk: "A missing or deleted secret leaves the tasks without database and cache credentials: an outage, and a push to hard-code credentials.",
         remediation: "template.yml: the DatabaseSecretArn and ApiKeysSecretArn parameters must name existing secrets; restore a secret pending deletion with secretsmanager:RestoreSecret.",
     },
-    mutant: &mutants::SECRET_SCHEDULED_FOR_DELETION,
+    claims: &[Claim {
+        property: "DeletedDate",
+        about: "The secrets the stack consumes exist and are not scheduled for deletion",
+        mutants: &[&mutants::SECRET_SCHEDULED_FOR_DELETION],
+        not_emulated: None,
+    }],
     run: secrets_exist,
 };
 
@@ -54,7 +59,12 @@ pub const SECRETS_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
         risk: "Under another key (or the AWS managed key) access to the credentials is not governed by the stack's key policy and rotation.",
         remediation: "Encrypt the secrets named by DatabaseSecretArn and ApiKeysSecretArn with the stack's DataKey (secretsmanager:UpdateSecret --kms-key-id); TaskExecutionRole already decrypts through that key only.",
     },
-    mutant: &mutants::SECRET_FOREIGN_KEY,
+    claims: &[Claim {
+        property: "KmsKeyId",
+        about: "The secrets the stack consumes are encrypted with the stack's data key",
+        mutants: &[&mutants::SECRET_FOREIGN_KEY],
+        not_emulated: None,
+    }],
     run: secrets_encrypted_with_stack_key,
 };
 

@@ -1,7 +1,7 @@
 //! Security groups: each data tier admits only the application tier, on its one port; nothing in
 //! the private tier is open to the internet.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::Named;
 use stackproof_harness::facts::ec2::{IngressRule, RuleSource, SecurityGroup};
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
@@ -73,7 +73,12 @@ pub const DATABASE_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
         risk: "Any other source that can reach the database port can attempt to read patient records.",
         remediation: "template.yml: DatabaseSecurityGroup (AWS::EC2::SecurityGroup) SecurityGroupIngress: only tcp 3306 with SourceSecurityGroupId: !Ref AppSecurityGroup.",
     },
-    mutant: &mutants::DB_INGRESS_FROM_LOAD_BALANCER,
+    claims: &[Claim {
+        property: "IpPermissions",
+        about: "The database admits only the application tier, on 3306",
+        mutants: &[&mutants::DB_INGRESS_FROM_LOAD_BALANCER],
+        not_emulated: None,
+    }],
     run: database_ingress_only_from_app,
 };
 
@@ -91,7 +96,12 @@ pub const CACHE_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
         risk: "Session data, which can carry PHI, reachable from hosts that have no business with it.",
         remediation: "template.yml: CacheSecurityGroup (AWS::EC2::SecurityGroup) SecurityGroupIngress: only tcp 6379 with SourceSecurityGroupId: !Ref AppSecurityGroup.",
     },
-    mutant: &mutants::CACHE_INGRESS_EXTRA_PORT,
+    claims: &[Claim {
+        property: "IpPermissions",
+        about: "Redis admits only the application tier, on 6379",
+        mutants: &[&mutants::CACHE_INGRESS_EXTRA_PORT],
+        not_emulated: None,
+    }],
     run: cache_ingress_only_from_app,
 };
 
@@ -109,7 +119,12 @@ pub const EFS_INGRESS_ONLY_FROM_APP: Check<HipaaFacts> = Check {
         risk: "Shared patient files mountable by any host in the VPC.",
         remediation: "template.yml: EfsSecurityGroup (AWS::EC2::SecurityGroup) SecurityGroupIngress: only tcp 2049 with SourceSecurityGroupId: !Ref AppSecurityGroup.",
     },
-    mutant: &mutants::EFS_INGRESS_FROM_VPC_CIDR,
+    claims: &[Claim {
+        property: "IpPermissions",
+        about: "EFS mount targets admit only the application tier, on 2049",
+        mutants: &[&mutants::EFS_INGRESS_FROM_VPC_CIDR],
+        not_emulated: None,
+    }],
     run: efs_ingress_only_from_app,
 };
 
@@ -127,7 +142,12 @@ pub const NO_OPEN_INGRESS_ON_PRIVATE_TIER: Check<HipaaFacts> = Check {
         risk: "A rule open to the internet on any private-tier group exposes containers or data stores to every address.",
         remediation: "template.yml: remove CidrIp 0.0.0.0/0 and CidrIpv6 ::/0 ingress from AppSecurityGroup, LoadBalancerSecurityGroup, DatabaseSecurityGroup, CacheSecurityGroup and EfsSecurityGroup.",
     },
-    mutant: &mutants::APP_OPEN_TO_WORLD,
+    claims: &[Claim {
+        property: "IpPermissions",
+        about: "No security group of the private tier admits 0.0.0.0/0 or ::/0",
+        mutants: &[&mutants::APP_OPEN_TO_WORLD],
+        not_emulated: None,
+    }],
     run: no_open_ingress_on_private_tier,
 };
 

@@ -58,13 +58,12 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             others_pass(&records, None)
         }),
         Trial::test("dr::every_mutant_is_claimed_by_exactly_one_check", || {
-            let claimed: Vec<&str> = CHECKS.iter().map(|c| c.mutant.name).collect();
+            let claimed: Vec<&str> = CHECKS.iter().flat_map(|c| c.mutants()).map(|m| m.name).collect();
             claims_each_mutant_once(&claimed, dr::MUTANTS)
         }),
     ];
-    for check in CHECKS.iter() {
+    for (check, m) in CHECKS.iter().flat_map(|c| c.mutants().map(move |m| (c, m))) {
         let id = check.info.id;
-        let m = check.mutant;
         trials.push(needs_world(format!("dr::mutant::{}::fails_{id}", m.name), world, move |w| {
             let (outputs, _, records) = seed_and_check(w, &format!("d-{}", m.name), &[m])?;
             fails_alone(&records, &outputs, id, m)

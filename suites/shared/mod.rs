@@ -16,11 +16,19 @@ where
     F: Facts<Mutant = stackproof_harness::mutation::Mutant>,
 {
     for m in catalogue {
-        let claims = checks.iter().filter(|c| c.mutant.name == m.name).count();
-        assert_eq!(claims, 1, "mutant {} is claimed by {claims} checks", m.name);
+        let claims = checks.iter().flat_map(|c| c.mutants()).filter(|c| c.name == m.name).count();
+        assert_eq!(claims, 1, "mutant {} is claimed {claims} times", m.name);
     }
     for c in checks {
-        assert!(catalogue.iter().any(|m| m.name == c.mutant.name), "{} claims an uncatalogued mutant", c.info.id);
+        for m in c.mutants() {
+            assert!(catalogue.iter().any(|k| k.name == m.name), "{} claims uncatalogued mutant {}", c.info.id, m.name);
+        }
+        for claim in c.claims {
+            // The failing finding names the claimed property: the mutant's is the claim's.
+            for m in claim.mutants {
+                assert_eq!(m.property, claim.property, "{}: mutant {} breaks another property", c.info.id, m.name);
+            }
+        }
     }
 }
 
@@ -32,7 +40,19 @@ pub fn assert_checks_well_formed<F: Facts>(checks: &[Check<F>], name: impl Fn(&F
     for c in checks {
         let i = &c.info;
         assert!(ids.insert(i.id), "duplicate check id {}", i.id);
-        assert!(mutants.insert(name(c.mutant)), "mutant {} claimed twice", name(c.mutant));
+        for m in c.mutants() {
+            assert!(mutants.insert(name(m)), "mutant {} claimed twice", name(m));
+        }
+        assert!(!c.claims.is_empty(), "{} claims nothing", i.id);
+        for claim in c.claims {
+            assert!(
+                !claim.mutants.is_empty() || claim.not_emulated.is_some(),
+                "{} claims {} with no mutant and no reason",
+                i.id,
+                claim.property
+            );
+            assert!(!claim.about.is_empty(), "{} claims {} without saying what", i.id, claim.property);
+        }
         let snake = i.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
         assert!(snake, "{} is not snake_case", i.id);
         assert!(!i.citations.is_empty() && i.citations.iter().all(|c| c.starts_with("45 CFR 164.")), "{}", i.id);

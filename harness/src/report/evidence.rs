@@ -81,6 +81,8 @@ pub struct ReportFiles {
 pub struct Summary {
     pub total: usize,
     pub passed: usize,
+    /// Of the passed checks, those with properties this target could not show (not emulated).
+    pub passed_partly_not_emulated: usize,
     pub failed: usize,
     pub errors: usize,
     pub skipped: usize,
@@ -137,10 +139,16 @@ pub struct CheckEvidence {
     pub citations: &'static [&'static str],
     pub severity: Severity,
     pub outcome: Status,
+    /// A pass with properties this target could not show: see `not_emulated`.
+    pub partly_not_emulated: bool,
+    /// The properties skipped as not shown by this target.
+    pub not_emulated: Vec<String>,
     /// This requirement's outcome in the static run before deploy, when it has one.
     pub before_deploy: Option<Status>,
     pub risk: &'static str,
     pub remediation: &'static str,
+    /// The properties the check promises to judge, on every instance.
+    pub claims: Vec<crate::check::ClaimInfo>,
     pub started_at: String,
     pub duration_ms: f64,
     /// Resources judged, in first-judged order.
@@ -231,9 +239,22 @@ pub(crate) fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvid
         citations: info.citations,
         severity: info.severity,
         outcome: record.outcome.status,
+        partly_not_emulated: record.outcome.partly_not_emulated(),
+        not_emulated: {
+            let mut skipped: Vec<String> = record
+                .outcome
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Skip)
+                .map(|f| format!("{}: {}", f.resource, f.property))
+                .collect();
+            skipped.dedup();
+            skipped
+        },
         before_deploy: None,
         risk: info.risk,
         remediation: info.remediation,
+        claims: record.claims.clone(),
         started_at: timestamp(record.started),
         duration_ms: millis(record.duration),
         resources,
@@ -326,6 +347,7 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
     let summary = Summary {
         total,
         passed,
+        passed_partly_not_emulated: checks.iter().filter(|c| c.partly_not_emulated).count(),
         failed,
         errors,
         skipped,

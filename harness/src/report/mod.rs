@@ -30,6 +30,8 @@ use crate::deployment::{Contract, Suffix};
 pub struct Record {
     pub stack: &'static str,
     pub info: CheckInfo,
+    /// What the check claims to judge.
+    pub claims: Vec<crate::check::ClaimInfo>,
     pub outcome: Outcome,
     pub duration: Duration,
     pub started: SystemTime,
@@ -389,6 +391,11 @@ pub(crate) mod fixture {
         Record {
             stack: "hipaa",
             info: CheckInfo { id, service, ..INFO },
+            claims: vec![crate::check::ClaimInfo {
+                property: "KeyRotationEnabled",
+                about: "every key rotates",
+                not_emulated: None,
+            }],
             outcome: Outcome::new(findings),
             duration: Duration::from_micros(1500),
             started: SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),

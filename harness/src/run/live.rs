@@ -77,7 +77,7 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     let records: Vec<Record> = chosen
         .iter()
         .map(|c| {
-            timed(stack.name(), c.info, || {
+            timed(stack.name(), c.info, c.claim_infos(), || {
                 Outcome::new(vec![Finding::error("(deployment)", "(setup)", format!("not run: {reason}"))])
             })
         })
@@ -165,7 +165,10 @@ fn judge<S: Stack>(
         ));
     }
     let records: Vec<Record> =
-        chosen.iter().map(|check| timed(stack.name(), check.info, || check.evaluate(&session.facts))).collect();
+        chosen
+        .iter()
+        .map(|check| timed(stack.name(), check.info, check.claim_infos(), || check.evaluate(&session.facts)))
+        .collect();
     run_info.finished = SystemTime::now();
     run_info.identity = Some(session.identity.clone());
     run_info.regions = session.regions.clone();
@@ -175,6 +178,16 @@ fn judge<S: Stack>(
     if let Err(closed) = console::show(&records, &args.libtest) {
         say(format!("stackproof: the console stopped taking output ({}); the reports are whole", closed.0));
     }
+    let count = |s: crate::check::Status| records.iter().filter(|r| r.outcome.status == s).count();
+    let partly = records.iter().filter(|r| r.outcome.partly_not_emulated()).count();
+    say(format!(
+        "stackproof: {} passed{}, {} failed, {} errors, {} skipped",
+        count(crate::check::Status::Pass),
+        if partly > 0 { format!(" ({partly} of them partly not emulated)") } else { String::new() },
+        count(crate::check::Status::Fail),
+        count(crate::check::Status::Error),
+        count(crate::check::Status::Skip),
+    ));
     say(format!(
         "stackproof: {} checks on {} ({}), {} read-only API calls, facts gathered in {} ms",
         records.len(),

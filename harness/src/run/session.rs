@@ -125,6 +125,10 @@ impl<S: Stack> Session<S> {
 
     /// Runs every check in order, without libtest: for embedding and for tests.
     pub fn evaluate_all(&self, stack: &S) -> Vec<Record> {
-        stack.checks().iter().map(|check| timed(stack.name(), check.info, || check.evaluate(&self.facts))).collect()
+        stack
+            .checks()
+            .iter()
+            .map(|check| timed(stack.name(), check.info, check.claim_infos(), || check.evaluate(&self.facts)))
+            .collect()
     }
 }

@@ -14,7 +14,7 @@ use super::exit;
 use super::live::fatal;
 use super::trials::{timed, trial_name};
 use crate::Error;
-use crate::check::{CheckInfo, Finding, Outcome};
+use crate::check::{CheckInfo, ClaimInfo, Finding, Outcome};
 use crate::report::{self, Record, Verdict};
 use crate::suite::{InputOption, TemplateSuite};
 
@@ -25,6 +25,8 @@ pub trait StaticSuite: Sync {
     fn input_option(&self) -> InputOption;
     fn default_input(&self) -> PathBuf;
     fn check_infos(&self) -> Vec<CheckInfo>;
+    /// What each check claims, by id.
+    fn claims_of(&self, id: &str) -> Vec<ClaimInfo>;
     /// Reads the input once and judges the checks `wanted` selects on it.
     fn judge(&self, path: &Path, wanted: &dyn Fn(&CheckInfo) -> bool) -> Result<Vec<Record>, Error>;
 }
@@ -45,6 +47,9 @@ impl<T: TemplateSuite> StaticSuite for T {
     fn check_infos(&self) -> Vec<CheckInfo> {
         self.checks().iter().map(|c| c.info).collect()
     }
+    fn claims_of(&self, id: &str) -> Vec<ClaimInfo> {
+        self.checks().iter().find(|c| c.info.id == id).map(|c| c.claim_infos()).unwrap_or_default()
+    }
     fn judge(&self, path: &Path, wanted: &dyn Fn(&CheckInfo) -> bool) -> Result<Vec<Record>, Error> {
         let facts = self.load(path)?;
         let name = TemplateSuite::name(self);
@@ -52,7 +57,7 @@ impl<T: TemplateSuite> StaticSuite for T {
             .checks()
             .iter()
             .filter(|c| wanted(&c.info))
-            .map(|c| timed(name, c.info, || c.evaluate(&facts)))
+            .map(|c| timed(name, c.info, c.claim_infos(), || c.evaluate(&facts)))
             .collect())
     }
 }
@@ -96,7 +101,7 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
                 say(format!("error: {err}"));
                 failed_setup = true;
                 let lost = suite.check_infos().into_iter().filter(|i| selects(suite.name(), i)).map(|info| {
-                    timed(suite.name(), info, || {
+                    timed(suite.name(), info, suite.claims_of(info.id), || {
                         Outcome::new(vec![Finding::error("(input)", "(setup)", format!("not run: {err}"))])
                     })
                 });

@@ -3,14 +3,19 @@
 
 use std::time::{Instant, SystemTime};
 
-use crate::check::{CheckInfo, Outcome};
+use crate::check::{CheckInfo, ClaimInfo, Outcome};
 use crate::report::Record;
 
-pub(crate) fn timed(stack: &'static str, info: CheckInfo, run: impl FnOnce() -> Outcome) -> Record {
+pub(crate) fn timed(
+    stack: &'static str,
+    info: CheckInfo,
+    claims: Vec<ClaimInfo>,
+    run: impl FnOnce() -> Outcome,
+) -> Record {
     let started = SystemTime::now();
     let clock = Instant::now();
     let outcome = run();
-    Record { stack, info, outcome, duration: clock.elapsed(), started }
+    Record { stack, info, claims, outcome, duration: clock.elapsed(), started }
 }
 
 pub(crate) fn trial_name(stack: &str, info: &CheckInfo) -> String {

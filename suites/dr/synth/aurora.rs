@@ -4,7 +4,7 @@
 //! in Secrets Manager (RDS-managed passwords are not supported in a global database).
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, nothing_of, per_resource};
 use stackproof_harness::source::json::{blocks, is_true, number};
 use stackproof_harness::source::terraform::{Resource, Synth};
@@ -130,7 +130,12 @@ pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: RdsCluster primary_cluster needs storageEncrypted: true and kmsKeyId: primary_key.arn; dr_cluster storageEncrypted: true and kmsKeyId: dr_key.arn.",
         ..live::AURORA_ENCRYPTED_WITH_REGION_KEY.info
     },
-    mutant: &DR_CLUSTER_KEY_FROM_PRIMARY_REGION,
+    claims: &[Claim {
+        property: "kms_key_id",
+        about: "Both Aurora clusters are encrypted at rest with their own region's customer key",
+        mutants: &[&DR_CLUSTER_KEY_FROM_PRIMARY_REGION],
+        not_emulated: None,
+    }],
     run: aurora_encrypted_with_region_key,
 };
 
@@ -150,7 +155,12 @@ pub const AURORA_ENGINE_POSTGRESQL_15_3: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: engine aurora-postgresql and engineVersion ENGINE_VERSION (15.3) on RdsGlobalCluster global_cluster, RdsCluster primary_cluster and dr_cluster, and every RdsClusterInstance.",
         ..live::AURORA_ENGINE_POSTGRESQL_15_3.info
     },
-    mutant: &PRIMARY_ENGINE_15_4,
+    claims: &[Claim {
+        property: "engine_version",
+        about: "The global cluster, both clusters and their instances run Aurora PostgreSQL 15.3, the layout's pinned engine",
+        mutants: &[&PRIMARY_ENGINE_15_4],
+        not_emulated: None,
+    }],
     run: aurora_engine_postgresql_15_3,
 };
 
@@ -183,7 +193,12 @@ pub const AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: both RdsCluster engineMode provisioned (or unset), serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 }; every RdsClusterInstance instanceClass db.serverless.",
         ..live::AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU.info
     },
-    mutant: &AURORA_MAX_CAPACITY_16,
+    claims: &[Claim {
+        property: "serverlessv2_scaling_configuration.max_capacity",
+        about: "Both clusters scale as Serverless v2 between 0.5 and 2 ACUs",
+        mutants: &[&AURORA_MAX_CAPACITY_16],
+        not_emulated: None,
+    }],
     run: aurora_serverless_v2_half_to_two_acu,
 };
 
@@ -218,7 +233,12 @@ pub const AURORA_PRIMARY_MULTI_AZ: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: RdsClusterInstance primary_instance_1 and primary_instance_2 on primary_cluster, availabilityZone Fn.element(primary_azs.names, 0/1) (different zones).",
         ..live::AURORA_PRIMARY_MULTI_AZ.info
     },
-    mutant: &AURORA_INSTANCES_IN_ONE_AZ,
+    claims: &[Claim {
+        property: "availability_zone",
+        about: "The primary cluster has instances in at least two availability zones",
+        mutants: &[&AURORA_INSTANCES_IN_ONE_AZ],
+        not_emulated: None,
+    }],
     run: aurora_primary_multi_az,
 };
 
@@ -249,7 +269,12 @@ pub const AURORA_BACKUP_RETENTION_SEVEN_DAYS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: both RdsCluster backupRetentionPeriod: 7 (at least).",
         ..live::AURORA_BACKUP_RETENTION_SEVEN_DAYS.info
     },
-    mutant: &AURORA_RETENTION_ONE_DAY,
+    claims: &[Claim {
+        property: "backup_retention_period",
+        about: "Both clusters keep automated backups for at least 7 days",
+        mutants: &[&AURORA_RETENTION_ONE_DAY],
+        not_emulated: None,
+    }],
     run: aurora_backup_retention_seven_days,
 };
 
@@ -270,7 +295,12 @@ pub const AURORA_BACKUP_WINDOW_OFF_PEAK: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: both RdsCluster preferredBackupWindow \"03:00-04:00\" (inside 00:00-06:00 UTC).",
         ..live::AURORA_BACKUP_WINDOW_OFF_PEAK.info
     },
-    mutant: &DR_BACKUP_WINDOW_MIDDAY,
+    claims: &[Claim {
+        property: "preferred_backup_window",
+        about: "Both clusters back up inside the off-peak hours (00:00-06:00 UTC)",
+        mutants: &[&DR_BACKUP_WINDOW_MIDDAY],
+        not_emulated: None,
+    }],
     run: aurora_backup_window_off_peak,
 };
 
@@ -303,7 +333,12 @@ pub const AURORA_LOGS_EXPORTED: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: both RdsCluster enabledCloudwatchLogsExports: ['postgresql'].",
         ..live::AURORA_LOGS_EXPORTED.info
     },
-    mutant: &AURORA_LOG_EXPORT_OFF,
+    claims: &[Claim {
+        property: "enabled_cloudwatch_logs_exports",
+        about: "Both clusters export their PostgreSQL log to CloudWatch Logs",
+        mutants: &[&AURORA_LOG_EXPORT_OFF],
+        not_emulated: None,
+    }],
     run: aurora_logs_exported,
 };
 
@@ -321,7 +356,12 @@ pub const AURORA_GLOBAL_DATABASE_SPANS_REGIONS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: RdsGlobalCluster global_cluster, with RdsCluster primary_cluster (aws.primary) and dr_cluster (aws.dr) both setting globalClusterIdentifier: global_cluster.id.",
         ..live::AURORA_GLOBAL_DATABASE_SPANS_REGIONS.info
     },
-    mutant: &DR_CLUSTER_OUTSIDE_GLOBAL_CLUSTER,
+    claims: &[Claim {
+        property: "global_cluster_identifier",
+        about: "The global database joins an Aurora cluster in eu-west-2 (the primary) and one in eu-west-1 (the DR secondary)",
+        mutants: &[&DR_CLUSTER_OUTSIDE_GLOBAL_CLUSTER],
+        not_emulated: None,
+    }],
     run: aurora_global_database_spans_regions,
 };
 
@@ -358,7 +398,12 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: every RdsClusterInstance (primary_instance_1/2, dr_instance_1) publiclyAccessible: false; each RdsCluster has at least one.",
         ..live::AURORA_INSTANCES_NOT_PUBLIC.info
     },
-    mutant: &PRIMARY_INSTANCE_PUBLIC,
+    claims: &[Claim {
+        property: "publicly_accessible",
+        about: "No Aurora instance in either region is publicly accessible",
+        mutants: &[&PRIMARY_INSTANCE_PUBLIC],
+        not_emulated: None,
+    }],
     run: aurora_instances_not_public,
 };
 
@@ -385,7 +430,12 @@ pub const AURORA_DESTROYABLE: Check<SynthFacts> = Check {
         risk: "A layout that cannot be torn down cannot be rebuilt to test the recovery plan; leftover snapshots are PHI copies nobody tracks.",
         remediation: "stacks/dr/v1: both RdsCluster skipFinalSnapshot: true, deletionProtection: false.",
     },
-    mutant: &DR_CLUSTER_DELETION_PROTECTED,
+    claims: &[Claim {
+        property: "deletion_protection",
+        about: "Every Aurora cluster skips its final snapshot and has no deletion protection",
+        mutants: &[&DR_CLUSTER_DELETION_PROTECTED],
+        not_emulated: None,
+    }],
     run: aurora_destroyable,
 };
 
@@ -408,7 +458,12 @@ pub const AURORA_MASTER_PASSWORD_IN_SECRETS_MANAGER: Check<SynthFacts> = Check {
         risk: "A password in the synthesized JSON lands in state, CI logs and source control: anyone with those reads patient data. A managed master password on a global database member is rejected by AWS, so the layout does not deploy.",
         remediation: "stacks/dr/v1: RdsCluster primary_cluster masterPassword: random_password db_master_password .result, no manageMasterUserPassword (unsupported in an Aurora global database); SecretsmanagerSecretVersion db_master_secret_version stores that password in SecretsmanagerSecret db_master_secret (its key: master_secret_encrypted_with_primary_key).",
     },
-    mutant: &AURORA_PASSWORD_LITERAL,
+    claims: &[Claim {
+        property: "master_password",
+        about: "Aurora's master password is generated, kept in a Secrets Manager secret and never written in the layout",
+        mutants: &[&AURORA_PASSWORD_LITERAL],
+        not_emulated: None,
+    }],
     run: aurora_master_password_in_secrets_manager,
 };
 

@@ -3,7 +3,7 @@
 //! of the primary Aurora cluster.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of, per_resource};
 use stackproof_harness::source::json::{blocks, is_true, lookup, number};
 use stackproof_harness::source::terraform::{Resource, Synth};
@@ -75,7 +75,12 @@ pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: BackupVault primary_vault kmsKeyArn: primary_key.arn; dr_vault (aws.dr) kmsKeyArn: dr_key.arn.",
         ..live::BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY.info
     },
-    mutant: &DR_VAULT_KEY_REMOVED,
+    claims: &[Claim {
+        property: "kms_key_arn",
+        about: "Both backup vaults encrypt recovery points with their own region's customer key",
+        mutants: &[&DR_VAULT_KEY_REMOVED],
+        not_emulated: None,
+    }],
     run: backup_vaults_encrypted_with_region_key,
 };
 
@@ -126,7 +131,12 @@ pub const BACKUP_PLAN_HOURLY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: BackupPlan backup_plan rule { targetVaultName: primary_vault.name, schedule: 'cron(0 */1 * * ? *)' } (the cluster it backs up: backup_selection_covers_primary_cluster).",
         ..live::BACKUP_PLAN_HOURLY.info
     },
-    mutant: &BACKUP_PLAN_DAILY,
+    claims: &[Claim {
+        property: "rule.schedule",
+        about: "The backup plan backs up into the primary vault every hour",
+        mutants: &[&BACKUP_PLAN_DAILY],
+        not_emulated: None,
+    }],
     run: backup_plan_hourly,
 };
 
@@ -141,7 +151,12 @@ pub const BACKUP_PLAN_CONTINUOUS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: BackupPlan backup_plan rule.enableContinuousBackup: true.",
         ..live::BACKUP_PLAN_CONTINUOUS.info
     },
-    mutant: &BACKUP_PLAN_NOT_CONTINUOUS,
+    claims: &[Claim {
+        property: "rule.enable_continuous_backup",
+        about: "The backup plan keeps continuous backups (point-in-time restore)",
+        mutants: &[&BACKUP_PLAN_NOT_CONTINUOUS],
+        not_emulated: None,
+    }],
     run: backup_plan_continuous,
 };
 
@@ -157,7 +172,12 @@ pub const BACKUP_PLAN_DELETES_AFTER_7_DAYS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: BackupPlan backup_plan rule.lifecycle.deleteAfter: 7 and every rule.copyAction[].lifecycle.deleteAfter: 7.",
         ..live::BACKUP_PLAN_DELETES_AFTER_7_DAYS.info
     },
-    mutant: &BACKUP_PLAN_KEEPS_35_DAYS,
+    claims: &[Claim {
+        property: "rule.lifecycle.delete_after",
+        about: "The backup plan deletes recovery points and their DR copies after 7 days",
+        mutants: &[&BACKUP_PLAN_KEEPS_35_DAYS],
+        not_emulated: None,
+    }],
     run: backup_plan_deletes_after_7_days,
 };
 
@@ -193,7 +213,12 @@ pub const BACKUP_PLAN_COPIES_TO_DR_VAULT: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: BackupPlan backup_plan rule.copyAction: [{ destinationVaultArn: dr_vault.arn, lifecycle: { deleteAfter: 7 } }].",
         ..live::BACKUP_PLAN_COPIES_TO_DR_VAULT.info
     },
-    mutant: &BACKUP_COPY_TO_PRIMARY_VAULT,
+    claims: &[Claim {
+        property: "rule.copy_action.destination_vault_arn",
+        about: "The backup plan copies every recovery point to the DR region's vault",
+        mutants: &[&BACKUP_COPY_TO_PRIMARY_VAULT],
+        not_emulated: None,
+    }],
     run: backup_plan_copies_to_dr_vault,
 };
 
@@ -228,7 +253,12 @@ pub const BACKUP_SELECTION_COVERS_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
         risk: "A plan that selects nothing backs nothing up: the database has no recovery points at all.",
         remediation: "stacks/dr/v1: BackupSelection backup_selection { planId: backup_plan.id, iamRoleArn: backup_role.arn, resources: [primary_cluster.arn] }.",
     },
-    mutant: &BACKUP_SELECTION_EMPTY,
+    claims: &[Claim {
+        property: "resources",
+        about: "A backup selection of the plan includes the primary Aurora cluster",
+        mutants: &[&BACKUP_SELECTION_EMPTY],
+        not_emulated: None,
+    }],
     run: backup_selection_covers_primary_cluster,
 };
 

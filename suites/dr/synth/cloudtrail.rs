@@ -2,7 +2,7 @@
 //! logging management events to a bucket of the layout, encrypted with the primary key.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, judge_value, per_resource};
 use stackproof_harness::source::json::{blocks, is_true};
 
@@ -51,7 +51,12 @@ pub const TRAIL_MULTI_REGION: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: Cloudtrail trail isMultiRegionTrail: true, includeGlobalServiceEvents: true.",
         ..live::TRAIL_MULTI_REGION.info
     },
-    mutant: &TRAIL_SINGLE_REGION,
+    claims: &[Claim {
+        property: "is_multi_region_trail",
+        about: "The trail records API activity in every region, global services included",
+        mutants: &[&TRAIL_SINGLE_REGION],
+        not_emulated: None,
+    }],
     run: trail_multi_region,
 };
 
@@ -70,7 +75,12 @@ pub const TRAIL_LOG_FILE_VALIDATION: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: Cloudtrail trail enableLogFileValidation: true.",
         ..live::TRAIL_LOG_FILE_VALIDATION.info
     },
-    mutant: &TRAIL_LOG_VALIDATION_OFF,
+    claims: &[Claim {
+        property: "enable_log_file_validation",
+        about: "The trail writes signed digest files so log tampering can be detected",
+        mutants: &[&TRAIL_LOG_VALIDATION_OFF],
+        not_emulated: None,
+    }],
     run: trail_log_file_validation,
 };
 
@@ -86,7 +96,12 @@ pub const TRAIL_LOGGING: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: Cloudtrail trail enableLogging left true (the default), s3BucketName: trail_bucket.id, no eventSelector narrowing readWriteType below All or excluding management events, no advancedEventSelector.",
         ..live::TRAIL_LOGGING.info
     },
-    mutant: &TRAIL_STOPPED,
+    claims: &[Claim {
+        property: "enable_logging",
+        about: "The trail is declared logging all management events, reads and writes, to a bucket of the layout",
+        mutants: &[&TRAIL_STOPPED],
+        not_emulated: None,
+    }],
     run: trail_logging,
 };
 
@@ -132,7 +147,12 @@ pub const TRAIL_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: Cloudtrail trail kmsKeyId: primary_key.arn (its key policy's CloudTrailEncryptsLogs statement allows it).",
         ..live::TRAIL_ENCRYPTED_WITH_PRIMARY_KEY.info
     },
-    mutant: &TRAIL_UNENCRYPTED,
+    claims: &[Claim {
+        property: "kms_key_id",
+        about: "The trail encrypts its log files with the primary region's customer key",
+        mutants: &[&TRAIL_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: trail_encrypted_with_primary_key,
 };
 

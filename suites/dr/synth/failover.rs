@@ -7,7 +7,7 @@
 //! statement and condition; their `${...}` references are matched against the layout's resources.
 
 use serde_json::{Value, json};
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::policy::{Covered, Statement, text};
 use stackproof_harness::kit::source::{judge, missing, nothing_of, per_resource};
 use stackproof_harness::source::json::{blocks, is_true};
@@ -109,7 +109,12 @@ pub const FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: LambdaFunction failover_function role: failover_role.arn (the IamRole whose assumeRolePolicy trusts lambda.amazonaws.com).",
         ..live::FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE.info
     },
-    mutant: &FAILOVER_FUNCTION_FOREIGN_ROLE,
+    claims: &[Claim {
+        property: "role",
+        about: "The failover function runs as the stack's failover role",
+        mutants: &[&FAILOVER_FUNCTION_FOREIGN_ROLE],
+        not_emulated: None,
+    }],
     run: failover_function_runs_as_failover_role,
 };
 
@@ -131,7 +136,12 @@ pub const FAILOVER_ROLE_LEAST_PRIVILEGE: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: IamRole failover_role assumeRolePolicy trusts lambda.amazonaws.com only; IamRolePolicy failover_policy grants rds:DescribeDBClusters/FailoverGlobalCluster/ModifyDBCluster on global_cluster, primary_cluster and dr_cluster ARNs, sns:Publish on alerts_topic.arn, named ssm:/logs: actions, kms only on primary_key with a kms:ViaService condition; no '*' or '<service>:*' action, no Resource '*', no NotAction/NotResource; no IamRolePolicyAttachment of an admin policy.",
         ..live::FAILOVER_ROLE_LEAST_PRIVILEGE.info
     },
-    mutant: &FAILOVER_POLICY_WILDCARD,
+    claims: &[Claim {
+        property: "policy",
+        about: "The failover role is assumable by Lambda only and grants just what failover needs",
+        mutants: &[&FAILOVER_POLICY_WILDCARD],
+        not_emulated: None,
+    }],
     run: failover_role_least_privilege,
 };
 
@@ -272,7 +282,12 @@ pub const FAILOVER_TRIGGERED_BY_ALARMS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: SnsTopicSubscription failover_subscription { topicArn: alerts_topic.arn, protocol: 'lambda', endpoint: failover_function.arn }; LambdaPermission failover_invoke_permission { action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com', sourceArn: alerts_topic.arn }; LambdaFunction failover_function environment.variables.ALERTS_TOPIC_ARN: alerts_topic.arn.",
         ..live::FAILOVER_TRIGGERED_BY_ALARMS.info
     },
-    mutant: &FAILOVER_SUBSCRIPTION_EMAIL,
+    claims: &[Claim {
+        property: "protocol",
+        about: "The alerts topic invokes the failover function: a lambda subscription and a resource policy for that topic only",
+        mutants: &[&FAILOVER_SUBSCRIPTION_EMAIL],
+        not_emulated: None,
+    }],
     run: failover_triggered_by_alarms,
 };
 
@@ -323,7 +338,12 @@ pub const FAILOVER_CONFIG_PARAMETER_PRESENT: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: SsmParameter failover_config (name /healthcare-dr/<suffix>/config); LambdaFunction failover_function environment.variables.CONFIG_PARAMETER_NAME: failover_config.name.",
         ..live::FAILOVER_CONFIG_PARAMETER_PRESENT.info
     },
-    mutant: &FAILOVER_CONFIG_UNSET,
+    claims: &[Claim {
+        property: "environment.variables.CONFIG_PARAMETER_NAME",
+        about: "The failover configuration parameter exists and the function is pointed at it",
+        mutants: &[&FAILOVER_CONFIG_UNSET],
+        not_emulated: None,
+    }],
     run: failover_config_parameter_present,
 };
 
@@ -346,7 +366,12 @@ pub const HEALTH_CHECK_WATCHES_REPLICATION_LAG: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: Route53HealthCheck replication_health_check type CLOUDWATCH_METRIC, cloudwatchAlarmName: replication_lag_alarm.alarmName, cloudwatchAlarmRegion: PRIMARY_REGION (the alarm's), insufficientDataHealthStatus: 'Unhealthy', neither invertHealthcheck nor disabled.",
         ..live::HEALTH_CHECK_WATCHES_REPLICATION_LAG.info
     },
-    mutant: &HEALTH_CHECK_HEALTHY_WITHOUT_DATA,
+    claims: &[Claim {
+        property: "insufficient_data_health_status",
+        about: "The Route 53 health check follows the replication lag alarm, and is unhealthy when the alarm has no data",
+        mutants: &[&HEALTH_CHECK_HEALTHY_WITHOUT_DATA],
+        not_emulated: None,
+    }],
     run: health_check_watches_replication_lag,
 };
 

@@ -3,7 +3,7 @@
 //! `kms_keys_enabled` has no static form: main.ts does not declare `isEnabled` (a key is created
 //! enabled), and a key disabled after deploy is a state only the live suite can see.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
 
@@ -25,7 +25,12 @@ pub const KMS_KEYS_ROTATE: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: set enableKeyRotation: true on every KmsKey (primary_key, dr_key).",
         ..live::KMS_KEYS_ROTATE.info
     },
-    mutant: &DR_KEY_ROTATION_OFF,
+    claims: &[Claim {
+        property: "enable_key_rotation",
+        about: "Both regions' customer keys rotate automatically",
+        mutants: &[&DR_KEY_ROTATION_OFF],
+        not_emulated: None,
+    }],
     run: kms_keys_rotate,
 };
 

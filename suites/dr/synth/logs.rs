@@ -1,7 +1,7 @@
 //! The layout's log groups (application, failover function): kept 30 days, encrypted with the
 //! primary key.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::number;
 
@@ -32,7 +32,12 @@ pub const LOG_GROUPS_RETAINED_30_DAYS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: every CloudwatchLogGroup (app_log_group, failover_log_group) retentionInDays: 30.",
         ..live::LOG_GROUPS_RETAINED_30_DAYS.info
     },
-    mutant: &FAILOVER_LOG_RETENTION_7_DAYS,
+    claims: &[Claim {
+        property: "retention_in_days",
+        about: "The layout's log groups keep events for 30 days",
+        mutants: &[&FAILOVER_LOG_RETENTION_7_DAYS],
+        not_emulated: None,
+    }],
     run: log_groups_retained_30_days,
 };
 
@@ -48,7 +53,12 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: every CloudwatchLogGroup (app_log_group, failover_log_group) kmsKeyId: primary_key.arn.",
         ..live::LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY.info
     },
-    mutant: &APP_LOG_GROUP_UNENCRYPTED,
+    claims: &[Claim {
+        property: "kms_key_id",
+        about: "The layout's log groups are encrypted with the primary customer key",
+        mutants: &[&APP_LOG_GROUP_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: log_groups_encrypted_with_primary_key,
 };
 

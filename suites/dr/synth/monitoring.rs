@@ -3,7 +3,7 @@
 //! when it recovers, and the topic is encrypted with the primary key.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, nothing_of, per_resource};
 use stackproof_harness::source::json::{blocks, is_true, number};
 use stackproof_harness::source::terraform::Synth;
@@ -108,7 +108,12 @@ pub const CPU_ALARM_ABOVE_80_PERCENT: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: CloudwatchMetricAlarm cpu_alarm namespace AWS/RDS, metricName CPUUtilization, dimensions { DBClusterIdentifier: primary_cluster.clusterIdentifier }, threshold: 80, comparisonOperator: GreaterThanThreshold.",
         ..live::CPU_ALARM_ABOVE_80_PERCENT.info
     },
-    mutant: &CPU_ALARM_THRESHOLD_95,
+    claims: &[Claim {
+        property: "threshold",
+        about: "The CPU alarm fires when the primary cluster's CPUUtilization is above 80%",
+        mutants: &[&CPU_ALARM_THRESHOLD_95],
+        not_emulated: None,
+    }],
     run: cpu_alarm_above_80_percent,
 };
 
@@ -121,7 +126,12 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: CloudwatchMetricAlarm connections_alarm namespace AWS/RDS, metricName DatabaseConnections, dimensions { DBClusterIdentifier: primary_cluster.clusterIdentifier }, threshold: 100, comparisonOperator: GreaterThanThreshold.",
         ..live::CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER.info
     },
-    mutant: &CONNECTIONS_ALARM_OTHER_CLUSTER,
+    claims: &[Claim {
+        property: "dimensions.DBClusterIdentifier",
+        about: "The connections alarm watches DatabaseConnections above 100 on the primary cluster",
+        mutants: &[&CONNECTIONS_ALARM_OTHER_CLUSTER],
+        not_emulated: None,
+    }],
     run: connections_alarm_on_primary_cluster,
 };
 
@@ -134,7 +144,12 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: CloudwatchMetricAlarm replication_lag_alarm namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions { DBClusterIdentifier: primary_cluster.clusterIdentifier }, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
         ..live::REPLICATION_LAG_ALARM_AT_RPO.info
     },
-    mutant: &LAG_ALARM_ABOVE_RPO,
+    claims: &[Claim {
+        property: "threshold",
+        about: "The replication lag alarm watches AuroraGlobalDBReplicationLag above the 15 minute RPO (900000 ms)",
+        mutants: &[&LAG_ALARM_ABOVE_RPO],
+        not_emulated: None,
+    }],
     run: replication_lag_alarm_at_rpo,
 };
 
@@ -148,7 +163,12 @@ pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: every CloudwatchMetricAlarm (cpu_alarm, connections_alarm, replication_lag_alarm) alarmActions: [alerts_topic.arn] and okActions: [alerts_topic.arn], actionsEnabled left true.",
         ..live::ALARMS_NOTIFY_ALERTS_TOPIC.info
     },
-    mutant: &CONNECTIONS_ALARM_SILENT,
+    claims: &[Claim {
+        property: "alarm_actions",
+        about: "Every alarm notifies an SNS topic of the layout when it fires and when it recovers",
+        mutants: &[&CONNECTIONS_ALARM_SILENT],
+        not_emulated: None,
+    }],
     run: alarms_notify_alerts_topic,
 };
 
@@ -175,7 +195,12 @@ pub const ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: SnsTopic alerts_topic kmsMasterKeyId: primary_key.arn.",
         ..live::ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY.info
     },
-    mutant: &ALERTS_TOPIC_UNENCRYPTED,
+    claims: &[Claim {
+        property: "kms_master_key_id",
+        about: "The alerts topic is encrypted at rest with the primary region's customer key",
+        mutants: &[&ALERTS_TOPIC_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: alerts_topic_encrypted_with_primary_key,
 };
 

@@ -2,7 +2,7 @@
 //! every resource can be traced to the deployment that owns it.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, nothing_of};
 use stackproof_harness::source::terraform::{Resource, Synth, reference};
 
@@ -44,7 +44,12 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: build every name from the suffix: `healthcare-db-${suffix}`, `healthcare-data-${suffix}-primary`.",
         ..live::RESOURCE_NAMES_CARRY_SUFFIX.info
     },
-    mutant: &PRIMARY_BUCKET_UNSUFFIXED,
+    claims: &[Claim {
+        property: "bucket",
+        about: "Every resource name the layout gives (buckets, clusters, functions and all other named resources) carries the environment suffix",
+        mutants: &[&PRIMARY_BUCKET_UNSUFFIXED],
+        not_emulated: None,
+    }],
     run: resource_names_carry_suffix,
 };
 

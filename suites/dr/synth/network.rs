@@ -6,7 +6,7 @@
 //! tagged `Tier: private`): the subnets the live suite reads from the private subnet outputs.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of, per_resource};
 use stackproof_harness::source::json::{blocks, is_true, number};
 use stackproof_harness::source::terraform::{Resource, Synth, reference};
@@ -78,7 +78,12 @@ pub const VPCS_USE_PLANNED_CIDRS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: Vpc primary_vpc cidrBlock 10.0.0.0/16 (aws.primary) and dr_vpc cidrBlock 10.1.0.0/16 (aws.dr), their Subnet cidrBlock inside them.",
         ..live::VPCS_USE_PLANNED_CIDRS.info
     },
-    mutant: &DR_VPC_OVERLAPPING_CIDR,
+    claims: &[Claim {
+        property: "cidr_block",
+        about: "The primary VPC is 10.0.0.0/16 and the DR VPC 10.1.0.0/16",
+        mutants: &[&DR_VPC_OVERLAPPING_CIDR],
+        not_emulated: None,
+    }],
     run: vpcs_use_planned_cidrs,
 };
 
@@ -123,7 +128,12 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: DbSubnetGroup primary_db_subnet_group / dr_db_subnet_group subnetIds: the two private Subnet of its VPC, <side>_private_subnet_1/2 availabilityZone Fn.element(<side>_azs.names, 0/1).",
         ..live::PRIVATE_SUBNETS_SPAN_TWO_AZS.info
     },
-    mutant: &DR_SUBNETS_ONE_AZ,
+    claims: &[Claim {
+        property: "availability_zone",
+        about: "Each region's private subnets span at least two availability zones",
+        mutants: &[&DR_SUBNETS_ONE_AZ],
+        not_emulated: None,
+    }],
     run: private_subnets_span_two_azs,
 };
 
@@ -153,7 +163,12 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: every private Subnet (<side>_private_subnet_1/2) mapPublicIpOnLaunch: false.",
         ..live::PRIVATE_SUBNETS_NO_PUBLIC_IP.info
     },
-    mutant: &DR_SUBNET_MAPS_PUBLIC_IPS,
+    claims: &[Claim {
+        property: "map_public_ip_on_launch",
+        about: "No private subnet of either region gives instances public IP addresses",
+        mutants: &[&DR_SUBNET_MAPS_PUBLIC_IPS],
+        not_emulated: None,
+    }],
     run: private_subnets_no_public_ip,
 };
 
@@ -184,7 +199,12 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: SecurityGroup primary_db_sg / dr_db_sg (the clusters' vpcSecurityGroupIds) ingress: one rule, protocol tcp, fromPort = toPort = 5432, cidrBlocks: [the VPC's cidrBlock]; no other SecurityGroupRule or VpcSecurityGroupIngressRule on them.",
         ..live::DB_SECURITY_GROUPS_VPC_ONLY.info
     },
-    mutant: &PRIMARY_DB_SG_OPEN_TO_WORLD,
+    claims: &[Claim {
+        property: "ingress.cidr_blocks",
+        about: "Each region's database security group admits only PostgreSQL from its own VPC",
+        mutants: &[&PRIMARY_DB_SG_OPEN_TO_WORLD],
+        not_emulated: None,
+    }],
     run: db_security_groups_vpc_only,
 };
 

@@ -4,7 +4,7 @@
 //! metrics.
 
 use serde_json::{Value, json};
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::policy::{Covered, denies_insecure_transport, text, wildcard};
 use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of};
 use stackproof_harness::source::json::{blocks, is_true, lookup, number};
@@ -140,7 +140,12 @@ pub const BUCKETS_VERSIONED: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: an S3BucketVersioningA per bucket (primary_bucket_versioning, dr_bucket_versioning, trail_bucket_versioning) with versioningConfiguration { status: 'Enabled' }.",
         ..live::BUCKETS_VERSIONED.info
     },
-    mutant: &DR_BUCKET_VERSIONING_SUSPENDED,
+    claims: &[Claim {
+        property: "versioning_configuration.status",
+        about: "Every bucket of the layout keeps object versions (versioning Enabled)",
+        mutants: &[&DR_BUCKET_VERSIONING_SUSPENDED],
+        not_emulated: None,
+    }],
     run: buckets_versioned,
 };
 
@@ -157,7 +162,12 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: an S3BucketServerSideEncryptionConfigurationA per bucket, rule.applyServerSideEncryptionByDefault { sseAlgorithm: 'aws:kms', kmsMasterKeyId: the bucket region's key ARN }.",
         ..live::BUCKETS_ENCRYPTED_WITH_REGION_KEY.info
     },
-    mutant: &PRIMARY_BUCKET_SSE_S3,
+    claims: &[Claim {
+        property: "rule.apply_server_side_encryption_by_default.sse_algorithm",
+        about: "Every bucket encrypts by default with SSE-KMS under its own region's customer key",
+        mutants: &[&PRIMARY_BUCKET_SSE_S3],
+        not_emulated: None,
+    }],
     run: buckets_encrypted_with_region_key,
 };
 
@@ -200,7 +210,12 @@ pub const BUCKETS_BLOCK_PUBLIC_ACCESS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: an S3BucketPublicAccessBlock per bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true.",
         ..live::BUCKETS_BLOCK_PUBLIC_ACCESS.info
     },
-    mutant: &DR_BUCKET_PUBLIC_BUCKETS_UNRESTRICTED,
+    claims: &[Claim {
+        property: "restrict_public_buckets",
+        about: "Every bucket blocks public ACLs and public policies (all four public access block settings)",
+        mutants: &[&DR_BUCKET_PUBLIC_BUCKETS_UNRESTRICTED],
+        not_emulated: None,
+    }],
     run: buckets_block_public_access,
 };
 
@@ -219,7 +234,12 @@ pub const BUCKETS_TIER_AND_EXPIRE_NONCURRENT: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: an S3BucketLifecycleConfiguration per data bucket (primary_bucket_lifecycle, dr_bucket_lifecycle), an Enabled rule with transition { days: 30, storageClass: 'INTELLIGENT_TIERING' } and noncurrentVersionExpiration { noncurrentDays: 90 }.",
         ..live::BUCKETS_TIER_AND_EXPIRE_NONCURRENT.info
     },
-    mutant: &PRIMARY_BUCKET_TIERS_AFTER_90_DAYS,
+    claims: &[Claim {
+        property: "rule.transition.days",
+        about: "The data buckets move objects to Intelligent-Tiering after 30 days and expire noncurrent versions after 90",
+        mutants: &[&PRIMARY_BUCKET_TIERS_AFTER_90_DAYS],
+        not_emulated: None,
+    }],
     run: buckets_tier_and_expire_noncurrent,
 };
 
@@ -286,7 +306,12 @@ pub const BUCKETS_DENY_INSECURE_TRANSPORT: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: S3BucketPolicy primary_bucket_policy, dr_bucket_policy and trail_bucket_policy policy needs the denyInsecureTransport statement: Effect Deny, Principal *, Action s3:*, Resource [bucket.arn, `${bucket.arn}/*`], Condition { Bool: { aws:SecureTransport: false } }.",
         ..live::BUCKETS_DENY_INSECURE_TRANSPORT.info
     },
-    mutant: &PRIMARY_BUCKET_POLICY_ALLOWS_HTTP,
+    claims: &[Claim {
+        property: "policy",
+        about: "Every bucket policy denies all S3 actions on the bucket and its objects without TLS",
+        mutants: &[&PRIMARY_BUCKET_POLICY_ALLOWS_HTTP],
+        not_emulated: None,
+    }],
     run: buckets_deny_insecure_transport,
 };
 
@@ -396,7 +421,12 @@ pub const REPLICATION_TO_DR_BUCKET: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: S3BucketReplicationConfigurationA primary_bucket_replication { role: replication_role.arn, rule: [{ status: 'Enabled', filter: { prefix: '' }, deleteMarkerReplication.status 'Enabled', sourceSelectionCriteria.sseKmsEncryptedObjects.status 'Enabled', destination.bucket: dr_bucket.arn }] }.",
         ..live::REPLICATION_TO_DR_BUCKET.info
     },
-    mutant: &REPLICATION_RULE_DISABLED,
+    claims: &[Claim {
+        property: "rule.status",
+        about: "The primary bucket replicates every object, delete marker and SSE-KMS object to the DR bucket with the stack's role",
+        mutants: &[&REPLICATION_RULE_DISABLED],
+        not_emulated: None,
+    }],
     run: replication_to_dr_bucket,
 };
 
@@ -437,7 +467,12 @@ pub const REPLICATION_TIME_CONTROL_15_MINUTES: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: S3BucketReplicationConfigurationA primary_bucket_replication rule.destination.replicationTime { status: 'Enabled', time.minutes: 15 }.",
         ..live::REPLICATION_TIME_CONTROL_15_MINUTES.info
     },
-    mutant: &REPLICATION_TIME_CONTROL_OFF,
+    claims: &[Claim {
+        property: "rule.destination.replication_time.status",
+        about: "Replication to the DR bucket uses S3 Replication Time Control (15 minutes)",
+        mutants: &[&REPLICATION_TIME_CONTROL_OFF],
+        not_emulated: None,
+    }],
     run: replication_time_control_15_minutes,
 };
 
@@ -459,7 +494,12 @@ pub const REPLICATION_METRICS_ENABLED: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: S3BucketReplicationConfigurationA primary_bucket_replication rule.destination.metrics { status: 'Enabled', eventThreshold.minutes: 15 }.",
         ..live::REPLICATION_METRICS_ENABLED.info
     },
-    mutant: &REPLICATION_METRICS_OFF,
+    claims: &[Claim {
+        property: "rule.destination.metrics.status",
+        about: "Replication to the DR bucket publishes replication metrics (15 minute event threshold)",
+        mutants: &[&REPLICATION_METRICS_OFF],
+        not_emulated: None,
+    }],
     run: replication_metrics_enabled,
 };
 
@@ -481,7 +521,12 @@ pub const REPLICAS_ENCRYPTED_WITH_DR_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: S3BucketReplicationConfigurationA primary_bucket_replication rule.destination.encryptionConfiguration.replicaKmsKeyId: dr_key.arn.",
         ..live::REPLICAS_ENCRYPTED_WITH_DR_KEY.info
     },
-    mutant: &REPLICA_KEY_FROM_PRIMARY_REGION,
+    claims: &[Claim {
+        property: "rule.destination.encryption_configuration.replica_kms_key_id",
+        about: "Replicas in the DR bucket are encrypted with the DR region's customer key",
+        mutants: &[&REPLICA_KEY_FROM_PRIMARY_REGION],
+        not_emulated: None,
+    }],
     run: replicas_encrypted_with_dr_key,
 };
 

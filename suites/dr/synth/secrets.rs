@@ -2,7 +2,7 @@
 //! replicated to the DR region under the DR key, so a promoted secondary can still be
 //! administered.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge_value, per_resource};
 use stackproof_harness::source::json::blocks;
 
@@ -31,7 +31,12 @@ pub const MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: SecretsmanagerSecret db_master_secret (aws.primary) kmsKeyId: primary_key.arn.",
         ..live::MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY.info
     },
-    mutant: &MASTER_SECRET_DEFAULT_KEY,
+    claims: &[Claim {
+        property: "kms_key_id",
+        about: "The Aurora master secret exists and is encrypted with the primary customer key",
+        mutants: &[&MASTER_SECRET_DEFAULT_KEY],
+        not_emulated: None,
+    }],
     run: master_secret_encrypted_with_primary_key,
 };
 
@@ -47,7 +52,12 @@ pub const MASTER_SECRET_REPLICATED_TO_DR: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: SecretsmanagerSecret db_master_secret replica: [{ region: DR_REGION (eu-west-1), kmsKeyId: dr_key.arn }].",
         ..live::MASTER_SECRET_REPLICATED_TO_DR.info
     },
-    mutant: &MASTER_SECRET_NOT_REPLICATED,
+    claims: &[Claim {
+        property: "replica",
+        about: "The Aurora master secret is replicated to the DR region under the DR key",
+        mutants: &[&MASTER_SECRET_NOT_REPLICATED],
+        not_emulated: None,
+    }],
     run: master_secret_replicated_to_dr,
 };
 

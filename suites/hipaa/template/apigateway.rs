@@ -3,7 +3,7 @@
 //! and execution-logged without request bodies.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, reference, show};
@@ -89,7 +89,12 @@ pub const API_STAGE_DEPLOYED: Check<TemplateFacts> = Check {
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) DeploymentId: !Ref ApiDeployment, with RestApiId: !Ref RestApi on both.",
         ..crate::hipaa::apigateway::API_STAGE_DEPLOYED.info
     },
-    mutant: &STAGE_WITHOUT_DEPLOYMENT,
+    claims: &[Claim {
+        property: "DeploymentId",
+        about: "Every API stage serves a deployment of its own API",
+        mutants: &[&STAGE_WITHOUT_DEPLOYMENT],
+        not_emulated: None,
+    }],
     run: api_stage_deployed,
 };
 
@@ -124,7 +129,12 @@ pub const API_STAGE_PROTECTED_BY_STACK_WEB_ACL: Check<TemplateFacts> = Check {
         risk: "Without the web ACL the PHI API takes floods, injection attempts and known-bad sources unfiltered.",
         remediation: "template.yml: WebAclAssociation (AWS::WAFv2::WebACLAssociation) ResourceArn: the ApiStage ARN (!Sub '...:/restapis/${RestApi}/stages/${ApiStage}'), WebACLArn: !GetAtt WebAcl.Arn (the web ACL output WebAclArn names).",
     },
-    mutant: &WAF_ASSOCIATED_WITH_FOREIGN_ACL,
+    claims: &[Claim {
+        property: "WebACLArn",
+        about: "Every API stage is associated with the stack's WAF web ACL",
+        mutants: &[&WAF_ASSOCIATED_WITH_FOREIGN_ACL],
+        not_emulated: None,
+    }],
     run: api_stage_protected_by_stack_web_acl,
 };
 
@@ -156,7 +166,12 @@ pub const WAF_RATE_LIMIT_AND_MANAGED_RULES: Check<TemplateFacts> = Check {
         remediation: "template.yml: WebAcl (AWS::WAFv2::WebACL, Scope REGIONAL) Rules need a RateBasedStatement rule with Action Block and a ManagedRuleGroupStatement with VendorName AWS (not in Count).",
         ..crate::hipaa::apigateway::WAF_RATE_LIMIT_AND_MANAGED_RULES.info
     },
-    mutant: &WAF_RATE_RULE_REMOVED,
+    claims: &[Claim {
+        property: "Rules.RateBasedStatement",
+        about: "Every regional web ACL blocks per-IP floods and applies AWS managed rule groups",
+        mutants: &[&WAF_RATE_RULE_REMOVED],
+        not_emulated: None,
+    }],
     run: waf_rate_limit_and_managed_rules,
 };
 
@@ -205,7 +220,12 @@ pub const API_STAGE_THROTTLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings [{ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200}]; no method override above those limits.",
         ..crate::hipaa::apigateway::API_STAGE_THROTTLED.info
     },
-    mutant: &STAGE_THROTTLING_REMOVED,
+    claims: &[Claim {
+        property: "MethodSettings",
+        about: "Every method of every stage is throttled to the stack's rate and burst limits",
+        mutants: &[&STAGE_THROTTLING_REMOVED],
+        not_emulated: None,
+    }],
     run: api_stage_throttled,
 };
 
@@ -237,7 +257,12 @@ pub const API_ACCESS_LOGGING_TO_STACK_LOG_GROUP: Check<TemplateFacts> = Check {
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) AccessLogSetting {DestinationArn: the ApiAccessLogGroup ARN (the group output ApiAccessLogGroupName names), Format: a JSON line with $context.requestId, caller, status}.",
         ..crate::hipaa::apigateway::API_ACCESS_LOGGING_TO_STACK_LOG_GROUP.info
     },
-    mutant: &ACCESS_LOGS_TO_AUDIT_GROUP,
+    claims: &[Claim {
+        property: "AccessLogSetting.DestinationArn",
+        about: "Every stage writes access logs, with the request id, to the stack's API access log group",
+        mutants: &[&ACCESS_LOGS_TO_AUDIT_GROUP],
+        not_emulated: None,
+    }],
     run: api_access_logging_to_stack_log_group,
 };
 
@@ -264,7 +289,12 @@ pub const API_XRAY_TRACING_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) TracingEnabled: true.",
         ..crate::hipaa::apigateway::API_XRAY_TRACING_ENABLED.info
     },
-    mutant: &STAGE_TRACING_OFF,
+    claims: &[Claim {
+        property: "TracingEnabled",
+        about: "X-Ray tracing is enabled on every stage",
+        mutants: &[&STAGE_TRACING_OFF],
+        not_emulated: None,
+    }],
     run: api_xray_tracing_enabled,
 };
 
@@ -277,7 +307,12 @@ pub const API_EXECUTION_LOGGING_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: ApiStage (AWS::ApiGateway::Stage) MethodSettings [{ResourcePath: '/*', HttpMethod: '*', LoggingLevel: INFO, DataTraceEnabled: false}]; no method override with LoggingLevel OFF or DataTraceEnabled: true.",
         ..crate::hipaa::apigateway::API_EXECUTION_LOGGING_ENABLED.info
     },
-    mutant: &STAGE_DATA_TRACE_ON,
+    claims: &[Claim {
+        property: "MethodSettings.DataTraceEnabled",
+        about: "Execution logging is on for every method, without full request and response bodies",
+        mutants: &[&STAGE_DATA_TRACE_ON],
+        not_emulated: None,
+    }],
     run: api_execution_logging_enabled,
 };
 
@@ -321,7 +356,12 @@ pub const API_STAGE_SEPARATE_FROM_DEPLOYMENT: Check<TemplateFacts> = Check {
         risk: "A stage created by the deployment carries none of the stage's throttling, logging or tracing, and WAF may attach before it exists, leaving the API unfiltered.",
         remediation: "template.yml: ApiDeployment (AWS::ApiGateway::Deployment) without StageName; WebAclAssociation DependsOn: ApiStage.",
     },
-    mutant: &DEPLOYMENT_OWNS_STAGE,
+    claims: &[Claim {
+        property: "StageName",
+        about: "The API stage is not created by the deployment, and the WAF association waits for the stage",
+        mutants: &[&DEPLOYMENT_OWNS_STAGE],
+        not_emulated: None,
+    }],
     run: api_stage_separate_from_deployment,
 };
 

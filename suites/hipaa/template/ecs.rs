@@ -3,7 +3,7 @@
 //! to 10 tasks on CPU, Container Insights on, and the EFS volume mounted over TLS with IAM.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, reference};
@@ -117,7 +117,12 @@ pub const ECS_SERVICE_RUNS_ON_FARGATE: Check<TemplateFacts> = Check {
         remediation: "template.yml: EcsService (AWS::ECS::Service) needs LaunchType: FARGATE, DesiredCount: 2 and DeploymentConfiguration.DeploymentCircuitBreaker {Enable: true, Rollback: true}.",
         ..crate::hipaa::ecs::ECS_SERVICE_RUNS_ON_FARGATE.info
     },
-    mutant: &ECS_EC2_LAUNCH_TYPE,
+    claims: &[Claim {
+        property: "LaunchType",
+        about: "ECS services run their desired tasks on Fargate and roll back failed deployments",
+        mutants: &[&ECS_EC2_LAUNCH_TYPE],
+        not_emulated: None,
+    }],
     run: ecs_service_runs_on_fargate,
 };
 
@@ -151,7 +156,12 @@ pub const ECS_TASKS_NO_PUBLIC_IP: Check<TemplateFacts> = Check {
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp: DISABLED.",
         ..crate::hipaa::ecs::ECS_TASKS_NO_PUBLIC_IP.info
     },
-    mutant: &ECS_PUBLIC_IP,
+    claims: &[Claim {
+        property: "NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp",
+        about: "ECS tasks get no public IP address",
+        mutants: &[&ECS_PUBLIC_IP],
+        not_emulated: None,
+    }],
     run: ecs_tasks_no_public_ip,
 };
 
@@ -169,7 +179,12 @@ pub const ECS_TASKS_IN_PRIVATE_SUBNETS: Check<TemplateFacts> = Check {
         remediation: "template.yml: EcsService (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.Subnets: [!Ref PrivateSubnet1, !Ref PrivateSubnet2] only.",
         ..crate::hipaa::ecs::ECS_TASKS_IN_PRIVATE_SUBNETS.info
     },
-    mutant: &ECS_SERVICE_PUBLIC_SUBNET,
+    claims: &[Claim {
+        property: "NetworkConfiguration.AwsvpcConfiguration.Subnets",
+        about: "ECS tasks run only in the template's private subnets",
+        mutants: &[&ECS_SERVICE_PUBLIC_SUBNET],
+        not_emulated: None,
+    }],
     run: ecs_tasks_in_private_subnets,
 };
 
@@ -188,7 +203,12 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<TemplateFacts> = Check {
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].Secrets[].ValueFrom: !Sub '${DatabaseSecretArn}:<key>::' or !Ref ApiKeysSecretArn, both secrets injected; no Environment entry with a value named like PASSWORD, SECRET, TOKEN, API_KEY, AUTH or CREDENTIAL.",
         ..crate::hipaa::ecs::ECS_SECRETS_FROM_SECRETS_MANAGER.info
     },
-    mutant: &ECS_PASSWORD_IN_ENVIRONMENT,
+    claims: &[Claim {
+        property: "ContainerDefinitions[0].Environment",
+        about: "Containers take credentials only from the existing secrets, never from plain environment variables",
+        mutants: &[&ECS_PASSWORD_IN_ENVIRONMENT],
+        not_emulated: None,
+    }],
     run: ecs_secrets_from_secrets_manager,
 };
 
@@ -259,7 +279,12 @@ pub const ECS_LOGS_TO_STACK_LOG_GROUP: Check<TemplateFacts> = Check {
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].LogConfiguration {LogDriver: awslogs, Options.awslogs-group: !Ref EcsLogGroup (the group output EcsLogGroupName names)}.",
         ..crate::hipaa::ecs::ECS_LOGS_TO_STACK_LOG_GROUP.info
     },
-    mutant: &ECS_LOGS_TO_UNMANAGED_GROUP,
+    claims: &[Claim {
+        property: "ContainerDefinitions[0].LogConfiguration.Options.awslogs-group",
+        about: "Every container logs with awslogs to the stack's ECS log group",
+        mutants: &[&ECS_LOGS_TO_UNMANAGED_GROUP],
+        not_emulated: None,
+    }],
     run: ecs_logs_to_stack_log_group,
 };
 
@@ -291,7 +316,12 @@ pub const ECS_SERVICE_AUTO_SCALING: Check<TemplateFacts> = Check {
         remediation: "template.yml: EcsScalableTarget (AWS::ApplicationAutoScaling::ScalableTarget, ResourceId service/${EcsCluster}/${EcsService.Name}) MinCapacity: 2, MaxCapacity: 10; EcsCpuScalingPolicy TargetTrackingScaling on ECSServiceAverageCPUUtilization with ScalingTargetId: !Ref EcsScalableTarget.",
         ..crate::hipaa::ecs::ECS_SERVICE_AUTO_SCALING.info
     },
-    mutant: &ECS_MIN_CAPACITY_ONE,
+    claims: &[Claim {
+        property: "MinCapacity",
+        about: "Every ECS service scales between at least 2 and 10 tasks with a target-tracking policy on CPU",
+        mutants: &[&ECS_MIN_CAPACITY_ONE],
+        not_emulated: None,
+    }],
     run: ecs_service_auto_scaling,
 };
 
@@ -348,7 +378,12 @@ pub const ECS_CONTAINER_INSIGHTS_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: EcsCluster (AWS::ECS::Cluster) ClusterSettings: [{Name: containerInsights, Value: enabled}] (or enhanced).",
         ..crate::hipaa::ecs::ECS_CONTAINER_INSIGHTS_ENABLED.info
     },
-    mutant: &CONTAINER_INSIGHTS_OFF,
+    claims: &[Claim {
+        property: "ClusterSettings",
+        about: "Every ECS cluster has Container Insights enabled",
+        mutants: &[&CONTAINER_INSIGHTS_OFF],
+        not_emulated: None,
+    }],
     run: ecs_container_insights_enabled,
 };
 
@@ -367,7 +402,12 @@ pub const ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT: Check<TemplateFacts> = Check {
         remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) Volumes[].EFSVolumeConfiguration {FilesystemId: !Ref EfsFileSystem, TransitEncryption: ENABLED, AuthorizationConfig.IAM: ENABLED}.",
         ..crate::hipaa::ecs::ECS_EFS_VOLUME_ENCRYPTED_IN_TRANSIT.info
     },
-    mutant: &ECS_EFS_TRANSIT_PLAINTEXT,
+    claims: &[Claim {
+        property: "Volumes[0].EFSVolumeConfiguration.TransitEncryption",
+        about: "Tasks mount the stack's EFS file system over TLS with IAM authorization",
+        mutants: &[&ECS_EFS_TRANSIT_PLAINTEXT],
+        not_emulated: None,
+    }],
     run: ecs_efs_volume_encrypted_in_transit,
 };
 

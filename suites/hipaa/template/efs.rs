@@ -2,7 +2,7 @@
 //! file-system policy that refuses every request without TLS.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::policy::{Covered, Policy, denies_insecure_transport, text};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
@@ -47,7 +47,12 @@ pub const EFS_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) needs Encrypted: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
         ..crate::hipaa::efs::EFS_ENCRYPTED_WITH_STACK_KEY.info
     },
-    mutant: &EFS_UNENCRYPTED,
+    claims: &[Claim {
+        property: "Encrypted",
+        about: "EFS file systems are encrypted at rest with the stack's data key",
+        mutants: &[&EFS_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: efs_encrypted_with_stack_key,
 };
 
@@ -67,7 +72,12 @@ pub const EFS_BACKUP_POLICY_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) BackupPolicy: {Status: ENABLED}.",
         ..crate::hipaa::efs::EFS_BACKUP_POLICY_ENABLED.info
     },
-    mutant: &EFS_BACKUP_DISABLED,
+    claims: &[Claim {
+        property: "BackupPolicy.Status",
+        about: "EFS file systems are backed up automatically (backup policy ENABLED)",
+        mutants: &[&EFS_BACKUP_DISABLED],
+        not_emulated: None,
+    }],
     run: efs_backup_policy_enabled,
 };
 
@@ -84,7 +94,12 @@ pub const EFS_MOUNT_TARGETS_IN_PRIVATE_SUBNETS: Check<TemplateFacts> = Check {
         remediation: "template.yml: EfsMountTarget1 and EfsMountTarget2 (AWS::EFS::MountTarget) SubnetId: !Ref PrivateSubnet1 / !Ref PrivateSubnet2.",
         ..crate::hipaa::efs::EFS_MOUNT_TARGETS_IN_PRIVATE_SUBNETS.info
     },
-    mutant: &EFS_MOUNT_TARGET_PUBLIC_SUBNET,
+    claims: &[Claim {
+        property: "SubnetId",
+        about: "EFS mount targets sit only in the template's private subnets",
+        mutants: &[&EFS_MOUNT_TARGET_PUBLIC_SUBNET],
+        not_emulated: None,
+    }],
     run: efs_mount_targets_in_private_subnets,
 };
 
@@ -101,7 +116,12 @@ pub const EFS_POLICY_DENIES_INSECURE_TRANSPORT: Check<TemplateFacts> = Check {
         remediation: "template.yml: EfsFileSystem (AWS::EFS::FileSystem) FileSystemPolicy needs a statement Effect: Deny, Principal: {AWS: '*'}, Action: '*' (or elasticfilesystem:*), no NotPrincipal/NotAction, Resource absent, '*' or the file system, and Condition: {Bool: {aws:SecureTransport: 'false'}} and nothing else.",
         ..crate::hipaa::efs::EFS_POLICY_DENIES_INSECURE_TRANSPORT.info
     },
-    mutant: &EFS_POLICY_REMOVED,
+    claims: &[Claim {
+        property: "FileSystemPolicy",
+        about: "The EFS file-system policy denies every request made without TLS",
+        mutants: &[&EFS_POLICY_REMOVED],
+        not_emulated: None,
+    }],
     run: efs_policy_denies_insecure_transport,
 };
 

@@ -1,7 +1,7 @@
 //! ElastiCache Redis: encrypted at rest with the stack's data key and in transit with TLS only,
 //! Multi-AZ with automatic failover, placed by a private subnet group, snapshots kept.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::Resource;
@@ -66,7 +66,12 @@ pub const ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = C
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AtRestEncryptionEnabled: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
         ..crate::hipaa::elasticache::ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY.info
     },
-    mutant: &REDIS_AT_REST_UNENCRYPTED,
+    claims: &[Claim {
+        property: "AtRestEncryptionEnabled",
+        about: "Redis replication groups are encrypted at rest with the stack's data key",
+        mutants: &[&REDIS_AT_REST_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: elasticache_at_rest_encrypted_with_stack_key,
 };
 
@@ -86,7 +91,12 @@ pub const ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED: Check<TemplateFacts> = Check 
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) TransitEncryptionEnabled: true and TransitEncryptionMode: required.",
         ..crate::hipaa::elasticache::ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED.info
     },
-    mutant: &REDIS_TRANSIT_PLAINTEXT,
+    claims: &[Claim {
+        property: "TransitEncryptionEnabled",
+        about: "Redis replication groups accept TLS connections only",
+        mutants: &[&REDIS_TRANSIT_PLAINTEXT],
+        not_emulated: None,
+    }],
     run: elasticache_transit_encryption_required,
 };
 
@@ -110,7 +120,12 @@ pub const ELASTICACHE_MULTI_AZ_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) MultiAZEnabled: true with ReplicasPerNodeGroup: 1 or more (or NumCacheClusters: 2 or more).",
         ..crate::hipaa::elasticache::ELASTICACHE_MULTI_AZ_ENABLED.info
     },
-    mutant: &REDIS_SINGLE_AZ,
+    claims: &[Claim {
+        property: "MultiAZEnabled",
+        about: "Redis replication groups are Multi-AZ with at least one replica",
+        mutants: &[&REDIS_SINGLE_AZ],
+        not_emulated: None,
+    }],
     run: elasticache_multi_az_enabled,
 };
 
@@ -132,7 +147,12 @@ pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AutomaticFailoverEnabled: true.",
         ..crate::hipaa::elasticache::ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED.info
     },
-    mutant: &REDIS_FAILOVER_MANUAL,
+    claims: &[Claim {
+        property: "AutomaticFailoverEnabled",
+        about: "Redis replication groups fail over to a replica automatically",
+        mutants: &[&REDIS_FAILOVER_MANUAL],
+        not_emulated: None,
+    }],
     run: elasticache_automatic_failover_enabled,
 };
 
@@ -148,7 +168,12 @@ pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
         remediation: "template.yml: CacheSubnetGroup (AWS::ElastiCache::SubnetGroup) SubnetIds must list only PrivateSubnet1 and PrivateSubnet2; RedisReplicationGroup CacheSubnetGroupName: !Ref CacheSubnetGroup.",
         ..crate::hipaa::elasticache::ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY.info
     },
-    mutant: &CACHE_SUBNET_GROUP_PUBLIC,
+    claims: &[Claim {
+        property: "SubnetIds",
+        about: "Redis is placed by a cache subnet group of the stack that holds only the template's private subnets",
+        mutants: &[&CACHE_SUBNET_GROUP_PUBLIC],
+        not_emulated: None,
+    }],
     run: elasticache_subnet_group_private_only,
 };
 
@@ -177,7 +202,12 @@ pub const ELASTICACHE_SNAPSHOTS_RETAINED: Check<TemplateFacts> = Check {
         risk: "Session data lost with the cluster cannot be restored.",
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) SnapshotRetentionLimit >= 1 (the stack keeps 7).",
     },
-    mutant: &REDIS_SNAPSHOTS_OFF,
+    claims: &[Claim {
+        property: "SnapshotRetentionLimit",
+        about: "Redis replication groups keep automatic daily snapshots",
+        mutants: &[&REDIS_SNAPSHOTS_OFF],
+        not_emulated: None,
+    }],
     run: elasticache_snapshots_retained,
 };
 

@@ -1,7 +1,7 @@
 //! Least privilege: no IAM policy of the stack grants every action on every resource.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::policy::Policy;
 use stackproof_harness::kit::source::{judge, judge_value, nothing_of};
 use stackproof_harness::source::template::{Resource, Template};
@@ -34,7 +34,12 @@ pub const IAM_NO_WILDCARD_ADMIN: Check<TemplateFacts> = Check {
         risk: "An administrator grant lets a compromised task or service read, copy or delete every PHI store in the account.",
         remediation: "template.yml: scope every Allow statement of TaskExecutionRole, TaskRole/TaskRolePolicy, FlowLogRole and ApiGatewayCloudWatchRole to named actions and this stack's resources; drop AdministratorAccess from ManagedPolicyArns.",
     },
-    mutant: &TASK_POLICY_ADMIN,
+    claims: &[Claim {
+        property: "PolicyDocument.Statement[0]",
+        about: "No IAM policy allows every action on every resource, and no identity gets AdministratorAccess",
+        mutants: &[&TASK_POLICY_ADMIN],
+        not_emulated: None,
+    }],
     run: iam_no_wildcard_admin,
 };
 

@@ -1,6 +1,6 @@
 //! Every customer key of the template rotates.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
 
@@ -19,7 +19,12 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: set EnableKeyRotation: true on every AWS::KMS::Key (DataKey, LogsKey).",
         ..crate::hipaa::kms::KMS_KEY_ROTATION_ENABLED.info
     },
-    mutant: &KMS_ROTATION_OFF,
+    claims: &[Claim {
+        property: "EnableKeyRotation",
+        about: "Every KMS key the template creates rotates automatically",
+        mutants: &[&KMS_ROTATION_OFF],
+        not_emulated: None,
+    }],
     run: kms_key_rotation_enabled,
 };
 

@@ -2,7 +2,7 @@
 //! happens on delete is only visible in the template.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, judge_value};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, show};
@@ -29,7 +29,12 @@ pub const NOTHING_RETAINED: Check<TemplateFacts> = Check {
         risk: "Retained databases, snapshots or keys outlive the stack: PHI copies nobody tracks or disposes of.",
         remediation: "template.yml: DeletionPolicy: Delete and UpdateReplacePolicy: Delete on every resource (AuroraCluster, AuroraInstance1/2, EfsFileSystem, RedisReplicationGroup, keys and log groups explicitly); AuroraCluster DeletionProtection: false; NetworkLoadBalancer deletion_protection.enabled 'false'.",
     },
-    mutant: &AURORA_RETAINED,
+    claims: &[Claim {
+        property: "DeletionPolicy",
+        about: "Every resource is deleted with the stack: no Retain or Snapshot policy, no deletion protection",
+        mutants: &[&AURORA_RETAINED],
+        not_emulated: None,
+    }],
     run: nothing_retained,
 };
 

@@ -1,6 +1,6 @@
 //! Audit logs: every log group encrypted with the stack's logs key and kept long enough.
 
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::template::Resource;
 
@@ -28,7 +28,12 @@ pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
         remediation: "template.yml: set KmsKeyId: !GetAtt LogsKey.Arn (the key output LogsKeyArn names) on every AWS::Logs::LogGroup.",
         ..crate::hipaa::logs::LOG_GROUP_ENCRYPTED_WITH_STACK_KEY.info
     },
-    mutant: &LOG_GROUP_UNENCRYPTED,
+    claims: &[Claim {
+        property: "KmsKeyId",
+        about: "Every log group is encrypted with the stack's logs key",
+        mutants: &[&LOG_GROUP_UNENCRYPTED],
+        not_emulated: None,
+    }],
     run: log_group_encrypted_with_stack_key,
 };
 
@@ -43,7 +48,12 @@ pub const LOG_GROUP_RETENTION_SET: Check<TemplateFacts> = Check {
         remediation: "template.yml: set RetentionInDays (>= 90) on every AWS::Logs::LogGroup.",
         ..crate::hipaa::logs::LOG_GROUP_RETENTION_SET.info
     },
-    mutant: &LOG_RETENTION_REMOVED,
+    claims: &[Claim {
+        property: "RetentionInDays",
+        about: "Every log group keeps events for a set period of at least 90 days",
+        mutants: &[&LOG_RETENTION_REMOVED],
+        not_emulated: None,
+    }],
     run: log_group_retention_set,
 };
 

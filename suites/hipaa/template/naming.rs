@@ -2,7 +2,7 @@
 //! and every resource can be traced to the deployment that owns it.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, nothing_of};
 use stackproof_harness::source::template::{Resource, Template, reference, show};
 
@@ -62,7 +62,12 @@ pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<TemplateFacts> = Check {
         risk: "Names without the suffix collide between deployments and blur which environment's audit trail or data store is which.",
         remediation: "template.yml: write each name property (LogGroupName, RoleName, GroupName, Name, ...) and each Name tag as !Sub '<resource-type>-${EnvironmentSuffix}'.",
     },
-    mutant: &LOG_GROUP_NAME_UNSUFFIXED,
+    claims: &[Claim {
+        property: "LogGroupName",
+        about: "Every resource name and Name tag includes ${EnvironmentSuffix}",
+        mutants: &[&LOG_GROUP_NAME_UNSUFFIXED],
+        not_emulated: None,
+    }],
     run: resource_names_carry_suffix,
 };
 

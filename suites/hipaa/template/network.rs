@@ -1,7 +1,7 @@
 //! The network: private subnets in two zones, and a flow log of all VPC traffic.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, missing, nothing_of, per_resource};
 use stackproof_harness::source::template::{Resource, Template, reference};
 
@@ -28,7 +28,12 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
         remediation: "template.yml: PrivateSubnet1 and PrivateSubnet2 AvailabilityZone: !Select [0, !GetAZs ''] and !Select [1, !GetAZs ''].",
         ..crate::hipaa::network::PRIVATE_SUBNETS_SPAN_TWO_AZS.info
     },
-    mutant: &PRIVATE_SUBNET_AZ_HARDCODED,
+    claims: &[Claim {
+        property: "AvailabilityZone",
+        about: "The private subnets span at least two availability zones taken from Fn::GetAZs",
+        mutants: &[&PRIVATE_SUBNET_AZ_HARDCODED],
+        not_emulated: None,
+    }],
     run: private_subnets_span_two_azs,
 };
 
@@ -65,7 +70,12 @@ pub const VPC_FLOW_LOGS_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: VpcFlowLog (AWS::EC2::FlowLog) ResourceId: !Ref Vpc, TrafficType: ALL, LogGroupName: !Ref FlowLogGroup (the group output FlowLogGroupName names).",
         ..crate::hipaa::network::VPC_FLOW_LOGS_ENABLED.info
     },
-    mutant: &FLOW_LOG_ACCEPTED_ONLY,
+    claims: &[Claim {
+        property: "TrafficType",
+        about: "Every VPC has a flow log of ALL traffic delivered to the stack's flow log group",
+        mutants: &[&FLOW_LOG_ACCEPTED_ONLY],
+        not_emulated: None,
+    }],
     run: vpc_flow_logs_enabled,
 };
 

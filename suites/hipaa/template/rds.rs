@@ -2,7 +2,7 @@
 //! placed by a private subnet group, audited, TLS only, on a known engine version.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, missing, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, reference};
@@ -73,7 +73,12 @@ pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check 
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) needs StorageEncrypted: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
         ..crate::hipaa::rds::AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY.info
     },
-    mutant: &AURORA_KEY_REMOVED,
+    claims: &[Claim {
+        property: "KmsKeyId",
+        about: "Aurora storage is encrypted with the stack's data key",
+        mutants: &[&AURORA_KEY_REMOVED],
+        not_emulated: None,
+    }],
     run: aurora_storage_encrypted_with_stack_key,
 };
 
@@ -93,7 +98,12 @@ pub const AURORA_BACKUP_RETENTION_AND_PITR: Check<TemplateFacts> = Check {
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) BackupRetentionPeriod >= 7 (the stack uses 35).",
         ..crate::hipaa::rds::AURORA_BACKUP_RETENTION_AND_PITR.info
     },
-    mutant: &AURORA_BACKUP_RETENTION_SHORT,
+    claims: &[Claim {
+        property: "BackupRetentionPeriod",
+        about: "Aurora keeps automated backups, and so point-in-time recovery, for at least 7 days",
+        mutants: &[&AURORA_BACKUP_RETENTION_SHORT],
+        not_emulated: None,
+    }],
     run: aurora_backup_retention_and_pitr,
 };
 
@@ -113,7 +123,12 @@ pub const AURORA_INSTANCES_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
         remediation: "template.yml: AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance, DBClusterIdentifier: !Ref AuroraCluster) AvailabilityZone: !Select [0, !GetAZs ''] and !Select [1, !GetAZs ''].",
         ..crate::hipaa::rds::AURORA_INSTANCES_SPAN_TWO_AZS.info
     },
-    mutant: &AURORA_INSTANCES_ONE_AZ,
+    claims: &[Claim {
+        property: "AvailabilityZone",
+        about: "Every Aurora cluster has at least two instances in different availability zones",
+        mutants: &[&AURORA_INSTANCES_ONE_AZ],
+        not_emulated: None,
+    }],
     run: aurora_instances_span_two_azs,
 };
 
@@ -154,7 +169,12 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<TemplateFacts> = Check {
         remediation: "template.yml: set PubliclyAccessible: false on AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance).",
         ..crate::hipaa::rds::AURORA_INSTANCES_NOT_PUBLIC.info
     },
-    mutant: &AURORA_INSTANCE_PUBLIC,
+    claims: &[Claim {
+        property: "PubliclyAccessible",
+        about: "No Aurora instance is publicly accessible",
+        mutants: &[&AURORA_INSTANCE_PUBLIC],
+        not_emulated: None,
+    }],
     run: aurora_instances_not_public,
 };
 
@@ -170,7 +190,12 @@ pub const AURORA_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
         remediation: "template.yml: DbSubnetGroup (AWS::RDS::DBSubnetGroup) SubnetIds must list only PrivateSubnet1 and PrivateSubnet2; AuroraCluster DBSubnetGroupName: !Ref DbSubnetGroup.",
         ..crate::hipaa::rds::AURORA_SUBNET_GROUP_PRIVATE_ONLY.info
     },
-    mutant: &DB_SUBNET_GROUP_PUBLIC,
+    claims: &[Claim {
+        property: "SubnetIds",
+        about: "Aurora is placed by a DB subnet group of the stack that holds only the template's private subnets",
+        mutants: &[&DB_SUBNET_GROUP_PUBLIC],
+        not_emulated: None,
+    }],
     run: aurora_subnet_group_private_only,
 };
 
@@ -231,7 +256,12 @@ pub const AURORA_AUDIT_LOG_EXPORTED: Check<TemplateFacts> = Check {
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1'.",
         ..crate::hipaa::rds::AURORA_AUDIT_LOG_EXPORTED.info
     },
-    mutant: &AURORA_AUDIT_EXPORT_OFF,
+    claims: &[Claim {
+        property: "EnableCloudwatchLogsExports",
+        about: "Aurora audits database activity and exports the audit log to CloudWatch Logs",
+        mutants: &[&AURORA_AUDIT_EXPORT_OFF],
+        not_emulated: None,
+    }],
     run: aurora_audit_log_exported,
 };
 
@@ -253,7 +283,12 @@ pub const AURORA_TLS_REQUIRED: Check<TemplateFacts> = Check {
         remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters.require_secure_transport: 'ON', referenced by AuroraCluster DBClusterParameterGroupName.",
         ..crate::hipaa::rds::AURORA_TLS_REQUIRED.info
     },
-    mutant: &AURORA_TLS_OPTIONAL,
+    claims: &[Claim {
+        property: "Parameters.require_secure_transport",
+        about: "Aurora uses a cluster parameter group of the stack that refuses connections without TLS",
+        mutants: &[&AURORA_TLS_OPTIONAL],
+        not_emulated: None,
+    }],
     run: aurora_tls_required,
 };
 
@@ -270,7 +305,12 @@ pub const AURORA_ENGINE_VERSION_PINNED: Check<TemplateFacts> = Check {
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) Engine: aurora-mysql, EngineVersion: 8.0.mysql_aurora.3.08.1.",
         ..crate::hipaa::rds::AURORA_ENGINE_VERSION_PINNED.info
     },
-    mutant: &AURORA_ENGINE_VERSION_FLOATING,
+    claims: &[Claim {
+        property: "EngineVersion",
+        about: "Aurora runs aurora-mysql pinned to 8.0.mysql_aurora.3.08.1 or a later 3.x release",
+        mutants: &[&AURORA_ENGINE_VERSION_FLOATING],
+        not_emulated: None,
+    }],
     run: aurora_engine_version_pinned,
 };
 

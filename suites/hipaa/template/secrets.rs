@@ -3,7 +3,7 @@
 //! counterpart: the live suite sees the secrets, not how the template obtained them.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::template::{Resource, Template, reference};
 
@@ -26,7 +26,12 @@ pub const SECRETS_FETCHED_NOT_CREATED: Check<TemplateFacts> = Check {
         risk: "A password written in the template is readable by anyone who can read the template or stack; a secret created here escapes the existing rotation.",
         remediation: "template.yml: remove any AWS::SecretsManager::Secret; AuroraCluster MasterUserPassword: !Sub '{{resolve:secretsmanager:${DatabaseSecretArn}:SecretString:password}}'; RedisReplicationGroup AuthToken: !Sub '{{resolve:secretsmanager:${ApiKeysSecretArn}:SecretString:redis_auth_token}}'.",
     },
-    mutant: &AURORA_PASSWORD_LITERAL,
+    claims: &[Claim {
+        property: "MasterUserPassword",
+        about: "No secret is created; Aurora and Redis credentials resolve from the existing secrets' ARN parameters",
+        mutants: &[&AURORA_PASSWORD_LITERAL],
+        not_emulated: None,
+    }],
     run: secrets_fetched_not_created,
 };
 

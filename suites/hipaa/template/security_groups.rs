@@ -1,7 +1,7 @@
 //! Security groups: nothing the template creates admits the whole internet.
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Finding};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::template::{Template, reference};
 
@@ -22,7 +22,12 @@ pub const NO_OPEN_INGRESS_ON_PRIVATE_TIER: Check<TemplateFacts> = Check {
         remediation: "template.yml: SecurityGroupIngress of every AWS::EC2::SecurityGroup (LoadBalancerSecurityGroup, AppSecurityGroup, DatabaseSecurityGroup, CacheSecurityGroup, EfsSecurityGroup) and every AWS::EC2::SecurityGroupIngress: CidrIp/CidrIpv6 must be the VPC CIDR or a source security group, never /0.",
         ..crate::hipaa::security_groups::NO_OPEN_INGRESS_ON_PRIVATE_TIER.info
     },
-    mutant: &INGRESS_OPEN_TO_WORLD,
+    claims: &[Claim {
+        property: "SecurityGroupIngress",
+        about: "No security group of the template admits 0.0.0.0/0 or ::/0",
+        mutants: &[&INGRESS_OPEN_TO_WORLD],
+        not_emulated: None,
+    }],
     run: no_open_ingress_on_private_tier,
 };
 

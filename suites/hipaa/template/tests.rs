@@ -44,15 +44,15 @@ fn every_check_fails_on_its_mutation_alone_naming_resource_and_property() {
 
 #[test]
 fn every_mutation_is_claimed_by_exactly_one_check() {
-    for m in CHECKS.iter().map(|c| c.mutant) {
-        let claims = CHECKS.iter().filter(|c| c.mutant.name == m.name).count();
+    for m in CHECKS.iter().flat_map(|c| c.mutants()) {
+        let claims = CHECKS.iter().flat_map(|c| c.mutants()).filter(|x| x.name == m.name).count();
         assert_eq!(claims, 1, "mutation {} is claimed by {claims} checks", m.name);
     }
 }
 
 #[test]
 fn cfn_lint_fails_on_an_unknown_property_naming_it() {
-    let m = lint::CFN_LINT_CLEAN.mutant;
+    let m = lint::CFN_LINT_CLEAN.mutants().next().expect("cfn_lint_clean claims a mutation");
     let mut t = shipped();
     m.apply(&mut t);
     let dir = std::env::temp_dir().join(format!("stackproof-lint-{}", std::process::id()));
