@@ -120,6 +120,6 @@ mod tests {
 
     #[test]
     fn every_mutant_is_claimed_by_exactly_one_check() {
-        crate::shared::assert_mutants_claimed_once(&CHECKS, mutants::ALL);
+        crate::shared::assert_mutants_claimed_once(&CHECKS, &mutants::ALL);
     }
 }

@@ -67,7 +67,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         }),
         Trial::test("chain::every_mutant_is_claimed_by_exactly_one_check", || {
             let claimed: Vec<&str> = CHECKS.iter().flat_map(|c| c.mutants()).map(|m| m.name).collect();
-            claims_each_mutant_once(&claimed, MUTANTS)
+            claims_each_mutant_once(&claimed, &MUTANTS)
         }),
     ];
     for (check, m) in CHECKS.iter().flat_map(|c| c.mutants().map(move |m| (c, m))) {

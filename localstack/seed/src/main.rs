@@ -52,8 +52,8 @@ struct Cli {
 async fn run(cli: Cli) -> Result<(), SeedError> {
     if cli.list_mutants {
         let mutants: &[&Mutant] = match cli.stack {
-            Stack::Hipaa => hipaa::MUTANTS,
-            Stack::Dr => dr::MUTANTS,
+            Stack::Hipaa => &hipaa::MUTANTS,
+            Stack::Dr => &dr::MUTANTS,
         };
         // A closed pipe (`| head`) ends the listing quietly.
         let mut out = std::io::stdout().lock();
@@ -77,7 +77,7 @@ async fn run(cli: Cli) -> Result<(), SeedError> {
         }
         Stack::Dr => {
             // Resolved before the endpoint, so a typo is reported first, as for hipaa.
-            let mutants = Mutants::resolve(&cli.mutants, dr::MUTANTS)?;
+            let mutants = Mutants::resolve(&cli.mutants, &dr::MUTANTS)?;
             let outputs = dr::deploy(&endpoint.ok_or(SeedError::NoEndpoint)?, &suffix, &mutants).await?;
             let file = cli.outputs_file.unwrap_or_else(|| PathBuf::from(format!("cfn-outputs/dr-{suffix}.json")));
             write_cdktf_outputs(&file, dr::STACK_NAME, &outputs)?;

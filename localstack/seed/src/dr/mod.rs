@@ -89,7 +89,7 @@ pub const OUTPUT_KEYS: &[&str] = o::USED;
 
 /// The DR mutant called `name`; an unknown name lists the known ones.
 pub fn mutant(name: &str) -> Result<&'static Mutant, SeedError> {
-    crate::mutant::find(MUTANTS, name)
+    crate::mutant::find(&MUTANTS, name)
 }
 
 /// One of the layout's two regions.
@@ -207,7 +207,7 @@ mod tests {
     #[test]
     fn mutant_names_are_unique_and_unknown_names_list_the_known_ones() {
         let mut names = BTreeSet::new();
-        for m in MUTANTS {
+        for m in MUTANTS.iter() {
             assert!(names.insert(m.name), "{} twice", m.name);
             assert_eq!(mutant(m.name).unwrap().name, m.name);
             assert!(OUTPUT_KEYS.contains(&m.output), "{} names output {}, which the layout lacks", m.name, m.output);
@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn unknown_mutants_are_refused_before_anything_is_created() {
         // Names resolve before any client exists: nothing can have been created.
-        let err = Mutants::resolve(&["nope"], MUTANTS).unwrap_err();
+        let err = Mutants::resolve(&["nope"], &MUTANTS).unwrap_err();
         assert!(matches!(err, SeedError::UnknownMutant { .. }), "{err}");
     }
 }

@@ -41,13 +41,13 @@ pub use stackproof::hipaa::mutants::ALL as MUTANTS;
 
 /// The HIPAA mutant called `name`; an unknown name lists the known ones.
 pub fn mutant(name: &str) -> Result<&'static Mutant, SeedError> {
-    crate::mutant::find(MUTANTS, name)
+    crate::mutant::find(&MUTANTS, name)
 }
 
 impl Mutants {
     /// The HIPAA mutants called `names`.
     pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, SeedError> {
-        Self::resolve(names, MUTANTS)
+        Self::resolve(names, &MUTANTS)
     }
 }
 

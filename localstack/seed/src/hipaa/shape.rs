@@ -133,7 +133,7 @@ fn the_scanner_measures_a_function_and_skips_braces_in_literals() {
 #[test]
 fn mutants_and_output_keys_are_named_only_through_their_constants() {
     for (path, source) in SOURCES {
-        for mutant in MUTANTS {
+        for mutant in MUTANTS.iter() {
             assert!(
                 !source.contains(&format!("\"{}\"", mutant.name)),
                 "{path} names mutant {} as a literal",

@@ -1,0 +1,24 @@
+//! Breakages of the kms checks' claims.
+
+use stackproof_harness::mutation::Mutant;
+
+use super::o;
+
+pub const DR_KEY_DISABLED: Mutant = Mutant {
+    name: "dr-key-disabled",
+    about: "DisableKey on the DR key (by key id: moto answers DisableKey by ARN with HTTP 500)",
+    output: o::DR_KMS_KEY_ARN,
+    nth: 0,
+    property: "KeyState",
+};
+
+pub const PRIMARY_KEY_ROTATION_OFF: Mutant = Mutant {
+    name: "primary-key-rotation-off",
+    about: "DisableKeyRotation on the primary key",
+    output: o::PRIMARY_KMS_KEY_ARN,
+    nth: 0,
+    property: "KeyRotationEnabled",
+};
+
+/// This service's mutants, in claim order.
+pub const ALL: &[&Mutant] = &[&DR_KEY_DISABLED, &PRIMARY_KEY_ROTATION_OFF];

@@ -1,0 +1,24 @@
+//! Breakages of the kms checks' claims.
+
+use stackproof_harness::mutation::Mutant;
+
+use super::o;
+
+pub const KMS_ROTATION_OFF: Mutant = Mutant {
+    name: "kms-rotation-off",
+    about: "DisableKeyRotation on the data key",
+    output: o::DATA_KEY_ARN,
+    nth: 0,
+    property: "KeyRotationEnabled",
+};
+
+pub const KMS_KEY_DISABLED: Mutant = Mutant {
+    name: "kms-key-disabled",
+    about: "DisableKey on the data key",
+    output: o::DATA_KEY_ARN,
+    nth: 0,
+    property: "KeyState",
+};
+
+/// This service's mutants, in claim order.
+pub const ALL: &[&Mutant] = &[&KMS_ROTATION_OFF, &KMS_KEY_DISABLED];

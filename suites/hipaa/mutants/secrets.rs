@@ -1,0 +1,24 @@
+//! Breakages of the secrets checks' claims.
+
+use stackproof_harness::mutation::Mutant;
+
+use super::o;
+
+pub const SECRET_SCHEDULED_FOR_DELETION: Mutant = Mutant {
+    name: "secret-scheduled-for-deletion",
+    about: "DeleteSecret (7-day recovery window) on the database secret",
+    output: o::DATABASE_SECRET_ARN,
+    nth: 0,
+    property: "DeletedDate",
+};
+
+pub const SECRET_FOREIGN_KEY: Mutant = Mutant {
+    name: "secret-foreign-key",
+    about: "UpdateSecret moves the API keys secret to a key that is not the stack's",
+    output: o::API_KEYS_SECRET_ARN,
+    nth: 0,
+    property: "KmsKeyId",
+};
+
+/// This service's mutants, in claim order.
+pub const ALL: &[&Mutant] = &[&SECRET_SCHEDULED_FOR_DELETION, &SECRET_FOREIGN_KEY];
