@@ -160,7 +160,12 @@ impl Request {
     pub fn from_ledger(requests: Vec<(String, String, String, u32)>) -> Vec<Self> {
         let mut list: Vec<Self> = requests
             .into_iter()
-            .map(|(service, operation, input, times)| Self { service, operation, input: unwrap_input(input), times })
+            .map(|(service, operation, input, times)| Self {
+                service,
+                operation,
+                input: redact::redact_text(&unwrap_input(input)),
+                times,
+            })
             .collect();
         list.sort();
         list

@@ -81,6 +81,7 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
                 Outcome::new(vec![Finding::error("(deployment)", "(setup)", format!("not run: {reason}"))])
             })
         })
+        .map(report::redact::record)
         .collect();
     if let Stop::Interrupted(signal) = &stopped {
         run_info.interrupted = Some((*signal).to_owned());
@@ -164,10 +165,11 @@ fn judge<S: Stack>(
             missing.join(", ")
         ));
     }
-    let records: Vec<Record> =
-        chosen
+    // Redacted once, here: every report and the console get the same, secret-free records.
+    let records: Vec<Record> = chosen
         .iter()
         .map(|check| timed(stack.name(), check.info, check.claim_infos(), || check.evaluate(&session.facts)))
+        .map(report::redact::record)
         .collect();
     run_info.finished = SystemTime::now();
     run_info.identity = Some(session.identity.clone());

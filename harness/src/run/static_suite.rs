@@ -110,6 +110,7 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
             }
         }
     }
+    let records: Vec<Record> = records.into_iter().map(report::redact::record).collect();
     if records.is_empty() {
         let total = suites.iter().map(|s| s.check_infos().len()).sum();
         return fatal(&Error::NothingSelected { suite: "static".into(), total });
