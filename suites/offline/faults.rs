@@ -232,6 +232,15 @@ fn blinded(
             return Err(format!("{id} is {outcome}, though its replies were whole: {}", context()).into());
         }
     }
+    if fault == Fault::Throttle {
+        // Retries are counted: every request of the throttled operation took both attempts.
+        let op = json["api_operations"].as_array().into_iter().flatten().find(|o| o["operation"] == "DescribeKey");
+        let (requests, attempts) =
+            op.map_or((0, 0), |o| (o["requests"].as_u64().unwrap_or(0), o["attempts"].as_u64().unwrap_or(0)));
+        if requests == 0 || attempts != 2 * requests {
+            return Err(format!("DescribeKey: {requests} requests, {attempts} attempts: {}", context()).into());
+        }
+    }
     eprintln!("fault {name} ({fault:?}): exit {:?} in {took:?}", out.status.code());
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod emulator;
 pub mod fault;
 pub mod guard;
 pub mod identity;
+pub mod policy;
 pub mod target;
 
 pub use clients::{Clients, RegionClients};

@@ -33,6 +33,10 @@ pub struct Evidence {
     pub checks: Vec<CheckEvidence>,
     /// Every request the run sent, with how many times.
     pub api_requests: Vec<Request>,
+    /// Per operation: the requests sent and the HTTP attempts they took (retries included). The
+    /// credential chain's own calls (AssumeRole, SSO, instance metadata, credential_process) are
+    /// outside the guard and not counted here.
+    pub api_operations: Vec<super::OperationCount>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -393,7 +397,15 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         before_deploy: before.cloned(),
         before_deploy_note: run.before_deploy_note.clone(),
     };
-    Evidence { schema: SCHEMA, run: run_meta, summary, hipaa_matrix, checks, api_requests: run.requests.clone() }
+    Evidence {
+        schema: SCHEMA,
+        run: run_meta,
+        summary,
+        hipaa_matrix,
+        checks,
+        api_requests: run.requests.clone(),
+        api_operations: run.operations.clone(),
+    }
 }
 
 pub fn render(doc: &Evidence) -> Result<String, serde_json::Error> {

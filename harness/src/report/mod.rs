@@ -187,6 +187,30 @@ fn unwrap_input(input: String) -> String {
     inner.map(str::to_owned).unwrap_or(input)
 }
 
+/// One operation's requests and HTTP attempts (retries included), from the guard's ledger.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct OperationCount {
+    pub service: String,
+    pub operation: String,
+    pub requests: u32,
+    pub attempts: u32,
+}
+
+impl OperationCount {
+    /// Per operation: requests sent, and the attempts they took.
+    pub fn from_ledger(
+        sent: std::collections::BTreeMap<(String, String), u32>,
+        attempts: &std::collections::BTreeMap<(String, String), u32>,
+    ) -> Vec<Self> {
+        sent.into_iter()
+            .map(|((service, operation), requests)| {
+                let attempts = attempts.get(&(service.clone(), operation.clone())).copied().unwrap_or(0);
+                Self { service, operation, requests, attempts }
+            })
+            .collect()
+    }
+}
+
 /// Which checks the libtest filters let run.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Selection {
@@ -247,6 +271,8 @@ pub struct Run {
     pub checks_in_suite: usize,
     /// Every request sent, in a stable order.
     pub requests: Vec<Request>,
+    /// Requests and HTTP attempts per operation.
+    pub operations: Vec<OperationCount>,
     pub stacks_git: StacksGit,
     /// The static run of the same stack, when one was found: its outcomes sit beside the live
     /// ones in the reports.
@@ -290,6 +316,7 @@ impl Run {
             selection,
             checks_in_suite,
             requests: Vec::new(),
+            operations: Vec::new(),
             stacks_git,
             before_deploy: None,
             before_deploy_note: None,
@@ -467,6 +494,12 @@ pub(crate) mod fixture {
                     1,
                 ),
             ]),
+            operations: vec![OperationCount {
+                service: "kms".into(),
+                operation: "DescribeKey".into(),
+                requests: 1,
+                attempts: 2,
+            }],
             stacks_git: StacksGit {
                 path: "stacks/hipaa/v1".into(),
                 note: Some("not known: test".into()),

@@ -176,6 +176,8 @@ fn judge<S: Stack>(
     run_info.regions = session.regions.clone();
     run_info.outputs_source = Some(session.outputs.source().to_string());
     run_info.requests = report::Request::from_ledger(session.clients.ledger().requests());
+    let ledger = session.clients.ledger();
+    run_info.operations = report::OperationCount::from_ledger(ledger.sent(), &ledger.attempts());
     let written = write_reports(formats, paths, &run_info, &records);
     if let Err(closed) = console::show(&records, &args.libtest) {
         say(format!("stackproof: the console stopped taking output ({}); the reports are whole", closed.0));
