@@ -102,6 +102,8 @@ impl<F: Facts> Check<F> {
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
+    /// A failure a waiver covers until it expires: never a pass, and never counted as one.
+    Waived,
     Skip,
     Error,
     Fail,
@@ -111,6 +113,7 @@ impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Status::Pass => "pass",
+            Status::Waived => "waived",
             Status::Skip => "skip",
             Status::Error => "error",
             Status::Fail => "fail",
@@ -204,7 +207,7 @@ impl Finding {
     /// One line naming the resource, the property, and what was expected and seen.
     pub fn message(&self) -> String {
         match self.status {
-            Status::Pass | Status::Fail => {
+            Status::Pass | Status::Fail | Status::Waived => {
                 format!("{}: {} expected {}, saw {}", self.resource, self.property, self.expected, self.actual)
             }
             Status::Error => format!(

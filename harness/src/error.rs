@@ -108,6 +108,9 @@ pub enum Error {
     #[error("the static evidence {} {detail}", path.display())]
     StaticEvidence { path: PathBuf, detail: String },
 
+    #[error("the waiver file {} {detail}", path.display())]
+    Waivers { path: PathBuf, detail: String },
+
     #[error("cannot write the report {}: {source}", path.display())]
     Report { path: PathBuf, source: std::io::Error },
 }

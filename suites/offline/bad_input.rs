@@ -43,6 +43,8 @@ fn with_env(mut c: Case, env: &[(&'static str, &str)]) -> Case {
 
 /// Files the cases read, written once in `dir`.
 struct Files {
+    waiver_unknown_check: String,
+    waiver_without_expiry: String,
     not_json: String,
     empty: String,
     array: String,
@@ -60,6 +62,14 @@ impl Files {
             Ok(path.display().to_string())
         };
         Ok(Self {
+            waiver_unknown_check: file(
+                "waivers-unknown.yml",
+                "waivers:\n  - check: kms_rotation\n    justification: j\n    expires: 2099-01-01\n",
+            )?,
+            waiver_without_expiry: file(
+                "waivers-no-expiry.yml",
+                "waivers:\n  - check: kms_key_rotation_enabled\n    justification: j\n",
+            )?,
             not_json: file("not-json.json", "VpcId = vpc-123\n")?,
             empty: file("empty.json", "")?,
             array: file("array.json", r#"["vpc-1"]"#)?,
@@ -214,6 +224,28 @@ fn cases(f: &Files, dead: &str) -> Vec<Case> {
             &with(&["--static-evidence", &f.static_other_stack]),
             2,
             "not hipaa",
+            Nothing,
+        ),
+        // Waiver files are checked whole before any request.
+        case(
+            "waiver_for_an_unknown_check",
+            &with(&["--waivers", &f.waiver_unknown_check]),
+            2,
+            "names no check of this suite",
+            Nothing,
+        ),
+        case(
+            "waiver_without_expiry",
+            &with(&["--waivers", &f.waiver_without_expiry]),
+            2,
+            "missing field `expires`",
+            Nothing,
+        ),
+        case(
+            "waiver_file_missing",
+            &with(&["--waivers", "/nonexistent/waivers.yml"]),
+            2,
+            "the waiver file /nonexistent/waivers.yml cannot be read",
             Nothing,
         ),
         // Selections that run nothing.

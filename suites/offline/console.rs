@@ -158,6 +158,73 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             assert_eq!(verdict(&dir, suffix)?, "error");
             Ok(())
         }),
+        needs_world("console::a_waived_failure_is_waived_until_its_waiver_expires".into(), world, |w| {
+            let (suffix, dir) = ("console-waived", scratch("console", "waived")?);
+            seed_and_check(w, suffix, &[&stackproof::hipaa::mutants::KMS_ROTATION_OFF])?;
+            let waiver = |expires: &str| -> Result<String, Failed> {
+                let path = dir.join(format!("waivers-{expires}.yml"));
+                std::fs::write(
+                    &path,
+                    format!(
+                        "waivers:\n  - check: kms_key_rotation_enabled\n    justification: \"rotation moves to a new key in SEC-12, accepted by the CISO\"\n    expires: {expires}\n"
+                    ),
+                )?;
+                Ok(path.display().to_string())
+            };
+            let run = |file: &str| {
+                stackproof(
+                    &[
+                        "--suffix",
+                        suffix,
+                        "--endpoint",
+                        &w.endpoint,
+                        "--reports",
+                        dir.to_str().unwrap_or(""),
+                        "--waivers",
+                        file,
+                    ],
+                    &[],
+                )
+            };
+            let live = run(&waiver("2099-12-31")?)?;
+            no_panic(&live)?;
+            assert_eq!(live.status.code(), Some(0), "a waived failure does not fail the run\n{}", text(&live));
+            let json: Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join(format!("evidence-{suffix}.json")))?)?;
+            assert_eq!(json["summary"]["waived"], 1);
+            assert_eq!(
+                json["summary"]["passed"],
+                stackproof::hipaa::CHECKS.len() as u64 - 1,
+                "a waived check is not counted as passed"
+            );
+            let rotation = json["checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["id"] == "kms_key_rotation_enabled")
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(rotation["outcome"], "waived");
+            assert!(rotation["waiver"]["justification"].as_str().is_some_and(|j| j.contains("SEC-12")));
+            let junit = std::fs::read_to_string(dir.join(format!("junit-live-{suffix}.xml")))?;
+            assert!(junit.contains("waived until 2099-12-31"), "the JUnit report does not say waived");
+            let md = std::fs::read_to_string(dir.join(format!("summary-{suffix}.md")))?;
+            assert!(md.contains("| waived | 1 |"), "{md}");
+            let html = std::fs::read_to_string(dir.join(format!("evidence-{suffix}.html")))?;
+            assert!(html.contains("id=\"summary-waived\" data-count=\"1\""), "the HTML does not count the waiver");
+
+            let expired = run(&waiver("2020-01-31")?)?;
+            no_panic(&expired)?;
+            assert_eq!(expired.status.code(), Some(1), "an expired waiver waives nothing\n{}", text(&expired));
+            assert!(
+                String::from_utf8_lossy(&expired.stderr)
+                    .contains("kms_key_rotation_enabled until 2020-01-31 has expired"),
+                "{}",
+                text(&expired)
+            );
+            assert_eq!(verdict(&dir, suffix)?, "fail");
+            Ok(())
+        }),
         needs_world("console::sigterm_mid_run_writes_interrupted_reports".into(), world, |w| {
             let (suffix, dir) = ("console-term", scratch("console", "term")?);
             let file = deployment(w, suffix, &dir)?;

@@ -329,8 +329,11 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
     }
 
     // The checks the mutants break, by their own declarations, not by a list kept here.
-    let broken: BTreeSet<&str> =
-        CHECKS.iter().filter(|c| c.mutants().any(|x| MUTANTS.iter().any(|m| m.name == x.name))).map(|c| c.info.id).collect();
+    let broken: BTreeSet<&str> = CHECKS
+        .iter()
+        .filter(|c| c.mutants().any(|x| MUTANTS.iter().any(|m| m.name == x.name)))
+        .map(|c| c.info.id)
+        .collect();
     assert_eq!(broken.len(), MUTANTS.len(), "each mutant is claimed by one check");
     let (passed, failed) = libtest_counts(&out)?;
 
@@ -430,7 +433,8 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
     let plain_md = md.replace('\\', "");
     for m in MUTANTS {
         let name = m.name;
-        let id = CHECKS.iter().find(|c| c.mutants().any(|x| x.name == name)).map(|c| c.info.id).ok_or("unclaimed mutant")?;
+        let id =
+            CHECKS.iter().find(|c| c.mutants().any(|x| x.name == name)).map(|c| c.info.id).ok_or("unclaimed mutant")?;
         let resource = m.resource(&outputs).ok_or_else(|| format!("{name} names an output that was not seeded"))?;
         let check = check_json(&doc)?.iter().find(|c| c["id"] == id).ok_or("check missing from the JSON")?;
         let finding = check["findings"]

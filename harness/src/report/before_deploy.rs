@@ -43,6 +43,8 @@ pub struct StaticEvidence {
 pub struct StaticSummary {
     pub total: usize,
     pub passed: usize,
+    #[serde(default)]
+    pub waived: usize,
     pub failed: usize,
     pub errors: usize,
     pub skipped: usize,
@@ -55,6 +57,7 @@ impl StaticSummary {
             s.total += 1;
             match outcome {
                 Status::Pass => s.passed += 1,
+                Status::Waived => s.waived += 1,
                 Status::Fail => s.failed += 1,
                 Status::Error => s.errors += 1,
                 Status::Skip => s.skipped += 1,
@@ -219,7 +222,7 @@ mod tests {
     fn a_static_document_reads_back_with_every_outcome() {
         let text = serde_json::to_string(&doc()).expect("serializes");
         let back = parse(&text, "reports/evidence-static-hipaa.json", "hipaa", Some("abc")).expect("parses");
-        assert_eq!(back.summary, StaticSummary { total: 4, passed: 1, failed: 1, errors: 1, skipped: 1 });
+        assert_eq!(back.summary, StaticSummary { total: 4, passed: 1, waived: 0, failed: 1, errors: 1, skipped: 1 });
         assert_eq!(back.checks["alpha_fails"].outcome, Status::Fail);
         assert_eq!(back.checks["zeta_passes"].citations, doc().checks[0].citations);
         assert!(!back.other_commit);

@@ -62,6 +62,8 @@ pub struct RunMeta {
     pub setup_error: Option<String>,
     /// The signal that stopped the run, when one did: then the verdict is `interrupted`.
     pub interrupted: Option<String>,
+    /// Waivers past their last day (`check until date`): they waive nothing, and the run fails.
+    pub expired_waivers: Vec<String>,
     pub selection: Selection,
     pub checks_in_suite: usize,
     /// The other reports of this run, as written (the summary as `GITHUB_STEP_SUMMARY` when it
@@ -85,6 +87,8 @@ pub struct ReportFiles {
 pub struct Summary {
     pub total: usize,
     pub passed: usize,
+    /// Failures a live waiver covers: never counted as passed.
+    pub waived: usize,
     /// Of the passed checks, those with properties this target could not show (not emulated).
     pub passed_partly_not_emulated: usize,
     pub failed: usize,
@@ -153,6 +157,8 @@ pub struct CheckEvidence {
     pub remediation: &'static str,
     /// The properties the check promises to judge, on every instance.
     pub claims: Vec<crate::check::ClaimInfo>,
+    /// The waiver that covers this check's failure, when one does.
+    pub waiver: Option<super::Waiver>,
     pub started_at: String,
     pub duration_ms: f64,
     /// Resources judged, in first-judged order.
@@ -259,6 +265,7 @@ pub(crate) fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvid
         risk: info.risk,
         remediation: info.remediation,
         claims: record.claims.clone(),
+        waiver: record.waiver.clone(),
         started_at: timestamp(record.started),
         duration_ms: millis(record.duration),
         resources,
@@ -345,12 +352,19 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         (count(Status::Pass), count(Status::Fail), count(Status::Error), count(Status::Skip));
     let total = checks.len();
     let hipaa_matrix = matrix(&checks, before);
-    let verdict =
-        super::Verdict::of(checks.iter().map(|c| c.outcome), run.setup_error.is_some(), run.interrupted.is_some())
-            .as_str();
+    let verdict = match super::Verdict::of(
+        checks.iter().map(|c| c.outcome),
+        run.setup_error.is_some(),
+        run.interrupted.is_some(),
+    ) {
+        super::Verdict::Pass if !run.expired_waivers.is_empty() => super::Verdict::Fail,
+        other => other,
+    }
+    .as_str();
     let summary = Summary {
         total,
         passed,
+        waived: count(Status::Waived),
         passed_partly_not_emulated: checks.iter().filter(|c| c.partly_not_emulated).count(),
         failed,
         errors,
@@ -391,6 +405,7 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         stacks_git: run.stacks_git.clone(),
         setup_error: run.setup_error.clone(),
         interrupted: run.interrupted.clone(),
+        expired_waivers: run.expired_waivers.clone(),
         selection: run.selection.clone(),
         checks_in_suite: run.checks_in_suite,
         reports: report_files(paths, formats),

@@ -37,6 +37,13 @@ fn status(r: &Record) -> TestCaseStatus {
             s.set_message(r.outcome.summary());
             s
         }
+        Status::Waived => {
+            let mut s = TestCaseStatus::skipped();
+            let waiver =
+                r.waiver.as_ref().map_or_else(String::new, |w| format!(" until {}: {}", w.expires, w.justification));
+            s.set_message(format!("waived{waiver}; failing: {}", r.outcome.summary().replace('\n', "; ")));
+            s
+        }
         Status::Fail | Status::Error => {
             let (kind, kind_name) = if r.outcome.status == Status::Fail {
                 (NonSuccessKind::Failure, "fail")

@@ -32,6 +32,8 @@ pub struct Record {
     pub info: CheckInfo,
     /// What the check claims to judge.
     pub claims: Vec<crate::check::ClaimInfo>,
+    /// The waiver that turned this check's failure into `waived`, when one did.
+    pub waiver: Option<Waiver>,
     pub outcome: Outcome,
     pub duration: Duration,
     pub started: SystemTime,
@@ -51,6 +53,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// `stopped`: the run ended before its checks; a run with an expired waiver is at best `fail`.
     pub fn of(outcomes: impl IntoIterator<Item = crate::check::Status>, stopped: bool, interrupted: bool) -> Self {
         use crate::check::Status;
         let outcomes: Vec<Status> = outcomes.into_iter().collect();
@@ -75,6 +78,20 @@ impl Verdict {
             Verdict::Interrupted => "interrupted",
         }
     }
+}
+
+/// A failure accepted until a date, with the reason and who accepted it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The check id it waives.
+    pub check: String,
+    /// The one resource it waives (all the check's resources when absent).
+    #[serde(default)]
+    pub resource: Option<String>,
+    pub justification: String,
+    /// The last day it holds (`2027-01-31`), UTC.
+    pub expires: String,
 }
 
 /// The reports a live run can write.
@@ -266,6 +283,8 @@ pub struct Run {
     pub setup_error: Option<String>,
     /// The signal that stopped the run, when one did.
     pub interrupted: Option<String>,
+    /// Waivers past their last day: they waive nothing, and the run fails.
+    pub expired_waivers: Vec<String>,
     pub selection: Selection,
     /// How many checks the stack's suite has (a filtered run reports fewer).
     pub checks_in_suite: usize,
@@ -313,6 +332,7 @@ impl Run {
             finished: now,
             setup_error: None,
             interrupted: None,
+            expired_waivers: Vec::new(),
             selection,
             checks_in_suite,
             requests: Vec::new(),
@@ -423,6 +443,7 @@ pub(crate) mod fixture {
         Record {
             stack: "hipaa",
             info: CheckInfo { id, service, ..INFO },
+            waiver: None,
             claims: vec![crate::check::ClaimInfo {
                 property: "KeyRotationEnabled",
                 about: "every key rotates",
@@ -477,6 +498,7 @@ pub(crate) mod fixture {
             finished: at + Duration::from_secs(2),
             setup_error: None,
             interrupted: None,
+            expired_waivers: Vec::new(),
             selection: Selection::default(),
             checks_in_suite: 4,
             requests: Request::from_ledger(vec![

@@ -79,6 +79,11 @@ pub struct Args {
     #[arg(long, env = "STACKPROOF_JUNIT")]
     pub junit: Option<PathBuf>,
 
+    /// Waivers (YAML): failing checks accepted until a date, with the reason. A waived failure is
+    /// reported as waived, never passed; an expired waiver fails the run.
+    #[arg(long, env = "STACKPROOF_WAIVERS")]
+    pub waivers: Option<PathBuf>,
+
     /// The static suite's evidence for this stack, shown beside the live outcomes (the same
     /// requirement has the same id before and after deploy). Default: <REPORTS>/evidence-static-<STACK>.json
     /// when it exists.

@@ -62,6 +62,7 @@ fn verdict(record: &Record) -> Result<Completion, Failed> {
     match o.status {
         Status::Pass => Ok(Completion::Completed),
         Status::Skip => Ok(Completion::ignored_with(o.summary())),
+        Status::Waived => Ok(Completion::ignored_with(format!("waived: {}", o.summary()))),
         Status::Fail => Err(format!("fail: {}\nremediation: {}", o.summary(), record.info.remediation).into()),
         Status::Error => Err(format!("error: {}", o.summary()).into()),
     }

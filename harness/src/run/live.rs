@@ -14,6 +14,7 @@ use super::exit;
 use super::interrupt::Interrupt;
 use super::session::{Plan, Session};
 use super::trials::{timed, trial_name};
+use super::waivers::{self, Waivers};
 use crate::Error;
 use crate::aws::Target;
 use crate::check::{Check, Finding, Outcome};
@@ -44,6 +45,11 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         Ok(ok) => ok,
         Err(err) => return fatal(&err),
     };
+    let infos: Vec<crate::check::CheckInfo> = stack.checks().iter().map(|c| c.info).collect();
+    let waivers = match args.waivers.as_deref().map(|p| Waivers::load(p, &infos)).transpose() {
+        Ok(w) => w.unwrap_or_default(),
+        Err(err) => return fatal(&err),
+    };
     let chosen: Vec<&Check<S::Facts>> = selected(stack, args).collect();
     // Everything the reports can say before the deployment answers; the rest is filled in below.
     let mut run_info = report::Run::planned(
@@ -68,7 +74,7 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     }
 
     let stopped = match connect(stack, args, target, plan) {
-        Ok(session) => return judge(stack, args, &chosen, session, run_info, &formats, &paths),
+        Ok(session) => return judge(stack, args, &chosen, session, run_info, &waivers, &formats, &paths),
         Err(stopped) => stopped,
     };
     // Nothing could be judged: every selected check is reported as an error saying why, so the
@@ -154,6 +160,7 @@ fn judge<S: Stack>(
     chosen: &[&Check<S::Facts>],
     session: Session<S>,
     mut run_info: report::Run,
+    waivers: &Waivers,
     formats: &[report::Format],
     paths: &report::Paths,
 ) -> ExitCode {
@@ -166,11 +173,15 @@ fn judge<S: Stack>(
         ));
     }
     // Redacted once, here: every report and the console get the same, secret-free records.
-    let records: Vec<Record> = chosen
+    let mut records: Vec<Record> = chosen
         .iter()
         .map(|check| timed(stack.name(), check.info, check.claim_infos(), || check.evaluate(&session.facts)))
         .map(report::redact::record)
         .collect();
+    let today = waivers::today();
+    waivers.apply(&mut records, today);
+    run_info.expired_waivers =
+        waivers.expired(today).iter().map(|e| format!("{} until {}", e.check, e.expires)).collect();
     run_info.finished = SystemTime::now();
     run_info.identity = Some(session.identity.clone());
     run_info.regions = session.regions.clone();
@@ -185,9 +196,10 @@ fn judge<S: Stack>(
     let count = |s: crate::check::Status| records.iter().filter(|r| r.outcome.status == s).count();
     let partly = records.iter().filter(|r| r.outcome.partly_not_emulated()).count();
     say(format!(
-        "stackproof: {} passed{}, {} failed, {} errors, {} skipped",
+        "stackproof: {} passed{}, {} waived, {} failed, {} errors, {} skipped",
         count(crate::check::Status::Pass),
         if partly > 0 { format!(" ({partly} of them partly not emulated)") } else { String::new() },
+        count(crate::check::Status::Waived),
         count(crate::check::Status::Fail),
         count(crate::check::Status::Error),
         count(crate::check::Status::Skip),
@@ -200,7 +212,13 @@ fn judge<S: Stack>(
         session.clients.ledger().total_sent(),
         session.gather_time.as_millis()
     ));
-    let verdict = report::Verdict::of(records.iter().map(|r| r.outcome.status), false, false);
+    for expired in &run_info.expired_waivers {
+        say(format!("error: the waiver of {expired} has expired: it waives nothing; renew or remove it"));
+    }
+    let verdict = match report::Verdict::of(records.iter().map(|r| r.outcome.status), false, false) {
+        report::Verdict::Pass if !run_info.expired_waivers.is_empty() => report::Verdict::Fail,
+        other => other,
+    };
     exit::code(verdict, written)
 }
 

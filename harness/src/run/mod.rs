@@ -12,6 +12,7 @@ pub mod live;
 pub mod session;
 pub mod static_suite;
 pub mod trials;
+pub mod waivers;
 
 pub use live::{fatal, run};
 pub use session::Session;

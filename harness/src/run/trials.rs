@@ -15,7 +15,7 @@ pub(crate) fn timed(
     let started = SystemTime::now();
     let clock = Instant::now();
     let outcome = run();
-    Record { stack, info, claims, outcome, duration: clock.elapsed(), started }
+    Record { stack, info, claims, waiver: None, outcome, duration: clock.elapsed(), started }
 }
 
 pub(crate) fn trial_name(stack: &str, info: &CheckInfo) -> String {
