@@ -2,6 +2,7 @@
 //! CDKTF layouts (Terraform JSON), and what cfn-lint says of a template. Static suites judge
 //! these; mutation tests break them through [`Mutable`].
 
+pub mod docs;
 pub mod json;
 pub mod lint;
 pub mod template;

@@ -7,12 +7,17 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::Mutable;
+use super::docs::DocCommand;
 use crate::Error;
 
 #[derive(Debug, Clone)]
 pub struct Template {
     pub path: PathBuf,
     pub body: Value,
+    /// The size of the text as read: CloudFormation takes 51,200 bytes inline, 1 MB from S3.
+    pub bytes: usize,
+    /// The commands its documentation gives to deploy it, when a suite reads them (else empty).
+    pub deployed_by: Vec<DocCommand>,
 }
 
 /// One resource of a template.
@@ -61,7 +66,9 @@ impl Template {
             }
         };
         match body.get("Resources") {
-            Some(Value::Object(r)) if !r.is_empty() => Ok(Self { path: path.to_owned(), body }),
+            Some(Value::Object(r)) if !r.is_empty() => {
+                Ok(Self { path: path.to_owned(), body, bytes: text.len(), deployed_by: Vec::new() })
+            }
             _ => Err(fail("has no Resources section".into())),
         }
     }

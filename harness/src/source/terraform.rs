@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::Mutable;
+use super::docs::DocCommand;
 use super::json::lookup;
 use crate::Error;
 
@@ -18,6 +19,8 @@ use crate::Error;
 pub struct Synth {
     pub path: PathBuf,
     pub body: Value,
+    /// The commands its documentation gives to deploy it, when a suite reads them (else empty).
+    pub deployed_by: Vec<DocCommand>,
 }
 
 /// One resource of a synthesized layout: `aws_kms_key.primary_key` has kind `aws_kms_key` and id
@@ -74,7 +77,7 @@ impl Synth {
         let body: Value = serde_json::from_str(text).map_err(|e| fail(format!("is not JSON ({e})")))?;
         match body.get("resource") {
             Some(Value::Object(r)) if r.values().any(|of_type| of_type.as_object().is_some_and(|m| !m.is_empty())) => {
-                Ok(Self { path: path.to_owned(), body })
+                Ok(Self { path: path.to_owned(), body, deployed_by: Vec::new() })
             }
             _ => Err(fail("has no resource section".into())),
         }

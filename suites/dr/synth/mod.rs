@@ -12,6 +12,7 @@
 pub mod aurora;
 pub mod backup;
 pub mod cloudtrail;
+pub mod deploy;
 pub mod failover;
 pub mod kms;
 pub mod logs;
@@ -50,6 +51,7 @@ pub struct SynthFacts {
 /// service module listing its own.
 pub static CHECKS: LazyLock<Vec<Check<SynthFacts>>> = LazyLock::new(|| {
     [
+        deploy::CHECKS,
         kms::CHECKS,
         network::CHECKS,
         aurora::CHECKS,
@@ -101,7 +103,9 @@ impl TemplateSuite for DrSynth {
         if path == self.default_template() && !path.exists() {
             synthesize(path)?;
         }
-        Ok(SynthFacts { synth: Synth::load(path)? })
+        let mut synth = Synth::load(path)?;
+        synth.deployed_by = deploy::documented_deploys(Path::new(env!("CARGO_MANIFEST_DIR")))?;
+        Ok(SynthFacts { synth })
     }
 }
 

@@ -46,6 +46,7 @@
 //! | `nothing_retained` (cloudformation) | `nothing_retained` (lifecycle, static only) |
 
 pub mod apigateway;
+pub mod deploy;
 pub mod ecs;
 pub mod efs;
 pub mod elasticache;
@@ -80,10 +81,11 @@ pub struct TemplateFacts {
 }
 
 /// Every static check, in the live suite's service order (network, security_groups, kms, logs,
-/// rds, efs, elasticache, ecs, apigateway, secrets, iam, naming), after cfn-lint and before the
-/// static-only lifecycle.
+/// rds, efs, elasticache, ecs, apigateway, secrets, iam, naming), after cfn-lint and the
+/// deploy commands, and before the static-only lifecycle.
 pub static CHECKS: &[Check<TemplateFacts>] = &[
     lint::CFN_LINT_CLEAN,
+    deploy::TEMPLATE_DEPLOYABLE_AS_DOCUMENTED,
     network::PRIVATE_SUBNETS_SPAN_TWO_AZS,
     network::VPC_FLOW_LOGS_ENABLED,
     security_groups::NO_OPEN_INGRESS_ON_PRIVATE_TIER,
@@ -132,6 +134,15 @@ pub static CHECKS: &[Check<TemplateFacts>] = &[
 
 pub struct HipaaTemplate;
 
+impl HipaaTemplate {
+    /// The template at `path` with the commands the stack's documentation gives to deploy it.
+    pub fn read(path: &Path) -> Result<Template, Error> {
+        let mut template = Template::load(path)?;
+        template.deployed_by = deploy::documented_deploys(Path::new(env!("CARGO_MANIFEST_DIR")))?;
+        Ok(template)
+    }
+}
+
 impl TemplateSuite for HipaaTemplate {
     type Facts = TemplateFacts;
 
@@ -152,7 +163,7 @@ impl TemplateSuite for HipaaTemplate {
     }
 
     fn load(&self, path: &Path) -> Result<TemplateFacts, Error> {
-        let template = Template::load(path)?;
+        let template = HipaaTemplate::read(path)?;
         let lint = cfn_lint(path, REGION);
         Ok(TemplateFacts { template, lint })
     }

@@ -10,11 +10,11 @@ use stackproof_harness::source::template::Template;
 use super::*;
 
 fn shipped() -> Template {
-    Template::load(&HipaaTemplate.default_template()).expect("the shipped template parses")
+    HipaaTemplate::read(&HipaaTemplate.default_template()).expect("the shipped template and its docs parse")
 }
 
 /// Facts without cfn-lint, which has its own test below.
-fn without_lint(template: Template) -> TemplateFacts {
+pub(super) fn without_lint(template: Template) -> TemplateFacts {
     TemplateFacts {
         template,
         lint: Err(FactError::Api { operation: "cfn-lint".into(), detail: "not run by unit tests".into() }),
@@ -143,6 +143,7 @@ fn checks_have_unique_ids_mutations_and_citations() {
 /// how the template obtains credentials, ...). Every other static check carries a live check's id.
 const STATIC_ONLY: &[&str] = &[
     "cfn_lint_clean",
+    "template_deployable_as_documented",
     "elasticache_snapshots_retained",
     "api_stage_separate_from_deployment",
     "secrets_fetched_not_created",
@@ -166,9 +167,10 @@ fn every_static_check_is_a_live_requirement_with_its_service_or_static_only() {
 }
 
 /// The live suite's service modules in report order (as `suites/hipaa/mod.rs` lists them), with
-/// cfn-lint first and the static-only lifecycle last.
+/// cfn-lint and the deploy commands first and the static-only lifecycle last.
 const FILE_ORDER: &[&str] = &[
     "lint",
+    "deploy",
     "network",
     "security_groups",
     "kms",
