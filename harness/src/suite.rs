@@ -22,6 +22,10 @@ pub trait Stack: Sync {
     /// Output keys the checks read; missing ones are reported before the run.
     fn outputs_used(&self) -> &'static [&'static str];
 
+    /// The API reads its facts make, as (service, operation): the run's guard admits these, the
+    /// identity call and (unless outputs come only from a file) DescribeStacks, and nothing else.
+    fn reads(&self) -> &'static [(&'static str, &'static str)];
+
     /// Whether the outputs can only come from a file (`--outputs`): true for tools that keep
     /// them outside AWS, such as CDKTF and Terraform.
     fn outputs_file_required(&self) -> bool {

@@ -15,6 +15,7 @@ pub mod mutants;
 pub mod naming;
 pub mod network;
 pub mod outputs;
+pub mod reads;
 pub mod s3;
 pub mod secrets;
 pub mod synth;
@@ -82,6 +83,10 @@ impl Stack for Dr {
 
     fn outputs_used(&self) -> &'static [&'static str] {
         outputs::USED
+    }
+
+    fn reads(&self) -> &'static [(&'static str, &'static str)] {
+        reads::READS
     }
 
     // CDKTF keeps outputs in Terraform state, not in AWS: `cdktf deploy --outputs-file` writes them.

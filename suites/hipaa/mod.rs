@@ -15,6 +15,7 @@ pub mod naming;
 pub mod network;
 pub mod outputs;
 pub mod rds;
+pub mod reads;
 pub mod secrets;
 pub mod security_groups;
 pub mod template;
@@ -77,6 +78,10 @@ impl Stack for Hipaa {
 
     fn outputs_used(&self) -> &'static [&'static str] {
         outputs::USED
+    }
+
+    fn reads(&self) -> &'static [(&'static str, &'static str)] {
+        reads::READS
     }
 
     async fn gather(&self, clients: &Clients, region: &str, suffix: &Suffix, outputs: &Outputs) -> HipaaFacts {

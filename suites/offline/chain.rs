@@ -6,6 +6,7 @@ use libtest_mimic::{Failed, Trial};
 use stackproof::hipaa::mutants::ALL as MUTANTS;
 use stackproof::hipaa::{CHECKS, Hipaa};
 use stackproof_harness::aws::Target;
+use stackproof_harness::aws::guard::{Allowlist, Ledger};
 use stackproof_harness::check::Status;
 use stackproof_harness::deployment::Suffix;
 use stackproof_harness::mutation::Mutant;
@@ -13,7 +14,7 @@ use stackproof_harness::report::Record;
 use stackproof_harness::run::Session;
 use stackproof_seed::Seeder;
 use stackproof_seed::hipaa::{self, Mutants};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{Shared, World, needs_world};
 
@@ -31,6 +32,32 @@ pub fn seed_and_check(w: &World, suffix: &str, mutants: &[&'static Mutant]) -> R
         let records = session.evaluate_all(&Hipaa);
         Ok::<_, Failed>((outputs, session, records))
     })
+}
+
+/// A run of a compliant deployment sends every read its stack's policy grants and no other, so
+/// `stackproof policy` is neither wider nor narrower than what a run does.
+pub fn sent_exactly_its_reads(
+    ledger: &Ledger,
+    allowlist: &Allowlist,
+    not_sent_on_emulator: &[((&str, &str), &str)],
+) -> Result<(), Failed> {
+    let owned = |(s, o): &(&str, &str)| ((*s).to_owned(), (*o).to_owned());
+    let sent: BTreeSet<(String, String)> = ledger.sent().into_keys().collect();
+    let granted: BTreeSet<(String, String)> = allowlist.operations().iter().map(owned).collect();
+    let unseen: BTreeSet<(String, String)> = not_sent_on_emulator.iter().map(|(op, _)| owned(op)).collect();
+    if let Some(op) = unseen.intersection(&sent).next() {
+        return Err(format!("{op:?} is listed as not sent on the emulator, but was sent").into());
+    }
+    let unused: Vec<_> = granted.difference(&sent).filter(|op| !unseen.contains(*op)).collect();
+    let ungranted: Vec<_> = sent.difference(&granted).collect();
+    if unused.is_empty() && ungranted.is_empty() && ledger.refused().is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the policy grants reads the run never sent: {unused:?}; the run sent reads outside it: {ungranted:?}; refused: {:?}",
+        ledger.refused()
+    )
+    .into())
 }
 
 /// Every check not broken on purpose must pass, or skip for a stated emulator gap.

@@ -15,7 +15,7 @@ use stackproof_harness::run::Session;
 use stackproof_seed::mutant::Mutants;
 use stackproof_seed::{dr, write_cdktf_outputs};
 
-use crate::chain::{claims_each_mutant_once, fails_alone, others_pass};
+use crate::chain::{claims_each_mutant_once, fails_alone, others_pass, sent_exactly_its_reads};
 use crate::{Shared, World, needs_world};
 
 pub type Seeded = (BTreeMap<String, String>, Session<Dr>, Vec<Record>);
@@ -55,6 +55,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             if !repeated.is_empty() {
                 return Err(format!("requests sent more than once: {repeated:?}").into());
             }
+            sent_exactly_its_reads(ledger, &stackproof::allowlist(&Dr), stackproof::dr::reads::NOT_SENT_ON_EMULATOR)?;
             others_pass(&records, None)
         }),
         Trial::test("dr::every_mutant_is_claimed_by_exactly_one_check", || {

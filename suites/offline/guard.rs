@@ -4,11 +4,11 @@
 use libtest_mimic::{Failed, Trial};
 use stackproof_harness::aws::Clients;
 use stackproof_harness::aws::Target;
-use stackproof_harness::aws::guard::refusal_in;
+use stackproof_harness::aws::guard::{Allowlist, refusal_in};
 use stackproof_seed::Seeder;
 use stackproof_seed::hipaa::REGION;
 
-use crate::chain::seed_and_check;
+use crate::chain::{seed_and_check, sent_exactly_its_reads};
 use crate::{Shared, needs_world};
 
 pub fn trials(world: &Shared) -> Vec<Trial> {
@@ -17,7 +17,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             let (outputs, _, _) = seed_and_check(w, "guard", &[])?;
             let key = outputs["DataKeyArn"].clone();
             w.rt.block_on(async {
-                let clients = Clients::new(&Target::emulator(&w.endpoint)?, &[REGION]).await;
+                let clients = Clients::new(&Target::emulator(&w.endpoint)?, &[REGION], Allowlist::everything()).await;
                 let here = clients.region(REGION);
                 let deletion = here.kms.schedule_key_deletion().key_id(&key).pending_window_in_days(7).send().await;
                 let err = deletion.err().ok_or("ScheduleKeyDeletion was sent")?;
@@ -51,6 +51,11 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
                 assert_eq!(ledger.sent_count(service, operation), 1, "{service} {operation}");
             }
             eprintln!("one run: {before} read-only API calls, {} distinct operations", ledger.sent().len());
+            sent_exactly_its_reads(
+                ledger,
+                &stackproof::allowlist(&stackproof::hipaa::Hipaa),
+                stackproof::hipaa::reads::NOT_SENT_ON_EMULATOR,
+            )?;
             // Checks read facts, never the API.
             session.evaluate_all(&stackproof::hipaa::Hipaa);
             session.evaluate_all(&stackproof::hipaa::Hipaa);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 
 use super::emulator::MendBucketVersioning;
-use super::guard::{Destination, Ledger, ReadOnlyGuard, origin};
+use super::guard::{Allowlist, Destination, Ledger, ReadOnlyGuard, origin};
 use super::target::Target;
 
 /// Guarded clients for one region.
@@ -87,14 +87,14 @@ pub struct Clients {
 }
 
 impl Clients {
-    pub async fn new(target: &Target, regions: &[&str]) -> Self {
+    pub async fn new(target: &Target, regions: &[&str], allowlist: Allowlist) -> Self {
         let destination = match target {
             Target::Aws => Destination::Aws,
             Target::Emulator { endpoint } => {
                 Destination::Endpoint(origin(endpoint).map_or_else(|| endpoint.clone(), |(o, _)| o))
             }
         };
-        let guard = ReadOnlyGuard::new(destination);
+        let guard = ReadOnlyGuard::new(destination, allowlist);
         let mut map = BTreeMap::new();
         for region in regions {
             let sdk = target.sdk_config(region).await;

@@ -124,6 +124,47 @@ pub fn is_allowed(service: &str, operation: &str) -> bool {
         && ALLOWED.iter().any(|(s, o)| *s == service && *o == operation)
 }
 
+/// What every run sends whatever its stack: who it runs as.
+pub const IDENTITY: &[(&str, &str)] = &[("sts", "GetCallerIdentity")];
+
+/// Where a stack's outputs come from when no outputs file is given.
+pub const STACK_OUTPUTS: &[(&str, &str)] = &[("cloudformation", "DescribeStacks")];
+
+/// The operations one run may send: the identity call, the outputs lookup for a stack whose
+/// outputs CloudFormation keeps, and the reads its stack's facts make. Anything else is refused,
+/// even a read another stack makes; and nothing is admitted that is not on [`ALLOWED`].
+#[derive(Debug, Clone)]
+pub struct Allowlist {
+    operations: Vec<(&'static str, &'static str)>,
+}
+
+impl Allowlist {
+    pub fn for_stack(facts_read: &'static [(&'static str, &'static str)], outputs_from_stack: bool) -> Self {
+        let mut operations: Vec<_> = IDENTITY.iter().copied().collect();
+        if outputs_from_stack {
+            operations.extend_from_slice(STACK_OUTPUTS);
+        }
+        operations.extend_from_slice(facts_read);
+        operations.sort_unstable();
+        operations.dedup();
+        Self { operations }
+    }
+
+    /// Every read the guard knows: for tests that need any client.
+    pub fn everything() -> Self {
+        Self { operations: ALLOWED.to_vec() }
+    }
+
+    pub fn operations(&self) -> &[(&'static str, &'static str)] {
+        &self.operations
+    }
+
+    pub fn admits(&self, service: &str, operation: &str) -> bool {
+        let key = service_key(service);
+        is_allowed(service, operation) && self.operations.iter().any(|(s, o)| *s == key && *o == operation)
+    }
+}
+
 /// The error a refused call fails with; it reaches callers inside the SDK's error.
 #[derive(Debug, thiserror::Error)]
 #[error("stackproof is read-only: it refused to send {service} {operation}")]
@@ -241,11 +282,12 @@ impl Ledger {
 pub struct ReadOnlyGuard {
     ledger: Arc<Ledger>,
     destination: Destination,
+    allowlist: Arc<Allowlist>,
 }
 
 impl ReadOnlyGuard {
-    pub fn new(destination: Destination) -> Self {
-        Self { ledger: Arc::default(), destination }
+    pub fn new(destination: Destination, allowlist: Allowlist) -> Self {
+        Self { ledger: Arc::default(), destination, allowlist: Arc::new(allowlist) }
     }
 
     pub fn ledger(&self) -> &Arc<Ledger> {
@@ -271,7 +313,7 @@ impl Intercept for ReadOnlyGuard {
             Some(m) => (m.service().to_owned(), m.name().to_owned()),
             None => ("unknown".to_owned(), "unknown".to_owned()),
         };
-        if is_allowed(&service, &operation) {
+        if self.allowlist.admits(&service, &operation) {
             let input = format!("{:?}", context.input());
             let mut requests = self.ledger.requests.lock().unwrap_or_else(PoisonError::into_inner);
             *requests.entry((service_key(&service), operation, input)).or_default() += 1;

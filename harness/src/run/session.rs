@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::trials::timed;
 use crate::Error;
+use crate::aws::guard::Allowlist;
 use crate::aws::{Clients, Identity, Target};
 use crate::deployment::{Outputs, Suffix};
 use crate::report::Record;
@@ -98,7 +99,8 @@ impl<S: Stack> Session<S> {
     pub async fn connect(stack: &S, target: Target, plan: Plan) -> Result<Self, Error> {
         let Plan { suffix, region, regions, file_outputs } = plan;
         target.check_profile().await?;
-        let clients = Clients::new(&target, &regions.iter().map(String::as_str).collect::<Vec<_>>()).await;
+        let allowlist = Allowlist::for_stack(stack.reads(), !stack.outputs_file_required());
+        let clients = Clients::new(&target, &regions.iter().map(String::as_str).collect::<Vec<_>>(), allowlist).await;
         let here = clients.region(&region);
 
         // One cheap call first, so an endpoint that does not answer is one clear error.

@@ -1,0 +1,42 @@
+//! The API reads the HIPAA suite's facts make, as (service, operation) in the SDK's naming. A run
+//! of this stack may send these, its identity call and DescribeStacks, and nothing else; `stackproof
+//! policy --stack hipaa` grants exactly them. The offline chain proves a run of a compliant
+//! deployment sends every one of them and no other.
+
+pub const READS: &[(&str, &str)] = &[
+    ("apigateway", "GetDeployments"),
+    ("apigateway", "GetStage"),
+    ("applicationautoscaling", "DescribeScalableTargets"),
+    ("applicationautoscaling", "DescribeScalingPolicies"),
+    ("cloudwatchlogs", "DescribeLogGroups"),
+    ("ec2", "DescribeFlowLogs"),
+    ("ec2", "DescribeInternetGateways"),
+    ("ec2", "DescribeNatGateways"),
+    ("ec2", "DescribeRouteTables"),
+    ("ec2", "DescribeSecurityGroups"),
+    ("ec2", "DescribeSubnets"),
+    ("ec2", "DescribeVpcAttribute"),
+    ("ec2", "DescribeVpcs"),
+    ("ecs", "DescribeClusters"),
+    ("ecs", "DescribeServices"),
+    ("ecs", "DescribeTaskDefinition"),
+    ("efs", "DescribeBackupPolicy"),
+    ("efs", "DescribeFileSystemPolicy"),
+    ("efs", "DescribeFileSystems"),
+    ("efs", "DescribeMountTargetSecurityGroups"),
+    ("efs", "DescribeMountTargets"),
+    ("elasticache", "DescribeCacheSubnetGroups"),
+    ("elasticache", "DescribeReplicationGroups"),
+    ("kms", "DescribeKey"),
+    ("kms", "GetKeyRotationStatus"),
+    ("rds", "DescribeDBClusterParameters"),
+    ("rds", "DescribeDBClusters"),
+    ("rds", "DescribeDBInstances"),
+    ("rds", "DescribeDBSubnetGroups"),
+    ("secretsmanager", "DescribeSecret"),
+    ("wafv2", "GetWebACL"),
+    ("wafv2", "GetWebACLForResource"),
+];
+
+/// Reads a run on the emulator cannot be made to send, with why: a policy must still grant them.
+pub const NOT_SENT_ON_EMULATOR: &[((&str, &str), &str)] = &[];
