@@ -140,7 +140,7 @@ pub struct Allowlist {
 
 impl Allowlist {
     pub fn for_stack(facts_read: &'static [(&'static str, &'static str)], outputs_from_stack: bool) -> Self {
-        let mut operations: Vec<_> = IDENTITY.iter().copied().collect();
+        let mut operations = IDENTITY.to_vec();
         if outputs_from_stack {
             operations.extend_from_slice(STACK_OUTPUTS);
         }
