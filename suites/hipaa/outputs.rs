@@ -44,6 +44,7 @@ pub const LOAD_BALANCER_ARN: &str = "LoadBalancerArn";
 // Existing secrets
 pub const DATABASE_SECRET_ARN: &str = "DatabaseSecretArn";
 pub const API_KEYS_SECRET_ARN: &str = "ApiKeysSecretArn";
+pub const SECRETS_KEY_ARN: &str = "SecretsKeyArn";
 
 /// The stack's customer keys.
 pub const KEYS: &[&str] = &[DATA_KEY_ARN, LOGS_KEY_ARN];
@@ -86,4 +87,5 @@ pub const USED: &[&str] = &[
     LOAD_BALANCER_ARN,
     DATABASE_SECRET_ARN,
     API_KEYS_SECRET_ARN,
+    SECRETS_KEY_ARN,
 ];
