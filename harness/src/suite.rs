@@ -9,6 +9,24 @@ use crate::aws::Clients;
 use crate::check::{Check, Facts};
 use crate::deployment::{Contract, Outputs, Suffix};
 
+/// A resource of the deployment still being created or changed, as its facts show it: an Aurora
+/// cluster `modifying`, a NAT gateway `pending`, an ECS deployment still rolling out.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Changing {
+    /// As findings name it (a cluster identifier, a gateway id, a service ARN).
+    pub resource: String,
+    /// What it is, for people: `Aurora cluster`.
+    pub kind: &'static str,
+    /// The state it is in: `modifying`, `pending`, `deployment IN_PROGRESS (1 of 2 tasks running)`.
+    pub state: String,
+}
+
+impl std::fmt::Display for Changing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} is {}", self.kind, self.resource, self.state)
+    }
+}
+
 pub trait Stack: Sync {
     type Facts: Facts;
 
@@ -30,6 +48,13 @@ pub trait Stack: Sync {
     /// them outside AWS, such as CDKTF and Terraform.
     fn outputs_file_required(&self) -> bool {
         false
+    }
+
+    /// The resources the facts show still being created or changed. A run judges a resource only
+    /// once it is stable: it waits for them up to `--settle`, and any still changing then is an
+    /// error naming its state, never a pass or a fail.
+    fn changing(&self, _facts: &Self::Facts) -> Vec<Changing> {
+        Vec::new()
     }
 
     /// Fetches every fact the checks read, once, concurrently. Never fails as a whole: a fact

@@ -64,6 +64,9 @@ pub struct RunMeta {
     pub interrupted: Option<String>,
     /// Waivers past their last day (`check until date`): they waive nothing, and the run fails.
     pub expired_waivers: Vec<String>,
+    /// Resources still being created or changed when the checks ran: findings on them are
+    /// errors, and the run cannot pass (`--settle` waits for them).
+    pub unsettled: Vec<String>,
     pub selection: Selection,
     pub checks_in_suite: usize,
     /// The other reports of this run, as written (the summary as `GITHUB_STEP_SUMMARY` when it
@@ -352,15 +355,10 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         (count(Status::Pass), count(Status::Fail), count(Status::Error), count(Status::Skip));
     let total = checks.len();
     let hipaa_matrix = matrix(&checks, before);
-    let verdict = match super::Verdict::of(
-        checks.iter().map(|c| c.outcome),
-        run.setup_error.is_some(),
-        run.interrupted.is_some(),
-    ) {
-        super::Verdict::Pass if !run.expired_waivers.is_empty() => super::Verdict::Fail,
-        other => other,
-    }
-    .as_str();
+    let verdict =
+        super::Verdict::of(checks.iter().map(|c| c.outcome), run.setup_error.is_some(), run.interrupted.is_some())
+            .with_run(&run.expired_waivers, &run.unsettled)
+            .as_str();
     let summary = Summary {
         total,
         passed,
@@ -406,6 +404,7 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         setup_error: run.setup_error.clone(),
         interrupted: run.interrupted.clone(),
         expired_waivers: run.expired_waivers.clone(),
+        unsettled: run.unsettled.clone(),
         selection: run.selection.clone(),
         checks_in_suite: run.checks_in_suite,
         reports: report_files(paths, formats),

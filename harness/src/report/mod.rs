@@ -70,6 +70,16 @@ impl Verdict {
         }
     }
 
+    /// What the run adds to its checks' verdict: an expired waiver makes a pass a failure, and a
+    /// resource still changing (judged by no check) makes it an error.
+    pub fn with_run(self, expired_waivers: &[String], unsettled: &[String]) -> Self {
+        match self {
+            Verdict::Pass if !expired_waivers.is_empty() => Verdict::Fail,
+            Verdict::Pass if !unsettled.is_empty() => Verdict::Error,
+            other => other,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
@@ -285,6 +295,9 @@ pub struct Run {
     pub interrupted: Option<String>,
     /// Waivers past their last day: they waive nothing, and the run fails.
     pub expired_waivers: Vec<String>,
+    /// Resources still being created or changed when the checks ran (`Aurora cluster x is
+    /// modifying`): findings on them are errors, and the run cannot pass.
+    pub unsettled: Vec<String>,
     pub selection: Selection,
     /// How many checks the stack's suite has (a filtered run reports fewer).
     pub checks_in_suite: usize,
@@ -333,6 +346,7 @@ impl Run {
             setup_error: None,
             interrupted: None,
             expired_waivers: Vec::new(),
+            unsettled: Vec::new(),
             selection,
             checks_in_suite,
             requests: Vec::new(),
@@ -499,6 +513,7 @@ pub(crate) mod fixture {
             setup_error: None,
             interrupted: None,
             expired_waivers: Vec::new(),
+            unsettled: Vec::new(),
             selection: Selection::default(),
             checks_in_suite: 4,
             requests: Request::from_ledger(vec![

@@ -53,6 +53,13 @@ pub struct Args {
     #[arg(long, env = "STACKPROOF_TIMEOUT", default_value = "10m", value_parser = humantime::parse_duration)]
     pub timeout: std::time::Duration,
 
+    /// Right after a deploy: wait up to this long for resources still being created or modified
+    /// (Aurora, NAT gateways, an ECS rollout, ...) before judging them, re-reading every fact
+    /// each round. One still changing then is an error naming its state. Off by default (a
+    /// changing resource is an error at once); 15m in CI.
+    #[arg(long, env = "STACKPROOF_SETTLE", value_parser = humantime::parse_duration)]
+    pub settle: Option<std::time::Duration>,
+
     /// Read stack outputs from this JSON file instead of DescribeStacks: flat (cfn-outputs/flat-outputs.json),
     /// `cdktf deploy --outputs-file` or `terraform output -json`. Required for the dr stack.
     #[arg(long, env = "STACKPROOF_OUTPUTS")]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use libtest_mimic::Trial;
 
@@ -142,14 +142,24 @@ fn connect<S: Stack>(stack: &S, args: &Args, target: Target, plan: Plan) -> Resu
         .map_err(|e| Stop::Setup(Error::Runtime { detail: e.to_string() }))?;
     let interrupt = Interrupt::install().map_err(|e| Stop::Setup(Error::Runtime { detail: e.to_string() }))?;
     let budget = args.timeout;
+    let interrupted = || Stop::Interrupted(interrupt.received().unwrap_or("a signal"));
     runtime.block_on(async {
-        tokio::select! {
+        let mut session = tokio::select! {
             opened = tokio::time::timeout(budget, Session::connect(stack, target, plan)) => match opened {
-                Ok(session) => session.map_err(Stop::Setup),
-                Err(_) => Err(Stop::Budget(budget)),
+                Ok(session) => session.map_err(Stop::Setup)?,
+                Err(_) => return Err(Stop::Budget(budget)),
             },
-            () = interrupt.wait() => Err(Stop::Interrupted(interrupt.received().unwrap_or("a signal"))),
+            () = interrupt.wait() => return Err(interrupted()),
+        };
+        if let Some(limit) = args.settle.filter(|_| !session.unsettled.is_empty()) {
+            // A round re-reads every fact: every 15 s on AWS, every second on an emulator.
+            let interval = if session.target.is_emulator() { Duration::from_secs(1) } else { Duration::from_secs(15) };
+            tokio::select! {
+                () = session.settle(stack, limit, interval, say) => {}
+                () = interrupt.wait() => return Err(interrupted()),
+            }
         }
+        Ok(session)
     })
 }
 
@@ -175,13 +185,14 @@ fn judge<S: Stack>(
     // Redacted once, here: every report and the console get the same, secret-free records.
     let mut records: Vec<Record> = chosen
         .iter()
-        .map(|check| timed(stack.name(), check.info, check.claim_infos(), || check.evaluate(&session.facts)))
+        .map(|check| timed(stack.name(), check.info, check.claim_infos(), || session.evaluate(check)))
         .map(report::redact::record)
         .collect();
     let today = waivers::today();
     waivers.apply(&mut records, today);
     run_info.expired_waivers =
         waivers.expired(today).iter().map(|e| format!("{} until {}", e.check, e.expires)).collect();
+    run_info.unsettled = session.unsettled.iter().map(ToString::to_string).collect();
     run_info.finished = SystemTime::now();
     run_info.identity = Some(session.identity.clone());
     run_info.regions = session.regions.clone();
@@ -212,13 +223,18 @@ fn judge<S: Stack>(
         session.clients.ledger().total_sent(),
         session.gather_time.as_millis()
     ));
+    for changing in &run_info.unsettled {
+        let hint = match args.settle {
+            Some(limit) => format!("still so after --settle {}", humantime::format_duration(limit)),
+            None => "run with --settle DURATION to wait for it".to_owned(),
+        };
+        say(format!("error: {changing}: not judged ({hint})"));
+    }
     for expired in &run_info.expired_waivers {
         say(format!("error: the waiver of {expired} has expired: it waives nothing; renew or remove it"));
     }
-    let verdict = match report::Verdict::of(records.iter().map(|r| r.outcome.status), false, false) {
-        report::Verdict::Pass if !run_info.expired_waivers.is_empty() => report::Verdict::Fail,
-        other => other,
-    };
+    let verdict = report::Verdict::of(records.iter().map(|r| r.outcome.status), false, false)
+        .with_run(&run_info.expired_waivers, &run_info.unsettled);
     exit::code(verdict, written)
 }
 

@@ -10,9 +10,10 @@ use super::trials::timed;
 use crate::Error;
 use crate::aws::guard::Allowlist;
 use crate::aws::{Clients, Identity, Target};
+use crate::check::{Check, Finding, Outcome};
 use crate::deployment::{Outputs, Suffix};
 use crate::report::Record;
-use crate::suite::Stack;
+use crate::suite::{Changing, Stack};
 
 /// Everything a run knows once it has reached the deployment: the facts are fetched here, once.
 pub struct Session<S: Stack> {
@@ -28,6 +29,10 @@ pub struct Session<S: Stack> {
     pub facts: Arc<S::Facts>,
     /// Wall time spent fetching facts.
     pub gather_time: Duration,
+    /// Resources still changing after settling (or at once, without `--settle`).
+    pub unsettled: Vec<Changing>,
+    /// How long the run waited for them to settle, when it did (`--settle`).
+    pub settled_for: Option<Duration>,
 }
 
 /// What a run will do, decided before any request is sent: the regions to build clients for,
@@ -112,6 +117,7 @@ impl<S: Stack> Session<S> {
         };
         let started = Instant::now();
         let facts = stack.gather(&clients, &region, &suffix, &outputs).await;
+        let unsettled = stack.changing(&facts);
         Ok(Self {
             target,
             suffix,
@@ -122,7 +128,58 @@ impl<S: Stack> Session<S> {
             outputs,
             facts: Arc::new(facts),
             gather_time: started.elapsed(),
+            unsettled,
+            settled_for: None,
         })
+    }
+
+    /// Waits up to `limit` for the resources still changing to be stable, re-reading every fact
+    /// each round (every `interval`) and telling `progress` what it waits for. What is still
+    /// changing at the end stays in `unsettled`.
+    pub async fn settle(&mut self, stack: &S, limit: Duration, interval: Duration, progress: impl Fn(String)) {
+        let deadline = Instant::now() + limit;
+        self.settled_for = Some(limit);
+        while !self.unsettled.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            let waiting: Vec<String> = self.unsettled.iter().map(ToString::to_string).collect();
+            progress(format!(
+                "settle: waiting for {} resource(s) ({} left of --settle): {}",
+                waiting.len(),
+                humantime::format_duration(Duration::from_secs(left.as_secs())),
+                waiting.join("; ")
+            ));
+            tokio::time::sleep(interval.min(left)).await;
+            let started = Instant::now();
+            let facts = stack.gather(&self.clients, &self.region, &self.suffix, &self.outputs).await;
+            self.gather_time += started.elapsed();
+            self.unsettled = stack.changing(&facts);
+            self.facts = Arc::new(facts);
+        }
+    }
+
+    /// One check on the facts. A finding on a resource still changing is an error naming its
+    /// state: what it shows is not yet what the deployment will be.
+    pub fn evaluate(&self, check: &Check<S::Facts>) -> Outcome {
+        let outcome = check.evaluate(&self.facts);
+        if self.unsettled.is_empty() {
+            return outcome;
+        }
+        let why = match self.settled_for {
+            Some(limit) => format!("still so after --settle {}", humantime::format_duration(limit)),
+            None => "run with --settle DURATION to wait for it".to_owned(),
+        };
+        let findings = outcome
+            .findings
+            .into_iter()
+            .map(|f| match self.unsettled.iter().find(|c| c.resource == f.resource) {
+                Some(c) => Finding::error(f.resource, f.property, format!("not judged: {c} ({why})")),
+                None => f,
+            })
+            .collect();
+        Outcome::new(findings)
     }
 
     /// Runs every check in order, without libtest: for embedding and for tests.
@@ -130,7 +187,7 @@ impl<S: Stack> Session<S> {
         stack
             .checks()
             .iter()
-            .map(|check| timed(stack.name(), check.info, check.claim_infos(), || check.evaluate(&self.facts)))
+            .map(|check| timed(stack.name(), check.info, check.claim_infos(), || self.evaluate(check)))
             .collect()
     }
 }
