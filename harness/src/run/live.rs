@@ -34,10 +34,12 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         Ok(suffix) => suffix,
         Err(err) => return fatal(&err),
     };
-    let formats = args.report_formats();
-    let paths = args.report_paths(stack.name(), suffix.as_str(), Args::github_step_summary());
+    let sinks = Sinks {
+        formats: args.report_formats(),
+        paths: args.report_paths(stack.name(), suffix.as_str(), Args::github_step_summary()),
+    };
     // Every format, not only the chosen ones: an older HTML beside a new JSON would look current.
-    if let Err(err) = report::clear(&report::Format::ALL, &paths) {
+    if let Err(err) = report::clear(&report::Format::ALL, &sinks.paths) {
         return fatal(&err);
     }
     // Everything else the user typed, checked before any request is sent.
@@ -69,12 +71,12 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         let err = Error::NothingSelected { suite: stack.name().to_owned(), total: stack.checks().len() };
         run_info.setup_error = Some(err.to_string());
         run_info.finished = SystemTime::now();
-        write_reports(&formats, &paths, &run_info, &[]);
+        write_reports(&sinks, &run_info, &[]);
         return fatal(&err);
     }
 
     let stopped = match connect(stack, args, target, plan) {
-        Ok(session) => return judge(stack, args, &chosen, session, run_info, &waivers, &formats, &paths),
+        Ok(session) => return judge(stack, args, &chosen, session, run_info, &waivers, &sinks),
         Err(stopped) => stopped,
     };
     // Nothing could be judged: every selected check is reported as an error saying why, so the
@@ -94,7 +96,7 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     }
     run_info.setup_error = Some(reason);
     run_info.finished = SystemTime::now();
-    write_reports(&formats, &paths, &run_info, &records);
+    write_reports(&sinks, &run_info, &records);
     say(format!("error: {stopped}"));
     ExitCode::from(Error::SETUP_EXIT)
 }
@@ -171,8 +173,7 @@ fn judge<S: Stack>(
     session: Session<S>,
     mut run_info: report::Run,
     waivers: &Waivers,
-    formats: &[report::Format],
-    paths: &report::Paths,
+    sinks: &Sinks,
 ) -> ExitCode {
     let missing = session.outputs.missing(stack.outputs_used());
     if !missing.is_empty() {
@@ -200,7 +201,7 @@ fn judge<S: Stack>(
     run_info.requests = report::Request::from_ledger(session.clients.ledger().requests());
     let ledger = session.clients.ledger();
     run_info.operations = report::OperationCount::from_ledger(ledger.sent(), &ledger.attempts());
-    let written = write_reports(formats, paths, &run_info, &records);
+    let written = write_reports(sinks, &run_info, &records);
     if let Err(closed) = console::show(&records, &args.libtest) {
         say(format!("stackproof: the console stopped taking output ({}); the reports are whole", closed.0));
     }
@@ -277,10 +278,16 @@ fn selected<'a, S: Stack>(stack: &'a S, args: &'a Args) -> impl Iterator<Item = 
 
 /// Writes every chosen report of a live run; a report that cannot be written is one error line
 /// and does not stop the others. True when every one was written.
-fn write_reports(formats: &[report::Format], paths: &report::Paths, run: &report::Run, records: &[Record]) -> bool {
+/// Where a run's reports go: the chosen formats and their paths.
+struct Sinks {
+    formats: Vec<report::Format>,
+    paths: report::Paths,
+}
+
+fn write_reports(sinks: &Sinks, run: &report::Run, records: &[Record]) -> bool {
     let mut all = true;
-    for written in report::write_all(formats, paths, run, records) {
-        let verb = match (&paths.summary, written.format) {
+    for written in report::write_all(&sinks.formats, &sinks.paths, run, records) {
+        let verb = match (&sinks.paths.summary, written.format) {
             (report::SummaryTarget::Append(_), report::Format::Md) => "appended to",
             _ => "written to",
         };
