@@ -1,6 +1,6 @@
 //! ElastiCache Redis: encrypted at rest with the stack's data key and in transit with TLS only,
-//! Multi-AZ with automatic failover, an AUTH token from the existing secret, placed by a private
-//! subnet group, behind the cache group only, snapshots kept.
+//! Multi-AZ with automatic failover, placed by a private subnet group, behind the cache group only,
+//! snapshots kept. (The AUTH token's source is `secrets_fetched_not_created`'s.)
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
@@ -8,9 +8,7 @@ use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::Resource;
 
-use super::{
-    Change, Mutation, Own, TemplateFacts, items, number, only_private_subnets, private_subnets, refers_to, sub_text,
-};
+use super::{Change, Mutation, Own, TemplateFacts, items, number, only_private_subnets, private_subnets, refers_to};
 use crate::hipaa::elasticache::MIN_SNAPSHOT_RETENTION;
 use crate::hipaa::outputs::{CACHE_SECURITY_GROUP_ID, DATA_KEY_ARN};
 
@@ -63,18 +61,11 @@ pub const REDIS_FAILOVER_MANUAL: Mutation = Mutation {
     change: Change::Set("false"),
 };
 
-pub const REDIS_AUTH_TOKEN_REMOVED: Mutation = Mutation {
-    name: "redis-auth-token-removed",
-    resource: "RedisReplicationGroup",
-    property: "AuthToken",
-    change: Change::Remove,
-};
-
-pub const REDIS_DEFAULT_SUBNET_GROUP: Mutation = Mutation {
-    name: "redis-default-subnet-group",
+pub const REDIS_SHARED_SUBNET_GROUP: Mutation = Mutation {
+    name: "redis-shared-subnet-group",
     resource: "RedisReplicationGroup",
     property: "CacheSubnetGroupName",
-    change: Change::Set(r#""default""#),
+    change: Change::Set(r#"{"Fn::Sub": "shared-cache-subnets-${EnvironmentSuffix}"}"#),
 };
 
 pub const REDIS_EXTRA_SECURITY_GROUP: Mutation = Mutation {
@@ -232,29 +223,6 @@ fn elasticache_automatic_failover_enabled(f: &TemplateFacts) -> Vec<Finding> {
     })
 }
 
-pub const ELASTICACHE_AUTH_TOKEN_ENABLED: Check<TemplateFacts> = Check {
-    info: CheckInfo {
-        title: "Redis replication groups require an AUTH token resolved from an existing Secrets Manager secret",
-        ..crate::hipaa::elasticache::ELASTICACHE_AUTH_TOKEN_ENABLED.info
-    },
-    claims: &[Claim {
-        property: "AuthToken",
-        about: "Every replication group declares an AuthToken, resolved from Secrets Manager ({{resolve:secretsmanager:...}}), never written in the template",
-        mutants: &[&REDIS_AUTH_TOKEN_REMOVED],
-        not_emulated: None,
-    }],
-    run: elasticache_auth_token_enabled,
-};
-
-fn elasticache_auth_token_enabled(f: &TemplateFacts) -> Vec<Finding> {
-    each_group(f, "AuthToken", |r| {
-        let token = r.prop("AuthToken");
-        let text = token.and_then(|v| sub_text(v).or_else(|| v.as_str())).unwrap_or("");
-        let resolved = text.starts_with("{{resolve:secretsmanager:") && text.ends_with("}}");
-        vec![judge(r, "AuthToken", resolved, "{{resolve:secretsmanager:...}} of an existing secret")]
-    })
-}
-
 pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
     info: CheckInfo {
         title: "Redis is placed by a cache subnet group of the stack that holds only the template's private subnets",
@@ -271,7 +239,7 @@ pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
         Claim {
             property: "CacheSubnetGroupName",
             about: "Every replication group is placed by a cache subnet group the template creates",
-            mutants: &[&REDIS_DEFAULT_SUBNET_GROUP],
+            mutants: &[&REDIS_SHARED_SUBNET_GROUP],
             not_emulated: None,
         },
     ],
