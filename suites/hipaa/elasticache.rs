@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::error::FactError;
-use stackproof_harness::facts::elasticache::{CacheCluster, MemberCluster};
+use stackproof_harness::facts::Named;
+use stackproof_harness::facts::elasticache::{CacheCluster, MemberCluster, NodeGroup};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_fact, judge_named, unavailable};
 
@@ -33,7 +34,16 @@ fn each_member_cluster(
     property: &str,
     judge: impl Fn(&str, &CacheCluster) -> Vec<Finding>,
 ) -> Vec<Finding> {
-    let m = &f.data.cache_clusters;
+    member_findings(&f.data.cache_clusters, f.emulated, property, judge)
+}
+
+/// `each_member_cluster` on the members `m`, on an emulator if `emulated`.
+fn member_findings(
+    m: &Named<Vec<MemberCluster>>,
+    emulated: bool,
+    property: &str,
+    judge: impl Fn(&str, &CacheCluster) -> Vec<Finding>,
+) -> Vec<Finding> {
     judge_named(m, property, |members: &Vec<MemberCluster>| {
         if members.is_empty() {
             return vec![Finding::judge(&m.resource, property, false, "member clusters", "none", &json!([]))];
@@ -44,7 +54,7 @@ fn each_member_cluster(
                 let resource = format!("{}/{}", m.resource, member.cache_cluster_id);
                 match &member.cluster {
                     Ok(c) => judge(&resource, c),
-                    Err(FactError::Absent { .. }) if f.emulated => {
+                    Err(FactError::Absent { .. }) if emulated => {
                         vec![Finding::skip(&resource, property, NO_MEMBER_CLUSTERS)]
                     }
                     Err(e) => vec![unavailable(&resource, property, e)],
@@ -233,42 +243,43 @@ fn elasticache_multi_az_enabled(f: &HipaaFacts) -> Vec<Finding> {
             ));
         }
         for n in &g.node_groups {
-            let resource = format!("{}/{}", rg.resource, n.node_group_id);
-            let members = &n.node_group_members;
-            let roles: Vec<String> = members
-                .iter()
-                .map(|m| {
-                    format!("{} ({})", m.cache_cluster_id, m.current_role.as_deref().unwrap_or("role not reported"))
-                })
-                .collect();
-            // Cluster mode reports no roles: then any member beyond the first is a replica.
-            let replicas = members.iter().filter(|m| m.current_role.as_deref() == Some("replica")).count();
-            let has_replica = members.len() >= 2 && (replicas >= 1 || members.iter().all(|m| m.current_role.is_none()));
-            findings.push(Finding::judge(
-                &resource,
-                "NodeGroupMembers",
-                has_replica,
-                "a primary and at least one replica",
-                if roles.is_empty() { "none".to_owned() } else { roles.join(", ") },
-                members,
-            ));
-            let zones: BTreeSet<&str> =
-                members.iter().filter_map(|m| m.preferred_availability_zone.as_deref()).collect();
-            findings.push(Finding::judge(
-                &resource,
-                "PreferredAvailabilityZone",
-                zones.len() >= 2,
-                "members in at least two zones",
-                if zones.is_empty() {
-                    "no zone reported".to_owned()
-                } else {
-                    zones.into_iter().collect::<Vec<_>>().join(", ")
-                },
-                members,
-            ));
+            findings.extend(node_group_findings(&format!("{}/{}", rg.resource, n.node_group_id), n));
         }
         findings
     })
+}
+
+/// One node group: a primary with at least one replica, and its members in two zones or more.
+fn node_group_findings(resource: &str, n: &NodeGroup) -> [Finding; 2] {
+    let members = &n.node_group_members;
+    let roles: Vec<String> = members
+        .iter()
+        .map(|m| format!("{} ({})", m.cache_cluster_id, m.current_role.as_deref().unwrap_or("role not reported")))
+        .collect();
+    // Cluster mode reports no roles: then any member beyond the first is a replica.
+    let replicas = members.iter().filter(|m| m.current_role.as_deref() == Some("replica")).count();
+    let has_replica = members.len() >= 2 && (replicas >= 1 || members.iter().all(|m| m.current_role.is_none()));
+    // Two zones or more: some member, a replica, is outside the primary's zone.
+    let zones: BTreeSet<&str> = members.iter().filter_map(|m| m.preferred_availability_zone.as_deref()).collect();
+    let shown = |items: Vec<&str>, none: &str| if items.is_empty() { none.to_owned() } else { items.join(", ") };
+    [
+        Finding::judge(
+            resource,
+            "NodeGroupMembers",
+            has_replica,
+            "a primary and at least one replica",
+            shown(roles.iter().map(String::as_str).collect(), "none"),
+            members,
+        ),
+        Finding::judge(
+            resource,
+            "PreferredAvailabilityZone",
+            zones.len() >= 2,
+            "members in at least two zones",
+            shown(zones.into_iter().collect(), "no zone reported"),
+            members,
+        ),
+    ]
 }
 
 pub const ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED: Check<HipaaFacts> = Check {
@@ -456,4 +467,88 @@ fn elasticache_snapshots_retained(f: &HipaaFacts) -> Vec<Finding> {
             &json!({"SnapshotRetentionLimit": days}),
         )]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use stackproof_harness::check::Status;
+    use stackproof_harness::error::Fact;
+    use stackproof_harness::facts::elasticache::NodeGroupMember;
+
+    use super::*;
+
+    fn member(id: &str, role: Option<&str>, zone: &str) -> NodeGroupMember {
+        NodeGroupMember {
+            cache_cluster_id: id.into(),
+            current_role: role.map(str::to_owned),
+            preferred_availability_zone: Some(zone.into()),
+        }
+    }
+
+    fn statuses(members: Vec<NodeGroupMember>) -> [Status; 2] {
+        node_group_findings("redis-x/0001", &NodeGroup { node_group_id: "0001".into(), node_group_members: members })
+            .map(|f| f.status)
+    }
+
+    #[test]
+    fn a_node_group_needs_a_replica_in_another_zone() {
+        let (a, b) = ("eu-central-1a", "eu-central-1b");
+        let p = |zone| member("redis-x-001", Some("primary"), zone);
+        let r = |zone| member("redis-x-002", Some("replica"), zone);
+        assert_eq!(statuses(vec![p(a), r(b)]), [Status::Pass, Status::Pass]);
+        assert_eq!(statuses(vec![p(a), r(a)]), [Status::Pass, Status::Fail]);
+        assert_eq!(statuses(vec![p(a)]), [Status::Fail, Status::Fail]);
+        assert_eq!(statuses(vec![]), [Status::Fail, Status::Fail]);
+        // Two primaries are no replica; cluster mode, which reports no roles, has one.
+        assert_eq!(statuses(vec![p(a), p(b)]), [Status::Fail, Status::Pass]);
+        let unroled = |id, zone| member(id, None, zone);
+        assert_eq!(statuses(vec![unroled("c-1", a), unroled("c-2", b)]), [Status::Pass, Status::Pass]);
+    }
+
+    fn members(clusters: Vec<(&str, Fact<CacheCluster>)>) -> Named<Vec<MemberCluster>> {
+        Named {
+            output: "CacheReplicationGroupId",
+            resource: "redis-x".into(),
+            fact: Ok(clusters
+                .into_iter()
+                .map(|(id, cluster)| MemberCluster { cache_cluster_id: id.into(), cluster })
+                .collect()),
+        }
+    }
+
+    fn cluster(groups: &[&str]) -> Fact<CacheCluster> {
+        Ok(CacheCluster {
+            cache_cluster_id: "redis-x-001".into(),
+            replication_group_id: Some("redis-x".into()),
+            cache_cluster_status: Some("available".into()),
+            preferred_availability_zone: Some("eu-central-1a".into()),
+            cache_subnet_group_name: Some("cache-subnet-group-x".into()),
+            security_groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+        })
+    }
+
+    fn judged(m: &Named<Vec<MemberCluster>>, emulated: bool) -> Vec<(String, Status)> {
+        member_findings(m, emulated, "SecurityGroups", |resource, c| {
+            vec![Finding::judge(resource, "SecurityGroups", c.security_groups == ["sg-cache"], "", "", c)]
+        })
+        .into_iter()
+        .map(|f| (f.resource, f.status))
+        .collect()
+    }
+
+    #[test]
+    fn every_member_is_judged_and_a_missing_one_fails_except_on_the_emulator() {
+        let gone = || Err(FactError::Absent { what: "cache cluster redis-x-002".into() });
+        let m = members(vec![("redis-x-001", cluster(&["sg-cache", "sg-app"])), ("redis-x-002", gone())]);
+        let on_aws = judged(&m, false);
+        assert_eq!(
+            on_aws,
+            [("redis-x/redis-x-001".to_owned(), Status::Fail), ("redis-x/redis-x-002".to_owned(), Status::Fail)]
+        );
+        let m = members(vec![("redis-x-001", cluster(&["sg-cache"])), ("redis-x-002", gone())]);
+        assert_eq!(judged(&m, true)[1].1, Status::Skip, "moto keeps no member clusters");
+        let refused = Err(FactError::Api { operation: "DescribeCacheClusters".into(), detail: "denied".into() });
+        assert_eq!(judged(&members(vec![("redis-x-001", refused)]), true)[0].1, Status::Error);
+        assert_eq!(judged(&members(vec![]), false), [("redis-x".to_owned(), Status::Fail)], "no members");
+    }
 }
