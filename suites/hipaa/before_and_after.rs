@@ -3,7 +3,8 @@
 //! round). Each loophole below once passed one of the two.
 
 use serde_json::{Value, json};
-use stackproof_harness::check::Status;
+use stackproof_harness::check::{Outcome, Status};
+use stackproof_harness::kit::policy::Covered;
 
 const FS_ID: &str = "EfsFileSystem";
 const FS_ARN: &str = "arn:aws:elasticfilesystem:eu-central-1:123456789012:file-system/fs-0123456789abcdef0";
@@ -17,9 +18,17 @@ fn deny() -> Value {
 /// The two suites' verdicts on one policy: (live, static).
 fn verdicts(statements: Value) -> (Status, Status) {
     let policy = json!({"Version": "2012-10-17", "Statement": statements});
-    let live = super::efs::efs_policy_finding(FS_ARN, FS_ARN, Some(&policy));
-    let before = super::template::efs::efs_policy_finding(FS_ID, Some(&policy));
-    (live.status, before.status)
+    (live(Some(&policy)), before(Some(&policy)))
+}
+
+/// The live check's verdict on a policy of the file system FS_ARN.
+fn live(policy: Option<&Value>) -> Status {
+    Outcome::new(super::efs::efs_policy_findings(FS_ARN, &super::efs::POLICY, policy, &Covered::arn(FS_ARN))).status
+}
+
+/// The static check's verdict on the policy of the template's file system FS_ID.
+fn before(policy: Option<&Value>) -> Status {
+    Outcome::new(super::template::efs::efs_policy_findings_of(FS_ID, policy)).status
 }
 
 #[test]
@@ -73,7 +82,5 @@ fn a_policy_the_live_efs_check_rejects_is_rejected_before_deploy_too() {
 
 #[test]
 fn no_policy_fails_both() {
-    let live = super::efs::efs_policy_finding(FS_ARN, FS_ARN, None);
-    let before = super::template::efs::efs_policy_finding(FS_ID, None);
-    assert_eq!((live.status, before.status), (Status::Fail, Status::Fail));
+    assert_eq!((live(None), before(None)), (Status::Fail, Status::Fail));
 }

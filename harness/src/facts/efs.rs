@@ -1,5 +1,6 @@
-//! EFS: one file system, its backup policy, its file-system policy, and its mount targets with
-//! their security groups. Each is a fact of its own, so one refused read does not hide the rest.
+//! EFS: one file system, its backup policy, its file-system policy, its mount targets with
+//! their security groups, and its access points. Each is a fact of its own, so one refused read
+//! does not hide the rest.
 
 use aws_sdk_efs::Client;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -54,6 +55,29 @@ pub struct MountTarget {
     pub vpc_id: Option<String>,
     /// DescribeMountTargetSecurityGroups
     pub security_groups: Vec<String>,
+}
+
+/// DescribeAccessPoints: one access point of the file system, with the identity and directory it
+/// imposes on every client that mounts through it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccessPoint {
+    pub access_point_id: String,
+    pub access_point_arn: Option<String>,
+    pub name: Option<String>,
+    pub life_cycle_state: Option<String>,
+    /// None: clients keep the user and groups they claim (root included).
+    pub posix_user: Option<PosixUser>,
+    /// RootDirectory.Path; None means `/`, the whole file system.
+    pub root_directory: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PosixUser {
+    pub uid: i64,
+    pub gid: i64,
+    pub secondary_gids: Vec<i64>,
 }
 
 /// `Ok(())` when the service answered PolicyNotFound (the policy is not set), else the error.
@@ -143,6 +167,13 @@ pub async fn mount_targets(efs: &Client, id: &str) -> Fact<Vec<MountTarget>> {
         .collect::<Result<Vec<_>, _>>()
         .await
         .map_err(|e| classify("DescribeMountTargets", &e, FS_GONE))?;
+    // A mount target the reply does not identify cannot be judged, nor asked for its groups.
+    if targets.iter().any(|t| t.mount_target_id.is_empty()) {
+        return Err(FactError::Api {
+            operation: "DescribeMountTargets".into(),
+            detail: format!("the reply for {id} holds a mount target without MountTargetId"),
+        });
+    }
     // One per AZ at most, so a handful: asked one after another.
     let mut groups = Vec::with_capacity(targets.len());
     for t in &targets {
@@ -168,6 +199,41 @@ pub async fn mount_targets(efs: &Client, id: &str) -> Fact<Vec<MountTarget>> {
                 availability_zone_id: t.availability_zone_id,
                 vpc_id: t.vpc_id,
                 security_groups: groups?,
+            })
+        })
+        .collect()
+}
+
+/// DescribeAccessPoints for one file system (every page).
+pub async fn access_points(efs: &Client, id: &str) -> Fact<Vec<AccessPoint>> {
+    let points = efs
+        .describe_access_points()
+        .file_system_id(id)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| classify("DescribeAccessPoints", &e, FS_GONE))?;
+    points
+        .into_iter()
+        .map(|p| {
+            // An access point the reply does not identify is no evidence of anything.
+            let access_point_id = p.access_point_id.filter(|a| !a.is_empty()).ok_or_else(|| FactError::Api {
+                operation: "DescribeAccessPoints".into(),
+                detail: format!("the reply for {id} holds an access point without AccessPointId"),
+            })?;
+            Ok(AccessPoint {
+                access_point_id,
+                access_point_arn: p.access_point_arn,
+                name: p.name,
+                life_cycle_state: p.life_cycle_state.map(|s| s.as_str().to_owned()),
+                posix_user: p.posix_user.map(|u| PosixUser {
+                    uid: u.uid,
+                    gid: u.gid,
+                    secondary_gids: u.secondary_gids.unwrap_or_default(),
+                }),
+                root_directory: p.root_directory.and_then(|r| r.path),
             })
         })
         .collect()

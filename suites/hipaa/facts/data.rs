@@ -4,8 +4,8 @@
 
 use stackproof_harness::aws::RegionClients;
 use stackproof_harness::deployment::Outputs;
-use stackproof_harness::facts::efs::{BackupPolicy, FileSystem, FileSystemPolicy, MountTarget};
-use stackproof_harness::facts::elasticache::{CacheSubnetGroup, ReplicationGroup};
+use stackproof_harness::facts::efs::{AccessPoint, BackupPolicy, FileSystem, FileSystemPolicy, MountTarget};
+use stackproof_harness::facts::elasticache::{CacheSubnetGroup, MemberCluster, ReplicationGroup};
 use stackproof_harness::facts::rds::{Cluster, Instance, Parameter, SubnetGroup};
 use stackproof_harness::facts::{declared, efs, elasticache, rds};
 
@@ -29,7 +29,11 @@ pub struct DataFacts {
     pub efs_backup_policy: Named<BackupPolicy>,
     pub efs_policy: Named<FileSystemPolicy>,
     pub efs_mount_targets: Named<Vec<MountTarget>>,
+    pub efs_access_points: Named<Vec<AccessPoint>>,
     pub replication_group: Named<ReplicationGroup>,
+    /// The replication group's member clusters, each described (what the cache actually runs
+    /// behind, and where); the group's own error when it could not be described.
+    pub cache_clusters: Named<Vec<MemberCluster>>,
     pub cache_subnet_group: Named<CacheSubnetGroup>,
 }
 
@@ -43,6 +47,7 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         efs_backup_policy,
         efs_policy,
         efs_mount_targets,
+        efs_access_points,
         replication_group,
         cache_subnet_group,
     ) = tokio::join!(
@@ -56,6 +61,7 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::backup_policy(&c.efs, &id).await })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::file_system_policy(&c.efs, &id).await })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::mount_targets(&c.efs, &id).await })),
+        Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::access_points(&c.efs, &id).await })),
         Box::pin(named(outputs, CACHE_REPLICATION_GROUP_ID, |id| async move {
             elasticache::replication_group(&c.elasticache, &id).await
         })),
@@ -63,6 +69,15 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
             elasticache::cache_subnet_group(&c.elasticache, &name).await
         })),
     );
+    // The members are the group's: asked for once the group is known.
+    let cache_clusters = Named {
+        output: replication_group.output,
+        resource: replication_group.resource.clone(),
+        fact: match &replication_group.fact {
+            Ok(g) => Ok(Box::pin(elasticache::member_clusters(&c.elasticache, &g.member_clusters)).await),
+            Err(e) => Err(e.clone()),
+        },
+    };
     DataFacts {
         efs_file_system_id: declared(outputs, EFS_FILE_SYSTEM_ID),
         db_cluster,
@@ -73,7 +88,9 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         efs_backup_policy,
         efs_policy,
         efs_mount_targets,
+        efs_access_points,
         replication_group,
+        cache_clusters,
         cache_subnet_group,
     }
 }

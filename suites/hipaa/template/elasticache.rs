@@ -1,22 +1,36 @@
 //! ElastiCache Redis: encrypted at rest with the stack's data key and in transit with TLS only,
-//! Multi-AZ with automatic failover, placed by a private subnet group, snapshots kept.
+//! Multi-AZ with automatic failover, placed by a private subnet group, behind the cache group only,
+//! snapshots kept. (The AUTH token's source is `secrets_fetched_not_created`'s.)
 
-use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
+use serde_json::Value;
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::Resource;
 
-use super::{Change, Mutation, Own, TemplateFacts, number, only_private_subnets, private_subnets, refers_to};
-use crate::hipaa::outputs::DATA_KEY_ARN;
-
-/// Fewest daily snapshots Redis keeps.
-pub const MIN_SNAPSHOT_RETENTION: f64 = 1.0;
+use super::{Change, Mutation, Own, TemplateFacts, items, number, only_private_subnets, private_subnets, refers_to};
+use crate::hipaa::elasticache::MIN_SNAPSHOT_RETENTION;
+use crate::hipaa::outputs::{CACHE_SECURITY_GROUP_ID, DATA_KEY_ARN};
 
 pub const REDIS_AT_REST_UNENCRYPTED: Mutation = Mutation {
     name: "redis-at-rest-unencrypted",
     resource: "RedisReplicationGroup",
     property: "AtRestEncryptionEnabled",
     change: Change::Set("false"),
+};
+
+pub const REDIS_ENCRYPTED_WITH_LOGS_KEY: Mutation = Mutation {
+    name: "redis-encrypted-with-logs-key",
+    resource: "RedisReplicationGroup",
+    property: "KmsKeyId",
+    change: Change::Set(r#"{"Fn::GetAtt": ["LogsKey", "Arn"]}"#),
+};
+
+pub const REDIS_TRANSIT_PREFERRED: Mutation = Mutation {
+    name: "redis-transit-preferred",
+    resource: "RedisReplicationGroup",
+    property: "TransitEncryptionMode",
+    change: Change::Set(r#""preferred""#),
 };
 
 pub const REDIS_TRANSIT_PLAINTEXT: Mutation = Mutation {
@@ -33,11 +47,34 @@ pub const REDIS_SINGLE_AZ: Mutation = Mutation {
     change: Change::Set("false"),
 };
 
+pub const REDIS_NO_REPLICA: Mutation = Mutation {
+    name: "redis-no-replica",
+    resource: "RedisReplicationGroup",
+    property: "ReplicasPerNodeGroup",
+    change: Change::Set("0"),
+};
+
 pub const REDIS_FAILOVER_MANUAL: Mutation = Mutation {
     name: "redis-failover-manual",
     resource: "RedisReplicationGroup",
     property: "AutomaticFailoverEnabled",
     change: Change::Set("false"),
+};
+
+pub const REDIS_SHARED_SUBNET_GROUP: Mutation = Mutation {
+    name: "redis-shared-subnet-group",
+    resource: "RedisReplicationGroup",
+    property: "CacheSubnetGroupName",
+    change: Change::Set(r#"{"Fn::Sub": "shared-cache-subnets-${EnvironmentSuffix}"}"#),
+};
+
+pub const REDIS_EXTRA_SECURITY_GROUP: Mutation = Mutation {
+    name: "redis-extra-security-group",
+    resource: "RedisReplicationGroup",
+    property: "SecurityGroupIds",
+    change: Change::Set(
+        r#"[{"Fn::GetAtt": ["CacheSecurityGroup", "GroupId"]}, {"Fn::GetAtt": ["AppSecurityGroup", "GroupId"]}]"#,
+    ),
 };
 
 pub const CACHE_SUBNET_GROUP_PUBLIC: Mutation = Mutation {
@@ -66,12 +103,20 @@ pub const ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = C
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) AtRestEncryptionEnabled: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
         ..crate::hipaa::elasticache::ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY.info
     },
-    claims: &[Claim {
-        property: "AtRestEncryptionEnabled",
-        about: "Redis replication groups are encrypted at rest with the stack's data key",
-        mutants: &[&REDIS_AT_REST_UNENCRYPTED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "AtRestEncryptionEnabled",
+            about: "Every replication group is encrypted at rest",
+            mutants: &[&REDIS_AT_REST_UNENCRYPTED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "KmsKeyId",
+            about: "Its key is the stack's data key (the output DataKeyArn names), not another key of the stack",
+            mutants: &[&REDIS_ENCRYPTED_WITH_LOGS_KEY],
+            not_emulated: None,
+        },
+    ],
     run: elasticache_at_rest_encrypted_with_stack_key,
 };
 
@@ -91,12 +136,20 @@ pub const ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED: Check<TemplateFacts> = Check 
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) TransitEncryptionEnabled: true and TransitEncryptionMode: required.",
         ..crate::hipaa::elasticache::ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED.info
     },
-    claims: &[Claim {
-        property: "TransitEncryptionEnabled",
-        about: "Redis replication groups accept TLS connections only",
-        mutants: &[&REDIS_TRANSIT_PLAINTEXT],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "TransitEncryptionEnabled",
+            about: "TLS is on for every replication group",
+            mutants: &[&REDIS_TRANSIT_PLAINTEXT],
+            not_emulated: None,
+        },
+        Claim {
+            property: "TransitEncryptionMode",
+            about: "TLS is required (or the mode left out, which with TLS on is required), never preferred",
+            mutants: &[&REDIS_TRANSIT_PREFERRED],
+            not_emulated: None,
+        },
+    ],
     run: elasticache_transit_encryption_required,
 };
 
@@ -120,12 +173,20 @@ pub const ELASTICACHE_MULTI_AZ_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) MultiAZEnabled: true with ReplicasPerNodeGroup: 1 or more (or NumCacheClusters: 2 or more).",
         ..crate::hipaa::elasticache::ELASTICACHE_MULTI_AZ_ENABLED.info
     },
-    claims: &[Claim {
-        property: "MultiAZEnabled",
-        about: "Redis replication groups are Multi-AZ with at least one replica",
-        mutants: &[&REDIS_SINGLE_AZ],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "MultiAZEnabled",
+            about: "Every replication group is Multi-AZ",
+            mutants: &[&REDIS_SINGLE_AZ],
+            not_emulated: None,
+        },
+        Claim {
+            property: "ReplicasPerNodeGroup",
+            about: "Every node group has a replica: ReplicasPerNodeGroup >= 1 (or NumCacheClusters >= 2)",
+            mutants: &[&REDIS_NO_REPLICA],
+            not_emulated: None,
+        },
+    ],
     run: elasticache_multi_az_enabled,
 };
 
@@ -168,12 +229,20 @@ pub const ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
         remediation: "template.yml: CacheSubnetGroup (AWS::ElastiCache::SubnetGroup) SubnetIds must list only PrivateSubnet1 and PrivateSubnet2; RedisReplicationGroup CacheSubnetGroupName: !Ref CacheSubnetGroup.",
         ..crate::hipaa::elasticache::ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY.info
     },
-    claims: &[Claim {
-        property: "SubnetIds",
-        about: "Redis is placed by a cache subnet group of the stack that holds only the template's private subnets",
-        mutants: &[&CACHE_SUBNET_GROUP_PUBLIC],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "SubnetIds",
+            about: "Every cache subnet group of the stack holds only the template's private subnets",
+            mutants: &[&CACHE_SUBNET_GROUP_PUBLIC],
+            not_emulated: None,
+        },
+        Claim {
+            property: "CacheSubnetGroupName",
+            about: "Every replication group is placed by a cache subnet group the template creates",
+            mutants: &[&REDIS_SHARED_SUBNET_GROUP],
+            not_emulated: None,
+        },
+    ],
     run: elasticache_subnet_group_private_only,
 };
 
@@ -191,16 +260,34 @@ fn elasticache_subnet_group_private_only(f: &TemplateFacts) -> Vec<Finding> {
     findings
 }
 
-/// No live counterpart: the deployed group's snapshot setting is not read by the live suite.
+pub const ELASTICACHE_SECURITY_GROUP_IS_STACK_CACHE_GROUP: Check<TemplateFacts> = Check {
+    info: CheckInfo {
+        title: "Redis replication groups are behind the stack's cache security group and no other",
+        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) SecurityGroupIds: [!GetAtt CacheSecurityGroup.GroupId] only (the group output CacheSecurityGroupId names).",
+        ..crate::hipaa::elasticache::ELASTICACHE_SECURITY_GROUP_IS_STACK_CACHE_GROUP.info
+    },
+    claims: &[Claim {
+        property: "SecurityGroupIds",
+        about: "Every replication group lists exactly the stack's cache group (the output CacheSecurityGroupId names)",
+        mutants: &[&REDIS_EXTRA_SECURITY_GROUP],
+        not_emulated: None,
+    }],
+    run: elasticache_security_group_is_stack_cache_group,
+};
+
+fn elasticache_security_group_is_stack_cache_group(f: &TemplateFacts) -> Vec<Finding> {
+    let group = Own::of(&f.template, CACHE_SECURITY_GROUP_ID);
+    each_group(f, "SecurityGroupIds", |r| {
+        let listed: Vec<&Value> = items(r.prop("SecurityGroupIds"));
+        let ok = matches!(listed.as_slice(), [only] if group.named_by(Some(only)));
+        vec![judge(r, "SecurityGroupIds", ok, format!("[{}] only", group.expected()))]
+    })
+}
+
 pub const ELASTICACHE_SNAPSHOTS_RETAINED: Check<TemplateFacts> = Check {
     info: CheckInfo {
-        id: "elasticache_snapshots_retained",
-        service: "elasticache",
         title: "Redis replication groups keep automatic daily snapshots",
-        citations: &["45 CFR 164.308(a)(7)(ii)(A)", "45 CFR 164.308(a)(7)(ii)(B)"],
-        severity: Severity::Medium,
-        risk: "Session data lost with the cluster cannot be restored.",
-        remediation: "template.yml: RedisReplicationGroup (AWS::ElastiCache::ReplicationGroup) SnapshotRetentionLimit >= 1 (the stack keeps 7).",
+        ..crate::hipaa::elasticache::ELASTICACHE_SNAPSHOTS_RETAINED.info
     },
     claims: &[Claim {
         property: "SnapshotRetentionLimit",
@@ -212,8 +299,9 @@ pub const ELASTICACHE_SNAPSHOTS_RETAINED: Check<TemplateFacts> = Check {
 };
 
 fn elasticache_snapshots_retained(f: &TemplateFacts) -> Vec<Finding> {
+    let least = f64::from(MIN_SNAPSHOT_RETENTION);
     each_group(f, "SnapshotRetentionLimit", |r| {
-        let kept = number(r.prop("SnapshotRetentionLimit")).is_some_and(|n| n >= MIN_SNAPSHOT_RETENTION);
+        let kept = number(r.prop("SnapshotRetentionLimit")).is_some_and(|n| n >= least);
         vec![judge(r, "SnapshotRetentionLimit", kept, format!("at least {MIN_SNAPSHOT_RETENTION}"))]
     })
 }

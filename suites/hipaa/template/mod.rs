@@ -30,7 +30,7 @@
 //! | `efs_requires_tls` | `efs_policy_denies_insecure_transport` (efs) + `ecs_efs_volume_encrypted_in_transit` (ecs) |
 //! | `redis_encrypted_at_rest_and_in_transit` | `elasticache_at_rest_encrypted_with_stack_key` + `elasticache_transit_encryption_required` (elasticache) |
 //! | `redis_multi_az_with_failover` | `elasticache_multi_az_enabled` + `elasticache_automatic_failover_enabled` (elasticache) |
-//! | `backups_enabled` | `aurora_backup_retention_and_pitr` (rds) + `efs_backup_policy_enabled` (efs) + `elasticache_snapshots_retained` (elasticache, static only) |
+//! | `backups_enabled` | `aurora_backup_retention_and_pitr` (rds) + `efs_backup_policy_enabled` (efs) + `elasticache_snapshots_retained` (elasticache) |
 //! | `data_stores_in_private_subnets` | `aurora_subnet_group_private_only` + `aurora_instances_not_public` (rds) + `efs_mount_targets_in_private_subnets` (efs) + `elasticache_subnet_group_private_only` (elasticache) |
 //! | `ecs_tasks_private_without_public_ip` | `ecs_service_runs_on_fargate` + `ecs_tasks_no_public_ip` + `ecs_tasks_in_private_subnets` (ecs) |
 //! | `ecs_secrets_from_secrets_manager` | `ecs_secrets_from_secrets_manager` (ecs) |
@@ -103,12 +103,16 @@ pub static CHECKS: &[Check<TemplateFacts>] = &[
     efs::EFS_ENCRYPTED_WITH_STACK_KEY,
     efs::EFS_BACKUP_POLICY_ENABLED,
     efs::EFS_MOUNT_TARGETS_IN_PRIVATE_SUBNETS,
+    efs::EFS_MOUNT_TARGETS_IN_EVERY_PRIVATE_AZ,
+    efs::EFS_MOUNT_TARGETS_USE_STACK_SECURITY_GROUP,
     efs::EFS_POLICY_DENIES_INSECURE_TRANSPORT,
+    efs::EFS_ACCESS_POINTS_PIN_USER_AND_DIRECTORY,
     elasticache::ELASTICACHE_AT_REST_ENCRYPTED_WITH_STACK_KEY,
     elasticache::ELASTICACHE_TRANSIT_ENCRYPTION_REQUIRED,
     elasticache::ELASTICACHE_MULTI_AZ_ENABLED,
     elasticache::ELASTICACHE_AUTOMATIC_FAILOVER_ENABLED,
     elasticache::ELASTICACHE_SUBNET_GROUP_PRIVATE_ONLY,
+    elasticache::ELASTICACHE_SECURITY_GROUP_IS_STACK_CACHE_GROUP,
     elasticache::ELASTICACHE_SNAPSHOTS_RETAINED,
     ecs::ECS_SERVICE_RUNS_ON_FARGATE,
     ecs::ECS_TASKS_NO_PUBLIC_IP,

@@ -33,9 +33,9 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     let zones = subnet_zones(&s.ec2, base).await?;
     let aurora = aurora::create(&s.rds, &AuroraSpec::new(base, mutants), &base.data_key, &suffix).await?;
     let efs_spec = EfsSpec::new(base, mutants, |subnet| zones.get(subnet).cloned());
-    let fs = efs::create(&s.efs, &efs_spec, &base.data_key, &suffix).await?;
+    let fs = efs::create(&s.efs, &efs_spec, &suffix).await?;
     let cache = CacheSpec::new(base, mutants);
-    cache::create(&s.elasticache, &cache, &base.data_key, &suffix).await?;
+    cache::create(&s.elasticache, &cache, &suffix).await?;
     for mutant in mutants.iter() {
         drift(s, base, &aurora, &fs, mutant).await?;
     }
@@ -52,6 +52,9 @@ async fn drift(s: &Seeder, base: &Base, aurora: &Aurora, fs: &FileSystem, mutant
         m::AURORA_FOREIGN_SECURITY_GROUP => aurora::move_to_security_group(&s.rds, aurora, &base.sg.app).await,
         m::AURORA_INSTANCE_PUBLIC => aurora::make_second_instance_public(&s.rds, aurora).await,
         m::EFS_MOUNT_TARGET_FOREIGN_SG => efs::move_first_mount_target_to(&s.efs, fs, &base.sg.app).await,
+        m::EFS_MOUNT_TARGET_EXTRA_SG => {
+            efs::add_group_to_second_mount_target(&s.efs, fs, &base.sg.efs, &base.sg.app).await
+        }
         // Made at creation, or another layer's.
         _ => Ok(()),
     }
