@@ -17,8 +17,11 @@ pub const CHECKS: &[Check<DrFacts>] = &[RESOURCE_NAMES_CARRY_SUFFIX];
 
 /// main.ts puts the suffix as a whole token, after a `-` or a `/` and before the end, a `-` or a
 /// `/`: `healthcare-db-${suffix}`, `healthcare-data-${suffix}-primary`, `/healthcare-dr/${suffix}/app`.
-pub const PATTERN: Pattern =
-    Pattern { lead: &['-', '/'], trail: &['-', '/'], about: "{suffix} as a whole token (after - or /, before -, / or the end)" };
+pub const PATTERN: Pattern = Pattern {
+    lead: &['-', '/'],
+    trail: &['-', '/'],
+    about: "{suffix} as a whole token (after - or /, before -, / or the end)",
+};
 
 pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<DrFacts> = Check {
     info: CheckInfo {

@@ -66,7 +66,14 @@ fn vpcs_use_planned_cidrs(f: &DrFacts) -> Vec<Finding> {
         let want = planned_cidr(side.side);
         let others: Vec<&str> = net.vpc.cidr_blocks.iter().map(String::as_str).filter(|c| *c != want).collect();
         vec![
-            Finding::judge(&net.vpc.vpc_id, "CidrBlock", net.vpc.cidr_block == want, want, &net.vpc.cidr_block, &net.vpc),
+            Finding::judge(
+                &net.vpc.vpc_id,
+                "CidrBlock",
+                net.vpc.cidr_block == want,
+                want,
+                &net.vpc.cidr_block,
+                &net.vpc,
+            ),
             Finding::judge(
                 &net.vpc.vpc_id,
                 "CidrBlockAssociationSet",

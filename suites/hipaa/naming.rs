@@ -79,10 +79,14 @@ fn network_names(net: &Network, suffix: &str) -> Vec<Finding> {
             let holder = nat.map_or_else(String::new, |n| format!(" (of {})", n.nat_gateway_id));
             (format!("{}{holder}", a.allocation_id), &a.tags)
         })),
-        Err(e) => findings.push(Finding::error(&net.vpc.vpc_id, "Tags.Name", format!("the NAT gateways' Elastic IPs: {e}"))),
+        Err(e) => {
+            findings.push(Finding::error(&net.vpc.vpc_id, "Tags.Name", format!("the NAT gateways' Elastic IPs: {e}")))
+        }
     }
     findings.extend(
-        tagged.iter().map(|(id, tags)| PATTERN.judge(id, "Tags.Name", tags.get("Name").map(String::as_str), suffix, tags)),
+        tagged
+            .iter()
+            .map(|(id, tags)| PATTERN.judge(id, "Tags.Name", tags.get("Name").map(String::as_str), suffix, tags)),
     );
     findings.extend(groups.iter().map(|g| PATTERN.judge(&g.group_id, "GroupName", Some(&g.group_name), suffix, g)));
     findings

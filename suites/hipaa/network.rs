@@ -498,7 +498,9 @@ fn vpc_flow_logs_enabled(f: &HipaaFacts) -> Vec<Finding> {
         let show = |logs: &[&FlowLog]| {
             let seen: Vec<String> = logs
                 .iter()
-                .map(|l| format!("{} {} -> {} ({})", l.flow_log_id, l.traffic_type, l.log_group_name, l.flow_log_status))
+                .map(|l| {
+                    format!("{} {} -> {} ({})", l.flow_log_id, l.traffic_type, l.log_group_name, l.flow_log_status)
+                })
                 .collect();
             if seen.is_empty() { "none".to_owned() } else { seen.join("; ") }
         };

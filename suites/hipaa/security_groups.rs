@@ -8,9 +8,9 @@
 //! replication group's groups are not in its facts. Judging an attached foreign group here too
 //! would fail two checks on one breakage.
 
+use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::Named;
-use serde_json::json;
 use stackproof_harness::facts::ec2::{IngressRule, Network, RuleSource, SecurityGroup};
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
@@ -36,13 +36,19 @@ pub const CHECKS: &[Check<HipaaFacts>] = &[
 fn with_group(f: &HipaaFacts, id: &str, judge: impl FnOnce(&Network, &SecurityGroup) -> Vec<Finding>) -> Vec<Finding> {
     judge_fact(id, &f.network.vpc.fact, "GroupId", |net| match net.security_group(id) {
         Some(group) => judge(net, group),
-        None => vec![Finding::judge(id, "GroupId", false, format!("a security group of {}", net.vpc.vpc_id), "absent", &())],
+        None => {
+            vec![Finding::judge(id, "GroupId", false, format!("a security group of {}", net.vpc.vpc_id), "absent", &())]
+        }
     })
 }
 
 /// The rules among `rules`, shown; `none` if there are none.
 fn show(rules: &[&IngressRule]) -> String {
-    if rules.is_empty() { "none".to_owned() } else { rules.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ") }
+    if rules.is_empty() {
+        "none".to_owned()
+    } else {
+        rules.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// The `tier` group admits the app tier's group, and nothing else (no range, no prefix list, no
@@ -73,7 +79,14 @@ fn only_app_on(f: &HipaaFacts, tier: &Named<String>, port: i32) -> Vec<Finding> 
                     sources,
                     group,
                 ),
-                Finding::judge(group_id, PORTS, off_port.is_empty(), format!("only tcp/{port}"), show(&off_port), group),
+                Finding::judge(
+                    group_id,
+                    PORTS,
+                    off_port.is_empty(),
+                    format!("only tcp/{port}"),
+                    show(&off_port),
+                    group,
+                ),
             ]
         })
     })
@@ -222,7 +235,14 @@ fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
                     let present = net.security_group(id).is_some();
                     (!present)
                         .then(|| {
-                            Finding::judge(id, "GroupId", false, format!("a security group of {}", net.vpc.vpc_id), "absent", &())
+                            Finding::judge(
+                                id,
+                                "GroupId",
+                                false,
+                                format!("a security group of {}", net.vpc.vpc_id),
+                                "absent",
+                                &(),
+                            )
                         })
                         .into_iter()
                         .collect()
@@ -236,8 +256,11 @@ fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
             .flat_map(|g| {
                 // A group the outputs name is named by its id; any other also by the VPC it is in.
                 let named = tiers.iter().any(|t| t.value() == Some(&g.group_id));
-                let resource =
-                    if named { g.group_id.clone() } else { format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id) };
+                let resource = if named {
+                    g.group_id.clone()
+                } else {
+                    format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id)
+                };
                 open_ingress(net, g, &resource)
             })
             .collect()
@@ -253,7 +276,8 @@ fn open_ingress(net: &Network, g: &SecurityGroup, resource: &str) -> Vec<Finding
         .iter()
         .filter(|r| matches!(&r.source, RuleSource::CidrIpv4(c) | RuleSource::CidrIpv6(c) if is_open_world(c)))
         .collect();
-    let mut findings = vec![Finding::judge(resource, "IpPermissions", by_range.is_empty(), expected, show(&by_range), g)];
+    let mut findings =
+        vec![Finding::judge(resource, "IpPermissions", by_range.is_empty(), expected, show(&by_range), g)];
     let lists: Vec<&IngressRule> = g.ingress.iter().filter(|r| matches!(r.source, RuleSource::PrefixList(_))).collect();
     if lists.is_empty() {
         return findings;

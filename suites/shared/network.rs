@@ -69,8 +69,7 @@ pub fn inside_vpc(net: &Network, rule: &IngressRule) -> Result<bool, String> {
     if let RuleSource::SecurityGroup(id) = &rule.source {
         return Ok(net.security_group(id).is_some());
     }
-    let blocks: Vec<&str> =
-        net.vpc.cidr_blocks.iter().chain(&net.vpc.ipv6_cidr_blocks).map(String::as_str).collect();
+    let blocks: Vec<&str> = net.vpc.cidr_blocks.iter().chain(&net.vpc.ipv6_cidr_blocks).map(String::as_str).collect();
     let ranges = ranges(net, &rule.source).unwrap_or(Ok(Vec::new()))?;
     Ok(!ranges.is_empty() && ranges.iter().all(|r| blocks.iter().any(|b| within(r, b))))
 }

@@ -4,8 +4,8 @@
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, judge_value};
-use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::Mutable;
+use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, show};
 
 use super::{Change, Mutation, TemplateFacts, items};
@@ -48,7 +48,9 @@ fn load_balancer_deletion_protected(t: &mut Template) {
         .and_then(|p| p.get_mut("LoadBalancerAttributes"))
         .and_then(Value::as_array_mut);
     let Some(attributes) = attributes else { panic!("NetworkLoadBalancer has no LoadBalancerAttributes list") };
-    for a in attributes.iter_mut().filter(|a| a.get("Key").and_then(Value::as_str) == Some("deletion_protection.enabled")) {
+    for a in
+        attributes.iter_mut().filter(|a| a.get("Key").and_then(Value::as_str) == Some("deletion_protection.enabled"))
+    {
         a["Value"] = Value::String("true".into());
     }
 }

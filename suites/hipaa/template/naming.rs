@@ -178,10 +178,14 @@ fn rendered(v: &Value) -> Option<Vec<String>> {
         Value::String(text) => Some(vec![text.clone()]),
         _ if reference(v) == Some(SUFFIX_PARAMETER) => Some(vec![MARK.to_owned()]),
         _ => {
-            if let Some([separator, Value::Array(parts)]) = v.get("Fn::Join").and_then(Value::as_array).map(Vec::as_slice) {
+            if let Some([separator, Value::Array(parts)]) =
+                v.get("Fn::Join").and_then(Value::as_array).map(Vec::as_slice)
+            {
                 let separator = separator.as_str()?;
-                let parts: Option<Vec<String>> =
-                    parts.iter().map(|p| rendered(p).and_then(|t| <[String; 1]>::try_from(t).ok()).map(|[t]| t)).collect();
+                let parts: Option<Vec<String>> = parts
+                    .iter()
+                    .map(|p| rendered(p).and_then(|t| <[String; 1]>::try_from(t).ok()).map(|[t]| t))
+                    .collect();
                 return Some(vec![parts?.join(separator)]);
             }
             let [_, yes, no] = v.get("Fn::If")?.as_array()?.as_slice() else { return None };

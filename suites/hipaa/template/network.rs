@@ -36,8 +36,12 @@ pub const FLOW_LOG_TO_OTHER_GROUP: Mutation = Mutation {
     change: Change::Set(r#"{"Fn::Sub": "/hipaa/other-flow-logs-${EnvironmentSuffix}"}"#),
 };
 
-pub const FLOW_LOG_REMOVED: Mutation =
-    Mutation { name: "flow-log-removed", resource: "Vpc", property: "FlowLog", change: Change::Custom(remove_flow_log) };
+pub const FLOW_LOG_REMOVED: Mutation = Mutation {
+    name: "flow-log-removed",
+    resource: "Vpc",
+    property: "FlowLog",
+    change: Change::Custom(remove_flow_log),
+};
 
 /// The VPC's flow log deleted from the template.
 fn remove_flow_log(t: &mut Template) {

@@ -2,8 +2,8 @@
 //! subnets, the database security group and the database subnet group.
 
 use aws_sdk_ec2::types::{
-    AddPrefixListEntry, AttributeBooleanValue, Filter, IpPermission, IpRange, PrefixListId, ResourceType, Tag as Ec2Tag,
-    TagSpecification,
+    AddPrefixListEntry, AttributeBooleanValue, Filter, IpPermission, IpRange, PrefixListId, ResourceType,
+    Tag as Ec2Tag, TagSpecification,
 };
 
 use super::aurora::rds_tags;
@@ -185,7 +185,13 @@ fn ec2_tags(l: &Layout, kind: ResourceType, own: &[(&str, &str)]) -> TagSpecific
 
 /// AssociateVpcCidrBlock: `cidr` as a secondary block of `vpc`.
 pub(crate) async fn add_secondary_block(s: &Seeder, vpc: &str, cidr: &str) -> Result<(), SeedError> {
-    s.ec2.associate_vpc_cidr_block().vpc_id(vpc).cidr_block(cidr).send().await.map_err(step("AssociateVpcCidrBlock"))?;
+    s.ec2
+        .associate_vpc_cidr_block()
+        .vpc_id(vpc)
+        .cidr_block(cidr)
+        .send()
+        .await
+        .map_err(step("AssociateVpcCidrBlock"))?;
     Ok(())
 }
 

@@ -117,12 +117,7 @@ impl FlowLogSpec {
             groups.flow.name.clone()
         };
         let traffic = if mutants.has(&m::FLOW_LOG_REJECT_ONLY) { TrafficType::Reject } else { TrafficType::All };
-        Self {
-            name: format!("vpc-flow-log-{suffix}"),
-            role: format!("vpc-flow-logs-role-{suffix}"),
-            group,
-            traffic,
-        }
+        Self { name: format!("vpc-flow-log-{suffix}"), role: format!("vpc-flow-logs-role-{suffix}"), group, traffic }
     }
 }
 

@@ -43,8 +43,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
     for group in log_groups.all() {
         logs::create_group(s, group, &logs_key, suffix).await?;
     }
-    let flow_logs =
-        logs::create_flow_log(s, &vpc.id, &FlowLogSpec::new(suffix, &log_groups, mutants), suffix).await?;
+    let flow_logs = logs::create_flow_log(s, &vpc.id, &FlowLogSpec::new(suffix, &log_groups, mutants), suffix).await?;
     let sg = security_groups::create(&s.ec2, &vpc.id, &SecurityGroupsSpec::new(suffix, mutants), suffix).await?;
     let db_secret = secrets::create(&s.secretsmanager, &SecretSpec::database(suffix), &data_key).await?;
     let api_secret = secrets::create(&s.secretsmanager, &SecretSpec::api_keys(suffix), &data_key).await?;

@@ -177,7 +177,8 @@ pub async fn create(
     }
     if let Some(extra) = &spec.extra_open_group {
         let id = create_group(ec2, vpc, extra, suffix).await?;
-        authorize(ec2, &id, permission(Protocol::Tcp, 22).ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build())).await?;
+        authorize(ec2, &id, permission(Protocol::Tcp, 22).ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build()))
+            .await?;
     }
     Ok(sg)
 }
@@ -212,7 +213,8 @@ async fn allow(ec2: &Ec2, sg: &SecurityGroups, rule: &Ingress, suffix: &Suffix) 
         Source::Cidr(cidr) => permission.ip_ranges(IpRange::builder().cidr_ip(cidr).build()),
         Source::CidrV6(cidr) => permission.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(cidr).build()),
         Source::PrefixList(entries) => {
-            let list = create_prefix_list(ec2, &format!("{}-sources-{suffix}", sg.id(rule.to)), entries, suffix).await?;
+            let list =
+                create_prefix_list(ec2, &format!("{}-sources-{suffix}", sg.id(rule.to)), entries, suffix).await?;
             permission.prefix_list_ids(PrefixListId::builder().prefix_list_id(list).build())
         }
     };

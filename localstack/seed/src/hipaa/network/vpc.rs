@@ -256,10 +256,8 @@ async fn create_nat_gateway(
     private: bool,
     suffix: &Suffix,
 ) -> Result<String, SeedError> {
-    let create = ec2
-        .create_nat_gateway()
-        .subnet_id(subnet)
-        .tag_specifications(tagged(ResourceType::Natgateway, name, suffix));
+    let create =
+        ec2.create_nat_gateway().subnet_id(subnet).tag_specifications(tagged(ResourceType::Natgateway, name, suffix));
     let create = if private {
         create.connectivity_type(ConnectivityType::Private)
     } else {
@@ -395,7 +393,8 @@ pub async fn route_range_of_second_private_table_to_igw(ec2: &Ec2, vpc: &Vpc) ->
 
 /// The id of `subnet`'s association with `table`.
 async fn association(ec2: &Ec2, table: &str, subnet: &str) -> Result<String, SeedError> {
-    let tables = ec2.describe_route_tables().route_table_ids(table).send().await.map_err(step("DescribeRouteTables"))?;
+    let tables =
+        ec2.describe_route_tables().route_table_ids(table).send().await.map_err(step("DescribeRouteTables"))?;
     tables
         .route_tables()
         .iter()
