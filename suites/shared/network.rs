@@ -102,7 +102,70 @@ fn mask(addr: u128, len: u32, bits: u32) -> u128 {
 
 #[cfg(test)]
 mod tests {
+    use stackproof_harness::facts::FactError;
+    use stackproof_harness::facts::ec2::{PrefixList, SecurityGroup, Vpc};
+
     use super::*;
+
+    /// A VPC with a primary and a secondary block, one group, and two prefix lists: one read, one not.
+    fn network() -> Network {
+        Network {
+            vpc: Vpc {
+                vpc_id: "vpc-1".into(),
+                cidr_block: "10.1.0.0/16".into(),
+                cidr_blocks: vec!["10.1.0.0/16".into(), "10.9.0.0/16".into()],
+                ipv6_cidr_blocks: vec![],
+                enable_dns_support: true,
+                enable_dns_hostnames: true,
+                tags: Default::default(),
+            },
+            subnets: vec![],
+            route_tables: vec![],
+            nat_gateways: vec![],
+            internet_gateways: vec![],
+            security_groups: vec![SecurityGroup {
+                group_id: "sg-in".into(),
+                group_name: "in".into(),
+                ingress: vec![],
+                tags: Default::default(),
+            }],
+            prefix_lists: vec![
+                PrefixList {
+                    prefix_list_id: "pl-mixed".into(),
+                    entries: Ok(vec!["10.1.2.0/24".into(), "192.168.0.0/16".into()]),
+                },
+                PrefixList {
+                    prefix_list_id: "pl-unread".into(),
+                    entries: Err(FactError::Api {
+                        operation: "GetManagedPrefixListEntries".into(),
+                        detail: "denied".into(),
+                    }),
+                },
+            ],
+            addresses: Ok(vec![]),
+            flow_logs: vec![],
+        }
+    }
+
+    fn from(source: RuleSource) -> IngressRule {
+        IngressRule { ip_protocol: "tcp".into(), from_port: Some(5432), to_port: Some(5432), source }
+    }
+
+    #[test]
+    fn sources_are_resolved_against_every_block_of_the_vpc() {
+        let net = network();
+        assert_eq!(
+            inside_vpc(&net, &from(RuleSource::CidrIpv4("10.9.4.0/24".into()))),
+            Ok(true),
+            "the secondary block"
+        );
+        assert_eq!(inside_vpc(&net, &from(RuleSource::CidrIpv4("10.0.0.0/8".into()))), Ok(false));
+        assert_eq!(inside_vpc(&net, &from(RuleSource::SecurityGroup("sg-in".into()))), Ok(true));
+        assert_eq!(inside_vpc(&net, &from(RuleSource::SecurityGroup("sg-elsewhere".into()))), Ok(false));
+        assert_eq!(inside_vpc(&net, &from(RuleSource::PrefixList("pl-mixed".into()))), Ok(false), "one entry outside");
+        assert!(inside_vpc(&net, &from(RuleSource::PrefixList("pl-unread".into()))).is_err(), "unread is no answer");
+        assert!(inside_vpc(&net, &from(RuleSource::PrefixList("pl-never-read".into()))).is_err());
+    }
 
     #[test]
     fn ranges_inside_a_block_and_not_across_families() {

@@ -302,7 +302,13 @@ pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
             Ok(SecurityGroup {
                 group_id: required(g.group_id, "DescribeSecurityGroups", "a security group")?,
                 group_name: g.group_name.unwrap_or_default(),
-                ingress: g.ip_permissions.unwrap_or_default().into_iter().flat_map(ingress_rules).collect(),
+                ingress: g
+                    .ip_permissions
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(ingress_rules)
+                    .collect::<Result<Vec<_>, _>>()?
+                    .concat(),
                 tags: tags(g.tags),
             })
         })
@@ -465,18 +471,26 @@ async fn prefix_lists(ec2: &Client, groups: &[SecurityGroup]) -> Vec<PrefixList>
 }
 
 /// One rule per source of an IpPermission.
-fn ingress_rules(p: aws_sdk_ec2::types::IpPermission) -> Vec<IngressRule> {
+/// A source the reply lists without saying what it is cannot be judged, nor left out.
+fn ingress_rules(p: aws_sdk_ec2::types::IpPermission) -> Result<Vec<IngressRule>, FactError> {
     let rule = |source| IngressRule {
         ip_protocol: p.ip_protocol.clone().unwrap_or_default(),
         from_port: p.from_port,
         to_port: p.to_port,
         source,
     };
-    let groups = p.user_id_group_pairs().iter().filter_map(|g| g.group_id.clone()).map(RuleSource::SecurityGroup);
-    let v4 = p.ip_ranges().iter().filter_map(|r| r.cidr_ip.clone()).map(RuleSource::CidrIpv4);
-    let v6 = p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6.clone()).map(RuleSource::CidrIpv6);
-    let lists = p.prefix_list_ids().iter().filter_map(|l| l.prefix_list_id.clone()).map(RuleSource::PrefixList);
-    groups.chain(v4).chain(v6).chain(lists).map(rule).collect()
+    let source = |id: Option<&str>, what, make: fn(String) -> RuleSource| {
+        required(id.map(str::to_owned), "DescribeSecurityGroups", what).map(make)
+    };
+    let groups = p
+        .user_id_group_pairs()
+        .iter()
+        .map(|g| source(g.group_id(), "a rule's source group", RuleSource::SecurityGroup));
+    let v4 = p.ip_ranges().iter().map(|r| source(r.cidr_ip(), "a rule's IPv4 range", RuleSource::CidrIpv4));
+    let v6 = p.ipv6_ranges().iter().map(|r| source(r.cidr_ipv6(), "a rule's IPv6 range", RuleSource::CidrIpv6));
+    let lists =
+        p.prefix_list_ids().iter().map(|l| source(l.prefix_list_id(), "a rule's prefix list", RuleSource::PrefixList));
+    groups.chain(v4).chain(v6).chain(lists).map(|s| s.map(rule)).collect()
 }
 
 fn route(r: aws_sdk_ec2::types::Route) -> Route {
