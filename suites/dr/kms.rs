@@ -20,12 +20,22 @@ pub const KMS_KEYS_ENABLED: Check<DrFacts> = Check {
         risk: "A disabled key makes the data, replicas and backups encrypted under it unreadable: the DR copy is lost exactly when it is needed.",
         remediation: "main.ts: primary_key and dr_key (KmsKey) must stay enabled (isEnabled defaults to true); re-enable with kms:EnableKey.",
     },
-    claims: &[Claim {
-        property: "KeyState",
-        about: "Both regions' customer keys are enabled and customer-managed",
-        mutants: &[&mutants::DR_KEY_DISABLED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "KeyState",
+            about: "Both keys the outputs name (primary, DR) are in state Enabled: not disabled, not pending deletion",
+            mutants: &[&mutants::DR_KEY_DISABLED, &mutants::PRIMARY_KEY_PENDING_DELETION],
+            not_emulated: None,
+        },
+        Claim {
+            property: "KeyManager",
+            about: "Both keys are customer managed (KeyManager CUSTOMER), governed by the layout's key policies",
+            mutants: &[],
+            not_emulated: Some(
+                "moto 5.2.5 reports every key as KeyManager CUSTOMER, even alias/aws/* ones: no AWS-managed key can stand in for the layout's",
+            ),
+        },
+    ],
     run: kms_keys_enabled,
 };
 
@@ -43,12 +53,22 @@ pub const KMS_KEYS_ROTATE: Check<DrFacts> = Check {
         risk: "Key material that never rotates widens what one compromised key exposes, in both regions.",
         remediation: "main.ts: set enableKeyRotation: true on primary_key and dr_key (KmsKey).",
     },
-    claims: &[Claim {
-        property: "KeyRotationEnabled",
-        about: "Both regions' customer keys rotate automatically",
-        mutants: &[&mutants::PRIMARY_KEY_ROTATION_OFF],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "KeyRotationEnabled",
+            about: "Both keys the outputs name (primary, DR) rotate automatically",
+            mutants: &[&mutants::PRIMARY_KEY_ROTATION_OFF, &mutants::DR_KEY_ROTATION_OFF],
+            not_emulated: None,
+        },
+        Claim {
+            property: "RotationPeriodInDays",
+            about: "A rotating key rotates at least once a year (RotationPeriodInDays at most 365)",
+            mutants: &[],
+            not_emulated: Some(
+                "moto 5.2.5 takes EnableKeyRotation's RotationPeriodInDays but GetKeyRotationStatus never reports it (the finding is skipped there)",
+            ),
+        },
+    ],
     run: kms_keys_rotate,
 };
 

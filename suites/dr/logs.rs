@@ -25,8 +25,8 @@ pub const LOG_GROUPS_RETAINED_30_DAYS: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "retentionInDays",
-        about: "The layout's log groups keep events for 30 days",
-        mutants: &[&mutants::APP_LOG_RETENTION_7],
+        about: "Every log group the outputs name (application, failover function) keeps events exactly 30 days: not fewer, not forever",
+        mutants: &[&mutants::APP_LOG_RETENTION_7, &mutants::FAILOVER_LOG_RETENTION_OFF],
         not_emulated: None,
     }],
     run: log_groups_retained_30_days,
@@ -63,8 +63,8 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "kmsKeyId",
-        about: "The layout's log groups are encrypted with the primary customer key",
-        mutants: &[&mutants::FAILOVER_LOG_GROUP_UNENCRYPTED],
+        about: "Every log group the outputs name (application, failover function) is encrypted with the primary key the outputs name: not another key, not the service-owned one",
+        mutants: &[&mutants::FAILOVER_LOG_GROUP_UNENCRYPTED, &mutants::APP_LOG_GROUP_FOREIGN_KEY],
         not_emulated: None,
     }],
     run: log_groups_encrypted_with_primary_key,

@@ -1,14 +1,16 @@
-//! The two VPCs: the planned, non-overlapping ranges, private subnets over two zones, and
-//! database groups that admit PostgreSQL from inside their VPC only.
+//! The two VPCs: the planned, non-overlapping ranges (every block associated with them), private
+//! subnets over two zones that hand out no public addresses, and database groups (the one the
+//! outputs name and every group attached to the region's cluster) that admit PostgreSQL from
+//! inside their VPC only, prefix lists resolved to their entries.
 
 use std::collections::BTreeSet;
 
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
-use stackproof_harness::facts::ec2::{Network, RuleSource};
+use stackproof_harness::facts::ec2::{Network, SecurityGroup};
 use stackproof_harness::kit::fact::judge_named;
 
-use crate::shared::network::{subnet_absent, subnets_map_no_public_ip};
+use crate::shared::network::{inside_vpc, subnet_absent, subnets_assign_no_ipv6, subnets_map_no_public_ip};
 
 use super::DrFacts;
 use super::facts::core::{Side, SideNetwork};
@@ -42,26 +44,45 @@ pub const VPCS_USE_PLANNED_CIDRS: Check<DrFacts> = Check {
         risk: "Overlapping ranges cannot be peered or routed between regions, so a failover cannot reach the data it needs.",
         remediation: "main.ts: primary_vpc cidrBlock 10.0.0.0/16 and dr_vpc cidrBlock 10.1.0.0/16 (Vpc), subnets inside them.",
     },
-    claims: &[Claim {
-        property: "CidrBlock",
-        about: "The primary VPC is 10.0.0.0/16 and the DR VPC 10.1.0.0/16",
-        mutants: &[&mutants::DR_VPC_OVERLAPPING_CIDR],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "CidrBlock",
+            about: "The primary VPC's primary block is 10.0.0.0/16 and the DR VPC's 10.1.0.0/16",
+            mutants: &[&mutants::DR_VPC_OVERLAPPING_CIDR],
+            not_emulated: None,
+        },
+        Claim {
+            property: "CidrBlockAssociationSet",
+            about: "Neither VPC has any other IPv4 block associated with it (a secondary block can overlap the other region's range)",
+            mutants: &[&mutants::PRIMARY_VPC_SECONDARY_CIDR],
+            not_emulated: None,
+        },
+    ],
     run: vpcs_use_planned_cidrs,
 };
 
 fn vpcs_use_planned_cidrs(f: &DrFacts) -> Vec<Finding> {
     per_network(f, "CidrBlock", |side, net| {
         let want = planned_cidr(side.side);
-        vec![Finding::judge(
-            &net.vpc.vpc_id,
-            "CidrBlock",
-            net.vpc.cidr_block == want,
-            want,
-            &net.vpc.cidr_block,
-            &net.vpc,
-        )]
+        let others: Vec<&str> = net.vpc.cidr_blocks.iter().map(String::as_str).filter(|c| *c != want).collect();
+        vec![
+            Finding::judge(
+                &net.vpc.vpc_id,
+                "CidrBlock",
+                net.vpc.cidr_block == want,
+                want,
+                &net.vpc.cidr_block,
+                &net.vpc,
+            ),
+            Finding::judge(
+                &net.vpc.vpc_id,
+                "CidrBlockAssociationSet",
+                others.is_empty(),
+                format!("{want} alone"),
+                if others.is_empty() { want.to_owned() } else { net.vpc.cidr_blocks.join(", ") },
+                &net.vpc,
+            ),
+        ]
     })
 }
 
@@ -77,8 +98,8 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "AvailabilityZone (distinct)",
-        about: "Each region's private subnets span at least two availability zones",
-        mutants: &[&mutants::DR_SUBNETS_ONE_AZ],
+        about: "In each region, the private subnets the outputs name (all in the region's VPC) span at least two availability zones",
+        mutants: &[&mutants::DR_SUBNETS_ONE_AZ, &mutants::PRIMARY_SUBNETS_ONE_AZ],
         not_emulated: None,
     }],
     run: private_subnets_span_two_azs,
@@ -124,18 +145,30 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<DrFacts> = Check {
         risk: "A database subnet that hands out public addresses puts PHI stores one security-group mistake from the internet.",
         remediation: "main.ts: <side>_private_subnet_1/2 (Subnet) mapPublicIpOnLaunch: false.",
     },
-    claims: &[Claim {
-        property: "MapPublicIpOnLaunch",
-        about: "No private subnet of either region gives instances public IP addresses",
-        mutants: &[&mutants::PRIMARY_SUBNET_PUBLIC_IP],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "MapPublicIpOnLaunch",
+            about: "No private subnet the outputs name, in either region, launches instances with a public IPv4 address",
+            mutants: &[&mutants::PRIMARY_SUBNET_PUBLIC_IP],
+            not_emulated: None,
+        },
+        Claim {
+            property: "AssignIpv6AddressOnCreation",
+            about: "No private subnet the outputs name, in either region, launches instances with an IPv6 address (globally routable)",
+            mutants: &[&mutants::DR_SUBNET_ASSIGNS_IPV6],
+            not_emulated: None,
+        },
+    ],
     run: private_subnets_no_public_ip,
 };
 
 fn private_subnets_no_public_ip(f: &DrFacts) -> Vec<Finding> {
     per_network(f, "MapPublicIpOnLaunch", |side, net| {
-        judge_named(&side.private_subnet_ids, "MapPublicIpOnLaunch", |ids| subnets_map_no_public_ip(net, ids))
+        judge_named(&side.private_subnet_ids, "MapPublicIpOnLaunch", |ids| {
+            let mut findings = subnets_map_no_public_ip(net, ids);
+            findings.extend(subnets_assign_no_ipv6(net, ids));
+            findings
+        })
     })
 }
 
@@ -143,56 +176,113 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<DrFacts> = Check {
     info: CheckInfo {
         id: "db_security_groups_vpc_only",
         service: "network",
-        title: "Each region's database security group admits only PostgreSQL from its own VPC",
+        title: "Each region's database security groups (the one the outputs name, and any other attached to the cluster) admit only PostgreSQL from their own VPC",
         citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
         severity: Severity::Critical,
         risk: "Ingress from outside the VPC exposes the PHI database (or its DR replica) to networks the layout never meant to trust.",
         remediation: "main.ts: <side>_db_sg (SecurityGroup) ingress only tcp 5432 from the VPC's own cidrBlock; no 0.0.0.0/0.",
     },
-    claims: &[Claim {
-        property: "Ingress",
-        about: "Each region's database security group admits only PostgreSQL from its own VPC",
-        mutants: &[&mutants::DR_DB_SG_OPEN],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: SOURCES,
+            about: "Each region's database security group, and every group attached to the region's cluster, admits only sources inside its own VPC: ranges inside the VPC's blocks, prefix lists all of whose entries are, groups of the VPC; the group the outputs name admits at least one",
+            mutants: &[
+                &mutants::DR_DB_SG_OPEN,
+                &mutants::PRIMARY_DB_SG_PREFIX_LIST_OUTSIDE_VPC,
+                &mutants::DR_CLUSTER_EXTRA_OPEN_GROUP,
+            ],
+            not_emulated: None,
+        },
+        Claim {
+            property: PORTS,
+            about: "Every rule of those groups is tcp 5432 (PostgreSQL) and nothing else",
+            mutants: &[&mutants::PRIMARY_DB_SG_EXTRA_PORT],
+            not_emulated: None,
+        },
+    ],
     run: db_security_groups_vpc_only,
 };
 
+/// Where a database group's rules admit from.
+const SOURCES: &str = "Ingress.Sources";
+/// The protocols and ports a database group's rules admit.
+const PORTS: &str = "Ingress.Ports";
+
 fn db_security_groups_vpc_only(f: &DrFacts) -> Vec<Finding> {
-    per_network(f, "Ingress", |side, net| {
-        judge_named(&side.db_security_group_id, "Ingress", |id| vec![vpc_only_ingress(id, net)])
+    per_network(f, SOURCES, |side, net| {
+        let mut findings = judge_named(&side.db_security_group_id, SOURCES, |id| match net.security_group(id) {
+            Some(group) => vpc_only_ingress(id, group, net, true),
+            None => vec![Finding::judge(id, "GroupId", false, format!("a group of {}", net.vpc.vpc_id), "absent", &())],
+        });
+        // The groups actually attached to the region's cluster, besides the one the outputs name.
+        let Some(cluster) = f.core.clusters.iter().find(|c| c.side == side.side) else { return findings };
+        let output_group = side.db_security_group_id.value();
+        findings.extend(judge_named(&cluster.cluster, "VpcSecurityGroups", |c| {
+            c.vpc_security_groups
+                .iter()
+                .filter(|g| Some(*g) != output_group)
+                .flat_map(|g| {
+                    let resource = format!("{g} (attached to {})", cluster.cluster.resource);
+                    match net.security_group(g) {
+                        Some(group) => vpc_only_ingress(&resource, group, net, false),
+                        None => vec![Finding::judge(
+                            resource,
+                            "GroupId",
+                            false,
+                            format!("a group of {}", net.vpc.vpc_id),
+                            "absent",
+                            &(),
+                        )],
+                    }
+                })
+                .collect()
+        }));
+        findings
     })
 }
 
-/// The database group `id` of `net` admits tcp 5432 from the VPC's own range and nothing else.
-fn vpc_only_ingress(id: &str, net: &Network) -> Finding {
-    let Some(group) = net.security_group(id) else {
-        return Finding::judge(id, "GroupId", false, format!("a group of {}", net.vpc.vpc_id), "absent", &());
+/// The group admits tcp 5432 only, from inside its VPC only; with `required`, it must admit
+/// something (the group the outputs name is the database's way in).
+fn vpc_only_ingress(resource: &str, group: &SecurityGroup, net: &Network, required: bool) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut outside = Vec::new();
+    for rule in &group.ingress {
+        match inside_vpc(net, rule) {
+            Ok(true) => {}
+            Ok(false) => outside.push(rule.to_string()),
+            Err(why) => findings.push(Finding::error(resource, SOURCES, why)),
+        }
+    }
+    let blocks = net.vpc.cidr_blocks.join(", ");
+    let empty = group.ingress.is_empty();
+    let sources = if empty {
+        "no ingress at all".to_owned()
+    } else if outside.is_empty() {
+        format!("only sources inside {blocks}")
+    } else {
+        outside.join("; ")
     };
-    let vpc_cidr = net.vpc.cidr_block.as_str();
-    let foreign: Vec<String> = group
+    findings.push(Finding::judge(
+        resource,
+        SOURCES,
+        outside.is_empty() && !(required && empty),
+        format!("sources inside the VPC ({blocks}) only"),
+        sources,
+        &json!({ "Group": group, "PrefixLists": net.prefix_lists }),
+    ));
+    let off_port: Vec<String> = group
         .ingress
         .iter()
-        .filter(|r| {
-            let inside = matches!(&r.source, RuleSource::CidrIpv4(c) if c == vpc_cidr);
-            let postgres =
-                r.ip_protocol == "tcp" && r.from_port == Some(POSTGRES_PORT) && r.to_port == Some(POSTGRES_PORT);
-            !(inside && postgres)
-        })
+        .filter(|r| !(r.ip_protocol == "tcp" && r.from_port == Some(POSTGRES_PORT) && r.to_port == Some(POSTGRES_PORT)))
         .map(ToString::to_string)
         .collect();
-    Finding::judge(
-        id,
-        "Ingress",
-        foreign.is_empty() && !group.ingress.is_empty(),
-        format!("only tcp {POSTGRES_PORT} from {vpc_cidr}"),
-        if group.ingress.is_empty() {
-            "no ingress at all".to_owned()
-        } else if foreign.is_empty() {
-            format!("tcp {POSTGRES_PORT} from {vpc_cidr}")
-        } else {
-            foreign.join("; ")
-        },
+    findings.push(Finding::judge(
+        resource,
+        PORTS,
+        off_port.is_empty(),
+        format!("only tcp {POSTGRES_PORT}"),
+        if off_port.is_empty() { "none other".to_owned() } else { off_port.join("; ") },
         group,
-    )
+    ));
+    findings
 }

@@ -20,12 +20,22 @@ pub const KMS_KEY_ENABLED: Check<HipaaFacts> = Check {
         risk: "A disabled key makes every record encrypted under it unreadable: an outage of the data it protects.",
         remediation: "template.yml: DataKey and LogsKey (AWS::KMS::Key) need Enabled: true (the default); re-enable the key with kms:EnableKey.",
     },
-    claims: &[Claim {
-        property: "KeyState",
-        about: "The stack's KMS keys are enabled customer-managed keys",
-        mutants: &[&mutants::KMS_KEY_DISABLED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "KeyState",
+            about: "Both keys the outputs name (data, logs) are in state Enabled: not disabled, not pending deletion",
+            mutants: &[&mutants::KMS_KEY_DISABLED, &mutants::LOGS_KEY_PENDING_DELETION],
+            not_emulated: None,
+        },
+        Claim {
+            property: "KeyManager",
+            about: "Both keys are customer managed (KeyManager CUSTOMER), governed by the stack's key policy",
+            mutants: &[],
+            not_emulated: Some(
+                "moto 5.2.5 reports every key as KeyManager CUSTOMER, even alias/aws/* ones: no AWS-managed key can stand in for the stack's",
+            ),
+        },
+    ],
     run: kms_key_enabled,
 };
 
@@ -43,12 +53,22 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
         risk: "Key material that never rotates widens what one compromised key exposes.",
         remediation: "template.yml: set EnableKeyRotation: true on DataKey and LogsKey (AWS::KMS::Key).",
     },
-    claims: &[Claim {
-        property: "KeyRotationEnabled",
-        about: "The stack's KMS keys rotate automatically",
-        mutants: &[&mutants::KMS_ROTATION_OFF],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "KeyRotationEnabled",
+            about: "Both keys the outputs name (data, logs) rotate automatically",
+            mutants: &[&mutants::KMS_ROTATION_OFF, &mutants::LOGS_KEY_ROTATION_OFF],
+            not_emulated: None,
+        },
+        Claim {
+            property: "RotationPeriodInDays",
+            about: "A rotating key rotates at least once a year (RotationPeriodInDays at most 365)",
+            mutants: &[],
+            not_emulated: Some(
+                "moto 5.2.5 takes EnableKeyRotation's RotationPeriodInDays but GetKeyRotationStatus never reports it (the finding is skipped there)",
+            ),
+        },
+    ],
     run: kms_key_rotation_enabled,
 };
 

@@ -25,8 +25,8 @@ pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
     },
     claims: &[Claim {
         property: "kmsKeyId",
-        about: "Audit log groups are encrypted with the stack's logs key",
-        mutants: &[&mutants::LOG_GROUP_FOREIGN_KEY],
+        about: "Every log group the outputs name (audit, ECS, API access, flow logs) is encrypted with the logs key the outputs name: not another key, not the service-owned one",
+        mutants: &[&mutants::LOG_GROUP_FOREIGN_KEY, &mutants::FLOW_LOG_GROUP_UNENCRYPTED],
         not_emulated: None,
     }],
     run: log_group_encrypted_with_stack_key,
@@ -59,8 +59,8 @@ pub const LOG_GROUP_RETENTION_SET: Check<HipaaFacts> = Check {
     },
     claims: &[Claim {
         property: "retentionInDays",
-        about: "Audit log groups keep events for a set period of at least 90 days",
-        mutants: &[&mutants::LOG_RETENTION_OFF],
+        about: "Every log group the outputs name has a retention policy, of at least 90 days",
+        mutants: &[&mutants::LOG_RETENTION_OFF, &mutants::FLOW_LOG_RETENTION_30],
         not_emulated: None,
     }],
     run: log_group_retention_set,

@@ -4,7 +4,10 @@
 use stackproof_harness::check::Finding;
 use stackproof_harness::facts::Named;
 use stackproof_harness::facts::kms::Key;
-use stackproof_harness::kit::fact::judge_named;
+use stackproof_harness::kit::fact::{judge_fact, judge_named};
+
+/// The longest rotation period a key may have, in days.
+pub const MAX_ROTATION_DAYS: i32 = 365;
 
 /// KeyState Enabled and KeyManager CUSTOMER.
 pub fn key_enabled(k: &Named<Key>) -> Vec<Finding> {
@@ -19,25 +22,32 @@ pub fn key_enabled(k: &Named<Key>) -> Vec<Finding> {
 /// KeyRotationEnabled, and a rotation period of at most a year where the target reports one.
 pub fn key_rotates(k: &Named<Key>, emulated: bool) -> Vec<Finding> {
     judge_named(k, "KeyRotationEnabled", |key| {
-        let rotating = key.key_rotation_enabled;
-        let mut findings = vec![Finding::judge(&k.resource, "KeyRotationEnabled", rotating, true, rotating, key)];
-        if rotating {
-            findings.push(match key.rotation_period_in_days {
-                Some(days) => {
-                    Finding::judge(&k.resource, "RotationPeriodInDays", days <= 365, "at most 365", days, key)
-                }
-                None if emulated => Finding::skip(
-                    &k.resource,
-                    "RotationPeriodInDays",
-                    "not emulated: moto does not report RotationPeriodInDays",
-                ),
-                None => Finding::error(
-                    &k.resource,
-                    "RotationPeriodInDays",
-                    "GetKeyRotationStatus returned no rotation period",
-                ),
-            });
-        }
-        findings
+        judge_fact(&k.resource, &key.rotation, "KeyRotationEnabled", |rotation| {
+            let rotating = rotation.key_rotation_enabled;
+            let mut findings = vec![Finding::judge(&k.resource, "KeyRotationEnabled", rotating, true, rotating, key)];
+            if rotating {
+                findings.push(match rotation.rotation_period_in_days {
+                    Some(days) => Finding::judge(
+                        &k.resource,
+                        "RotationPeriodInDays",
+                        days <= MAX_ROTATION_DAYS,
+                        format!("at most {MAX_ROTATION_DAYS}"),
+                        days,
+                        key,
+                    ),
+                    None if emulated => Finding::skip(
+                        &k.resource,
+                        "RotationPeriodInDays",
+                        "not emulated: moto does not report RotationPeriodInDays",
+                    ),
+                    None => Finding::error(
+                        &k.resource,
+                        "RotationPeriodInDays",
+                        "GetKeyRotationStatus returned no rotation period",
+                    ),
+                });
+            }
+            findings
+        })
     })
 }

@@ -1,9 +1,14 @@
-//! Network judgements both stacks make in the same way.
+//! Network judgements both stacks make in the same way: private subnets hand out no public
+//! addresses, and what an ingress rule admits, resolved (a prefix list to its entries, a range to
+//! whether it lies inside the VPC's blocks).
+
+use std::net::IpAddr;
 
 use stackproof_harness::check::Finding;
-use stackproof_harness::facts::ec2::Network;
+use stackproof_harness::facts::ec2::{IngressRule, Network, RuleSource};
 
-/// Every listed subnet maps no public IP on launch; a subnet the VPC does not hold fails.
+/// Every listed subnet maps no public IPv4 address on launch; a subnet the VPC does not hold
+/// fails.
 pub fn subnets_map_no_public_ip(net: &Network, ids: &[String]) -> Vec<Finding> {
     ids.iter()
         .map(|id| match net.subnet(id) {
@@ -20,7 +25,166 @@ pub fn subnets_map_no_public_ip(net: &Network, ids: &[String]) -> Vec<Finding> {
         .collect()
 }
 
+/// Every listed subnet the VPC holds assigns no IPv6 address on launch: an IPv6 address is
+/// globally routable, a public address by another name. (Absent subnets are judged by
+/// [`subnets_map_no_public_ip`].)
+pub fn subnets_assign_no_ipv6(net: &Network, ids: &[String]) -> Vec<Finding> {
+    ids.iter()
+        .filter_map(|id| net.subnet(id))
+        .map(|s| {
+            let assigns = s.assign_ipv6_address_on_creation;
+            Finding::judge(&s.subnet_id, "AssignIpv6AddressOnCreation", !assigns, false, assigns, s)
+        })
+        .collect()
+}
+
 /// A subnet the stack names that its VPC does not hold.
 pub fn subnet_absent(id: &str, net: &Network) -> Finding {
     Finding::judge(id, "SubnetId", false, format!("a subnet of {}", net.vpc.vpc_id), "absent", &())
+}
+
+/// The ranges an address source admits, resolved: a CIDR is itself, a prefix list is its entries.
+/// None for a source that is a security group; Err when a prefix list's entries could not be read.
+pub fn ranges<'n>(net: &'n Network, source: &'n RuleSource) -> Option<Result<Vec<&'n str>, String>> {
+    match source {
+        RuleSource::CidrIpv4(c) | RuleSource::CidrIpv6(c) => Some(Ok(vec![c.as_str()])),
+        RuleSource::PrefixList(id) => Some(match net.prefix_list(id).map(|l| &l.entries) {
+            Some(Ok(entries)) => Ok(entries.iter().map(String::as_str).collect()),
+            Some(Err(e)) => Err(format!("the entries of prefix list {id} could not be read: {e}")),
+            None => Err(format!("prefix list {id} was not read")),
+        }),
+        RuleSource::SecurityGroup(_) => None,
+    }
+}
+
+/// A range open to every address: a prefix length of 0 (`0.0.0.0/0`, `::/0`).
+pub fn is_open_world(cidr: &str) -> bool {
+    cidr.trim().rsplit_once('/').is_some_and(|(_, len)| len.trim() == "0")
+}
+
+/// A rule's source lies inside the VPC: a range inside one of its blocks, a prefix list all of
+/// whose entries are, or a security group of the VPC itself. Err when a prefix list could not be
+/// read.
+pub fn inside_vpc(net: &Network, rule: &IngressRule) -> Result<bool, String> {
+    if let RuleSource::SecurityGroup(id) = &rule.source {
+        return Ok(net.security_group(id).is_some());
+    }
+    let blocks: Vec<&str> = net.vpc.cidr_blocks.iter().chain(&net.vpc.ipv6_cidr_blocks).map(String::as_str).collect();
+    let ranges = ranges(net, &rule.source).unwrap_or(Ok(Vec::new()))?;
+    Ok(!ranges.is_empty() && ranges.iter().all(|r| blocks.iter().any(|b| within(r, b))))
+}
+
+/// True if range `inner` lies inside range `outer` (both CIDRs of one address family).
+pub fn within(inner: &str, outer: &str) -> bool {
+    match (cidr(inner), cidr(outer)) {
+        (Some((IpAddr::V4(i), il)), Some((IpAddr::V4(o), ol))) if ol <= il => {
+            mask(u128::from(u32::from(i)), ol, 32) == mask(u128::from(u32::from(o)), ol, 32)
+        }
+        (Some((IpAddr::V6(i), il)), Some((IpAddr::V6(o), ol))) if ol <= il => {
+            mask(u128::from(i), ol, 128) == mask(u128::from(o), ol, 128)
+        }
+        _ => false,
+    }
+}
+
+fn cidr(text: &str) -> Option<(IpAddr, u32)> {
+    let (addr, len) = text.trim().split_once('/')?;
+    let addr: IpAddr = addr.parse().ok()?;
+    let len: u32 = len.parse().ok()?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    (len <= max).then_some((addr, len))
+}
+
+/// The first `len` bits of a `bits`-bit address.
+fn mask(addr: u128, len: u32, bits: u32) -> u128 {
+    if len == 0 { 0 } else { addr >> (bits - len) }
+}
+
+#[cfg(test)]
+mod tests {
+    use stackproof_harness::facts::FactError;
+    use stackproof_harness::facts::ec2::{PrefixList, SecurityGroup, Vpc};
+
+    use super::*;
+
+    /// A VPC with a primary and a secondary block, one group, and two prefix lists: one read, one not.
+    fn network() -> Network {
+        Network {
+            vpc: Vpc {
+                vpc_id: "vpc-1".into(),
+                cidr_block: "10.1.0.0/16".into(),
+                cidr_blocks: vec!["10.1.0.0/16".into(), "10.9.0.0/16".into()],
+                ipv6_cidr_blocks: vec![],
+                enable_dns_support: true,
+                enable_dns_hostnames: true,
+                tags: Default::default(),
+            },
+            subnets: vec![],
+            route_tables: vec![],
+            nat_gateways: vec![],
+            internet_gateways: vec![],
+            security_groups: vec![SecurityGroup {
+                group_id: "sg-in".into(),
+                group_name: "in".into(),
+                ingress: vec![],
+                tags: Default::default(),
+            }],
+            prefix_lists: vec![
+                PrefixList {
+                    prefix_list_id: "pl-mixed".into(),
+                    entries: Ok(vec!["10.1.2.0/24".into(), "192.168.0.0/16".into()]),
+                },
+                PrefixList {
+                    prefix_list_id: "pl-unread".into(),
+                    entries: Err(FactError::Api {
+                        operation: "GetManagedPrefixListEntries".into(),
+                        detail: "denied".into(),
+                    }),
+                },
+            ],
+            addresses: Ok(vec![]),
+            flow_logs: vec![],
+        }
+    }
+
+    fn from(source: RuleSource) -> IngressRule {
+        IngressRule { ip_protocol: "tcp".into(), from_port: Some(5432), to_port: Some(5432), source }
+    }
+
+    #[test]
+    fn sources_are_resolved_against_every_block_of_the_vpc() {
+        let net = network();
+        assert_eq!(
+            inside_vpc(&net, &from(RuleSource::CidrIpv4("10.9.4.0/24".into()))),
+            Ok(true),
+            "the secondary block"
+        );
+        assert_eq!(inside_vpc(&net, &from(RuleSource::CidrIpv4("10.0.0.0/8".into()))), Ok(false));
+        assert_eq!(inside_vpc(&net, &from(RuleSource::SecurityGroup("sg-in".into()))), Ok(true));
+        assert_eq!(inside_vpc(&net, &from(RuleSource::SecurityGroup("sg-elsewhere".into()))), Ok(false));
+        assert_eq!(inside_vpc(&net, &from(RuleSource::PrefixList("pl-mixed".into()))), Ok(false), "one entry outside");
+        assert!(inside_vpc(&net, &from(RuleSource::PrefixList("pl-unread".into()))).is_err(), "unread is no answer");
+        assert!(inside_vpc(&net, &from(RuleSource::PrefixList("pl-never-read".into()))).is_err());
+    }
+
+    #[test]
+    fn ranges_inside_a_block_and_not_across_families() {
+        assert!(within("10.1.0.0/16", "10.1.0.0/16"));
+        assert!(within("10.1.7.0/24", "10.1.0.0/16"));
+        assert!(!within("10.0.0.0/8", "10.1.0.0/16"), "a wider range is not inside");
+        assert!(!within("10.2.0.0/24", "10.1.0.0/16"));
+        assert!(!within("0.0.0.0/0", "10.1.0.0/16"));
+        assert!(within("2001:db8:1::/64", "2001:db8::/32"));
+        assert!(!within("::/0", "2001:db8::/32"));
+        assert!(!within("10.1.0.0/16", "::/0"), "families never contain each other");
+        assert!(!within("10.1.0.0/33", "10.0.0.0/8"), "a malformed range is inside nothing");
+    }
+
+    #[test]
+    fn open_world_is_a_zero_prefix_length() {
+        assert!(is_open_world("0.0.0.0/0"));
+        assert!(is_open_world("::/0"));
+        assert!(!is_open_world("0.0.0.0/1"));
+        assert!(!is_open_world("10.0.0.0/16"));
+    }
 }

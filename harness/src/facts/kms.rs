@@ -13,6 +13,14 @@ pub struct Key {
     pub enabled: bool,
     pub key_state: String,
     pub key_manager: String,
+    /// GetKeyRotationStatus, or why it could not be read (AWS refuses it for a key pending
+    /// deletion): the key's state is judged either way.
+    pub rotation: Fact<Rotation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Rotation {
     pub key_rotation_enabled: bool,
     /// Absent on the emulator (moto does not report it).
     pub rotation_period_in_days: Option<i32>,
@@ -33,15 +41,28 @@ pub async fn key(kms: &Client, key_ref: &str) -> Fact<Key> {
     let meta = described.map_err(|e| classify("DescribeKey", &e, &not_found))?.key_metadata.ok_or_else(|| {
         FactError::Api { operation: "DescribeKey".into(), detail: "no KeyMetadata in the reply".into() }
     })?;
-    let rotation = rotation.map_err(|e| classify("GetKeyRotationStatus", &e, &not_found))?;
+    // A key the reply cannot name is no evidence of the stack's key.
+    let arn = meta.arn.filter(|a| !a.is_empty()).ok_or_else(|| FactError::Api {
+        operation: "DescribeKey".into(),
+        detail: "the reply's KeyMetadata has no Arn".into(),
+    })?;
+    if !key_ref.contains("alias/") && !same_key(&arn, key_ref) {
+        return Err(FactError::Api {
+            operation: "DescribeKey".into(),
+            detail: format!("asked for {key_ref}, the reply describes {arn}"),
+        });
+    }
+    let rotation = rotation.map_err(|e| classify("GetKeyRotationStatus", &e, &not_found)).map(|r| Rotation {
+        key_rotation_enabled: r.key_rotation_enabled,
+        rotation_period_in_days: r.rotation_period_in_days,
+    });
     Ok(Key {
-        arn: meta.arn.unwrap_or_default(),
+        arn,
         key_id: meta.key_id,
         enabled: meta.enabled,
         key_state: meta.key_state.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         key_manager: meta.key_manager.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        key_rotation_enabled: rotation.key_rotation_enabled,
-        rotation_period_in_days: rotation.rotation_period_in_days,
+        rotation,
     })
 }
 

@@ -29,9 +29,13 @@ pub async fn log_group(logs: &Client, name: &str) -> Fact<LogGroup> {
         .into_iter()
         .find(|g| g.log_group_name.as_deref() == Some(name))
         .ok_or_else(|| FactError::Absent { what: format!("log group {name}") })?;
+    let arn = group.arn.filter(|a| !a.is_empty()).ok_or_else(|| FactError::Api {
+        operation: "DescribeLogGroups".into(),
+        detail: format!("the reply lists log group {name} without its arn"),
+    })?;
     Ok(LogGroup {
         log_group_name: name.to_owned(),
-        arn: group.arn.unwrap_or_default(),
+        arn,
         kms_key_id: group.kms_key_id,
         retention_in_days: group.retention_in_days,
     })

@@ -12,6 +12,14 @@ pub const DR_KEY_DISABLED: Mutant = Mutant {
     property: "KeyState",
 };
 
+pub const PRIMARY_KEY_PENDING_DELETION: Mutant = Mutant {
+    name: "primary-key-pending-deletion",
+    about: "ScheduleKeyDeletion (7 days) on the primary key (by key id: moto answers it by ARN with HTTP 500)",
+    output: o::PRIMARY_KMS_KEY_ARN,
+    nth: 0,
+    property: "KeyState",
+};
+
 pub const PRIMARY_KEY_ROTATION_OFF: Mutant = Mutant {
     name: "primary-key-rotation-off",
     about: "DisableKeyRotation on the primary key",
@@ -20,5 +28,14 @@ pub const PRIMARY_KEY_ROTATION_OFF: Mutant = Mutant {
     property: "KeyRotationEnabled",
 };
 
+pub const DR_KEY_ROTATION_OFF: Mutant = Mutant {
+    name: "dr-key-rotation-off",
+    about: "DisableKeyRotation on the DR key",
+    output: o::DR_KMS_KEY_ARN,
+    nth: 0,
+    property: "KeyRotationEnabled",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] = &[&DR_KEY_DISABLED, &PRIMARY_KEY_ROTATION_OFF];
+pub const ALL: &[&Mutant] =
+    &[&DR_KEY_DISABLED, &PRIMARY_KEY_PENDING_DELETION, &PRIMARY_KEY_ROTATION_OFF, &DR_KEY_ROTATION_OFF];

@@ -12,6 +12,14 @@ pub const APP_LOG_RETENTION_7: Mutant = Mutant {
     property: "retentionInDays",
 };
 
+pub const FAILOVER_LOG_RETENTION_OFF: Mutant = Mutant {
+    name: "failover-log-retention-off",
+    about: "DeleteRetentionPolicy on the failover log group (its events never expire)",
+    output: o::FAILOVER_LOG_GROUP_NAME,
+    nth: 0,
+    property: "retentionInDays",
+};
+
 pub const FAILOVER_LOG_GROUP_UNENCRYPTED: Mutant = Mutant {
     name: "failover-log-group-unencrypted",
     about: "the failover log group created without kmsKeyId (moto answers AssociateKmsKey with HTTP 500)",
@@ -20,5 +28,14 @@ pub const FAILOVER_LOG_GROUP_UNENCRYPTED: Mutant = Mutant {
     property: "kmsKeyId",
 };
 
+pub const APP_LOG_GROUP_FOREIGN_KEY: Mutant = Mutant {
+    name: "app-log-group-foreign-key",
+    about: "the app log group created under a customer key of the primary region that is not the layout's",
+    output: o::APP_LOG_GROUP_NAME,
+    nth: 0,
+    property: "kmsKeyId",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] = &[&APP_LOG_RETENTION_7, &FAILOVER_LOG_GROUP_UNENCRYPTED];
+pub const ALL: &[&Mutant] =
+    &[&APP_LOG_RETENTION_7, &FAILOVER_LOG_RETENTION_OFF, &FAILOVER_LOG_GROUP_UNENCRYPTED, &APP_LOG_GROUP_FOREIGN_KEY];

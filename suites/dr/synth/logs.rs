@@ -20,6 +20,20 @@ pub const FAILOVER_LOG_RETENTION_7_DAYS: Mutation = Mutation {
     change: Change::Set("7"),
 };
 
+pub const APP_LOG_RETENTION_REMOVED: Mutation = Mutation {
+    name: "app-log-retention-removed",
+    resource: "aws_cloudwatch_log_group.app_log_group",
+    property: "retention_in_days",
+    change: Change::Remove,
+};
+
+pub const FAILOVER_LOG_GROUP_UNDER_DR_KEY: Mutation = Mutation {
+    name: "failover-log-group-under-dr-key",
+    resource: "aws_cloudwatch_log_group.failover_log_group",
+    property: "kms_key_id",
+    change: Change::Set(r#""${aws_kms_key.dr_key.arn}""#),
+};
+
 pub const APP_LOG_GROUP_UNENCRYPTED: Mutation = Mutation {
     name: "app-log-group-unencrypted",
     resource: "aws_cloudwatch_log_group.app_log_group",
@@ -34,8 +48,8 @@ pub const LOG_GROUPS_RETAINED_30_DAYS: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "retention_in_days",
-        about: "The layout's log groups keep events for 30 days",
-        mutants: &[&FAILOVER_LOG_RETENTION_7_DAYS],
+        about: "Every aws_cloudwatch_log_group of the layout keeps events exactly 30 days (unset: forever)",
+        mutants: &[&FAILOVER_LOG_RETENTION_7_DAYS, &APP_LOG_RETENTION_REMOVED],
         not_emulated: None,
     }],
     run: log_groups_retained_30_days,
@@ -55,8 +69,8 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "kms_key_id",
-        about: "The layout's log groups are encrypted with the primary customer key",
-        mutants: &[&APP_LOG_GROUP_UNENCRYPTED],
+        about: "Every aws_cloudwatch_log_group of the layout is encrypted with a key of the layout in the primary region: not unencrypted, not the DR key",
+        mutants: &[&APP_LOG_GROUP_UNENCRYPTED, &FAILOVER_LOG_GROUP_UNDER_DR_KEY],
         not_emulated: None,
     }],
     run: log_groups_encrypted_with_primary_key,

@@ -7,7 +7,7 @@ use stackproof_harness::kit::source::{judge, nothing_of};
 use stackproof_harness::source::terraform::{Resource, Synth, reference};
 
 use super::{Change, Mutation, SYNTH_SUFFIX, SynthFacts};
-use crate::dr::naming as live;
+use crate::dr::naming::{self as live, PATTERN};
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<SynthFacts>] = &[RESOURCE_NAMES_CARRY_SUFFIX];
@@ -38,18 +38,46 @@ pub const PRIMARY_BUCKET_UNSUFFIXED: Mutation = Mutation {
     change: Change::Set(r#""healthcare-data-primary""#),
 };
 
+pub const APP_LOG_GROUP_SUFFIX_GLUED: Mutation = Mutation {
+    name: "app-log-group-suffix-glued",
+    resource: "aws_cloudwatch_log_group.app_log_group",
+    property: "name",
+    change: Change::Set(r#""/healthcare-dr/devapp""#),
+};
+
+pub const DR_SUBNET_NAME_UNSUFFIXED: Mutation = Mutation {
+    name: "dr-subnet-name-unsuffixed",
+    resource: "aws_subnet.dr_private_subnet_1",
+    property: "tags.Name",
+    change: Change::Set(r#""healthcare-dr-private-1""#),
+};
+
 pub const RESOURCE_NAMES_CARRY_SUFFIX: Check<SynthFacts> = Check {
     info: CheckInfo {
         title: "Every resource name the layout gives (buckets, clusters, functions and all other named resources) carries the environment suffix",
         remediation: "stacks/dr/v1: build every name from the suffix: `healthcare-db-${suffix}`, `healthcare-data-${suffix}-primary`.",
         ..live::RESOURCE_NAMES_CARRY_SUFFIX.info
     },
-    claims: &[Claim {
-        property: "bucket",
-        about: "Every resource name the layout gives (buckets, clusters, functions and all other named resources) carries the environment suffix",
-        mutants: &[&PRIMARY_BUCKET_UNSUFFIXED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "bucket",
+            about: "Every bucket name carries the suffix as a whole token",
+            mutants: &[&PRIMARY_BUCKET_UNSUFFIXED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "name",
+            about: "Every other name argument (name, identifier, cluster_identifier, function_name, alarm_name, ...) carries it as a whole token, never glued inside a word",
+            mutants: &[&APP_LOG_GROUP_SUFFIX_GLUED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "tags.Name",
+            about: "Every Name tag carries it as a whole token",
+            mutants: &[&DR_SUBNET_NAME_UNSUFFIXED],
+            not_emulated: None,
+        },
+    ],
     run: resource_names_carry_suffix,
 };
 
@@ -59,12 +87,7 @@ fn names_of(r: &Resource) -> Vec<Finding> {
         .filter_map(|p| Some((*p, r.prop(p)?)))
         .filter(|(_, v)| v.is_string() && reference(v).is_none())
         .map(|(p, v)| {
-            judge(
-                r,
-                p,
-                v.as_str().is_some_and(|n| n.contains(SYNTH_SUFFIX)),
-                format!("a name containing {SYNTH_SUFFIX}"),
-            )
+            judge(r, p, v.as_str().is_some_and(|n| PATTERN.follows(n, SYNTH_SUFFIX)), PATTERN.expected(SYNTH_SUFFIX))
         })
         .collect()
 }

@@ -13,6 +13,7 @@ use stackproof_harness::source::terraform::{Resource, Synth, reference};
 
 use super::{Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, is_text, names, region};
 use crate::dr::network as live;
+use crate::shared::network::within;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<SynthFacts>] =
@@ -30,12 +31,69 @@ pub const DR_VPC_OVERLAPPING_CIDR: Mutation = Mutation {
     change: Change::Custom(dr_network_in_primary_range),
 };
 
+pub const PRIMARY_VPC_SECONDARY_CIDR: Mutation = Mutation {
+    name: "primary-vpc-secondary-cidr",
+    resource: "aws_vpc.primary_vpc",
+    property: "cidr_block_associations",
+    change: Change::Custom(primary_vpc_gains_the_dr_range),
+};
+
 pub const DR_SUBNETS_ONE_AZ: Mutation = Mutation {
     name: "dr-subnets-one-az",
     resource: "aws_subnet.dr_private_subnet_2",
     property: "availability_zone",
     change: Change::Custom(dr_subnets_in_one_zone),
 };
+
+pub const PRIMARY_SUBNETS_ONE_AZ: Mutation = Mutation {
+    name: "primary-subnets-one-az",
+    resource: "aws_subnet.primary_private_subnet_2",
+    property: "availability_zone",
+    change: Change::Custom(primary_subnets_in_one_zone),
+};
+
+pub const PRIMARY_SUBNET_ASSIGNS_IPV6: Mutation = Mutation {
+    name: "primary-subnet-assigns-ipv6",
+    resource: "aws_subnet.primary_private_subnet_2",
+    property: "assign_ipv6_address_on_creation",
+    change: Change::Set("true"),
+};
+
+pub const DR_DB_SG_EXTRA_PORT: Mutation = Mutation {
+    name: "dr-db-sg-extra-port",
+    resource: "aws_security_group.dr_db_sg",
+    property: "ingress.to_port",
+    change: Change::Set("5439"),
+};
+
+pub const DR_DB_SG_FROM_OPEN_PREFIX_LIST: Mutation = Mutation {
+    name: "dr-db-sg-from-open-prefix-list",
+    resource: "aws_security_group.dr_db_sg",
+    property: "ingress.sources",
+    change: Change::Custom(dr_db_sg_admits_an_open_prefix_list),
+};
+
+/// The primary VPC gains the DR range as a secondary block.
+fn primary_vpc_gains_the_dr_range(s: &mut Synth) {
+    s.body["resource"]["aws_vpc_ipv4_cidr_block_association"]["primary_secondary"] = serde_json::json!({
+        "cidr_block": "10.1.0.0/16",
+        "provider": "aws.primary",
+        "vpc_id": "${aws_vpc.primary_vpc.id}",
+    });
+}
+
+/// A prefix list of the layout holding 0.0.0.0/0, admitted by the DR database group's rule.
+fn dr_db_sg_admits_an_open_prefix_list(s: &mut Synth) {
+    s.body["resource"]["aws_ec2_managed_prefix_list"]["open"] = serde_json::json!({
+        "address_family": "IPv4",
+        "entry": [{ "cidr": "0.0.0.0/0" }],
+        "max_entries": 1,
+        "name": "healthcare-dr-open-dev",
+        "provider": "aws.dr",
+    });
+    let Some(group) = s.resource_mut("aws_security_group", "dr_db_sg") else { panic!("no dr_db_sg") };
+    group["ingress"][0]["prefix_list_ids"] = serde_json::json!(["${aws_ec2_managed_prefix_list.open.id}"]);
+}
 
 pub const DR_SUBNET_MAPS_PUBLIC_IPS: Mutation = Mutation {
     name: "dr-subnet-maps-public-ips",
@@ -66,11 +124,20 @@ fn dr_network_in_primary_range(s: &mut Synth) {
     }
 }
 
-/// Puts the second DR subnet in the first one's zone.
-fn dr_subnets_in_one_zone(s: &mut Synth) {
-    let zone = s.resource("aws_subnet", "dr_private_subnet_1").and_then(|r| r.prop("availability_zone")).cloned();
-    let Some(second) = s.resource_mut("aws_subnet", "dr_private_subnet_2") else { panic!("no dr_private_subnet_2") };
+/// Puts the second subnet of `side` in the first one's zone.
+fn subnets_in_one_zone(s: &mut Synth, side: &str) {
+    let (first, second) = (format!("{side}_private_subnet_1"), format!("{side}_private_subnet_2"));
+    let zone = s.resource("aws_subnet", &first).and_then(|r| r.prop("availability_zone")).cloned();
+    let Some(second) = s.resource_mut("aws_subnet", &second) else { panic!("no {side}_private_subnet_2") };
     second["availability_zone"] = zone.unwrap_or(Value::Null);
+}
+
+fn dr_subnets_in_one_zone(s: &mut Synth) {
+    subnets_in_one_zone(s, "dr");
+}
+
+fn primary_subnets_in_one_zone(s: &mut Synth) {
+    subnets_in_one_zone(s, "primary");
 }
 
 pub const VPCS_USE_PLANNED_CIDRS: Check<SynthFacts> = Check {
@@ -78,12 +145,20 @@ pub const VPCS_USE_PLANNED_CIDRS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: Vpc primary_vpc cidrBlock 10.0.0.0/16 (aws.primary) and dr_vpc cidrBlock 10.1.0.0/16 (aws.dr), their Subnet cidrBlock inside them.",
         ..live::VPCS_USE_PLANNED_CIDRS.info
     },
-    claims: &[Claim {
-        property: "cidr_block",
-        about: "The primary VPC is 10.0.0.0/16 and the DR VPC 10.1.0.0/16",
-        mutants: &[&DR_VPC_OVERLAPPING_CIDR],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "cidr_block",
+            about: "The primary VPC is 10.0.0.0/16 and the DR VPC 10.1.0.0/16",
+            mutants: &[&DR_VPC_OVERLAPPING_CIDR],
+            not_emulated: None,
+        },
+        Claim {
+            property: "cidr_block_associations",
+            about: "No aws_vpc_ipv4_cidr_block_association adds another IPv4 block to either VPC",
+            mutants: &[&PRIMARY_VPC_SECONDARY_CIDR],
+            not_emulated: None,
+        },
+    ],
     run: vpcs_use_planned_cidrs,
 };
 
@@ -101,6 +176,17 @@ fn vpcs_use_planned_cidrs(f: &SynthFacts) -> Vec<Finding> {
             Some(cidr) => judge(&v, "cidr_block", is_text(v.prop("cidr_block"), cidr), cidr),
             None => judge(&v, "provider", false, format!("a VPC in {PRIMARY_REGION} or {DR_REGION}")),
         });
+        let added: Vec<Value> = companions(s, "aws_vpc_ipv4_cidr_block_association", "vpc_id", &v)
+            .iter()
+            .map(|a| serde_json::json!({ a.address(): a.prop("cidr_block") }))
+            .collect();
+        findings.push(judge_value(
+            &v,
+            "cidr_block_associations",
+            Some(&Value::Array(added.clone())),
+            added.is_empty(),
+            "no secondary IPv4 block",
+        ));
     }
     findings
 }
@@ -131,7 +217,7 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<SynthFacts> = Check {
     claims: &[Claim {
         property: "availability_zone",
         about: "Each region's private subnets span at least two availability zones",
-        mutants: &[&DR_SUBNETS_ONE_AZ],
+        mutants: &[&DR_SUBNETS_ONE_AZ, &PRIMARY_SUBNETS_ONE_AZ],
         not_emulated: None,
     }],
     run: private_subnets_span_two_azs,
@@ -163,12 +249,20 @@ pub const PRIVATE_SUBNETS_NO_PUBLIC_IP: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: every private Subnet (<side>_private_subnet_1/2) mapPublicIpOnLaunch: false.",
         ..live::PRIVATE_SUBNETS_NO_PUBLIC_IP.info
     },
-    claims: &[Claim {
-        property: "map_public_ip_on_launch",
-        about: "No private subnet of either region gives instances public IP addresses",
-        mutants: &[&DR_SUBNET_MAPS_PUBLIC_IPS],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "map_public_ip_on_launch",
+            about: "No private subnet of either region launches instances with a public IPv4 address",
+            mutants: &[&DR_SUBNET_MAPS_PUBLIC_IPS],
+            not_emulated: None,
+        },
+        Claim {
+            property: "assign_ipv6_address_on_creation",
+            about: "No private subnet of either region launches instances with an IPv6 address",
+            mutants: &[&PRIMARY_SUBNET_ASSIGNS_IPV6],
+            not_emulated: None,
+        },
+    ],
     run: private_subnets_no_public_ip,
 };
 
@@ -190,7 +284,17 @@ fn private_subnets_no_public_ip(f: &SynthFacts) -> Vec<Finding> {
     }
     subnets
         .iter()
-        .map(|subnet| judge(subnet, "map_public_ip_on_launch", !is_true(subnet.prop("map_public_ip_on_launch")), false))
+        .flat_map(|subnet| {
+            [
+                judge(subnet, "map_public_ip_on_launch", !is_true(subnet.prop("map_public_ip_on_launch")), false),
+                judge(
+                    subnet,
+                    "assign_ipv6_address_on_creation",
+                    !is_true(subnet.prop("assign_ipv6_address_on_creation")),
+                    false,
+                ),
+            ]
+        })
         .collect()
 }
 
@@ -199,12 +303,26 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: SecurityGroup primary_db_sg / dr_db_sg (the clusters' vpcSecurityGroupIds) ingress: one rule, protocol tcp, fromPort = toPort = 5432, cidrBlocks: [the VPC's cidrBlock]; no other SecurityGroupRule or VpcSecurityGroupIngressRule on them.",
         ..live::DB_SECURITY_GROUPS_VPC_ONLY.info
     },
-    claims: &[Claim {
-        property: "ingress.cidr_blocks",
-        about: "Each region's database security group admits only PostgreSQL from its own VPC",
-        mutants: &[&PRIMARY_DB_SG_OPEN_TO_WORLD],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "ingress.cidr_blocks",
+            about: "Every rule of every group the clusters use admits only its VPC's own range",
+            mutants: &[&PRIMARY_DB_SG_OPEN_TO_WORLD],
+            not_emulated: None,
+        },
+        Claim {
+            property: "ingress.sources",
+            about: "Those rules admit no other source: no IPv6 range, no group, not self, and prefix lists only of the layout, every entry inside the VPC",
+            mutants: &[&DR_DB_SG_FROM_OPEN_PREFIX_LIST],
+            not_emulated: None,
+        },
+        Claim {
+            property: "ingress.to_port",
+            about: "Those rules are tcp 5432 alone (protocol, from_port and to_port)",
+            mutants: &[&DR_DB_SG_EXTRA_PORT],
+            not_emulated: None,
+        },
+    ],
     run: db_security_groups_vpc_only,
 };
 
@@ -214,6 +332,15 @@ fn cidr<'s>(s: &'s Synth, v: &'s Value) -> Option<&'s str> {
         Some((kind, id)) => s.resource(kind, id)?.prop("cidr_block")?.as_str(),
         None => v.as_str(),
     }
+}
+
+/// A prefix list of the layout whose every entry lies inside `vpc_cidr`; a list the layout does
+/// not create, or an entry it does not write, cannot be verified.
+fn prefix_list_inside(s: &Synth, list: &Value, vpc_cidr: &str) -> bool {
+    let Some(list) = s.referenced(Some(list)).filter(|l| l.kind == "aws_ec2_managed_prefix_list") else { return false };
+    let entries = blocks(list.prop("entry"));
+    !entries.is_empty()
+        && entries.iter().all(|e| e.get("cidr").and_then(Value::as_str).is_some_and(|c| within(c, vpc_cidr)))
 }
 
 /// The security groups the Aurora clusters use, each once.
@@ -240,18 +367,24 @@ fn judge_inline_rule(
     let port = |leaf: &str| number(rule.get(leaf)) == Some(POSTGRES_PORT);
     let protocol = rule.get("protocol").and_then(Value::as_str);
     let cidrs = blocks(rule.get("cidr_blocks"));
-    let from_vpc = !cidrs.is_empty() && cidrs.iter().all(|c| cidr(s, c) == Some(vpc_cidr));
-    let others: Vec<&str> = ["ipv6_cidr_blocks", "security_groups", "prefix_list_ids"]
-        .into_iter()
-        .filter(|k| !blocks(rule.get(*k)).is_empty())
-        .collect();
-    let only_cidrs = others.is_empty() && !is_true(rule.get("self"));
+    let lists = blocks(rule.get("prefix_list_ids"));
+    let from_vpc = (!cidrs.is_empty() || !lists.is_empty()) && cidrs.iter().all(|c| cidr(s, c) == Some(vpc_cidr));
+    let others: Vec<&str> =
+        ["ipv6_cidr_blocks", "security_groups"].into_iter().filter(|k| !blocks(rule.get(*k)).is_empty()).collect();
+    let lists_inside = lists.iter().all(|l| prefix_list_inside(s, l, vpc_cidr));
+    let only_cidrs = others.is_empty() && lists_inside && !is_true(rule.get("self"));
     vec![
         judge_value(g, at("protocol"), rule.get("protocol"), matches!(protocol, Some("tcp" | "6")), "tcp"),
         judge_value(g, at("from_port"), rule.get("from_port"), port("from_port"), POSTGRES_PORT),
         judge_value(g, at("to_port"), rule.get("to_port"), port("to_port"), POSTGRES_PORT),
         judge_value(g, at("cidr_blocks"), rule.get("cidr_blocks"), from_vpc, format!("[{vpc_cidr}]")),
-        judge_value(g, at("sources"), Some(rule), only_cidrs, "no source besides cidr_blocks"),
+        judge_value(
+            g,
+            at("sources"),
+            Some(rule),
+            only_cidrs,
+            "no source besides cidr_blocks and prefix lists of this layout inside the VPC",
+        ),
     ]
 }
 

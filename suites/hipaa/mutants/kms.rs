@@ -12,6 +12,14 @@ pub const KMS_ROTATION_OFF: Mutant = Mutant {
     property: "KeyRotationEnabled",
 };
 
+pub const LOGS_KEY_ROTATION_OFF: Mutant = Mutant {
+    name: "logs-key-rotation-off",
+    about: "DisableKeyRotation on the logs key",
+    output: o::LOGS_KEY_ARN,
+    nth: 0,
+    property: "KeyRotationEnabled",
+};
+
 pub const KMS_KEY_DISABLED: Mutant = Mutant {
     name: "kms-key-disabled",
     about: "DisableKey on the data key",
@@ -20,5 +28,13 @@ pub const KMS_KEY_DISABLED: Mutant = Mutant {
     property: "KeyState",
 };
 
+pub const LOGS_KEY_PENDING_DELETION: Mutant = Mutant {
+    name: "logs-key-pending-deletion",
+    about: "ScheduleKeyDeletion (7 days) on the logs key (by key id: moto answers it by ARN with HTTP 500)",
+    output: o::LOGS_KEY_ARN,
+    nth: 0,
+    property: "KeyState",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] = &[&KMS_ROTATION_OFF, &KMS_KEY_DISABLED];
+pub const ALL: &[&Mutant] = &[&KMS_ROTATION_OFF, &LOGS_KEY_ROTATION_OFF, &KMS_KEY_DISABLED, &LOGS_KEY_PENDING_DELETION];

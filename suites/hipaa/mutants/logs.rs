@@ -12,6 +12,14 @@ pub const LOG_GROUP_FOREIGN_KEY: Mutant = Mutant {
     property: "kmsKeyId",
 };
 
+pub const FLOW_LOG_GROUP_UNENCRYPTED: Mutant = Mutant {
+    name: "flow-log-group-unencrypted",
+    about: "the flow log group created without a KMS key (service-owned encryption)",
+    output: o::FLOW_LOG_GROUP_NAME,
+    nth: 0,
+    property: "kmsKeyId",
+};
+
 pub const LOG_RETENTION_OFF: Mutant = Mutant {
     name: "log-retention-off",
     about: "DeleteRetentionPolicy on the audit log group",
@@ -20,5 +28,14 @@ pub const LOG_RETENTION_OFF: Mutant = Mutant {
     property: "retentionInDays",
 };
 
+pub const FLOW_LOG_RETENTION_30: Mutant = Mutant {
+    name: "flow-log-retention-30",
+    about: "PutRetentionPolicy 30 days on the flow log group (set, but shorter than 90)",
+    output: o::FLOW_LOG_GROUP_NAME,
+    nth: 0,
+    property: "retentionInDays",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] = &[&LOG_GROUP_FOREIGN_KEY, &LOG_RETENTION_OFF];
+pub const ALL: &[&Mutant] =
+    &[&LOG_GROUP_FOREIGN_KEY, &FLOW_LOG_GROUP_UNENCRYPTED, &LOG_RETENTION_OFF, &FLOW_LOG_RETENTION_30];

@@ -4,8 +4,9 @@
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::kit::source::{judge, judge_value};
+use stackproof_harness::source::Mutable;
 use stackproof_harness::source::json::is_true;
-use stackproof_harness::source::template::{Resource, show};
+use stackproof_harness::source::template::{Resource, Template, show};
 
 use super::{Change, Mutation, TemplateFacts, items};
 
@@ -19,6 +20,41 @@ pub const AURORA_RETAINED: Mutation = Mutation {
     change: Change::SetAttr(r#""Retain""#),
 };
 
+pub const DATA_KEY_REPLACEMENT_RETAINED: Mutation = Mutation {
+    name: "data-key-replacement-retained",
+    resource: "DataKey",
+    property: "UpdateReplacePolicy",
+    change: Change::SetAttr(r#""Retain""#),
+};
+
+pub const AURORA_DELETION_PROTECTED: Mutation = Mutation {
+    name: "aurora-deletion-protected",
+    resource: "AuroraCluster",
+    property: "DeletionProtection",
+    change: Change::Set("true"),
+};
+
+pub const LOAD_BALANCER_DELETION_PROTECTED: Mutation = Mutation {
+    name: "load-balancer-deletion-protected",
+    resource: "NetworkLoadBalancer",
+    property: "LoadBalancerAttributes.deletion_protection.enabled",
+    change: Change::Custom(load_balancer_deletion_protected),
+};
+
+/// The NLB's deletion_protection.enabled attribute turned on.
+fn load_balancer_deletion_protected(t: &mut Template) {
+    let attributes = t
+        .properties_mut("NetworkLoadBalancer")
+        .and_then(|p| p.get_mut("LoadBalancerAttributes"))
+        .and_then(Value::as_array_mut);
+    let Some(attributes) = attributes else { panic!("NetworkLoadBalancer has no LoadBalancerAttributes list") };
+    for a in
+        attributes.iter_mut().filter(|a| a.get("Key").and_then(Value::as_str) == Some("deletion_protection.enabled"))
+    {
+        a["Value"] = Value::String("true".into());
+    }
+}
+
 pub const NOTHING_RETAINED: Check<TemplateFacts> = Check {
     info: CheckInfo {
         id: "nothing_retained",
@@ -29,12 +65,32 @@ pub const NOTHING_RETAINED: Check<TemplateFacts> = Check {
         risk: "Retained databases, snapshots or keys outlive the stack: PHI copies nobody tracks or disposes of.",
         remediation: "template.yml: DeletionPolicy: Delete and UpdateReplacePolicy: Delete on every resource (AuroraCluster, AuroraInstance1/2, EfsFileSystem, RedisReplicationGroup, keys and log groups explicitly); AuroraCluster DeletionProtection: false; NetworkLoadBalancer deletion_protection.enabled 'false'.",
     },
-    claims: &[Claim {
-        property: "DeletionPolicy",
-        about: "Every resource is deleted with the stack: no Retain or Snapshot policy, no deletion protection",
-        mutants: &[&AURORA_RETAINED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "DeletionPolicy",
+            about: "No resource keeps a Retain, RetainExceptOnCreate or Snapshot DeletionPolicy (an RDS cluster, or an instance outside one, without a policy snapshots by default)",
+            mutants: &[&AURORA_RETAINED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "UpdateReplacePolicy",
+            about: "No resource keeps its replaced copy (UpdateReplacePolicy Retain or Snapshot)",
+            mutants: &[&DATA_KEY_REPLACEMENT_RETAINED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "DeletionProtection",
+            about: "No resource turns deletion protection on (DeletionProtection, DeletionProtectionEnabled)",
+            mutants: &[&AURORA_DELETION_PROTECTED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "LoadBalancerAttributes.deletion_protection.enabled",
+            about: "No load balancer turns deletion protection on through its attributes",
+            mutants: &[&LOAD_BALANCER_DELETION_PROTECTED],
+            not_emulated: None,
+        },
+    ],
     run: nothing_retained,
 };
 

@@ -11,6 +11,20 @@ use crate::hipaa::outputs::LOGS_KEY_ARN;
 pub const LOG_GROUP_UNENCRYPTED: Mutation =
     Mutation { name: "log-group-unencrypted", resource: "AuditLogGroup", property: "KmsKeyId", change: Change::Remove };
 
+pub const FLOW_LOG_GROUP_UNDER_DATA_KEY: Mutation = Mutation {
+    name: "flow-log-group-under-data-key",
+    resource: "FlowLogGroup",
+    property: "KmsKeyId",
+    change: Change::Set(r#"{"Fn::GetAtt": ["DataKey", "Arn"]}"#),
+};
+
+pub const FLOW_LOG_RETENTION_30: Mutation = Mutation {
+    name: "flow-log-retention-30",
+    resource: "FlowLogGroup",
+    property: "RetentionInDays",
+    change: Change::Set("30"),
+};
+
 pub const LOG_RETENTION_REMOVED: Mutation = Mutation {
     name: "log-retention-removed",
     resource: "AuditLogGroup",
@@ -30,8 +44,8 @@ pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check {
     },
     claims: &[Claim {
         property: "KmsKeyId",
-        about: "Every log group is encrypted with the stack's logs key",
-        mutants: &[&LOG_GROUP_UNENCRYPTED],
+        about: "Every AWS::Logs::LogGroup is encrypted with the key the output LogsKeyArn names: not unencrypted, not another of the stack's keys",
+        mutants: &[&LOG_GROUP_UNENCRYPTED, &FLOW_LOG_GROUP_UNDER_DATA_KEY],
         not_emulated: None,
     }],
     run: log_group_encrypted_with_stack_key,
@@ -50,8 +64,8 @@ pub const LOG_GROUP_RETENTION_SET: Check<TemplateFacts> = Check {
     },
     claims: &[Claim {
         property: "RetentionInDays",
-        about: "Every log group keeps events for a set period of at least 90 days",
-        mutants: &[&LOG_RETENTION_REMOVED],
+        about: "Every AWS::Logs::LogGroup sets RetentionInDays, to at least 90",
+        mutants: &[&LOG_RETENTION_REMOVED, &FLOW_LOG_RETENTION_30],
         not_emulated: None,
     }],
     run: log_group_retention_set,

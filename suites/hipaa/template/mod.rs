@@ -19,6 +19,7 @@
 //! | `vpc_flow_logs_enabled` | `vpc_flow_logs_enabled` (network) |
 //! | `no_open_ingress` | `no_open_ingress_on_private_tier` (security_groups) |
 //! | `kms_keys_rotate` | `kms_key_rotation_enabled` (kms) |
+//! | (new) | `kms_key_enabled` (kms) |
 //! | `log_groups_encrypted_with_stack_key` | `log_group_encrypted_with_stack_key` (logs) |
 //! | `log_groups_retained` | `log_group_retention_set` (logs) |
 //! | `aurora_encrypted_with_stack_key` | `aurora_storage_encrypted_with_stack_key` (rds) |
@@ -89,6 +90,7 @@ pub static CHECKS: &[Check<TemplateFacts>] = &[
     network::PRIVATE_SUBNETS_SPAN_TWO_AZS,
     network::VPC_FLOW_LOGS_ENABLED,
     security_groups::NO_OPEN_INGRESS_ON_PRIVATE_TIER,
+    kms::KMS_KEY_ENABLED,
     kms::KMS_KEY_ROTATION_ENABLED,
     logs::LOG_GROUP_ENCRYPTED_WITH_STACK_KEY,
     logs::LOG_GROUP_RETENTION_SET,

@@ -15,12 +15,39 @@ pub const PRIVATE_SUBNET_AZ_HARDCODED: Mutation = Mutation {
     change: Change::Set(r#""eu-central-1b""#),
 };
 
+pub const PRIVATE_SUBNETS_SAME_AZ: Mutation = Mutation {
+    name: "private-subnets-same-az",
+    resource: "PrivateSubnet2",
+    property: "AvailabilityZone",
+    change: Change::Set(r#"{"Fn::Select": [0, {"Fn::GetAZs": ""}]}"#),
+};
+
 pub const FLOW_LOG_ACCEPTED_ONLY: Mutation = Mutation {
     name: "flow-log-accepted-only",
     resource: "VpcFlowLog",
     property: "TrafficType",
     change: Change::Set(r#""ACCEPT""#),
 };
+
+pub const FLOW_LOG_TO_OTHER_GROUP: Mutation = Mutation {
+    name: "flow-log-to-other-group",
+    resource: "VpcFlowLog",
+    property: "LogGroupName",
+    change: Change::Set(r#"{"Fn::Sub": "/hipaa/other-flow-logs-${EnvironmentSuffix}"}"#),
+};
+
+pub const FLOW_LOG_REMOVED: Mutation = Mutation {
+    name: "flow-log-removed",
+    resource: "Vpc",
+    property: "FlowLog",
+    change: Change::Custom(remove_flow_log),
+};
+
+/// The VPC's flow log deleted from the template.
+fn remove_flow_log(t: &mut Template) {
+    let removed = t.body.get_mut("Resources").and_then(Value::as_object_mut).and_then(|r| r.remove("VpcFlowLog"));
+    assert!(removed.is_some(), "the template has no VpcFlowLog");
+}
 
 pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
     info: CheckInfo {
@@ -30,8 +57,8 @@ pub const PRIVATE_SUBNETS_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
     },
     claims: &[Claim {
         property: "AvailabilityZone",
-        about: "The private subnets span at least two availability zones taken from Fn::GetAZs",
-        mutants: &[&PRIVATE_SUBNET_AZ_HARDCODED],
+        about: "Every private subnet takes its zone from Fn::GetAZs, and another private subnet is in a different zone",
+        mutants: &[&PRIVATE_SUBNET_AZ_HARDCODED, &PRIVATE_SUBNETS_SAME_AZ],
         not_emulated: None,
     }],
     run: private_subnets_span_two_azs,
@@ -70,12 +97,26 @@ pub const VPC_FLOW_LOGS_ENABLED: Check<TemplateFacts> = Check {
         remediation: "template.yml: VpcFlowLog (AWS::EC2::FlowLog) ResourceId: !Ref Vpc, TrafficType: ALL, LogGroupName: !Ref FlowLogGroup (the group output FlowLogGroupName names).",
         ..crate::hipaa::network::VPC_FLOW_LOGS_ENABLED.info
     },
-    claims: &[Claim {
-        property: "TrafficType",
-        about: "Every VPC has a flow log of ALL traffic delivered to the stack's flow log group",
-        mutants: &[&FLOW_LOG_ACCEPTED_ONLY],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "FlowLog",
+            about: "Every VPC of the template has a flow log",
+            mutants: &[&FLOW_LOG_REMOVED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "TrafficType",
+            about: "Every flow log records ALL traffic",
+            mutants: &[&FLOW_LOG_ACCEPTED_ONLY],
+            not_emulated: None,
+        },
+        Claim {
+            property: "LogGroupName",
+            about: "Every flow log delivers into the group the output FlowLogGroupName names",
+            mutants: &[&FLOW_LOG_TO_OTHER_GROUP],
+            not_emulated: None,
+        },
+    ],
     run: vpc_flow_logs_enabled,
 };
 

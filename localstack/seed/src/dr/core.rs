@@ -39,7 +39,7 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
     let principals = kms::Principals { account: &account, replication: &replication_role, backup: &backup_role };
     let primary_key = kms::create(l, &kms::primary(l, &principals)).await?;
     let dr_key = kms::create(l, &kms::dr(l, &principals)).await?;
-    let primary_net = network::create(l, &network::primary()).await?;
+    let primary_net = network::create(l, &network::primary(l)).await?;
     let dr_net = network::create(l, &network::dr(l)).await?;
     let db = database(l, [&primary_key, &dr_key], &primary_net, &dr_net).await?;
 

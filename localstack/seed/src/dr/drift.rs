@@ -6,10 +6,11 @@ use aws_sdk_ec2::types::AttributeBooleanValue;
 use aws_sdk_s3::types::BucketVersioningStatus;
 use stackproof_harness::mutation::Mutant;
 
-use super::network::{ANYWHERE, allow_postgres};
-use super::{Layout, Side, monitoring, s3};
+use super::network::{self, ANYWHERE, allow_postgres};
+use super::{DR_CIDR, ENGINE_VERSION, Layout, PRIMARY_CIDR, Side, aurora, kms, monitoring, s3};
 use crate::{SeedError, Seeder, step};
 use stackproof::dr::mutants as m;
+use stackproof::dr::outputs as o;
 
 /// Applies `mutant` if it is drift; the others were made at creation.
 pub(crate) async fn apply(l: &Layout, mutant: &Mutant) -> Result<(), SeedError> {
@@ -30,8 +31,45 @@ pub(crate) async fn apply(l: &Layout, mutant: &Mutant) -> Result<(), SeedError> 
         m::DR_BUCKET_VERSIONING_SUSPENDED => s3::versioning(&l.dr, &target()?, BucketVersioningStatus::Suspended).await,
         m::APP_LOG_RETENTION_7 => monitoring::retention(l, &target()?, 7).await,
         m::TRAIL_STOPPED => stop_logging(&l.primary, &target()?).await,
+        m::DR_KEY_ROTATION_OFF => disable_rotation(&l.dr, &target()?).await,
+        m::PRIMARY_KEY_PENDING_DELETION => kms::schedule_deletion(&l.primary.kms, &target()?).await,
+        m::PRIMARY_VPC_SECONDARY_CIDR => network::add_secondary_block(&l.primary, &target()?, DR_CIDR).await,
+        m::DR_SUBNET_ASSIGNS_IPV6 => network::subnet_assigns_ipv6(&l.dr, &output(l, o::DR_VPC_ID)?, &target()?).await,
+        m::PRIMARY_DB_SG_EXTRA_PORT => network::allow_port(&l.primary, &target()?, 22, PRIMARY_CIDR).await,
+        m::PRIMARY_DB_SG_PREFIX_LIST_OUTSIDE_VPC => {
+            let name = l.names.db_prefix_list(Side::Primary);
+            network::allow_postgres_from_list(l, Side::Primary, &target()?, &name, &[PRIMARY_CIDR, "192.168.0.0/16"])
+                .await
+        }
+        m::DR_CLUSTER_EXTRA_OPEN_GROUP => {
+            let (vpc, sg) = (output(l, o::DR_VPC_ID)?, output(l, o::DR_DB_SECURITY_GROUP_ID)?);
+            network::attach_open_group(l, Side::Dr, &vpc, &sg).await
+        }
+        m::FAILOVER_LOG_RETENTION_OFF => monitoring::delete_retention(l, &target()?).await,
+        m::DR_INSTANCE_UNSUFFIXED => add_unsuffixed_dr_instance(l).await,
         _ => Ok(()),
     }
+}
+
+/// The value of output `key`, which the layout made.
+fn output(l: &Layout, key: &str) -> Result<String, SeedError> {
+    l.outputs.get(key).cloned().ok_or_else(|| SeedError::Api {
+        step: "outputs".into(),
+        detail: format!("the seeder made no value for output {key}"),
+    })
+}
+
+/// A second instance in the DR cluster, named without the suffix.
+async fn add_unsuffixed_dr_instance(l: &Layout) -> Result<(), SeedError> {
+    let spec = aurora::InstanceSpec {
+        side: Side::Dr,
+        id: "healthcare-db-dr-reader".to_owned(),
+        cluster: l.names.cluster(Side::Dr),
+        engine_version: ENGINE_VERSION,
+        zone: None,
+        subnet_group: l.names.db_subnet_group(Side::Dr),
+    };
+    aurora::create_instance(l, &spec).await
 }
 
 /// moto answers DisableKey by ARN with HTTP 500; by key id it works.

@@ -151,3 +151,17 @@ fn primary_services(account: &str, trail_arn: &str) -> Vec<Value> {
         }),
     ]
 }
+
+// Drift on a deployed key.
+
+/// ScheduleKeyDeletion, the shortest window. moto answers it by ARN with HTTP 500; by key id it works.
+pub(crate) async fn schedule_deletion(kms: &aws_sdk_kms::Client, key_arn: &str) -> Result<(), SeedError> {
+    let key_id = key_arn.rsplit_once("key/").map_or(key_arn, |(_, id)| id);
+    kms.schedule_key_deletion()
+        .key_id(key_id)
+        .pending_window_in_days(7)
+        .send()
+        .await
+        .map_err(step("ScheduleKeyDeletion"))?;
+    Ok(())
+}

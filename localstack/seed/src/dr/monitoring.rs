@@ -126,29 +126,51 @@ pub(crate) async fn put_alarm(l: &Layout, alarm: &Alarm, topic: &str) -> Result<
     Ok(())
 }
 
+/// The key a log group is created under.
+pub(crate) enum GroupKey {
+    /// The layout's key (the primary key's ARN).
+    Layout(String),
+    /// A new customer key of the primary region that is not the layout's.
+    Foreign,
+    /// None: CloudWatch Logs' own encryption.
+    Unencrypted,
+}
+
 /// A log group as main.ts declares it.
 pub(crate) struct LogGroupSpec {
     pub name: String,
-    /// None leaves it unencrypted.
-    pub key: Option<String>,
+    pub key: GroupKey,
 }
 
 /// The application's log group and the failover function's. moto answers AssociateKmsKey with
-/// HTTP 500, so the unencrypted mutant is made here, at creation.
+/// HTTP 500, so the key mutants are made here, at creation.
 pub(crate) fn log_groups(l: &Layout, core: &Core) -> [LogGroupSpec; 2] {
-    let key = || Some(core.primary_key.clone());
+    let layout = || GroupKey::Layout(core.primary_key.clone());
+    let app_name = if l.has(&m::APP_LOG_GROUP_SUFFIX_GLUED) {
+        format!("/healthcare-dr/{}app", l.suffix)
+    } else {
+        l.names.app_log_group()
+    };
     [
-        LogGroupSpec { name: l.names.app_log_group(), key: key() },
+        LogGroupSpec {
+            name: app_name,
+            key: if l.has(&m::APP_LOG_GROUP_FOREIGN_KEY) { GroupKey::Foreign } else { layout() },
+        },
         LogGroupSpec {
             name: l.names.failover_log_group(),
-            key: if l.has(&m::FAILOVER_LOG_GROUP_UNENCRYPTED) { None } else { key() },
+            key: if l.has(&m::FAILOVER_LOG_GROUP_UNENCRYPTED) { GroupKey::Unencrypted } else { layout() },
         },
     ]
 }
 
 /// Creates the log group, keeping events 30 days.
 pub(crate) async fn create_log_group(l: &Layout, spec: &LogGroupSpec) -> Result<(), SeedError> {
-    let mut create = l.primary.logs.create_log_group().log_group_name(&spec.name).set_kms_key_id(spec.key.clone());
+    let key = match &spec.key {
+        GroupKey::Layout(arn) => Some(arn.clone()),
+        GroupKey::Foreign => Some(foreign_key(l).await?),
+        GroupKey::Unencrypted => None,
+    };
+    let mut create = l.primary.logs.create_log_group().log_group_name(&spec.name).set_kms_key_id(key);
     for (k, v) in l.tags(&[]) {
         create = create.tags(k, v);
     }
@@ -156,8 +178,20 @@ pub(crate) async fn create_log_group(l: &Layout, spec: &LogGroupSpec) -> Result<
     retention(l, &spec.name, LOG_RETENTION_DAYS).await
 }
 
+/// A customer key of the primary region that is not the layout's (no alias, no tags); its ARN.
+async fn foreign_key(l: &Layout) -> Result<String, SeedError> {
+    let created = l.primary.kms.create_key().description(format!("not the layout's key ({})", l.suffix));
+    Ok(created.send().await.map_err(step("CreateKey"))?.key_metadata.and_then(|m| m.arn).unwrap_or_default())
+}
+
 pub(crate) async fn retention(l: &Layout, group: &str, days: i32) -> Result<(), SeedError> {
     let put = l.primary.logs.put_retention_policy().log_group_name(group).retention_in_days(days);
     put.send().await.map_err(step("PutRetentionPolicy"))?;
+    Ok(())
+}
+
+pub(crate) async fn delete_retention(l: &Layout, group: &str) -> Result<(), SeedError> {
+    let delete = l.primary.logs.delete_retention_policy().log_group_name(group);
+    delete.send().await.map_err(step("DeleteRetentionPolicy"))?;
     Ok(())
 }

@@ -49,6 +49,16 @@ impl Names {
         format!("healthcare-{}-db-sg-{}", side.name(), self.suffix)
     }
 
+    /// A database group the layout does not declare (a mutant attaches it to the cluster).
+    pub fn extra_db_security_group(&self, side: Side) -> String {
+        format!("healthcare-{}-extra-db-sg-{}", side.name(), self.suffix)
+    }
+
+    /// A prefix list the layout does not declare (a mutant admits it on the database group).
+    pub fn db_prefix_list(&self, side: Side) -> String {
+        format!("healthcare-{}-db-sources-{}", side.name(), self.suffix)
+    }
+
     pub fn db_subnet_group(&self, side: Side) -> String {
         format!("healthcare-{}-db-subnets-{}", side.name(), self.suffix)
     }

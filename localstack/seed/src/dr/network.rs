@@ -1,7 +1,10 @@
 //! One side's network (main.ts `network(side, provider, cidr, octet, azs)`): the VPC, two private
 //! subnets, the database security group and the database subnet group.
 
-use aws_sdk_ec2::types::{Filter, IpPermission, IpRange, ResourceType, Tag as Ec2Tag, TagSpecification};
+use aws_sdk_ec2::types::{
+    AddPrefixListEntry, AttributeBooleanValue, Filter, IpPermission, IpRange, PrefixListId, ResourceType,
+    Tag as Ec2Tag, TagSpecification,
+};
 
 use super::aurora::rds_tags;
 use super::{DR_CIDR, Layout, PRIMARY_CIDR, Side};
@@ -23,8 +26,9 @@ pub(crate) struct NetworkSpec {
     pub one_az: bool,
 }
 
-pub(crate) fn primary() -> NetworkSpec {
-    NetworkSpec { side: Side::Primary, cidr: PRIMARY_CIDR, octet: 0, one_az: false }
+/// The primary network: in one zone when asked.
+pub(crate) fn primary(l: &Layout) -> NetworkSpec {
+    NetworkSpec { side: Side::Primary, cidr: PRIMARY_CIDR, octet: 0, one_az: l.has(&m::PRIMARY_SUBNETS_ONE_AZ) }
 }
 
 /// The DR network: it overlaps the primary's range, or keeps to one zone, when asked.
@@ -57,7 +61,8 @@ async fn subnets(l: &Layout, spec: &NetworkSpec, vpc: &str) -> Result<Vec<String
     let (az1, az2) = zones(s).await?;
     let mut subnets = Vec::new();
     for (n, zone) in [(1, &az1), (2, if spec.one_az { &az1 } else { &az2 })] {
-        let name = l.names.private_subnet(spec.side, n);
+        let unsuffixed = spec.side == Side::Dr && n == 1 && l.has(&m::DR_SUBNET_NAME_UNSUFFIXED);
+        let name = if unsuffixed { format!("healthcare-dr-private-{n}") } else { l.names.private_subnet(spec.side, n) };
         let tags = ec2_tags(l, ResourceType::Subnet, &[("Name", &name), ("Tier", "private")]);
         let id = s
             .ec2
@@ -80,10 +85,12 @@ async fn subnets(l: &Layout, spec: &NetworkSpec, vpc: &str) -> Result<Vec<String
 /// 5432 from the VPC only, and egress to the VPC only (Terraform drops the default egress).
 async fn db_security_group(l: &Layout, spec: &NetworkSpec, vpc: &str) -> Result<String, SeedError> {
     let (s, name) = (l.at(spec.side), l.names.db_security_group(spec.side));
+    let unsuffixed = spec.side == Side::Primary && l.has(&m::PRIMARY_DB_SG_NAME_UNSUFFIXED);
+    let group_name = if unsuffixed { "healthcare-primary-db-sg".to_owned() } else { name.clone() };
     let sg = s
         .ec2
         .create_security_group()
-        .group_name(&name)
+        .group_name(&group_name)
         .description("Aurora PostgreSQL: 5432 from inside the VPC only")
         .vpc_id(vpc)
         .tag_specifications(ec2_tags(l, ResourceType::SecurityGroup, &[("Name", &name)]))
@@ -172,4 +179,137 @@ pub(crate) async fn zones(s: &Seeder) -> Result<(String, String), SeedError> {
 fn ec2_tags(l: &Layout, kind: ResourceType, own: &[(&str, &str)]) -> TagSpecification {
     let tags = l.tags(own).into_iter().map(|(k, v)| Ec2Tag::builder().key(k).value(v).build());
     TagSpecification::builder().resource_type(kind).set_tags(Some(tags.collect())).build()
+}
+
+// Drift on a deployed network.
+
+/// AssociateVpcCidrBlock: `cidr` as a secondary block of `vpc`.
+pub(crate) async fn add_secondary_block(s: &Seeder, vpc: &str, cidr: &str) -> Result<(), SeedError> {
+    s.ec2
+        .associate_vpc_cidr_block()
+        .vpc_id(vpc)
+        .cidr_block(cidr)
+        .send()
+        .await
+        .map_err(step("AssociateVpcCidrBlock"))?;
+    Ok(())
+}
+
+/// The VPC gets an Amazon IPv6 block, `subnet` a /64 of it and AssignIpv6AddressOnCreation.
+pub(crate) async fn subnet_assigns_ipv6(s: &Seeder, vpc: &str, subnet: &str) -> Result<(), SeedError> {
+    let block = s
+        .ec2
+        .associate_vpc_cidr_block()
+        .vpc_id(vpc)
+        .amazon_provided_ipv6_cidr_block(true)
+        .send()
+        .await
+        .map_err(step("AssociateVpcCidrBlock"))?
+        .ipv6_cidr_block_association
+        .and_then(|a| a.ipv6_cidr_block)
+        .unwrap_or_default();
+    let first = format!("{}/64", block.split('/').next().unwrap_or_default());
+    s.ec2
+        .associate_subnet_cidr_block()
+        .subnet_id(subnet)
+        .ipv6_cidr_block(first)
+        .send()
+        .await
+        .map_err(step("AssociateSubnetCidrBlock"))?;
+    s.ec2
+        .modify_subnet_attribute()
+        .subnet_id(subnet)
+        .assign_ipv6_address_on_creation(AttributeBooleanValue::builder().value(true).build())
+        .send()
+        .await
+        .map_err(step("ModifySubnetAttribute"))?;
+    Ok(())
+}
+
+/// Admits tcp `port` from `cidr` into security group `sg`.
+pub(crate) async fn allow_port(s: &Seeder, sg: &str, port: i32, cidr: &str) -> Result<(), SeedError> {
+    let rule = IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port)
+        .to_port(port)
+        .ip_ranges(IpRange::builder().cidr_ip(cidr).build())
+        .build();
+    s.ec2
+        .authorize_security_group_ingress()
+        .group_id(sg)
+        .ip_permissions(rule)
+        .send()
+        .await
+        .map_err(step("AuthorizeSecurityGroupIngress"))?;
+    Ok(())
+}
+
+/// A managed prefix list named `name` holding `entries`, admitted on PostgreSQL by `sg`.
+pub(crate) async fn allow_postgres_from_list(
+    l: &Layout,
+    side: Side,
+    sg: &str,
+    name: &str,
+    entries: &[&str],
+) -> Result<(), SeedError> {
+    let s = l.at(side);
+    let entries = entries.iter().map(|c| AddPrefixListEntry::builder().cidr(*c).build()).collect();
+    let list = s
+        .ec2
+        .create_managed_prefix_list()
+        .prefix_list_name(name)
+        .address_family("IPv4")
+        .max_entries(5)
+        .set_entries(Some(entries))
+        .tag_specifications(ec2_tags(l, ResourceType::PrefixList, &[("Name", name)]))
+        .send()
+        .await
+        .map_err(step("CreateManagedPrefixList"))?
+        .prefix_list
+        .and_then(|p| p.prefix_list_id)
+        .unwrap_or_default();
+    let rule = IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(POSTGRES)
+        .to_port(POSTGRES)
+        .prefix_list_ids(PrefixListId::builder().prefix_list_id(list).build())
+        .build();
+    s.ec2
+        .authorize_security_group_ingress()
+        .group_id(sg)
+        .ip_permissions(rule)
+        .send()
+        .await
+        .map_err(step("AuthorizeSecurityGroupIngress"))?;
+    Ok(())
+}
+
+/// A second group in the side's VPC admitting PostgreSQL from anywhere, attached to the side's
+/// cluster beside the group the outputs name.
+pub(crate) async fn attach_open_group(l: &Layout, side: Side, vpc: &str, sg: &str) -> Result<(), SeedError> {
+    let s = l.at(side);
+    let name = l.names.extra_db_security_group(side);
+    let extra = s
+        .ec2
+        .create_security_group()
+        .group_name(&name)
+        .description("a second database group, open to the world")
+        .vpc_id(vpc)
+        .tag_specifications(ec2_tags(l, ResourceType::SecurityGroup, &[("Name", &name)]))
+        .send()
+        .await
+        .map_err(step("CreateSecurityGroup"))?
+        .group_id
+        .unwrap_or_default();
+    allow_postgres(s, &extra, ANYWHERE, "PostgreSQL from anywhere").await?;
+    s.rds
+        .modify_db_cluster()
+        .db_cluster_identifier(l.names.cluster(side))
+        .vpc_security_group_ids(sg)
+        .vpc_security_group_ids(extra)
+        .apply_immediately(true)
+        .send()
+        .await
+        .map_err(step("ModifyDBCluster"))?;
+    Ok(())
 }

@@ -68,3 +68,15 @@ pub async fn disable(kms: &Kms, arn: &str) -> Result<(), SeedError> {
     kms.disable_key().key_id(key_id).send().await.map_err(step("DisableKey"))?;
     Ok(())
 }
+
+/// ScheduleKeyDeletion, the shortest window. moto answers it by ARN with HTTP 500; by key id it works.
+pub async fn schedule_deletion(kms: &Kms, arn: &str) -> Result<(), SeedError> {
+    let key_id = arn.rsplit_once("key/").map_or(arn, |(_, id)| id);
+    kms.schedule_key_deletion()
+        .key_id(key_id)
+        .pending_window_in_days(7)
+        .send()
+        .await
+        .map_err(step("ScheduleKeyDeletion"))?;
+    Ok(())
+}

@@ -10,13 +10,23 @@ use crate::hipaa::tags::{self, tagged};
 use crate::hipaa::{Mutants, names};
 use crate::{SeedError, Seeder, step};
 
+/// The key a log group is created under.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum GroupKey {
+    /// The stack's logs key.
+    Stack,
+    /// A new key that is not the stack's.
+    Foreign,
+    /// None: CloudWatch Logs' own encryption.
+    Unencrypted,
+}
+
 /// A log group as the template declares it, with the mutants made at creation.
 pub struct LogGroupSpec {
     pub name: String,
     /// Its Name tag: the template names only the audit group.
     pub name_tag: Option<String>,
-    /// Encrypted with the stack's logs key; false: with a new key that is not the stack's.
-    pub stack_key: bool,
+    pub key: GroupKey,
     pub retention_days: i32,
 }
 
@@ -30,20 +40,29 @@ pub struct LogGroupsSpec {
 
 impl LogGroupsSpec {
     pub fn new(suffix: &Suffix, mutants: &Mutants) -> Self {
-        let group = |name: String| LogGroupSpec { name, name_tag: None, stack_key: true, retention_days: 90 };
+        let group = |name: String| LogGroupSpec { name, name_tag: None, key: GroupKey::Stack, retention_days: 90 };
         let ecs =
             if mutants.has(&m::NAME_WITHOUT_SUFFIX) { "/hipaa/ecs".to_owned() } else { format!("/hipaa/ecs-{suffix}") };
+        let flow = if mutants.has(&m::NAME_SUFFIX_GLUED) {
+            format!("/hipaa/vpc-flow-logs{suffix}")
+        } else {
+            format!("/hipaa/vpc-flow-logs-{suffix}")
+        };
         Self {
             audit: LogGroupSpec {
                 name: names::audit_log_group(suffix),
                 name_tag: Some(format!("audit-log-group-{suffix}")),
                 // Made at creation: AssociateKmsKey is not emulated.
-                stack_key: !mutants.has(&m::LOG_GROUP_FOREIGN_KEY),
+                key: if mutants.has(&m::LOG_GROUP_FOREIGN_KEY) { GroupKey::Foreign } else { GroupKey::Stack },
                 retention_days: 365,
             },
             ecs: group(ecs),
             api_access: group(format!("/hipaa/api-access-{suffix}")),
-            flow: group(format!("/hipaa/vpc-flow-logs-{suffix}")),
+            flow: LogGroupSpec {
+                key: if mutants.has(&m::FLOW_LOG_GROUP_UNENCRYPTED) { GroupKey::Unencrypted } else { GroupKey::Stack },
+                retention_days: if mutants.has(&m::FLOW_LOG_RETENTION_30) { 30 } else { 90 },
+                ..group(flow)
+            },
         }
     }
 
@@ -55,7 +74,11 @@ impl LogGroupsSpec {
 
 /// Creates the group under `logs_key` (or a foreign key) and sets its retention.
 pub async fn create_group(s: &Seeder, spec: &LogGroupSpec, logs_key: &str, suffix: &Suffix) -> Result<(), SeedError> {
-    let key = if spec.stack_key { logs_key.to_owned() } else { keys::create_foreign(&s.kms, suffix).await? };
+    let key = match spec.key {
+        GroupKey::Stack => Some(logs_key.to_owned()),
+        GroupKey::Foreign => Some(keys::create_foreign(&s.kms, suffix).await?),
+        GroupKey::Unencrypted => None,
+    };
     let tags = match &spec.name_tag {
         Some(name) => tags::map(name, suffix),
         None => [(tags::SUFFIX.to_owned(), suffix.as_str().to_owned())].into(),
@@ -63,7 +86,7 @@ pub async fn create_group(s: &Seeder, spec: &LogGroupSpec, logs_key: &str, suffi
     s.logs
         .create_log_group()
         .log_group_name(&spec.name)
-        .kms_key_id(key)
+        .set_kms_key_id(key)
         .set_tags(Some(tags))
         .send()
         .await
@@ -83,15 +106,18 @@ pub struct FlowLogSpec {
     pub name: String,
     pub role: String,
     pub group: String,
+    pub traffic: TrafficType,
 }
 
 impl FlowLogSpec {
-    pub fn new(suffix: &Suffix, groups: &LogGroupsSpec) -> Self {
-        Self {
-            name: format!("vpc-flow-log-{suffix}"),
-            role: format!("vpc-flow-logs-role-{suffix}"),
-            group: groups.flow.name.clone(),
-        }
+    pub fn new(suffix: &Suffix, groups: &LogGroupsSpec, mutants: &Mutants) -> Self {
+        let group = if mutants.has(&m::FLOW_LOG_TO_OTHER_GROUP) {
+            format!("/hipaa/other-flow-logs-{suffix}")
+        } else {
+            groups.flow.name.clone()
+        };
+        let traffic = if mutants.has(&m::FLOW_LOG_REJECT_ONLY) { TrafficType::Reject } else { TrafficType::All };
+        Self { name: format!("vpc-flow-log-{suffix}"), role: format!("vpc-flow-logs-role-{suffix}"), group, traffic }
     }
 }
 
@@ -119,7 +145,7 @@ pub async fn create_flow_log(
         .create_flow_logs()
         .resource_ids(vpc)
         .resource_type(FlowLogsResourceType::Vpc)
-        .traffic_type(TrafficType::All)
+        .traffic_type(spec.traffic.clone())
         .log_destination_type(LogDestinationType::CloudWatchLogs)
         .log_group_name(&spec.group)
         .deliver_logs_permission_arn(role)

@@ -43,7 +43,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
     for group in log_groups.all() {
         logs::create_group(s, group, &logs_key, suffix).await?;
     }
-    let flow_logs = logs::create_flow_log(s, &vpc.id, &FlowLogSpec::new(suffix, &log_groups), suffix).await?;
+    let flow_logs = logs::create_flow_log(s, &vpc.id, &FlowLogSpec::new(suffix, &log_groups, mutants), suffix).await?;
     let sg = security_groups::create(&s.ec2, &vpc.id, &SecurityGroupsSpec::new(suffix, mutants), suffix).await?;
     let db_secret = secrets::create(&s.secretsmanager, &SecretSpec::database(suffix), &data_key).await?;
     let api_secret = secrets::create(&s.secretsmanager, &SecretSpec::api_keys(suffix), &data_key).await?;
@@ -56,13 +56,23 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
 
 /// Applies `mutant` to the deployed layer, if it is this layer's drift.
 async fn drift(s: &Seeder, made: &Network, mutant: &Mutant, suffix: &Suffix) -> Result<(), SeedError> {
+    let (ec2, vpc) = (&s.ec2, &made.vpc);
     match *mutant {
         m::KMS_ROTATION_OFF => keys::disable_rotation(&s.kms, &made.data_key).await,
+        m::LOGS_KEY_ROTATION_OFF => keys::disable_rotation(&s.kms, &made.logs_key).await,
         m::KMS_KEY_DISABLED => keys::disable(&s.kms, &made.data_key).await,
-        m::PRIVATE_ROUTE_TO_IGW => vpc::route_first_private_table_to_igw(&s.ec2, &made.vpc).await,
-        m::NAT_MISSING => vpc::delete_first_nat_gateway(&s.ec2, &made.vpc).await,
-        m::VPC_DNS_HOSTNAMES_OFF => vpc::turn_dns_hostnames_off(&s.ec2, &made.vpc).await,
-        m::PUBLIC_ROUTE_MISSING => vpc::delete_public_default_route(&s.ec2, &made.vpc).await,
+        m::LOGS_KEY_PENDING_DELETION => keys::schedule_deletion(&s.kms, &made.logs_key).await,
+        m::PRIVATE_SUBNET_ASSIGNS_IPV6 => vpc::first_private_subnet_assigns_ipv6(ec2, vpc).await,
+        m::PRIVATE_ROUTE_TO_IGW => vpc::route_first_private_table_to_igw(ec2, vpc).await,
+        m::PRIVATE_ROUTE_TO_FOREIGN_NAT => vpc::route_second_private_table_to_foreign_nat(ec2, vpc, suffix).await,
+        m::PRIVATE_TABLE_ROUTE_TO_IGW => vpc::route_range_of_second_private_table_to_igw(ec2, vpc).await,
+        m::PRIVATE_SUBNET_ON_PUBLIC_TABLE => vpc::move_second_private_subnet_to_public_table(ec2, vpc).await,
+        m::NAT_MISSING => vpc::delete_first_nat_gateway(ec2, vpc).await,
+        m::VPC_DNS_HOSTNAMES_OFF => vpc::turn_dns_hostnames_off(ec2, vpc).await,
+        m::VPC_DNS_SUPPORT_OFF => vpc::turn_dns_support_off(ec2, vpc).await,
+        m::PUBLIC_ROUTE_MISSING => vpc::delete_public_default_route(ec2, vpc).await,
+        m::INTERNET_GATEWAY_DETACHED => vpc::detach_internet_gateway(ec2, vpc).await,
+        m::PUBLIC_SUBNET_OFF_PUBLIC_TABLE => vpc::disassociate_second_public_subnet(ec2, vpc).await,
         m::FLOW_LOGS_OFF => logs::delete_flow_logs(&s.ec2, &made.flow_logs).await,
         m::LOG_RETENTION_OFF => logs::delete_retention(&s.logs, &made.log_groups.audit.name).await,
         m::SECRET_SCHEDULED_FOR_DELETION => secrets::schedule_deletion(&s.secretsmanager, &made.db_secret).await,

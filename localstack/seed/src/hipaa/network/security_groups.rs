@@ -2,7 +2,10 @@
 //! ingress mutants add a rule to that table before the groups are made.
 
 use aws_sdk_ec2::Client as Ec2;
-use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, UserIdGroupPair};
+use aws_sdk_ec2::types::builders::IpPermissionBuilder;
+use aws_sdk_ec2::types::{
+    AddPrefixListEntry, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, UserIdGroupPair,
+};
 use stackproof::hipaa::mutants as m;
 use stackproof::hipaa::outputs as o;
 use stackproof_harness::deployment::Suffix;
@@ -26,56 +29,93 @@ pub enum Tier {
 pub enum Source {
     Tier(Tier),
     Cidr(&'static str),
+    CidrV6(&'static str),
+    /// A managed prefix list made for the rule, holding these entries.
+    PrefixList(&'static [&'static str]),
 }
 
-/// One ingress rule: `to` admits `from` on TCP `port`.
+#[derive(Clone, Copy)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    /// Every protocol and port (IpProtocol -1).
+    All,
+}
+
+/// One ingress rule: `to` admits `from` on `protocol` `port`.
 #[derive(Clone, Copy)]
 pub struct Ingress {
     pub to: Tier,
+    pub protocol: Protocol,
     pub port: i32,
     pub from: Source,
 }
 
+const fn tcp(to: Tier, port: i32, from: Source) -> Ingress {
+    Ingress { to, protocol: Protocol::Tcp, port, from }
+}
+
 /// The template's ingress: each tier admits only the tier in front of it.
 const INGRESS: [Ingress; 5] = [
-    Ingress { to: Tier::LoadBalancer, port: APP_PORT, from: Source::Cidr(VPC_CIDR) },
-    Ingress { to: Tier::App, port: APP_PORT, from: Source::Tier(Tier::LoadBalancer) },
-    Ingress { to: Tier::Database, port: DB_PORT, from: Source::Tier(Tier::App) },
-    Ingress { to: Tier::Cache, port: CACHE_PORT, from: Source::Tier(Tier::App) },
-    Ingress { to: Tier::Efs, port: NFS_PORT, from: Source::Tier(Tier::App) },
+    tcp(Tier::LoadBalancer, APP_PORT, Source::Cidr(VPC_CIDR)),
+    tcp(Tier::App, APP_PORT, Source::Tier(Tier::LoadBalancer)),
+    tcp(Tier::Database, DB_PORT, Source::Tier(Tier::App)),
+    tcp(Tier::Cache, CACHE_PORT, Source::Tier(Tier::App)),
+    tcp(Tier::Efs, NFS_PORT, Source::Tier(Tier::App)),
 ];
 
 /// The rule each ingress mutant adds.
-const MUTANT_INGRESS: [(&Mutant, Ingress); 4] = [
+const MUTANT_INGRESS: [(&Mutant, Ingress); 9] = [
+    (&m::DB_INGRESS_FROM_LOAD_BALANCER, tcp(Tier::Database, DB_PORT, Source::Tier(Tier::LoadBalancer))),
     (
-        &m::DB_INGRESS_FROM_LOAD_BALANCER,
-        Ingress { to: Tier::Database, port: DB_PORT, from: Source::Tier(Tier::LoadBalancer) },
+        &m::DB_INGRESS_ALL_TRAFFIC_FROM_APP,
+        Ingress { to: Tier::Database, protocol: Protocol::All, port: DB_PORT, from: Source::Tier(Tier::App) },
     ),
-    (&m::CACHE_INGRESS_EXTRA_PORT, Ingress { to: Tier::Cache, port: 22, from: Source::Tier(Tier::App) }),
-    (&m::EFS_INGRESS_FROM_VPC_CIDR, Ingress { to: Tier::Efs, port: NFS_PORT, from: Source::Cidr(VPC_CIDR) }),
-    (&m::APP_OPEN_TO_WORLD, Ingress { to: Tier::App, port: APP_PORT, from: Source::Cidr("0.0.0.0/0") }),
+    (&m::CACHE_INGRESS_EXTRA_PORT, tcp(Tier::Cache, 22, Source::Tier(Tier::App))),
+    (&m::CACHE_INGRESS_FROM_PREFIX_LIST, tcp(Tier::Cache, CACHE_PORT, Source::PrefixList(&[VPC_CIDR]))),
+    (&m::EFS_INGRESS_FROM_VPC_CIDR, tcp(Tier::Efs, NFS_PORT, Source::Cidr(VPC_CIDR))),
+    (
+        &m::EFS_INGRESS_UDP_FROM_APP,
+        Ingress { to: Tier::Efs, protocol: Protocol::Udp, port: NFS_PORT, from: Source::Tier(Tier::App) },
+    ),
+    (&m::APP_OPEN_TO_WORLD, tcp(Tier::App, APP_PORT, Source::Cidr(ANYWHERE))),
+    (&m::LOAD_BALANCER_OPEN_TO_WORLD_IPV6, tcp(Tier::LoadBalancer, APP_PORT, Source::CidrV6("::/0"))),
+    (&m::LOAD_BALANCER_OPEN_VIA_PREFIX_LIST, tcp(Tier::LoadBalancer, APP_PORT, Source::PrefixList(&[ANYWHERE]))),
 ];
 
-/// A group: its name and description.
+/// Every IPv4 address.
+const ANYWHERE: &str = "0.0.0.0/0";
+
+/// A group: its name, its Name tag and description.
 pub struct GroupSpec {
     pub name: String,
+    pub name_tag: String,
     pub about: &'static str,
 }
 
 /// The groups (load balancer, app, database, cache, EFS) and their ingress, with the mutants'
-/// rules added.
+/// rules added; and a group the outputs do not name, open to the world, when asked.
 pub struct SecurityGroupsSpec {
     pub groups: [GroupSpec; 5],
     pub ingress: Vec<Ingress>,
+    pub extra_open_group: Option<GroupSpec>,
 }
 
 impl SecurityGroupsSpec {
     pub fn new(suffix: &Suffix, mutants: &Mutants) -> Self {
-        let group = |prefix: &str, about| GroupSpec { name: format!("{prefix}-sg-{suffix}"), about };
+        let group = |prefix: &str, about| {
+            let name = format!("{prefix}-sg-{suffix}");
+            GroupSpec { name_tag: name.clone(), name, about }
+        };
         let added = MUTANT_INGRESS.iter().filter(|(mutant, _)| mutants.has(mutant)).map(|(_, rule)| *rule);
+        let mut load_balancer = group("nlb", "internal load balancer");
+        if mutants.has(&m::GROUP_NAME_UNSUFFIXED) {
+            load_balancer.name = "nlb-sg".to_owned();
+        }
         Self {
+            extra_open_group: mutants.has(&m::EXTRA_GROUP_OPEN_TO_WORLD).then(|| group("extra", "not the stack's")),
             groups: [
-                group("nlb", "internal load balancer"),
+                load_balancer,
                 group("app", "ECS tasks"),
                 group("db", "Aurora"),
                 group("cache", "Redis"),
@@ -133,7 +173,12 @@ pub async fn create(
         efs: create_group(ec2, vpc, efs, suffix).await?,
     };
     for rule in &spec.ingress {
-        allow(ec2, &sg, rule).await?;
+        allow(ec2, &sg, rule, suffix).await?;
+    }
+    if let Some(extra) = &spec.extra_open_group {
+        let id = create_group(ec2, vpc, extra, suffix).await?;
+        authorize(ec2, &id, permission(Protocol::Tcp, 22).ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build()))
+            .await?;
     }
     Ok(sg)
 }
@@ -144,7 +189,7 @@ async fn create_group(ec2: &Ec2, vpc: &str, spec: &GroupSpec, suffix: &Suffix) -
         .group_name(&spec.name)
         .description(spec.about)
         .vpc_id(vpc)
-        .tag_specifications(tagged(ResourceType::SecurityGroup, &spec.name, suffix))
+        .tag_specifications(tagged(ResourceType::SecurityGroup, &spec.name_tag, suffix))
         .send()
         .await
         .map_err(step("CreateSecurityGroup"))?
@@ -152,17 +197,54 @@ async fn create_group(ec2: &Ec2, vpc: &str, spec: &GroupSpec, suffix: &Suffix) -
         .unwrap_or_default())
 }
 
-async fn allow(ec2: &Ec2, sg: &SecurityGroups, rule: &Ingress) -> Result<(), SeedError> {
-    let permission = IpPermission::builder().ip_protocol("tcp").from_port(rule.port).to_port(rule.port);
+/// A permission on `protocol` `port` (every port for all traffic), without its source.
+fn permission(protocol: Protocol, port: i32) -> IpPermissionBuilder {
+    match protocol {
+        Protocol::Tcp => IpPermission::builder().ip_protocol("tcp").from_port(port).to_port(port),
+        Protocol::Udp => IpPermission::builder().ip_protocol("udp").from_port(port).to_port(port),
+        Protocol::All => IpPermission::builder().ip_protocol("-1"),
+    }
+}
+
+async fn allow(ec2: &Ec2, sg: &SecurityGroups, rule: &Ingress, suffix: &Suffix) -> Result<(), SeedError> {
+    let permission = permission(rule.protocol, rule.port);
     let permission = match rule.from {
         Source::Tier(tier) => permission.user_id_group_pairs(UserIdGroupPair::builder().group_id(sg.id(tier)).build()),
         Source::Cidr(cidr) => permission.ip_ranges(IpRange::builder().cidr_ip(cidr).build()),
+        Source::CidrV6(cidr) => permission.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(cidr).build()),
+        Source::PrefixList(entries) => {
+            let list =
+                create_prefix_list(ec2, &format!("{}-sources-{suffix}", sg.id(rule.to)), entries, suffix).await?;
+            permission.prefix_list_ids(PrefixListId::builder().prefix_list_id(list).build())
+        }
     };
+    authorize(ec2, sg.id(rule.to), permission).await
+}
+
+async fn authorize(ec2: &Ec2, group: &str, permission: IpPermissionBuilder) -> Result<(), SeedError> {
     ec2.authorize_security_group_ingress()
-        .group_id(sg.id(rule.to))
+        .group_id(group)
         .ip_permissions(permission.build())
         .send()
         .await
         .map_err(step("AuthorizeSecurityGroupIngress"))?;
     Ok(())
+}
+
+/// A managed IPv4 prefix list holding `entries`; returns its id.
+async fn create_prefix_list(ec2: &Ec2, name: &str, entries: &[&str], suffix: &Suffix) -> Result<String, SeedError> {
+    let entries = entries.iter().map(|c| AddPrefixListEntry::builder().cidr(*c).build()).collect();
+    Ok(ec2
+        .create_managed_prefix_list()
+        .prefix_list_name(name)
+        .address_family("IPv4")
+        .max_entries(5)
+        .set_entries(Some(entries))
+        .tag_specifications(tagged(ResourceType::PrefixList, name, suffix))
+        .send()
+        .await
+        .map_err(step("CreateManagedPrefixList"))?
+        .prefix_list
+        .and_then(|l| l.prefix_list_id)
+        .unwrap_or_default())
 }

@@ -2,7 +2,7 @@
 //! gateway per zone, and the route tables.
 
 use aws_sdk_ec2::Client as Ec2;
-use aws_sdk_ec2::types::{AttributeBooleanValue, DomainType, ResourceType};
+use aws_sdk_ec2::types::{AttributeBooleanValue, ConnectivityType, DomainType, ResourceType};
 use stackproof::hipaa::mutants as m;
 use stackproof::hipaa::outputs as o;
 use stackproof_harness::deployment::Suffix;
@@ -26,9 +26,15 @@ pub struct SubnetSpec {
 /// One zone's way out for its private subnet: an Elastic IP, the NAT gateway holding it (in the
 /// zone's public subnet) and the private route table through it.
 pub struct NatSpec {
+    /// The Elastic IP's Name tag.
     pub elastic_ip: String,
     pub gateway: String,
+    /// The private route table's Name tag.
     pub route_table: String,
+    /// The NAT gateway sits in the zone's private subnet instead of its public one.
+    pub in_private_subnet: bool,
+    /// ConnectivityType private: no Elastic IP, no way out to the internet.
+    pub private_connectivity: bool,
 }
 
 /// The VPC as the template declares it, with the mutants made at creation.
@@ -55,7 +61,18 @@ impl VpcSpec {
             elastic_ip: format!("nat-eip-{n}-{suffix}"),
             gateway: format!("nat-gateway-{n}-{suffix}"),
             route_table: format!("private-route-table-{n}-{suffix}"),
+            in_private_subnet: false,
+            private_connectivity: false,
         };
+        let (mut nat1, mut nat2) = (nat(1), nat(2));
+        if mutants.has(&m::ROUTE_TABLE_NAME_SUFFIX_INSIDE) {
+            nat1.route_table = format!("private-route-table-1-{suffix}-copy");
+        }
+        if mutants.has(&m::NAT_EIP_NAME_UNSUFFIXED) {
+            nat2.elastic_ip = "nat-eip-2".to_owned();
+        }
+        nat2.in_private_subnet = mutants.has(&m::NAT_IN_PRIVATE_SUBNET);
+        nat2.private_connectivity = mutants.has(&m::NAT_PRIVATE_CONNECTIVITY);
         Self {
             name: format!("vpc-{suffix}"),
             cidr: VPC_CIDR,
@@ -69,7 +86,7 @@ impl VpcSpec {
             ],
             internet_gateway: format!("igw-{suffix}"),
             public_route_table: format!("public-route-table-{suffix}"),
-            nat: [nat(1), nat(2)],
+            nat: [nat1, nat2],
         }
     }
 }
@@ -120,9 +137,9 @@ pub async fn create(ec2: &Ec2, spec: &VpcSpec, suffix: &Suffix) -> Result<Vpc, S
     // One NAT gateway per zone, each in its public subnet, each private table routed to its own.
     let [nat1, nat2] = &spec.nat;
     let (nat_gateway1, private_table1) =
-        create_nat_zone(ec2, &id, nat1, &public_subnets[0], &private_subnets[0], suffix).await?;
+        create_nat_zone(ec2, &id, nat1, [&public_subnets[0], &private_subnets[0]], suffix).await?;
     let (nat_gateway2, private_table2) =
-        create_nat_zone(ec2, &id, nat2, &public_subnets[1], &private_subnets[1], suffix).await?;
+        create_nat_zone(ec2, &id, nat2, [&public_subnets[1], &private_subnets[1]], suffix).await?;
     Ok(Vpc {
         id,
         public_subnets,
@@ -214,38 +231,54 @@ async fn create_default_route(ec2: &Ec2, table: &str, via: Via<'_>) -> Result<()
     Ok(())
 }
 
-/// The NAT gateway in `public_subnet` and the route table of `private_subnet` through it.
+/// The NAT gateway in the zone's public subnet (or, when asked, its private one) and the route
+/// table of its private subnet through it.
 async fn create_nat_zone(
     ec2: &Ec2,
     vpc: &str,
     spec: &NatSpec,
-    public_subnet: &str,
-    private_subnet: &str,
+    [public_subnet, private_subnet]: [&str; 2],
     suffix: &Suffix,
 ) -> Result<(String, String), SeedError> {
-    let eip = ec2
-        .allocate_address()
-        .domain(DomainType::Vpc)
-        .tag_specifications(tagged(ResourceType::ElasticIp, &spec.elastic_ip, suffix))
-        .send()
-        .await
-        .map_err(step("AllocateAddress"))?
-        .allocation_id
-        .unwrap_or_default();
-    let nat = ec2
-        .create_nat_gateway()
-        .subnet_id(public_subnet)
-        .allocation_id(eip)
-        .tag_specifications(tagged(ResourceType::Natgateway, &spec.gateway, suffix))
+    let home = if spec.in_private_subnet { private_subnet } else { public_subnet };
+    let nat = create_nat_gateway(ec2, home, &spec.elastic_ip, &spec.gateway, spec.private_connectivity, suffix).await?;
+    let table = create_route_table(ec2, vpc, &spec.route_table, &[private_subnet.to_owned()], suffix).await?;
+    create_default_route(ec2, &table, Via::Nat(&nat)).await?;
+    Ok((nat, table))
+}
+
+/// A NAT gateway in `subnet` holding a new Elastic IP (none for a private one); returns its id.
+async fn create_nat_gateway(
+    ec2: &Ec2,
+    subnet: &str,
+    elastic_ip: &str,
+    name: &str,
+    private: bool,
+    suffix: &Suffix,
+) -> Result<String, SeedError> {
+    let create =
+        ec2.create_nat_gateway().subnet_id(subnet).tag_specifications(tagged(ResourceType::Natgateway, name, suffix));
+    let create = if private {
+        create.connectivity_type(ConnectivityType::Private)
+    } else {
+        let eip = ec2
+            .allocate_address()
+            .domain(DomainType::Vpc)
+            .tag_specifications(tagged(ResourceType::ElasticIp, elastic_ip, suffix))
+            .send()
+            .await
+            .map_err(step("AllocateAddress"))?
+            .allocation_id
+            .unwrap_or_default();
+        create.allocation_id(eip)
+    };
+    Ok(create
         .send()
         .await
         .map_err(step("CreateNatGateway"))?
         .nat_gateway
         .and_then(|g| g.nat_gateway_id)
-        .unwrap_or_default();
-    let table = create_route_table(ec2, vpc, &spec.route_table, &[private_subnet.to_owned()], suffix).await?;
-    create_default_route(ec2, &table, Via::Nat(&nat)).await?;
-    Ok((nat, table))
+        .unwrap_or_default())
 }
 
 // Drift on the deployed VPC.
@@ -285,5 +318,120 @@ pub async fn delete_public_default_route(ec2: &Ec2, vpc: &Vpc) -> Result<(), See
         .send()
         .await
         .map_err(step("DeleteRoute"))?;
+    Ok(())
+}
+
+pub async fn turn_dns_support_off(ec2: &Ec2, vpc: &Vpc) -> Result<(), SeedError> {
+    let off = AttributeBooleanValue::builder().value(false).build();
+    ec2.modify_vpc_attribute()
+        .vpc_id(&vpc.id)
+        .enable_dns_support(off)
+        .send()
+        .await
+        .map_err(step("ModifyVpcAttribute"))?;
+    Ok(())
+}
+
+/// The VPC gets an Amazon IPv6 block, the first private subnet a /64 of it and
+/// AssignIpv6AddressOnCreation.
+pub async fn first_private_subnet_assigns_ipv6(ec2: &Ec2, vpc: &Vpc) -> Result<(), SeedError> {
+    let block = ec2
+        .associate_vpc_cidr_block()
+        .vpc_id(&vpc.id)
+        .amazon_provided_ipv6_cidr_block(true)
+        .send()
+        .await
+        .map_err(step("AssociateVpcCidrBlock"))?
+        .ipv6_cidr_block_association
+        .and_then(|a| a.ipv6_cidr_block)
+        .unwrap_or_default();
+    // The block's first /64: `2001:db8:1200::/56` gives `2001:db8:1200::/64`.
+    let subnet_block = format!("{}/64", block.split('/').next().unwrap_or_default());
+    let subnet = &vpc.private_subnets[0];
+    ec2.associate_subnet_cidr_block()
+        .subnet_id(subnet)
+        .ipv6_cidr_block(subnet_block)
+        .send()
+        .await
+        .map_err(step("AssociateSubnetCidrBlock"))?;
+    ec2.modify_subnet_attribute()
+        .subnet_id(subnet)
+        .assign_ipv6_address_on_creation(AttributeBooleanValue::builder().value(true).build())
+        .send()
+        .await
+        .map_err(step("ModifySubnetAttribute"))?;
+    Ok(())
+}
+
+/// A third NAT gateway, not among the outputs, in the second public subnet; the second private
+/// table's default route replaced by one to it.
+pub async fn route_second_private_table_to_foreign_nat(ec2: &Ec2, vpc: &Vpc, suffix: &Suffix) -> Result<(), SeedError> {
+    let eip = format!("nat-eip-3-{suffix}");
+    let nat = create_nat_gateway(ec2, &vpc.public_subnets[1], &eip, &format!("nat-gateway-3-{suffix}"), false, suffix)
+        .await?;
+    ec2.replace_route()
+        .route_table_id(&vpc.private_route_tables[1])
+        .destination_cidr_block(DEFAULT_ROUTE)
+        .nat_gateway_id(nat)
+        .send()
+        .await
+        .map_err(step("ReplaceRoute"))?;
+    Ok(())
+}
+
+/// A documentation range routed to the internet gateway from the second private table.
+pub async fn route_range_of_second_private_table_to_igw(ec2: &Ec2, vpc: &Vpc) -> Result<(), SeedError> {
+    ec2.create_route()
+        .route_table_id(&vpc.private_route_tables[1])
+        .destination_cidr_block("203.0.113.0/24")
+        .gateway_id(&vpc.internet_gateway)
+        .send()
+        .await
+        .map_err(step("CreateRoute"))?;
+    Ok(())
+}
+
+/// The id of `subnet`'s association with `table`.
+async fn association(ec2: &Ec2, table: &str, subnet: &str) -> Result<String, SeedError> {
+    let tables =
+        ec2.describe_route_tables().route_table_ids(table).send().await.map_err(step("DescribeRouteTables"))?;
+    tables
+        .route_tables()
+        .iter()
+        .flat_map(|t| t.associations())
+        .find(|a| a.subnet_id() == Some(subnet))
+        .and_then(|a| a.route_table_association_id.clone())
+        .ok_or_else(|| SeedError::Api {
+            step: "DescribeRouteTables".into(),
+            detail: format!("{subnet} is not associated with {table}"),
+        })
+}
+
+/// ReplaceRouteTableAssociation: the second private subnet onto the public route table.
+pub async fn move_second_private_subnet_to_public_table(ec2: &Ec2, vpc: &Vpc) -> Result<(), SeedError> {
+    let current = association(ec2, &vpc.private_route_tables[1], &vpc.private_subnets[1]).await?;
+    ec2.replace_route_table_association()
+        .association_id(current)
+        .route_table_id(&vpc.public_route_table)
+        .send()
+        .await
+        .map_err(step("ReplaceRouteTableAssociation"))?;
+    Ok(())
+}
+
+/// DisassociateRouteTable: the second public subnet falls back to the VPC's main table.
+pub async fn disassociate_second_public_subnet(ec2: &Ec2, vpc: &Vpc) -> Result<(), SeedError> {
+    let current = association(ec2, &vpc.public_route_table, &vpc.public_subnets[1]).await?;
+    ec2.disassociate_route_table().association_id(current).send().await.map_err(step("DisassociateRouteTable"))?;
+    Ok(())
+}
+
+pub async fn detach_internet_gateway(ec2: &Ec2, vpc: &Vpc) -> Result<(), SeedError> {
+    ec2.detach_internet_gateway()
+        .internet_gateway_id(&vpc.internet_gateway)
+        .vpc_id(&vpc.id)
+        .send()
+        .await
+        .map_err(step("DetachInternetGateway"))?;
     Ok(())
 }
