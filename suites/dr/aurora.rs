@@ -162,8 +162,19 @@ fn aurora_engine_postgresql_15_3(f: &DrFacts) -> Vec<Finding> {
         instances
             .iter()
             .map(|i| match &i.engine_version {
-                Some(v) => Finding::judge(instance_resource(side, i), "EngineVersion", v == ENGINE_VERSION, ENGINE_VERSION, v, i),
-                None => Finding::error(instance_resource(side, i), "EngineVersion", "DescribeDBInstances did not report EngineVersion"),
+                Some(v) => Finding::judge(
+                    instance_resource(side, i),
+                    "EngineVersion",
+                    v == ENGINE_VERSION,
+                    ENGINE_VERSION,
+                    v,
+                    i,
+                ),
+                None => Finding::error(
+                    instance_resource(side, i),
+                    "EngineVersion",
+                    "DescribeDBInstances did not report EngineVersion",
+                ),
             })
             .collect()
     }));
@@ -218,8 +229,22 @@ fn aurora_serverless_v2_half_to_two_acu(f: &DrFacts) -> Vec<Finding> {
         let range = c.serverless_v2_scaling_configuration;
         let (min, max) = (range.and_then(|r| r.min_capacity), range.and_then(|r| r.max_capacity));
         vec![
-            Finding::judge(id, "ServerlessV2ScalingConfiguration.MinCapacity", min == Some(MIN_ACU), MIN_ACU, show(min), &range),
-            Finding::judge(id, "ServerlessV2ScalingConfiguration.MaxCapacity", max == Some(MAX_ACU), MAX_ACU, show(max), &range),
+            Finding::judge(
+                id,
+                "ServerlessV2ScalingConfiguration.MinCapacity",
+                min == Some(MIN_ACU),
+                MIN_ACU,
+                show(min),
+                &range,
+            ),
+            Finding::judge(
+                id,
+                "ServerlessV2ScalingConfiguration.MaxCapacity",
+                max == Some(MAX_ACU),
+                MAX_ACU,
+                show(max),
+                &range,
+            ),
         ]
     });
     findings.extend(per_instances(f, "DBInstanceClass", |side, instances| {
@@ -228,7 +253,14 @@ fn aurora_serverless_v2_half_to_two_acu(f: &DrFacts) -> Vec<Finding> {
             .map(|i| {
                 let class = i.db_instance_class.as_deref();
                 let ok = class == Some(SERVERLESS_CLASS);
-                Finding::judge(instance_resource(side, i), "DBInstanceClass", ok, SERVERLESS_CLASS, class.unwrap_or("none"), i)
+                Finding::judge(
+                    instance_resource(side, i),
+                    "DBInstanceClass",
+                    ok,
+                    SERVERLESS_CLASS,
+                    class.unwrap_or("none"),
+                    i,
+                )
             })
             .collect()
     }));

@@ -447,8 +447,10 @@ fn aurora_audit_log_exported(f: &HipaaFacts) -> Vec<Finding> {
         let value = |name| parameter(params, name);
         let logging = value("server_audit_logging");
         let events = entries(value("server_audit_events"));
-        let excluded: Vec<String> =
-            entries(value("server_audit_excl_users")).into_iter().filter(|u| !EXEMPTIBLE_USERS.contains(&u.as_str())).collect();
+        let excluded: Vec<String> = entries(value("server_audit_excl_users"))
+            .into_iter()
+            .filter(|u| !EXEMPTIBLE_USERS.contains(&u.as_str()))
+            .collect();
         let included = entries(value("server_audit_incl_users"));
         let shown = |v: Option<&str>, unset: &str| v.filter(|v| !v.trim().is_empty()).unwrap_or(unset).to_owned();
         vec![
@@ -633,8 +635,12 @@ fn aurora_engine_version_pinned(f: &HipaaFacts) -> Vec<Finding> {
             .map(|x| {
                 let resource = format!("{}/{}", i.resource, x.db_instance_identifier);
                 match &x.engine_version {
-                    Some(v) => Finding::judge(resource, "EngineVersion", engine_version_at_least_minimum(v), &expected, v, x),
-                    None => Finding::error(resource, "EngineVersion", "DescribeDBInstances did not report EngineVersion"),
+                    Some(v) => {
+                        Finding::judge(resource, "EngineVersion", engine_version_at_least_minimum(v), &expected, v, x)
+                    }
+                    None => {
+                        Finding::error(resource, "EngineVersion", "DescribeDBInstances did not report EngineVersion")
+                    }
                 }
             })
             .collect()
@@ -687,7 +693,9 @@ fn aurora_security_group_is_stack_database_group(f: &HipaaFacts) -> Vec<Finding>
         judge_fact(&i.resource, &sg.fact, "VpcSecurityGroups", |sg| {
             instances
                 .iter()
-                .map(|x| only_group(&format!("{}/{}", i.resource, x.db_instance_identifier), &x.vpc_security_groups, sg))
+                .map(|x| {
+                    only_group(&format!("{}/{}", i.resource, x.db_instance_identifier), &x.vpc_security_groups, sg)
+                })
                 .collect()
         })
     }));

@@ -158,11 +158,9 @@ pub async fn cluster(rds: &Client, id: &str) -> Fact<Cluster> {
         .iter()
         .map(|m| {
             Ok(ClusterMember {
-                db_instance_identifier: m
-                    .db_instance_identifier
-                    .clone()
-                    .filter(|i| !i.is_empty())
-                    .ok_or_else(|| without("DescribeDBClusters", "a DBClusterMember without its DBInstanceIdentifier"))?,
+                db_instance_identifier: m.db_instance_identifier.clone().filter(|i| !i.is_empty()).ok_or_else(
+                    || without("DescribeDBClusters", "a DBClusterMember without its DBInstanceIdentifier"),
+                )?,
                 is_cluster_writer: m.is_cluster_writer,
                 db_cluster_parameter_group_status: m.db_cluster_parameter_group_status.clone(),
             })
@@ -251,13 +249,20 @@ pub async fn cluster_instances(rds: &Client, cluster_id: &str) -> Fact<Vec<Insta
             i.db_instance_identifier.clone().filter(|x| !x.is_empty()),
             i.db_cluster_identifier.clone().filter(|x| !x.is_empty()),
         ) else {
-            return Err(without("DescribeDBInstances", "a DBInstance without its DBInstanceIdentifier or DBClusterIdentifier"));
+            return Err(without(
+                "DescribeDBInstances",
+                "a DBInstance without its DBInstanceIdentifier or DBClusterIdentifier",
+            ));
         };
         if cluster != cluster_id {
             continue;
         }
         found.push(Instance {
-            vpc_security_groups: i.vpc_security_groups().iter().filter_map(|g| g.vpc_security_group_id.clone()).collect(),
+            vpc_security_groups: i
+                .vpc_security_groups()
+                .iter()
+                .filter_map(|g| g.vpc_security_group_id.clone())
+                .collect(),
             db_instance_identifier: id,
             db_cluster_identifier: cluster,
             db_instance_status: i.db_instance_status.unwrap_or_default(),

@@ -40,16 +40,18 @@ pub async fn secret(sm: &Client, secret_id: &str) -> Fact<Secret> {
         .map_err(|e| classify("DescribeSecret", &e, &["ResourceNotFoundException"]))?;
     // A reply that does not say which secret (or which replica region) it describes is no
     // evidence about the secret asked for.
-    let without = |what: &str| FactError::Api {
-        operation: "DescribeSecret".into(),
-        detail: format!("the reply holds {what}"),
-    };
+    let without =
+        |what: &str| FactError::Api { operation: "DescribeSecret".into(), detail: format!("the reply holds {what}") };
     let replication_status = s
         .replication_status()
         .iter()
         .map(|r| {
             Ok(Replica {
-                region: r.region.clone().filter(|x| !x.is_empty()).ok_or_else(|| without("a replica without its Region"))?,
+                region: r
+                    .region
+                    .clone()
+                    .filter(|x| !x.is_empty())
+                    .ok_or_else(|| without("a replica without its Region"))?,
                 kms_key_id: r.kms_key_id.clone(),
                 status: r.status.as_ref().map(|s| s.as_str().to_owned()),
                 status_message: r.status_message.clone(),

@@ -49,7 +49,8 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         cache_subnet_group,
     ) = tokio::join!(
         Box::pin(async {
-            let cluster = named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster(&c.rds, &id).await }).await;
+            let cluster =
+                named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster(&c.rds, &id).await }).await;
             let parameters = running_parameters(c, &cluster).await;
             (cluster, parameters)
         }),

@@ -37,5 +37,9 @@ pub const DB_SECRET_DEFAULT_KEY: Mutant = Mutant {
 };
 
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] =
-    &[&SECRET_SCHEDULED_FOR_DELETION, &API_KEYS_SECRET_SCHEDULED_FOR_DELETION, &SECRET_FOREIGN_KEY, &DB_SECRET_DEFAULT_KEY];
+pub const ALL: &[&Mutant] = &[
+    &SECRET_SCHEDULED_FOR_DELETION,
+    &API_KEYS_SECRET_SCHEDULED_FOR_DELETION,
+    &SECRET_FOREIGN_KEY,
+    &DB_SECRET_DEFAULT_KEY,
+];

@@ -243,11 +243,8 @@ async fn create_cluster(rds: &Rds, spec: &AuroraSpec, key: &str, suffix: &Suffix
         )
         .deletion_protection(false)
         .set_tags(Some(tags::rds(&spec.cluster, suffix)));
-    let create = if spec.encrypted {
-        create.storage_encrypted(true).kms_key_id(key)
-    } else {
-        create.storage_encrypted(false)
-    };
+    let create =
+        if spec.encrypted { create.storage_encrypted(true).kms_key_id(key) } else { create.storage_encrypted(false) };
     create.send().await.map_err(step("CreateDBCluster"))?;
     Ok(())
 }
@@ -335,7 +332,8 @@ pub async fn add_security_group(s: &Seeder, base: &Base, aurora: &Aurora) -> Res
         .group_id
         .unwrap_or_default();
     let from_app = UserIdGroupPair::builder().group_id(&base.sg.app).build();
-    let mysql = IpPermission::builder().ip_protocol("tcp").from_port(DB_PORT).to_port(DB_PORT).user_id_group_pairs(from_app);
+    let mysql =
+        IpPermission::builder().ip_protocol("tcp").from_port(DB_PORT).to_port(DB_PORT).user_id_group_pairs(from_app);
     s.ec2
         .authorize_security_group_ingress()
         .group_id(&group)
