@@ -66,7 +66,7 @@ fn parameter<'a>(params: &'a [Parameter], name: &str) -> Option<&'a str> {
 }
 
 /// The comma-separated entries of a parameter value, trimmed, upper-cased, empty ones dropped.
-fn entries(value: Option<&str>) -> BTreeSet<String> {
+pub(crate) fn entries(value: Option<&str>) -> BTreeSet<String> {
     value.unwrap_or("").split(',').map(|e| e.trim().to_ascii_uppercase()).filter(|e| !e.is_empty()).collect()
 }
 
@@ -527,6 +527,13 @@ pub const AURORA_TLS_REQUIRED: Check<HipaaFacts> = Check {
 /// TLS versions that still protect data in transit.
 const CURRENT_TLS: &[&str] = &["TLSV1.2", "TLSV1.3"];
 
+/// `tls_version` unset (the engine's default: TLS 1.2 or later) or naming only TLS 1.2 and 1.3.
+/// Set but empty, MySQL turns encrypted connections off altogether.
+pub(crate) fn only_current_tls(versions: Option<&str>) -> bool {
+    let named = entries(versions);
+    versions.is_none() || (!named.is_empty() && named.iter().all(|v| CURRENT_TLS.contains(&v.as_str())))
+}
+
 fn aurora_tls_required(f: &HipaaFacts) -> Vec<Finding> {
     let c = &f.data.db_cluster;
     let declared = &f.data.db_cluster_parameter_group;
@@ -548,12 +555,6 @@ fn aurora_tls_required(f: &HipaaFacts) -> Vec<Finding> {
     findings.extend(judge_named(p, "require_secure_transport", |params| {
         let required = parameter(params, "require_secure_transport");
         let versions = parameter(params, "tls_version");
-        let named = entries(versions);
-        // Set but empty, MySQL disables encrypted connections altogether.
-        let versions_ok = match versions {
-            None => true,
-            Some(_) => !named.is_empty() && named.iter().all(|v| CURRENT_TLS.contains(&v.as_str())),
-        };
         vec![
             Finding::judge(
                 &p.resource,
@@ -566,7 +567,7 @@ fn aurora_tls_required(f: &HipaaFacts) -> Vec<Finding> {
             Finding::judge(
                 &p.resource,
                 "tls_version",
-                versions_ok,
+                only_current_tls(versions),
                 "not set (the engine's default, TLS 1.2 or later), or only TLSv1.2/TLSv1.3",
                 versions.map_or("not set".to_owned(), |v| format!("{v:?}")),
                 params,
@@ -713,6 +714,28 @@ mod tests {
         assert!(aurora_release("8.0.mysql_aurora.3.04.0") < aurora_release(MIN_ENGINE_VERSION));
         assert_eq!(aurora_release("5.7.mysql_aurora.2.11.2"), None);
         assert_eq!(aurora_release("8.0.mysql_aurora.3.08"), None);
+    }
+
+    #[test]
+    fn audited_events_must_cover_connections_and_the_statements_on_data() {
+        let covers = |events: &str| audits_connections_and_queries(&entries(Some(events)));
+        assert!(covers("CONNECT,QUERY_DCL,QUERY_DDL,QUERY_DML"), "the stack's own list");
+        assert!(covers("connect, query"), "QUERY is every statement; case and spaces do not matter");
+        assert!(!covers("CONNECT"), "logins alone say nothing of what was read or changed");
+        assert!(!covers("QUERY"), "statements without who connected");
+        assert!(!covers("CONNECT,QUERY_DDL"), "schema changes without reads and writes of rows");
+        assert!(!covers("CONNECT,QUERY_DML_NO_SELECT,QUERY_DDL"), "reads of PHI unaudited");
+        assert!(!audits_connections_and_queries(&entries(None)), "unset names no event");
+    }
+
+    #[test]
+    fn tls_versions_are_current_or_left_to_the_engine() {
+        assert!(only_current_tls(None));
+        assert!(only_current_tls(Some("TLSv1.2")));
+        assert!(only_current_tls(Some("TLSv1.2,TLSv1.3")));
+        assert!(!only_current_tls(Some("TLSv1,TLSv1.1,TLSv1.2")));
+        assert!(!only_current_tls(Some("TLSv1.1")));
+        assert!(!only_current_tls(Some("")), "set but empty turns encryption off");
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! Aurora: encrypted with the stack's data key, backed up, across two zones, never public,
 //! placed by a private subnet group, audited, TLS only, on a known engine version.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
@@ -13,7 +11,7 @@ use super::{Change, Mutation, Own, TemplateFacts, number, only_private_subnets, 
 use crate::hipaa::outputs::DATA_KEY_ARN;
 use crate::hipaa::rds::{
     ENGINE, MIN_BACKUP_RETENTION_DAYS, MIN_ENGINE_VERSION, audits_connections_and_queries,
-    engine_version_at_least_minimum,
+    engine_version_at_least_minimum, entries, only_current_tls,
 };
 
 pub const AURORA_KEY_REMOVED: Mutation =
@@ -341,7 +339,7 @@ fn switched_on(v: Option<&Value>) -> bool {
 pub const AURORA_AUDIT_LOG_EXPORTED: Check<TemplateFacts> = Check {
     info: CheckInfo {
         title: "Aurora audits database activity and exports the audit log to CloudWatch Logs",
-        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1'.",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1', server_audit_events: 'CONNECT,QUERY_DCL,QUERY_DDL,QUERY_DML', no server_audit_excl_users or server_audit_incl_users.",
         ..crate::hipaa::rds::AURORA_AUDIT_LOG_EXPORTED.info
     },
     claims: &[
@@ -391,37 +389,46 @@ fn aurora_audit_log_exported(f: &TemplateFacts) -> Vec<Finding> {
                 t,
                 r,
                 "server_audit_events",
-                |v| audits_connections_and_queries(&entries(v)),
+                by_text(|v| audits_connections_and_queries(&entries(v))),
                 "CONNECT and QUERY (or QUERY_DML and QUERY_DDL)",
             ),
             cluster_parameter(
                 t,
                 r,
                 "server_audit_excl_users",
-                |v| entries(v).iter().all(|u| u == "RDSADMIN"),
+                by_text(|v| entries(v).iter().all(|u| u == "RDSADMIN")),
                 "no user exempt (rdsadmin aside)",
             ),
             cluster_parameter(
                 t,
                 r,
                 "server_audit_incl_users",
-                |v| entries(v).is_empty(),
+                by_text(|v| entries(v).is_empty()),
                 "not set (every user audited)",
             ),
         ]
     })
 }
 
-/// The comma-separated entries of a text parameter, trimmed and upper-cased; none when unset.
-fn entries(v: Option<&Value>) -> BTreeSet<String> {
-    let text = v.and_then(Value::as_str).unwrap_or("");
-    text.split(',').map(|e| e.trim().to_ascii_uppercase()).filter(|e| !e.is_empty()).collect()
+/// A parameter's value as the live suite reads it: unset, or text. Anything else (an intrinsic
+/// resolved only at deploy time) cannot be judged here, and is never taken as unset.
+fn text(v: Option<&Value>) -> Result<Option<&str>, &Value> {
+    match v {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(other),
+    }
+}
+
+/// Judges a text parameter by the live suite's rule; a value that is not text fails.
+fn by_text(rule: impl Fn(Option<&str>) -> bool) -> impl Fn(Option<&Value>) -> bool {
+    move |v| text(v).is_ok_and(&rule)
 }
 
 pub const AURORA_TLS_REQUIRED: Check<TemplateFacts> = Check {
     info: CheckInfo {
         title: "Aurora uses a cluster parameter group of the stack that refuses connections without TLS",
-        remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters.require_secure_transport: 'ON', referenced by AuroraCluster DBClusterParameterGroupName.",
+        remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters.require_secure_transport: 'ON' (tls_version, if set, TLSv1.2 or later only), referenced by AuroraCluster DBClusterParameterGroupName.",
         ..crate::hipaa::rds::AURORA_TLS_REQUIRED.info
     },
     claims: &[
@@ -441,19 +448,12 @@ pub const AURORA_TLS_REQUIRED: Check<TemplateFacts> = Check {
     run: aurora_tls_required,
 };
 
-/// `tls_version` unset (the engine's default, TLS 1.2 or later) or naming TLS 1.2/1.3 only; set
-/// but empty, MySQL turns encrypted connections off.
-fn current_tls_only(v: Option<&Value>) -> bool {
-    let named = entries(v);
-    v.is_none() || (!named.is_empty() && named.iter().all(|x| x == "TLSV1.2" || x == "TLSV1.3"))
-}
-
 fn aurora_tls_required(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     each_cluster(f, "DBClusterParameterGroupName", |cluster| {
         vec![
             cluster_parameter(t, cluster, "require_secure_transport", switched_on, "ON"),
-            cluster_parameter(t, cluster, "tls_version", current_tls_only, "unset, or only TLSv1.2/TLSv1.3"),
+            cluster_parameter(t, cluster, "tls_version", by_text(only_current_tls), "unset, or only TLSv1.2/TLSv1.3"),
         ]
     })
 }
