@@ -94,7 +94,7 @@ fn secrets_fetched_not_created(f: &TemplateFacts) -> Vec<Finding> {
         })
         .collect();
     if findings.is_empty() {
-        findings.push(Finding::judge("(template)", "AWS::SecretsManager::Secret", true, "none created", "none", &()));
+        findings.push(Finding::judge("(template)", "Type", true, "no AWS::SecretsManager::Secret", "none", &()));
     }
     let expected = "{{resolve:secretsmanager:${<secret ARN parameter>}:...}}";
     let resolved = |r: &Resource, property: &str| {
