@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
-use stackproof_harness::facts::rds::Cluster;
+use stackproof_harness::facts::rds::{Cluster, Instance};
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
 
 use super::DrFacts;
@@ -29,6 +29,8 @@ pub const CHECKS: &[Check<DrFacts>] = &[
 
 pub const ENGINE: &str = "aurora-postgresql";
 pub const ENGINE_VERSION: &str = "15.3";
+/// The instance class of a Serverless v2 instance.
+const SERVERLESS_CLASS: &str = "db.serverless";
 const MIN_ACU: f64 = 0.5;
 const MAX_ACU: f64 = 2.0;
 const RETENTION_DAYS: i32 = 7;
@@ -38,6 +40,48 @@ const OFF_PEAK_END_MINUTES: u32 = 6 * 60;
 /// Runs `judge` on each side's cluster, or reports why it could not be read.
 fn per_cluster(f: &DrFacts, property: &str, judge: impl Fn(&SideCluster, &Cluster) -> Vec<Finding>) -> Vec<Finding> {
     f.core.clusters.iter().flat_map(|side| judge_named(&side.cluster, property, |c| judge(side, c))).collect()
+}
+
+/// Runs `judge` on each side's instances, or reports why they could not be read.
+fn per_instances(
+    f: &DrFacts,
+    property: &str,
+    judge: impl Fn(&SideCluster, &[Instance]) -> Vec<Finding>,
+) -> Vec<Finding> {
+    f.core.clusters.iter().flat_map(|side| judge_named(&side.instances, property, |i| judge(side, i))).collect()
+}
+
+/// Every member the side's cluster lists was found among its instances, and there are at least
+/// `fewest`: a list short of the cluster's own instances is a failure, never a shorter pass.
+fn members_found(side: &SideCluster, instances: &[Instance], fewest: usize) -> Vec<Finding> {
+    let c = &side.cluster;
+    judge_named(c, "DBClusterMembers", |cluster| {
+        let found: BTreeSet<&str> = instances.iter().map(|i| i.db_instance_identifier.as_str()).collect();
+        let missing: Vec<&str> = cluster
+            .db_cluster_members
+            .iter()
+            .map(|m| m.db_instance_identifier.as_str())
+            .filter(|m| !found.contains(m))
+            .collect();
+        let actual = if missing.is_empty() {
+            format!("{} ({})", found.len(), found.iter().copied().collect::<Vec<_>>().join(", "))
+        } else {
+            format!("members not returned by DescribeDBInstances: {}", missing.join(", "))
+        };
+        vec![Finding::judge(
+            &c.resource,
+            "DBClusterMembers",
+            missing.is_empty() && found.len() >= fewest,
+            format!("at least {fewest} instance(s), every member of the cluster among them"),
+            actual,
+            &json!({ "DBClusterMembers": cluster.db_cluster_members, "DBInstances": found }),
+        )]
+    })
+}
+
+/// The finding resource of one instance of a side's cluster: `cluster/instance`.
+fn instance_resource(side: &SideCluster, i: &Instance) -> String {
+    format!("{}/{}", side.instances.resource, i.db_instance_identifier)
 }
 
 pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
@@ -50,12 +94,20 @@ pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
         risk: "PHI at rest without the layout's key is either unencrypted or under a key the layout does not control, and a cross-region key makes the DR copy depend on the failed region.",
         remediation: "main.ts: primary_cluster storageEncrypted: true, kmsKeyId: primaryKey.arn; dr_cluster storageEncrypted: true, kmsKeyId: drKey.arn (RdsCluster).",
     },
-    claims: &[Claim {
-        property: "KmsKeyId",
-        about: "Both Aurora clusters are encrypted at rest with their own region's customer key",
-        mutants: &[&mutants::DR_CLUSTER_PRIMARY_KEY],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "StorageEncrypted",
+            about: "Each cluster, primary and DR, encrypts its storage at rest",
+            mutants: &[&mutants::PRIMARY_CLUSTER_UNENCRYPTED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "KmsKeyId",
+            about: "Each cluster's storage key is its own region's customer key (the primary's in eu-west-2, the DR key in eu-west-1)",
+            mutants: &[&mutants::DR_CLUSTER_PRIMARY_KEY],
+            not_emulated: None,
+        },
+    ],
     run: aurora_encrypted_with_region_key,
 };
 
@@ -87,28 +139,53 @@ pub const AURORA_ENGINE_POSTGRESQL_15_3: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "EngineVersion",
-        about: "Both clusters run Aurora PostgreSQL 15.3, the layout's pinned engine",
-        mutants: &[&mutants::PRIMARY_ENGINE_15_4],
+        about: "Each cluster, every instance of it (which can lag during an upgrade) and the global database run aurora-postgresql 15.3",
+        mutants: &[&mutants::PRIMARY_ENGINE_15_4, &mutants::DR_ENGINE_15_4],
         not_emulated: None,
     }],
     run: aurora_engine_postgresql_15_3,
 };
 
+/// `engine version`, as findings show a pinned engine.
+fn engine_text(engine: Option<&str>, version: Option<&str>) -> String {
+    format!("{} {}", engine.unwrap_or("(no engine)"), version.unwrap_or("(no version)"))
+}
+
 fn aurora_engine_postgresql_15_3(f: &DrFacts) -> Vec<Finding> {
-    per_cluster(f, "EngineVersion", |side, c| {
-        let id = &side.cluster.resource;
-        vec![
-            Finding::judge(id, "Engine", c.engine == ENGINE, ENGINE, &c.engine, c),
-            Finding::judge(
-                id,
-                "EngineVersion",
-                c.engine_version == ENGINE_VERSION,
-                ENGINE_VERSION,
-                &c.engine_version,
-                c,
-            ),
-        ]
-    })
+    let pinned = engine_text(Some(ENGINE), Some(ENGINE_VERSION));
+    let mut findings = per_cluster(f, "EngineVersion", |side, c| {
+        let ok = c.engine == ENGINE && c.engine_version == ENGINE_VERSION;
+        let got = engine_text(Some(&c.engine), Some(&c.engine_version));
+        vec![Finding::judge(&side.cluster.resource, "EngineVersion", ok, &pinned, got, c)]
+    });
+    findings.extend(per_instances(f, "EngineVersion", |side, instances| {
+        instances
+            .iter()
+            .map(|i| match &i.engine_version {
+                Some(v) => Finding::judge(
+                    instance_resource(side, i),
+                    "EngineVersion",
+                    v == ENGINE_VERSION,
+                    ENGINE_VERSION,
+                    v,
+                    i,
+                ),
+                None => Finding::error(
+                    instance_resource(side, i),
+                    "EngineVersion",
+                    "DescribeDBInstances did not report EngineVersion",
+                ),
+            })
+            .collect()
+    }));
+    // The global database's own engine is what a member must match to join or fail over.
+    let g = &f.core.global_cluster;
+    findings.extend(judge_named(g, "EngineVersion", |global| {
+        let ok = global.engine.as_deref() == Some(ENGINE) && global.engine_version.as_deref() == Some(ENGINE_VERSION);
+        let got = engine_text(global.engine.as_deref(), global.engine_version.as_deref());
+        vec![Finding::judge(&g.resource, "EngineVersion", ok, &pinned, got, global)]
+    }));
+    findings
 }
 
 pub const AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU: Check<DrFacts> = Check {
@@ -119,43 +196,75 @@ pub const AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU: Check<DrFacts> = Check {
         citations: &["45 CFR 164.308(a)(7)(ii)(B)"],
         severity: Severity::Low,
         risk: "A secondary sized differently from the primary either cannot carry the load after failover or spends far more than planned.",
-        remediation: "main.ts: serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 } on primary_cluster and dr_cluster (RdsCluster).",
+        remediation: "main.ts: serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 } on primary_cluster and dr_cluster (RdsCluster); instanceClass db.serverless on every RdsClusterInstance.",
     },
-    claims: &[Claim {
-        property: "ServerlessV2ScalingConfiguration.MaxCapacity",
-        about: "Both clusters scale as Serverless v2 between 0.5 and 2 ACUs",
-        mutants: &[&mutants::DR_SERVERLESS_MAX_16],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "ServerlessV2ScalingConfiguration.MinCapacity",
+            about: "Each cluster scales down to 0.5 ACU, no higher floor",
+            mutants: &[&mutants::PRIMARY_SERVERLESS_MIN_1],
+            not_emulated: None,
+        },
+        Claim {
+            property: "ServerlessV2ScalingConfiguration.MaxCapacity",
+            about: "Each cluster scales up to 2 ACU, no further",
+            mutants: &[&mutants::DR_SERVERLESS_MAX_16],
+            not_emulated: None,
+        },
+        Claim {
+            property: "DBInstanceClass",
+            about: "Every instance of both clusters is db.serverless: a provisioned instance does not scale with the range",
+            mutants: &[&mutants::DR_INSTANCE_PROVISIONED_CLASS],
+            not_emulated: None,
+        },
+    ],
     run: aurora_serverless_v2_half_to_two_acu,
 };
 
 fn aurora_serverless_v2_half_to_two_acu(f: &DrFacts) -> Vec<Finding> {
-    per_cluster(f, "ServerlessV2ScalingConfiguration", |side, c| {
+    let show = |v: Option<f64>| v.map_or("absent".to_owned(), |v| v.to_string());
+    let mut findings = per_cluster(f, "ServerlessV2ScalingConfiguration", |side, c| {
         let id = &side.cluster.resource;
-        let Some(range) = c.serverless_v2_scaling_configuration else {
-            return vec![Finding::judge(id, "ServerlessV2ScalingConfiguration", false, "0.5-2 ACU", "absent", c)];
-        };
-        let show = |v: Option<f64>| v.map_or("absent".to_owned(), |v| v.to_string());
+        // Without a scaling configuration both bounds are absent: each bound fails.
+        let range = c.serverless_v2_scaling_configuration;
+        let (min, max) = (range.and_then(|r| r.min_capacity), range.and_then(|r| r.max_capacity));
         vec![
             Finding::judge(
                 id,
                 "ServerlessV2ScalingConfiguration.MinCapacity",
-                range.min_capacity == Some(MIN_ACU),
+                min == Some(MIN_ACU),
                 MIN_ACU,
-                show(range.min_capacity),
+                show(min),
                 &range,
             ),
             Finding::judge(
                 id,
                 "ServerlessV2ScalingConfiguration.MaxCapacity",
-                range.max_capacity == Some(MAX_ACU),
+                max == Some(MAX_ACU),
                 MAX_ACU,
-                show(range.max_capacity),
+                show(max),
                 &range,
             ),
         ]
-    })
+    });
+    findings.extend(per_instances(f, "DBInstanceClass", |side, instances| {
+        instances
+            .iter()
+            .map(|i| {
+                let class = i.db_instance_class.as_deref();
+                let ok = class == Some(SERVERLESS_CLASS);
+                Finding::judge(
+                    instance_resource(side, i),
+                    "DBInstanceClass",
+                    ok,
+                    SERVERLESS_CLASS,
+                    class.unwrap_or("none"),
+                    i,
+                )
+            })
+            .collect()
+    }));
+    findings
 }
 
 pub const AURORA_PRIMARY_MULTI_AZ: Check<DrFacts> = Check {
@@ -168,12 +277,20 @@ pub const AURORA_PRIMARY_MULTI_AZ: Check<DrFacts> = Check {
         risk: "A writer without a standby in another zone turns a zone outage into a cross-region failover.",
         remediation: "main.ts: primary_instance_1 and primary_instance_2 (RdsClusterInstance) availabilityZone Fn.element(primary_azs.names, 0/1).",
     },
-    claims: &[Claim {
-        property: "AvailabilityZone (distinct)",
-        about: "The primary cluster has instances in at least two availability zones",
-        mutants: &[&mutants::PRIMARY_INSTANCES_ONE_AZ],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "DBClusterMembers",
+            about: "The primary cluster has at least two instances (a writer and a standby), and every member it lists is found and judged",
+            mutants: &[&mutants::PRIMARY_SINGLE_INSTANCE],
+            not_emulated: None,
+        },
+        Claim {
+            property: "AvailabilityZone (distinct)",
+            about: "The primary cluster's instances sit in at least two distinct availability zones",
+            mutants: &[&mutants::PRIMARY_INSTANCES_ONE_AZ],
+            not_emulated: None,
+        },
+    ],
     run: aurora_primary_multi_az,
 };
 
@@ -185,14 +302,16 @@ fn aurora_primary_multi_az(f: &DrFacts) -> Vec<Finding> {
             judge_named(&side.instances, PROPERTY, |instances| {
                 let zones: BTreeSet<&str> = instances.iter().filter_map(|i| i.availability_zone.as_deref()).collect();
                 let list = zones.iter().copied().collect::<Vec<_>>().join(", ");
-                vec![Finding::judge(
+                let mut out = members_found(side, instances, 2);
+                out.push(Finding::judge(
                     &side.instances.resource,
                     PROPERTY,
                     zones.len() >= 2,
                     "instances in at least 2 zones",
                     format!("{} instance(s) in {} zone(s) ({list})", instances.len(), zones.len()),
                     instances,
-                )]
+                ));
+                out
             })
         })
         .collect()
@@ -210,8 +329,8 @@ pub const AURORA_BACKUP_RETENTION_SEVEN_DAYS: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "BackupRetentionPeriod",
-        about: "Both clusters keep automated backups for at least 7 days",
-        mutants: &[&mutants::PRIMARY_BACKUP_RETENTION_1],
+        about: "Each cluster, primary and DR, keeps automated backups for at least 7 days",
+        mutants: &[&mutants::PRIMARY_BACKUP_RETENTION_1, &mutants::DR_BACKUP_RETENTION_1],
         not_emulated: None,
     }],
     run: aurora_backup_retention_seven_days,
@@ -219,13 +338,13 @@ pub const AURORA_BACKUP_RETENTION_SEVEN_DAYS: Check<DrFacts> = Check {
 
 fn aurora_backup_retention_seven_days(f: &DrFacts) -> Vec<Finding> {
     per_cluster(f, "BackupRetentionPeriod", |side, c| {
-        let days = c.backup_retention_period.unwrap_or(0);
+        let days = c.backup_retention_period;
         vec![Finding::judge(
             &side.cluster.resource,
             "BackupRetentionPeriod",
-            days >= RETENTION_DAYS,
+            days.is_some_and(|d| d >= RETENTION_DAYS),
             format!("at least {RETENTION_DAYS} days"),
-            days,
+            days.map_or("not reported".to_owned(), |d| d.to_string()),
             c,
         )]
     })
@@ -256,7 +375,7 @@ pub const AURORA_BACKUP_WINDOW_OFF_PEAK: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "PreferredBackupWindow",
-        about: "Both clusters back up inside the off-peak hours (00:00-06:00 UTC)",
+        about: "Each cluster's backup window starts and ends inside 00:00-06:00 UTC",
         mutants: &[&mutants::DR_BACKUP_WINDOW_MIDDAY],
         not_emulated: None,
     }],
@@ -289,7 +408,7 @@ pub const AURORA_LOGS_EXPORTED: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "EnabledCloudwatchLogsExports",
-        about: "Both clusters export their PostgreSQL log to CloudWatch Logs",
+        about: "Each cluster, primary and DR, exports its postgresql log to CloudWatch Logs",
         mutants: &[&mutants::DR_CLUSTER_NO_LOG_EXPORT],
         not_emulated: None,
     }],
@@ -322,7 +441,7 @@ pub const AURORA_GLOBAL_DATABASE_SPANS_REGIONS: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "GlobalClusterMembers",
-        about: "The global database has the primary cluster as writer and the DR cluster as its secondary",
+        about: "The global database's members include the primary cluster as its writer and the DR cluster as a secondary (not the writer)",
         mutants: &[&mutants::DR_CLUSTER_OUTSIDE_GLOBAL],
         not_emulated: None,
     }],
@@ -339,20 +458,13 @@ fn aurora_global_database_spans_regions(f: &DrFacts) -> Vec<Finding> {
     let g = &f.core.global_cluster;
     let ids = &f.core.cluster_ids;
     judge_named(g, PROPERTY, |global| {
-        let mut findings = vec![Finding::judge(
-            &g.resource,
-            "Engine",
-            global.engine.as_deref() == Some(ENGINE),
-            ENGINE,
-            global.engine.as_deref().unwrap_or("none"),
-            global,
-        )];
         let members: Vec<String> = global
             .global_cluster_members
             .iter()
             .map(|m| format!("{}{}", m.db_cluster_arn, if m.is_writer { " (writer)" } else { "" }))
             .collect();
         let seen = if members.is_empty() { "no members".to_owned() } else { members.join(", ") };
+        let mut findings = Vec::new();
         for (declared, writer) in [(&ids.primary, true), (&ids.dr, false)] {
             findings.extend(judge_fact(&g.resource, &declared.fact, PROPERTY, |id| {
                 let member = global.global_cluster_members.iter().find(|m| names_cluster(&m.db_cluster_arn, id));
@@ -381,42 +493,37 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<DrFacts> = Check {
         risk: "A publicly accessible instance gets a public DNS address: the PHI database becomes reachable from the internet.",
         remediation: "main.ts: publiclyAccessible: false on primary_instance_1/2 and dr_instance_1 (RdsClusterInstance).",
     },
-    claims: &[Claim {
-        property: "PubliclyAccessible",
-        about: "No Aurora instance in either region is publicly accessible",
-        mutants: &[&mutants::PRIMARY_INSTANCE_PUBLIC],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "PubliclyAccessible",
+            about: "Every instance of both clusters, in both regions, is not publicly accessible",
+            mutants: &[&mutants::PRIMARY_INSTANCE_PUBLIC, &mutants::DR_INSTANCE_PUBLIC],
+            not_emulated: None,
+        },
+        Claim {
+            property: "DBClusterMembers",
+            about: "Each cluster has an instance to judge, and every member it lists is among the instances judged (a list short of them is no pass)",
+            mutants: &[&mutants::DR_CLUSTER_HEADLESS],
+            not_emulated: None,
+        },
+    ],
     run: aurora_instances_not_public,
 };
 
 fn aurora_instances_not_public(f: &DrFacts) -> Vec<Finding> {
-    f.core
-        .clusters
-        .iter()
-        .flat_map(|side| {
-            judge_named(&side.instances, "PubliclyAccessible", |instances| {
-                if instances.is_empty() {
-                    // No instance to judge is no evidence that none is public.
-                    return vec![Finding::judge(
-                        &side.instances.resource,
-                        "DBClusterMembers",
-                        false,
-                        "at least one instance",
-                        "none",
-                        instances,
-                    )];
-                }
-                instances
-                    .iter()
-                    .map(|i| {
-                        let public = i.publicly_accessible.unwrap_or(false);
-                        Finding::judge(&i.db_instance_identifier, "PubliclyAccessible", !public, false, public, i)
-                    })
-                    .collect()
-            })
-        })
-        .collect()
+    per_instances(f, "PubliclyAccessible", |side, instances| {
+        let mut out = members_found(side, instances, 1);
+        out.extend(instances.iter().map(|i| match i.publicly_accessible {
+            Some(public) => Finding::judge(instance_resource(side, i), "PubliclyAccessible", !public, false, public, i),
+            // No answer is no evidence that the instance is private.
+            None => Finding::error(
+                instance_resource(side, i),
+                "PubliclyAccessible",
+                "DescribeDBInstances did not report PubliclyAccessible",
+            ),
+        }));
+        out
+    })
 }
 
 #[cfg(test)]

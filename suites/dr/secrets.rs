@@ -24,19 +24,29 @@ pub const MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
         risk: "Master credentials under the AWS-managed key can be decrypted by any principal with secretsmanager access, outside the layout's key policy.",
         remediation: "main.ts: db_master_secret (SecretsmanagerSecret) kmsKeyId: primaryKey.arn.",
     },
-    claims: &[Claim {
-        property: "KmsKeyId",
-        about: "The Aurora master secret exists and is encrypted with the primary customer key",
-        mutants: &[&mutants::MASTER_SECRET_DEFAULT_KEY],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "DeletedDate",
+            about: "The secret the outputs name is described by DescribeSecret and not scheduled for deletion",
+            mutants: &[],
+            not_emulated: Some(
+                "a secret with replicas cannot be deleted (moto, like AWS, refuses DeleteSecret until its replica regions are removed), so no seeded breakage of this claim leaves master_secret_replicated_to_dr passing",
+            ),
+        },
+        Claim {
+            property: "KmsKeyId",
+            about: "The secret is encrypted with the primary region's customer key, not the AWS managed aws/secretsmanager or another key",
+            mutants: &[&mutants::MASTER_SECRET_DEFAULT_KEY],
+            not_emulated: None,
+        },
+    ],
     run: master_secret_encrypted_with_primary_key,
 };
 
 fn master_secret_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
     let n = &f.core.master_secret;
     let key = &f.core.key_arns.primary;
-    judge_named(n, "KmsKeyId", |secret| {
+    judge_named(n, "DeletedDate", |secret| {
         let mut findings = vec![Finding::judge(
             &n.resource,
             "DeletedDate",
@@ -70,12 +80,28 @@ pub const MASTER_SECRET_REPLICATED_TO_DR: Check<DrFacts> = Check {
         risk: "Without a replica, losing the primary region also loses the credentials of the promoted DR cluster.",
         remediation: "main.ts: db_master_secret (SecretsmanagerSecret) replica: [{ region: DR_REGION, kmsKeyId: drKey.arn }].",
     },
-    claims: &[Claim {
-        property: "ReplicationStatus",
-        about: "The Aurora master secret is replicated to the DR region under the DR key",
-        mutants: &[&mutants::MASTER_SECRET_NOT_REPLICATED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "ReplicationStatus",
+            about: "The secret lists a replica in the DR region",
+            mutants: &[&mutants::MASTER_SECRET_NOT_REPLICATED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "ReplicationStatus.Status",
+            about: "The DR replica is in sync: listed but Failed (or still InProgress) is no copy to fail over with",
+            mutants: &[&mutants::MASTER_SECRET_REPLICA_FAILED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "ReplicationStatus.KmsKeyId",
+            about: "The DR replica is encrypted with the DR region's customer key",
+            mutants: &[],
+            not_emulated: Some(
+                "moto 5.2.5 drops a replica's KmsKeyId and reports alias/aws/secretsmanager for every replica, so its key is skipped on the emulator",
+            ),
+        },
+    ],
     run: master_secret_replicated_to_dr,
 };
 
@@ -96,6 +122,16 @@ fn master_secret_replicated_to_dr(f: &DrFacts) -> Vec<Finding> {
             &secret.replication_status,
         )];
         if let Some(replica) = replica {
+            let status = replica.status.as_deref().unwrap_or("not reported");
+            let message = replica.status_message.as_deref().map_or(String::new(), |m| format!(" ({m})"));
+            findings.push(Finding::judge(
+                &n.resource,
+                "ReplicationStatus.Status",
+                status == "InSync",
+                format!("InSync in {dr}"),
+                format!("{status}{message}"),
+                replica,
+            ));
             let got = replica.kms_key_id.as_deref().unwrap_or("aws/secretsmanager (AWS managed)");
             findings.extend(judge_fact(&n.resource, &key.fact, REPLICA_KEY, |want| {
                 vec![if f.emulated && got == MOTO_REPLICA_KEY {

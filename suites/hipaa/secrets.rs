@@ -23,8 +23,8 @@ pub const SECRETS_EXIST: Check<HipaaFacts> = Check {
     },
     claims: &[Claim {
         property: "DeletedDate",
-        about: "The secrets the stack consumes exist and are not scheduled for deletion",
-        mutants: &[&mutants::SECRET_SCHEDULED_FOR_DELETION],
+        about: "Each secret the outputs name (database credentials, API keys) is described by DescribeSecret, and not scheduled for deletion",
+        mutants: &[&mutants::SECRET_SCHEDULED_FOR_DELETION, &mutants::API_KEYS_SECRET_SCHEDULED_FOR_DELETION],
         not_emulated: None,
     }],
     run: secrets_exist,
@@ -61,8 +61,8 @@ pub const SECRETS_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
     },
     claims: &[Claim {
         property: "KmsKeyId",
-        about: "The secrets the stack consumes are encrypted with the stack's data key",
-        mutants: &[&mutants::SECRET_FOREIGN_KEY],
+        about: "Each secret the outputs name is encrypted with the stack's data key: not another customer key, not the AWS managed aws/secretsmanager",
+        mutants: &[&mutants::SECRET_FOREIGN_KEY, &mutants::DB_SECRET_DEFAULT_KEY],
         not_emulated: None,
     }],
     run: secrets_encrypted_with_stack_key,

@@ -264,11 +264,14 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         }));
     }
     trials.push(needs_world("faults::cluster_reply_without_its_identifier".into(), world, move |w| {
-        // The checks that read the cluster's own reply; the instances, the security group and the
-        // names come from other requests and still pass.
+        // The checks that read the cluster's own reply (the instance checks compare the instances
+        // found with the cluster's DBClusterMembers, the parameters are read from the group the
+        // cluster reports); the security groups and the names come from other requests and pass.
         let cluster_checks = [
             "aurora_storage_encrypted_with_stack_key",
             "aurora_backup_retention_and_pitr",
+            "aurora_instances_span_two_azs",
+            "aurora_instances_not_public",
             "aurora_subnet_group_private_only",
             "aurora_audit_log_exported",
             "aurora_tls_required",

@@ -29,9 +29,10 @@ pub struct Cluster {
     /// VpcSecurityGroups[].VpcSecurityGroupId
     pub vpc_security_groups: Vec<String>,
     pub enabled_cloudwatch_logs_exports: Vec<String>,
-    /// DBClusterMembers[].DBInstanceIdentifier
+    /// The instances the cluster says it has, each with whether it is the writer and whether it
+    /// runs its cluster parameter group's current values.
     #[serde(rename = "DBClusterMembers")]
-    pub db_cluster_members: Vec<String>,
+    pub db_cluster_members: Vec<ClusterMember>,
     #[serde(rename = "MultiAZ")]
     pub multi_az: Option<bool>,
     pub publicly_accessible: Option<bool>,
@@ -41,6 +42,18 @@ pub struct Cluster {
     pub serverless_v2_scaling_configuration: Option<ScalingRange>,
     #[serde(rename = "DBClusterArn")]
     pub db_cluster_arn: Option<String>,
+}
+
+/// One entry of DBClusterMembers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClusterMember {
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    pub is_cluster_writer: Option<bool>,
+    /// `in-sync`, or `pending-reboot` while the instance still runs older parameter values.
+    #[serde(rename = "DBClusterParameterGroupStatus")]
+    pub db_cluster_parameter_group_status: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -80,6 +93,12 @@ pub struct Instance {
     pub db_instance_status: String,
     pub availability_zone: Option<String>,
     pub publicly_accessible: Option<bool>,
+    #[serde(rename = "DBInstanceClass")]
+    pub db_instance_class: Option<String>,
+    /// The version this instance runs (during a rolling upgrade it can differ from the cluster's).
+    pub engine_version: Option<String>,
+    /// VpcSecurityGroups[].VpcSecurityGroupId
+    pub vpc_security_groups: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +126,11 @@ pub struct Parameter {
     pub source: Option<String>,
 }
 
+/// The error for a reply that lacks the field identifying what it describes.
+fn without(operation: &str, what: &str) -> FactError {
+    FactError::Api { operation: operation.into(), detail: format!("the reply holds {what}") }
+}
+
 fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(Format::DateTime).ok())
 }
@@ -119,12 +143,29 @@ pub async fn cluster(rds: &Client, id: &str) -> Fact<Cluster> {
         .send()
         .await
         .map_err(|e| classify("DescribeDBClusters", &e, &["DBClusterNotFoundFault"]))?;
-    let c = out
-        .db_clusters
-        .unwrap_or_default()
-        .into_iter()
-        .find(|c| c.db_cluster_identifier.as_deref() == Some(id))
-        .ok_or_else(|| FactError::Absent { what: format!("DB cluster {id}") })?;
+    let clusters = out.db_clusters.unwrap_or_default();
+    let found = clusters.iter().find(|c| c.db_cluster_identifier.as_deref() == Some(id));
+    let c = match found {
+        Some(c) => c,
+        // A reply whose cluster lacks its identifier is not evidence of absence, nor of anything.
+        None if clusters.iter().any(|c| c.db_cluster_identifier.as_deref().is_none_or(str::is_empty)) => {
+            return Err(without("DescribeDBClusters", "a DBCluster without its DBClusterIdentifier"));
+        }
+        None => return Err(FactError::Absent { what: format!("DB cluster {id}") }),
+    };
+    let db_cluster_members = c
+        .db_cluster_members()
+        .iter()
+        .map(|m| {
+            Ok(ClusterMember {
+                db_instance_identifier: m.db_instance_identifier.clone().filter(|i| !i.is_empty()).ok_or_else(
+                    || without("DescribeDBClusters", "a DBClusterMember without its DBInstanceIdentifier"),
+                )?,
+                is_cluster_writer: m.is_cluster_writer,
+                db_cluster_parameter_group_status: m.db_cluster_parameter_group_status.clone(),
+            })
+        })
+        .collect::<Fact<Vec<_>>>()?;
     Ok(Cluster {
         db_cluster_identifier: id.to_owned(),
         status: c.status.clone().unwrap_or_default(),
@@ -139,7 +180,7 @@ pub async fn cluster(rds: &Client, id: &str) -> Fact<Cluster> {
         db_cluster_parameter_group: c.db_cluster_parameter_group.clone(),
         vpc_security_groups: c.vpc_security_groups().iter().filter_map(|g| g.vpc_security_group_id.clone()).collect(),
         enabled_cloudwatch_logs_exports: c.enabled_cloudwatch_logs_exports().to_vec(),
-        db_cluster_members: c.db_cluster_members().iter().filter_map(|m| m.db_instance_identifier.clone()).collect(),
+        db_cluster_members,
         multi_az: c.multi_az,
         publicly_accessible: c.publicly_accessible,
         preferred_backup_window: c.preferred_backup_window.clone(),
@@ -160,12 +201,14 @@ pub async fn global_cluster(rds: &Client, id: &str) -> Fact<GlobalCluster> {
         .send()
         .await
         .map_err(|e| classify("DescribeGlobalClusters", &e, &["GlobalClusterNotFoundFault"]))?;
-    let g = out
-        .global_clusters
-        .unwrap_or_default()
-        .into_iter()
-        .find(|g| g.global_cluster_identifier.as_deref() == Some(id))
-        .ok_or_else(|| FactError::Absent { what: format!("global cluster {id}") })?;
+    let globals = out.global_clusters.unwrap_or_default();
+    let g = match globals.iter().find(|g| g.global_cluster_identifier.as_deref() == Some(id)) {
+        Some(g) => g,
+        None if globals.iter().any(|g| g.global_cluster_identifier.as_deref().is_none_or(str::is_empty)) => {
+            return Err(without("DescribeGlobalClusters", "a GlobalCluster without its GlobalClusterIdentifier"));
+        }
+        None => return Err(FactError::Absent { what: format!("global cluster {id}") }),
+    };
     Ok(GlobalCluster {
         global_cluster_identifier: id.to_owned(),
         engine: g.engine.clone(),
@@ -175,11 +218,15 @@ pub async fn global_cluster(rds: &Client, id: &str) -> Fact<GlobalCluster> {
         global_cluster_members: g
             .global_cluster_members()
             .iter()
-            .map(|m| GlobalMember {
-                db_cluster_arn: m.db_cluster_arn.clone().unwrap_or_default(),
-                is_writer: m.is_writer.unwrap_or(false),
+            .map(|m| {
+                Ok(GlobalMember {
+                    db_cluster_arn: m.db_cluster_arn.clone().filter(|a| !a.is_empty()).ok_or_else(|| {
+                        without("DescribeGlobalClusters", "a GlobalClusterMember without its DBClusterArn")
+                    })?,
+                    is_writer: m.is_writer.unwrap_or(false),
+                })
             })
-            .collect(),
+            .collect::<Fact<Vec<_>>>()?,
     })
 }
 
@@ -194,17 +241,38 @@ pub async fn cluster_instances(rds: &Client, cluster_id: &str) -> Fact<Vec<Insta
         .collect::<Result<Vec<_>, _>>()
         .await
         .map_err(|e| classify("DescribeDBInstances", &e, &["DBClusterNotFoundFault"]))?;
-    Ok(instances
-        .into_iter()
-        .filter(|i| i.db_cluster_identifier.as_deref() == Some(cluster_id))
-        .map(|i| Instance {
-            db_instance_identifier: i.db_instance_identifier.unwrap_or_default(),
-            db_cluster_identifier: cluster_id.to_owned(),
+    let mut found = Vec::new();
+    for i in instances {
+        // An instance that does not say which it is, or which cluster it belongs to, cannot be
+        // judged, nor dropped: either would make the list look shorter than it is.
+        let (Some(id), Some(cluster)) = (
+            i.db_instance_identifier.clone().filter(|x| !x.is_empty()),
+            i.db_cluster_identifier.clone().filter(|x| !x.is_empty()),
+        ) else {
+            return Err(without(
+                "DescribeDBInstances",
+                "a DBInstance without its DBInstanceIdentifier or DBClusterIdentifier",
+            ));
+        };
+        if cluster != cluster_id {
+            continue;
+        }
+        found.push(Instance {
+            vpc_security_groups: i
+                .vpc_security_groups()
+                .iter()
+                .filter_map(|g| g.vpc_security_group_id.clone())
+                .collect(),
+            db_instance_identifier: id,
+            db_cluster_identifier: cluster,
             db_instance_status: i.db_instance_status.unwrap_or_default(),
             availability_zone: i.availability_zone,
             publicly_accessible: i.publicly_accessible,
-        })
-        .collect())
+            db_instance_class: i.db_instance_class,
+            engine_version: i.engine_version,
+        });
+    }
+    Ok(found)
 }
 
 /// DescribeDBSubnetGroups for one group name.

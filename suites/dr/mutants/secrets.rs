@@ -20,5 +20,13 @@ pub const MASTER_SECRET_NOT_REPLICATED: Mutant = Mutant {
     property: "ReplicationStatus",
 };
 
+pub const MASTER_SECRET_REPLICA_FAILED: Mutant = Mutant {
+    name: "master-secret-replica-failed",
+    about: "a secret of the same name already in the DR region: the replica is listed, with Status Failed",
+    output: o::PRIMARY_MASTER_USER_SECRET_ARN,
+    nth: 0,
+    property: "ReplicationStatus.Status",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] = &[&MASTER_SECRET_DEFAULT_KEY, &MASTER_SECRET_NOT_REPLICATED];
+pub const ALL: &[&Mutant] = &[&MASTER_SECRET_DEFAULT_KEY, &MASTER_SECRET_NOT_REPLICATED, &MASTER_SECRET_REPLICA_FAILED];

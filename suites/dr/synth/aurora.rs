@@ -115,6 +115,98 @@ pub const AURORA_PASSWORD_LITERAL: Mutation = Mutation {
     change: Change::Set(r#""ChangeMe-Passw0rd""#),
 };
 
+pub const PRIMARY_CLUSTER_UNENCRYPTED: Mutation = Mutation {
+    name: "primary-cluster-unencrypted",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "storage_encrypted",
+    change: Change::Set("false"),
+};
+
+pub const DR_INSTANCE_ENGINE_15_4: Mutation = Mutation {
+    name: "dr-instance-engine-15-4",
+    resource: "aws_rds_cluster_instance.dr_instance_1",
+    property: "engine_version",
+    change: Change::Set(r#""15.4""#),
+};
+
+pub const DR_MIN_CAPACITY_1: Mutation = Mutation {
+    name: "dr-min-capacity-1",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "serverlessv2_scaling_configuration.min_capacity",
+    change: Change::Set("1"),
+};
+
+pub const DR_INSTANCE_PROVISIONED_CLASS: Mutation = Mutation {
+    name: "dr-instance-provisioned-class",
+    resource: "aws_rds_cluster_instance.dr_instance_1",
+    property: "instance_class",
+    change: Change::Set(r#""db.r6g.large""#),
+};
+
+pub const DR_CLUSTER_SERVERLESS_V1: Mutation = Mutation {
+    name: "dr-cluster-serverless-v1",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "engine_mode",
+    change: Change::Set(r#""serverless""#),
+};
+
+pub const PRIMARY_SECOND_INSTANCE_REMOVED: Mutation = Mutation {
+    name: "primary-second-instance-removed",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "instances",
+    change: Change::Custom(remove_primary_instance_2),
+};
+
+pub const DR_RETENTION_ONE_DAY: Mutation = Mutation {
+    name: "dr-retention-one-day",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "backup_retention_period",
+    change: Change::Set("1"),
+};
+
+pub const DR_INSTANCE_PUBLIC: Mutation = Mutation {
+    name: "dr-instance-public",
+    resource: "aws_rds_cluster_instance.dr_instance_1",
+    property: "publicly_accessible",
+    change: Change::Set("true"),
+};
+
+pub const DR_CLUSTER_HEADLESS: Mutation = Mutation {
+    name: "dr-cluster-headless",
+    resource: "aws_rds_cluster.dr_cluster",
+    property: "instances",
+    change: Change::Custom(remove_dr_instance),
+};
+
+pub const PRIMARY_FINAL_SNAPSHOT_KEPT: Mutation = Mutation {
+    name: "primary-final-snapshot-kept",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "skip_final_snapshot",
+    change: Change::Set("false"),
+};
+
+pub const PRIMARY_MANAGED_MASTER_PASSWORD: Mutation = Mutation {
+    name: "primary-managed-master-password",
+    resource: "aws_rds_cluster.primary_cluster",
+    property: "manage_master_user_password",
+    change: Change::Set("true"),
+};
+
+/// Removes one instance of the layout.
+fn remove_instance(s: &mut Synth, id: &str) {
+    let instances = s.body.pointer_mut("/resource/aws_rds_cluster_instance").and_then(Value::as_object_mut);
+    let removed = instances.and_then(|i| i.remove(id));
+    assert!(removed.is_some(), "no aws_rds_cluster_instance.{id} to remove");
+}
+
+fn remove_primary_instance_2(s: &mut Synth) {
+    remove_instance(s, "primary_instance_2");
+}
+
+fn remove_dr_instance(s: &mut Synth) {
+    remove_instance(s, "dr_instance_1");
+}
+
 /// Puts the second primary instance in the first one's zone.
 fn same_zone(s: &mut Synth) {
     let zone = s.resource("aws_rds_cluster_instance", "primary_instance_1").and_then(|i| i.prop("availability_zone"));
@@ -130,12 +222,20 @@ pub const AURORA_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: RdsCluster primary_cluster needs storageEncrypted: true and kmsKeyId: primary_key.arn; dr_cluster storageEncrypted: true and kmsKeyId: dr_key.arn.",
         ..live::AURORA_ENCRYPTED_WITH_REGION_KEY.info
     },
-    claims: &[Claim {
-        property: "kms_key_id",
-        about: "Both Aurora clusters are encrypted at rest with their own region's customer key",
-        mutants: &[&DR_CLUSTER_KEY_FROM_PRIMARY_REGION],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "storage_encrypted",
+            about: "Every Aurora cluster declares storage_encrypted: true",
+            mutants: &[&PRIMARY_CLUSTER_UNENCRYPTED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "kms_key_id",
+            about: "Every Aurora cluster's kms_key_id is a customer key of the layout in the cluster's own region",
+            mutants: &[&DR_CLUSTER_KEY_FROM_PRIMARY_REGION],
+            not_emulated: None,
+        },
+    ],
     run: aurora_encrypted_with_region_key,
 };
 
@@ -158,7 +258,7 @@ pub const AURORA_ENGINE_POSTGRESQL_15_3: Check<SynthFacts> = Check {
     claims: &[Claim {
         property: "engine_version",
         about: "The global cluster, both clusters and their instances run Aurora PostgreSQL 15.3, the layout's pinned engine",
-        mutants: &[&PRIMARY_ENGINE_15_4],
+        mutants: &[&PRIMARY_ENGINE_15_4, &DR_INSTANCE_ENGINE_15_4],
         not_emulated: None,
     }],
     run: aurora_engine_postgresql_15_3,
@@ -193,12 +293,32 @@ pub const AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: both RdsCluster engineMode provisioned (or unset), serverlessv2ScalingConfiguration { minCapacity: 0.5, maxCapacity: 2 }; every RdsClusterInstance instanceClass db.serverless.",
         ..live::AURORA_SERVERLESS_V2_HALF_TO_TWO_ACU.info
     },
-    claims: &[Claim {
-        property: "serverlessv2_scaling_configuration.max_capacity",
-        about: "Both clusters scale as Serverless v2 between 0.5 and 2 ACUs",
-        mutants: &[&AURORA_MAX_CAPACITY_16],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "engine_mode",
+            about: "Every Aurora cluster is provisioned (or leaves engine_mode unset), as Serverless v2 requires",
+            mutants: &[&DR_CLUSTER_SERVERLESS_V1],
+            not_emulated: None,
+        },
+        Claim {
+            property: "serverlessv2_scaling_configuration.min_capacity",
+            about: "Every Aurora cluster scales down to 0.5 ACU",
+            mutants: &[&DR_MIN_CAPACITY_1],
+            not_emulated: None,
+        },
+        Claim {
+            property: "serverlessv2_scaling_configuration.max_capacity",
+            about: "Every Aurora cluster scales up to 2 ACU, no further",
+            mutants: &[&AURORA_MAX_CAPACITY_16],
+            not_emulated: None,
+        },
+        Claim {
+            property: "instance_class",
+            about: "Every instance is db.serverless",
+            mutants: &[&DR_INSTANCE_PROVISIONED_CLASS],
+            not_emulated: None,
+        },
+    ],
     run: aurora_serverless_v2_half_to_two_acu,
 };
 
@@ -233,12 +353,20 @@ pub const AURORA_PRIMARY_MULTI_AZ: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: RdsClusterInstance primary_instance_1 and primary_instance_2 on primary_cluster, availabilityZone Fn.element(primary_azs.names, 0/1) (different zones).",
         ..live::AURORA_PRIMARY_MULTI_AZ.info
     },
-    claims: &[Claim {
-        property: "availability_zone",
-        about: "The primary cluster has instances in at least two availability zones",
-        mutants: &[&AURORA_INSTANCES_IN_ONE_AZ],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "instances",
+            about: "The primary cluster has at least two instances",
+            mutants: &[&PRIMARY_SECOND_INSTANCE_REMOVED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "availability_zone",
+            about: "Each primary instance names a zone no other instance of the cluster uses",
+            mutants: &[&AURORA_INSTANCES_IN_ONE_AZ],
+            not_emulated: None,
+        },
+    ],
     run: aurora_primary_multi_az,
 };
 
@@ -272,7 +400,7 @@ pub const AURORA_BACKUP_RETENTION_SEVEN_DAYS: Check<SynthFacts> = Check {
     claims: &[Claim {
         property: "backup_retention_period",
         about: "Both clusters keep automated backups for at least 7 days",
-        mutants: &[&AURORA_RETENTION_ONE_DAY],
+        mutants: &[&AURORA_RETENTION_ONE_DAY, &DR_RETENTION_ONE_DAY],
         not_emulated: None,
     }],
     run: aurora_backup_retention_seven_days,
@@ -398,12 +526,20 @@ pub const AURORA_INSTANCES_NOT_PUBLIC: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: every RdsClusterInstance (primary_instance_1/2, dr_instance_1) publiclyAccessible: false; each RdsCluster has at least one.",
         ..live::AURORA_INSTANCES_NOT_PUBLIC.info
     },
-    claims: &[Claim {
-        property: "publicly_accessible",
-        about: "No Aurora instance in either region is publicly accessible",
-        mutants: &[&PRIMARY_INSTANCE_PUBLIC],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "instances",
+            about: "Every Aurora cluster has at least one instance to judge",
+            mutants: &[&DR_CLUSTER_HEADLESS],
+            not_emulated: None,
+        },
+        Claim {
+            property: "publicly_accessible",
+            about: "No instance in either region is publicly accessible",
+            mutants: &[&PRIMARY_INSTANCE_PUBLIC, &DR_INSTANCE_PUBLIC],
+            not_emulated: None,
+        },
+    ],
     run: aurora_instances_not_public,
 };
 
@@ -430,12 +566,20 @@ pub const AURORA_DESTROYABLE: Check<SynthFacts> = Check {
         risk: "A layout that cannot be torn down cannot be rebuilt to test the recovery plan; leftover snapshots are PHI copies nobody tracks.",
         remediation: "stacks/dr/v1: both RdsCluster skipFinalSnapshot: true, deletionProtection: false.",
     },
-    claims: &[Claim {
-        property: "deletion_protection",
-        about: "Every Aurora cluster skips its final snapshot and has no deletion protection",
-        mutants: &[&DR_CLUSTER_DELETION_PROTECTED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "skip_final_snapshot",
+            about: "Every Aurora cluster skips its final snapshot",
+            mutants: &[&PRIMARY_FINAL_SNAPSHOT_KEPT],
+            not_emulated: None,
+        },
+        Claim {
+            property: "deletion_protection",
+            about: "No Aurora cluster has deletion protection",
+            mutants: &[&DR_CLUSTER_DELETION_PROTECTED],
+            not_emulated: None,
+        },
+    ],
     run: aurora_destroyable,
 };
 
@@ -458,12 +602,20 @@ pub const AURORA_MASTER_PASSWORD_IN_SECRETS_MANAGER: Check<SynthFacts> = Check {
         risk: "A password in the synthesized JSON lands in state, CI logs and source control: anyone with those reads patient data. A managed master password on a global database member is rejected by AWS, so the layout does not deploy.",
         remediation: "stacks/dr/v1: RdsCluster primary_cluster masterPassword: random_password db_master_password .result, no manageMasterUserPassword (unsupported in an Aurora global database); SecretsmanagerSecretVersion db_master_secret_version stores that password in SecretsmanagerSecret db_master_secret (its key: master_secret_encrypted_with_primary_key).",
     },
-    claims: &[Claim {
-        property: "master_password",
-        about: "Aurora's master password is generated, kept in a Secrets Manager secret and never written in the layout",
-        mutants: &[&AURORA_PASSWORD_LITERAL],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "manage_master_user_password",
+            about: "No member of the global database asks RDS to manage its master password (AWS rejects it there)",
+            mutants: &[&PRIMARY_MANAGED_MASTER_PASSWORD],
+            not_emulated: None,
+        },
+        Claim {
+            property: "master_password",
+            about: "The master password is a random_password of the layout, stored by a secret version in a secret of the layout, never a literal",
+            mutants: &[&AURORA_PASSWORD_LITERAL],
+            not_emulated: None,
+        },
+    ],
     run: aurora_master_password_in_secrets_manager,
 };
 

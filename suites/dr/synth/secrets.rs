@@ -2,9 +2,11 @@
 //! replicated to the DR region under the DR key, so a promoted secondary can still be
 //! administered.
 
+use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge_value, per_resource};
 use stackproof_harness::source::json::blocks;
+use stackproof_harness::source::terraform::Synth;
 
 use super::{Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, is_key_in, is_text, judge_key_in};
 use crate::dr::secrets as live;
@@ -25,6 +27,24 @@ pub const MASTER_SECRET_NOT_REPLICATED: Mutation = Mutation {
     property: "replica",
     change: Change::Remove,
 };
+
+pub const SECRET_REPLICA_KEY_FROM_PRIMARY_REGION: Mutation = Mutation {
+    name: "secret-replica-key-from-primary-region",
+    resource: "aws_secretsmanager_secret.db_master_secret",
+    property: "replica.kms_key_id",
+    change: Change::Custom(replica_under_primary_key),
+};
+
+/// The DR replica encrypted with the primary region's key, which the DR region cannot use.
+fn replica_under_primary_key(s: &mut Synth) {
+    let secret = s.resource_mut("aws_secretsmanager_secret", "db_master_secret");
+    let Some(replica) = secret.and_then(|r| r.get_mut("replica")) else { panic!("no replica on db_master_secret") };
+    let primary_key = Value::String("${aws_kms_key.primary_key.arn}".into());
+    match replica {
+        Value::Array(blocks) => blocks.iter_mut().for_each(|b| b["kms_key_id"] = primary_key.clone()),
+        block => block["kms_key_id"] = primary_key,
+    }
+}
 
 pub const MASTER_SECRET_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
     info: CheckInfo {
@@ -52,12 +72,20 @@ pub const MASTER_SECRET_REPLICATED_TO_DR: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: SecretsmanagerSecret db_master_secret replica: [{ region: DR_REGION (eu-west-1), kmsKeyId: dr_key.arn }].",
         ..live::MASTER_SECRET_REPLICATED_TO_DR.info
     },
-    claims: &[Claim {
-        property: "replica",
-        about: "The Aurora master secret is replicated to the DR region under the DR key",
-        mutants: &[&MASTER_SECRET_NOT_REPLICATED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "replica",
+            about: "Every secret of the layout declares a replica in the DR region",
+            mutants: &[&MASTER_SECRET_NOT_REPLICATED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "replica.kms_key_id",
+            about: "The DR replica is encrypted with a customer key of the layout in the DR region",
+            mutants: &[&SECRET_REPLICA_KEY_FROM_PRIMARY_REGION],
+            not_emulated: None,
+        },
+    ],
     run: master_secret_replicated_to_dr,
 };
 

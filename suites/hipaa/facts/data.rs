@@ -7,7 +7,7 @@ use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::efs::{AccessPoint, BackupPolicy, FileSystem, FileSystemPolicy, MountTarget};
 use stackproof_harness::facts::elasticache::{CacheSubnetGroup, MemberCluster, ReplicationGroup};
 use stackproof_harness::facts::rds::{Cluster, Instance, Parameter, SubnetGroup};
-use stackproof_harness::facts::{declared, efs, elasticache, rds};
+use stackproof_harness::facts::{FactError, declared, efs, elasticache, rds};
 
 use super::{Named, named};
 use crate::hipaa::outputs::{
@@ -20,7 +20,10 @@ pub struct DataFacts {
     /// The instances of the cluster named by DbClusterIdentifier.
     pub db_instances: Named<Vec<Instance>>,
     pub db_subnet_group: Named<SubnetGroup>,
-    /// User-set parameters of the group named by DbClusterParameterGroupName.
+    /// The stack's cluster parameter group, as DbClusterParameterGroupName declares it.
+    pub db_cluster_parameter_group: Named<String>,
+    /// User-set parameters of the group the cluster actually runs with (its reported
+    /// DBClusterParameterGroup, which need not be the declared one), named by that group.
     pub db_cluster_parameters: Named<Vec<Parameter>>,
     /// The file system's id as the outputs declare it (what task volumes must mount).
     pub efs_file_system_id: Named<String>,
@@ -39,10 +42,9 @@ pub struct DataFacts {
 
 pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
     let (
-        db_cluster,
+        (db_cluster, db_cluster_parameters),
         db_instances,
         db_subnet_group,
-        db_cluster_parameters,
         file_system,
         efs_backup_policy,
         efs_policy,
@@ -51,12 +53,14 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         replication_group,
         cache_subnet_group,
     ) = tokio::join!(
-        Box::pin(named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster(&c.rds, &id).await })),
+        Box::pin(async {
+            let cluster =
+                named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster(&c.rds, &id).await }).await;
+            let parameters = running_parameters(c, &cluster).await;
+            (cluster, parameters)
+        }),
         Box::pin(named(outputs, DB_CLUSTER_IDENTIFIER, |id| async move { rds::cluster_instances(&c.rds, &id).await })),
         Box::pin(named(outputs, DB_SUBNET_GROUP_NAME, |name| async move { rds::subnet_group(&c.rds, &name).await })),
-        Box::pin(named(outputs, DB_CLUSTER_PARAMETER_GROUP_NAME, |name| async move {
-            rds::cluster_user_parameters(&c.rds, &name).await
-        })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::file_system(&c.efs, &id).await })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::backup_policy(&c.efs, &id).await })),
         Box::pin(named(outputs, EFS_FILE_SYSTEM_ID, |id| async move { efs::file_system_policy(&c.efs, &id).await })),
@@ -83,6 +87,7 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         db_cluster,
         db_instances,
         db_subnet_group,
+        db_cluster_parameter_group: declared(outputs, DB_CLUSTER_PARAMETER_GROUP_NAME),
         db_cluster_parameters,
         file_system,
         efs_backup_policy,
@@ -92,5 +97,25 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
         replication_group,
         cache_clusters,
         cache_subnet_group,
+    }
+}
+
+/// The user-set parameters of the group the cluster reports it runs with: what is in effect,
+/// whichever group the outputs declare. Without the cluster there is no group to read.
+async fn running_parameters(c: &RegionClients, cluster: &Named<Cluster>) -> Named<Vec<Parameter>> {
+    let output = DB_CLUSTER_IDENTIFIER;
+    match &cluster.fact {
+        Ok(Cluster { db_cluster_parameter_group: Some(group), .. }) if !group.is_empty() => {
+            Named { output, resource: group.clone(), fact: rds::cluster_user_parameters(&c.rds, group).await }
+        }
+        Ok(_) => Named {
+            output,
+            resource: cluster.resource.clone(),
+            fact: Err(FactError::Api {
+                operation: "DescribeDBClusters".into(),
+                detail: "the reply names no DBClusterParameterGroup".into(),
+            }),
+        },
+        Err(e) => Named { output, resource: cluster.resource.clone(), fact: Err(e.clone()) },
     }
 }

@@ -12,6 +12,14 @@ pub const SECRET_SCHEDULED_FOR_DELETION: Mutant = Mutant {
     property: "DeletedDate",
 };
 
+pub const API_KEYS_SECRET_SCHEDULED_FOR_DELETION: Mutant = Mutant {
+    name: "api-keys-secret-scheduled-for-deletion",
+    about: "DeleteSecret (7-day recovery window) on the API keys secret, the second secret the stack consumes",
+    output: o::API_KEYS_SECRET_ARN,
+    nth: 0,
+    property: "DeletedDate",
+};
+
 pub const SECRET_FOREIGN_KEY: Mutant = Mutant {
     name: "secret-foreign-key",
     about: "UpdateSecret moves the API keys secret to a key that is not the stack's",
@@ -20,5 +28,18 @@ pub const SECRET_FOREIGN_KEY: Mutant = Mutant {
     property: "KmsKeyId",
 };
 
+pub const DB_SECRET_DEFAULT_KEY: Mutant = Mutant {
+    name: "db-secret-default-key",
+    about: "the database secret created without KmsKeyId: under the AWS managed key aws/secretsmanager",
+    output: o::DATABASE_SECRET_ARN,
+    nth: 0,
+    property: "KmsKeyId",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] = &[&SECRET_SCHEDULED_FOR_DELETION, &SECRET_FOREIGN_KEY];
+pub const ALL: &[&Mutant] = &[
+    &SECRET_SCHEDULED_FOR_DELETION,
+    &API_KEYS_SECRET_SCHEDULED_FOR_DELETION,
+    &SECRET_FOREIGN_KEY,
+    &DB_SECRET_DEFAULT_KEY,
+];

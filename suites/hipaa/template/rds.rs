@@ -3,22 +3,39 @@
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
-use stackproof_harness::kit::source::{judge, missing, per_resource};
+use stackproof_harness::kit::source::{judge, judge_value, missing, per_resource};
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, reference};
 
 use super::{Change, Mutation, Own, TemplateFacts, number, only_private_subnets, private_subnets, refers_to, zone_of};
 use crate::hipaa::outputs::DATA_KEY_ARN;
-use crate::hipaa::rds::{ENGINE, MIN_BACKUP_RETENTION_DAYS, MIN_ENGINE_VERSION, engine_version_at_least_minimum};
+use crate::hipaa::rds::{
+    ENGINE, MIN_BACKUP_RETENTION_DAYS, MIN_ENGINE_VERSION, audits_connections_and_queries,
+    engine_version_at_least_minimum, entries, only_current_tls,
+};
 
 pub const AURORA_KEY_REMOVED: Mutation =
     Mutation { name: "aurora-key-removed", resource: "AuroraCluster", property: "KmsKeyId", change: Change::Remove };
+
+pub const AURORA_STORAGE_UNENCRYPTED: Mutation = Mutation {
+    name: "aurora-storage-unencrypted",
+    resource: "AuroraCluster",
+    property: "StorageEncrypted",
+    change: Change::Set("false"),
+};
 
 pub const AURORA_BACKUP_RETENTION_SHORT: Mutation = Mutation {
     name: "aurora-backup-retention-short",
     resource: "AuroraCluster",
     property: "BackupRetentionPeriod",
     change: Change::Set("1"),
+};
+
+pub const AURORA_SECOND_INSTANCE_REMOVED: Mutation = Mutation {
+    name: "aurora-second-instance-removed",
+    resource: "AuroraCluster",
+    property: "DBInstances",
+    change: Change::Custom(remove_second_instance),
 };
 
 pub const AURORA_INSTANCES_ONE_AZ: Mutation = Mutation {
@@ -42,11 +59,46 @@ pub const DB_SUBNET_GROUP_PUBLIC: Mutation = Mutation {
     change: Change::Set(r#"[{"Ref": "PublicSubnet1"}, {"Ref": "PrivateSubnet2"}]"#),
 };
 
+pub const AURORA_SUBNET_GROUP_UNSET: Mutation = Mutation {
+    name: "aurora-subnet-group-unset",
+    resource: "AuroraCluster",
+    property: "DBSubnetGroupName",
+    change: Change::Remove,
+};
+
 pub const AURORA_AUDIT_EXPORT_OFF: Mutation = Mutation {
     name: "aurora-audit-export-off",
     resource: "AuroraCluster",
     property: "EnableCloudwatchLogsExports",
     change: Change::Set(r#"["error", "slowquery"]"#),
+};
+
+pub const AURORA_AUDIT_LOGGING_OFF: Mutation = Mutation {
+    name: "aurora-audit-logging-off",
+    resource: "DbClusterParameterGroup",
+    property: "Parameters.server_audit_logging",
+    change: Change::Set("\"0\""),
+};
+
+pub const AURORA_AUDIT_EVENTS_CONNECT_ONLY: Mutation = Mutation {
+    name: "aurora-audit-events-connect-only",
+    resource: "DbClusterParameterGroup",
+    property: "Parameters.server_audit_events",
+    change: Change::Set("\"CONNECT\""),
+};
+
+pub const AURORA_AUDIT_EXCLUDES_A_USER: Mutation = Mutation {
+    name: "aurora-audit-excludes-a-user",
+    resource: "DbClusterParameterGroup",
+    property: "Parameters.server_audit_excl_users",
+    change: Change::Set("\"app_user\""),
+};
+
+pub const AURORA_AUDIT_INCLUDES_ONLY_RDSADMIN: Mutation = Mutation {
+    name: "aurora-audit-includes-only-rdsadmin",
+    resource: "DbClusterParameterGroup",
+    property: "Parameters.server_audit_incl_users",
+    change: Change::Set("\"rdsadmin\""),
 };
 
 pub const AURORA_TLS_OPTIONAL: Mutation = Mutation {
@@ -56,12 +108,25 @@ pub const AURORA_TLS_OPTIONAL: Mutation = Mutation {
     change: Change::Set("\"OFF\""),
 };
 
+pub const AURORA_TLS_OLD_VERSIONS: Mutation = Mutation {
+    name: "aurora-tls-old-versions",
+    resource: "DbClusterParameterGroup",
+    property: "Parameters.tls_version",
+    change: Change::Set("\"TLSv1,TLSv1.1,TLSv1.2\""),
+};
+
 pub const AURORA_ENGINE_VERSION_FLOATING: Mutation = Mutation {
     name: "aurora-engine-version-floating",
     resource: "AuroraCluster",
     property: "EngineVersion",
     change: Change::Remove,
 };
+
+/// Drops the cluster's second instance: one instance is one zone.
+fn remove_second_instance(t: &mut Template) {
+    let removed = t.body.get_mut("Resources").and_then(Value::as_object_mut).and_then(|r| r.remove("AuroraInstance2"));
+    assert!(removed.is_some(), "no AuroraInstance2 to remove");
+}
 
 fn each_cluster(f: &TemplateFacts, property: &str, judge_one: impl Fn(&Resource) -> Vec<Finding>) -> Vec<Finding> {
     per_resource(&f.template, "AWS::RDS::DBCluster", property, judge_one)
@@ -73,12 +138,20 @@ pub const AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY: Check<TemplateFacts> = Check 
         remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) needs StorageEncrypted: true and KmsKeyId: !GetAtt DataKey.Arn (the key output DataKeyArn names).",
         ..crate::hipaa::rds::AURORA_STORAGE_ENCRYPTED_WITH_STACK_KEY.info
     },
-    claims: &[Claim {
-        property: "KmsKeyId",
-        about: "Aurora storage is encrypted with the stack's data key",
-        mutants: &[&AURORA_KEY_REMOVED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "StorageEncrypted",
+            about: "Every Aurora cluster declares StorageEncrypted: true",
+            mutants: &[&AURORA_STORAGE_UNENCRYPTED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "KmsKeyId",
+            about: "Every Aurora cluster's KmsKeyId is the stack's data key (the key DataKeyArn outputs)",
+            mutants: &[&AURORA_KEY_REMOVED],
+            not_emulated: None,
+        },
+    ],
     run: aurora_storage_encrypted_with_stack_key,
 };
 
@@ -123,12 +196,20 @@ pub const AURORA_INSTANCES_SPAN_TWO_AZS: Check<TemplateFacts> = Check {
         remediation: "template.yml: AuroraInstance1 and AuroraInstance2 (AWS::RDS::DBInstance, DBClusterIdentifier: !Ref AuroraCluster) AvailabilityZone: !Select [0, !GetAZs ''] and !Select [1, !GetAZs ''].",
         ..crate::hipaa::rds::AURORA_INSTANCES_SPAN_TWO_AZS.info
     },
-    claims: &[Claim {
-        property: "AvailabilityZone",
-        about: "Every Aurora cluster has at least two instances in different availability zones",
-        mutants: &[&AURORA_INSTANCES_ONE_AZ],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "DBInstances",
+            about: "Every Aurora cluster has at least two AWS::RDS::DBInstance naming it",
+            mutants: &[&AURORA_SECOND_INSTANCE_REMOVED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "AvailabilityZone",
+            about: "Every instance names its zone, and another instance of its cluster is in a different one",
+            mutants: &[&AURORA_INSTANCES_ONE_AZ],
+            not_emulated: None,
+        },
+    ],
     run: aurora_instances_span_two_azs,
 };
 
@@ -139,28 +220,25 @@ fn aurora_instances_span_two_azs(f: &TemplateFacts) -> Vec<Finding> {
             .resources_of("AWS::RDS::DBInstance")
             .filter(|i| i.prop("DBClusterIdentifier").and_then(reference) == Some(cluster.id))
             .collect();
+        let expected = format!("two AWS::RDS::DBInstance with DBClusterIdentifier !Ref {}", cluster.id);
         if members.is_empty() {
-            return vec![missing(
-                cluster,
-                "DBInstances",
-                format!("two AWS::RDS::DBInstance with DBClusterIdentifier !Ref {}", cluster.id),
-            )];
+            return vec![missing(cluster, "DBInstances", expected)];
         }
+        let ids: Vec<&str> = members.iter().map(|i| i.id).collect();
+        let mut findings =
+            vec![Finding::judge(cluster.id, "DBInstances", members.len() >= 2, expected, ids.join(", "), &ids)];
         // An instance passes if it names its zone and another instance of the cluster is elsewhere.
         let zones: Vec<Option<String>> = members.iter().map(|i| zone_of(i.prop("AvailabilityZone"))).collect();
-        members
-            .iter()
-            .zip(&zones)
-            .map(|(i, zone)| {
-                let elsewhere = zones.iter().any(|z| z.is_some() && z != zone);
-                judge(
-                    i,
-                    "AvailabilityZone",
-                    zone.is_some() && elsewhere,
-                    "a zone, with another instance of the cluster in a different one",
-                )
-            })
-            .collect()
+        findings.extend(members.iter().zip(&zones).map(|(i, zone)| {
+            let elsewhere = zones.iter().any(|z| z.is_some() && z != zone);
+            judge(
+                i,
+                "AvailabilityZone",
+                zone.is_some() && elsewhere,
+                "a zone, with another instance of the cluster in a different one",
+            )
+        }));
+        findings
     })
 }
 
@@ -190,12 +268,20 @@ pub const AURORA_SUBNET_GROUP_PRIVATE_ONLY: Check<TemplateFacts> = Check {
         remediation: "template.yml: DbSubnetGroup (AWS::RDS::DBSubnetGroup) SubnetIds must list only PrivateSubnet1 and PrivateSubnet2; AuroraCluster DBSubnetGroupName: !Ref DbSubnetGroup.",
         ..crate::hipaa::rds::AURORA_SUBNET_GROUP_PRIVATE_ONLY.info
     },
-    claims: &[Claim {
-        property: "SubnetIds",
-        about: "Aurora is placed by a DB subnet group of the stack that holds only the template's private subnets",
-        mutants: &[&DB_SUBNET_GROUP_PUBLIC],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "DBSubnetGroupName",
+            about: "Every Aurora cluster is placed by a DB subnet group of this stack (!Ref), not the account's default",
+            mutants: &[&AURORA_SUBNET_GROUP_UNSET],
+            not_emulated: None,
+        },
+        Claim {
+            property: "SubnetIds",
+            about: "Every DB subnet group of the stack holds only the template's private subnets",
+            mutants: &[&DB_SUBNET_GROUP_PUBLIC],
+            not_emulated: None,
+        },
+    ],
     run: aurora_subnet_group_private_only,
 };
 
@@ -253,15 +339,41 @@ fn switched_on(v: Option<&Value>) -> bool {
 pub const AURORA_AUDIT_LOG_EXPORTED: Check<TemplateFacts> = Check {
     info: CheckInfo {
         title: "Aurora audits database activity and exports the audit log to CloudWatch Logs",
-        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1'.",
+        remediation: "template.yml: AuroraCluster (AWS::RDS::DBCluster) EnableCloudwatchLogsExports must include audit; DbClusterParameterGroup Parameters server_audit_logging: '1', server_audit_events: 'CONNECT,QUERY_DCL,QUERY_DDL,QUERY_DML', no server_audit_excl_users or server_audit_incl_users.",
         ..crate::hipaa::rds::AURORA_AUDIT_LOG_EXPORTED.info
     },
-    claims: &[Claim {
-        property: "EnableCloudwatchLogsExports",
-        about: "Aurora audits database activity and exports the audit log to CloudWatch Logs",
-        mutants: &[&AURORA_AUDIT_EXPORT_OFF],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "EnableCloudwatchLogsExports",
+            about: "Every Aurora cluster exports its audit log to CloudWatch Logs",
+            mutants: &[&AURORA_AUDIT_EXPORT_OFF],
+            not_emulated: None,
+        },
+        Claim {
+            property: "Parameters.server_audit_logging",
+            about: "The cluster's parameter group turns the audit log on",
+            mutants: &[&AURORA_AUDIT_LOGGING_OFF],
+            not_emulated: None,
+        },
+        Claim {
+            property: "Parameters.server_audit_events",
+            about: "The audited events cover connections (CONNECT) and the statements that read or change data (QUERY, or QUERY_DML with QUERY_DDL)",
+            mutants: &[&AURORA_AUDIT_EVENTS_CONNECT_ONLY],
+            not_emulated: None,
+        },
+        Claim {
+            property: "Parameters.server_audit_excl_users",
+            about: "No database user is exempt from the audit (only AWS's own rdsadmin may be)",
+            mutants: &[&AURORA_AUDIT_EXCLUDES_A_USER],
+            not_emulated: None,
+        },
+        Claim {
+            property: "Parameters.server_audit_incl_users",
+            about: "The audit is not narrowed to a list of users",
+            mutants: &[&AURORA_AUDIT_INCLUDES_ONLY_RDSADMIN],
+            not_emulated: None,
+        },
+    ],
     run: aurora_audit_log_exported,
 };
 
@@ -273,29 +385,76 @@ fn aurora_audit_log_exported(f: &TemplateFacts) -> Vec<Finding> {
         vec![
             judge(r, "EnableCloudwatchLogsExports", audit, "a list including audit"),
             cluster_parameter(t, r, "server_audit_logging", switched_on, "1"),
+            cluster_parameter(
+                t,
+                r,
+                "server_audit_events",
+                by_text(|v| audits_connections_and_queries(&entries(v))),
+                "CONNECT and QUERY (or QUERY_DML and QUERY_DDL)",
+            ),
+            cluster_parameter(
+                t,
+                r,
+                "server_audit_excl_users",
+                by_text(|v| entries(v).iter().all(|u| u == "RDSADMIN")),
+                "no user exempt (rdsadmin aside)",
+            ),
+            cluster_parameter(
+                t,
+                r,
+                "server_audit_incl_users",
+                by_text(|v| entries(v).is_empty()),
+                "not set (every user audited)",
+            ),
         ]
     })
+}
+
+/// A parameter's value as the live suite reads it: unset, or text. Anything else (an intrinsic
+/// resolved only at deploy time) cannot be judged here, and is never taken as unset.
+fn text(v: Option<&Value>) -> Result<Option<&str>, &Value> {
+    match v {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(other),
+    }
+}
+
+/// Judges a text parameter by the live suite's rule; a value that is not text fails.
+fn by_text(rule: impl Fn(Option<&str>) -> bool) -> impl Fn(Option<&Value>) -> bool {
+    move |v| text(v).is_ok_and(&rule)
 }
 
 pub const AURORA_TLS_REQUIRED: Check<TemplateFacts> = Check {
     info: CheckInfo {
         title: "Aurora uses a cluster parameter group of the stack that refuses connections without TLS",
-        remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters.require_secure_transport: 'ON', referenced by AuroraCluster DBClusterParameterGroupName.",
+        remediation: "template.yml: DbClusterParameterGroup (AWS::RDS::DBClusterParameterGroup) Parameters.require_secure_transport: 'ON' (tls_version, if set, TLSv1.2 or later only), referenced by AuroraCluster DBClusterParameterGroupName.",
         ..crate::hipaa::rds::AURORA_TLS_REQUIRED.info
     },
-    claims: &[Claim {
-        property: "Parameters.require_secure_transport",
-        about: "Aurora uses a cluster parameter group of the stack that refuses connections without TLS",
-        mutants: &[&AURORA_TLS_OPTIONAL],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "Parameters.require_secure_transport",
+            about: "The cluster parameter group of the stack that every cluster names refuses connections without TLS",
+            mutants: &[&AURORA_TLS_OPTIONAL],
+            not_emulated: None,
+        },
+        Claim {
+            property: "Parameters.tls_version",
+            about: "The TLS it requires is TLS 1.2 or later: tls_version, if set, names no older version",
+            mutants: &[&AURORA_TLS_OLD_VERSIONS],
+            not_emulated: None,
+        },
+    ],
     run: aurora_tls_required,
 };
 
 fn aurora_tls_required(f: &TemplateFacts) -> Vec<Finding> {
     let t = &f.template;
     each_cluster(f, "DBClusterParameterGroupName", |cluster| {
-        vec![cluster_parameter(t, cluster, "require_secure_transport", switched_on, "ON")]
+        vec![
+            cluster_parameter(t, cluster, "require_secure_transport", switched_on, "ON"),
+            cluster_parameter(t, cluster, "tls_version", by_text(only_current_tls), "unset, or only TLSv1.2/TLSv1.3"),
+        ]
     })
 }
 
@@ -307,7 +466,7 @@ pub const AURORA_ENGINE_VERSION_PINNED: Check<TemplateFacts> = Check {
     },
     claims: &[Claim {
         property: "EngineVersion",
-        about: "Aurora runs aurora-mysql pinned to 8.0.mysql_aurora.3.08.1 or a later 3.x release",
+        about: "Every Aurora cluster declares Engine aurora-mysql and EngineVersion 8.0.mysql_aurora.3.08.1 or a later 3.x release",
         mutants: &[&AURORA_ENGINE_VERSION_FLOATING],
         not_emulated: None,
     }],
@@ -317,15 +476,14 @@ pub const AURORA_ENGINE_VERSION_PINNED: Check<TemplateFacts> = Check {
 fn aurora_engine_version_pinned(f: &TemplateFacts) -> Vec<Finding> {
     each_cluster(f, "EngineVersion", |r| {
         let text = |property: &str| r.prop(property).and_then(Value::as_str);
-        vec![
-            judge(r, "Engine", text("Engine") == Some(ENGINE), ENGINE),
-            judge(
-                r,
-                "EngineVersion",
-                text("EngineVersion").is_some_and(engine_version_at_least_minimum),
-                format!("{MIN_ENGINE_VERSION} or a later 3.x release"),
-            ),
-        ]
+        let ok = text("Engine") == Some(ENGINE) && text("EngineVersion").is_some_and(engine_version_at_least_minimum);
+        let actual = format!(
+            "{} {}",
+            text("Engine").unwrap_or("(no Engine)"),
+            text("EngineVersion").unwrap_or("(no EngineVersion)")
+        );
+        let expected = format!("{ENGINE} {MIN_ENGINE_VERSION} or a later 3.x release");
+        vec![judge_value(r, "EngineVersion", Some(&Value::String(actual)), ok, expected)]
     })
 }
 

@@ -16,6 +16,35 @@ pub const AURORA_PASSWORD_LITERAL: Mutation = Mutation {
     change: Change::Set(r#""ChangeMe-Passw0rd""#),
 };
 
+pub const REDIS_AUTH_TOKEN_LITERAL: Mutation = Mutation {
+    name: "redis-auth-token-literal",
+    resource: "RedisReplicationGroup",
+    property: "AuthToken",
+    change: Change::Set(r#""ChangeMe-Redis-Token-0123456789""#),
+};
+
+pub const SECRET_CREATED: Mutation = Mutation {
+    name: "secret-created",
+    resource: "CreatedSecret",
+    property: "Type",
+    change: Change::Custom(create_a_secret),
+};
+
+/// Adds a secret the template creates itself (with a generated value, as a team would).
+fn create_a_secret(t: &mut Template) {
+    let secret = serde_json::json!({
+        "Type": "AWS::SecretsManager::Secret",
+        "Properties": {
+            "Name": {"Fn::Sub": "created-secret-${EnvironmentSuffix}"},
+            "KmsKeyId": {"Fn::GetAtt": ["DataKey", "Arn"]},
+            "GenerateSecretString": {"PasswordLength": 32},
+        },
+    });
+    if let Some(resources) = t.body.get_mut("Resources").and_then(Value::as_object_mut) {
+        resources.insert("CreatedSecret".into(), secret);
+    }
+}
+
 pub const SECRETS_FETCHED_NOT_CREATED: Check<TemplateFacts> = Check {
     info: CheckInfo {
         id: "secrets_fetched_not_created",
@@ -26,12 +55,26 @@ pub const SECRETS_FETCHED_NOT_CREATED: Check<TemplateFacts> = Check {
         risk: "A password written in the template is readable by anyone who can read the template or stack; a secret created here escapes the existing rotation.",
         remediation: "template.yml: remove any AWS::SecretsManager::Secret; AuroraCluster MasterUserPassword: !Sub '{{resolve:secretsmanager:${DatabaseSecretArn}:SecretString:password}}'; RedisReplicationGroup AuthToken: !Sub '{{resolve:secretsmanager:${ApiKeysSecretArn}:SecretString:redis_auth_token}}'.",
     },
-    claims: &[Claim {
-        property: "MasterUserPassword",
-        about: "No secret is created; Aurora and Redis credentials resolve from the existing secrets' ARN parameters",
-        mutants: &[&AURORA_PASSWORD_LITERAL],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "Type",
+            about: "The template creates no AWS::SecretsManager::Secret: the stack's secrets exist before it",
+            mutants: &[&SECRET_CREATED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "MasterUserPassword",
+            about: "Every Aurora cluster's master password resolves from a secret ARN parameter",
+            mutants: &[&AURORA_PASSWORD_LITERAL],
+            not_emulated: None,
+        },
+        Claim {
+            property: "AuthToken",
+            about: "Every Redis replication group's AUTH token resolves from a secret ARN parameter",
+            mutants: &[&REDIS_AUTH_TOKEN_LITERAL],
+            not_emulated: None,
+        },
+    ],
     run: secrets_fetched_not_created,
 };
 
@@ -51,7 +94,7 @@ fn secrets_fetched_not_created(f: &TemplateFacts) -> Vec<Finding> {
         })
         .collect();
     if findings.is_empty() {
-        findings.push(Finding::judge("(template)", "AWS::SecretsManager::Secret", true, "none created", "none", &()));
+        findings.push(Finding::judge("(template)", "Type", true, "no AWS::SecretsManager::Secret", "none", &()));
     }
     let expected = "{{resolve:secretsmanager:${<secret ARN parameter>}:...}}";
     let resolved = |r: &Resource, property: &str| {

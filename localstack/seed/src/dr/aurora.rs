@@ -19,6 +19,8 @@ use stackproof::dr::mutants as m;
 const LOG_EXPORT: &str = "postgresql";
 const BACKUP_WINDOW: &str = "03:00-04:00";
 const BACKUP_RETENTION_DAYS: i32 = 7;
+/// The instance class of a Serverless v2 instance.
+const SERVERLESS_CLASS: &str = "db.serverless";
 /// Serverless v2 capacity, in ACUs.
 const MIN_ACU: f64 = 0.5;
 const MAX_ACU: f64 = 2.0;
@@ -36,7 +38,10 @@ pub(crate) struct ClusterSpec {
     /// The global cluster it joins; None for a standalone cluster.
     pub global_cluster: Option<String>,
     pub engine_version: &'static str,
+    pub min_acu: f64,
     pub max_acu: f64,
+    /// Storage encrypted with `kms_key`.
+    pub encrypted: bool,
     pub kms_key: String,
     pub database_name: Option<&'static str>,
     pub log_export: bool,
@@ -57,7 +62,9 @@ pub(crate) fn primary_cluster(l: &Layout, global_cluster: &str, key: &str, net: 
         id: l.names.cluster(Side::Primary),
         global_cluster: Some(global_cluster.to_owned()),
         engine_version: if l.has(&m::PRIMARY_ENGINE_15_4) { "15.4" } else { ENGINE_VERSION },
+        min_acu: if l.has(&m::PRIMARY_SERVERLESS_MIN_1) { 1.0 } else { MIN_ACU },
         max_acu: MAX_ACU,
+        encrypted: !l.has(&m::PRIMARY_CLUSTER_UNENCRYPTED),
         kms_key: key.to_owned(),
         database_name: Some("healthcare"),
         log_export: true,
@@ -76,8 +83,10 @@ pub(crate) fn dr_cluster(l: &Layout, global_cluster: &str, keys: [&str; 2], net:
         side: Side::Dr,
         id: l.names.cluster(Side::Dr),
         global_cluster: (!l.has(&m::DR_CLUSTER_OUTSIDE_GLOBAL)).then(|| global_cluster.to_owned()),
-        engine_version: ENGINE_VERSION,
+        engine_version: if l.has(&m::DR_ENGINE_15_4) { "15.4" } else { ENGINE_VERSION },
+        min_acu: MIN_ACU,
         max_acu: if l.has(&m::DR_SERVERLESS_MAX_16) { 16.0 } else { MAX_ACU },
+        encrypted: true,
         kms_key: if l.has(&m::DR_CLUSTER_PRIMARY_KEY) { primary_key } else { dr_key }.to_owned(),
         database_name: None,
         log_export: !l.has(&m::DR_CLUSTER_NO_LOG_EXPORT),
@@ -95,6 +104,7 @@ pub(crate) struct InstanceSpec {
     pub id: String,
     pub cluster: String,
     pub engine_version: &'static str,
+    pub class: &'static str,
     /// None lets RDS place it.
     pub zone: Option<String>,
     pub subnet_group: String,
@@ -107,15 +117,33 @@ pub(crate) fn instance(l: &Layout, cluster: &ClusterSpec, n: u8, zone: Option<&s
         id: l.names.instance(cluster.side, n),
         cluster: cluster.id.clone(),
         engine_version: cluster.engine_version,
+        class: SERVERLESS_CLASS,
         zone: zone.map(str::to_owned),
         subnet_group: cluster.subnet_group.clone(),
     }
 }
 
-/// The primary cluster's two instances, one per zone (both in the first when asked).
-pub(crate) fn primary_instances(l: &Layout, cluster: &ClusterSpec, zones: &(String, String)) -> [InstanceSpec; 2] {
+/// The primary cluster's two instances, one per zone (both in the first, or the first only,
+/// when asked).
+pub(crate) fn primary_instances(l: &Layout, cluster: &ClusterSpec, zones: &(String, String)) -> Vec<InstanceSpec> {
     let second = if l.has(&m::PRIMARY_INSTANCES_ONE_AZ) { &zones.0 } else { &zones.1 };
-    [instance(l, cluster, 1, Some(&zones.0)), instance(l, cluster, 2, Some(second))]
+    let mut instances = vec![instance(l, cluster, 1, Some(&zones.0))];
+    if !l.has(&m::PRIMARY_SINGLE_INSTANCE) {
+        instances.push(instance(l, cluster, 2, Some(second)));
+    }
+    instances
+}
+
+/// The DR cluster's one instance, placed by RDS (provisioned, or none at all, when asked).
+pub(crate) fn dr_instances(l: &Layout, cluster: &ClusterSpec) -> Vec<InstanceSpec> {
+    if l.has(&m::DR_CLUSTER_HEADLESS) {
+        return Vec::new();
+    }
+    let mut only = instance(l, cluster, 1, None);
+    if l.has(&m::DR_INSTANCE_PROVISIONED_CLASS) {
+        only.class = "db.r6g.large";
+    }
+    vec![only]
 }
 
 /// Creates the global cluster, empty, in the primary region; returns its ARN.
@@ -144,7 +172,7 @@ pub(crate) struct Cluster {
 
 /// Creates the cluster; returns its ARN and endpoint.
 pub(crate) async fn create_cluster(l: &Layout, spec: &ClusterSpec, master: &Master) -> Result<Cluster, SeedError> {
-    let scaling = ServerlessV2ScalingConfiguration::builder().min_capacity(MIN_ACU).max_capacity(spec.max_acu);
+    let scaling = ServerlessV2ScalingConfiguration::builder().min_capacity(spec.min_acu).max_capacity(spec.max_acu);
     let mut create = l
         .at(spec.side)
         .rds
@@ -155,8 +183,8 @@ pub(crate) async fn create_cluster(l: &Layout, spec: &ClusterSpec, master: &Mast
         .engine_mode("provisioned")
         .serverless_v2_scaling_configuration(scaling.build())
         .set_database_name(spec.database_name.map(str::to_owned))
-        .storage_encrypted(true)
-        .kms_key_id(&spec.kms_key)
+        .storage_encrypted(spec.encrypted)
+        .set_kms_key_id(spec.encrypted.then(|| spec.kms_key.clone()))
         .preferred_backup_window(spec.backup_window)
         .set_preferred_maintenance_window(spec.maintenance_window.map(str::to_owned))
         .backup_retention_period(BACKUP_RETENTION_DAYS)
@@ -183,7 +211,7 @@ pub(crate) async fn create_instance(l: &Layout, spec: &InstanceSpec) -> Result<(
         .create_db_instance()
         .db_instance_identifier(&spec.id)
         .db_cluster_identifier(&spec.cluster)
-        .db_instance_class("db.serverless")
+        .db_instance_class(spec.class)
         .engine(ENGINE)
         .engine_version(spec.engine_version)
         .set_availability_zone(spec.zone.clone())

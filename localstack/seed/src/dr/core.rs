@@ -91,6 +91,8 @@ async fn database(l: &Layout, keys: [&str; 2], primary: &Network, dr: &Network) 
 
     let dr_spec = aurora::dr_cluster(l, &global_cluster, keys, dr);
     let dr_cluster = aurora::create_cluster(l, &dr_spec, &master).await?;
-    aurora::create_instance(l, &aurora::instance(l, &dr_spec, 1, None)).await?;
+    for instance in aurora::dr_instances(l, &dr_spec) {
+        aurora::create_instance(l, &instance).await?;
+    }
     Ok(Database { global_cluster_arn, secret_arn, primary: primary_cluster, dr: dr_cluster })
 }

@@ -26,8 +26,10 @@ pub(crate) async fn apply(l: &Layout, mutant: &Mutant) -> Result<(), SeedError> 
         m::PRIMARY_SUBNET_PUBLIC_IP => map_public_ip(&l.primary, &target()?).await,
         m::DR_DB_SG_OPEN => allow_postgres(&l.dr, &target()?, ANYWHERE, "PostgreSQL from anywhere").await,
         m::PRIMARY_BACKUP_RETENTION_1 => keep_backups_one_day(&l.primary, &target()?).await,
+        m::DR_BACKUP_RETENTION_1 => keep_backups_one_day(&l.dr, &target()?).await,
         // The cluster's second instance (main.ts names them after the cluster).
         m::PRIMARY_INSTANCE_PUBLIC => make_public(&l.primary, &l.names.instance(Side::Primary, 2)).await,
+        m::DR_INSTANCE_PUBLIC => make_public(&l.dr, &l.names.instance(Side::Dr, 1)).await,
         m::DR_BUCKET_VERSIONING_SUSPENDED => s3::versioning(&l.dr, &target()?, BucketVersioningStatus::Suspended).await,
         m::APP_LOG_RETENTION_7 => monitoring::retention(l, &target()?, 7).await,
         m::TRAIL_STOPPED => stop_logging(&l.primary, &target()?).await,

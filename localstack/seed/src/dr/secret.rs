@@ -27,6 +27,8 @@ pub(crate) struct SecretSpec {
     pub kms_key: Option<String>,
     /// The replica's region and key; None keeps it in the primary region only.
     pub replica: Option<(&'static str, String)>,
+    /// A secret of the same name already in the replica's region: the replica fails.
+    pub taken_in_replica_region: bool,
 }
 
 pub(crate) fn spec(l: &Layout, primary_key: &str, dr_key: &str) -> SecretSpec {
@@ -35,11 +37,17 @@ pub(crate) fn spec(l: &Layout, primary_key: &str, dr_key: &str) -> SecretSpec {
         description: "master credentials of the healthcare-dr Aurora global database",
         kms_key: (!l.has(&m::MASTER_SECRET_DEFAULT_KEY)).then(|| primary_key.to_owned()),
         replica: (!l.has(&m::MASTER_SECRET_NOT_REPLICATED)).then(|| (DR_REGION, dr_key.to_owned())),
+        taken_in_replica_region: l.has(&m::MASTER_SECRET_REPLICA_FAILED),
     }
 }
 
 /// Creates the secret holding `master`; returns its ARN.
 pub(crate) async fn create(l: &Layout, spec: &SecretSpec, master: &Master) -> Result<String, SeedError> {
+    if spec.taken_in_replica_region {
+        // Someone's secret of that name in the DR region: Secrets Manager cannot replicate there.
+        let other = l.dr.secretsmanager.create_secret().name(&spec.name).secret_string("{}");
+        other.send().await.map_err(step("CreateSecret"))?;
+    }
     let value = json!({ "username": master.username, "password": master.password });
     let mut create = l
         .primary

@@ -31,7 +31,7 @@ pub async fn deploy(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<()
 async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), SeedError> {
     let suffix = base.suffix.clone();
     let zones = subnet_zones(&s.ec2, base).await?;
-    let aurora = aurora::create(&s.rds, &AuroraSpec::new(base, mutants), &base.data_key, &suffix).await?;
+    let aurora = aurora::create(s, &AuroraSpec::new(base, mutants), &base.data_key, &suffix).await?;
     let efs_spec = EfsSpec::new(base, mutants, |subnet| zones.get(subnet).cloned());
     let fs = efs::create(&s.efs, &efs_spec, &suffix).await?;
     let cache = CacheSpec::new(base, mutants);
@@ -51,6 +51,7 @@ async fn drift(s: &Seeder, base: &Base, aurora: &Aurora, fs: &FileSystem, mutant
         m::AURORA_BACKUP_RETENTION_SHORT => aurora::shorten_backup_retention(&s.rds, aurora).await,
         m::AURORA_FOREIGN_SECURITY_GROUP => aurora::move_to_security_group(&s.rds, aurora, &base.sg.app).await,
         m::AURORA_INSTANCE_PUBLIC => aurora::make_second_instance_public(&s.rds, aurora).await,
+        m::AURORA_EXTRA_SECURITY_GROUP => aurora::add_security_group(s, base, aurora).await,
         m::EFS_MOUNT_TARGET_FOREIGN_SG => efs::move_first_mount_target_to(&s.efs, fs, &base.sg.app).await,
         m::EFS_MOUNT_TARGET_EXTRA_SG => {
             efs::add_group_to_second_mount_target(&s.efs, fs, &base.sg.efs, &base.sg.app).await

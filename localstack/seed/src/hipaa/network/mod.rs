@@ -45,7 +45,7 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
     }
     let flow_logs = logs::create_flow_log(s, &vpc.id, &FlowLogSpec::new(suffix, &log_groups, mutants), suffix).await?;
     let sg = security_groups::create(&s.ec2, &vpc.id, &SecurityGroupsSpec::new(suffix, mutants), suffix).await?;
-    let db_secret = secrets::create(&s.secretsmanager, &SecretSpec::database(suffix), &data_key).await?;
+    let db_secret = secrets::create(&s.secretsmanager, &SecretSpec::database(suffix, mutants), &data_key).await?;
     let api_secret = secrets::create(&s.secretsmanager, &SecretSpec::api_keys(suffix), &data_key).await?;
     let made = Network { zones, vpc, data_key, logs_key, log_groups, flow_logs, sg, db_secret, api_secret };
     for mutant in mutants.iter() {
@@ -76,6 +76,9 @@ async fn drift(s: &Seeder, made: &Network, mutant: &Mutant, suffix: &Suffix) -> 
         m::FLOW_LOGS_OFF => logs::delete_flow_logs(&s.ec2, &made.flow_logs).await,
         m::LOG_RETENTION_OFF => logs::delete_retention(&s.logs, &made.log_groups.audit.name).await,
         m::SECRET_SCHEDULED_FOR_DELETION => secrets::schedule_deletion(&s.secretsmanager, &made.db_secret).await,
+        m::API_KEYS_SECRET_SCHEDULED_FOR_DELETION => {
+            secrets::schedule_deletion(&s.secretsmanager, &made.api_secret).await
+        }
         m::SECRET_FOREIGN_KEY => secrets::move_to_foreign_key(s, &made.api_secret, suffix).await,
         // Made at creation, or another layer's.
         _ => Ok(()),

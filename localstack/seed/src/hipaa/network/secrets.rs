@@ -4,21 +4,26 @@
 use aws_sdk_secretsmanager::Client as SecretsManager;
 use stackproof_harness::deployment::Suffix;
 
+use stackproof::hipaa::mutants as m;
+
 use super::keys;
-use crate::hipaa::SECRET_CANARY;
+use crate::hipaa::{Mutants, SECRET_CANARY};
 use crate::{SeedError, Seeder, step};
 
 pub struct SecretSpec {
     pub name: String,
     pub value: String,
+    /// Under the data key; otherwise under the AWS managed key aws/secretsmanager.
+    pub data_key: bool,
 }
 
 impl SecretSpec {
     /// The database credentials.
-    pub fn database(suffix: &Suffix) -> Self {
+    pub fn database(suffix: &Suffix, mutants: &Mutants) -> Self {
         Self {
             name: format!("db-credentials-{suffix}"),
             value: format!(r#"{{"username":"hipaa_admin","password":"{SECRET_CANARY}-db-password"}}"#),
+            data_key: !mutants.has(&m::DB_SECRET_DEFAULT_KEY),
         }
     }
 
@@ -29,17 +34,18 @@ impl SecretSpec {
             value: format!(
                 r#"{{"api_key":"{SECRET_CANARY}-api-key","redis_auth_token":"{SECRET_CANARY}-redis-auth-token"}}"#
             ),
+            data_key: true,
         }
     }
 }
 
-/// Creates the secret under `data_key`; returns its ARN.
+/// Creates the secret under `data_key` (or the AWS managed key, as the spec says); returns its ARN.
 pub async fn create(sm: &SecretsManager, spec: &SecretSpec, data_key: &str) -> Result<String, SeedError> {
     Ok(sm
         .create_secret()
         .name(&spec.name)
         .secret_string(&spec.value)
-        .kms_key_id(data_key)
+        .set_kms_key_id(spec.data_key.then(|| data_key.to_owned()))
         .send()
         .await
         .map_err(step("CreateSecret"))?
