@@ -110,7 +110,7 @@ pub const ECS_CREDENTIAL_URL_IN_ENVIRONMENT: Mutant = Mutant {
 };
 
 pub const ECS_DEPLOYMENT_REVISION_TOKEN_IN_ENVIRONMENT: Mutant = Mutant {
-    name: "ecs-deployment-revision-token-in-environment",
+    name: "ecs-deployment-revision-token-in-env",
     about: "the service created on a second revision with UPSTREAM_HEADER holding a bearer token, then UpdateService to the first: its deployment still runs the second",
     output: o::ECS_SERVICE_NAME,
     nth: 0,

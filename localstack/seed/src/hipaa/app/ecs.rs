@@ -170,6 +170,9 @@ pub struct EcsSpec {
     pub scaling_policy: String,
     pub scaling_metric: MetricType,
     pub cpu_target: f64,
+    /// Whether the service's tasks are started: moto fails RunTask in a VPC without DNS
+    /// hostnames (its task network interface then has no DNS name to report).
+    pub tasks_run: bool,
 }
 
 /// A service's awsvpc placement.
@@ -209,6 +212,7 @@ impl EcsSpec {
                 MetricType::EcsServiceAverageCpuUtilization
             },
             cpu_target: if mutants.has(&m::ECS_SCALING_CPU_TARGET_RAISED) { 95.0 } else { CPU_TARGET },
+            tasks_run: !mutants.has(&m::VPC_DNS_HOSTNAMES_OFF),
         }
     }
 }
@@ -274,8 +278,10 @@ pub async fn create(
     };
     let service = Service { cluster: spec.cluster.clone(), name: spec.service.clone(), task_definition, second };
     create_service(ecs, spec, &service, suffix).await?;
-    for placement in task_placements(refs) {
-        run_task(ecs, &service, &service.task_definition, &placement).await?;
+    if spec.tasks_run {
+        for placement in task_placements(refs) {
+            run_task(ecs, &service, &service.task_definition, &placement).await?;
+        }
     }
     register_scalable_target(scaling, &service, MIN_TASKS, MAX_TASKS, false).await?;
     put_cpu_scaling_policy(scaling, &service, spec).await?;
@@ -353,6 +359,8 @@ fn container(spec: &EcsSpec, revision: &RevisionSpec) -> Result<ContainerDefinit
         .name("app")
         .image(&spec.image)
         .essential(true)
+        // A soft limit within the task's memory: moto runs no task whose containers name none.
+        .memory_reservation(1536)
         .port_mappings(PortMapping::builder().container_port(APP_PORT).protocol(TransportProtocol::Tcp).build())
         .set_environment(Some(revision.environment.iter().map(env).collect()))
         .set_secrets(Some(revision.secrets.iter().map(secret).collect::<Result<_, _>>()?))
@@ -367,6 +375,7 @@ fn sidecar(spec: &EcsSpec) -> ContainerDefinition {
         .name("metrics-sidecar")
         .image(format!("{}:sidecar", spec.image.split(':').next().unwrap_or(&spec.image)))
         .essential(false)
+        .memory_reservation(128)
         .build()
 }
 
