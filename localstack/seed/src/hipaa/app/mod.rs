@@ -95,7 +95,11 @@ async fn drift(s: &Seeder, refs: &Refs<'_>, service: &Service, api: &Api, mutant
         m::ECS_SCALING_MAX_FOUR => ecs::cap_at_four(&s.autoscaling, service).await,
         m::ECS_SCALING_OUT_SUSPENDED => ecs::suspend_scaling_out(&s.autoscaling, service).await,
         m::API_STAGE_DEPLOYMENT_DELETED => api::delete_stage_deployment(&s.apigateway, api).await,
+        m::API_METHOD_THROTTLING_RAISED | m::API_METHOD_LOGGING_OFF | m::API_METHOD_DATA_TRACE_ON => {
+            api::override_proxy_method(&s.apigateway, api, mutant).await
+        }
         m::WAF_NOT_ASSOCIATED => waf::disassociate(&s.wafv2, &api.stage_arn()).await,
+        m::WAF_OTHER_ACL_ASSOCIATED => waf::associate_other(&s.wafv2, &api.stage_arn(), &refs.base.suffix).await,
         // Made at creation, the network's (one UpdateService above), or another layer's.
         _ => Ok(()),
     }
