@@ -249,7 +249,8 @@ fn web_acl_rules(resource: &str, acl: &WebAcl) -> Vec<Finding> {
     let mut findings = rate_limit(resource, acl);
     findings.extend(managed_groups(resource, acl));
     // A rule that allows ends evaluation: nothing after it sees what it matched.
-    let protections = acl.rules.iter().filter(|r| r.rate_based_statement.is_some() || r.managed_rule_group_statement.is_some());
+    let protections =
+        acl.rules.iter().filter(|r| r.rate_based_statement.is_some() || r.managed_rule_group_statement.is_some());
     let last_protection = protections.map(|r| r.priority).max();
     let early: Vec<String> = acl
         .rules
@@ -263,7 +264,10 @@ fn web_acl_rules(resource: &str, acl: &WebAcl) -> Vec<Finding> {
         early.is_empty(),
         "no Allow rule evaluated before the rate limit or a managed group",
         if early.is_empty() { "none".to_owned() } else { format!("allowed first: {}", early.join(", ")) },
-        &acl.rules.iter().map(|r| json!({"Name": r.name, "Priority": r.priority, "Action": r.action})).collect::<Vec<_>>(),
+        &acl.rules
+            .iter()
+            .map(|r| json!({"Name": r.name, "Priority": r.priority, "Action": r.action}))
+            .collect::<Vec<_>>(),
     ));
     findings
 }
@@ -295,8 +299,14 @@ fn rate_limit(resource: &str, acl: &WebAcl) -> Vec<Finding> {
     } else {
         rate.iter().map(described).collect::<Vec<_>>().join(", ")
     };
-    let mut findings =
-        vec![Finding::judge(resource, "Rules[RateBasedStatement]", !blocking.is_empty(), "a rate-based rule by IP that blocks", actual, &rate)];
+    let mut findings = vec![Finding::judge(
+        resource,
+        "Rules[RateBasedStatement]",
+        !blocking.is_empty(),
+        "a rate-based rule by IP that blocks",
+        actual,
+        &rate,
+    )];
     // Several blocking limits: the lowest is the one in effect.
     if let Some((rule, limit)) = blocking.iter().min_by_key(|(_, l)| *l) {
         findings.push(Finding::judge(
@@ -333,7 +343,14 @@ fn managed_groups(resource: &str, acl: &WebAcl) -> Vec<Finding> {
     for r in &managed {
         let at = format!("{resource} rule group {}", group_of(r));
         let mode = r.override_action.as_deref().unwrap_or("None");
-        findings.push(Finding::judge(&at, "Rules[ManagedRuleGroupStatement]", mode != "Count", "applied, OverrideAction None", format!("applied, OverrideAction {mode}"), r));
+        findings.push(Finding::judge(
+            &at,
+            "Rules[ManagedRuleGroupStatement]",
+            mode != "Count",
+            "applied, OverrideAction None",
+            format!("applied, OverrideAction {mode}"),
+            r,
+        ));
         let Some(m) = &r.managed_rule_group_statement else { continue };
         let weakened: Vec<String> = m
             .rule_action_overrides
@@ -384,7 +401,8 @@ pub const API_STAGE_THROTTLED: Check<HipaaFacts> = Check {
 fn api_stage_throttled(f: &HipaaFacts) -> Vec<Finding> {
     let (rate, burst) = ("methodSettings.throttlingRateLimit", "methodSettings.throttlingBurstLimit");
     each_method_setting(f, &[rate, burst], |resource, m| {
-        let evidence = json!({ "throttlingRateLimit": m.throttling_rate_limit, "throttlingBurstLimit": m.throttling_burst_limit });
+        let evidence =
+            json!({ "throttlingRateLimit": m.throttling_rate_limit, "throttlingBurstLimit": m.throttling_burst_limit });
         vec![
             Finding::judge(
                 resource,
@@ -477,7 +495,13 @@ fn access_logs_to(arn: &str, s: &Stage, group: &LogGroup) -> Vec<Finding> {
             "accessLogSettings.format",
             !format.is_empty() && missing.is_empty(),
             "a format recording the request id, caller, time and status",
-            if format.is_empty() { "none".to_owned() } else if missing.is_empty() { "all recorded".to_owned() } else { format!("missing {}", missing.join("; ")) },
+            if format.is_empty() {
+                "none".to_owned()
+            } else if missing.is_empty() {
+                "all recorded".to_owned()
+            } else {
+                format!("missing {}", missing.join("; "))
+            },
             &evidence,
         ),
     ]

@@ -55,8 +55,10 @@ fn each_placement(
     judge: impl Fn(&str, &AwsVpcConfiguration) -> Finding,
 ) -> Vec<Finding> {
     with_service(f, property, |arn, s| {
-        let deployments =
-            s.deployments.iter().map(|d| (format!("{arn} (deployment {}, {})", d.id, d.status), &d.awsvpc_configuration));
+        let deployments = s
+            .deployments
+            .iter()
+            .map(|d| (format!("{arn} (deployment {}, {})", d.id, d.status), &d.awsvpc_configuration));
         std::iter::once((arn.to_owned(), &s.awsvpc_configuration))
             .chain(deployments)
             .map(|(resource, v)| match v {
@@ -105,7 +107,11 @@ fn run_by(service: &str, places: &[String]) -> String {
 /// Every revision in effect, judged by `judge` with the words that name where it runs: the
 /// revision the outputs name, then each other one the service, its deployments or its tasks
 /// run. A revision without containers fails; one that cannot be described is reported so.
-fn each_revision(f: &HipaaFacts, property: &str, judge: impl Fn(&TaskDefinition, &str) -> Vec<Finding>) -> Vec<Finding> {
+fn each_revision(
+    f: &HipaaFacts,
+    property: &str,
+    judge: impl Fn(&TaskDefinition, &str) -> Vec<Finding>,
+) -> Vec<Finding> {
     let judge_one = |td: &TaskDefinition, by: &str| {
         if td.container_definitions.is_empty() {
             let resource = format!("{}{by}", td.task_definition_arn);
@@ -248,7 +254,9 @@ fn circuit_breaker(f: &HipaaFacts, arn: &str, s: &Service) -> Finding {
             format!("enable: {}, rollback: {}", b.enable, b.rollback),
             b,
         ),
-        None if f.emulated => Finding::skip(arn, property, "not emulated: moto drops the service's deploymentConfiguration"),
+        None if f.emulated => {
+            Finding::skip(arn, property, "not emulated: moto drops the service's deploymentConfiguration")
+        }
         None => Finding::judge(
             arn,
             property,
@@ -394,7 +402,8 @@ fn only_app(resource: &str, groups: &[String], app: &str, evidence: &impl serde:
 
 fn ecs_tasks_use_app_security_group(f: &HipaaFacts) -> Vec<Finding> {
     judge_fact(&f.app.service.resource, &f.security_groups.app.fact, "securityGroups", |app| {
-        let mut findings = each_placement(f, "securityGroups", |resource, v| only_app(resource, &v.security_groups, app, v));
+        let mut findings =
+            each_placement(f, "securityGroups", |resource, v| only_app(resource, &v.security_groups, app, v));
         findings.extend(each_task(f, "securityGroups", |resource, t| match &t.network_interface {
             Some(eni) => only_app(resource, &eni.groups, app, eni),
             None => unknown_interface(resource, "securityGroups", t),
@@ -480,7 +489,14 @@ fn secrets_only_from(td: &TaskDefinition, by: &str, stack_secrets: &[&str]) -> V
             format!("from elsewhere: {}", foreign.join(", "))
         };
         let property = "secrets[].valueFrom";
-        findings.push(Finding::judge(&resource, property, foreign.is_empty(), "only the stack's secrets", actual, &all));
+        findings.push(Finding::judge(
+            &resource,
+            property,
+            foreign.is_empty(),
+            "only the stack's secrets",
+            actual,
+            &all,
+        ));
         findings.extend(plain_credentials(&resource, c));
     }
     let missing: Vec<&str> = stack_secrets.iter().copied().filter(|s| !referenced.contains(s)).collect();
@@ -642,8 +658,22 @@ fn ecs_service_auto_scaling(f: &HipaaFacts) -> Vec<Finding> {
             s.scaling_policies.iter().map(|p| format!("{} ({})", p.policy_name, p.policy_type)).collect();
         let suspended = t.suspended_state.as_ref().is_some_and(|s| s.dynamic_scaling_out_suspended);
         let mut findings = vec![
-            Finding::judge(resource, "MinCapacity", t.min_capacity >= MIN_TASKS, format!("at least {MIN_TASKS}"), t.min_capacity, t),
-            Finding::judge(resource, "MaxCapacity", t.max_capacity >= MAX_TASKS, format!("at least {MAX_TASKS}"), t.max_capacity, t),
+            Finding::judge(
+                resource,
+                "MinCapacity",
+                t.min_capacity >= MIN_TASKS,
+                format!("at least {MIN_TASKS}"),
+                t.min_capacity,
+                t,
+            ),
+            Finding::judge(
+                resource,
+                "MaxCapacity",
+                t.max_capacity >= MAX_TASKS,
+                format!("at least {MAX_TASKS}"),
+                t.max_capacity,
+                t,
+            ),
             Finding::judge(
                 resource,
                 "ScalingPolicies",
@@ -664,7 +694,8 @@ fn ecs_service_auto_scaling(f: &HipaaFacts) -> Vec<Finding> {
         // Several CPU policies scale out when any of them asks: the lowest target is in effect.
         let target = cpu.iter().map(|(_, c)| c.target_value).reduce(f64::min);
         if let Some(target) = target {
-            let evidence: Vec<_> = cpu.iter().map(|(p, c)| json!({"PolicyName": p.policy_name, "TargetValue": c.target_value})).collect();
+            let evidence: Vec<_> =
+                cpu.iter().map(|(p, c)| json!({"PolicyName": p.policy_name, "TargetValue": c.target_value})).collect();
             findings.push(Finding::judge(
                 resource,
                 "TargetTrackingScalingPolicyConfiguration.TargetValue",
@@ -758,7 +789,14 @@ fn mounts_over_tls(td: &TaskDefinition, by: &str, fs: &str) -> Vec<Finding> {
     let efs: Vec<_> = td.volumes.iter().filter_map(|v| v.efs_volume_configuration.as_ref().map(|e| (v, e))).collect();
     if efs.is_empty() {
         let resource = format!("{}{by}", td.task_definition_arn);
-        return vec![Finding::judge(resource, "fileSystemId", false, format!("an EFS volume of {fs}"), "no EFS volume", &td.volumes)];
+        return vec![Finding::judge(
+            resource,
+            "fileSystemId",
+            false,
+            format!("an EFS volume of {fs}"),
+            "no EFS volume",
+            &td.volumes,
+        )];
     }
     let mut findings = Vec::new();
     for (v, e) in efs {

@@ -367,7 +367,12 @@ pub struct RunningTask {
 /// in batches of 100), each with its network interface (DescribeNetworkInterfaces). Only tasks of
 /// the service's group are kept: a task another service or a person started is not the
 /// service's.
-pub async fn service_tasks(ecs: &Client, ec2: &aws_sdk_ec2::Client, cluster: &str, service: &str) -> Fact<Vec<RunningTask>> {
+pub async fn service_tasks(
+    ecs: &Client,
+    ec2: &aws_sdk_ec2::Client,
+    cluster: &str,
+    service: &str,
+) -> Fact<Vec<RunningTask>> {
     let arns = ecs
         .list_tasks()
         .cluster(cluster)
@@ -403,7 +408,8 @@ pub async fn service_tasks(ecs: &Client, ec2: &aws_sdk_ec2::Client, cluster: &st
 }
 
 fn running_task(t: aws_sdk_ecs::types::Task) -> RunningTask {
-    let eni = t.attachments.unwrap_or_default().into_iter().find(|a| a.r#type.as_deref() == Some("ElasticNetworkInterface"));
+    let eni =
+        t.attachments.unwrap_or_default().into_iter().find(|a| a.r#type.as_deref() == Some("ElasticNetworkInterface"));
     let detail = |name: &str| {
         eni.as_ref()
             .and_then(|a| a.details.as_ref())
@@ -427,7 +433,8 @@ async fn network_interfaces(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Fact<V
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let filter = aws_sdk_ec2::types::Filter::builder().name("network-interface-id").set_values(Some(ids.to_vec())).build();
+    let filter =
+        aws_sdk_ec2::types::Filter::builder().name("network-interface-id").set_values(Some(ids.to_vec())).build();
     let found = ec2
         .describe_network_interfaces()
         .filters(filter)

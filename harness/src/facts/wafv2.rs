@@ -82,7 +82,10 @@ fn managed_of(m: &aws_sdk_wafv2::types::ManagedRuleGroupStatement) -> ManagedRul
         rule_action_overrides: m
             .rule_action_overrides()
             .iter()
-            .map(|o| RuleOverride { name: o.name.clone(), action_to_use: o.action_to_use.as_ref().and_then(action_name) })
+            .map(|o| RuleOverride {
+                name: o.name.clone(),
+                action_to_use: o.action_to_use.as_ref().and_then(action_name),
+            })
             .collect(),
         excluded_rules: m.excluded_rules().iter().map(|e| e.name.clone()).collect(),
     }
@@ -109,7 +112,11 @@ fn web_acl_of(acl: aws_sdk_wafv2::types::WebAcl) -> WebAcl {
                 rate_based_statement: statement.as_ref().and_then(|s| s.rate_based_statement.as_ref()).map(|rb| {
                     RateBased {
                         limit: rb.limit,
-                        evaluation_window_sec: if rb.evaluation_window_sec > 0 { rb.evaluation_window_sec } else { 300 },
+                        evaluation_window_sec: if rb.evaluation_window_sec > 0 {
+                            rb.evaluation_window_sec
+                        } else {
+                            300
+                        },
                         aggregate_key_type: rb.aggregate_key_type.as_str().to_owned(),
                     }
                 }),

@@ -90,7 +90,9 @@ impl RevisionSpec {
     fn break_first(&mut self, refs: &Refs<'_>, mutant: &Mutant) {
         let suffix = &refs.base.suffix;
         match *mutant {
-            m::ECS_SECRET_IN_ENVIRONMENT => self.environment.push(("DB_PASSWORD", format!("{SECRET_CANARY}-db-password"))),
+            m::ECS_SECRET_IN_ENVIRONMENT => {
+                self.environment.push(("DB_PASSWORD", format!("{SECRET_CANARY}-db-password")))
+            }
             m::ECS_CREDENTIAL_URL_IN_ENVIRONMENT => {
                 let host = format!("{}.cluster-c0ffee.{REGION}.rds.amazonaws.com", names::aurora_cluster(suffix));
                 self.environment.push(("PATIENT_DB", format!("mysql://app:{SECRET_CANARY}@{host}:{DB_PORT}/phi")));
@@ -201,10 +203,7 @@ impl EcsSpec {
             } else {
                 LaunchType::Fargate
             },
-            network: Awsvpc {
-                public_ip: mutants.has(&m::ECS_DEPLOYMENT_PUBLIC_IP),
-                ..compliant_placement(refs)
-            },
+            network: Awsvpc { public_ip: mutants.has(&m::ECS_DEPLOYMENT_PUBLIC_IP), ..compliant_placement(refs) },
             scaling_policy: format!("ecs-cpu-scaling-{suffix}"),
             scaling_metric: if mutants.has(&m::ECS_SCALING_POLICY_ON_MEMORY) {
                 MetricType::EcsServiceAverageMemoryUtilization
