@@ -245,7 +245,8 @@ fn waf_rate_limit_and_managed_rules(f: &HipaaFacts) -> Vec<Finding> {
 }
 
 /// Every rule of `acl` judged: the rate limit, each managed group, each override, each Allow.
-fn web_acl_rules(resource: &str, acl: &WebAcl) -> Vec<Finding> {
+/// The static suite judges a template's web ACL with it too, so both judge one way.
+pub fn web_acl_rules(resource: &str, acl: &WebAcl) -> Vec<Finding> {
     let mut findings = rate_limit(resource, acl);
     findings.extend(managed_groups(resource, acl));
     // A rule that allows ends evaluation: nothing after it sees what it matched.
@@ -279,7 +280,8 @@ fn rate_limit(resource: &str, acl: &WebAcl) -> Vec<Finding> {
         .iter()
         .filter(|r| r.action.as_deref() == Some("Block"))
         .filter_map(|r| r.rate_based_statement.as_ref().map(|s| (*r, s)))
-        .filter(|(_, s)| matches!(s.aggregate_key_type.as_str(), "IP" | "FORWARDED_IP"))
+        // By the caller's address: a forwarded-for header is the caller's to set.
+        .filter(|(_, s)| s.aggregate_key_type == "IP")
         // Requests per IP over the stack's window.
         .map(|(r, s)| (r, s.limit.saturating_mul(RATE_WINDOW_SECONDS) / s.evaluation_window_sec.max(1)))
         .collect();
