@@ -10,7 +10,9 @@ use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::template::{Resource, Template, reference, show};
 
 use super::{Change, Mutation, Own, TemplateFacts, items, number, refers_to, targets};
-use crate::hipaa::apigateway::{ACCESS_LOG_FIELDS, MAX_BURST_LIMIT, MAX_RATE_LIMIT, RATE_WINDOW_SECONDS, web_acl_rules};
+use crate::hipaa::apigateway::{
+    ACCESS_LOG_FIELDS, MAX_BURST_LIMIT, MAX_RATE_LIMIT, RATE_WINDOW_SECONDS, web_acl_rules,
+};
 use crate::hipaa::outputs::{API_ACCESS_LOG_GROUP_NAME, WEB_ACL_ARN};
 
 pub const STAGE_WITHOUT_DEPLOYMENT: Mutation = Mutation {
@@ -174,7 +176,8 @@ fn remove_rate_rules(t: &mut Template) {
 
 /// Sets `value` at `pointer` inside the web ACL's rule called `name`.
 fn set_in_rule(t: &mut Template, name: &str, pointer: &str, value: Value) {
-    let rule = web_acl_rules_mut(t).and_then(|rules| rules.iter_mut().find(|r| r.get("Name").and_then(Value::as_str) == Some(name)));
+    let rule = web_acl_rules_mut(t)
+        .and_then(|rules| rules.iter_mut().find(|r| r.get("Name").and_then(Value::as_str) == Some(name)));
     let Some(rule) = rule else { return };
     let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
     if let Some(parent) = rule.pointer_mut(parent).and_then(Value::as_object_mut) {
@@ -210,8 +213,10 @@ fn add_proxy_override(t: &mut Template, key: &str, value: Value) {
     method["ResourcePath"] = json!("/~1{proxy+}");
     method["HttpMethod"] = json!("ANY");
     method[key] = value;
-    if let Some(settings) =
-        t.resource_mut("ApiStage").and_then(|r| r.pointer_mut("/Properties/MethodSettings")).and_then(Value::as_array_mut)
+    if let Some(settings) = t
+        .resource_mut("ApiStage")
+        .and_then(|r| r.pointer_mut("/Properties/MethodSettings"))
+        .and_then(Value::as_array_mut)
     {
         settings.push(method);
     }
@@ -350,7 +355,11 @@ fn waf_rate_limit_and_managed_rules(f: &TemplateFacts) -> Vec<Finding> {
         .filter(regional)
         .flat_map(|w| web_acl_rules(w.id, &declared_web_acl(&w)))
         .collect();
-    if findings.is_empty() { vec![nothing_of::<Template>("AWS::WAFv2::WebACL (Scope REGIONAL)", "Scope")] } else { findings }
+    if findings.is_empty() {
+        vec![nothing_of::<Template>("AWS::WAFv2::WebACL (Scope REGIONAL)", "Scope")]
+    } else {
+        findings
+    }
 }
 
 /// The single key of an action block (`{Block: {}}` is `Block`).
@@ -375,7 +384,8 @@ fn declared_web_acl(w: &Resource) -> WebAcl {
                 override_action: action_of(r.get("OverrideAction")),
                 rate_based_statement: rate.map(|s| RateBased {
                     limit: number(s.get("Limit")).map_or(i64::MAX, |l| l as i64),
-                    evaluation_window_sec: number(s.get("EvaluationWindowSec")).map_or(RATE_WINDOW_SECONDS, |w| w as i64),
+                    evaluation_window_sec: number(s.get("EvaluationWindowSec"))
+                        .map_or(RATE_WINDOW_SECONDS, |w| w as i64),
                     aggregate_key_type: text(s.get("AggregateKeyType")),
                 }),
                 managed_rule_group_statement: managed.map(|m| ManagedRuleGroup {
@@ -383,7 +393,10 @@ fn declared_web_acl(w: &Resource) -> WebAcl {
                     name: text(m.get("Name")),
                     rule_action_overrides: items(m.get("RuleActionOverrides"))
                         .into_iter()
-                        .map(|o| RuleOverride { name: text(o.get("Name")), action_to_use: action_of(o.get("ActionToUse")) })
+                        .map(|o| RuleOverride {
+                            name: text(o.get("Name")),
+                            action_to_use: action_of(o.get("ActionToUse")),
+                        })
                         .collect(),
                     excluded_rules: items(m.get("ExcludedRules")).into_iter().map(|e| text(e.get("Name"))).collect(),
                 }),
@@ -448,7 +461,9 @@ fn api_stage_throttled(f: &TemplateFacts) -> Vec<Finding> {
         for (i, m) in method_settings(s) {
             // Every setting is judged as written: an override that leaves a limit out is not
             // read as inheriting the stage's.
-            for (key, max) in [("ThrottlingRateLimit", MAX_RATE_LIMIT), ("ThrottlingBurstLimit", f64::from(MAX_BURST_LIMIT))] {
+            for (key, max) in
+                [("ThrottlingRateLimit", MAX_RATE_LIMIT), ("ThrottlingBurstLimit", f64::from(MAX_BURST_LIMIT))]
+            {
                 let ok = number(m.get(key)).is_some_and(|n| n > 0.0 && n <= max);
                 findings.push(Finding::judge(
                     s.id,
