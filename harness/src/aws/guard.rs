@@ -45,6 +45,7 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("ec2", "DescribeFlowLogs"),
     ("ec2", "DescribeInternetGateways"),
     ("ec2", "DescribeNatGateways"),
+    ("ec2", "DescribeNetworkInterfaces"),
     ("ec2", "DescribeRouteTables"),
     ("ec2", "DescribeSecurityGroupRules"),
     ("ec2", "DescribeSecurityGroups"),

@@ -14,6 +14,16 @@ pub struct ScalableTarget {
     pub scalable_dimension: String,
     pub min_capacity: i32,
     pub max_capacity: i32,
+    /// Which scaling is suspended; absent means none.
+    pub suspended_state: Option<SuspendedState>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SuspendedState {
+    pub dynamic_scaling_in_suspended: bool,
+    pub dynamic_scaling_out_suspended: bool,
+    pub scheduled_scaling_suspended: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +87,11 @@ pub async fn scaling(
             scalable_dimension: target.scalable_dimension.as_str().to_owned(),
             min_capacity: target.min_capacity,
             max_capacity: target.max_capacity,
+            suspended_state: target.suspended_state.map(|s| SuspendedState {
+                dynamic_scaling_in_suspended: s.dynamic_scaling_in_suspended.unwrap_or(false),
+                dynamic_scaling_out_suspended: s.dynamic_scaling_out_suspended.unwrap_or(false),
+                scheduled_scaling_suspended: s.scheduled_scaling_suspended.unwrap_or(false),
+            }),
         },
         scaling_policies: policies
             .scaling_policies

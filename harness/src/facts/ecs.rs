@@ -1,15 +1,18 @@
-//! ECS: a cluster with its settings, a service with its network placement, and a task definition
-//! with its containers, volumes and log configuration. Environment variable VALUES are never
-//! kept: a check needs their names only, and a value may be a credential that must not reach a
-//! report.
+//! ECS: a cluster with its settings, a service with its network placement and deployments, the
+//! tasks it runs with their network interfaces, and task definitions with their containers,
+//! volumes and log configuration. Environment variable VALUES are never kept: a check needs
+//! their names and whether a value looks like a credential (decided here, as it is fetched), and
+//! a value may be a credential that must not reach a report. Log options that look like
+//! credentials are withheld the same way.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_ecs::Client;
-use aws_sdk_ecs::types::ClusterField;
+use aws_sdk_ecs::types::{ClusterField, DesiredStatus};
 use serde::Serialize;
 
 use super::{Fact, FactError, classify};
+use crate::secret::{credential_shape, looks_secret};
 
 const NOT_FOUND: &[&str] = &["ClusterNotFoundException", "ServiceNotFoundException"];
 
@@ -85,9 +88,43 @@ pub struct Service {
     pub desired_count: i32,
     pub running_count: i32,
     pub task_definition: String,
+    /// Capacity providers of the service's strategy, when it has one instead of a launch type.
+    pub capacity_providers: Vec<String>,
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
     /// Absent on the emulator (moto drops it).
     pub deployment_configuration: Option<DeploymentConfiguration>,
+    /// Every deployment of the service (PRIMARY, and ACTIVE ones still running older tasks):
+    /// what actually runs, which may differ from the service's own settings.
+    pub deployments: Vec<ServiceDeployment>,
+}
+
+/// One deployment of a service: the revision, placement and launch type its tasks run with.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceDeployment {
+    pub id: String,
+    /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
+    pub status: String,
+    pub task_definition: String,
+    pub launch_type: Option<String>,
+    pub capacity_providers: Vec<String>,
+    pub awsvpc_configuration: Option<AwsVpcConfiguration>,
+    /// `COMPLETED`, `IN_PROGRESS` or `FAILED`.
+    pub rollout_state: Option<String>,
+    pub desired_count: i32,
+    pub running_count: i32,
+}
+
+fn awsvpc_of(n: Option<aws_sdk_ecs::types::NetworkConfiguration>) -> Option<AwsVpcConfiguration> {
+    n.and_then(|n| n.awsvpc_configuration).map(|v| AwsVpcConfiguration {
+        subnets: v.subnets,
+        security_groups: v.security_groups.unwrap_or_default(),
+        assign_public_ip: v.assign_public_ip.map(|a| a.as_str().to_owned()),
+    })
+}
+
+fn providers_of(strategy: Option<Vec<aws_sdk_ecs::types::CapacityProviderStrategyItem>>) -> Vec<String> {
+    strategy.unwrap_or_default().into_iter().map(|c| c.capacity_provider).collect()
 }
 
 /// DescribeServices for one service of one cluster.
@@ -113,13 +150,8 @@ pub async fn service(ecs: &Client, cluster: &str, service: &str) -> Fact<Service
         desired_count: s.desired_count,
         running_count: s.running_count,
         task_definition: s.task_definition.unwrap_or_default(),
-        awsvpc_configuration: s.network_configuration.and_then(|n| n.awsvpc_configuration).map(|v| {
-            AwsVpcConfiguration {
-                subnets: v.subnets,
-                security_groups: v.security_groups.unwrap_or_default(),
-                assign_public_ip: v.assign_public_ip.map(|a| a.as_str().to_owned()),
-            }
-        }),
+        capacity_providers: providers_of(s.capacity_provider_strategy),
+        awsvpc_configuration: awsvpc_of(s.network_configuration),
         deployment_configuration: s.deployment_configuration.map(|d| DeploymentConfiguration {
             maximum_percent: d.maximum_percent,
             minimum_healthy_percent: d.minimum_healthy_percent,
@@ -127,6 +159,22 @@ pub async fn service(ecs: &Client, cluster: &str, service: &str) -> Fact<Service
                 .deployment_circuit_breaker
                 .map(|b| DeploymentCircuitBreaker { enable: b.enable, rollback: b.rollback }),
         }),
+        deployments: s
+            .deployments
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| ServiceDeployment {
+                id: d.id.unwrap_or_default(),
+                status: d.status.unwrap_or_default(),
+                task_definition: d.task_definition.unwrap_or_default(),
+                launch_type: d.launch_type.map(|l| l.as_str().to_owned()),
+                capacity_providers: providers_of(d.capacity_provider_strategy),
+                awsvpc_configuration: awsvpc_of(d.network_configuration),
+                rollout_state: d.rollout_state.map(|r| r.as_str().to_owned()),
+                desired_count: d.desired_count,
+                running_count: d.running_count,
+            })
+            .collect(),
     })
 }
 
@@ -141,7 +189,25 @@ pub struct SecretRef {
 #[serde(rename_all = "camelCase")]
 pub struct LogConfiguration {
     pub log_driver: String,
+    /// Options by key; a value that looks like a credential (by its key or its shape) is
+    /// replaced by [`WITHHELD`].
     pub options: BTreeMap<String, String>,
+    /// Options injected from secrets (`secretOptions`): where they come from, never their values.
+    pub secret_options: Vec<SecretRef>,
+}
+
+/// Stands in for a value that looks like a credential: it is never kept.
+pub const WITHHELD: &str = "(withheld: looks like a credential)";
+
+/// A plain environment variable: its name, and what its value looks like, never the value.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentVariable {
+    pub name: String,
+    /// False for an empty value (nothing is kept in it).
+    pub has_value: bool,
+    /// Why the value looks like a credential (`credential_shape`), if it does.
+    pub value_shape: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -149,8 +215,8 @@ pub struct LogConfiguration {
 pub struct Container {
     pub name: String,
     pub image: String,
-    /// Names of the plain environment variables; their values are deliberately not kept.
-    pub environment_names: Vec<String>,
+    /// The plain environment variables, without their values.
+    pub environment: Vec<EnvironmentVariable>,
     pub secrets: Vec<SecretRef>,
     pub log_configuration: Option<LogConfiguration>,
 }
@@ -204,6 +270,9 @@ pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDe
     let Some(td) = out.task_definition else {
         return Err(FactError::Absent { what: format!("task definition {task_definition}") });
     };
+    let secret_refs = |secrets: Option<Vec<aws_sdk_ecs::types::Secret>>| -> Vec<SecretRef> {
+        secrets.unwrap_or_default().into_iter().map(|s| SecretRef { name: s.name, value_from: s.value_from }).collect()
+    };
     let containers = td
         .container_definitions
         .unwrap_or_default()
@@ -211,16 +280,12 @@ pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDe
         .map(|c| Container {
             name: c.name.unwrap_or_default(),
             image: c.image.unwrap_or_default(),
-            environment_names: c.environment.unwrap_or_default().into_iter().filter_map(|kv| kv.name).collect(),
-            secrets: c
-                .secrets
-                .unwrap_or_default()
-                .into_iter()
-                .map(|s| SecretRef { name: s.name, value_from: s.value_from })
-                .collect(),
+            environment: c.environment.unwrap_or_default().into_iter().filter_map(variable).collect(),
+            secrets: secret_refs(c.secrets),
             log_configuration: c.log_configuration.map(|l| LogConfiguration {
                 log_driver: l.log_driver.as_str().to_owned(),
-                options: l.options.unwrap_or_default().into_iter().collect(),
+                options: l.options.unwrap_or_default().into_iter().map(|(k, v)| withhold(k, v)).collect(),
+                secret_options: secret_refs(l.secret_options),
             }),
         })
         .collect();
@@ -256,4 +321,136 @@ pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDe
         container_definitions: containers,
         volumes,
     })
+}
+
+/// An environment variable as kept: its value judged and dropped here.
+fn variable(kv: aws_sdk_ecs::types::KeyValuePair) -> Option<EnvironmentVariable> {
+    let value = kv.value.unwrap_or_default();
+    Some(EnvironmentVariable { name: kv.name?, has_value: !value.is_empty(), value_shape: credential_shape(&value) })
+}
+
+/// A log option as kept: a value that looks like a credential, by its key or its shape, is
+/// withheld.
+fn withhold(key: String, value: String) -> (String, String) {
+    if looks_secret(&key) || credential_shape(&value).is_some() { (key, WITHHELD.to_owned()) } else { (key, value) }
+}
+
+/// A task's network interface, as EC2 describes it: what the task actually got.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskNetworkInterface {
+    pub network_interface_id: String,
+    pub subnet_id: String,
+    /// The security groups attached to the interface.
+    pub groups: Vec<String>,
+    /// The public address associated with it, if any.
+    pub public_ip: Option<String>,
+}
+
+/// A task a service runs (desired status RUNNING).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunningTask {
+    pub task_arn: String,
+    /// `service:<service name>` for a service's task.
+    pub group: String,
+    pub last_status: String,
+    pub task_definition_arn: String,
+    /// The subnet of the task's elastic network interface attachment.
+    pub subnet_id: Option<String>,
+    pub network_interface_id: Option<String>,
+    /// The interface as EC2 describes it; None if EC2 no longer knows it.
+    pub network_interface: Option<TaskNetworkInterface>,
+}
+
+/// The tasks of one service whose desired status is RUNNING (ListTasks every page, DescribeTasks
+/// in batches of 100), each with its network interface (DescribeNetworkInterfaces). Only tasks of
+/// the service's group are kept: a task another service or a person started is not the
+/// service's.
+pub async fn service_tasks(
+    ecs: &Client,
+    ec2: &aws_sdk_ec2::Client,
+    cluster: &str,
+    service: &str,
+) -> Fact<Vec<RunningTask>> {
+    let arns = ecs
+        .list_tasks()
+        .cluster(cluster)
+        .service_name(service)
+        .desired_status(DesiredStatus::Running)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| classify("ListTasks", &e, NOT_FOUND))?;
+    let mut tasks = Vec::new();
+    for batch in arns.chunks(100) {
+        let out = ecs
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(batch.to_vec()))
+            .send()
+            .await
+            .map_err(|e| classify("DescribeTasks", &e, NOT_FOUND))?;
+        tasks.extend(out.tasks.unwrap_or_default());
+    }
+    let group = format!("service:{service}");
+    let mut running: Vec<RunningTask> =
+        tasks.into_iter().filter(|t| t.group.as_deref() == Some(group.as_str())).map(running_task).collect();
+    let ids: Vec<String> = running.iter().filter_map(|t| t.network_interface_id.clone()).collect();
+    let interfaces = network_interfaces(ec2, &ids).await?;
+    for task in &mut running {
+        task.network_interface =
+            interfaces.iter().find(|i| Some(&i.network_interface_id) == task.network_interface_id.as_ref()).cloned();
+    }
+    Ok(running)
+}
+
+fn running_task(t: aws_sdk_ecs::types::Task) -> RunningTask {
+    let eni =
+        t.attachments.unwrap_or_default().into_iter().find(|a| a.r#type.as_deref() == Some("ElasticNetworkInterface"));
+    let detail = |name: &str| {
+        eni.as_ref()
+            .and_then(|a| a.details.as_ref())
+            .and_then(|d| d.iter().find(|kv| kv.name.as_deref() == Some(name)))
+            .and_then(|kv| kv.value.clone())
+    };
+    RunningTask {
+        task_arn: t.task_arn.unwrap_or_default(),
+        group: t.group.unwrap_or_default(),
+        last_status: t.last_status.unwrap_or_default(),
+        task_definition_arn: t.task_definition_arn.unwrap_or_default(),
+        subnet_id: detail("subnetId"),
+        network_interface_id: detail("networkInterfaceId"),
+        network_interface: None,
+    }
+}
+
+/// DescribeNetworkInterfaces for `ids`, by filter: an interface that is gone is left out rather
+/// than failing the rest.
+async fn network_interfaces(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Fact<Vec<TaskNetworkInterface>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter =
+        aws_sdk_ec2::types::Filter::builder().name("network-interface-id").set_values(Some(ids.to_vec())).build();
+    let found = ec2
+        .describe_network_interfaces()
+        .filters(filter)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| classify("DescribeNetworkInterfaces", &e, &[]))?;
+    Ok(found
+        .into_iter()
+        .map(|n| TaskNetworkInterface {
+            network_interface_id: n.network_interface_id.unwrap_or_default(),
+            subnet_id: n.subnet_id.unwrap_or_default(),
+            groups: n.groups.unwrap_or_default().into_iter().filter_map(|g| g.group_id).collect(),
+            public_ip: n.association.and_then(|a| a.public_ip),
+        })
+        .collect())
 }

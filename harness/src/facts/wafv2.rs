@@ -12,7 +12,19 @@ const NOT_FOUND: &[&str] = &["WAFNonexistentItemException"];
 #[serde(rename_all = "PascalCase")]
 pub struct RateBased {
     pub limit: i64,
+    /// Seconds the limit counts over; AWS's default (and the answer of a WAF that predates the
+    /// field) is 300.
+    pub evaluation_window_sec: i64,
     pub aggregate_key_type: String,
+}
+
+/// A rule of a managed group whose action the web ACL overrides, and the action it gets.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RuleOverride {
+    pub name: String,
+    /// `Count`, `Allow`, `Block`, `Captcha`, `Challenge`, or None when none is given.
+    pub action_to_use: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -20,6 +32,10 @@ pub struct RateBased {
 pub struct ManagedRuleGroup {
     pub vendor_name: String,
     pub name: String,
+    /// Rules of the group whose action is replaced (`RuleActionOverrides`).
+    pub rule_action_overrides: Vec<RuleOverride>,
+    /// Rules of the group set to count only (`ExcludedRules`, the older form of a Count override).
+    pub excluded_rules: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,23 +62,42 @@ pub struct WebAcl {
     pub rules: Vec<Rule>,
 }
 
+/// The name of a rule action (`Block`, `Allow`, `Count`, `Captcha`, `Challenge`).
+fn action_name(a: &aws_sdk_wafv2::types::RuleAction) -> Option<String> {
+    [
+        (a.block.is_some(), "Block"),
+        (a.allow.is_some(), "Allow"),
+        (a.count.is_some(), "Count"),
+        (a.captcha.is_some(), "Captcha"),
+        (a.challenge.is_some(), "Challenge"),
+    ]
+    .into_iter()
+    .find_map(|(set, name)| set.then(|| name.to_owned()))
+}
+
+fn managed_of(m: &aws_sdk_wafv2::types::ManagedRuleGroupStatement) -> ManagedRuleGroup {
+    ManagedRuleGroup {
+        vendor_name: m.vendor_name.clone(),
+        name: m.name.clone(),
+        rule_action_overrides: m
+            .rule_action_overrides()
+            .iter()
+            .map(|o| RuleOverride {
+                name: o.name.clone(),
+                action_to_use: o.action_to_use.as_ref().and_then(action_name),
+            })
+            .collect(),
+        excluded_rules: m.excluded_rules().iter().map(|e| e.name.clone()).collect(),
+    }
+}
+
 fn web_acl_of(acl: aws_sdk_wafv2::types::WebAcl) -> WebAcl {
     let rules = acl
         .rules
         .unwrap_or_default()
         .into_iter()
         .map(|r| {
-            let action = r.action.as_ref().and_then(|a| {
-                [
-                    (a.block.is_some(), "Block"),
-                    (a.allow.is_some(), "Allow"),
-                    (a.count.is_some(), "Count"),
-                    (a.captcha.is_some(), "Captcha"),
-                    (a.challenge.is_some(), "Challenge"),
-                ]
-                .into_iter()
-                .find_map(|(set, name)| set.then(|| name.to_owned()))
-            });
+            let action = r.action.as_ref().and_then(action_name);
             let override_action = r.override_action.as_ref().and_then(|o| {
                 [(o.none.is_some(), "None"), (o.count.is_some(), "Count")]
                     .into_iter()
@@ -75,12 +110,20 @@ fn web_acl_of(acl: aws_sdk_wafv2::types::WebAcl) -> WebAcl {
                 action,
                 override_action,
                 rate_based_statement: statement.as_ref().and_then(|s| s.rate_based_statement.as_ref()).map(|rb| {
-                    RateBased { limit: rb.limit, aggregate_key_type: rb.aggregate_key_type.as_str().to_owned() }
+                    RateBased {
+                        limit: rb.limit,
+                        evaluation_window_sec: if rb.evaluation_window_sec > 0 {
+                            rb.evaluation_window_sec
+                        } else {
+                            300
+                        },
+                        aggregate_key_type: rb.aggregate_key_type.as_str().to_owned(),
+                    }
                 }),
                 managed_rule_group_statement: statement
                     .as_ref()
                     .and_then(|s| s.managed_rule_group_statement.as_ref())
-                    .map(|m| ManagedRuleGroup { vendor_name: m.vendor_name.clone(), name: m.name.clone() }),
+                    .map(managed_of),
             }
         })
         .collect();

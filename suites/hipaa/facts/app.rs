@@ -6,7 +6,7 @@ use stackproof_harness::aws::RegionClients;
 use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::apigateway::{self, Deployment, Stage};
 use stackproof_harness::facts::autoscaling::{self, Scaling};
-use stackproof_harness::facts::ecs::{self, Cluster, Service, TaskDefinition};
+use stackproof_harness::facts::ecs::{self, Cluster, RunningTask, Service, TaskDefinition};
 use stackproof_harness::facts::secrets::{self, Secret};
 use stackproof_harness::facts::wafv2::{self, WebAcl};
 use stackproof_harness::facts::{Fact, FactError, declared};
@@ -21,10 +21,18 @@ use crate::hipaa::outputs::{
 pub const SECRETS: &[&str] = &[DATABASE_SECRET_ARN, API_KEYS_SECRET_ARN];
 
 pub struct AppFacts {
+    /// The stack's region: where its log groups are, so where its containers must log.
+    pub region: String,
     pub cluster: Named<Cluster>,
     pub service: Named<Service>,
+    /// The tasks the service runs (desired status RUNNING), each with the network interface it
+    /// actually got; named by the service.
+    pub tasks: Named<Vec<RunningTask>>,
     /// The revision the outputs name as in use.
     pub task_definition: Named<TaskDefinition>,
+    /// Every other revision in effect: the service's taskDefinition, each deployment's, each
+    /// running task's, when it is not the one the outputs name; each described once.
+    pub revisions: Vec<Revision>,
     /// The service's scalable target (`service/<cluster>/<service>`) and its policies.
     pub scaling: Named<Scaling>,
     /// Named by the stage ARN (`arn:aws:apigateway:<region>::/restapis/<api>/stages/<stage>`).
@@ -41,6 +49,44 @@ pub struct AppFacts {
     pub database_secret_arn: Named<String>,
     pub api_keys_secret_arn: Named<String>,
     pub secrets: Vec<Named<Secret>>,
+}
+
+/// A task definition revision the service runs, and where it runs.
+pub struct Revision {
+    /// The revision as the service, a deployment or a task names it.
+    pub arn: String,
+    /// Where it is in effect: `taskDefinition`, `deployment ecs-svc/1 (PRIMARY)`, `task <arn>`.
+    pub run_by: Vec<String>,
+    pub fact: Fact<TaskDefinition>,
+}
+
+/// The revisions the service and its tasks run, each with where it runs, in first-seen order,
+/// without `declared` (the outputs' revision, described on its own).
+fn revisions_in_effect(
+    service: Option<&Service>,
+    tasks: Option<&Vec<RunningTask>>,
+    declared: Option<&str>,
+) -> Vec<(String, Vec<String>)> {
+    let mut found: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |arn: &str, by: String| {
+        if arn.is_empty() || Some(arn) == declared {
+            return;
+        }
+        match found.iter_mut().find(|(a, _)| a == arn) {
+            Some((_, run_by)) => run_by.push(by),
+            None => found.push((arn.to_owned(), vec![by])),
+        }
+    };
+    if let Some(s) = service {
+        add(&s.task_definition, "taskDefinition".to_owned());
+        for d in &s.deployments {
+            add(&d.task_definition, format!("deployment {} ({})", d.id, d.status));
+        }
+    }
+    for t in tasks.into_iter().flatten() {
+        add(&t.task_definition_arn, format!("task {}", t.task_arn));
+    }
+    found
 }
 
 /// Both outputs, or the first one missing.
@@ -82,6 +128,13 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
         |_, service| service.to_owned(),
         |cluster, service| async move { ecs::service(&c.ecs, &cluster, &service).await },
     );
+    let tasks = named2(
+        outputs,
+        ECS_CLUSTER_NAME,
+        ECS_SERVICE_NAME,
+        |_, service| service.to_owned(),
+        |cluster, service| async move { ecs::service_tasks(&c.ecs, &c.ec2, &cluster, &service).await },
+    );
     let task_definition =
         named(outputs, TASK_DEFINITION_ARN, |arn| async move { ecs::task_definition(&c.ecs, &arn).await });
     let scaling = named2(
@@ -104,11 +157,12 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
         SECRETS.iter().map(|k| named(outputs, k, |arn| async move { secrets::secret(&c.secretsmanager, &arn).await })),
     );
 
-    // Boxed: the SDK's futures are large in debug builds, and nine of them side by side overflow
+    // Boxed: the SDK's futures are large in debug builds, and ten of them side by side overflow
     // a test thread's stack.
-    let (cluster, service, task_definition, scaling, stage, deployments, stage_web_acl, web_acl, secrets) = tokio::join!(
+    let (cluster, service, tasks, task_definition, scaling, stage, deployments, stage_web_acl, web_acl, secrets) = tokio::join!(
         Box::pin(cluster),
         Box::pin(service),
+        Box::pin(tasks),
         Box::pin(task_definition),
         Box::pin(scaling),
         Box::pin(stage),
@@ -117,10 +171,21 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
         Box::pin(web_acl),
         Box::pin(secrets)
     );
+    // What the service runs is known only now: the revisions it names beyond the outputs' one.
+    let named_revision = outputs.get(TASK_DEFINITION_ARN).ok();
+    let in_effect = revisions_in_effect(service.value(), tasks.value(), named_revision);
+    let revisions = Box::pin(join_all(in_effect.into_iter().map(|(arn, run_by)| async move {
+        let fact = ecs::task_definition(&c.ecs, &arn).await;
+        Revision { arn, run_by, fact }
+    })))
+    .await;
     AppFacts {
+        region: c.region.clone(),
         cluster,
         service,
+        tasks,
         task_definition,
+        revisions,
         scaling,
         stage,
         deployments,

@@ -326,13 +326,13 @@ fn a_method_override_cannot_loosen_the_stage() {
     let stage = |r: &(String, String), property: &str| r.0 == "ApiStage" && r.1 == property;
     let failures =
         failures_after(&apigateway::API_STAGE_THROTTLED, override_with(json!({"ThrottlingRateLimit": 5000})));
-    assert!(failures.iter().any(|f| stage(f, "MethodSettings")), "{failures:?}");
+    assert!(failures.iter().any(|f| stage(f, "MethodSettings[1].ThrottlingRateLimit")), "{failures:?}");
     let failures =
         failures_after(&apigateway::API_EXECUTION_LOGGING_ENABLED, override_with(json!({"LoggingLevel": "OFF"})));
-    assert!(failures.iter().any(|f| stage(f, "MethodSettings.LoggingLevel")), "{failures:?}");
+    assert!(failures.iter().any(|f| stage(f, "MethodSettings[1].LoggingLevel")), "{failures:?}");
     let failures =
         failures_after(&apigateway::API_EXECUTION_LOGGING_ENABLED, override_with(json!({"DataTraceEnabled": true})));
-    assert!(failures.iter().any(|f| stage(f, "MethodSettings.DataTraceEnabled")), "{failures:?}");
+    assert!(failures.iter().any(|f| stage(f, "MethodSettings[1].DataTraceEnabled")), "{failures:?}");
     let stricter = json!({"ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20, "LoggingLevel": "ERROR"});
     let stricter_failures = failures_of(
         &[&apigateway::API_STAGE_THROTTLED, &apigateway::API_EXECUTION_LOGGING_ENABLED],

@@ -8,6 +8,7 @@ use aws_sdk_apigateway::types::{
 use stackproof::hipaa::mutants as m;
 use stackproof::hipaa::outputs as o;
 use stackproof_harness::deployment::Suffix;
+use stackproof_harness::mutation::Mutant;
 
 use super::Refs;
 use crate::hipaa::{APP_PORT, Mutants, REGION, names, tags};
@@ -15,8 +16,38 @@ use crate::{SeedError, step};
 
 const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","extendedRequestId":"$context.extendedRequestId","sourceIp":"$context.identity.sourceIp","caller":"$context.identity.caller","userArn":"$context.identity.userArn","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","path":"$context.path","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","integrationStatus":"$context.integration.status","integrationLatency":"$context.integration.latency","wafStatus":"$context.waf.status"}"#;
 
+/// Records the request id, time and status, not who called.
+const ACCESS_LOG_FORMAT_WITHOUT_CALLER: &str =
+    r#"{"requestId":"$context.requestId","requestTime":"$context.requestTime","status":"$context.status"}"#;
+
 /// The stage's per-method throttling: requests per second, burst.
 const THROTTLING: (&str, &str) = ("100", "200");
+/// A burst far above the stack's.
+const RAISED_BURST: &str = "5000";
+/// A region that is not the stack's, for logs sent elsewhere.
+const OTHER_REGION: &str = "eu-west-1";
+/// The settings key of ANY on `/{proxy+}` (its path with `/` escaped as `~1`).
+const PROXY_ANY: &str = "~1{proxy+}/ANY";
+
+/// A per-method override of the stage's settings, for ANY on `/{proxy+}`.
+struct MethodOverride {
+    pub log_level: &'static str,
+    pub data_trace: bool,
+    pub rate_limit: &'static str,
+}
+
+impl MethodOverride {
+    /// The override a mutant asks for: the template's settings but one.
+    fn of(mutant: &Mutant) -> Option<Self> {
+        let kept = Self { log_level: "INFO", data_trace: false, rate_limit: THROTTLING.0 };
+        match *mutant {
+            m::API_METHOD_THROTTLING_RAISED => Some(Self { rate_limit: "5000", ..kept }),
+            m::API_METHOD_LOGGING_OFF => Some(Self { log_level: "OFF", ..kept }),
+            m::API_METHOD_DATA_TRACE_ON => Some(Self { data_trace: true, ..kept }),
+            _ => None,
+        }
+    }
+}
 
 /// The API as the template declares it, with the mutants made at creation.
 pub struct ApiSpec {
@@ -31,8 +62,10 @@ pub struct ApiSpec {
     pub tracing: bool,
     pub execution_log_level: &'static str,
     pub throttling: bool,
+    pub burst_limit: &'static str,
     /// The access log group's ARN; None: no access log settings.
     pub access_log_destination: Option<String>,
+    pub access_log_format: &'static str,
 }
 
 impl ApiSpec {
@@ -40,6 +73,11 @@ impl ApiSpec {
         let suffix = &refs.base.suffix;
         let nlb = names::load_balancer(suffix);
         let access_log_group = format!("log-group:{}", refs.base.api_access_log_group);
+        let access_log_arn = if mutants.has(&m::API_ACCESS_LOGS_TO_OTHER_REGION) {
+            format!("arn:aws:logs:{OTHER_REGION}:{}:{access_log_group}", refs.account)
+        } else {
+            names::arn("logs", &refs.account, &access_log_group)
+        };
         Self {
             vpc_link: format!("vpc-link-{suffix}"),
             load_balancer_arn: names::arn(
@@ -53,8 +91,13 @@ impl ApiSpec {
             tracing: !mutants.has(&m::API_TRACING_OFF),
             execution_log_level: if mutants.has(&m::API_EXECUTION_LOGGING_OFF) { "OFF" } else { "INFO" },
             throttling: !mutants.has(&m::API_THROTTLING_OFF),
-            access_log_destination: (!mutants.has(&m::API_ACCESS_LOGS_OFF))
-                .then(|| names::arn("logs", &refs.account, &access_log_group)),
+            burst_limit: if mutants.has(&m::API_BURST_LIMIT_RAISED) { RAISED_BURST } else { THROTTLING.1 },
+            access_log_destination: (!mutants.has(&m::API_ACCESS_LOGS_OFF)).then_some(access_log_arn),
+            access_log_format: if mutants.has(&m::API_ACCESS_LOG_FORMAT_WITHOUT_CALLER) {
+                ACCESS_LOG_FORMAT_WITHOUT_CALLER
+            } else {
+                ACCESS_LOG_FORMAT
+            },
         }
     }
 }
@@ -194,11 +237,11 @@ async fn configure_stage(api: &ApiGateway, spec: &ApiSpec, id: &str) -> Result<(
     let mut ops = vec![patch("/*/*/logging/loglevel", spec.execution_log_level), patch("/*/*/metrics/enabled", "true")];
     if spec.throttling {
         ops.push(patch("/*/*/throttling/rateLimit", THROTTLING.0));
-        ops.push(patch("/*/*/throttling/burstLimit", THROTTLING.1));
+        ops.push(patch("/*/*/throttling/burstLimit", spec.burst_limit));
     }
     if let Some(destination) = &spec.access_log_destination {
         ops.push(patch("/accessLogSettings/destinationArn", destination));
-        ops.push(patch("/accessLogSettings/format", ACCESS_LOG_FORMAT));
+        ops.push(patch("/accessLogSettings/format", spec.access_log_format));
     }
     api.update_stage()
         .rest_api_id(id)
@@ -211,6 +254,30 @@ async fn configure_stage(api: &ApiGateway, spec: &ApiSpec, id: &str) -> Result<(
 }
 
 // Drift on the deployed API.
+
+/// UpdateStage: the settings of ANY on `/{proxy+}` overridden as `mutant` asks, every one of
+/// them given.
+pub async fn override_proxy_method(api: &ApiGateway, made: &Api, mutant: &Mutant) -> Result<(), SeedError> {
+    let Some(o) = MethodOverride::of(mutant) else { return Ok(()) };
+    let patch = |setting: &str, value: &str| {
+        PatchOperation::builder().op(Op::Replace).path(format!("/{PROXY_ANY}/{setting}")).value(value).build()
+    };
+    let ops = vec![
+        patch("logging/loglevel", o.log_level),
+        patch("logging/dataTrace", if o.data_trace { "true" } else { "false" }),
+        patch("metrics/enabled", "true"),
+        patch("throttling/rateLimit", o.rate_limit),
+        patch("throttling/burstLimit", THROTTLING.1),
+    ];
+    api.update_stage()
+        .rest_api_id(&made.id)
+        .stage_name(&made.stage)
+        .set_patch_operations(Some(ops))
+        .send()
+        .await
+        .map_err(step("UpdateStage"))?;
+    Ok(())
+}
 
 /// DeleteDeployment of the deployment the stage points at.
 pub async fn delete_stage_deployment(api: &ApiGateway, made: &Api) -> Result<(), SeedError> {

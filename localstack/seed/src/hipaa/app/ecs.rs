@@ -1,10 +1,14 @@
 //! ECS: the cluster with Container Insights, the task definition (secrets from the existing
 //! secrets, logs to the stack's group, EFS over TLS), the Fargate service in the private subnets,
+//! the tasks it runs (one per private subnet, started here since moto starts none for a service),
 //! and its auto scaling on CPU.
+//!
+//! A mutant on what runs rather than on what the outputs name registers a second revision of the
+//! task definition, and has the service, its first deployment or one of its tasks run it.
 
 use aws_sdk_applicationautoscaling::Client as AutoScaling;
 use aws_sdk_applicationautoscaling::types::{
-    MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace,
+    MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace, SuspendedState,
     TargetTrackingScalingPolicyConfiguration,
 };
 use aws_sdk_ecs::Client as Ecs;
@@ -17,6 +21,7 @@ use aws_sdk_ecs::types::{
 };
 use stackproof::hipaa::mutants as m;
 use stackproof_harness::deployment::Suffix;
+use stackproof_harness::mutation::Mutant;
 
 use super::Refs;
 use super::iam::Roles;
@@ -27,6 +32,127 @@ const CAPACITY_PROVIDER: &str = "FARGATE";
 /// The task's EFS volume, as the container mounts it.
 const VOLUME: &str = "patient-data";
 const DATA_DIR: &str = "/mnt/patient-data";
+/// The scaling bounds and CPU target the template declares.
+const MIN_TASKS: i32 = 2;
+const MAX_TASKS: i32 = 10;
+const CPU_TARGET: f64 = 60.0;
+/// A region that is not the stack's, for a log configuration that points elsewhere.
+const OTHER_REGION: &str = "eu-west-1";
+/// A file system that is not the stack's (nor the stand-in for it).
+const OTHER_FILE_SYSTEM: &str = "fs-0fedcba9876543210";
+
+/// What one revision of the task definition declares, with the mutants made at its registration.
+#[derive(Clone)]
+pub struct RevisionSpec {
+    pub environment: Vec<(&'static str, String)>,
+    /// Environment variables from secrets: name, what they come from.
+    pub secrets: Vec<(&'static str, String)>,
+    pub log_group: String,
+    pub log_region: &'static str,
+    /// A second container, a sidecar without log configuration.
+    pub sidecar: bool,
+    pub file_system: String,
+    pub efs_transit_encryption: bool,
+    pub efs_iam: bool,
+}
+
+impl RevisionSpec {
+    /// The revision as the template declares it.
+    fn compliant(refs: &Refs<'_>) -> Self {
+        let base = refs.base;
+        let (db, api) = (&base.db_secret, &base.api_secret);
+        Self {
+            environment: environment(refs),
+            secrets: vec![
+                ("DB_USERNAME", format!("{db}:username::")),
+                ("DB_PASSWORD", format!("{db}:password::")),
+                ("REDIS_AUTH_TOKEN", format!("{api}:redis_auth_token::")),
+                ("API_KEYS", api.clone()),
+            ],
+            log_group: base.ecs_log_group.clone(),
+            log_region: REGION,
+            sidecar: false,
+            file_system: refs.file_system.clone(),
+            efs_transit_encryption: true,
+            efs_iam: true,
+        }
+    }
+
+    /// The revision the outputs name, with the mutants made when it is registered.
+    fn first(refs: &Refs<'_>, mutants: &Mutants) -> Self {
+        let mut spec = Self::compliant(refs);
+        for mutant in mutants.iter() {
+            spec.break_first(refs, mutant);
+        }
+        spec
+    }
+
+    fn break_first(&mut self, refs: &Refs<'_>, mutant: &Mutant) {
+        let suffix = &refs.base.suffix;
+        match *mutant {
+            m::ECS_SECRET_IN_ENVIRONMENT => {
+                self.environment.push(("DB_PASSWORD", format!("{SECRET_CANARY}-db-password")))
+            }
+            m::ECS_CREDENTIAL_URL_IN_ENVIRONMENT => {
+                let host = format!("{}.cluster-c0ffee.{REGION}.rds.amazonaws.com", names::aurora_cluster(suffix));
+                self.environment.push(("PATIENT_DB", format!("mysql://app:{SECRET_CANARY}@{host}:{DB_PORT}/phi")));
+            }
+            m::ECS_SECRET_FROM_SSM_PARAMETER => {
+                let parameter = names::arn("ssm", &refs.account, &format!("parameter/hipaa/{suffix}/db-password"));
+                self.secrets.retain(|(name, _)| *name != "DB_PASSWORD");
+                self.secrets.push(("DB_PASSWORD", parameter));
+            }
+            m::ECS_API_KEYS_SECRET_NOT_INJECTED => {
+                let api = &refs.base.api_secret;
+                self.secrets.retain(|(_, from)| !from.starts_with(api.as_str()));
+            }
+            m::ECS_SIDECAR_WITHOUT_LOG_CONFIGURATION => self.sidecar = true,
+            m::ECS_LOGS_TO_OTHER_GROUP => self.log_group = format!("/ecs/unencrypted-{suffix}"),
+            m::ECS_LOGS_TO_OTHER_REGION => self.log_region = OTHER_REGION,
+            m::ECS_EFS_VOLUME_ON_OTHER_FILE_SYSTEM => self.file_system = OTHER_FILE_SYSTEM.to_owned(),
+            m::ECS_EFS_TRANSIT_ENCRYPTION_OFF => self.efs_transit_encryption = false,
+            m::ECS_EFS_IAM_AUTHORIZATION_OFF => self.efs_iam = false,
+            _ => {}
+        }
+    }
+}
+
+/// Where a second revision runs, beside the first the outputs name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum RunsOn {
+    /// The service is updated to it.
+    Service,
+    /// The service is created on it, then updated to the first: its deployment still runs it.
+    Deployment,
+    /// One task of the service's group runs it.
+    Task,
+}
+
+/// The second revision a mutant registers, and where it runs.
+fn second_revision(refs: &Refs<'_>, mutants: &Mutants) -> Option<(RunsOn, RevisionSpec)> {
+    let mut spec = RevisionSpec::compliant(refs);
+    let suffix = &refs.base.suffix;
+    let runs_on = mutants.iter().find_map(|mutant| match *mutant {
+        m::ECS_SERVICE_REVISION_SECRET_IN_ENVIRONMENT => {
+            spec.environment.push(("REDIS_PASS", format!("{SECRET_CANARY}-redis")));
+            Some(RunsOn::Service)
+        }
+        m::ECS_DEPLOYMENT_REVISION_TOKEN_IN_ENVIRONMENT => {
+            spec.environment.push(("UPSTREAM_HEADER", format!("Bearer {SECRET_CANARY}-upstream")));
+            Some(RunsOn::Deployment)
+        }
+        m::ECS_DEPLOYMENT_REVISION_LOGS_TO_OTHER_GROUP => {
+            spec.log_group = format!("/ecs/debug-{suffix}");
+            Some(RunsOn::Deployment)
+        }
+        m::ECS_TASK_RUNNING_REVISION_WITHOUT_EFS_TLS => {
+            spec.efs_transit_encryption = false;
+            Some(RunsOn::Task)
+        }
+        _ => None,
+    })?;
+    Some((runs_on, spec))
+}
 
 /// The cluster, task definition, service and scaling as the template declares them, with the
 /// mutants made at creation.
@@ -35,18 +161,24 @@ pub struct EcsSpec {
     pub container_insights: bool,
     pub family: String,
     pub image: String,
-    pub environment: Vec<(&'static str, String)>,
-    /// Environment variables from the existing secrets: name, secret ARN with its JSON key.
-    pub secrets: [(&'static str, String); 4],
-    pub log_group: String,
-    pub efs_transit_encryption: bool,
+    /// The revision the outputs name.
+    pub revision: RevisionSpec,
+    /// A second revision a mutant registers, and where it runs.
+    pub second: Option<(RunsOn, RevisionSpec)>,
     pub service: String,
     pub launch_type: LaunchType,
+    /// The service's placement when it is created.
     pub network: Awsvpc,
     pub scaling_policy: String,
+    pub scaling_metric: MetricType,
+    pub cpu_target: f64,
+    /// Whether the service's tasks are started: moto fails RunTask in a VPC without DNS
+    /// hostnames (its task network interface then has no DNS name to report).
+    pub tasks_run: bool,
 }
 
 /// A service's awsvpc placement.
+#[derive(Clone)]
 pub struct Awsvpc {
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
@@ -57,47 +189,43 @@ impl EcsSpec {
     pub fn new(refs: &Refs<'_>, mutants: &Mutants) -> Self {
         let base = refs.base;
         let suffix = &base.suffix;
-        let (db, api) = (&base.db_secret, &base.api_secret);
         Self {
             cluster: format!("ecs-cluster-{suffix}"),
             // Made at creation: UpdateClusterSettings is not emulated.
             container_insights: !mutants.has(&m::ECS_CONTAINER_INSIGHTS_OFF),
             family: format!("ecs-task-{suffix}"),
             image: format!("{}.dkr.ecr.{REGION}.amazonaws.com/patient-records:1.0.0", refs.account),
-            environment: environment(refs, mutants),
-            secrets: [
-                ("DB_USERNAME", format!("{db}:username::")),
-                ("DB_PASSWORD", format!("{db}:password::")),
-                ("REDIS_AUTH_TOKEN", format!("{api}:redis_auth_token::")),
-                ("API_KEYS", api.clone()),
-            ],
-            log_group: if mutants.has(&m::ECS_LOGS_TO_OTHER_GROUP) {
-                format!("/ecs/unencrypted-{suffix}")
-            } else {
-                base.ecs_log_group.clone()
-            },
-            efs_transit_encryption: !mutants.has(&m::ECS_EFS_TRANSIT_ENCRYPTION_OFF),
+            revision: RevisionSpec::first(refs, mutants),
+            second: second_revision(refs, mutants),
             service: format!("ecs-service-{suffix}"),
             launch_type: if mutants.has(&m::ECS_SERVICE_EC2_LAUNCH_TYPE) {
                 LaunchType::Ec2
             } else {
                 LaunchType::Fargate
             },
-            network: Awsvpc {
-                subnets: base.private_subnets.to_vec(),
-                security_groups: vec![base.sg.app.clone()],
-                public_ip: false,
-            },
+            network: Awsvpc { public_ip: mutants.has(&m::ECS_DEPLOYMENT_PUBLIC_IP), ..compliant_placement(refs) },
             scaling_policy: format!("ecs-cpu-scaling-{suffix}"),
+            scaling_metric: if mutants.has(&m::ECS_SCALING_POLICY_ON_MEMORY) {
+                MetricType::EcsServiceAverageMemoryUtilization
+            } else {
+                MetricType::EcsServiceAverageCpuUtilization
+            },
+            cpu_target: if mutants.has(&m::ECS_SCALING_CPU_TARGET_RAISED) { 95.0 } else { CPU_TARGET },
+            tasks_run: !mutants.has(&m::VPC_DNS_HOSTNAMES_OFF),
         }
     }
 }
 
-/// The containers' plain environment: endpoints and settings, never a secret (unless a mutant
-/// puts one there).
-fn environment(refs: &Refs<'_>, mutants: &Mutants) -> Vec<(&'static str, String)> {
+/// The placement the template declares: the private subnets, the app group, no public IP.
+fn compliant_placement(refs: &Refs<'_>) -> Awsvpc {
+    let base = refs.base;
+    Awsvpc { subnets: base.private_subnets.to_vec(), security_groups: vec![base.sg.app.clone()], public_ip: false }
+}
+
+/// The containers' plain environment: endpoints and settings, never a secret.
+fn environment(refs: &Refs<'_>) -> Vec<(&'static str, String)> {
     let suffix = &refs.base.suffix;
-    let mut environment = vec![
+    vec![
         ("DB_HOST", format!("{}.cluster-c0ffee.{REGION}.rds.amazonaws.com", names::aurora_cluster(suffix))),
         ("DB_PORT", DB_PORT.to_string()),
         ("DB_SSL_MODE", "REQUIRED".into()),
@@ -106,18 +234,17 @@ fn environment(refs: &Refs<'_>, mutants: &Mutants) -> Vec<(&'static str, String)
         ("REDIS_TLS", "true".into()),
         ("DATA_DIR", DATA_DIR.into()),
         ("AUDIT_LOG_GROUP", refs.base.audit_log_group.clone()),
-    ];
-    if mutants.has(&m::ECS_SECRET_IN_ENVIRONMENT) {
-        environment.push(("DB_PASSWORD", format!("{SECRET_CANARY}-db-password")));
-    }
-    environment
+    ]
 }
 
 /// The names ECS and auto scaling know the service by.
 pub struct Service {
     pub cluster: String,
     pub name: String,
+    /// The revision the outputs name.
     pub task_definition: String,
+    /// A second revision a mutant registered.
+    pub second: Option<(RunsOn, String)>,
 }
 
 impl Service {
@@ -125,9 +252,15 @@ impl Service {
     fn scaling_id(&self) -> String {
         format!("service/{}/{}", self.cluster, self.name)
     }
+
+    /// The second revision, if it runs on `place`.
+    fn second_on(&self, place: RunsOn) -> Option<&str> {
+        self.second.as_ref().filter(|(on, _)| *on == place).map(|(_, arn)| arn.as_str())
+    }
 }
 
-/// Creates the cluster, registers the task definition, creates the service and its scaling.
+/// Creates the cluster, registers the task definition, creates the service, starts its tasks and
+/// sets its scaling.
 pub async fn create(
     ecs: &Ecs,
     scaling: &AutoScaling,
@@ -137,11 +270,20 @@ pub async fn create(
     suffix: &Suffix,
 ) -> Result<Service, SeedError> {
     create_cluster(ecs, spec, suffix).await?;
-    let task_definition = register_task_definition(ecs, spec, refs, roles, suffix).await?;
-    let service = Service { cluster: spec.cluster.clone(), name: spec.service.clone(), task_definition };
+    let task_definition = register_task_definition(ecs, spec, &spec.revision, refs, roles, suffix).await?;
+    let second = match &spec.second {
+        Some((on, revision)) => Some((*on, register_task_definition(ecs, spec, revision, refs, roles, suffix).await?)),
+        None => None,
+    };
+    let service = Service { cluster: spec.cluster.clone(), name: spec.service.clone(), task_definition, second };
     create_service(ecs, spec, &service, suffix).await?;
-    register_scalable_target(scaling, &service, 2).await?;
-    put_cpu_scaling_policy(scaling, &service, &spec.scaling_policy).await?;
+    if spec.tasks_run {
+        for placement in task_placements(refs) {
+            run_task(ecs, &service, &service.task_definition, &placement).await?;
+        }
+    }
+    register_scalable_target(scaling, &service, MIN_TASKS, MAX_TASKS, false).await?;
+    put_cpu_scaling_policy(scaling, &service, spec).await?;
     Ok(service)
 }
 
@@ -164,16 +306,21 @@ async fn create_cluster(ecs: &Ecs, spec: &EcsSpec, suffix: &Suffix) -> Result<()
     Ok(())
 }
 
-/// Registers the Fargate task definition; returns its ARN.
+/// Registers a Fargate revision of the task definition; returns its ARN.
 async fn register_task_definition(
     ecs: &Ecs,
     spec: &EcsSpec,
+    revision: &RevisionSpec,
     refs: &Refs<'_>,
     roles: &Roles,
     suffix: &Suffix,
 ) -> Result<String, SeedError> {
     let platform =
         RuntimePlatform::builder().operating_system_family(OsFamily::Linux).cpu_architecture(CpuArchitecture::X8664);
+    let mut containers = vec![container(spec, revision)?];
+    if revision.sidecar {
+        containers.push(sidecar(spec));
+    }
     Ok(ecs
         .register_task_definition()
         .family(&spec.family)
@@ -184,8 +331,8 @@ async fn register_task_definition(
         .runtime_platform(platform.build())
         .execution_role_arn(&roles.execution)
         .task_role_arn(&roles.task)
-        .container_definitions(container(spec)?)
-        .volumes(volume(spec, refs)?)
+        .set_container_definitions(Some(containers))
+        .volumes(volume(revision, refs)?)
         .set_tags(Some(tags::ecs(&spec.family, suffix)))
         .send()
         .await
@@ -195,15 +342,15 @@ async fn register_task_definition(
         .unwrap_or_default())
 }
 
-fn container(spec: &EcsSpec) -> Result<ContainerDefinition, SeedError> {
+fn container(spec: &EcsSpec, revision: &RevisionSpec) -> Result<ContainerDefinition, SeedError> {
     let env = |(name, value): &(&str, String)| KeyValuePair::builder().name(*name).value(value).build();
     let secret = |(name, value_from): &(&str, String)| {
         Secret::builder().name(*name).value_from(value_from).build().map_err(step("Secret"))
     };
     let logs = LogConfiguration::builder()
         .log_driver(LogDriver::Awslogs)
-        .options("awslogs-group", &spec.log_group)
-        .options("awslogs-region", REGION)
+        .options("awslogs-group", &revision.log_group)
+        .options("awslogs-region", revision.log_region)
         .options("awslogs-stream-prefix", "app")
         .build()
         .map_err(step("LogConfiguration"))?;
@@ -211,24 +358,34 @@ fn container(spec: &EcsSpec) -> Result<ContainerDefinition, SeedError> {
         .name("app")
         .image(&spec.image)
         .essential(true)
+        // A soft limit within the task's memory: moto runs no task whose containers name none.
+        .memory_reservation(1536)
         .port_mappings(PortMapping::builder().container_port(APP_PORT).protocol(TransportProtocol::Tcp).build())
-        .set_environment(Some(spec.environment.iter().map(env).collect()))
-        .set_secrets(Some(spec.secrets.iter().map(secret).collect::<Result<_, _>>()?))
+        .set_environment(Some(revision.environment.iter().map(env).collect()))
+        .set_secrets(Some(revision.secrets.iter().map(secret).collect::<Result<_, _>>()?))
         .mount_points(MountPoint::builder().source_volume(VOLUME).container_path(DATA_DIR).read_only(false).build())
         .log_configuration(logs)
         .build())
 }
 
+/// A metrics sidecar without log configuration: its output is kept nowhere.
+fn sidecar(spec: &EcsSpec) -> ContainerDefinition {
+    ContainerDefinition::builder()
+        .name("metrics-sidecar")
+        .image(format!("{}:sidecar", spec.image.split(':').next().unwrap_or(&spec.image)))
+        .essential(false)
+        .memory_reservation(128)
+        .build()
+}
+
 /// The patient data volume: EFS through the access point, IAM-authorized.
-fn volume(spec: &EcsSpec, refs: &Refs) -> Result<Volume, SeedError> {
+fn volume(revision: &RevisionSpec, refs: &Refs) -> Result<Volume, SeedError> {
     let transit =
-        if spec.efs_transit_encryption { EfsTransitEncryption::Enabled } else { EfsTransitEncryption::Disabled };
-    let authorization = EfsAuthorizationConfig::builder()
-        .access_point_id(refs.access_point)
-        .iam(EfsAuthorizationConfigIam::Enabled)
-        .build();
+        if revision.efs_transit_encryption { EfsTransitEncryption::Enabled } else { EfsTransitEncryption::Disabled };
+    let iam = if revision.efs_iam { EfsAuthorizationConfigIam::Enabled } else { EfsAuthorizationConfigIam::Disabled };
+    let authorization = EfsAuthorizationConfig::builder().access_point_id(refs.access_point).iam(iam).build();
     let efs = EfsVolumeConfiguration::builder()
-        .file_system_id(&refs.file_system)
+        .file_system_id(&revision.file_system)
         .transit_encryption(transit)
         .authorization_config(authorization)
         .build()
@@ -247,18 +404,20 @@ fn network_configuration(placement: &Awsvpc) -> Result<NetworkConfiguration, See
     Ok(NetworkConfiguration::builder().awsvpc_configuration(awsvpc).build())
 }
 
+/// Creates the service on the first revision, or on the second when its deployment must run it.
 async fn create_service(ecs: &Ecs, spec: &EcsSpec, service: &Service, suffix: &Suffix) -> Result<(), SeedError> {
     let deployment = DeploymentConfiguration::builder()
         .minimum_healthy_percent(100)
         .maximum_percent(200)
         .deployment_circuit_breaker(DeploymentCircuitBreaker::builder().enable(true).rollback(true).build())
         .build();
+    let revision = service.second_on(RunsOn::Deployment).unwrap_or(&service.task_definition);
     ecs.create_service()
         .cluster(&service.cluster)
         .service_name(&service.name)
-        .task_definition(&service.task_definition)
+        .task_definition(revision)
         .launch_type(spec.launch_type.clone())
-        .desired_count(2)
+        .desired_count(MIN_TASKS)
         .enable_ecs_managed_tags(true)
         .propagate_tags(PropagateTags::Service)
         .enable_execute_command(false)
@@ -271,37 +430,65 @@ async fn create_service(ecs: &Ecs, spec: &EcsSpec, service: &Service, suffix: &S
     Ok(())
 }
 
-/// The service scales between `min` and 10 tasks.
-async fn register_scalable_target(scaling: &AutoScaling, service: &Service, min: i32) -> Result<(), SeedError> {
-    scaling
+/// Where the service's tasks run: one per private subnet, in the app group.
+fn task_placements(refs: &Refs<'_>) -> Vec<Awsvpc> {
+    let placement = compliant_placement(refs);
+    placement.subnets.iter().map(|s| Awsvpc { subnets: vec![s.clone()], ..placement.clone() }).collect()
+}
+
+/// Starts one task of the service's group, as the service would (moto starts none for it).
+async fn run_task(ecs: &Ecs, service: &Service, revision: &str, placement: &Awsvpc) -> Result<(), SeedError> {
+    ecs.run_task()
+        .cluster(&service.cluster)
+        .task_definition(revision)
+        .launch_type(LaunchType::Fargate)
+        .group(format!("service:{}", service.name))
+        .started_by("ecs-svc/0000000000000000000")
+        .network_configuration(network_configuration(placement)?)
+        .send()
+        .await
+        .map_err(step("RunTask"))?;
+    Ok(())
+}
+
+/// The service scales between `min` and `max` tasks; scaling out is suspended if `suspended`.
+async fn register_scalable_target(
+    scaling: &AutoScaling,
+    service: &Service,
+    min: i32,
+    max: i32,
+    suspended: bool,
+) -> Result<(), SeedError> {
+    let mut target = scaling
         .register_scalable_target()
         .service_namespace(ServiceNamespace::Ecs)
         .resource_id(service.scaling_id())
         .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
         .min_capacity(min)
-        .max_capacity(10)
-        .send()
-        .await
-        .map_err(step("RegisterScalableTarget"))?;
+        .max_capacity(max);
+    if suspended {
+        target = target.suspended_state(SuspendedState::builder().dynamic_scaling_out_suspended(true).build());
+    }
+    target.send().await.map_err(step("RegisterScalableTarget"))?;
     Ok(())
 }
 
 /// Target tracking on the service's average CPU.
-async fn put_cpu_scaling_policy(scaling: &AutoScaling, service: &Service, name: &str) -> Result<(), SeedError> {
+async fn put_cpu_scaling_policy(scaling: &AutoScaling, service: &Service, spec: &EcsSpec) -> Result<(), SeedError> {
     let metric = PredefinedMetricSpecification::builder()
-        .predefined_metric_type(MetricType::EcsServiceAverageCpuUtilization)
+        .predefined_metric_type(spec.scaling_metric.clone())
         .build()
         .map_err(step("PredefinedMetricSpecification"))?;
     let tracking = TargetTrackingScalingPolicyConfiguration::builder()
         .predefined_metric_specification(metric)
-        .target_value(60.0)
+        .target_value(spec.cpu_target)
         .scale_in_cooldown(120)
         .scale_out_cooldown(60)
         .build()
         .map_err(step("TargetTrackingScalingPolicyConfiguration"))?;
     scaling
         .put_scaling_policy()
-        .policy_name(name)
+        .policy_name(&spec.scaling_policy)
         .service_namespace(ServiceNamespace::Ecs)
         .resource_id(service.scaling_id())
         .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
@@ -316,24 +503,24 @@ async fn put_cpu_scaling_policy(scaling: &AutoScaling, service: &Service, name: 
 // Drift on the deployed service.
 
 /// The service's placement after the network mutants asked for, if any: one UpdateService
-/// applies them together.
+/// applies them together. A service created with public IPs goes back to the template's
+/// placement, leaving its first deployment as it was.
 pub fn drifted_network(refs: &Refs<'_>, mutants: &Mutants) -> Option<Awsvpc> {
     let base = refs.base;
     let public_ip = mutants.has(&m::ECS_TASK_PUBLIC_IP);
     let public_subnet = mutants.has(&m::ECS_SERVICE_IN_PUBLIC_SUBNET);
     let extra_group = mutants.has(&m::ECS_SERVICE_EXTRA_SECURITY_GROUP);
-    if !(public_ip || public_subnet || extra_group) {
+    if !(public_ip || public_subnet || extra_group || mutants.has(&m::ECS_DEPLOYMENT_PUBLIC_IP)) {
         return None;
     }
-    let mut subnets = base.private_subnets.to_vec();
+    let mut placement = Awsvpc { public_ip, ..compliant_placement(refs) };
     if public_subnet {
-        subnets.push(base.public_subnets[0].clone());
+        placement.subnets.push(base.public_subnets[0].clone());
     }
-    let mut security_groups = vec![base.sg.app.clone()];
     if extra_group {
-        security_groups.push(base.sg.database.clone());
+        placement.security_groups.push(base.sg.database.clone());
     }
-    Some(Awsvpc { subnets, security_groups, public_ip })
+    Some(placement)
 }
 
 pub async fn update_network(ecs: &Ecs, service: &Service, placement: &Awsvpc) -> Result<(), SeedError> {
@@ -347,7 +534,68 @@ pub async fn update_network(ecs: &Ecs, service: &Service, placement: &Awsvpc) ->
     Ok(())
 }
 
+/// The service's revision after the mutants asked for, if they change it: the second revision
+/// when the service must run it, the first when only its first deployment must.
+pub fn drifted_revision(service: &Service) -> Option<&str> {
+    match service.second.as_ref()? {
+        (RunsOn::Service, second) => Some(second),
+        (RunsOn::Deployment, _) => Some(&service.task_definition),
+        (RunsOn::Task, _) => None,
+    }
+}
+
+/// UpdateService to `revision`.
+pub async fn update_revision(ecs: &Ecs, service: &Service, revision: &str) -> Result<(), SeedError> {
+    ecs.update_service()
+        .cluster(&service.cluster)
+        .service(&service.name)
+        .task_definition(revision)
+        .send()
+        .await
+        .map_err(step("UpdateService"))?;
+    Ok(())
+}
+
+/// UpdateService: desiredCount 1.
+pub async fn desire_one(ecs: &Ecs, service: &Service) -> Result<(), SeedError> {
+    ecs.update_service()
+        .cluster(&service.cluster)
+        .service(&service.name)
+        .desired_count(1)
+        .send()
+        .await
+        .map_err(step("UpdateService"))?;
+    Ok(())
+}
+
+/// RunTask: one more task of the service's group, where or as the mutant says.
+pub async fn run_stray_task(ecs: &Ecs, refs: &Refs<'_>, service: &Service, mutant: &Mutant) -> Result<(), SeedError> {
+    let base = refs.base;
+    let mut placement = compliant_placement(refs);
+    placement.subnets.truncate(1);
+    let mut revision = service.task_definition.as_str();
+    match *mutant {
+        m::ECS_TASK_RUNNING_IN_PUBLIC_SUBNET => placement.subnets = vec![base.public_subnets[1].clone()],
+        m::ECS_TASK_RUNNING_WITH_EXTRA_SECURITY_GROUP => placement.security_groups.push(base.sg.cache.clone()),
+        m::ECS_TASK_RUNNING_REVISION_WITHOUT_EFS_TLS => {
+            revision = service.second_on(RunsOn::Task).unwrap_or(revision);
+        }
+        _ => return Ok(()),
+    }
+    run_task(ecs, service, revision, &placement).await
+}
+
 /// RegisterScalableTarget again, with MinCapacity 1.
 pub async fn scale_down_to_one(scaling: &AutoScaling, service: &Service) -> Result<(), SeedError> {
-    register_scalable_target(scaling, service, 1).await
+    register_scalable_target(scaling, service, 1, MAX_TASKS, false).await
+}
+
+/// RegisterScalableTarget again, with MaxCapacity 4.
+pub async fn cap_at_four(scaling: &AutoScaling, service: &Service) -> Result<(), SeedError> {
+    register_scalable_target(scaling, service, MIN_TASKS, 4, false).await
+}
+
+/// RegisterScalableTarget again, with dynamic scaling out suspended.
+pub async fn suspend_scaling_out(scaling: &AutoScaling, service: &Service) -> Result<(), SeedError> {
+    register_scalable_target(scaling, service, MIN_TASKS, MAX_TASKS, true).await
 }

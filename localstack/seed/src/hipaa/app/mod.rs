@@ -68,8 +68,11 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     if let Some(placement) = ecs::drifted_network(&refs, mutants) {
         ecs::update_network(&s.ecs, &service, &placement).await?;
     }
+    if let Some(revision) = ecs::drifted_revision(&service) {
+        ecs::update_revision(&s.ecs, &service, revision).await?;
+    }
     for mutant in mutants.iter() {
-        drift(s, &service, &api, mutant).await?;
+        drift(s, &refs, &service, &api, mutant).await?;
     }
     base.add_outputs([
         (o::ECS_CLUSTER_NAME, service.cluster),
@@ -82,11 +85,21 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
 }
 
 /// Applies `mutant` to the deployed layer, if it is this layer's drift.
-async fn drift(s: &Seeder, service: &Service, api: &Api, mutant: &Mutant) -> Result<(), SeedError> {
+async fn drift(s: &Seeder, refs: &Refs<'_>, service: &Service, api: &Api, mutant: &Mutant) -> Result<(), SeedError> {
     match *mutant {
+        m::ECS_SERVICE_DESIRED_ONE => ecs::desire_one(&s.ecs, service).await,
+        m::ECS_TASK_RUNNING_IN_PUBLIC_SUBNET
+        | m::ECS_TASK_RUNNING_WITH_EXTRA_SECURITY_GROUP
+        | m::ECS_TASK_RUNNING_REVISION_WITHOUT_EFS_TLS => ecs::run_stray_task(&s.ecs, refs, service, mutant).await,
         m::ECS_SCALING_MIN_ONE => ecs::scale_down_to_one(&s.autoscaling, service).await,
+        m::ECS_SCALING_MAX_FOUR => ecs::cap_at_four(&s.autoscaling, service).await,
+        m::ECS_SCALING_OUT_SUSPENDED => ecs::suspend_scaling_out(&s.autoscaling, service).await,
         m::API_STAGE_DEPLOYMENT_DELETED => api::delete_stage_deployment(&s.apigateway, api).await,
+        m::API_METHOD_THROTTLING_RAISED | m::API_METHOD_LOGGING_OFF | m::API_METHOD_DATA_TRACE_ON => {
+            api::override_proxy_method(&s.apigateway, api, mutant).await
+        }
         m::WAF_NOT_ASSOCIATED => waf::disassociate(&s.wafv2, &api.stage_arn()).await,
+        m::WAF_OTHER_ACL_ASSOCIATED => waf::associate_other(&s.wafv2, &api.stage_arn(), &refs.base.suffix).await,
         // Made at creation, the network's (one UpdateService above), or another layer's.
         _ => Ok(()),
     }
