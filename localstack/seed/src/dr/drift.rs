@@ -28,6 +28,10 @@ pub(crate) async fn apply(l: &Layout, mutant: &Mutant) -> Result<(), SeedError> 
         // The cluster's second instance (main.ts names them after the cluster).
         m::PRIMARY_INSTANCE_PUBLIC => make_public(&l.primary, &l.names.instance(Side::Primary, 2)).await,
         m::DR_BUCKET_VERSIONING_SUSPENDED => s3::versioning(&l.dr, &target()?, BucketVersioningStatus::Suspended).await,
+        m::TRAIL_BUCKET_VERSIONING_SUSPENDED => {
+            s3::versioning(&l.primary, &target()?, BucketVersioningStatus::Suspended).await
+        }
+        m::TRAIL_BUCKET_DENY_SCOPED_TO_A_PREFIX => s3::scope_tls_deny(&l.primary, &target()?, "AWSLogs/").await,
         m::APP_LOG_RETENTION_7 => monitoring::retention(l, &target()?, 7).await,
         m::TRAIL_STOPPED => stop_logging(&l.primary, &target()?).await,
         _ => Ok(()),
