@@ -301,7 +301,9 @@ fn backup_plan_continuous(f: &DrFacts) -> Vec<Finding> {
     on_primary_vault_rules(f, "EnableContinuousBackup", |plan_id, plan, rules| {
         let seen: Vec<String> = rules
             .iter()
-            .map(|r| in_rule(r, r.enable_continuous_backup.map_or_else(|| "absent (false)".to_owned(), |c| c.to_string())))
+            .map(|r| {
+                in_rule(r, r.enable_continuous_backup.map_or_else(|| "absent (false)".to_owned(), |c| c.to_string()))
+            })
             .collect();
         vec![Finding::judge(
             plan_id,
@@ -404,7 +406,10 @@ fn backup_plan_copies_to_dr_vault(f: &DrFacts) -> Vec<Finding> {
                 "CopyActions",
                 ok,
                 format!("a copy to vault {dr_vault} in {region}"),
-                in_rule(rule, if destinations.is_empty() { "no copy actions".to_owned() } else { destinations.join(", ") }),
+                in_rule(
+                    rule,
+                    if destinations.is_empty() { "no copy actions".to_owned() } else { destinations.join(", ") },
+                ),
                 &rule_evidence(plan, rule, "CopyActions", json!(rule.copy_actions)),
             )]
         })
@@ -472,9 +477,11 @@ mod tests {
         assert_eq!(selection_gap(&selection(&["arn:aws:rds:*:*:cluster:*"]), CLUSTER), None);
         assert_eq!(selection_gap(&selection(&["*"]), CLUSTER), None);
         // Another cluster, the instance namespace, or nothing.
-        for other in [&["arn:aws:rds:eu-west-2:123456789012:cluster:healthcare-db-dr-x"][..], &[], &[
-            "arn:aws:rds:eu-west-2:123456789012:db:healthcare-db-x",
-        ]] {
+        for other in [
+            &["arn:aws:rds:eu-west-2:123456789012:cluster:healthcare-db-dr-x"][..],
+            &[],
+            &["arn:aws:rds:eu-west-2:123456789012:db:healthcare-db-x"],
+        ] {
             let why = selection_gap(&selection(other), CLUSTER).expect("not covered");
             assert!(why.contains("do not include it"), "{why}");
         }

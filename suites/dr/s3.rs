@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::Named;
 use stackproof_harness::facts::kms::same_key;
-use stackproof_harness::facts::s3::{Bucket, Lifecycle, LifecycleRule, Replication, ReplicationRule, RuleFilter};
+use stackproof_harness::facts::s3::{Bucket, Lifecycle, LifecycleRule, Replication, ReplicationRule, RuleFilter, Tag};
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
 use stackproof_harness::kit::policy::{self, Covered, Policy, matches_every_suffix, matches_some_suffix};
 
@@ -237,7 +237,14 @@ fn buckets_block_public_access(f: &DrFacts) -> Vec<Finding> {
 fn policy_public_finding(bucket: &str, doc: Option<&Value>) -> Finding {
     const EXPECTED: &str = "false: no statement allows everyone without a condition pinning the caller";
     let Some(doc) = doc else {
-        return Finding::judge(bucket, "PolicyStatus.IsPublic", true, EXPECTED, "false (no bucket policy)", &Value::Null);
+        return Finding::judge(
+            bucket,
+            "PolicyStatus.IsPublic",
+            true,
+            EXPECTED,
+            "false (no bucket policy)",
+            &Value::Null,
+        );
     };
     let policy = Policy::parse(doc);
     let public: Vec<String> = policy::public_statements(&policy).iter().map(|s| s.describe_grant()).collect();
@@ -263,16 +270,13 @@ pub const BUCKETS_TIER_AND_EXPIRE_NONCURRENT: Check<DrFacts> = Check {
         Claim {
             property: "Transitions",
             about: "On each data bucket an enabled rule over every object moves them to INTELLIGENT_TIERING after 30 days, and no enabled rule (on any prefix, tag or size) moves objects to another class or sooner: S3 applies the earliest transition that matches",
-            mutants: &[&mutants::PRIMARY_BUCKET_TIERS_TO_GLACIER_ON_A_PREFIX],
+            mutants: &[&mutants::PRIMARY_BUCKET_PREFIX_TO_GLACIER],
             not_emulated: None,
         },
         Claim {
             property: "NoncurrentVersionExpiration",
             about: "On each data bucket an enabled rule over every object expires noncurrent versions after 90 days (keeping no newer versions beyond it), and no enabled rule expires any noncurrent version sooner: S3 applies the strictest",
-            mutants: &[
-                &mutants::DR_BUCKET_NO_NONCURRENT_EXPIRY,
-                &mutants::PRIMARY_BUCKET_EXPIRES_NONCURRENT_EARLY_ON_A_PREFIX,
-            ],
+            mutants: &[&mutants::DR_BUCKET_NO_NONCURRENT_EXPIRY, &mutants::PRIMARY_BUCKET_PREFIX_NONCURRENT_1_DAY],
             not_emulated: None,
         },
         Claim {
@@ -296,7 +300,14 @@ fn buckets_tier_and_expire_noncurrent(f: &DrFacts) -> Vec<Finding> {
                     let none = "no lifecycle configuration";
                     vec![
                         Finding::judge(name, "Transitions", false, tier_expected(), none, &Value::Null),
-                        Finding::judge(name, "NoncurrentVersionExpiration", false, expiry_expected(), none, &Value::Null),
+                        Finding::judge(
+                            name,
+                            "NoncurrentVersionExpiration",
+                            false,
+                            expiry_expected(),
+                            none,
+                            &Value::Null,
+                        ),
                         Finding::judge(name, "Expiration", true, EXPIRATION_EXPECTED, none, &Value::Null),
                     ]
                 }
@@ -331,15 +342,18 @@ pub(crate) fn lifecycle_findings(name: &str, lifecycle: &Lifecycle) -> Vec<Findi
             .iter()
             .map(|t| match (t.days, &t.date) {
                 (Some(d), _) => format!("{} after {d} days", t.storage_class.as_deref().unwrap_or("?")),
-                (None, date) => format!("{} on {}", t.storage_class.as_deref().unwrap_or("?"), or_unknown(date.as_deref())),
+                (None, date) => {
+                    format!("{} on {}", t.storage_class.as_deref().unwrap_or("?"), or_unknown(date.as_deref()))
+                }
             })
             .collect()
     });
 
     // Noncurrent versions: the whole bucket expires them at 90 days, none sooner anywhere.
-    let expires_at_90 = whole.iter().filter_map(|r| r.noncurrent_version_expiration.as_ref()).any(|e| {
-        e.noncurrent_days == Some(NONCURRENT_EXPIRY_DAYS) && e.newer_noncurrent_versions.is_none()
-    });
+    let expires_at_90 = whole
+        .iter()
+        .filter_map(|r| r.noncurrent_version_expiration.as_ref())
+        .any(|e| e.noncurrent_days == Some(NONCURRENT_EXPIRY_DAYS) && e.newer_noncurrent_versions.is_none());
     let sooner = enabled
         .iter()
         .filter_map(|r| r.noncurrent_version_expiration.as_ref())
@@ -414,16 +428,33 @@ fn described(enabled: &[&LifecycleRule], what: &str, items: impl Fn(&LifecycleRu
     if lines.is_empty() { format!("no {what} in the enabled rules") } else { lines.join("; ") }
 }
 
-/// Which objects a rule applies to, in words.
+/// Which objects a rule applies to, in words: `every object`, or its prefix, tags and sizes.
 fn scope(filter: Option<&RuleFilter>, prefix: Option<&str>) -> String {
-    if filter.is_none_or(RuleFilter::selects_everything) && prefix.is_none_or(str::is_empty) {
-        return "every object".to_owned();
+    let mut parts = Vec::new();
+    let mut narrow = |prefix: Option<&str>, tags: &[&Tag], larger: Option<i64>, smaller: Option<i64>| {
+        parts.extend(prefix.filter(|p| !p.is_empty()).map(|p| format!("prefix {p:?}")));
+        parts.extend(tags.iter().map(|t| format!("tag {}={}", t.key, t.value)));
+        parts.extend(larger.map(|n| format!("size > {n}")));
+        parts.extend(smaller.map(|n| format!("size < {n}")));
+    };
+    narrow(prefix, &[], None, None);
+    if let Some(f) = filter {
+        narrow(
+            f.prefix.as_deref(),
+            &f.tag.iter().collect::<Vec<_>>(),
+            f.object_size_greater_than,
+            f.object_size_less_than,
+        );
+        if let Some(a) = &f.and {
+            narrow(
+                a.prefix.as_deref(),
+                &a.tags.iter().collect::<Vec<_>>(),
+                a.object_size_greater_than,
+                a.object_size_less_than,
+            );
+        }
     }
-    match (filter, prefix) {
-        (_, Some(p)) if !p.is_empty() => format!("prefix {p:?}"),
-        (Some(f), _) => serde_json::to_string(f).unwrap_or_else(|_| "a filter".to_owned()),
-        (None, _) => "every object".to_owned(),
-    }
+    if parts.is_empty() { "every object".to_owned() } else { parts.join(", ") }
 }
 
 fn tier_expected() -> String {
@@ -821,6 +852,7 @@ fn replicas_encrypted_with_dr_key(f: &DrFacts) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use stackproof_harness::check::Status;
+    use stackproof_harness::facts::s3::{Expiration, NoncurrentVersionExpiration, Transition};
     use stackproof_harness::kit::policy::wildcard;
 
     use super::*;
@@ -936,6 +968,137 @@ mod tests {
         not_other.as_object_mut().map(|o| o.remove("Resource"));
         not_other["NotResource"] = json!("arn:aws:s3:::data-xy/*");
         assert_eq!(judged(json!([not_other])).status, Status::Pass);
+    }
+
+    fn rule(id: &str, prefix: &str) -> LifecycleRule {
+        LifecycleRule {
+            id: Some(id.to_owned()),
+            status: "Enabled".to_owned(),
+            filter: Some(RuleFilter { prefix: Some(prefix.to_owned()), ..RuleFilter::default() }),
+            prefix: None,
+            transitions: Vec::new(),
+            expiration: None,
+            noncurrent_version_transitions: Vec::new(),
+            noncurrent_version_expiration: None,
+        }
+    }
+
+    fn tier(days: i32, class: &str) -> Transition {
+        Transition { days: Some(days), date: None, storage_class: Some(class.to_owned()) }
+    }
+
+    fn expire_noncurrent(days: i32) -> Option<NoncurrentVersionExpiration> {
+        Some(NoncurrentVersionExpiration { noncurrent_days: Some(days), newer_noncurrent_versions: None })
+    }
+
+    /// The layout's one rule: every object to Intelligent-Tiering at 30 days, noncurrent gone at 90.
+    fn layout_rule() -> LifecycleRule {
+        LifecycleRule {
+            transitions: vec![tier(30, LIFECYCLE_TIER_CLASS)],
+            noncurrent_version_expiration: expire_noncurrent(90),
+            ..rule("intelligent-tiering-and-noncurrent-expiry", "")
+        }
+    }
+
+    /// The status of each of the three lifecycle properties, in order.
+    fn lifecycle(rules: Vec<LifecycleRule>) -> Vec<(String, Status)> {
+        lifecycle_findings(BUCKET, &Lifecycle { rules }).into_iter().map(|f| (f.property, f.status)).collect()
+    }
+
+    fn statuses(rules: Vec<LifecycleRule>) -> [Status; 3] {
+        let found = lifecycle(rules);
+        assert_eq!(
+            found.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+            ["Transitions", "NoncurrentVersionExpiration", "Expiration"]
+        );
+        [found[0].1, found[1].1, found[2].1]
+    }
+
+    #[test]
+    fn the_layouts_lifecycle_passes_and_harmless_extra_rules_too() {
+        use Status::Pass;
+        assert_eq!(statuses(vec![layout_rule()]), [Pass; 3]);
+        // Later tiering on a prefix, later noncurrent expiry, removing expired delete markers: moot.
+        let later = LifecycleRule {
+            transitions: vec![tier(60, LIFECYCLE_TIER_CLASS)],
+            noncurrent_version_expiration: expire_noncurrent(365),
+            expiration: Some(Expiration { days: None, date: None, expired_object_delete_marker: Some(true) }),
+            ..rule("later", "old/")
+        };
+        assert_eq!(statuses(vec![layout_rule(), later]), [Pass; 3]);
+        // A disabled rule does nothing.
+        let disabled = LifecycleRule { status: "Disabled".into(), ..rule("off", "") };
+        let off = LifecycleRule {
+            expiration: Some(Expiration { days: Some(1), date: None, expired_object_delete_marker: None }),
+            ..disabled
+        };
+        assert_eq!(statuses(vec![layout_rule(), off]), [Pass; 3]);
+    }
+
+    #[test]
+    fn the_strictest_rule_is_what_s3_applies_on_any_prefix() {
+        use Status::{Fail, Pass};
+        let glacier = LifecycleRule { transitions: vec![tier(1, "GLACIER")], ..rule("archive", "archive/") };
+        assert_eq!(statuses(vec![layout_rule(), glacier]), [Fail, Pass, Pass]);
+        let sooner = LifecycleRule { transitions: vec![tier(10, LIFECYCLE_TIER_CLASS)], ..rule("soon", "hot/") };
+        assert_eq!(statuses(vec![layout_rule(), sooner]), [Fail, Pass, Pass]);
+        let dropped =
+            LifecycleRule { noncurrent_version_expiration: expire_noncurrent(1), ..rule("drafts", "drafts/") };
+        assert_eq!(statuses(vec![layout_rule(), dropped]), [Pass, Fail, Pass]);
+        let expires = LifecycleRule {
+            expiration: Some(Expiration { days: Some(7), date: None, expired_object_delete_marker: None }),
+            ..rule("expire", "")
+        };
+        assert_eq!(statuses(vec![layout_rule(), expires]), [Pass, Pass, Fail]);
+        let f = lifecycle_findings(
+            BUCKET,
+            &Lifecycle {
+                rules: vec![
+                    layout_rule(),
+                    LifecycleRule { transitions: vec![tier(1, "GLACIER")], ..rule("archive", "archive/") },
+                ],
+            },
+        );
+        assert!(f[0].actual.contains("rule archive (prefix \"archive/\"): GLACIER after 1 days"), "{}", f[0].actual);
+    }
+
+    #[test]
+    fn the_whole_bucket_needs_its_own_rule_at_the_layouts_numbers() {
+        use Status::{Fail, Pass};
+        // The layout's rule narrowed to a prefix covers only part of the bucket.
+        let narrowed = LifecycleRule {
+            filter: Some(RuleFilter { prefix: Some("phi/".into()), ..RuleFilter::default() }),
+            ..layout_rule()
+        };
+        assert_eq!(statuses(vec![narrowed]), [Fail, Fail, Pass]);
+        let late = LifecycleRule {
+            transitions: vec![tier(90, LIFECYCLE_TIER_CLASS)],
+            noncurrent_version_expiration: expire_noncurrent(365),
+            ..layout_rule()
+        };
+        assert_eq!(statuses(vec![late]), [Fail, Fail, Pass]);
+        let keeps_newest = LifecycleRule {
+            noncurrent_version_expiration: Some(NoncurrentVersionExpiration {
+                noncurrent_days: Some(90),
+                newer_noncurrent_versions: Some(5),
+            }),
+            ..layout_rule()
+        };
+        assert_eq!(statuses(vec![keeps_newest]), [Pass, Fail, Pass]);
+        assert_eq!(statuses(vec![]), [Fail, Fail, Pass]);
+    }
+
+    #[test]
+    fn a_public_statement_beside_the_deny_is_seen() {
+        let deny = layout_statement(BUCKET);
+        let doc = json!({"Statement": [deny.clone()]});
+        assert_eq!(policy_public_finding(BUCKET, Some(&doc)).status, Status::Pass);
+        assert_eq!(policy_public_finding(BUCKET, None).status, Status::Pass);
+        let public = json!({"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                            "Resource": format!("{}/*", bucket_arn(BUCKET))});
+        let f = policy_public_finding(BUCKET, Some(&json!({"Statement": [deny, public]})));
+        assert_eq!((f.status, f.property.as_str()), (Status::Fail, "PolicyStatus.IsPublic"));
+        assert!(f.actual.contains("Statement[1] (PublicRead) allows s3:GetObject to everyone"), "{}", f.actual);
     }
 
     #[test]

@@ -132,10 +132,9 @@ fn identity(operation: &str, field: &str, value: Option<String>, asked: &str) ->
 
 /// A field the reply must carry, not empty.
 fn present(operation: &str, field: &str, value: Option<String>) -> Fact<String> {
-    value.filter(|v| !v.is_empty()).ok_or_else(|| FactError::Api {
-        operation: operation.into(),
-        detail: format!("no {field} in the reply"),
-    })
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| FactError::Api { operation: operation.into(), detail: format!("no {field} in the reply") })
 }
 
 /// A selection's `Conditions`, one per operator and key, the operator as the API names it.

@@ -76,8 +76,8 @@ pub const DR_BUCKET_POLICY_PUBLIC_READ: Mutant = Mutant {
     property: "PolicyStatus.IsPublic",
 };
 
-pub const PRIMARY_BUCKET_TIERS_TO_GLACIER_ON_A_PREFIX: Mutant = Mutant {
-    name: "primary-bucket-tiers-to-glacier-on-a-prefix",
+pub const PRIMARY_BUCKET_PREFIX_TO_GLACIER: Mutant = Mutant {
+    name: "primary-bucket-prefix-to-glacier",
     about: "the primary bucket lifecycle with a second enabled rule moving objects under archive/ to GLACIER after 1 day",
     output: o::PRIMARY_BUCKET_NAME,
     nth: 0,
@@ -92,8 +92,8 @@ pub const DR_BUCKET_NO_NONCURRENT_EXPIRY: Mutant = Mutant {
     property: "NoncurrentVersionExpiration",
 };
 
-pub const PRIMARY_BUCKET_EXPIRES_NONCURRENT_EARLY_ON_A_PREFIX: Mutant = Mutant {
-    name: "primary-bucket-expires-noncurrent-early-on-a-prefix",
+pub const PRIMARY_BUCKET_PREFIX_NONCURRENT_1_DAY: Mutant = Mutant {
+    name: "primary-bucket-prefix-noncurrent-1-day",
     about: "the primary bucket lifecycle with a second enabled rule expiring noncurrent versions under drafts/ after 1 day",
     output: o::PRIMARY_BUCKET_NAME,
     nth: 0,
@@ -223,9 +223,9 @@ pub const ALL: &[&Mutant] = &[
     &TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED,
     &DR_BUCKET_PUBLIC_BUCKETS_UNRESTRICTED,
     &DR_BUCKET_POLICY_PUBLIC_READ,
-    &PRIMARY_BUCKET_TIERS_TO_GLACIER_ON_A_PREFIX,
+    &PRIMARY_BUCKET_PREFIX_TO_GLACIER,
     &DR_BUCKET_NO_NONCURRENT_EXPIRY,
-    &PRIMARY_BUCKET_EXPIRES_NONCURRENT_EARLY_ON_A_PREFIX,
+    &PRIMARY_BUCKET_PREFIX_NONCURRENT_1_DAY,
     &DR_BUCKET_EXPIRES_CURRENT_VERSIONS,
     &PRIMARY_BUCKET_POLICY_ALLOWS_HTTP,
     &DR_BUCKET_DENY_EXEMPTS_ROLES,

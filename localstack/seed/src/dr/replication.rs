@@ -171,9 +171,11 @@ fn rule(spec: &RuleSpec) -> Result<ReplicationRule, SeedError> {
 /// asked.
 fn destination(spec: &RuleSpec) -> Result<Destination, SeedError> {
     let minutes = || ReplicationTimeValue::builder().minutes(MINUTES).build();
-    let mut destination = Destination::builder().bucket(s3::arn(&spec.destination)).storage_class(StorageClass::Standard);
+    let mut destination =
+        Destination::builder().bucket(s3::arn(&spec.destination)).storage_class(StorageClass::Standard);
     if let Some(key) = &spec.replica_key {
-        destination = destination.encryption_configuration(EncryptionConfiguration::builder().replica_kms_key_id(key).build());
+        destination =
+            destination.encryption_configuration(EncryptionConfiguration::builder().replica_kms_key_id(key).build());
     }
     if spec.rtc {
         let rtc = ReplicationTime::builder().status(ReplicationTimeStatus::Enabled).time(minutes());

@@ -4,9 +4,10 @@
 
 use aws_sdk_s3::types::{
     BucketLifecycleConfiguration, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
-    ExpirationStatus, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter, NoncurrentVersionExpiration, PublicAccessBlockConfiguration,
-    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    Tag, Tagging, Transition, TransitionStorageClass, VersioningConfiguration,
+    ExpirationStatus, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter, NoncurrentVersionExpiration,
+    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, Transition, TransitionStorageClass,
+    VersioningConfiguration,
 };
 use serde_json::{Value, json};
 
@@ -43,8 +44,12 @@ pub(crate) struct PublicAccess {
 
 impl PublicAccess {
     /// All four on, as main.ts declares them for every bucket.
-    pub const BLOCKED: Self =
-        Self { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true };
+    pub const BLOCKED: Self = Self {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    };
 }
 
 /// A lifecycle rule a mutant adds beside the layout's own: on `prefix`, moving objects to
@@ -86,9 +91,9 @@ pub(crate) fn primary_data_bucket(l: &Layout, core: &Core) -> DataBucketSpec {
     } else {
         deny_insecure_transport(&arn(&name))
     };
-    let extra_lifecycle_rule = if l.has(&m::PRIMARY_BUCKET_TIERS_TO_GLACIER_ON_A_PREFIX) {
+    let extra_lifecycle_rule = if l.has(&m::PRIMARY_BUCKET_PREFIX_TO_GLACIER) {
         Some(ExtraLifecycleRule { glacier_after: Some(1), ..ExtraLifecycleRule::on("archive-early", "archive/") })
-    } else if l.has(&m::PRIMARY_BUCKET_EXPIRES_NONCURRENT_EARLY_ON_A_PREFIX) {
+    } else if l.has(&m::PRIMARY_BUCKET_PREFIX_NONCURRENT_1_DAY) {
         Some(ExtraLifecycleRule { noncurrent_after: Some(1), ..ExtraLifecycleRule::on("drafts-cleanup", "drafts/") })
     } else {
         None
@@ -278,7 +283,8 @@ fn extra_lifecycle_rule(extra: &ExtraLifecycleRule) -> Result<LifecycleRule, See
         .status(ExpirationStatus::Enabled)
         .filter(LifecycleRuleFilter::builder().prefix(extra.prefix).build());
     if let Some(days) = extra.glacier_after {
-        rule = rule.transitions(Transition::builder().days(days).storage_class(TransitionStorageClass::Glacier).build());
+        rule =
+            rule.transitions(Transition::builder().days(days).storage_class(TransitionStorageClass::Glacier).build());
     }
     if let Some(days) = extra.noncurrent_after {
         rule = rule.noncurrent_version_expiration(NoncurrentVersionExpiration::builder().noncurrent_days(days).build());
