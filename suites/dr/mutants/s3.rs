@@ -93,7 +93,7 @@ pub const DR_BUCKET_NO_NONCURRENT_EXPIRY: Mutant = Mutant {
 };
 
 pub const PRIMARY_BUCKET_PREFIX_NONCURRENT_1_DAY: Mutant = Mutant {
-    name: "primary-bucket-prefix-noncurrent-1-day",
+    name: "primary-prefix-noncurrent-1-day",
     about: "the primary bucket lifecycle with a second enabled rule expiring noncurrent versions under drafts/ after 1 day",
     output: o::PRIMARY_BUCKET_NAME,
     nth: 0,
