@@ -8,9 +8,9 @@
 
 use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
-use stackproof_harness::facts::Named;
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::s3::{Bucket, Lifecycle, LifecycleRule, Replication, ReplicationRule, RuleFilter, Tag};
+use stackproof_harness::facts::{Fact, Named};
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
 use stackproof_harness::kit::policy::{self, Covered, Policy, matches_every_suffix, matches_some_suffix};
 
@@ -648,91 +648,110 @@ pub const REPLICATION_TO_DR_BUCKET: Check<DrFacts> = Check {
 
 fn replication_to_dr_bucket(f: &DrFacts) -> Vec<Finding> {
     let target = &f.storage.replication_target;
-    let dr_arn = target.dr_bucket_name.value().map(|dr| bucket_arn(dr));
-    let to_dr = |r: &ReplicationRule| r.destination.as_ref().is_some_and(|d| Some(&d.bucket) == dr_arn.as_ref());
-    let judge_config = |name: &str, config: &Replication| {
-        let mut findings = judge_fact(name, &target.role_arn.fact, "Role", |role| {
-            vec![Finding::judge(name, "Role", config.role == *role, role, &config.role, &json!({"Role": config.role}))]
-        });
-        findings.push(if f.emulated {
-            Finding::skip(name, "Filter", "not emulated: moto reports every rule's Filter as Prefix \"\"")
-        } else {
+    let (role, dr) = (&target.role_arn.fact, &target.dr_bucket_name.fact);
+    on_replication(
+        f,
+        "Rule.Status",
+        |name, config| replication_config_findings(name, config, role, dr, f.emulated),
+        |name, rule| replication_rule_findings(name, rule, dr, f.emulated),
+    )
+}
+
+/// What the configuration as a whole must do: replicate as the stack's role, and send every
+/// object to the DR bucket through an enabled rule without a filter (`dr` is its name).
+fn replication_config_findings(
+    name: &str,
+    config: &Replication,
+    role: &Fact<String>,
+    dr: &Fact<String>,
+    emulated: bool,
+) -> Vec<Finding> {
+    let mut findings = judge_fact(name, role, "Role", |role| {
+        vec![Finding::judge(name, "Role", config.role == *role, role, &config.role, &json!({"Role": config.role}))]
+    });
+    if emulated {
+        findings.push(Finding::skip(name, "Filter", "not emulated: moto reports every rule's Filter as Prefix \"\""));
+    } else {
+        findings.extend(judge_fact(name, dr, "Filter", |dr| {
+            let to_dr = |r: &ReplicationRule| r.destination.as_ref().is_some_and(|d| d.bucket == bucket_arn(dr));
             let whole = config.rules.iter().any(|r| r.status == "Enabled" && to_dr(r) && r.covers_whole_bucket());
             let filters: Vec<String> =
                 config.rules.iter().map(|r| in_rule(r, scope(r.filter.as_ref(), r.prefix.as_deref()))).collect();
-            Finding::judge(
+            vec![Finding::judge(
                 name,
                 "Filter",
                 whole,
                 "an enabled rule to the DR bucket selecting every object (Prefix \"\")",
                 filters.join("; "),
                 &json!({"Rules": config.rules}),
-            )
-        });
-        findings
-    };
-    let judge_rule = |name: &str, rule: &ReplicationRule| {
-        let mut findings = vec![Finding::judge(
-            name,
-            "Rule.Status",
-            rule.status == "Enabled",
-            "Enabled on every rule",
-            in_rule(rule, &rule.status),
-            &rule_evidence(rule, "Status", json!(rule.status)),
-        )];
-        let destination = rule.destination.as_ref().map_or("none", |d| d.bucket.as_str());
-        findings.extend(judge_fact(name, &target.dr_bucket_name.fact, "Destination.Bucket", |dr| {
-            let arn = bucket_arn(dr);
-            vec![Finding::judge(
-                name,
-                "Destination.Bucket",
-                destination == arn,
-                &arn,
-                in_rule(rule, destination),
-                &rule_evidence(rule, "Destination", json!(rule.destination)),
             )]
         }));
-        findings.push(if f.emulated {
-            Finding::skip(
-                name,
-                "DeleteMarkerReplication",
-                "not emulated: moto always reports DeleteMarkerReplication Disabled",
-            )
-        } else {
-            let status = rule.delete_marker_replication.as_ref().and_then(|d| d.status.as_deref());
-            Finding::judge(
-                name,
-                "DeleteMarkerReplication",
-                status == Some("Enabled"),
-                "Enabled on every rule",
-                in_rule(rule, status.unwrap_or("absent")),
-                &rule_evidence(rule, "DeleteMarkerReplication", json!(rule.delete_marker_replication)),
-            )
-        });
-        findings.push(if f.emulated {
-            Finding::skip(
-                name,
-                "SourceSelectionCriteria.SseKmsEncryptedObjects",
-                "not emulated: moto drops SourceSelectionCriteria",
-            )
-        } else {
-            let status = rule
-                .source_selection_criteria
-                .as_ref()
-                .and_then(|c| c.sse_kms_encrypted_objects.as_ref())
-                .and_then(|o| o.status.as_deref());
-            Finding::judge(
-                name,
-                "SourceSelectionCriteria.SseKmsEncryptedObjects",
-                status == Some("Enabled"),
-                "Enabled on every rule",
-                in_rule(rule, status.unwrap_or("absent")),
-                &rule_evidence(rule, "SourceSelectionCriteria", json!(rule.source_selection_criteria)),
-            )
-        });
-        findings
-    };
-    on_replication(f, "Rule.Status", judge_config, judge_rule)
+    }
+    findings
+}
+
+/// What every rule must do: be enabled, send to the DR bucket (`dr` is its name), replicate delete
+/// markers and SSE-KMS objects.
+fn replication_rule_findings(name: &str, rule: &ReplicationRule, dr: &Fact<String>, emulated: bool) -> Vec<Finding> {
+    let mut findings = vec![Finding::judge(
+        name,
+        "Rule.Status",
+        rule.status == "Enabled",
+        "Enabled on every rule",
+        in_rule(rule, &rule.status),
+        &rule_evidence(rule, "Status", json!(rule.status)),
+    )];
+    let destination = rule.destination.as_ref().map_or("none", |d| d.bucket.as_str());
+    findings.extend(judge_fact(name, dr, "Destination.Bucket", |dr| {
+        let arn = bucket_arn(dr);
+        vec![Finding::judge(
+            name,
+            "Destination.Bucket",
+            destination == arn,
+            &arn,
+            in_rule(rule, destination),
+            &rule_evidence(rule, "Destination", json!(rule.destination)),
+        )]
+    }));
+    findings.push(if emulated {
+        Finding::skip(
+            name,
+            "DeleteMarkerReplication",
+            "not emulated: moto always reports DeleteMarkerReplication Disabled",
+        )
+    } else {
+        let status = rule.delete_marker_replication.as_ref().and_then(|d| d.status.as_deref());
+        Finding::judge(
+            name,
+            "DeleteMarkerReplication",
+            status == Some("Enabled"),
+            "Enabled on every rule",
+            in_rule(rule, status.unwrap_or("absent")),
+            &rule_evidence(rule, "DeleteMarkerReplication", json!(rule.delete_marker_replication)),
+        )
+    });
+    findings.push(if emulated {
+        Finding::skip(
+            name,
+            "SourceSelectionCriteria.SseKmsEncryptedObjects",
+            "not emulated: moto drops SourceSelectionCriteria",
+        )
+    } else {
+        let status = rule
+            .source_selection_criteria
+            .as_ref()
+            .and_then(|c| c.sse_kms_encrypted_objects.as_ref())
+            .and_then(|o| o.status.as_deref());
+        Finding::judge(
+            name,
+            "SourceSelectionCriteria.SseKmsEncryptedObjects",
+            status == Some("Enabled"),
+            "Enabled on every rule",
+            in_rule(rule, status.unwrap_or("absent")),
+            &rule_evidence(rule, "SourceSelectionCriteria", json!(rule.source_selection_criteria)),
+        )
+    });
+    findings
 }
 
 /// "Status <s>, <minutes> minutes" for a Status + minutes element, or "absent".
@@ -1099,6 +1118,80 @@ mod tests {
         let f = policy_public_finding(BUCKET, Some(&json!({"Statement": [deny, public]})));
         assert_eq!((f.status, f.property.as_str()), (Status::Fail, "PolicyStatus.IsPublic"));
         assert!(f.actual.contains("Statement[1] (PublicRead) allows s3:GetObject to everyone"), "{}", f.actual);
+    }
+
+    const DR_BUCKET: &str = "data-x-dr";
+    const ROLE: &str = "arn:aws:iam::123456789012:role/replication-x";
+
+    /// The layout's replication rule on `prefix`, as GetBucketReplication reports it on AWS.
+    fn replication_rule(id: &str, prefix: &str) -> ReplicationRule {
+        use stackproof_harness::facts::s3::{Destination, SourceSelectionCriteria, StatusOf};
+        let on = || Some(StatusOf { status: Some("Enabled".into()) });
+        ReplicationRule {
+            id: Some(id.into()),
+            priority: Some(1),
+            status: "Enabled".into(),
+            filter: Some(RuleFilter { prefix: Some(prefix.into()), ..RuleFilter::default() }),
+            prefix: None,
+            delete_marker_replication: on(),
+            source_selection_criteria: Some(SourceSelectionCriteria {
+                sse_kms_encrypted_objects: on(),
+                replica_modifications: None,
+            }),
+            destination: Some(Destination {
+                bucket: bucket_arn(DR_BUCKET),
+                account: None,
+                storage_class: Some("STANDARD".into()),
+                encryption_configuration: None,
+                replication_time: None,
+                metrics: None,
+            }),
+        }
+    }
+
+    /// Every failing property of a configuration judged as on AWS.
+    fn replication_failures(rules: Vec<ReplicationRule>) -> Vec<String> {
+        let config = Replication { role: ROLE.into(), rules };
+        let (role, dr) = (Ok(ROLE.to_owned()), Ok(DR_BUCKET.to_owned()));
+        let mut findings = replication_config_findings(BUCKET, &config, &role, &dr, false);
+        findings.extend(config.rules.iter().flat_map(|r| replication_rule_findings(BUCKET, r, &dr, false)));
+        findings
+            .into_iter()
+            .filter(|f| f.status != Status::Pass)
+            .map(|f| format!("{}: {}", f.property, f.actual))
+            .collect()
+    }
+
+    #[test]
+    fn on_aws_every_replication_rule_is_judged_on_what_moto_cannot_show() {
+        let main = || replication_rule("replicate-all-to-dr", "");
+        assert_eq!(replication_failures(vec![main()]), Vec::<String>::new());
+        // A second rule on a prefix that replicates everything the same way is harmless.
+        assert_eq!(replication_failures(vec![main(), replication_rule("urgent", "urgent/")]), Vec::<String>::new());
+        // The only rule narrowed to a prefix leaves the other objects unreplicated.
+        let narrowed = replication_failures(vec![replication_rule("replicate-all-to-dr", "phi/")]);
+        assert_eq!(narrowed, ["Filter: prefix \"phi/\" (rule replicate-all-to-dr)"]);
+        // A second rule without delete markers or SSE-KMS objects breaks them for its objects.
+        let mut urgent = replication_rule("urgent", "urgent/");
+        urgent.delete_marker_replication = None;
+        urgent.source_selection_criteria = None;
+        assert_eq!(
+            replication_failures(vec![main(), urgent]),
+            [
+                "DeleteMarkerReplication: absent (rule urgent)",
+                "SourceSelectionCriteria.SseKmsEncryptedObjects: absent (rule urgent)"
+            ]
+        );
+        // Another destination, or a disabled rule, is named with its rule.
+        let mut elsewhere = replication_rule("elsewhere", "x/");
+        elsewhere.status = "Disabled".into();
+        if let Some(d) = elsewhere.destination.as_mut() {
+            d.bucket = bucket_arn("trail-x");
+        }
+        assert_eq!(
+            replication_failures(vec![main(), elsewhere]),
+            ["Rule.Status: Disabled (rule elsewhere)", "Destination.Bucket: arn:aws:s3:::trail-x (rule elsewhere)"]
+        );
     }
 
     #[test]
