@@ -112,6 +112,19 @@ pub const BACKUP_SELECTION_FOREIGN_ROLE: Mutation = Mutation {
     change: Change::Set(r#""arn:aws:iam::123456789012:role/other""#),
 };
 
+pub const BACKUP_SELECTION_EXCLUDES_CLUSTER: Mutation = Mutation {
+    name: "backup-selection-excludes-cluster",
+    resource: "aws_backup_selection.backup_selection",
+    property: "resources",
+    change: Change::Custom(backup_selection_excludes_cluster),
+};
+
+/// Keeps the cluster in resources but takes it out again with not_resources.
+fn backup_selection_excludes_cluster(s: &mut Synth) {
+    let Some(body) = s.resource_mut("aws_backup_selection", "backup_selection") else { panic!("no backup_selection") };
+    body["not_resources"] = body["resources"].clone();
+}
+
 /// Removes every rule's copy actions.
 fn backup_plan_no_copy(s: &mut Synth) {
     let Some(body) = s.resource_mut("aws_backup_plan", "backup_plan") else { panic!("no backup_plan") };
@@ -348,8 +361,8 @@ pub const BACKUP_SELECTION_COVERS_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
     claims: &[
         Claim {
             property: "resources",
-            about: "A backup selection includes every primary Aurora cluster's ARN",
-            mutants: &[&BACKUP_SELECTION_EMPTY],
+            about: "A backup selection includes every primary Aurora cluster's ARN, none excluded by not_resources, no tag condition narrowing it",
+            mutants: &[&BACKUP_SELECTION_EMPTY, &BACKUP_SELECTION_EXCLUDES_CLUSTER],
             not_emulated: None,
         },
         Claim {
@@ -375,11 +388,19 @@ fn backup_selection_covers_primary_cluster(f: &SynthFacts) -> Vec<Finding> {
         return vec![nothing_of::<Synth>("aws_rds_cluster in the primary region", "resources")];
     }
     let mut findings = per_resource(s, "aws_backup_selection", "resources", |sel| {
-        let covers = clusters.iter().all(|c| names(sel.prop("resources"), c));
+        // Named in resources, not taken out by not_resources, not narrowed by a tag condition.
+        let conditioned = !blocks(sel.prop("condition")).is_empty();
+        let covers = clusters.iter().all(|c| names(sel.prop("resources"), c) && !names(sel.prop("not_resources"), c))
+            && !conditioned;
         vec![
             judge(sel, "plan_id", refers_to(s, sel.prop("plan_id"), "aws_backup_plan"), "a backup plan of this layout"),
             judge(sel, "iam_role_arn", refers_to(s, sel.prop("iam_role_arn"), "aws_iam_role"), "a role of this layout"),
-            judge(sel, "resources", covers, "a list including every primary Aurora cluster's ARN"),
+            judge(
+                sel,
+                "resources",
+                covers,
+                "every primary Aurora cluster's ARN, none excluded by not_resources, no tag condition",
+            ),
         ]
     });
     for c in &clusters {
