@@ -13,7 +13,7 @@ const GONE: &[&str] = &["ResourceNotFoundException"];
 #[serde(rename_all = "PascalCase")]
 pub struct Vault {
     pub backup_vault_name: String,
-    pub backup_vault_arn: Option<String>,
+    pub backup_vault_arn: String,
     pub encryption_key_arn: Option<String>,
     pub vault_type: Option<String>,
     pub vault_state: Option<String>,
@@ -26,7 +26,7 @@ pub struct Vault {
 #[serde(rename_all = "PascalCase")]
 pub struct Plan {
     pub backup_plan_id: String,
-    pub backup_plan_arn: Option<String>,
+    pub backup_plan_arn: String,
     pub version_id: Option<String>,
     pub backup_plan: PlanDocument,
 }
@@ -78,6 +78,9 @@ pub struct Selection {
     pub resources: Vec<String>,
     pub not_resources: Vec<String>,
     pub list_of_tags: Vec<TagCondition>,
+    /// Tag conditions every selected resource must also meet (`StringEquals`, `StringLike`, ...):
+    /// each narrows the selection to resources tagged so.
+    pub conditions: Vec<TagCondition>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,6 +117,45 @@ fn lifecycle(l: &aws_sdk_backup::types::Lifecycle) -> Lifecycle {
     }
 }
 
+/// A reply's identifying field: present, not empty, and the one asked for. A reply without it is
+/// no evidence of the resource (an error); one naming another resource is no answer about this one.
+fn identity(operation: &str, field: &str, value: Option<String>, asked: &str) -> Fact<String> {
+    let value = present(operation, field, value)?;
+    if value != asked {
+        return Err(FactError::Api {
+            operation: operation.into(),
+            detail: format!("the reply's {field} is {value}, not {asked}"),
+        });
+    }
+    Ok(value)
+}
+
+/// A field the reply must carry, not empty.
+fn present(operation: &str, field: &str, value: Option<String>) -> Fact<String> {
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| FactError::Api { operation: operation.into(), detail: format!("no {field} in the reply") })
+}
+
+/// A selection's `Conditions`, one per operator and key, the operator as the API names it.
+fn conditions(c: &aws_sdk_backup::types::Conditions) -> Vec<TagCondition> {
+    let by = [
+        ("StringEquals", c.string_equals()),
+        ("StringNotEquals", c.string_not_equals()),
+        ("StringLike", c.string_like()),
+        ("StringNotLike", c.string_not_like()),
+    ];
+    by.into_iter()
+        .flat_map(|(operator, parameters)| {
+            parameters.iter().map(move |p| TagCondition {
+                condition_type: operator.to_owned(),
+                condition_key: p.condition_key.clone().unwrap_or_default(),
+                condition_value: p.condition_value.clone().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 /// DescribeBackupVault for one vault name.
 pub async fn vault(backup: &Client, name: &str) -> Fact<Vault> {
     let out = backup
@@ -123,8 +165,8 @@ pub async fn vault(backup: &Client, name: &str) -> Fact<Vault> {
         .await
         .map_err(|e| classify("DescribeBackupVault", &e, GONE))?;
     Ok(Vault {
-        backup_vault_name: out.backup_vault_name.unwrap_or_else(|| name.to_owned()),
-        backup_vault_arn: out.backup_vault_arn,
+        backup_vault_name: identity("DescribeBackupVault", "BackupVaultName", out.backup_vault_name, name)?,
+        backup_vault_arn: present("DescribeBackupVault", "BackupVaultArn", out.backup_vault_arn)?,
         encryption_key_arn: out.encryption_key_arn,
         vault_type: out.vault_type.map(|t| t.as_str().to_owned()),
         vault_state: out.vault_state.map(|s| s.as_str().to_owned()),
@@ -146,8 +188,8 @@ pub async fn plan(backup: &Client, id: &str) -> Fact<Plan> {
         detail: "no BackupPlan in the reply".into(),
     })?;
     Ok(Plan {
-        backup_plan_id: out.backup_plan_id.unwrap_or_else(|| id.to_owned()),
-        backup_plan_arn: out.backup_plan_arn,
+        backup_plan_id: identity("GetBackupPlan", "BackupPlanId", out.backup_plan_id, id)?,
+        backup_plan_arn: present("GetBackupPlan", "BackupPlanArn", out.backup_plan_arn)?,
         version_id: out.version_id,
         backup_plan: PlanDocument {
             backup_plan_name: doc.backup_plan_name.clone(),
@@ -221,6 +263,7 @@ pub async fn selections(backup: &Client, plan_id: &str) -> Fact<Vec<Selection>> 
                     condition_value: c.condition_value.clone(),
                 })
                 .collect(),
+            conditions: s.conditions.as_ref().map(conditions).unwrap_or_default(),
         });
     }
     Ok(selections)
@@ -228,7 +271,16 @@ pub async fn selections(backup: &Client, plan_id: &str) -> Fact<Vec<Selection>> 
 
 #[cfg(test)]
 mod tests {
-    use super::VaultArn;
+    use super::{FactError, VaultArn, identity, present};
+
+    #[test]
+    fn replies_without_their_identity_or_with_another_are_errors() {
+        assert_eq!(identity("Op", "Id", Some("a".into()), "a"), Ok("a".to_owned()));
+        for reply in [None, Some(String::new()), Some("b".to_owned())] {
+            assert!(matches!(identity("Op", "Id", reply, "a"), Err(FactError::Api { .. })));
+        }
+        assert!(matches!(present("Op", "Arn", Some(String::new())), Err(FactError::Api { .. })));
+    }
 
     #[test]
     fn vault_arns_split_into_region_account_and_name() {

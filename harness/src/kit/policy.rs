@@ -299,6 +299,82 @@ impl Condition {
     }
 }
 
+/// Condition keys that, fixed to exact values, pin who may call or where a request comes from:
+/// a statement for everyone with one of them is not public (S3's and IAM Access Analyzer's
+/// reading of "public"). Compared without case.
+const FIXING_KEYS: &[&str] = &[
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOwner",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:userid",
+    "s3:DataAccessPointArn",
+    "s3:DataAccessPointAccount",
+];
+
+/// Operators that compare with fixed values; their `IfExists` forms also let requests without the
+/// key through, and negated forms admit everything else, so neither pins anything.
+const FIXING_OPERATORS: &[&str] =
+    &["StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress"];
+
+impl Statement {
+    /// An Allow for everyone (`Principal: "*"`, `{"AWS": "*"}`, or a NotPrincipal, which allows
+    /// all it does not name) with no condition pinning the caller or the request's source to
+    /// fixed values: a public grant.
+    pub fn is_public(&self) -> bool {
+        let everyone = self.not_principal.is_some() || self.principal.as_ref().is_some_and(Principal::is_everyone);
+        self.allows() && everyone && !self.conditions.iter().any(Condition::fixes_caller)
+    }
+
+    /// `Statement[1] (Sid) allows s3:GetObject to everyone`, for messages.
+    pub fn describe_grant(&self) -> String {
+        let actions = match (&self.action, &self.not_action) {
+            (Some(_), _) => self.actions().join(","),
+            (None, Some(_)) => format!("everything but {}", self.not_actions().join(",")),
+            (None, None) => "no action".to_owned(),
+        };
+        let who = if self.not_principal.is_some() { "everyone not named in NotPrincipal" } else { "everyone" };
+        format!("{} allows {actions} to {who}", self.label())
+    }
+}
+
+/// The public statements of a policy (see `Statement::is_public`).
+pub fn public_statements(policy: &Policy) -> Vec<&Statement> {
+    policy.statements.iter().filter(|s| s.is_public()).collect()
+}
+
+impl Condition {
+    /// True if the condition admits only requests from fixed callers or sources: an exact
+    /// operator (no `IfExists`, no negation) on a key of `FIXING_KEYS`, with values and no
+    /// wildcard; source addresses no wider than /8 (IPv4) or /32 (IPv6).
+    pub fn fixes_caller(&self) -> bool {
+        let operator = self.operator.strip_prefix("ForAnyValue:").unwrap_or(&self.operator);
+        let exact = FIXING_OPERATORS.iter().any(|o| operator.eq_ignore_ascii_case(o));
+        let key = FIXING_KEYS.iter().any(|k| self.key.eq_ignore_ascii_case(k));
+        let source_ip = self.key.eq_ignore_ascii_case("aws:SourceIp");
+        let fixed = |v: &Value| {
+            let v = text(v);
+            !v.is_empty() && !v.contains(['*', '?']) && (!source_ip || narrow_cidr(&v))
+        };
+        exact && key && !self.values.is_empty() && self.values.iter().all(fixed)
+    }
+}
+
+/// A CIDR no wider than /8 (IPv4) or /32 (IPv6); a bare address is one host.
+fn narrow_cidr(cidr: &str) -> bool {
+    let (address, bits) = match cidr.split_once('/') {
+        Some((a, b)) => (a, b.parse::<u8>().ok()),
+        None => (cidr, Some(128)),
+    };
+    let least = if address.contains(':') { 32 } else { 8 };
+    bits.is_some_and(|b| b >= least)
+}
+
 /// IAM wildcard matching: `*` any run of characters, `?` any one character.
 pub fn wildcard(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
@@ -595,6 +671,49 @@ mod tests {
         assert!(matches_some_suffix("arn:aws:s3:::b/tmp/*", "arn:aws:s3:::b/"));
         assert!(!matches_some_suffix("arn:aws:s3:::bb/*", "arn:aws:s3:::b/"));
         assert!(!matches_some_suffix("arn:aws:s3:::b/", "arn:aws:s3:::b/"), "nothing after the prefix");
+    }
+
+    #[test]
+    fn public_statements_allow_everyone_without_a_condition_pinning_the_caller() {
+        let st = |v: Value| Policy::parse(&json!({"Statement": v})).statements.remove(0);
+        let open = json!({"Sid": "Pub", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"});
+        assert!(st(open.clone()).is_public());
+        assert_eq!(st(open.clone()).describe_grant(), "Statement[0] (Pub) allows s3:GetObject to everyone");
+        let mut aws_star = open.clone();
+        aws_star["Principal"] = json!({"AWS": ["*"]});
+        assert!(st(aws_star).is_public());
+        let mut not_principal = open.clone();
+        not_principal.as_object_mut().map(|o| o.remove("Principal"));
+        not_principal["NotPrincipal"] = json!({"AWS": "arn:aws:iam::1:root"});
+        assert!(st(not_principal).is_public(), "NotPrincipal allows everyone else");
+        // Not public: a Deny, a named principal, a service, or a condition pinning the source.
+        let mut deny = open.clone();
+        deny["Effect"] = json!("Deny");
+        assert!(!st(deny).is_public());
+        let mut named = open.clone();
+        named["Principal"] = json!({"AWS": "arn:aws:iam::1:role/r"});
+        assert!(!st(named).is_public());
+        let mut service = open.clone();
+        service["Principal"] = json!({"Service": "cloudtrail.amazonaws.com"});
+        assert!(!st(service).is_public());
+        let pinned = |condition: Value| {
+            let mut s = open.clone();
+            s["Condition"] = condition;
+            !st(s).is_public()
+        };
+        assert!(pinned(json!({"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:eu-west-2:1:trail/t"}})));
+        assert!(pinned(json!({"StringEquals": {"aws:PrincipalOrgID": ["o-1"]}})));
+        assert!(pinned(json!({"IpAddress": {"aws:SourceIp": ["10.0.0.0/16", "192.0.2.1"]}})));
+        // Conditions that pin nothing leave it public.
+        assert!(!pinned(json!({"StringLike": {"aws:SourceArn": "arn:aws:cloudtrail:*"}})));
+        assert!(!pinned(json!({"StringEqualsIfExists": {"aws:SourceAccount": "1"}})));
+        assert!(!pinned(json!({"StringNotEquals": {"aws:SourceAccount": "1"}})));
+        assert!(!pinned(json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})));
+        assert!(!pinned(json!({"IpAddress": {"aws:SourceIp": "::/0"}})));
+        assert!(!pinned(json!({"Bool": {"aws:SecureTransport": "true"}})));
+        assert!(!pinned(json!({"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}})));
+        let p = Policy::parse(&json!({"Statement": [open, {"Effect": "Deny", "Principal": "*", "Action": "*"}]}));
+        assert_eq!(public_statements(&p).len(), 1);
     }
 
     #[test]

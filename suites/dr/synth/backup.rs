@@ -9,7 +9,7 @@ use stackproof_harness::source::json::{blocks, is_true, lookup, number};
 use stackproof_harness::source::terraform::{Resource, Synth};
 
 use super::{
-    Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, is_text, judge_region_key, names,
+    Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, judge_region_key, names,
     primary_clusters, refers_to,
 };
 use crate::dr::backup as live;
@@ -70,6 +70,70 @@ pub const BACKUP_SELECTION_EMPTY: Mutation = Mutation {
     change: Change::Set("[]"),
 };
 
+pub const PRIMARY_VAULT_KEY_FROM_DR_REGION: Mutation = Mutation {
+    name: "primary-vault-key-from-dr-region",
+    resource: "aws_backup_vault.primary_vault",
+    property: "kms_key_arn",
+    change: Change::Set(r#""${aws_kms_key.dr_key.arn}""#),
+};
+
+pub const BACKUP_PLAN_EVERY_12_HOURS: Mutation = Mutation {
+    name: "backup-plan-every-12-hours",
+    resource: "aws_backup_plan.backup_plan",
+    property: "rule.schedule",
+    change: Change::Set(r#""cron(0 */12 * * ? *)""#),
+};
+
+pub const BACKUP_COPY_KEEPS_35_DAYS: Mutation = Mutation {
+    name: "backup-copy-keeps-35-days",
+    resource: "aws_backup_plan.backup_plan",
+    property: "rule.copy_action.lifecycle.delete_after",
+    change: Change::Set("35"),
+};
+
+pub const BACKUP_PLAN_NO_COPY: Mutation = Mutation {
+    name: "backup-plan-no-copy",
+    resource: "aws_backup_plan.backup_plan",
+    property: "rule.copy_action.destination_vault_arn",
+    change: Change::Custom(backup_plan_no_copy),
+};
+
+pub const BACKUP_SELECTION_OF_ANOTHER_PLAN: Mutation = Mutation {
+    name: "backup-selection-of-another-plan",
+    resource: "aws_backup_selection.backup_selection",
+    property: "plan_id",
+    change: Change::Set(r#""plan-elsewhere""#),
+};
+
+pub const BACKUP_SELECTION_FOREIGN_ROLE: Mutation = Mutation {
+    name: "backup-selection-foreign-role",
+    resource: "aws_backup_selection.backup_selection",
+    property: "iam_role_arn",
+    change: Change::Set(r#""arn:aws:iam::123456789012:role/other""#),
+};
+
+pub const BACKUP_SELECTION_EXCLUDES_CLUSTER: Mutation = Mutation {
+    name: "backup-selection-excludes-cluster",
+    resource: "aws_backup_selection.backup_selection",
+    property: "resources",
+    change: Change::Custom(backup_selection_excludes_cluster),
+};
+
+/// Keeps the cluster in resources but takes it out again with not_resources.
+fn backup_selection_excludes_cluster(s: &mut Synth) {
+    let Some(body) = s.resource_mut("aws_backup_selection", "backup_selection") else { panic!("no backup_selection") };
+    body["not_resources"] = body["resources"].clone();
+}
+
+/// Removes every rule's copy actions.
+fn backup_plan_no_copy(s: &mut Synth) {
+    let Some(body) = s.resource_mut("aws_backup_plan", "backup_plan") else { panic!("no backup_plan") };
+    let Some(rules) = body["rule"].as_array_mut() else { panic!("backup_plan.rule is not a list") };
+    for rule in rules.iter_mut().filter_map(Value::as_object_mut) {
+        rule.remove("copy_action");
+    }
+}
+
 pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
     info: CheckInfo {
         remediation: "stacks/dr/v1: BackupVault primary_vault kmsKeyArn: primary_key.arn; dr_vault (aws.dr) kmsKeyArn: dr_key.arn.",
@@ -77,8 +141,8 @@ pub const BACKUP_VAULTS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "kms_key_arn",
-        about: "Both backup vaults encrypt recovery points with their own region's customer key",
-        mutants: &[&DR_VAULT_KEY_REMOVED],
+        about: "Each vault names a KMS key of this layout in the vault's own region (not absent, not the other region's)",
+        mutants: &[&DR_VAULT_KEY_REMOVED, &PRIMARY_VAULT_KEY_FROM_DR_REGION],
         not_emulated: None,
     }],
     run: backup_vaults_encrypted_with_region_key,
@@ -94,17 +158,16 @@ fn is_vault_in(s: &Synth, v: Option<&Value>, region: &str) -> bool {
     s.referenced(v).is_some_and(|r| r.kind == "aws_backup_vault" && s.region_of(&r) == Some(region))
 }
 
-/// For every backup plan, the findings of `judge_rule` on each rule that backs up into a vault of
-/// the primary region (the rules the live suite judges), with the path of a leaf inside it; a
+/// For every backup plan, the findings of `judge_rules` on the rules that back up into a vault of
+/// the primary region together (what the plan does for the cluster), with their indexes; a
 /// failing finding on a plan with no such rule.
-fn on_plan_rules(
+fn on_primary_vault_rules(
     s: &Synth,
     property: &str,
-    judge_rule: impl Fn(&Resource, &Value, &dyn Fn(&str) -> String) -> Vec<Finding>,
+    judge_rules: impl Fn(&Resource, &[(usize, &Value)]) -> Vec<Finding>,
 ) -> Vec<Finding> {
     per_resource(s, "aws_backup_plan", property, |p| {
         let rules = blocks(p.prop("rule"));
-        let n = rules.len();
         let into_primary: Vec<(usize, &Value)> = rules
             .iter()
             .copied()
@@ -118,11 +181,44 @@ fn on_plan_rules(
                 format!("a rule backing up into a vault of this layout in {PRIMARY_REGION}"),
             )];
         }
-        into_primary
-            .into_iter()
+        judge_rules(p, &into_primary)
+    })
+}
+
+/// For every backup plan, the findings of `judge_rule` on each of its rules, with the path of a
+/// leaf inside it; a failing finding on a plan without rules.
+fn on_every_rule(
+    s: &Synth,
+    property: &str,
+    judge_rule: impl Fn(&Resource, &Value, &dyn Fn(&str) -> String) -> Vec<Finding>,
+) -> Vec<Finding> {
+    per_resource(s, "aws_backup_plan", property, |p| {
+        let rules = blocks(p.prop("rule"));
+        if rules.is_empty() {
+            return vec![missing(p, "rule", "backup rules")];
+        }
+        let n = rules.len();
+        rules
+            .iter()
+            .enumerate()
             .flat_map(|(i, rule)| judge_rule(p, rule, &|leaf: &str| block_path("rule", i, n, leaf)))
             .collect()
     })
+}
+
+/// One finding on `property` of plan `p`: does any of `rules` satisfy `ok`? The value shown is
+/// each rule's `leaf`.
+fn any_rule(
+    p: &Resource,
+    rules: &[(usize, &Value)],
+    property: &str,
+    leaf: &str,
+    ok: impl Fn(Option<&Value>) -> bool,
+    expected: impl ToString,
+) -> Finding {
+    let values: Vec<Value> = rules.iter().map(|(i, r)| serde_json::json!({"rule": i, leaf: r.get(leaf)})).collect();
+    let value = Value::Array(values);
+    judge_value(p, property, Some(&value), rules.iter().any(|(_, r)| ok(r.get(leaf))), expected)
 }
 
 pub const BACKUP_PLAN_HOURLY: Check<SynthFacts> = Check {
@@ -133,16 +229,17 @@ pub const BACKUP_PLAN_HOURLY: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "rule.schedule",
-        about: "The backup plan backs up into the primary vault every hour",
-        mutants: &[&BACKUP_PLAN_DAILY],
+        about: "A rule backing up into the primary vault runs once every hour (read by value)",
+        mutants: &[&BACKUP_PLAN_DAILY, &BACKUP_PLAN_EVERY_12_HOURS],
         not_emulated: None,
     }],
     run: backup_plan_hourly,
 };
 
 fn backup_plan_hourly(f: &SynthFacts) -> Vec<Finding> {
-    on_plan_rules(&f.synth, "rule.schedule", |p, rule, at| {
-        vec![judge_value(p, at("schedule"), rule.get("schedule"), is_text(rule.get("schedule"), HOURLY), HOURLY)]
+    on_primary_vault_rules(&f.synth, "rule.schedule", |p, rules| {
+        let hourly = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(live::is_hourly);
+        vec![any_rule(p, rules, "rule.schedule", "schedule", hourly, format!("once every hour ({HOURLY})"))]
     })
 }
 
@@ -153,7 +250,7 @@ pub const BACKUP_PLAN_CONTINUOUS: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "rule.enable_continuous_backup",
-        about: "The backup plan keeps continuous backups (point-in-time restore)",
+        about: "A rule backing up into the primary vault enables continuous backup",
         mutants: &[&BACKUP_PLAN_NOT_CONTINUOUS],
         not_emulated: None,
     }],
@@ -161,9 +258,9 @@ pub const BACKUP_PLAN_CONTINUOUS: Check<SynthFacts> = Check {
 };
 
 fn backup_plan_continuous(f: &SynthFacts) -> Vec<Finding> {
-    on_plan_rules(&f.synth, "rule.enable_continuous_backup", |p, rule, at| {
-        let continuous = rule.get("enable_continuous_backup");
-        vec![judge_value(p, at("enable_continuous_backup"), continuous, is_true(continuous), true)]
+    on_primary_vault_rules(&f.synth, "rule.enable_continuous_backup", |p, rules| {
+        let property = "rule.enable_continuous_backup";
+        vec![any_rule(p, rules, property, "enable_continuous_backup", is_true, "true on a rule into the primary vault")]
     })
 }
 
@@ -172,17 +269,25 @@ pub const BACKUP_PLAN_DELETES_AFTER_7_DAYS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: BackupPlan backup_plan rule.lifecycle.deleteAfter: 7 and every rule.copyAction[].lifecycle.deleteAfter: 7.",
         ..live::BACKUP_PLAN_DELETES_AFTER_7_DAYS.info
     },
-    claims: &[Claim {
-        property: "rule.lifecycle.delete_after",
-        about: "The backup plan deletes recovery points and their DR copies after 7 days",
-        mutants: &[&BACKUP_PLAN_KEEPS_35_DAYS],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "rule.lifecycle.delete_after",
+            about: "Every rule deletes its recovery points after 7 days",
+            mutants: &[&BACKUP_PLAN_KEEPS_35_DAYS],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.copy_action.lifecycle.delete_after",
+            about: "Every copy action of every rule deletes its copies after 7 days",
+            mutants: &[&BACKUP_COPY_KEEPS_35_DAYS],
+            not_emulated: None,
+        },
+    ],
     run: backup_plan_deletes_after_7_days,
 };
 
 fn backup_plan_deletes_after_7_days(f: &SynthFacts) -> Vec<Finding> {
-    on_plan_rules(&f.synth, "rule.lifecycle.delete_after", |p, rule, at| {
+    on_every_rule(&f.synth, "rule.lifecycle.delete_after", |p, rule, at| {
         let days = lookup(rule, "lifecycle.delete_after");
         let mut findings = vec![judge_value(
             p,
@@ -215,8 +320,8 @@ pub const BACKUP_PLAN_COPIES_TO_DR_VAULT: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "rule.copy_action.destination_vault_arn",
-        about: "The backup plan copies every recovery point to the DR region's vault",
-        mutants: &[&BACKUP_COPY_TO_PRIMARY_VAULT],
+        about: "Every rule copies its recovery points to a vault of this layout in the DR region",
+        mutants: &[&BACKUP_COPY_TO_PRIMARY_VAULT, &BACKUP_PLAN_NO_COPY],
         not_emulated: None,
     }],
     run: backup_plan_copies_to_dr_vault,
@@ -224,7 +329,7 @@ pub const BACKUP_PLAN_COPIES_TO_DR_VAULT: Check<SynthFacts> = Check {
 
 fn backup_plan_copies_to_dr_vault(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    on_plan_rules(s, "rule.copy_action.destination_vault_arn", |p, rule, at| {
+    on_every_rule(s, "rule.copy_action.destination_vault_arn", |p, rule, at| {
         let copies = blocks(rule.get("copy_action"));
         let m = copies.len();
         let copy =
@@ -253,12 +358,26 @@ pub const BACKUP_SELECTION_COVERS_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
         risk: "A plan that selects nothing backs nothing up: the database has no recovery points at all.",
         remediation: "stacks/dr/v1: BackupSelection backup_selection { planId: backup_plan.id, iamRoleArn: backup_role.arn, resources: [primary_cluster.arn] }.",
     },
-    claims: &[Claim {
-        property: "resources",
-        about: "A backup selection of the plan includes the primary Aurora cluster",
-        mutants: &[&BACKUP_SELECTION_EMPTY],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "resources",
+            about: "A backup selection includes every primary Aurora cluster's ARN, none excluded by not_resources, no tag condition narrowing it",
+            mutants: &[&BACKUP_SELECTION_EMPTY, &BACKUP_SELECTION_EXCLUDES_CLUSTER],
+            not_emulated: None,
+        },
+        Claim {
+            property: "plan_id",
+            about: "Each selection belongs to a backup plan of this layout",
+            mutants: &[&BACKUP_SELECTION_OF_ANOTHER_PLAN],
+            not_emulated: None,
+        },
+        Claim {
+            property: "iam_role_arn",
+            about: "Each selection backs up as a role of this layout",
+            mutants: &[&BACKUP_SELECTION_FOREIGN_ROLE],
+            not_emulated: None,
+        },
+    ],
     run: backup_selection_covers_primary_cluster,
 };
 
@@ -269,11 +388,19 @@ fn backup_selection_covers_primary_cluster(f: &SynthFacts) -> Vec<Finding> {
         return vec![nothing_of::<Synth>("aws_rds_cluster in the primary region", "resources")];
     }
     let mut findings = per_resource(s, "aws_backup_selection", "resources", |sel| {
-        let covers = clusters.iter().all(|c| names(sel.prop("resources"), c));
+        // Named in resources, not taken out by not_resources, not narrowed by a tag condition.
+        let conditioned = !blocks(sel.prop("condition")).is_empty();
+        let covers = clusters.iter().all(|c| names(sel.prop("resources"), c) && !names(sel.prop("not_resources"), c))
+            && !conditioned;
         vec![
             judge(sel, "plan_id", refers_to(s, sel.prop("plan_id"), "aws_backup_plan"), "a backup plan of this layout"),
             judge(sel, "iam_role_arn", refers_to(s, sel.prop("iam_role_arn"), "aws_iam_role"), "a role of this layout"),
-            judge(sel, "resources", covers, "a list including every primary Aurora cluster's ARN"),
+            judge(
+                sel,
+                "resources",
+                covers,
+                "every primary Aurora cluster's ARN, none excluded by not_resources, no tag condition",
+            ),
         ]
     });
     for c in &clusters {

@@ -5,14 +5,14 @@
 
 use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
-use stackproof_harness::kit::policy::{Covered, denies_insecure_transport, text, wildcard};
+use stackproof_harness::kit::policy::{Covered, denies_insecure_transport, public_statements, text, wildcard};
 use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of};
 use stackproof_harness::source::json::{blocks, is_true, lookup, number};
 use stackproof_harness::source::terraform::{Resource, Synth};
 
 use super::{
     Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, block_path, companions, data_buckets, edit_policy,
-    is_key_in, is_text, policy_document, refers_to, region, resolve_references,
+    is_key_in, is_text, policy_document, region, resolve_references,
 };
 use crate::dr::s3 as live;
 
@@ -57,8 +57,8 @@ pub const DR_BUCKET_PUBLIC_BUCKETS_UNRESTRICTED: Mutation = Mutation {
 pub const PRIMARY_BUCKET_TIERS_AFTER_90_DAYS: Mutation = Mutation {
     name: "primary-bucket-tiers-after-90-days",
     resource: "aws_s3_bucket_lifecycle_configuration.primary_bucket_lifecycle",
-    property: "rule.transition.days",
-    change: Change::Set("90"),
+    property: "rule.transition",
+    change: Change::Set(r#"[{"days": 90, "storage_class": "INTELLIGENT_TIERING"}]"#),
 };
 
 pub const PRIMARY_BUCKET_POLICY_ALLOWS_HTTP: Mutation = Mutation {
@@ -95,6 +95,211 @@ pub const REPLICA_KEY_FROM_PRIMARY_REGION: Mutation = Mutation {
     property: "rule.destination.encryption_configuration.replica_kms_key_id",
     change: Change::Set(r#""${aws_kms_key.primary_key.arn}""#),
 };
+
+pub const TRAIL_BUCKET_VERSIONING_SUSPENDED: Mutation = Mutation {
+    name: "trail-bucket-versioning-suspended",
+    resource: "aws_s3_bucket_versioning.trail_bucket_versioning",
+    property: "versioning_configuration.status",
+    change: Change::Set(r#""Suspended""#),
+};
+
+pub const DR_BUCKET_KEY_FROM_PRIMARY_REGION: Mutation = Mutation {
+    name: "dr-bucket-key-from-primary-region",
+    resource: "aws_s3_bucket_server_side_encryption_configuration.dr_bucket_encryption",
+    property: "rule.apply_server_side_encryption_by_default.kms_master_key_id",
+    change: Change::Set(r#""${aws_kms_key.primary_key.arn}""#),
+};
+
+pub const PRIMARY_BUCKET_PUBLIC_ACLS_ALLOWED: Mutation = Mutation {
+    name: "primary-bucket-public-acls-allowed",
+    resource: "aws_s3_bucket_public_access_block.primary_bucket_public_access_block",
+    property: "block_public_acls",
+    change: Change::Set("false"),
+};
+
+pub const TRAIL_BUCKET_PUBLIC_ACLS_HONOURED: Mutation = Mutation {
+    name: "trail-bucket-public-acls-honoured",
+    resource: "aws_s3_bucket_public_access_block.trail_bucket_public_access_block",
+    property: "ignore_public_acls",
+    change: Change::Set("false"),
+};
+
+pub const TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED: Mutation = Mutation {
+    name: "trail-bucket-public-policy-allowed",
+    resource: "aws_s3_bucket_public_access_block.trail_bucket_public_access_block",
+    property: "block_public_policy",
+    change: Change::Set("false"),
+};
+
+pub const DR_BUCKET_POLICY_PUBLIC_READ: Mutation = Mutation {
+    name: "dr-bucket-policy-public-read",
+    resource: "aws_s3_bucket_policy.dr_bucket_policy",
+    property: "policy",
+    change: Change::Custom(dr_bucket_policy_public_read),
+};
+
+pub const PRIMARY_BUCKET_PREFIX_TO_GLACIER: Mutation = Mutation {
+    name: "primary-bucket-prefix-to-glacier",
+    resource: "aws_s3_bucket_lifecycle_configuration.primary_bucket_lifecycle",
+    property: "rule.transition",
+    change: Change::Custom(primary_bucket_prefix_to_glacier),
+};
+
+pub const DR_BUCKET_NO_NONCURRENT_EXPIRY: Mutation = Mutation {
+    name: "dr-bucket-no-noncurrent-expiry",
+    resource: "aws_s3_bucket_lifecycle_configuration.dr_bucket_lifecycle",
+    property: "rule.noncurrent_version_expiration",
+    change: Change::Custom(dr_bucket_no_noncurrent_expiry),
+};
+
+pub const DR_BUCKET_PREFIX_NONCURRENT_1_DAY: Mutation = Mutation {
+    name: "dr-bucket-prefix-noncurrent-1-day",
+    resource: "aws_s3_bucket_lifecycle_configuration.dr_bucket_lifecycle",
+    property: "rule.noncurrent_version_expiration",
+    change: Change::Custom(dr_bucket_prefix_noncurrent_1_day),
+};
+
+pub const PRIMARY_BUCKET_EXPIRES_CURRENT_VERSIONS: Mutation = Mutation {
+    name: "primary-bucket-expires-current-versions",
+    resource: "aws_s3_bucket_lifecycle_configuration.primary_bucket_lifecycle",
+    property: "rule.expiration",
+    change: Change::Custom(primary_bucket_expires_current_versions),
+};
+
+pub const DR_BUCKET_DENY_EXEMPTS_ROLES: Mutation = Mutation {
+    name: "dr-bucket-deny-exempts-roles",
+    resource: "aws_s3_bucket_policy.dr_bucket_policy",
+    property: "policy",
+    change: Change::Custom(dr_bucket_deny_exempts_roles),
+};
+
+pub const TRAIL_BUCKET_DENY_SCOPED_TO_A_PREFIX: Mutation = Mutation {
+    name: "trail-bucket-deny-scoped-to-a-prefix",
+    resource: "aws_s3_bucket_policy.trail_bucket_policy",
+    property: "policy",
+    change: Change::Custom(trail_bucket_deny_scoped_to_a_prefix),
+};
+
+pub const REPLICATION_AS_BACKUP_ROLE: Mutation = Mutation {
+    name: "replication-as-backup-role",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "role",
+    change: Change::Set(r#""${aws_iam_role.backup_role.arn}""#),
+};
+
+pub const REPLICATION_PREFIX_ONLY: Mutation = Mutation {
+    name: "replication-prefix-only",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "rule.filter",
+    change: Change::Set(r#"{"prefix": "phi/"}"#),
+};
+
+pub const REPLICATION_DELETE_MARKERS_OFF: Mutation = Mutation {
+    name: "replication-delete-markers-off",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "rule.delete_marker_replication.status",
+    change: Change::Set(r#""Disabled""#),
+};
+
+pub const REPLICATION_SSE_KMS_OBJECTS_OFF: Mutation = Mutation {
+    name: "replication-sse-kms-objects-off",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "rule.source_selection_criteria.sse_kms_encrypted_objects.status",
+    change: Change::Set(r#""Disabled""#),
+};
+
+pub const REPLICATION_TO_TRAIL_BUCKET: Mutation = Mutation {
+    name: "replication-to-trail-bucket",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "rule.destination.bucket",
+    change: Change::Set(r#""${aws_s3_bucket.trail_bucket.arn}""#),
+};
+
+pub const REPLICATION_TIME_30_MINUTES: Mutation = Mutation {
+    name: "replication-time-30-minutes",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "rule.destination.replication_time.time.minutes",
+    change: Change::Set("30"),
+};
+
+pub const REPLICATION_METRICS_THRESHOLD_30_MINUTES: Mutation = Mutation {
+    name: "replication-metrics-threshold-30-minutes",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "rule.destination.metrics.event_threshold.minutes",
+    change: Change::Set("30"),
+};
+
+pub const REPLICA_KEY_REMOVED: Mutation = Mutation {
+    name: "replica-key-removed",
+    resource: "aws_s3_bucket_replication_configuration.primary_bucket_replication",
+    property: "rule.destination.encryption_configuration.replica_kms_key_id",
+    change: Change::Remove,
+};
+
+/// Adds a statement allowing everyone to read every object of the DR bucket.
+fn dr_bucket_policy_public_read(s: &mut Synth) {
+    edit_policy(s, "aws_s3_bucket_policy", "dr_bucket_policy", "policy", |doc| {
+        let Some(statements) = doc["Statement"].as_array_mut() else { panic!("no Statement list") };
+        statements.push(json!({"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                               "Resource": "${aws_s3_bucket.dr_bucket.arn}/*"}));
+    });
+}
+
+/// Adds a lifecycle rule to one bucket's configuration.
+fn add_lifecycle_rule(s: &mut Synth, id: &str, rule: Value) {
+    let Some(body) = s.resource_mut("aws_s3_bucket_lifecycle_configuration", id) else { panic!("no {id}") };
+    let Some(rules) = body["rule"].as_array_mut() else { panic!("{id}.rule is not a list") };
+    rules.push(rule);
+}
+
+fn primary_bucket_prefix_to_glacier(s: &mut Synth) {
+    let rule = json!({"id": "archive-early", "status": "Enabled", "filter": [{"prefix": "archive/"}],
+                      "transition": [{"days": 1, "storage_class": "GLACIER"}]});
+    add_lifecycle_rule(s, "primary_bucket_lifecycle", rule);
+}
+
+fn dr_bucket_no_noncurrent_expiry(s: &mut Synth) {
+    let Some(body) = s.resource_mut("aws_s3_bucket_lifecycle_configuration", "dr_bucket_lifecycle") else {
+        panic!("no dr_bucket_lifecycle")
+    };
+    let Some(rules) = body["rule"].as_array_mut() else { panic!("dr_bucket_lifecycle.rule is not a list") };
+    for rule in rules.iter_mut().filter_map(Value::as_object_mut) {
+        rule.remove("noncurrent_version_expiration");
+    }
+}
+
+fn dr_bucket_prefix_noncurrent_1_day(s: &mut Synth) {
+    let rule = json!({"id": "drafts-cleanup", "status": "Enabled", "filter": [{"prefix": "drafts/"}],
+                      "noncurrent_version_expiration": [{"noncurrent_days": 1}]});
+    add_lifecycle_rule(s, "dr_bucket_lifecycle", rule);
+}
+
+fn primary_bucket_expires_current_versions(s: &mut Synth) {
+    let rule = json!({"id": "expire-current", "status": "Enabled", "filter": [{"prefix": ""}],
+                      "expiration": [{"days": 7}]});
+    add_lifecycle_rule(s, "primary_bucket_lifecycle", rule);
+}
+
+/// Exempts every role of the account from the DR bucket's TLS Deny with one more condition key.
+fn dr_bucket_deny_exempts_roles(s: &mut Synth) {
+    edit_policy(s, "aws_s3_bucket_policy", "dr_bucket_policy", "policy", |doc| {
+        let Some(statements) = doc["Statement"].as_array_mut() else { panic!("no Statement list") };
+        for st in statements.iter_mut().filter(|st| st["Effect"] == "Deny") {
+            st["Condition"]["StringNotLike"] = json!({"aws:PrincipalArn": "arn:aws:iam::*:role/*"});
+        }
+    });
+}
+
+/// Narrows the trail bucket's TLS Deny to the bucket and the keys under AWSLogs/.
+fn trail_bucket_deny_scoped_to_a_prefix(s: &mut Synth) {
+    edit_policy(s, "aws_s3_bucket_policy", "trail_bucket_policy", "policy", |doc| {
+        let Some(statements) = doc["Statement"].as_array_mut() else { panic!("no Statement list") };
+        for st in statements.iter_mut().filter(|st| st["Effect"] == "Deny") {
+            st["Resource"] =
+                json!(["${aws_s3_bucket.trail_bucket.arn}", "${aws_s3_bucket.trail_bucket.arn}/AWSLogs/*"]);
+        }
+    });
+}
 
 /// Turns the primary bucket's TLS-only statement into one that denies only requests made with TLS.
 fn primary_bucket_policy_allows_http(s: &mut Synth) {
@@ -142,8 +347,8 @@ pub const BUCKETS_VERSIONED: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "versioning_configuration.status",
-        about: "Every bucket of the layout keeps object versions (versioning Enabled)",
-        mutants: &[&DR_BUCKET_VERSIONING_SUSPENDED],
+        about: "Each bucket's versioning resource says Enabled: primary data, DR data and trail",
+        mutants: &[&DR_BUCKET_VERSIONING_SUSPENDED, &TRAIL_BUCKET_VERSIONING_SUSPENDED],
         not_emulated: None,
     }],
     run: buckets_versioned,
@@ -162,12 +367,20 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: an S3BucketServerSideEncryptionConfigurationA per bucket, rule.applyServerSideEncryptionByDefault { sseAlgorithm: 'aws:kms', kmsMasterKeyId: the bucket region's key ARN }.",
         ..live::BUCKETS_ENCRYPTED_WITH_REGION_KEY.info
     },
-    claims: &[Claim {
-        property: "rule.apply_server_side_encryption_by_default.sse_algorithm",
-        about: "Every bucket encrypts by default with SSE-KMS under its own region's customer key",
-        mutants: &[&PRIMARY_BUCKET_SSE_S3],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "rule.apply_server_side_encryption_by_default.sse_algorithm",
+            about: "Each bucket's default encryption rule is SSE-KMS",
+            mutants: &[&PRIMARY_BUCKET_SSE_S3],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.apply_server_side_encryption_by_default.kms_master_key_id",
+            about: "Each bucket's default key is a KMS key of this layout in the bucket's own region",
+            mutants: &[&DR_BUCKET_KEY_FROM_PRIMARY_REGION],
+            not_emulated: None,
+        },
+    ],
     run: buckets_encrypted_with_region_key,
 };
 
@@ -210,12 +423,38 @@ pub const BUCKETS_BLOCK_PUBLIC_ACCESS: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: an S3BucketPublicAccessBlock per bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true.",
         ..live::BUCKETS_BLOCK_PUBLIC_ACCESS.info
     },
-    claims: &[Claim {
-        property: "restrict_public_buckets",
-        about: "Every bucket blocks public ACLs and public policies (all four public access block settings)",
-        mutants: &[&DR_BUCKET_PUBLIC_BUCKETS_UNRESTRICTED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "block_public_acls",
+            about: "Each bucket's public access block refuses public ACLs",
+            mutants: &[&PRIMARY_BUCKET_PUBLIC_ACLS_ALLOWED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "ignore_public_acls",
+            about: "Each bucket's public access block ignores public ACLs",
+            mutants: &[&TRAIL_BUCKET_PUBLIC_ACLS_HONOURED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "block_public_policy",
+            about: "Each bucket's public access block refuses public policies",
+            mutants: &[&TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "restrict_public_buckets",
+            about: "Each bucket's public access block restricts public buckets",
+            mutants: &[&DR_BUCKET_PUBLIC_BUCKETS_UNRESTRICTED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "policy",
+            about: "No statement of any bucket policy allows everyone without a condition pinning the caller (kit::policy, every statement)",
+            mutants: &[&DR_BUCKET_POLICY_PUBLIC_READ],
+            not_emulated: None,
+        },
+    ],
     run: buckets_block_public_access,
 };
 
@@ -224,9 +463,24 @@ const PUBLIC_ACCESS_FLAGS: [&str; 4] =
 
 fn buckets_block_public_access(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    per_bucket(s, all_buckets(s), "aws_s3_bucket_public_access_block", "a public access block", |_, b| {
-        PUBLIC_ACCESS_FLAGS.iter().map(|flag| judge(b, flag, is_true(b.prop(flag)), true)).collect()
-    })
+    let mut findings =
+        per_bucket(s, all_buckets(s), "aws_s3_bucket_public_access_block", "a public access block", |_, b| {
+            PUBLIC_ACCESS_FLAGS.iter().map(|flag| judge(b, flag, is_true(b.prop(flag)), true)).collect()
+        });
+    // Every statement of every bucket policy: a bucket without a policy has none to be public.
+    for bucket in all_buckets(s) {
+        for p in companions(s, "aws_s3_bucket_policy", "bucket", &bucket) {
+            let expected = "no statement allowing everyone without a condition pinning the caller";
+            let Some(policy) = policy_document(p.prop("policy")) else {
+                findings.push(judge(&p, "policy", false, "a JSON policy document"));
+                continue;
+            };
+            let public: Vec<String> = public_statements(&policy).iter().map(|st| st.describe_grant()).collect();
+            let actual = if public.is_empty() { "none public".to_owned() } else { public.join("; ") };
+            findings.push(Finding::judge(p.address(), "policy", public.is_empty(), expected, actual, &policy));
+        }
+    }
+    findings
 }
 
 pub const BUCKETS_TIER_AND_EXPIRE_NONCURRENT: Check<SynthFacts> = Check {
@@ -234,15 +488,38 @@ pub const BUCKETS_TIER_AND_EXPIRE_NONCURRENT: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: an S3BucketLifecycleConfiguration per data bucket (primary_bucket_lifecycle, dr_bucket_lifecycle), an Enabled rule with transition { days: 30, storageClass: 'INTELLIGENT_TIERING' } and noncurrentVersionExpiration { noncurrentDays: 90 }.",
         ..live::BUCKETS_TIER_AND_EXPIRE_NONCURRENT.info
     },
-    claims: &[Claim {
-        property: "rule.transition.days",
-        about: "The data buckets move objects to Intelligent-Tiering after 30 days and expire noncurrent versions after 90",
-        mutants: &[&PRIMARY_BUCKET_TIERS_AFTER_90_DAYS],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "rule.transition",
+            about: "An enabled rule over every object moves objects to INTELLIGENT_TIERING after 30 days, and no enabled rule (any filter) moves them to another class or sooner",
+            mutants: &[&PRIMARY_BUCKET_TIERS_AFTER_90_DAYS, &PRIMARY_BUCKET_PREFIX_TO_GLACIER],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.noncurrent_version_expiration",
+            about: "An enabled rule over every object expires noncurrent versions after 90 days, and no enabled rule expires any sooner",
+            mutants: &[&DR_BUCKET_NO_NONCURRENT_EXPIRY, &DR_BUCKET_PREFIX_NONCURRENT_1_DAY],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.expiration",
+            about: "No enabled rule expires current versions",
+            mutants: &[&PRIMARY_BUCKET_EXPIRES_CURRENT_VERSIONS],
+            not_emulated: None,
+        },
+    ],
     run: buckets_tier_and_expire_noncurrent,
 };
 
+/// A rule's scope and one of its blocks, for messages: `rule 1 (prefix "tmp/"): {...}`.
+fn rule_line(i: usize, rule: &Value, what: &Value) -> String {
+    let scope =
+        if selects_every_object(rule) { "every object".to_owned() } else { format!("{}", json!(rule.get("filter"))) };
+    format!("rule {i} ({scope}): {what}")
+}
+
+/// The three lifecycle judgements over every enabled rule, as the live check makes them: S3
+/// applies every rule, the earliest action wins where several match.
 fn buckets_tier_and_expire_noncurrent(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     let kind = "aws_s3_bucket_lifecycle_configuration";
@@ -250,54 +527,67 @@ fn buckets_tier_and_expire_noncurrent(f: &SynthFacts) -> Vec<Finding> {
         let rules = blocks(l.prop("rule"));
         let enabled: Vec<(usize, &Value)> =
             rules.iter().copied().enumerate().filter(|(_, r)| is_text(r.get("status"), "Enabled")).collect();
-        let n = rules.len();
-        let mut findings = Vec::new();
-        // The enabled rule that tiers to Intelligent-Tiering, and its transition.
-        let tiering = enabled.iter().find_map(|(i, r)| {
-            let transitions = blocks(r.get("transition"));
-            let t = transitions.len();
-            transitions
-                .iter()
-                .enumerate()
-                .find(|(_, tr)| is_text(tr.get("storage_class"), "INTELLIGENT_TIERING"))
-                .map(|(j, tr)| (block_path("rule", *i, n, &block_path("transition", j, t, "days")), *tr))
+        let whole: Vec<&Value> = enabled.iter().map(|(_, r)| *r).filter(|r| selects_every_object(r)).collect();
+        let lines = |block: &str| -> String {
+            let found: Vec<String> =
+                enabled.iter().filter_map(|(i, r)| r.get(block).map(|b| rule_line(*i, r, b))).collect();
+            if found.is_empty() { format!("no enabled rule with {block}") } else { found.join("; ") }
+        };
+        let days = |b: &Value, key: &str| number(b.get(key));
+        let is_tiering = |t: &Value| is_text(t.get("storage_class"), "INTELLIGENT_TIERING");
+        // Transitions: the whole bucket tiers at 30 days, nothing moves elsewhere or sooner.
+        let tiered = whole
+            .iter()
+            .flat_map(|r| blocks(r.get("transition")))
+            .filter(|t| is_tiering(t))
+            .filter_map(|t| days(t, "days"))
+            .reduce(f64::min)
+            == Some(TIERING_DAYS);
+        let stray = enabled
+            .iter()
+            .flat_map(|(_, r)| blocks(r.get("transition")))
+            .any(|t| !is_tiering(t) || days(t, "days").is_none_or(|d| d < TIERING_DAYS));
+        // Noncurrent versions: the whole bucket expires them at 90 days, none sooner.
+        let at_90 = whole.iter().flat_map(|r| blocks(r.get("noncurrent_version_expiration"))).any(|e| {
+            days(e, "noncurrent_days") == Some(NONCURRENT_DAYS)
+                && e.get("newer_noncurrent_versions").is_none_or(Value::is_null)
         });
-        match tiering {
-            Some((path, tr)) => findings.push(judge_value(
-                l,
-                path,
-                tr.get("days"),
-                number(tr.get("days")) == Some(TIERING_DAYS),
-                TIERING_DAYS,
-            )),
-            None => findings.push(judge(
-                l,
-                "rule.transition.storage_class",
-                false,
-                "an Enabled rule moving objects to INTELLIGENT_TIERING",
-            )),
-        }
-        let expiry = enabled.iter().find_map(|(i, r)| {
-            let e = r.get("noncurrent_version_expiration")?;
-            let days = lookup(e, "noncurrent_days")?;
-            Some((block_path("rule", *i, n, "noncurrent_version_expiration.noncurrent_days"), days))
-        });
-        match expiry {
-            Some((path, days)) => findings.push(judge_value(
-                l,
-                path,
-                Some(days),
-                number(Some(days)) == Some(NONCURRENT_DAYS),
-                NONCURRENT_DAYS,
-            )),
-            None => findings.push(judge(
-                l,
-                "rule.noncurrent_version_expiration.noncurrent_days",
-                false,
-                "an Enabled rule expiring noncurrent versions after 90 days",
-            )),
-        }
-        findings
+        let sooner = enabled
+            .iter()
+            .flat_map(|(_, r)| blocks(r.get("noncurrent_version_expiration")))
+            .any(|e| days(e, "noncurrent_days").is_none_or(|d| d < NONCURRENT_DAYS));
+        // Current versions: none expire (removing expired delete markers alone is no expiry).
+        let expires = enabled
+            .iter()
+            .flat_map(|(_, r)| blocks(r.get("expiration")))
+            .any(|e| e.get("days").is_some_and(|d| !d.is_null()) || e.get("date").is_some_and(|d| !d.is_null()));
+        let rules_value = l.prop("rule");
+        vec![
+            Finding::judge(
+                l.address(),
+                "rule.transition",
+                tiered && !stray,
+                "INTELLIGENT_TIERING after 30 days for every object, no other class, none sooner",
+                lines("transition"),
+                &rules_value,
+            ),
+            Finding::judge(
+                l.address(),
+                "rule.noncurrent_version_expiration",
+                at_90 && !sooner,
+                "after 90 days for every object, none sooner",
+                lines("noncurrent_version_expiration"),
+                &rules_value,
+            ),
+            Finding::judge(
+                l.address(),
+                "rule.expiration",
+                !expires,
+                "no enabled rule expiring current versions",
+                lines("expiration"),
+                &rules_value,
+            ),
+        ]
     })
 }
 
@@ -308,8 +598,12 @@ pub const BUCKETS_DENY_INSECURE_TRANSPORT: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "policy",
-        about: "Every bucket policy denies all S3 actions on the bucket and its objects without TLS",
-        mutants: &[&PRIMARY_BUCKET_POLICY_ALLOWS_HTTP],
+        about: "Each bucket's policy, read over every statement, denies every S3 action to everyone without TLS on the bucket and every object key, no other condition key exempting anyone and no Resource scoped to a prefix",
+        mutants: &[
+            &PRIMARY_BUCKET_POLICY_ALLOWS_HTTP,
+            &DR_BUCKET_DENY_EXEMPTS_ROLES,
+            &TRAIL_BUCKET_DENY_SCOPED_TO_A_PREFIX,
+        ],
         not_emulated: None,
     }],
     run: buckets_deny_insecure_transport,
@@ -421,40 +715,99 @@ pub const REPLICATION_TO_DR_BUCKET: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: S3BucketReplicationConfigurationA primary_bucket_replication { role: replication_role.arn, rule: [{ status: 'Enabled', filter: { prefix: '' }, deleteMarkerReplication.status 'Enabled', sourceSelectionCriteria.sseKmsEncryptedObjects.status 'Enabled', destination.bucket: dr_bucket.arn }] }.",
         ..live::REPLICATION_TO_DR_BUCKET.info
     },
-    claims: &[Claim {
-        property: "rule.status",
-        about: "The primary bucket replicates every object, delete marker and SSE-KMS object to the DR bucket with the stack's role",
-        mutants: &[&REPLICATION_RULE_DISABLED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "rule.status",
+            about: "Every replication rule is Enabled",
+            mutants: &[&REPLICATION_RULE_DISABLED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "role",
+            about: "S3 replicates as a role of this layout that trusts s3.amazonaws.com (the replication role)",
+            mutants: &[&REPLICATION_AS_BACKUP_ROLE],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.filter",
+            about: "An enabled rule to a bucket in the DR region selects every object",
+            mutants: &[&REPLICATION_PREFIX_ONLY],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.delete_marker_replication.status",
+            about: "Every rule replicates delete markers",
+            mutants: &[&REPLICATION_DELETE_MARKERS_OFF],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.source_selection_criteria.sse_kms_encrypted_objects.status",
+            about: "Every rule replicates SSE-KMS encrypted objects",
+            mutants: &[&REPLICATION_SSE_KMS_OBJECTS_OFF],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.destination.bucket",
+            about: "Every rule's destination is a bucket of this layout in the DR region",
+            mutants: &[&REPLICATION_TO_TRAIL_BUCKET],
+            not_emulated: None,
+        },
+    ],
     run: replication_to_dr_bucket,
 };
+
+/// True if the value refers to a role of the layout that S3 may assume.
+fn is_s3_role(s: &Synth, v: Option<&Value>) -> bool {
+    s.referenced(v).filter(|r| r.kind == "aws_iam_role").is_some_and(|role| {
+        policy_document(role.prop("assume_role_policy")).is_some_and(|trust| {
+            trust.allows().any(|st| st.service_principals().iter().any(|p| p == "s3.amazonaws.com"))
+        })
+    })
+}
+
+/// True if the value refers to a bucket of the layout in the DR region.
+fn is_dr_bucket(s: &Synth, v: Option<&Value>) -> bool {
+    s.referenced(v).is_some_and(|b| b.kind == "aws_s3_bucket" && s.region_of(&b) == Some(DR_REGION))
+}
 
 fn replication_to_dr_bucket(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     per_replication_rule(
         s,
-        |c| vec![judge(c, "role", refers_to(s, c.prop("role"), "aws_iam_role"), "a role of this layout")],
+        |c| {
+            let rules = blocks(c.prop("rule"));
+            // Every object reaches the DR region through one enabled rule without a filter.
+            let whole = rules.iter().any(|r| {
+                is_text(r.get("status"), "Enabled")
+                    && is_dr_bucket(s, lookup(r, "destination.bucket"))
+                    && selects_every_object(r)
+            });
+            vec![
+                judge(
+                    c,
+                    "role",
+                    is_s3_role(s, c.prop("role")),
+                    "a role of this layout that s3.amazonaws.com may assume",
+                ),
+                judge(
+                    c,
+                    "rule.filter",
+                    whole,
+                    format!("an enabled rule to a bucket in {DR_REGION} selecting every object (prefix \"\")"),
+                ),
+            ]
+        },
         |c, rule, at| {
             let target = lookup(rule, "destination.bucket");
-            let in_dr =
-                s.referenced(target).is_some_and(|b| b.kind == "aws_s3_bucket" && s.region_of(&b) == Some(DR_REGION));
             vec![
                 enabled(c, rule, at, "status"),
-                judge_value(
-                    c,
-                    at("filter"),
-                    rule.get("filter"),
-                    selects_every_object(rule),
-                    "every object (prefix \"\")",
-                ),
                 enabled(c, rule, at, "delete_marker_replication.status"),
                 enabled(c, rule, at, "source_selection_criteria.sse_kms_encrypted_objects.status"),
                 judge_value(
                     c,
                     at("destination.bucket"),
                     target,
-                    in_dr,
+                    is_dr_bucket(s, target),
                     format!("a bucket of this layout in {DR_REGION}"),
                 ),
             ]
@@ -467,12 +820,20 @@ pub const REPLICATION_TIME_CONTROL_15_MINUTES: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: S3BucketReplicationConfigurationA primary_bucket_replication rule.destination.replicationTime { status: 'Enabled', time.minutes: 15 }.",
         ..live::REPLICATION_TIME_CONTROL_15_MINUTES.info
     },
-    claims: &[Claim {
-        property: "rule.destination.replication_time.status",
-        about: "Replication to the DR bucket uses S3 Replication Time Control (15 minutes)",
-        mutants: &[&REPLICATION_TIME_CONTROL_OFF],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "rule.destination.replication_time.status",
+            about: "Every replication rule has Replication Time Control Enabled",
+            mutants: &[&REPLICATION_TIME_CONTROL_OFF],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.destination.replication_time.time.minutes",
+            about: "Every replication rule's RTC time is 15 minutes",
+            mutants: &[&REPLICATION_TIME_30_MINUTES],
+            not_emulated: None,
+        },
+    ],
     run: replication_time_control_15_minutes,
 };
 
@@ -494,12 +855,20 @@ pub const REPLICATION_METRICS_ENABLED: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: S3BucketReplicationConfigurationA primary_bucket_replication rule.destination.metrics { status: 'Enabled', eventThreshold.minutes: 15 }.",
         ..live::REPLICATION_METRICS_ENABLED.info
     },
-    claims: &[Claim {
-        property: "rule.destination.metrics.status",
-        about: "Replication to the DR bucket publishes replication metrics (15 minute event threshold)",
-        mutants: &[&REPLICATION_METRICS_OFF],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "rule.destination.metrics.status",
+            about: "Every replication rule publishes metrics",
+            mutants: &[&REPLICATION_METRICS_OFF],
+            not_emulated: None,
+        },
+        Claim {
+            property: "rule.destination.metrics.event_threshold.minutes",
+            about: "Every replication rule's metrics event threshold is 15 minutes",
+            mutants: &[&REPLICATION_METRICS_THRESHOLD_30_MINUTES],
+            not_emulated: None,
+        },
+    ],
     run: replication_metrics_enabled,
 };
 
@@ -523,8 +892,8 @@ pub const REPLICAS_ENCRYPTED_WITH_DR_KEY: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "rule.destination.encryption_configuration.replica_kms_key_id",
-        about: "Replicas in the DR bucket are encrypted with the DR region's customer key",
-        mutants: &[&REPLICA_KEY_FROM_PRIMARY_REGION],
+        about: "Every replication rule encrypts replicas with a KMS key of this layout in the DR region (not the primary's, not absent)",
+        mutants: &[&REPLICA_KEY_FROM_PRIMARY_REGION, &REPLICA_KEY_REMOVED],
         not_emulated: None,
     }],
     run: replicas_encrypted_with_dr_key,

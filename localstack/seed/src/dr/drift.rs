@@ -31,6 +31,10 @@ pub(crate) async fn apply(l: &Layout, mutant: &Mutant) -> Result<(), SeedError> 
         m::PRIMARY_INSTANCE_PUBLIC => make_public(&l.primary, &l.names.instance(Side::Primary, 2)).await,
         m::DR_INSTANCE_PUBLIC => make_public(&l.dr, &l.names.instance(Side::Dr, 1)).await,
         m::DR_BUCKET_VERSIONING_SUSPENDED => s3::versioning(&l.dr, &target()?, BucketVersioningStatus::Suspended).await,
+        m::TRAIL_BUCKET_VERSIONING_SUSPENDED => {
+            s3::versioning(&l.primary, &target()?, BucketVersioningStatus::Suspended).await
+        }
+        m::TRAIL_BUCKET_DENY_SCOPED_TO_A_PREFIX => s3::scope_tls_deny(&l.primary, &target()?, "AWSLogs/").await,
         m::APP_LOG_RETENTION_7 => monitoring::retention(l, &target()?, 7).await,
         m::TRAIL_STOPPED => stop_logging(&l.primary, &target()?).await,
         m::DR_KEY_ROTATION_OFF => disable_rotation(&l.dr, &target()?).await,

@@ -2,8 +2,8 @@
 //! replication role's policy and the bucket's replication configuration, everything to the DR
 //! bucket within 15 minutes (RTC), with metrics, under the DR key.
 //!
-//! moto always reads DeleteMarkerReplication as Disabled and drops SourceSelectionCriteria; AWS
-//! would refuse RTC without Metrics, moto takes it.
+//! moto always reads DeleteMarkerReplication as Disabled, drops SourceSelectionCriteria and reads
+//! every rule's Filter as Prefix ""; AWS would refuse RTC without Metrics, moto takes it.
 
 use aws_sdk_s3::types::{
     DeleteMarkerReplication, DeleteMarkerReplicationStatus, Destination, EncryptionConfiguration, Metrics,
@@ -21,13 +21,24 @@ use stackproof::dr::mutants as m;
 /// The replication time control's and the metrics' threshold.
 const MINUTES: i32 = 15;
 
-/// The replication rule as main.ts declares it.
+/// The replication configuration as main.ts declares it: the role and its rules.
 pub(crate) struct ReplicationSpec {
     pub role: String,
     pub source: String,
-    pub destination: String,
-    pub replica_key: String,
+    pub rules: Vec<RuleSpec>,
+}
+
+/// One replication rule: what it selects, where it sends it, and how.
+#[derive(Clone)]
+pub(crate) struct RuleSpec {
+    pub id: &'static str,
+    pub priority: i32,
+    pub prefix: &'static str,
     pub enabled: bool,
+    /// The destination bucket's name.
+    pub destination: String,
+    /// The replicas' key; None leaves out EncryptionConfiguration.
+    pub replica_key: Option<String>,
     /// Replication time control.
     pub rtc: bool,
     pub metrics: bool,
@@ -35,14 +46,44 @@ pub(crate) struct ReplicationSpec {
 
 pub(crate) fn spec(l: &Layout, core: &Core, source: &str, destination: &str) -> ReplicationSpec {
     let replica_key = if l.has(&m::REPLICATION_REPLICA_KEY_PRIMARY) { &core.primary_key } else { &core.dr_key };
-    ReplicationSpec {
-        role: core.replication_role.clone(),
-        source: source.to_owned(),
-        destination: destination.to_owned(),
-        replica_key: replica_key.clone(),
+    let destination =
+        if l.has(&m::REPLICATION_TO_TRAIL_BUCKET) { l.names.trail_bucket() } else { destination.to_owned() };
+    let main = RuleSpec {
+        id: "replicate-all-to-dr",
+        priority: 1,
+        prefix: "",
         enabled: !l.has(&m::REPLICATION_RULE_DISABLED),
+        destination,
+        replica_key: Some(replica_key.clone()),
         rtc: !l.has(&m::REPLICATION_NO_RTC),
         metrics: !l.has(&m::REPLICATION_NO_METRICS),
+    };
+    let role = if l.has(&m::REPLICATION_AS_BACKUP_ROLE) {
+        format!("arn:aws:iam::{}:role/{}", core.account, l.names.backup_role())
+    } else {
+        core.replication_role.clone()
+    };
+    let rules = match extra_rule(l, &main) {
+        Some(extra) => vec![main, extra],
+        None => vec![main],
+    };
+    ReplicationSpec { role, source: source.to_owned(), rules }
+}
+
+/// The second rule some mutants add: as the first, on prefix `urgent/` at priority 2, with the
+/// one property the mutant breaks.
+fn extra_rule(l: &Layout, main: &RuleSpec) -> Option<RuleSpec> {
+    let extra = RuleSpec { id: "replicate-urgent-to-dr", priority: 2, prefix: "urgent/", ..main.clone() };
+    if l.has(&m::REPLICATION_EXTRA_RULE_DISABLED) {
+        Some(RuleSpec { enabled: false, ..extra })
+    } else if l.has(&m::REPLICATION_EXTRA_RULE_NO_RTC) {
+        Some(RuleSpec { rtc: false, ..extra })
+    } else if l.has(&m::REPLICATION_EXTRA_RULE_NO_METRICS) {
+        Some(RuleSpec { metrics: false, ..extra })
+    } else if l.has(&m::REPLICATION_EXTRA_RULE_NO_REPLICA_KEY) {
+        Some(RuleSpec { replica_key: None, ..extra })
+    } else {
+        None
     }
 }
 
@@ -87,27 +128,10 @@ pub(crate) fn role_policy(core: &Core, source: &str, destination: &str) -> Vec<V
 
 /// Puts the source bucket's replication configuration.
 pub(crate) async fn create(l: &Layout, spec: &ReplicationSpec) -> Result<(), SeedError> {
-    let sse_kms = SseKmsEncryptedObjects::builder().status(SseKmsEncryptedObjectsStatus::Enabled);
-    let status = if spec.enabled { ReplicationRuleStatus::Enabled } else { ReplicationRuleStatus::Disabled };
-    let rule = ReplicationRule::builder()
-        .id("replicate-all-to-dr")
-        .status(status)
-        .priority(1)
-        .filter(ReplicationRuleFilter::builder().prefix("").build())
-        .delete_marker_replication(
-            DeleteMarkerReplication::builder().status(DeleteMarkerReplicationStatus::Enabled).build(),
-        )
-        .source_selection_criteria(
-            SourceSelectionCriteria::builder()
-                .sse_kms_encrypted_objects(sse_kms.build().map_err(step("SseKmsEncryptedObjects"))?)
-                .build(),
-        )
-        .destination(destination(spec)?)
-        .build()
-        .map_err(step("ReplicationRule"))?;
+    let rules = spec.rules.iter().map(rule).collect::<Result<Vec<_>, _>>()?;
     let replication = ReplicationConfiguration::builder()
         .role(&spec.role)
-        .rules(rule)
+        .set_rules(Some(rules))
         .build()
         .map_err(step("ReplicationConfiguration"))?;
     l.primary
@@ -121,13 +145,38 @@ pub(crate) async fn create(l: &Layout, spec: &ReplicationSpec) -> Result<(), See
     Ok(())
 }
 
-/// The DR bucket, in the Standard class, under the replica key, with RTC and metrics as asked.
-fn destination(spec: &ReplicationSpec) -> Result<Destination, SeedError> {
+/// One rule: delete markers and SSE-KMS objects replicated, as main.ts declares.
+fn rule(spec: &RuleSpec) -> Result<ReplicationRule, SeedError> {
+    let sse_kms = SseKmsEncryptedObjects::builder().status(SseKmsEncryptedObjectsStatus::Enabled);
+    let status = if spec.enabled { ReplicationRuleStatus::Enabled } else { ReplicationRuleStatus::Disabled };
+    ReplicationRule::builder()
+        .id(spec.id)
+        .status(status)
+        .priority(spec.priority)
+        .filter(ReplicationRuleFilter::builder().prefix(spec.prefix).build())
+        .delete_marker_replication(
+            DeleteMarkerReplication::builder().status(DeleteMarkerReplicationStatus::Enabled).build(),
+        )
+        .source_selection_criteria(
+            SourceSelectionCriteria::builder()
+                .sse_kms_encrypted_objects(sse_kms.build().map_err(step("SseKmsEncryptedObjects"))?)
+                .build(),
+        )
+        .destination(destination(spec)?)
+        .build()
+        .map_err(step("ReplicationRule"))
+}
+
+/// The destination bucket, in the Standard class, under the replica key, with RTC and metrics as
+/// asked.
+fn destination(spec: &RuleSpec) -> Result<Destination, SeedError> {
     let minutes = || ReplicationTimeValue::builder().minutes(MINUTES).build();
-    let mut destination = Destination::builder()
-        .bucket(s3::arn(&spec.destination))
-        .storage_class(StorageClass::Standard)
-        .encryption_configuration(EncryptionConfiguration::builder().replica_kms_key_id(&spec.replica_key).build());
+    let mut destination =
+        Destination::builder().bucket(s3::arn(&spec.destination)).storage_class(StorageClass::Standard);
+    if let Some(key) = &spec.replica_key {
+        destination =
+            destination.encryption_configuration(EncryptionConfiguration::builder().replica_kms_key_id(key).build());
+    }
     if spec.rtc {
         let rtc = ReplicationTime::builder().status(ReplicationTimeStatus::Enabled).time(minutes());
         destination = destination.replication_time(rtc.build().map_err(step("ReplicationTime"))?);

@@ -20,9 +20,10 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     replication::create(l, &replication::spec(l, core, &source, &destination)).await?;
 
     let [primary_vault, dr_vault] = backup::vaults(l, core);
-    backup::create_vault(l, &primary_vault).await?;
+    let primary_vault_arn = backup::create_vault(l, &primary_vault).await?;
     let dr_vault_arn = backup::create_vault(l, &dr_vault).await?;
-    let plan_id = backup::create_plan(l, &backup::plan(l, &primary_vault.name, &dr_vault_arn)).await?;
+    let plan = backup::plan(l, &primary_vault.name, [&primary_vault_arn, &dr_vault_arn]);
+    let plan_id = backup::create_plan(l, &plan).await?;
 
     l.output(o::PRIMARY_BUCKET_NAME, source);
     l.output(o::DR_BUCKET_NAME, destination);
