@@ -14,7 +14,7 @@ pub const TRAIL_SINGLE_REGION: Mutant = Mutant {
 
 pub const TRAIL_NO_GLOBAL_EVENTS: Mutant = Mutant {
     name: "trail-no-global-events",
-    about: "the trail created with IncludeGlobalServiceEvents=false",
+    about: "the trail created without global service events, in its home region only (AWS and moto refuse a multi-region trail without them)",
     output: o::TRAIL_NAME,
     nth: 0,
     property: "IncludeGlobalServiceEvents",

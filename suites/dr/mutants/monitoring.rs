@@ -46,7 +46,7 @@ pub const CPU_ALARM_HOURLY_PERIOD: Mutant = Mutant {
 };
 
 pub const CPU_ALARM_24_EVALUATION_PERIODS: Mutant = Mutant {
-    name: "cpu-alarm-24-evaluation-periods",
+    name: "cpu-alarm-24-eval-periods",
     about: "the CPU alarm firing after 24 datapoints instead of 2",
     output: o::CPU_ALARM_NAME,
     nth: 0,
@@ -110,7 +110,7 @@ pub const CONNECTIONS_ALARM_DAILY_PERIOD: Mutant = Mutant {
 };
 
 pub const CONNECTIONS_ALARM_12_EVALUATION_PERIODS: Mutant = Mutant {
-    name: "connections-alarm-12-evaluation-periods",
+    name: "connections-alarm-12-eval-periods",
     about: "the connections alarm firing after 12 datapoints instead of 2",
     output: o::CONNECTIONS_ALARM_NAME,
     nth: 0,
@@ -174,7 +174,7 @@ pub const LAG_ALARM_HOURLY_PERIOD: Mutant = Mutant {
 };
 
 pub const LAG_ALARM_60_EVALUATION_PERIODS: Mutant = Mutant {
-    name: "lag-alarm-60-evaluation-periods",
+    name: "lag-alarm-60-eval-periods",
     about: "the replication lag alarm firing after 60 datapoints instead of 3",
     output: o::REPLICATION_LAG_ALARM_NAME,
     nth: 0,

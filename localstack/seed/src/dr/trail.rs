@@ -46,7 +46,8 @@ pub(crate) fn spec(l: &Layout, core: &Core) -> Result<TrailSpec, SeedError> {
         bucket,
         bucket_blocks_public_policy: !l.has(&m::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED),
         delivery_bucket,
-        multi_region: !l.has(&m::TRAIL_SINGLE_REGION),
+        // A multi-region trail must include global service events: the mutant is both.
+        multi_region: !l.has(&m::TRAIL_SINGLE_REGION) && !l.has(&m::TRAIL_NO_GLOBAL_EVENTS),
         global_events: !l.has(&m::TRAIL_NO_GLOBAL_EVENTS),
         log_validation: !l.has(&m::TRAIL_NO_LOG_VALIDATION),
         key: (!l.has(&m::TRAIL_UNENCRYPTED)).then(|| core.primary_key.clone()),
