@@ -313,7 +313,14 @@ fn needed_grants_finding(r: &str, role: &Role, scope: &Scope) -> Finding {
 fn attached_policy_findings(r: &str, role: &Role, scope: &Scope) -> Vec<Finding> {
     let expected = format!("no {} or other managed policy beyond failover's needs", ADMIN_POLICIES.join("/"));
     if role.attached_policies.is_empty() {
-        return vec![Finding::judge(r, "AttachedPolicies", true, expected, "none attached", &json!({ "AttachedPolicies": [] }))];
+        return vec![Finding::judge(
+            r,
+            "AttachedPolicies",
+            true,
+            expected,
+            "none attached",
+            &json!({ "AttachedPolicies": [] }),
+        )];
     }
     role.attached_policies
         .iter()
@@ -415,7 +422,10 @@ fn subscribed_finding(f: &DrFacts, topic: &str) -> Vec<Finding> {
                 false,
                 format!(
                     "no lambda subscription of this function; subscriptions: {}",
-                    subs.iter().map(|s| format!("{} {}", s.protocol, s.endpoint_shown())).collect::<Vec<_>>().join(", ")
+                    subs.iter()
+                        .map(|s| format!("{} {}", s.protocol, s.endpoint_shown()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ),
         };
@@ -486,7 +496,14 @@ fn failover_config_parameter_present(f: &DrFacts) -> Vec<Finding> {
     let mut findings = judge_named(n, "Parameter", |p| {
         let kind = p.kind.as_deref().unwrap_or("unknown type");
         vec![
-            Finding::judge(&n.resource, "Parameter", true, "exists", format!("exists ({kind}, version {})", p.version), p),
+            Finding::judge(
+                &n.resource,
+                "Parameter",
+                true,
+                "exists",
+                format!("exists ({kind}, version {})", p.version),
+                p,
+            ),
             Finding::judge(&n.resource, "Type", kind == "String", "String", kind, p),
         ]
     });
@@ -855,14 +872,26 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.actual.contains("AllowAnyTopic") && f.actual.contains("from any source"), "{}", f.actual);
         let f = invoke_policy_finding("fn", topic, Some(&json!({"Statement": [from_topic, everyone]})));
-        assert!(f.status == Status::Fail && f.actual.contains("Public") && f.actual.contains("everyone"), "{}", f.actual);
+        assert!(
+            f.status == Status::Fail && f.actual.contains("Public") && f.actual.contains("everyone"),
+            "{}",
+            f.actual
+        );
     }
 
     #[test]
     fn cluster_arns_name_the_cluster_in_its_region() {
         assert!(names_cluster("arn:aws:rds:eu-west-1:1:cluster:healthcare-db-dr-x", "eu-west-1", "healthcare-db-dr-x"));
-        assert!(!names_cluster("arn:aws:rds:eu-west-2:1:cluster:healthcare-db-dr-x", "eu-west-1", "healthcare-db-dr-x"));
-        assert!(!names_cluster("arn:aws:rds:eu-west-1:1:cluster:healthcare-db-dr-xy", "eu-west-1", "healthcare-db-dr-x"));
+        assert!(!names_cluster(
+            "arn:aws:rds:eu-west-2:1:cluster:healthcare-db-dr-x",
+            "eu-west-1",
+            "healthcare-db-dr-x"
+        ));
+        assert!(!names_cluster(
+            "arn:aws:rds:eu-west-1:1:cluster:healthcare-db-dr-xy",
+            "eu-west-1",
+            "healthcare-db-dr-x"
+        ));
         assert!(!names_cluster("arn:aws:rds:eu-west-1:1:db:healthcare-db-dr-x", "eu-west-1", "healthcare-db-dr-x"));
         assert!(!names_cluster("healthcare-db-dr-x", "eu-west-1", "healthcare-db-dr-x"));
     }
@@ -886,6 +915,10 @@ mod tests {
         };
         let f = attached_policy_findings("r", &role(vec![s3_read]), &scope());
         assert_eq!(f[0].status, Status::Fail);
-        assert!(f[0].actual.contains("AmazonS3ReadOnlyAccess") && f[0].actual.contains("Resource *"), "{}", f[0].actual);
+        assert!(
+            f[0].actual.contains("AmazonS3ReadOnlyAccess") && f[0].actual.contains("Resource *"),
+            "{}",
+            f[0].actual
+        );
     }
 }

@@ -154,14 +154,38 @@ pub const CPU_ALARM_ABOVE_80_PERCENT: Check<DrFacts> = Check {
         remediation: "main.ts: cpu_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName CPUUtilization, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier} only, statistic Average, period 300, evaluationPeriods 2, threshold: 80, comparisonOperator: GreaterThanThreshold.",
     },
     claims: &[
-        claim("MetricName", "The CPU alarm watches CPUUtilization, not another metric or a metric math expression", &[&mutants::CPU_ALARM_WRONG_METRIC]),
-        claim("Namespace", "The CPU alarm watches the metric in the AWS/RDS namespace", &[&mutants::CPU_ALARM_CUSTOM_NAMESPACE]),
-        claim("Dimensions", "The CPU alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)", &[&mutants::CPU_ALARM_DR_CLUSTER]),
-        claim("Statistic", "The CPU alarm compares the Average, not another statistic or a percentile", &[&mutants::CPU_ALARM_MINIMUM]),
+        claim(
+            "MetricName",
+            "The CPU alarm watches CPUUtilization, not another metric or a metric math expression",
+            &[&mutants::CPU_ALARM_WRONG_METRIC],
+        ),
+        claim(
+            "Namespace",
+            "The CPU alarm watches the metric in the AWS/RDS namespace",
+            &[&mutants::CPU_ALARM_CUSTOM_NAMESPACE],
+        ),
+        claim(
+            "Dimensions",
+            "The CPU alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)",
+            &[&mutants::CPU_ALARM_DR_CLUSTER],
+        ),
+        claim(
+            "Statistic",
+            "The CPU alarm compares the Average, not another statistic or a percentile",
+            &[&mutants::CPU_ALARM_MINIMUM],
+        ),
         claim("Period", "The CPU alarm takes a datapoint every 300 seconds", &[&mutants::CPU_ALARM_HOURLY_PERIOD]),
-        claim("EvaluationPeriods", "The CPU alarm fires after 2 datapoints above the threshold", &[&mutants::CPU_ALARM_24_EVALUATION_PERIODS]),
+        claim(
+            "EvaluationPeriods",
+            "The CPU alarm fires after 2 datapoints above the threshold",
+            &[&mutants::CPU_ALARM_24_EVALUATION_PERIODS],
+        ),
         claim("Threshold", "The CPU alarm compares with 80 (percent)", &[&mutants::CPU_ALARM_THRESHOLD_95]),
-        claim("ComparisonOperator", "The CPU alarm fires when the value is greater than the threshold", &[&mutants::CPU_ALARM_LESS_THAN]),
+        claim(
+            "ComparisonOperator",
+            "The CPU alarm fires when the value is greater than the threshold",
+            &[&mutants::CPU_ALARM_LESS_THAN],
+        ),
     ],
     run: cpu_alarm_above_80_percent,
 };
@@ -181,14 +205,46 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<DrFacts> = Check {
         remediation: "main.ts: connections_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName DatabaseConnections, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier} only, statistic Average, period 300, evaluationPeriods 2, threshold: 100, comparisonOperator: GreaterThanThreshold.",
     },
     claims: &[
-        claim("MetricName", "The connections alarm watches DatabaseConnections, not another metric or a metric math expression", &[&mutants::CONNECTIONS_ALARM_WRONG_METRIC]),
-        claim("Namespace", "The connections alarm watches the metric in the AWS/RDS namespace", &[&mutants::CONNECTIONS_ALARM_CUSTOM_NAMESPACE]),
-        claim("Dimensions", "The connections alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)", &[&mutants::CONNECTIONS_ALARM_OTHER_CLUSTER]),
-        claim("Statistic", "The connections alarm compares the Average, not another statistic or a percentile", &[&mutants::CONNECTIONS_ALARM_PERCENTILE]),
-        claim("Period", "The connections alarm takes a datapoint every 300 seconds", &[&mutants::CONNECTIONS_ALARM_DAILY_PERIOD]),
-        claim("EvaluationPeriods", "The connections alarm fires after 2 datapoints above the threshold", &[&mutants::CONNECTIONS_ALARM_12_EVALUATION_PERIODS]),
-        claim("Threshold", "The connections alarm compares with 100 connections", &[&mutants::CONNECTIONS_ALARM_THRESHOLD_1000]),
-        claim("ComparisonOperator", "The connections alarm fires when the value is greater than the threshold", &[&mutants::CONNECTIONS_ALARM_LESS_OR_EQUAL]),
+        claim(
+            "MetricName",
+            "The connections alarm watches DatabaseConnections, not another metric or a metric math expression",
+            &[&mutants::CONNECTIONS_ALARM_WRONG_METRIC],
+        ),
+        claim(
+            "Namespace",
+            "The connections alarm watches the metric in the AWS/RDS namespace",
+            &[&mutants::CONNECTIONS_ALARM_CUSTOM_NAMESPACE],
+        ),
+        claim(
+            "Dimensions",
+            "The connections alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)",
+            &[&mutants::CONNECTIONS_ALARM_OTHER_CLUSTER],
+        ),
+        claim(
+            "Statistic",
+            "The connections alarm compares the Average, not another statistic or a percentile",
+            &[&mutants::CONNECTIONS_ALARM_PERCENTILE],
+        ),
+        claim(
+            "Period",
+            "The connections alarm takes a datapoint every 300 seconds",
+            &[&mutants::CONNECTIONS_ALARM_DAILY_PERIOD],
+        ),
+        claim(
+            "EvaluationPeriods",
+            "The connections alarm fires after 2 datapoints above the threshold",
+            &[&mutants::CONNECTIONS_ALARM_12_EVALUATION_PERIODS],
+        ),
+        claim(
+            "Threshold",
+            "The connections alarm compares with 100 connections",
+            &[&mutants::CONNECTIONS_ALARM_THRESHOLD_1000],
+        ),
+        claim(
+            "ComparisonOperator",
+            "The connections alarm fires when the value is greater than the threshold",
+            &[&mutants::CONNECTIONS_ALARM_LESS_OR_EQUAL],
+        ),
     ],
     run: connections_alarm_on_primary_cluster,
 };
@@ -208,14 +264,46 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
         remediation: "main.ts: replication_lag_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier} only, statistic Maximum, period 60, evaluationPeriods 3, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
     },
     claims: &[
-        claim("MetricName", "The replication lag alarm watches AuroraGlobalDBReplicationLag, not AuroraReplicaLag (in-region replicas) or another metric", &[&mutants::LAG_ALARM_WRONG_METRIC]),
-        claim("Namespace", "The replication lag alarm watches the metric in the AWS/RDS namespace", &[&mutants::LAG_ALARM_CUSTOM_NAMESPACE]),
-        claim("Dimensions", "The replication lag alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)", &[&mutants::LAG_ALARM_EXTRA_DIMENSION]),
-        claim("Statistic", "The replication lag alarm compares the Maximum, so one lagging minute is not averaged away", &[&mutants::LAG_ALARM_AVERAGE]),
-        claim("Period", "The replication lag alarm takes a datapoint every 60 seconds", &[&mutants::LAG_ALARM_HOURLY_PERIOD]),
-        claim("EvaluationPeriods", "The replication lag alarm fires after 3 datapoints above the threshold", &[&mutants::LAG_ALARM_60_EVALUATION_PERIODS]),
-        claim("Threshold", "The replication lag alarm compares with the 15 minute RPO, 900000 ms", &[&mutants::LAG_ALARM_ABOVE_RPO]),
-        claim("ComparisonOperator", "The replication lag alarm fires when the lag is greater than the threshold", &[&mutants::LAG_ALARM_LESS_THAN]),
+        claim(
+            "MetricName",
+            "The replication lag alarm watches AuroraGlobalDBReplicationLag, not AuroraReplicaLag (in-region replicas) or another metric",
+            &[&mutants::LAG_ALARM_WRONG_METRIC],
+        ),
+        claim(
+            "Namespace",
+            "The replication lag alarm watches the metric in the AWS/RDS namespace",
+            &[&mutants::LAG_ALARM_CUSTOM_NAMESPACE],
+        ),
+        claim(
+            "Dimensions",
+            "The replication lag alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)",
+            &[&mutants::LAG_ALARM_EXTRA_DIMENSION],
+        ),
+        claim(
+            "Statistic",
+            "The replication lag alarm compares the Maximum, so one lagging minute is not averaged away",
+            &[&mutants::LAG_ALARM_AVERAGE],
+        ),
+        claim(
+            "Period",
+            "The replication lag alarm takes a datapoint every 60 seconds",
+            &[&mutants::LAG_ALARM_HOURLY_PERIOD],
+        ),
+        claim(
+            "EvaluationPeriods",
+            "The replication lag alarm fires after 3 datapoints above the threshold",
+            &[&mutants::LAG_ALARM_60_EVALUATION_PERIODS],
+        ),
+        claim(
+            "Threshold",
+            "The replication lag alarm compares with the 15 minute RPO, 900000 ms",
+            &[&mutants::LAG_ALARM_ABOVE_RPO],
+        ),
+        claim(
+            "ComparisonOperator",
+            "The replication lag alarm fires when the lag is greater than the threshold",
+            &[&mutants::LAG_ALARM_LESS_THAN],
+        ),
     ],
     run: replication_lag_alarm_at_rpo,
 };

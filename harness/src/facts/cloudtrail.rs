@@ -69,7 +69,11 @@ pub struct FieldSelector {
 impl FieldSelector {
     /// The negative conditions (`NotEquals x`, `NotStartsWith y`): each leaves events out.
     pub fn exclusions(&self) -> Vec<String> {
-        let ops = [("NotEquals", &self.not_equals), ("NotStartsWith", &self.not_starts_with), ("NotEndsWith", &self.not_ends_with)];
+        let ops = [
+            ("NotEquals", &self.not_equals),
+            ("NotStartsWith", &self.not_starts_with),
+            ("NotEndsWith", &self.not_ends_with),
+        ];
         ops.iter()
             .filter(|(_, values)| !values.is_empty())
             .map(|(op, values)| format!("{} {op} {}", self.field, values.join(",")))
@@ -213,7 +217,6 @@ impl EventSelectors {
     }
 }
 
-
 fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(Format::DateTime).ok())
 }
@@ -315,7 +318,11 @@ mod tests {
     }
 
     fn field(name: &str, equals: &[&str]) -> FieldSelector {
-        FieldSelector { field: name.into(), equals: equals.iter().map(|s| s.to_string()).collect(), ..Default::default() }
+        FieldSelector {
+            field: name.into(),
+            equals: equals.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
     }
 
     fn advanced(selectors: Vec<Vec<FieldSelector>>) -> EventSelectors {
@@ -333,12 +340,18 @@ mod tests {
         assert!(basic(&[("All", true, &[])]).management_gaps().is_empty());
         assert_eq!(basic(&[("WriteOnly", true, &[])]).management_gaps().len(), 1);
         assert_eq!(basic(&[("All", false, &[])]).management_gaps().len(), 2);
-        assert!(basic(&[("ReadOnly", true, &[]), ("WriteOnly", true, &[])]).management_gaps().is_empty(), "selectors add up");
+        assert!(
+            basic(&[("ReadOnly", true, &[]), ("WriteOnly", true, &[])]).management_gaps().is_empty(),
+            "selectors add up"
+        );
         let kms = basic(&[("All", true, &["kms.amazonaws.com"])]).management_gaps();
         assert!(kms.len() == 2 && kms[0].contains("kms.amazonaws.com excluded"), "{kms:?}");
         // Another selector recording the excluded source closes the gap.
         assert!(basic(&[("All", true, &["kms.amazonaws.com"]), ("All", true, &[])]).management_gaps().is_empty());
-        assert_eq!(EventSelectors { event_selectors: vec![], advanced_event_selectors: vec![] }.management_gaps(), ["no event selectors"]);
+        assert_eq!(
+            EventSelectors { event_selectors: vec![], advanced_event_selectors: vec![] }.management_gaps(),
+            ["no event selectors"]
+        );
     }
 
     #[test]
@@ -351,7 +364,11 @@ mod tests {
             vec![field("eventCategory", &["Management"]), field("readOnly", &["true"])],
         ]);
         assert!(both.management_gaps().is_empty());
-        let no_kms = FieldSelector { field: "eventSource".into(), not_equals: vec!["kms.amazonaws.com".into()], ..Default::default() };
+        let no_kms = FieldSelector {
+            field: "eventSource".into(),
+            not_equals: vec!["kms.amazonaws.com".into()],
+            ..Default::default()
+        };
         let narrowed = advanced(vec![vec![field("eventCategory", &["Management"]), no_kms]]);
         assert_eq!(narrowed.management_gaps().len(), 2);
         assert_eq!(narrowed.exclusions(), ["selector 0: eventSource NotEquals kms.amazonaws.com"]);

@@ -94,7 +94,10 @@ pub async fn subscriptions(sns: &Client, topic_arn: &str) -> Fact<Vec<Subscripti
                 detail: format!("a subscription of {topic_arn} has no {field}"),
             };
             Ok(Subscription {
-                subscription_arn: s.subscription_arn.filter(|a| !a.is_empty()).ok_or_else(|| malformed("SubscriptionArn"))?,
+                subscription_arn: s
+                    .subscription_arn
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| malformed("SubscriptionArn"))?,
                 protocol: s.protocol.filter(|p| !p.is_empty()).ok_or_else(|| malformed("Protocol"))?,
                 endpoint: arn_only(s.endpoint),
                 topic_arn: s.topic_arn.unwrap_or_else(|| topic_arn.to_owned()),
@@ -109,7 +112,10 @@ mod tests {
 
     #[test]
     fn only_arn_endpoints_are_kept() {
-        assert_eq!(arn_only(Some("arn:aws:lambda:eu-west-2:1:function:f".into())).as_deref(), Some("arn:aws:lambda:eu-west-2:1:function:f"));
+        assert_eq!(
+            arn_only(Some("arn:aws:lambda:eu-west-2:1:function:f".into())).as_deref(),
+            Some("arn:aws:lambda:eu-west-2:1:function:f")
+        );
         assert_eq!(arn_only(Some("https://ops:hunter2@hooks.example.com/x".into())), None);
         assert_eq!(arn_only(Some("oncall@example.com".into())), None);
         let pending = Subscription {

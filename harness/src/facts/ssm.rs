@@ -120,7 +120,8 @@ fn redacted(v: Value) -> Value {
             fields
                 .into_iter()
                 .map(|(k, v)| {
-                    let named = (looks_secret(&k) || is_secret_field(&k)) && !matches!(&v, Value::String(s) if s.starts_with("arn:"));
+                    let named = (looks_secret(&k) || is_secret_field(&k))
+                        && !matches!(&v, Value::String(s) if s.starts_with("arn:"));
                     let v = if named && !v.is_null() { hidden() } else { redacted(v) };
                     (k, v)
                 })

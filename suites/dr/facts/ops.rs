@@ -136,5 +136,8 @@ fn split<A, B>(n: Named<(Fact<A>, Fact<B>)>) -> (Named<A>, Named<B>) {
         Ok((a, b)) => (a, b),
         Err(e) => (Err(e.clone()), Err(e)),
     };
-    (Named { output: n.output, resource: n.resource.clone(), fact: a }, Named { output: n.output, resource: n.resource, fact: b })
+    (
+        Named { output: n.output, resource: n.resource.clone(), fact: a },
+        Named { output: n.output, resource: n.resource, fact: b },
+    )
 }

@@ -184,7 +184,9 @@ fn trail_logging(f: &SynthFacts) -> Vec<Finding> {
     per_resource(s, "aws_cloudtrail", "enable_logging", |t| {
         let bucket = t.prop("s3_bucket_name");
         // A reference to a bucket's id or name; its ARN is no bucket name.
-        let by_name = bucket.and_then(|v| reference(v).and(v.as_str())).is_some_and(|r| r.ends_with(".id}") || r.ends_with(".bucket}"));
+        let by_name = bucket
+            .and_then(|v| reference(v).and(v.as_str()))
+            .is_some_and(|r| r.ends_with(".id}") || r.ends_with(".bucket}"));
         let selectors = selectors(t.prop("event_selector"), t.prop("advanced_event_selector"));
         // Without selectors a trail records all management events (AWS's default).
         let gaps = if selectors.is_empty() { Vec::new() } else { selectors.management_gaps() };

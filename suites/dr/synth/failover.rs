@@ -66,8 +66,12 @@ pub const FAILOVER_ROLE_TRUSTS_ACCOUNT: Mutation =
     custom("failover-role-trusts-account", ROLE, "assume_role_policy", trust_an_account);
 pub const FAILOVER_POLICY_WILDCARD: Mutation =
     custom("failover-policy-wildcard", "aws_iam_role_policy.failover_policy", "policy", add_wildcard_statement);
-pub const FAILOVER_ROLE_SECOND_INLINE_POLICY: Mutation =
-    custom("failover-role-second-inline-policy", "aws_iam_role_policy.failover_data_read", "policy", add_data_read_policy);
+pub const FAILOVER_ROLE_SECOND_INLINE_POLICY: Mutation = custom(
+    "failover-role-second-inline-policy",
+    "aws_iam_role_policy.failover_data_read",
+    "policy",
+    add_data_read_policy,
+);
 pub const FAILOVER_ROLE_ATTACHED_S3_READ: Mutation = custom(
     "failover-role-attached-s3-read",
     "aws_iam_role_policy_attachment.failover_s3_read",
@@ -84,8 +88,12 @@ pub const FAILOVER_SUBSCRIPTION_OTHER_TOPIC: Mutation = set(
     "topic_arn",
     r#""arn:aws:sns:eu-west-2:123456789012:healthcare-dr-other-dev""#,
 );
-pub const FAILOVER_INVOKE_ANY_TOPIC: Mutation =
-    Mutation { name: "failover-invoke-any-topic", resource: PERMISSION, property: "source_arn", change: Change::Remove };
+pub const FAILOVER_INVOKE_ANY_TOPIC: Mutation = Mutation {
+    name: "failover-invoke-any-topic",
+    resource: PERMISSION,
+    property: "source_arn",
+    change: Change::Remove,
+};
 pub const FAILOVER_INVOKE_PUBLIC: Mutation =
     custom("failover-invoke-public", "aws_lambda_permission.anyone_invokes", "principal", let_anyone_invoke);
 pub const FAILOVER_ENV_OTHER_TOPIC: Mutation = set(
@@ -102,8 +110,12 @@ pub const FAILOVER_CONFIG_UNSET: Mutation = Mutation {
 };
 pub const FAILOVER_CONFIG_SECURE_STRING: Mutation =
     set("failover-config-secure-string", CONFIG, "type", r#""SecureString""#);
-pub const FAILOVER_CONFIG_OTHER_GLOBAL_CLUSTER: Mutation =
-    custom("failover-config-other-global-cluster", CONFIG, "value.globalClusterIdentifier", config_other_global_cluster);
+pub const FAILOVER_CONFIG_OTHER_GLOBAL_CLUSTER: Mutation = custom(
+    "failover-config-other-global-cluster",
+    CONFIG,
+    "value.globalClusterIdentifier",
+    config_other_global_cluster,
+);
 pub const FAILOVER_CONFIG_PRIMARY_IS_DR: Mutation =
     custom("failover-config-primary-is-dr", CONFIG, "value.primaryClusterArn", config_primary_is_dr);
 pub const FAILOVER_CONFIG_DR_IS_PRIMARY: Mutation =
@@ -128,7 +140,12 @@ pub const HEALTH_CHECK_DISABLED: Mutation = set("health-check-disabled", HEALTH_
 
 /// Appends `Allow * on *` to the failover policy.
 fn add_wildcard_statement(s: &mut Synth) {
-    append_statement(s, "aws_iam_role_policy", "failover_policy", json!({"Effect": "Allow", "Action": "*", "Resource": "*"}));
+    append_statement(
+        s,
+        "aws_iam_role_policy",
+        "failover_policy",
+        json!({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+    );
 }
 
 /// Appends a Deny of the global cluster's failover to the failover policy.
@@ -139,7 +156,8 @@ fn deny_failover(s: &mut Synth) {
 
 /// Lets the account's root principal assume the failover role too.
 fn trust_an_account(s: &mut Synth) {
-    let account = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"});
+    let account =
+        json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"});
     append_statement(s, "aws_iam_role", "failover_role", account);
 }
 
@@ -252,7 +270,11 @@ pub const FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: LambdaFunction failover_function role: failover_role.arn (the IamRole whose assumeRolePolicy trusts lambda.amazonaws.com).",
         ..live::FAILOVER_FUNCTION_RUNS_AS_FAILOVER_ROLE.info
     },
-    claims: &[claim("role", "The failover function runs as the stack's failover role", &[&FAILOVER_FUNCTION_FOREIGN_ROLE])],
+    claims: &[claim(
+        "role",
+        "The failover function runs as the stack's failover role",
+        &[&FAILOVER_FUNCTION_FOREIGN_ROLE],
+    )],
     run: failover_function_runs_as_failover_role,
 };
 
@@ -538,7 +560,11 @@ pub const FAILOVER_CONFIG_PARAMETER_PRESENT: Check<SynthFacts> = Check {
             "The function is pointed at an SSM parameter of the layout",
             &[&FAILOVER_CONFIG_UNSET],
         ),
-        claim("type", "The parameter is a String, which the function reads without decryption", &[&FAILOVER_CONFIG_SECURE_STRING]),
+        claim(
+            "type",
+            "The parameter is a String, which the function reads without decryption",
+            &[&FAILOVER_CONFIG_SECURE_STRING],
+        ),
         claim(
             "value.globalClusterIdentifier",
             "The configuration names the layout's global cluster",
@@ -567,7 +593,9 @@ fn failover_config_parameter_present(f: &SynthFacts) -> Vec<Finding> {
         let pointed: Vec<Resource> = s
             .resources_of("aws_ssm_parameter")
             .filter(|p| {
-                names(v, p) || v.and_then(Value::as_str).is_some_and(|name| !name.contains("${") && is_text(p.prop("name"), name))
+                names(v, p)
+                    || v.and_then(Value::as_str)
+                        .is_some_and(|name| !name.contains("${") && is_text(p.prop("name"), name))
             })
             .collect();
         let mut findings = vec![judge(l, variable, !pointed.is_empty(), "the name of an SSM parameter of this layout")];
@@ -624,7 +652,8 @@ fn failover_function_environment_without_credentials(f: &SynthFacts) -> Vec<Find
     let s = &f.synth;
     let property = "environment.variables";
     per_resource(s, "aws_lambda_function", property, |l| {
-        let variables = blocks(l.prop("environment")).first().and_then(|e| e.get("variables")).and_then(Value::as_object);
+        let variables =
+            blocks(l.prop("environment")).first().and_then(|e| e.get("variables")).and_then(Value::as_object);
         let names: Vec<&String> = variables.map(|v| v.keys().collect()).unwrap_or_default();
         let credentials: Vec<String> = variables
             .into_iter()
@@ -657,7 +686,11 @@ pub const HEALTH_CHECK_WATCHES_REPLICATION_LAG: Check<SynthFacts> = Check {
             "The alarm it follows is the layout's replication lag alarm",
             &[&HEALTH_CHECK_FOLLOWS_CPU_ALARM],
         ),
-        claim("cloudwatch_alarm_region", "It looks for the alarm in the alarm's own region", &[&HEALTH_CHECK_OTHER_REGION]),
+        claim(
+            "cloudwatch_alarm_region",
+            "It looks for the alarm in the alarm's own region",
+            &[&HEALTH_CHECK_OTHER_REGION],
+        ),
         claim(
             "insufficient_data_health_status",
             "It is unhealthy while the alarm has no data",
@@ -672,19 +705,18 @@ pub const HEALTH_CHECK_WATCHES_REPLICATION_LAG: Check<SynthFacts> = Check {
 fn health_check_watches_replication_lag(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     per_resource(s, "aws_route53_health_check", "type", |h| {
-        let alarm =
-            s.referenced(h.prop("cloudwatch_alarm_name")).filter(|a| a.kind == "aws_cloudwatch_metric_alarm");
+        let alarm = s.referenced(h.prop("cloudwatch_alarm_name")).filter(|a| a.kind == "aws_cloudwatch_metric_alarm");
         let on_lag = alarm.as_ref().is_some_and(|a| a.id == LAG_ALARM);
         let alarm_region = alarm.map(|a| region(s, &a)).unwrap_or("the alarm's region");
         vec![
             judge(h, "type", is_text(h.prop("type"), "CLOUDWATCH_METRIC"), "CLOUDWATCH_METRIC"),
-            judge(h, "cloudwatch_alarm_name", on_lag, format!("the alarm_name of aws_cloudwatch_metric_alarm.{LAG_ALARM}")),
             judge(
                 h,
-                "cloudwatch_alarm_region",
-                is_text(h.prop("cloudwatch_alarm_region"), alarm_region),
-                alarm_region,
+                "cloudwatch_alarm_name",
+                on_lag,
+                format!("the alarm_name of aws_cloudwatch_metric_alarm.{LAG_ALARM}"),
             ),
+            judge(h, "cloudwatch_alarm_region", is_text(h.prop("cloudwatch_alarm_region"), alarm_region), alarm_region),
             judge(
                 h,
                 "insufficient_data_health_status",

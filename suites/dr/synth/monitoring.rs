@@ -186,7 +186,11 @@ pub const CPU_ALARM_ABOVE_80_PERCENT: Check<SynthFacts> = Check {
         claim("dimensions.DBClusterIdentifier", "cpu_alarm watches the primary cluster only", &[&CPU_ALARM_DR_CLUSTER]),
         claim("statistic", "cpu_alarm compares the Average", &[&CPU_ALARM_MINIMUM]),
         claim("period", "cpu_alarm takes a datapoint every 300 seconds", &[&CPU_ALARM_HOURLY_PERIOD]),
-        claim("evaluation_periods", "cpu_alarm fires after 2 datapoints above the threshold", &[&CPU_ALARM_24_EVAL_PERIODS]),
+        claim(
+            "evaluation_periods",
+            "cpu_alarm fires after 2 datapoints above the threshold",
+            &[&CPU_ALARM_24_EVAL_PERIODS],
+        ),
         claim("threshold", "cpu_alarm compares with 80", &[&CPU_ALARM_THRESHOLD_95]),
         claim("comparison_operator", "cpu_alarm fires above the threshold", &[&CPU_ALARM_LESS_THAN]),
     ],
@@ -210,7 +214,11 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
             "connections_alarm watches the primary cluster only",
             &[&CONNECTIONS_ALARM_OTHER_CLUSTER],
         ),
-        claim("statistic", "connections_alarm compares the Average, not a percentile", &[&CONNECTIONS_ALARM_PERCENTILE]),
+        claim(
+            "statistic",
+            "connections_alarm compares the Average, not a percentile",
+            &[&CONNECTIONS_ALARM_PERCENTILE],
+        ),
         claim("period", "connections_alarm takes a datapoint every 300 seconds", &[&CONNECTIONS_ALARM_DAILY_PERIOD]),
         claim(
             "evaluation_periods",
@@ -218,7 +226,11 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
             &[&CONNECTIONS_ALARM_12_EVAL_PERIODS],
         ),
         claim("threshold", "connections_alarm compares with 100", &[&CONNECTIONS_ALARM_THRESHOLD_1000]),
-        claim("comparison_operator", "connections_alarm fires above the threshold", &[&CONNECTIONS_ALARM_LESS_OR_EQUAL]),
+        claim(
+            "comparison_operator",
+            "connections_alarm fires above the threshold",
+            &[&CONNECTIONS_ALARM_LESS_OR_EQUAL],
+        ),
     ],
     run: connections_alarm_on_primary_cluster,
 };
@@ -235,7 +247,11 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<SynthFacts> = Check {
     claims: &[
         claim("metric_name", "replication_lag_alarm watches AuroraGlobalDBReplicationLag", &[&LAG_ALARM_WRONG_METRIC]),
         claim("namespace", "replication_lag_alarm watches the AWS/RDS namespace", &[&LAG_ALARM_CUSTOM_NAMESPACE]),
-        claim("dimensions", "replication_lag_alarm has one dimension, the primary cluster", &[&LAG_ALARM_EXTRA_DIMENSION]),
+        claim(
+            "dimensions",
+            "replication_lag_alarm has one dimension, the primary cluster",
+            &[&LAG_ALARM_EXTRA_DIMENSION],
+        ),
         claim("statistic", "replication_lag_alarm compares the Maximum", &[&LAG_ALARM_AVERAGE]),
         claim("period", "replication_lag_alarm takes a datapoint every 60 seconds", &[&LAG_ALARM_HOURLY_PERIOD]),
         claim(
@@ -260,8 +276,16 @@ pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<SynthFacts> = Check {
         ..live::ALARMS_NOTIFY_ALERTS_TOPIC.info
     },
     claims: &[
-        claim("alarm_actions", "Every alarm notifies an SNS topic of the layout when it fires", &[&CONNECTIONS_ALARM_SILENT]),
-        claim("ok_actions", "Every alarm notifies an SNS topic of the layout when it recovers", &[&LAG_ALARM_NO_OK_ACTION]),
+        claim(
+            "alarm_actions",
+            "Every alarm notifies an SNS topic of the layout when it fires",
+            &[&CONNECTIONS_ALARM_SILENT],
+        ),
+        claim(
+            "ok_actions",
+            "Every alarm notifies an SNS topic of the layout when it recovers",
+            &[&LAG_ALARM_NO_OK_ACTION],
+        ),
         claim("actions_enabled", "Every alarm has its actions enabled", &[&CPU_ALARM_ACTIONS_DISABLED]),
     ],
     run: alarms_notify_alerts_topic,

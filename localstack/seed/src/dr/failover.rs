@@ -76,7 +76,8 @@ pub(crate) fn extra_role_policy(l: &Layout) -> Option<(String, Vec<Value>)> {
 
 /// The function's configuration, or None when the mutant leaves it out.
 pub(crate) fn config(l: &Layout, core: &Core) -> Option<Value> {
-    let global = if l.has(&m::FAILOVER_CONFIG_OTHER_GLOBAL_CLUSTER) { "healthcare-global-prod" } else { &core.global_cluster };
+    let global =
+        if l.has(&m::FAILOVER_CONFIG_OTHER_GLOBAL_CLUSTER) { "healthcare-global-prod" } else { &core.global_cluster };
     let mut primary = core.primary_cluster_arn.clone();
     let mut dr = core.dr_cluster_arn.clone();
     if l.has(&m::FAILOVER_CONFIG_FOREIGN_PRIMARY) {
@@ -107,7 +108,11 @@ pub(crate) async fn put_config(l: &Layout, config: &Value) -> Result<(), SeedErr
         .ssm
         .put_parameter()
         .name(l.names.failover_config_parameter())
-        .r#type(if l.has(&m::FAILOVER_CONFIG_SECURE_STRING) { ParameterType::SecureString } else { ParameterType::String })
+        .r#type(if l.has(&m::FAILOVER_CONFIG_SECURE_STRING) {
+            ParameterType::SecureString
+        } else {
+            ParameterType::String
+        })
         .description("configuration of the healthcare-dr failover function")
         .value(config.to_string());
     for (k, v) in l.tags(&[]) {
@@ -144,7 +149,8 @@ pub(crate) fn function(l: &Layout, core: &Core, role: &str, topic: &str) -> Func
         environment.push(("DB_PASS", master.password.clone()));
     }
     if l.has(&m::FAILOVER_ENV_CONNECTION_URL) {
-        let url = format!("postgresql://{}:{}@{}:5432/healthcare", master.username, master.password, core.primary_endpoint);
+        let url =
+            format!("postgresql://{}:{}@{}:5432/healthcare", master.username, master.password, core.primary_endpoint);
         environment.push(("REPLICA_ENDPOINT", url));
     }
     FunctionSpec {

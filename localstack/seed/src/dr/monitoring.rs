@@ -97,7 +97,9 @@ const BREAKS: &[(&Mutant, usize, Break)] = &[
     (&m::CPU_ALARM_ACTIONS_DISABLED, 0, |a, _| a.actions_enabled = false),
     (&m::CONNECTIONS_ALARM_WRONG_METRIC, 1, |a, _| a.metric = "ActiveTransactions"),
     (&m::CONNECTIONS_ALARM_CUSTOM_NAMESPACE, 1, |a, _| a.namespace = "Healthcare/RDS"),
-    (&m::CONNECTIONS_ALARM_OTHER_CLUSTER, 1, |a, _| a.dimensions = vec![(CLUSTER_DIMENSION, "some-other-cluster".into())]),
+    (&m::CONNECTIONS_ALARM_OTHER_CLUSTER, 1, |a, _| {
+        a.dimensions = vec![(CLUSTER_DIMENSION, "some-other-cluster".into())]
+    }),
     (&m::CONNECTIONS_ALARM_PERCENTILE, 1, |a, _| a.statistic = Stat::Percentile("p10")),
     (&m::CONNECTIONS_ALARM_DAILY_PERIOD, 1, |a, _| a.period = 86400),
     (&m::CONNECTIONS_ALARM_12_EVALUATION_PERIODS, 1, |a, _| a.evaluation_periods = 12),
@@ -148,7 +150,12 @@ pub(crate) fn alarms(l: &Layout, cluster: &str) -> [Alarm; 3] {
     };
     let connections = Alarm {
         threshold: 100.0,
-        ..on_primary(n.connections_alarm(), "Aurora primary cluster connection count too high", "DatabaseConnections", cluster)
+        ..on_primary(
+            n.connections_alarm(),
+            "Aurora primary cluster connection count too high",
+            "DatabaseConnections",
+            cluster,
+        )
     };
     let lag = Alarm {
         statistic: Stat::Of(Statistic::Maximum),

@@ -77,7 +77,9 @@ fn selectors(l: &Layout) -> Result<Selectors, SeedError> {
             AdvancedEventSelector::builder()
                 .name("objects-but-phi")
                 .field_selectors(field("eventCategory").equals("Data").build().map_err(step("FieldSelector"))?)
-                .field_selectors(field("resources.type").equals("AWS::S3::Object").build().map_err(step("FieldSelector"))?)
+                .field_selectors(
+                    field("resources.type").equals("AWS::S3::Object").build().map_err(step("FieldSelector"))?,
+                )
                 .field_selectors(field("resources.ARN").not_starts_with(phi).build().map_err(step("FieldSelector"))?)
                 .build()
                 .map_err(step("AdvancedEventSelector"))?,
