@@ -45,37 +45,54 @@ fn arn_names_role(arn: &str, role: &str) -> bool {
     arn.contains(":role/") && arn.rsplit('/').next() == Some(role)
 }
 
-/// Where the failover role may act: the stack's clusters, its alerts topic and its primary key,
-/// as the outputs name them.
+/// Where the failover role may act: the stack's clusters (each in its own region, in the role's
+/// account), its alerts topic and its primary key, as the outputs name them.
 pub(crate) struct Scope {
-    /// ARN endings of the global, primary and DR clusters.
-    pub clusters: [String; 3],
+    /// The global cluster's identifier.
+    pub global: String,
+    /// The primary and DR clusters: (region, identifier).
+    pub clusters: [(String, String); 2],
+    /// The role's partition and account, from its ARN.
+    pub partition: String,
+    pub account: String,
     pub topic: String,
     pub key: String,
 }
 
 impl Scope {
-    pub(crate) fn new(global: &str, primary: &str, dr: &str, topic: &str, key: &str) -> Self {
-        Self {
-            clusters: [format!(":global-cluster:{global}"), format!(":cluster:{primary}"), format!(":cluster:{dr}")],
-            topic: topic.to_owned(),
-            key: key.to_owned(),
-        }
+    /// The scope the outputs declare for the role `role_arn`, or the first of them that is missing.
+    fn of<'a>(f: &'a DrFacts, role_arn: &str) -> Result<Self, &'a FactError> {
+        let value = |n: &'a Named<String>| n.fact.as_deref().map(str::to_owned);
+        let ids = &f.core.cluster_ids;
+        let arn_part = |i: usize| role_arn.split(':').nth(i).unwrap_or_default().to_owned();
+        Ok(Self {
+            global: value(&ids.global)?,
+            clusters: [(f.regions.primary.clone(), value(&ids.primary)?), (f.regions.dr.clone(), value(&ids.dr)?)],
+            partition: arn_part(1),
+            account: arn_part(4),
+            topic: value(&f.ops.topic_arn)?,
+            key: value(&f.core.key_arns.primary)?,
+        })
     }
 
-    /// The scope the outputs declare, or the first of them that is missing.
-    fn of<'a>(f: &'a DrFacts) -> Result<Self, &'a FactError> {
-        let value = |n: &'a Named<String>| n.fact.as_deref();
-        let ids = &f.core.cluster_ids;
-        let (global, primary, dr) = (value(&ids.global)?, value(&ids.primary)?, value(&ids.dr)?);
-        Ok(Self::new(global, primary, dr, value(&f.ops.topic_arn)?, value(&f.core.key_arns.primary)?))
+    /// The global cluster's ARN.
+    fn global_arn(&self) -> String {
+        format!("arn:{}:rds::{}:global-cluster:{}", self.partition, self.account, self.global)
     }
 }
 
 impl Reach for Scope {
+    /// The global cluster's ARN, or a cluster's in its own region; in the role's account.
     fn is_cluster(&self, r: &Value) -> bool {
         let r = policy::text(r);
-        self.clusters.iter().any(|c| r.ends_with(c.as_str()))
+        let parts: Vec<&str> = r.splitn(7, ':').collect();
+        let ["arn", _, "rds", region, account, kind, id] = parts.as_slice() else { return false };
+        let ours = *account == self.account;
+        match *kind {
+            "global-cluster" => ours && region.is_empty() && *id == self.global,
+            "cluster" => ours && self.clusters.iter().any(|(rg, c)| region == rg && id == c),
+            _ => false,
+        }
     }
     fn is_topic(&self, r: &Value) -> bool {
         policy::text(r) == self.topic
@@ -134,10 +151,11 @@ fn sns_may_invoke_from(s: &Statement, topic: &str) -> bool {
             && !SOURCE_ARN_OPERATORS.iter().any(|o| c.operator.eq_ignore_ascii_case(o))
     });
     let source_is_topic = !source_arns.is_empty() && source_arns.iter().all(|x| x == topic) && !loose;
-    s.allows()
-        && s.service_principals().iter().any(|p| p == SNS_SERVICE)
-        && s.covers_action("lambda:InvokeFunction")
-        && source_is_topic
+    // The SNS service and no one else: another principal beside it would share the grant.
+    let only_sns = s.not_principal.is_none()
+        && s.principal.as_ref().is_some_and(|p| p.types() == ["Service"])
+        && s.service_principals() == [SNS_SERVICE];
+    s.allows() && only_sns && s.covers_action("lambda:InvokeFunction") && source_is_topic
 }
 
 /// The function's resource policy lets the alerts topic invoke `function` through SNS, and no
@@ -259,7 +277,7 @@ fn failover_role_least_privilege(f: &DrFacts) -> Vec<Finding> {
         let mut findings = vec![trust_policy_finding(r, &role.assume_role_policy_document)];
         // What the role may do is judged against the stack's own resources; without them it
         // cannot be judged at all.
-        match Scope::of(f) {
+        match Scope::of(f, &role.arn) {
             Ok(scope) => {
                 let documents: Vec<&Value> = role.role_policies.iter().map(|p| &p.policy_document).collect();
                 findings.push(role_policy_finding(r, &scope, &documents));
@@ -282,10 +300,7 @@ fn needed_grants_finding(r: &str, role: &Role, scope: &Scope) -> Finding {
         .chain(role.attached_policies.iter().map(|p| &p.policy_document))
         .flat_map(|d| Policy::parse(d).statements)
         .collect();
-    // The global cluster's ARN, in the role's own partition and account.
-    let arn_part = |i: usize| role.arn.split(':').nth(i).unwrap_or_default();
-    let [global, ..] = &scope.clusters;
-    let global_arn = format!("arn:{}:rds::{}{global}", arn_part(1), arn_part(4));
+    let global_arn = scope.global_arn();
     let mut missing = Vec::new();
     if !grants(&all, "rds:FailoverGlobalCluster", &global_arn) {
         missing.push(format!("rds:FailoverGlobalCluster on {global_arn}"));
@@ -715,7 +730,14 @@ mod tests {
     const KEY: &str = "arn:aws:kms:eu-west-2:1:key/k";
 
     fn scope() -> Scope {
-        Scope::new("g", "p", "d", "arn:aws:sns:eu-west-2:1:alerts", KEY)
+        Scope {
+            global: "g".into(),
+            clusters: [("eu-west-2".into(), "p".into()), ("eu-west-1".into(), "d".into())],
+            partition: "aws".into(),
+            account: "1".into(),
+            topic: "arn:aws:sns:eu-west-2:1:alerts".into(),
+            key: KEY.into(),
+        }
     }
 
     fn trusts_only_lambda(trust: &Value) -> bool {
@@ -920,5 +942,25 @@ mod tests {
             "{}",
             f[0].actual
         );
+    }
+
+    #[test]
+    fn a_cluster_of_the_same_name_elsewhere_is_not_the_stacks() {
+        let s = scope();
+        let on = |arn: &str| stmt(json!({"Effect": "Allow", "Action": "rds:ModifyDBCluster", "Resource": arn}));
+        assert!(excess(&on("arn:aws:rds:eu-west-2:1:cluster:p"), &s).is_empty());
+        assert!(excess(&on("arn:aws:rds::1:global-cluster:g"), &s).is_empty());
+        for elsewhere in [
+            "arn:aws:rds:us-east-1:1:cluster:p",
+            "arn:aws:rds:eu-west-2:999:cluster:p",
+            "arn:aws:rds:eu-west-2:1:cluster:d",
+            "arn:aws:rds:eu-west-2:1:global-cluster:g",
+            "arn:aws:rds:eu-west-2:1:db:p",
+        ] {
+            assert_eq!(excess(&on(elsewhere), &s).len(), 1, "{elsewhere}");
+        }
+        let also_everyone = stmt(json!({"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com", "AWS": "*"},
+            "Action": "lambda:InvokeFunction", "Condition": {"ArnLike": {"AWS:SourceArn": s.topic}}}));
+        assert!(!sns_may_invoke_from(&also_everyone, &s.topic), "another principal shares the grant");
     }
 }

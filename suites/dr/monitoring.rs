@@ -1,7 +1,9 @@
-//! The database alarms and the topic they notify: each alarm watches the stack's metric on the
-//! primary cluster at the stack's threshold, every alarm notifies the alerts topic, and the topic
-//! is encrypted with the primary key. Alarm state is never judged: a new alarm is OK on the
-//! emulator and INSUFFICIENT_DATA on AWS until data arrives.
+//! The database alarms and the topic they notify: each alarm is judged on every setting that
+//! decides when it fires (metric, namespace, its one dimension the primary cluster, statistic,
+//! period, evaluation periods, threshold and comparison), every alarm notifies the alerts topic
+//! when it fires and when it recovers with its actions enabled, and the topic is encrypted with
+//! the primary key. Alarm state is never judged: a new alarm is OK on the emulator and
+//! INSUFFICIENT_DATA on AWS until data arrives.
 //!
 //! Emulator gap: aws-sdk-cloudwatch from 1.100 on speaks only Smithy RPC v2 CBOR, which moto
 //! 5.2.5 does not route (HTTP 404; it takes CloudWatch in Query and JSON). With such an SDK the
