@@ -1,9 +1,15 @@
 //! The layout's audit trail: multi-region with global service events, log file validation,
 //! logging management events to the stack's trail bucket, encrypted with the primary key.
 //!
-//! Emulator gap (moto 5.2.5): GetEventSelectors answers empty lists for a trail created without
+//! The selectors are judged on every field: what each records (management events, reads and
+//! writes), every event source it leaves out (ExcludeManagementEventSources), and every negative
+//! condition of an advanced selector (an excluded data-event resource, a left-out event source).
+//!
+//! Emulator gaps (moto 5.2.5): GetEventSelectors answers empty lists for a trail created without
 //! selectors (AWS reports the default: all management events, read and write), so the selector
-//! finding inside trail_logging is skipped there.
+//! finding of the compliant trail is skipped there; selectors that are put are answered as put,
+//! so their breakages are proven. moto never delivers log files, so it never reports a delivery
+//! error: LatestDeliveryError is judged on AWS only.
 
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
@@ -26,12 +32,20 @@ pub const TRAIL_MULTI_REGION: Check<DrFacts> = Check {
         risk: "A single-region trail in eu-west-2 misses everything done in the DR region (promotion, restores, key use) and IAM activity: the audit record has a hole exactly where failover happens.",
         remediation: "main.ts: trail (Cloudtrail) needs isMultiRegionTrail: true and includeGlobalServiceEvents: true.",
     },
-    claims: &[Claim {
-        property: "IsMultiRegionTrail",
-        about: "The trail records API activity in every region, global services included",
-        mutants: &[&mutants::TRAIL_SINGLE_REGION],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "IsMultiRegionTrail",
+            about: "The trail records API activity in every region, the DR region included",
+            mutants: &[&mutants::TRAIL_SINGLE_REGION],
+            not_emulated: None,
+        },
+        Claim {
+            property: "IncludeGlobalServiceEvents",
+            about: "The trail records the activity of global services (IAM, STS, CloudFront)",
+            mutants: &[&mutants::TRAIL_NO_GLOBAL_EVENTS],
+            not_emulated: None,
+        },
+    ],
     run: trail_multi_region,
 };
 
@@ -102,12 +116,38 @@ pub const TRAIL_LOGGING: Check<DrFacts> = Check {
         risk: "A stopped trail, or one recording only writes, leaves no record of who read or changed PHI infrastructure: incidents cannot be investigated.",
         remediation: "main.ts: trail (Cloudtrail) needs enableLogging left true (the default), no eventSelector narrowing readWriteType below All or excluding management events, and s3BucketName: trailBucket.id; restart a stopped trail with cloudtrail:StartLogging.",
     },
-    claims: &[Claim {
-        property: "IsLogging",
-        about: "The trail is logging all management events, reads and writes, to the stack's trail bucket",
-        mutants: &[&mutants::TRAIL_STOPPED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "IsLogging",
+            about: "The trail is logging (not stopped)",
+            mutants: &[&mutants::TRAIL_STOPPED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "LatestDeliveryError",
+            about: "The trail's last delivery of log files succeeded",
+            mutants: &[],
+            not_emulated: Some("moto never delivers log files, so it never reports a delivery error"),
+        },
+        Claim {
+            property: "S3BucketName",
+            about: "The trail delivers its log files to the stack's trail bucket, not another bucket",
+            mutants: &[&mutants::TRAIL_OTHER_BUCKET],
+            not_emulated: None,
+        },
+        Claim {
+            property: "EventSelectors",
+            about: "The selectors record every management event, reads and writes, from every event source (none excluded)",
+            mutants: &[&mutants::TRAIL_WRITE_ONLY, &mutants::TRAIL_EXCLUDES_KMS_EVENTS],
+            not_emulated: None,
+        },
+        Claim {
+            property: "AdvancedEventSelectors",
+            about: "No advanced selector leaves a resource, event or source out (no NotEquals, NotStartsWith or NotEndsWith condition)",
+            mutants: &[&mutants::TRAIL_EXCLUDES_DATA_BUCKET],
+            not_emulated: None,
+        },
+    ],
     run: trail_logging,
 };
 
@@ -127,28 +167,35 @@ fn trail_logging(f: &DrFacts) -> Vec<Finding> {
     }));
     findings.extend(judge_named(&f.ops.event_selectors, "EventSelectors", |s| {
         let r = &f.ops.event_selectors.resource;
-        if f.emulated && s.is_empty() {
-            return vec![Finding::skip(
+        let management = if f.emulated && s.is_empty() {
+            Finding::skip(
                 r,
                 "EventSelectors",
                 "not emulated: moto's GetEventSelectors answers no selectors for a trail created without any",
-            )];
-        }
-        let actual = if s.is_empty() {
-            "no selectors".to_owned()
-        } else if s.all_management_events() {
-            "all management events".to_owned()
+            )
         } else {
-            "management events excluded or narrowed to reads or writes".to_owned()
+            let gaps = s.management_gaps();
+            Finding::judge(
+                r,
+                "EventSelectors",
+                gaps.is_empty(),
+                "every management event recorded, reads and writes, no event source excluded",
+                if gaps.is_empty() { "all management events".to_owned() } else { gaps.join("; ") },
+                s,
+            )
         };
-        vec![Finding::judge(
+        // Every negative condition leaves something out, data events included: judged on
+        // whatever selectors there are.
+        let exclusions = s.exclusions();
+        let advanced = Finding::judge(
             r,
-            "EventSelectors",
-            s.all_management_events(),
-            "management events included, ReadWriteType All",
-            actual,
-            s,
-        )]
+            "AdvancedEventSelectors",
+            exclusions.is_empty(),
+            "no resource, event or source excluded",
+            if exclusions.is_empty() { "none excluded".to_owned() } else { exclusions.join("; ") },
+            &s.advanced_event_selectors,
+        );
+        vec![management, advanced]
     }));
     findings
 }

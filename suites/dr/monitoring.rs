@@ -1,7 +1,9 @@
-//! The database alarms and the topic they notify: each alarm watches the stack's metric on the
-//! primary cluster at the stack's threshold, every alarm notifies the alerts topic, and the topic
-//! is encrypted with the primary key. Alarm state is never judged: a new alarm is OK on the
-//! emulator and INSUFFICIENT_DATA on AWS until data arrives.
+//! The database alarms and the topic they notify: each alarm is judged on every setting that
+//! decides when it fires (metric, namespace, its one dimension the primary cluster, statistic,
+//! period, evaluation periods, threshold and comparison), every alarm notifies the alerts topic
+//! when it fires and when it recovers with its actions enabled, and the topic is encrypted with
+//! the primary key. Alarm state is never judged: a new alarm is OK on the emulator and
+//! INSUFFICIENT_DATA on AWS until data arrives.
 //!
 //! Emulator gap: aws-sdk-cloudwatch from 1.100 on speaks only Smithy RPC v2 CBOR, which moto
 //! 5.2.5 does not route (HTTP 404; it takes CloudWatch in Query and JSON). With such an SDK the
@@ -13,6 +15,8 @@ use stackproof_harness::facts::Named;
 use stackproof_harness::facts::cloudwatch::{Dimension, MetricAlarm};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
+
+use stackproof_harness::mutation::Mutant;
 
 use super::DrFacts;
 use super::mutants;
@@ -34,11 +38,36 @@ pub const CHECKS: &[Check<DrFacts>] = &[
     ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY,
 ];
 
-/// What main.ts declares for one alarm.
-struct AlarmSpec {
-    metric: &'static str,
-    threshold: f64,
+/// What main.ts declares for one alarm: every setting that decides when it fires.
+pub struct AlarmSpec {
+    pub metric: &'static str,
+    pub statistic: &'static str,
+    /// Seconds per datapoint.
+    pub period: i32,
+    /// Datapoints above the threshold before it fires.
+    pub evaluation_periods: i32,
+    pub threshold: f64,
 }
+
+/// main.ts cpu_alarm.
+pub const CPU_ALARM: AlarmSpec =
+    AlarmSpec { metric: "CPUUtilization", statistic: "Average", period: 300, evaluation_periods: 2, threshold: 80.0 };
+/// main.ts connections_alarm.
+pub const CONNECTIONS_ALARM: AlarmSpec = AlarmSpec {
+    metric: "DatabaseConnections",
+    statistic: "Average",
+    period: 300,
+    evaluation_periods: 2,
+    threshold: 100.0,
+};
+/// main.ts replication_lag_alarm.
+pub const LAG_ALARM: AlarmSpec = AlarmSpec {
+    metric: "AuroraGlobalDBReplicationLag",
+    statistic: "Maximum",
+    period: 60,
+    evaluation_periods: 3,
+    threshold: RPO_MS,
+};
 
 fn same_number(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
@@ -51,7 +80,13 @@ fn dimensions_text(d: &[Dimension]) -> String {
     d.iter().map(|d| format!("{}={}", d.name, d.value)).collect::<Vec<_>>().join(", ")
 }
 
-/// The alarm's metric, namespace, dimensions, threshold and comparison against main.ts.
+fn or_none<T: ToString>(v: Option<T>) -> String {
+    v.map_or("none".to_owned(), |v| v.to_string())
+}
+
+/// Every setting that decides when the alarm fires, against main.ts: metric, namespace,
+/// dimensions (the primary cluster, and nothing else), statistic, period, evaluation periods,
+/// threshold and comparison.
 fn judge_alarm(f: &DrFacts, n: &Named<MetricAlarm>, spec: &AlarmSpec) -> Vec<Finding> {
     let cluster = &f.core.cluster_ids.primary;
     judge_named(n, "MetricName", |a| {
@@ -59,6 +94,12 @@ fn judge_alarm(f: &DrFacts, n: &Named<MetricAlarm>, spec: &AlarmSpec) -> Vec<Fin
         let metric = a.metric_name.as_deref().unwrap_or("none (metric math)");
         let namespace = a.namespace.as_deref().unwrap_or("none");
         let comparison = a.comparison_operator.as_deref().unwrap_or("none");
+        // A percentile (ExtendedStatistic) replaces the statistic: not what main.ts declares.
+        let statistic = match (&a.statistic, &a.extended_statistic) {
+            (Some(s), None) => s.clone(),
+            (_, Some(p)) => format!("ExtendedStatistic {p}"),
+            (None, None) => "none".to_owned(),
+        };
         let mut findings = vec![
             Finding::judge(r, "MetricName", metric == spec.metric, spec.metric, metric, a),
             Finding::judge(r, "Namespace", namespace == NAMESPACE, NAMESPACE, namespace, a),
@@ -74,17 +115,34 @@ fn judge_alarm(f: &DrFacts, n: &Named<MetricAlarm>, spec: &AlarmSpec) -> Vec<Fin
                 &a.dimensions,
             )]
         }));
-        findings.push(Finding::judge(
-            r,
-            "Threshold",
-            a.threshold.is_some_and(|t| same_number(t, spec.threshold)),
-            spec.threshold,
-            a.threshold.map_or("none".to_owned(), |t| t.to_string()),
-            a,
-        ));
-        findings.push(Finding::judge(r, "ComparisonOperator", comparison == COMPARISON, COMPARISON, comparison, a));
+        findings.extend([
+            Finding::judge(r, "Statistic", statistic == spec.statistic, spec.statistic, statistic, a),
+            Finding::judge(r, "Period", a.period == Some(spec.period), spec.period, or_none(a.period), a),
+            Finding::judge(
+                r,
+                "EvaluationPeriods",
+                a.evaluation_periods == Some(spec.evaluation_periods),
+                spec.evaluation_periods,
+                or_none(a.evaluation_periods),
+                a,
+            ),
+            Finding::judge(
+                r,
+                "Threshold",
+                a.threshold.is_some_and(|t| same_number(t, spec.threshold)),
+                spec.threshold,
+                or_none(a.threshold),
+                a,
+            ),
+            Finding::judge(r, "ComparisonOperator", comparison == COMPARISON, COMPARISON, comparison, a),
+        ]);
         findings
     })
+}
+
+/// A claim the emulator can break: every alarm setting and notification is seeded as declared.
+const fn claim(property: &'static str, about: &'static str, mutants: &'static [&'static Mutant]) -> Claim<Mutant> {
+    Claim { property, about, mutants, not_emulated: None }
 }
 
 pub const CPU_ALARM_ABOVE_80_PERCENT: Check<DrFacts> = Check {
@@ -95,19 +153,47 @@ pub const CPU_ALARM_ABOVE_80_PERCENT: Check<DrFacts> = Check {
         citations: &["45 CFR 164.308(a)(1)(ii)(D)", "45 CFR 164.308(a)(6)(ii)", "45 CFR 164.308(a)(7)(ii)(C)"],
         severity: Severity::Medium,
         risk: "A saturated writer slows or drops clinical transactions; an alarm set too high, or on the wrong metric or cluster, stays silent until patients' records are unavailable.",
-        remediation: "main.ts: cpu_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName CPUUtilization, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: 80, comparisonOperator: GreaterThanThreshold.",
+        remediation: "main.ts: cpu_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName CPUUtilization, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier} only, statistic Average, period 300, evaluationPeriods 2, threshold: 80, comparisonOperator: GreaterThanThreshold.",
     },
-    claims: &[Claim {
-        property: "Threshold",
-        about: "The CPU alarm fires when the primary cluster's CPUUtilization is above 80%",
-        mutants: &[&mutants::CPU_ALARM_THRESHOLD_95],
-        not_emulated: None,
-    }],
+    claims: &[
+        claim(
+            "MetricName",
+            "The CPU alarm watches CPUUtilization, not another metric or a metric math expression",
+            &[&mutants::CPU_ALARM_WRONG_METRIC],
+        ),
+        claim(
+            "Namespace",
+            "The CPU alarm watches the metric in the AWS/RDS namespace",
+            &[&mutants::CPU_ALARM_CUSTOM_NAMESPACE],
+        ),
+        claim(
+            "Dimensions",
+            "The CPU alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)",
+            &[&mutants::CPU_ALARM_DR_CLUSTER],
+        ),
+        claim(
+            "Statistic",
+            "The CPU alarm compares the Average, not another statistic or a percentile",
+            &[&mutants::CPU_ALARM_MINIMUM],
+        ),
+        claim("Period", "The CPU alarm takes a datapoint every 300 seconds", &[&mutants::CPU_ALARM_HOURLY_PERIOD]),
+        claim(
+            "EvaluationPeriods",
+            "The CPU alarm fires after 2 datapoints above the threshold",
+            &[&mutants::CPU_ALARM_24_EVALUATION_PERIODS],
+        ),
+        claim("Threshold", "The CPU alarm compares with 80 (percent)", &[&mutants::CPU_ALARM_THRESHOLD_95]),
+        claim(
+            "ComparisonOperator",
+            "The CPU alarm fires when the value is greater than the threshold",
+            &[&mutants::CPU_ALARM_LESS_THAN],
+        ),
+    ],
     run: cpu_alarm_above_80_percent,
 };
 
 fn cpu_alarm_above_80_percent(f: &DrFacts) -> Vec<Finding> {
-    judge_alarm(f, &f.ops.cpu_alarm, &AlarmSpec { metric: "CPUUtilization", threshold: 80.0 })
+    judge_alarm(f, &f.ops.cpu_alarm, &CPU_ALARM)
 }
 
 pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<DrFacts> = Check {
@@ -118,19 +204,55 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<DrFacts> = Check {
         citations: &["45 CFR 164.308(a)(1)(ii)(D)", "45 CFR 164.308(a)(6)(ii)"],
         severity: Severity::Medium,
         risk: "An alarm on another cluster's connections never sees a connection storm or credential abuse against the primary holding PHI.",
-        remediation: "main.ts: connections_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName DatabaseConnections, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: 100, comparisonOperator: GreaterThanThreshold.",
+        remediation: "main.ts: connections_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName DatabaseConnections, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier} only, statistic Average, period 300, evaluationPeriods 2, threshold: 100, comparisonOperator: GreaterThanThreshold.",
     },
-    claims: &[Claim {
-        property: "Dimensions",
-        about: "The connections alarm watches DatabaseConnections above 100 on the primary cluster",
-        mutants: &[&mutants::CONNECTIONS_ALARM_OTHER_CLUSTER],
-        not_emulated: None,
-    }],
+    claims: &[
+        claim(
+            "MetricName",
+            "The connections alarm watches DatabaseConnections, not another metric or a metric math expression",
+            &[&mutants::CONNECTIONS_ALARM_WRONG_METRIC],
+        ),
+        claim(
+            "Namespace",
+            "The connections alarm watches the metric in the AWS/RDS namespace",
+            &[&mutants::CONNECTIONS_ALARM_CUSTOM_NAMESPACE],
+        ),
+        claim(
+            "Dimensions",
+            "The connections alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)",
+            &[&mutants::CONNECTIONS_ALARM_OTHER_CLUSTER],
+        ),
+        claim(
+            "Statistic",
+            "The connections alarm compares the Average, not another statistic or a percentile",
+            &[&mutants::CONNECTIONS_ALARM_PERCENTILE],
+        ),
+        claim(
+            "Period",
+            "The connections alarm takes a datapoint every 300 seconds",
+            &[&mutants::CONNECTIONS_ALARM_DAILY_PERIOD],
+        ),
+        claim(
+            "EvaluationPeriods",
+            "The connections alarm fires after 2 datapoints above the threshold",
+            &[&mutants::CONNECTIONS_ALARM_12_EVALUATION_PERIODS],
+        ),
+        claim(
+            "Threshold",
+            "The connections alarm compares with 100 connections",
+            &[&mutants::CONNECTIONS_ALARM_THRESHOLD_1000],
+        ),
+        claim(
+            "ComparisonOperator",
+            "The connections alarm fires when the value is greater than the threshold",
+            &[&mutants::CONNECTIONS_ALARM_LESS_OR_EQUAL],
+        ),
+    ],
     run: connections_alarm_on_primary_cluster,
 };
 
 fn connections_alarm_on_primary_cluster(f: &DrFacts) -> Vec<Finding> {
-    judge_alarm(f, &f.ops.connections_alarm, &AlarmSpec { metric: "DatabaseConnections", threshold: 100.0 })
+    judge_alarm(f, &f.ops.connections_alarm, &CONNECTIONS_ALARM)
 }
 
 pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
@@ -141,23 +263,55 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
         citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(ii)(C)", "45 CFR 164.308(a)(1)(ii)(D)"],
         severity: Severity::High,
         risk: "If the alarm watches the wrong metric (AuroraReplicaLag is in-region replicas only) or a looser threshold, the DR region can fall further behind than the recovery point objective without anyone, or the failover health check, knowing.",
-        remediation: "main.ts: replication_lag_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier}, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
+        remediation: "main.ts: replication_lag_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier} only, statistic Maximum, period 60, evaluationPeriods 3, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
     },
-    claims: &[Claim {
-        property: "MetricName",
-        about: "The replication lag alarm watches AuroraGlobalDBReplicationLag above the 15 minute RPO (900000 ms)",
-        mutants: &[&mutants::LAG_ALARM_WRONG_METRIC],
-        not_emulated: None,
-    }],
+    claims: &[
+        claim(
+            "MetricName",
+            "The replication lag alarm watches AuroraGlobalDBReplicationLag, not AuroraReplicaLag (in-region replicas) or another metric",
+            &[&mutants::LAG_ALARM_WRONG_METRIC],
+        ),
+        claim(
+            "Namespace",
+            "The replication lag alarm watches the metric in the AWS/RDS namespace",
+            &[&mutants::LAG_ALARM_CUSTOM_NAMESPACE],
+        ),
+        claim(
+            "Dimensions",
+            "The replication lag alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)",
+            &[&mutants::LAG_ALARM_EXTRA_DIMENSION],
+        ),
+        claim(
+            "Statistic",
+            "The replication lag alarm compares the Maximum, so one lagging minute is not averaged away",
+            &[&mutants::LAG_ALARM_AVERAGE],
+        ),
+        claim(
+            "Period",
+            "The replication lag alarm takes a datapoint every 60 seconds",
+            &[&mutants::LAG_ALARM_HOURLY_PERIOD],
+        ),
+        claim(
+            "EvaluationPeriods",
+            "The replication lag alarm fires after 3 datapoints above the threshold",
+            &[&mutants::LAG_ALARM_60_EVALUATION_PERIODS],
+        ),
+        claim(
+            "Threshold",
+            "The replication lag alarm compares with the 15 minute RPO, 900000 ms",
+            &[&mutants::LAG_ALARM_ABOVE_RPO],
+        ),
+        claim(
+            "ComparisonOperator",
+            "The replication lag alarm fires when the lag is greater than the threshold",
+            &[&mutants::LAG_ALARM_LESS_THAN],
+        ),
+    ],
     run: replication_lag_alarm_at_rpo,
 };
 
 fn replication_lag_alarm_at_rpo(f: &DrFacts) -> Vec<Finding> {
-    judge_alarm(
-        f,
-        &f.ops.replication_lag_alarm,
-        &AlarmSpec { metric: "AuroraGlobalDBReplicationLag", threshold: RPO_MS },
-    )
+    judge_alarm(f, &f.ops.replication_lag_alarm, &LAG_ALARM)
 }
 
 pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<DrFacts> = Check {
@@ -170,12 +324,26 @@ pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<DrFacts> = Check {
         risk: "An alarm without actions changes state in silence: nobody is paged and the failover function subscribed to the topic is never invoked.",
         remediation: "main.ts: cpu_alarm, connections_alarm and replication_lag_alarm (CloudwatchMetricAlarm) need alarmActions: [alertsTopic.arn] and okActions: [alertsTopic.arn], with actionsEnabled left true.",
     },
-    claims: &[Claim {
-        property: "AlarmActions",
-        about: "All three alarms notify the alerts topic when they fire and when they recover",
-        mutants: &[&mutants::CONNECTIONS_ALARM_NO_ACTION],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "AlarmActions",
+            about: "Each of the three alarms notifies the alerts topic when it fires",
+            mutants: &[&mutants::CONNECTIONS_ALARM_NO_ACTION, &mutants::LAG_ALARM_OTHER_TOPIC],
+            not_emulated: None,
+        },
+        Claim {
+            property: "OKActions",
+            about: "Each of the three alarms notifies the alerts topic when it recovers",
+            mutants: &[&mutants::LAG_ALARM_NO_OK_ACTION],
+            not_emulated: None,
+        },
+        Claim {
+            property: "ActionsEnabled",
+            about: "Each of the three alarms has its actions enabled, so its notifications are sent",
+            mutants: &[&mutants::CPU_ALARM_ACTIONS_DISABLED],
+            not_emulated: None,
+        },
+    ],
     run: alarms_notify_alerts_topic,
 };
 
@@ -230,8 +398,8 @@ pub const ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "KmsMasterKeyId",
-        about: "The alerts topic is encrypted at rest with the primary region's customer key",
-        mutants: &[&mutants::ALERTS_TOPIC_UNENCRYPTED],
+        about: "The alerts topic is encrypted at rest, with the primary region's customer key and no other (not the AWS managed alias/aws/sns)",
+        mutants: &[&mutants::ALERTS_TOPIC_UNENCRYPTED, &mutants::ALERTS_TOPIC_AWS_MANAGED_KEY],
         not_emulated: None,
     }],
     run: alerts_topic_encrypted_with_primary_key,

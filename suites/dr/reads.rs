@@ -43,6 +43,7 @@ pub const READS: &[(&str, &str)] = &[
     ("sns", "GetTopicAttributes"),
     ("sns", "ListSubscriptionsByTopic"),
     ("ssm", "DescribeParameters"),
+    ("ssm", "GetParameter"),
 ];
 
 /// Reads a run on the emulator cannot be made to send, with why: a policy must still grant them.

@@ -115,6 +115,26 @@ const NEVER: &[&str] = &[
     "GetObject",
 ];
 
+/// Reads allowed only in a form that cannot return secret material, judged on the request itself:
+/// SSM GetParameter without decryption answers a `String` parameter's value (configuration, such
+/// as which clusters a failover function promotes) and never a SecureString's plaintext. It stays
+/// in NEVER, so the plain allowlist never admits it.
+const WITHOUT_DECRYPTION: &[(&str, &str)] = &[("ssm", "GetParameter")];
+
+/// Whether a request the plain allowlist refuses is one of WITHOUT_DECRYPTION's, asking for no
+/// decryption.
+pub fn is_allowed_without_decryption(
+    service: &str,
+    operation: &str,
+    input: &aws_smithy_runtime_api::client::interceptors::context::Input,
+) -> bool {
+    let listed = WITHOUT_DECRYPTION.iter().any(|(s, o)| *s == service_key(service) && *o == operation);
+    listed
+        && input
+            .downcast_ref::<aws_sdk_ssm::operation::get_parameter::GetParameterInput>()
+            .is_some_and(|i| i.with_decryption != Some(true))
+}
+
 /// Service names as the SDK reports them ("CloudWatch Logs") folded to the allowlist's form.
 fn service_key(service: &str) -> String {
     service.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
@@ -162,9 +182,15 @@ impl Allowlist {
         &self.operations
     }
 
-    pub fn admits(&self, service: &str, operation: &str) -> bool {
+    pub fn admits(
+        &self,
+        service: &str,
+        operation: &str,
+        input: &aws_smithy_runtime_api::client::interceptors::context::Input,
+    ) -> bool {
         let key = service_key(service);
-        is_allowed(service, operation) && self.operations.iter().any(|(s, o)| *s == key && *o == operation)
+        let read = is_allowed(service, operation) || is_allowed_without_decryption(service, operation, input);
+        read && self.operations.iter().any(|(s, o)| *s == key && *o == operation)
     }
 }
 
@@ -316,7 +342,7 @@ impl Intercept for ReadOnlyGuard {
             Some(m) => (m.service().to_owned(), m.name().to_owned()),
             None => ("unknown".to_owned(), "unknown".to_owned()),
         };
-        if self.allowlist.admits(&service, &operation) {
+        if self.allowlist.admits(&service, &operation, context.input()) {
             let input = format!("{:?}", context.input());
             let mut requests = self.ledger.requests.lock().unwrap_or_else(PoisonError::into_inner);
             *requests.entry((service_key(&service), operation, input)).or_default() += 1;
@@ -418,6 +444,21 @@ mod tests {
         ] {
             assert!(!is_allowed(service, op), "{service} {op} allowed");
         }
+    }
+
+    #[test]
+    fn a_parameter_is_read_only_without_decryption() {
+        use aws_sdk_ssm::operation::get_parameter::GetParameterInput;
+        use aws_smithy_runtime_api::client::interceptors::context::Input;
+        let ask = |decrypt: Option<bool>| {
+            Input::erase(GetParameterInput::builder().name("/x/config").set_with_decryption(decrypt).build().unwrap())
+        };
+        assert!(!is_allowed("SSM", "GetParameter"), "the plain allowlist never admits it");
+        assert!(is_allowed_without_decryption("SSM", "GetParameter", &ask(None)));
+        assert!(is_allowed_without_decryption("SSM", "GetParameter", &ask(Some(false))));
+        assert!(!is_allowed_without_decryption("SSM", "GetParameter", &ask(Some(true))), "a SecureString's plaintext");
+        assert!(!is_allowed_without_decryption("SSM", "GetParameters", &ask(None)));
+        assert!(!is_allowed_without_decryption("Secrets Manager", "GetParameter", &ask(None)));
     }
 
     #[test]

@@ -115,7 +115,11 @@ async fn attached_policies(iam: &Client, role: &str) -> Fact<Vec<AttachedPolicy>
         .map_err(|e| classify("ListAttachedRolePolicies", &e, NOT_FOUND))?;
     let mut policies = Vec::with_capacity(attached.len());
     for a in attached {
-        let arn = a.policy_arn.unwrap_or_default();
+        // An attachment without its ARN cannot be read, and must not read as "nothing attached".
+        let arn = a.policy_arn.filter(|arn| !arn.is_empty()).ok_or_else(|| FactError::Api {
+            operation: "ListAttachedRolePolicies".into(),
+            detail: format!("a policy attached to {role} has no PolicyArn"),
+        })?;
         let policy = iam
             .get_policy()
             .policy_arn(&arn)

@@ -6,7 +6,7 @@ use aws_sdk_lambda::Client;
 use serde::Serialize;
 
 use super::{Fact, FactError, classify};
-use crate::secret::looks_secret;
+use crate::secret::{credential_shape, looks_secret};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
@@ -28,9 +28,14 @@ pub struct Function {
     pub kms_key_arn: Option<String>,
     /// Environment.Variables. Variables carry configuration (ARNs, parameter names) that checks
     /// compare against the stack, so names and values are kept; but the report is evidence that
-    /// gets shared, so the value of any variable named like a credential (*SECRET*, *PASSWORD*,
-    /// *TOKEN*, see `secret::CREDENTIAL_WORDS`) is replaced by REDACTED before it is ever stored.
+    /// gets shared, so the value of any variable that looks like a credential (see
+    /// `plaintext_credentials`) is replaced by REDACTED before it is ever stored.
     pub environment: BTreeMap<String, String>,
+    /// The variables that hold a credential in plain text, each with why it reads as one: named
+    /// like a credential (`DB_PASSWORD`, `REDIS_PASS`, `SENTRY_DSN`) with a value that is not a
+    /// reference to a store (an ARN, a parameter path), or a value shaped like one whatever the
+    /// name (a URL with a password, a private key, an AWS key, a random token).
+    pub plaintext_credentials: BTreeMap<String, String>,
     pub state: Option<String>,
 }
 
@@ -50,28 +55,47 @@ pub async fn function(lambda: &Client, name: &str) -> Fact<Function> {
         .send()
         .await
         .map_err(|e| classify("GetFunctionConfiguration", &e, NOT_FOUND))?;
-    let environment = f
-        .environment
-        .and_then(|e| e.variables)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| {
-            let v = if looks_secret(&k) { REDACTED.to_owned() } else { v };
-            (k, v)
-        })
-        .collect();
+    let mut environment = BTreeMap::new();
+    let mut plaintext_credentials = BTreeMap::new();
+    for (k, v) in f.environment.and_then(|e| e.variables).unwrap_or_default() {
+        let why = credential(&k, &v);
+        // A reference under a credential's name is kept out of the evidence all the same.
+        let shown = if why.is_some() || looks_secret(&k) { REDACTED.to_owned() } else { v };
+        if let Some(why) = why {
+            plaintext_credentials.insert(k.clone(), why.to_owned());
+        }
+        environment.insert(k, shown);
+    }
+    // A reply without the function's ARN or role cannot be compared with anything.
+    let missing = |field: &str| FactError::Api {
+        operation: "GetFunctionConfiguration".into(),
+        detail: format!("the reply for {name} has no {field}"),
+    };
     Ok(Function {
         function_name: f.function_name.unwrap_or_else(|| name.to_owned()),
-        function_arn: f.function_arn.unwrap_or_default(),
-        role: f.role.unwrap_or_default(),
+        function_arn: f.function_arn.filter(|a| !a.is_empty()).ok_or_else(|| missing("FunctionArn"))?,
+        role: f.role.filter(|r| !r.is_empty()).ok_or_else(|| missing("Role"))?,
         runtime: f.runtime.map(|r| r.as_str().to_owned()),
         handler: f.handler,
         timeout: f.timeout,
         memory_size: f.memory_size,
         kms_key_arn: f.kms_key_arn,
         environment,
+        plaintext_credentials,
         state: f.state.map(|s| s.as_str().to_owned()),
     })
+}
+
+/// Why a variable holds a credential in plain text, if it does: its value's shape decides first;
+/// else a credential's name with a value that is neither empty nor a reference to where the
+/// credential is kept (an ARN, a parameter path).
+pub fn credential(name: &str, value: &str) -> Option<&'static str> {
+    if let Some(shape) = credential_shape(value) {
+        return Some(shape);
+    }
+    let v = value.trim();
+    let reference = v.is_empty() || v.starts_with("arn:") || (v.starts_with('/') && !v.contains(char::is_whitespace));
+    (looks_secret(name) && !reference).then_some("named like a credential")
 }
 
 /// GetPolicy for one function. A function without a resource policy answers
@@ -84,4 +108,21 @@ pub async fn policy(lambda: &Client, name: &str) -> Fact<FunctionPolicy> {
         detail: format!("the policy is not JSON: {e}"),
     })?;
     Ok(FunctionPolicy { policy, revision_id: out.revision_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_found_by_name_and_by_value_and_references_are_not() {
+        assert_eq!(credential("DB_PASS", "hunter2"), Some("named like a credential"));
+        assert_eq!(credential("SENTRY_DSN", "abc"), Some("named like a credential"));
+        let url = credential("REPLICA_ENDPOINT", "postgresql://admin:Xy7-pw@db.internal:5432/phi");
+        assert!(url.is_some_and(|why| why.contains("URL with a password")), "{url:?}");
+        assert_eq!(credential("DB_SECRET_ARN", "arn:aws:secretsmanager:eu-west-2:1:secret:db"), None);
+        assert_eq!(credential("DB_PASSWORD_PARAMETER", "/healthcare/db/password"), None);
+        assert_eq!(credential("ALERTS_TOPIC_ARN", "arn:aws:sns:eu-west-2:1:alerts"), None);
+        assert_eq!(credential("CONFIG_PARAMETER_NAME", "/healthcare-dr/x/config"), None);
+    }
 }

@@ -3,7 +3,7 @@
 use aws_sdk_sns::Client;
 use serde::Serialize;
 
-use super::{Fact, classify};
+use super::{Fact, FactError, classify};
 
 /// The not-found code of SNS's query protocol.
 const NOT_FOUND: &[&str] = &["NotFound"];
@@ -24,11 +24,34 @@ pub struct Topic {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Subscription {
-    /// `PendingConfirmation` until the endpoint confirms.
+    /// The subscription's ARN once confirmed; `PendingConfirmation` (or another word) until then.
     pub subscription_arn: String,
     pub protocol: String,
-    pub endpoint: String,
+    /// The endpoint when it is an ARN (a function, a queue, a stream). Other endpoints (an
+    /// `https://` URL, which can carry a user and password, an e-mail address, a phone number)
+    /// are not kept: no check compares them, and evidence gets shared.
+    pub endpoint: Option<String>,
     pub topic_arn: String,
+}
+
+impl Subscription {
+    /// Whether the endpoint confirmed: only then does SNS give the subscription an ARN.
+    pub fn confirmed(&self) -> bool {
+        self.subscription_arn.starts_with("arn:")
+    }
+
+    /// The endpoint for messages: its ARN, or what kind of endpoint it is.
+    pub fn endpoint_shown(&self) -> String {
+        match &self.endpoint {
+            Some(arn) => arn.clone(),
+            None => format!("a {} endpoint (not shown)", self.protocol),
+        }
+    }
+}
+
+/// An endpoint worth keeping: an ARN, never a URL, address or number.
+fn arn_only(endpoint: Option<String>) -> Option<String> {
+    endpoint.filter(|e| e.starts_with("arn:"))
 }
 
 /// GetTopicAttributes for one topic by ARN.
@@ -63,13 +86,45 @@ pub async fn subscriptions(sns: &Client, topic_arn: &str) -> Fact<Vec<Subscripti
         .collect::<Result<Vec<_>, _>>()
         .await
         .map_err(|e| classify("ListSubscriptionsByTopic", &e, NOT_FOUND))?;
-    Ok(subs
-        .into_iter()
-        .map(|s| Subscription {
-            subscription_arn: s.subscription_arn.unwrap_or_default(),
-            protocol: s.protocol.unwrap_or_default(),
-            endpoint: s.endpoint.unwrap_or_default(),
-            topic_arn: s.topic_arn.unwrap_or_else(|| topic_arn.to_owned()),
+    subs.into_iter()
+        .map(|s| {
+            // A subscription without its ARN or protocol is a reply that cannot be judged.
+            let malformed = |field: &str| FactError::Api {
+                operation: "ListSubscriptionsByTopic".into(),
+                detail: format!("a subscription of {topic_arn} has no {field}"),
+            };
+            Ok(Subscription {
+                subscription_arn: s
+                    .subscription_arn
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| malformed("SubscriptionArn"))?,
+                protocol: s.protocol.filter(|p| !p.is_empty()).ok_or_else(|| malformed("Protocol"))?,
+                endpoint: arn_only(s.endpoint),
+                topic_arn: s.topic_arn.unwrap_or_else(|| topic_arn.to_owned()),
+            })
         })
-        .collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_arn_endpoints_are_kept() {
+        assert_eq!(
+            arn_only(Some("arn:aws:lambda:eu-west-2:1:function:f".into())).as_deref(),
+            Some("arn:aws:lambda:eu-west-2:1:function:f")
+        );
+        assert_eq!(arn_only(Some("https://ops:hunter2@hooks.example.com/x".into())), None);
+        assert_eq!(arn_only(Some("oncall@example.com".into())), None);
+        let pending = Subscription {
+            subscription_arn: "PendingConfirmation".into(),
+            protocol: "https".into(),
+            endpoint: None,
+            topic_arn: "t".into(),
+        };
+        assert!(!pending.confirmed());
+        assert_eq!(pending.endpoint_shown(), "a https endpoint (not shown)");
+    }
 }

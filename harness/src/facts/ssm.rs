@@ -1,13 +1,17 @@
-//! SSM Parameter Store: a parameter's metadata by DescribeParameters. Values are never read
-//! (GetParameter* is refused by the guard): that a parameter exists, and its type and key, is
-//! what the checks judge.
+//! SSM Parameter Store: a parameter's metadata by DescribeParameters, and what a plain (`String`)
+//! parameter holds by GetParameter without decryption, which is all the guard admits of it. A
+//! SecureString is never read: its value is a secret's place.
 
 use aws_sdk_ssm::Client;
 use aws_sdk_ssm::types::ParameterStringFilter;
 use aws_smithy_types::date_time::Format;
 use serde::Serialize;
 
+use serde_json::Value;
+
+use super::lambda::REDACTED;
 use super::{Fact, FactError, classify};
+use crate::secret::{credential_shape, is_secret_field, looks_secret};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -61,4 +65,97 @@ pub async fn parameter(ssm: &Client, name: &str) -> Fact<Parameter> {
         data_type: p.data_type,
         last_modified_date: p.last_modified_date.and_then(|d| d.fmt(Format::DateTime).ok()),
     })
+}
+
+/// What a parameter holds, as far as it may be read.
+#[derive(Debug, Clone, Serialize)]
+pub enum ParameterValue {
+    /// A `String` or `StringList` parameter's value: JSON when it parses as JSON, else a string;
+    /// any field named like a credential, and any value shaped like one, replaced by REDACTED.
+    Plain(Value),
+    /// Not read: a `SecureString` (or a type this view does not know) is never read.
+    NotRead { kind: String },
+}
+
+/// GetParameter, without decryption, for a parameter DescribeParameters described; a
+/// SecureString is not asked for at all.
+pub async fn value(ssm: &Client, p: &Parameter) -> Fact<ParameterValue> {
+    let kind = p.kind.clone().unwrap_or_default();
+    if kind != "String" && kind != "StringList" {
+        return Ok(ParameterValue::NotRead { kind });
+    }
+    let out = ssm
+        .get_parameter()
+        .name(&p.name)
+        .with_decryption(false)
+        .send()
+        .await
+        .map_err(|e| classify("GetParameter", &e, &["ParameterNotFound"]))?;
+    let text = out.parameter.and_then(|p| p.value).ok_or_else(|| FactError::Api {
+        operation: "GetParameter".into(),
+        detail: format!("the reply for {} has no Value", p.name),
+    })?;
+    let parsed = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Ok(ParameterValue::Plain(redacted(parsed)))
+}
+
+/// A parameter's metadata, and then what it holds: the type DescribeParameters reports decides
+/// whether the value is read at all. Without the metadata there is no value either.
+pub async fn parameter_with_value(ssm: &Client, name: &str) -> (Fact<Parameter>, Fact<ParameterValue>) {
+    match parameter(ssm, name).await {
+        Ok(p) => {
+            let value = value(ssm, &p).await;
+            (Ok(p), value)
+        }
+        Err(e) => (Err(e.clone()), Err(e)),
+    }
+}
+
+/// The value with every part that looks like a credential replaced: fields named like one, and
+/// strings shaped like one.
+fn redacted(v: Value) -> Value {
+    let hidden = || Value::String(REDACTED.to_owned());
+    match v {
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| {
+                    let named = (looks_secret(&k) || is_secret_field(&k))
+                        && !matches!(&v, Value::String(s) if s.starts_with("arn:"));
+                    let v = if named && !v.is_null() { hidden() } else { redacted(v) };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(redacted).collect()),
+        Value::String(s) if credential_shape(&s).is_some() => hidden(),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn credentials_in_a_plain_value_are_replaced_and_configuration_is_kept() {
+        let v = json!({
+            "drClusterArn": "arn:aws:rds:eu-west-1:1:cluster:dr",
+            "dbPassword": "hunter2",
+            "replica": "postgresql://admin:pw@db.internal:5432/phi",
+            "secretArn": "arn:aws:secretsmanager:eu-west-2:1:secret:db",
+            "nested": [{"apiToken": "x"}],
+            "autoFailover": false,
+        });
+        let r = redacted(v);
+        assert_eq!(r["drClusterArn"], "arn:aws:rds:eu-west-1:1:cluster:dr");
+        assert_eq!(r["dbPassword"], REDACTED);
+        assert_eq!(r["replica"], REDACTED);
+        assert_eq!(r["secretArn"], "arn:aws:secretsmanager:eu-west-2:1:secret:db");
+        assert_eq!(r["nested"][0]["apiToken"], REDACTED);
+        assert_eq!(r["autoFailover"], false);
+        assert_eq!(redacted(json!("AKIAIOSFODNN7EXAMPLE")), REDACTED);
+    }
 }

@@ -1,7 +1,8 @@
 //! Facts of the layout's operations side, all in the primary region: the three database alarms,
 //! the alerts topic and its subscriptions, the trail (with its status and event selectors), the
 //! failover function (with its resource policy), its role with every policy, the failover
-//! configuration parameter (metadata only) and the Route 53 health check (a global service, read
+//! configuration parameter (its metadata, and what it holds when it is a plain String, read
+//! without decryption) and the Route 53 health check (a global service, read
 //! through the primary region's client). All fetched concurrently; each fetch is boxed, as in the
 //! HIPAA suite, so the joined futures stay off a test thread's stack.
 
@@ -13,8 +14,8 @@ use stackproof_harness::facts::iam::Role;
 use stackproof_harness::facts::lambda::{Function, FunctionPolicy};
 use stackproof_harness::facts::route53::HealthCheck;
 use stackproof_harness::facts::sns::{Subscription, Topic};
-use stackproof_harness::facts::ssm::Parameter;
-use stackproof_harness::facts::{self, Named, declared, named};
+use stackproof_harness::facts::ssm::{Parameter, ParameterValue};
+use stackproof_harness::facts::{self, Fact, Named, declared, named};
 
 use super::Regions;
 use crate::dr::outputs::*;
@@ -41,6 +42,8 @@ pub struct OpsFacts {
     pub function_policy: Named<FunctionPolicy>,
     pub role: Named<Role>,
     pub parameter: Named<Parameter>,
+    /// What the configuration parameter holds: which clusters the function promotes.
+    pub parameter_value: Named<ParameterValue>,
     /// The configuration parameter's name as the outputs declare it.
     pub parameter_name: Named<String>,
     pub health_check: Named<HealthCheck>,
@@ -96,7 +99,7 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
         })),
         Box::pin(named(outputs, FAILOVER_ROLE_NAME, |name| async move { facts::iam::role(&c.iam, &name).await })),
         Box::pin(named(outputs, FAILOVER_CONFIG_PARAMETER_NAME, |name| async move {
-            facts::ssm::parameter(&c.ssm, &name).await
+            Ok(facts::ssm::parameter_with_value(&c.ssm, &name).await)
         })),
         Box::pin(named(
             outputs,
@@ -104,6 +107,7 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
             |id| async move { facts::route53::health_check(&c.route53, &id).await }
         )),
     );
+    let (parameter, parameter_value) = split(parameter);
     OpsFacts {
         cpu_alarm,
         connections_alarm,
@@ -120,7 +124,20 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
         function_policy,
         role,
         parameter,
+        parameter_value,
         parameter_name: declared(outputs, FAILOVER_CONFIG_PARAMETER_NAME),
         health_check,
     }
+}
+
+/// Two facts fetched together, each named by the same output.
+fn split<A, B>(n: Named<(Fact<A>, Fact<B>)>) -> (Named<A>, Named<B>) {
+    let (a, b) = match n.fact {
+        Ok((a, b)) => (a, b),
+        Err(e) => (Err(e.clone()), Err(e)),
+    };
+    (
+        Named { output: n.output, resource: n.resource.clone(), fact: a },
+        Named { output: n.output, resource: n.resource, fact: b },
+    )
 }

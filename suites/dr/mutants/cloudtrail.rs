@@ -12,6 +12,14 @@ pub const TRAIL_SINGLE_REGION: Mutant = Mutant {
     property: "IsMultiRegionTrail",
 };
 
+pub const TRAIL_NO_GLOBAL_EVENTS: Mutant = Mutant {
+    name: "trail-no-global-events",
+    about: "the trail created without global service events, in its home region only (AWS and moto refuse a multi-region trail without them)",
+    output: o::TRAIL_NAME,
+    nth: 0,
+    property: "IncludeGlobalServiceEvents",
+};
+
 pub const TRAIL_NO_LOG_VALIDATION: Mutant = Mutant {
     name: "trail-no-log-validation",
     about: "the trail created with EnableLogFileValidation=false",
@@ -28,6 +36,38 @@ pub const TRAIL_STOPPED: Mutant = Mutant {
     property: "IsLogging",
 };
 
+pub const TRAIL_OTHER_BUCKET: Mutant = Mutant {
+    name: "trail-other-bucket",
+    about: "the trail delivering its log files to the primary data bucket instead of the trail bucket",
+    output: o::TRAIL_NAME,
+    nth: 0,
+    property: "S3BucketName",
+};
+
+pub const TRAIL_WRITE_ONLY: Mutant = Mutant {
+    name: "trail-write-only",
+    about: "an event selector recording management events with ReadWriteType WriteOnly (reads of PHI infrastructure unrecorded)",
+    output: o::TRAIL_NAME,
+    nth: 0,
+    property: "EventSelectors",
+};
+
+pub const TRAIL_EXCLUDES_KMS_EVENTS: Mutant = Mutant {
+    name: "trail-excludes-kms-events",
+    about: "an event selector recording all management events except those of kms.amazonaws.com (ExcludeManagementEventSources)",
+    output: o::TRAIL_NAME,
+    nth: 0,
+    property: "EventSelectors",
+};
+
+pub const TRAIL_EXCLUDES_DATA_BUCKET: Mutant = Mutant {
+    name: "trail-excludes-data-bucket",
+    about: "advanced selectors recording all management events and S3 data events on every object but the primary data bucket's (resources.ARN NotStartsWith)",
+    output: o::TRAIL_NAME,
+    nth: 0,
+    property: "AdvancedEventSelectors",
+};
+
 pub const TRAIL_UNENCRYPTED: Mutant = Mutant {
     name: "trail-unencrypted",
     about: "the trail created without KmsKeyId",
@@ -37,4 +77,14 @@ pub const TRAIL_UNENCRYPTED: Mutant = Mutant {
 };
 
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] = &[&TRAIL_SINGLE_REGION, &TRAIL_NO_LOG_VALIDATION, &TRAIL_STOPPED, &TRAIL_UNENCRYPTED];
+pub const ALL: &[&Mutant] = &[
+    &TRAIL_SINGLE_REGION,
+    &TRAIL_NO_GLOBAL_EVENTS,
+    &TRAIL_NO_LOG_VALIDATION,
+    &TRAIL_STOPPED,
+    &TRAIL_OTHER_BUCKET,
+    &TRAIL_WRITE_ONLY,
+    &TRAIL_EXCLUDES_KMS_EVENTS,
+    &TRAIL_EXCLUDES_DATA_BUCKET,
+    &TRAIL_UNENCRYPTED,
+];

@@ -1,12 +1,16 @@
 //! The layout's audit trail: multi-region with global service events, log file validation,
-//! logging management events to a bucket of the layout, encrypted with the primary key.
+//! logging management events to a bucket of the layout, encrypted with the primary key. The
+//! selectors are read into the live suite's model (`facts::cloudtrail::EventSelectors`), so what
+//! they record and what they leave out is judged the same way before and after deploy.
 
 use serde_json::Value;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
+use stackproof_harness::facts::cloudtrail::{AdvancedEventSelector, EventSelector, EventSelectors, FieldSelector};
 use stackproof_harness::kit::source::{judge, judge_value, per_resource};
 use stackproof_harness::source::json::{blocks, is_true};
+use stackproof_harness::source::terraform::reference;
 
-use super::{Change, Mutation, PRIMARY_REGION, SynthFacts, block_path, is_text, judge_key_in, refers_to};
+use super::{Change, Mutation, PRIMARY_REGION, SynthFacts, judge_key_in, refers_to};
 use crate::dr::cloudtrail as live;
 
 /// This service's checks, in report order.
@@ -25,6 +29,48 @@ pub const TRAIL_LOG_VALIDATION_OFF: Mutation = Mutation {
     resource: "aws_cloudtrail.trail",
     property: "enable_log_file_validation",
     change: Change::Set("false"),
+};
+
+pub const TRAIL_NO_GLOBAL_EVENTS: Mutation = Mutation {
+    name: "trail-no-global-events",
+    resource: "aws_cloudtrail.trail",
+    property: "include_global_service_events",
+    change: Change::Set("false"),
+};
+
+pub const TRAIL_BUCKET_BY_ARN: Mutation = Mutation {
+    name: "trail-bucket-by-arn",
+    resource: "aws_cloudtrail.trail",
+    property: "s3_bucket_name",
+    change: Change::Set(r#""${aws_s3_bucket.trail_bucket.arn}""#),
+};
+
+pub const TRAIL_WRITE_ONLY: Mutation = Mutation {
+    name: "trail-write-only",
+    resource: "aws_cloudtrail.trail",
+    property: "event_selector",
+    change: Change::Set(r#"[{"read_write_type": "WriteOnly", "include_management_events": true}]"#),
+};
+
+pub const TRAIL_EXCLUDES_KMS_EVENTS: Mutation = Mutation {
+    name: "trail-excludes-kms-events",
+    resource: "aws_cloudtrail.trail",
+    property: "event_selector",
+    change: Change::Set(
+        r#"[{"read_write_type": "All", "include_management_events": true, "exclude_management_event_sources": ["kms.amazonaws.com"]}]"#,
+    ),
+};
+
+pub const TRAIL_EXCLUDES_DATA_BUCKET: Mutation = Mutation {
+    name: "trail-excludes-data-bucket",
+    resource: "aws_cloudtrail.trail",
+    property: "advanced_event_selector",
+    change: Change::Set(
+        r#"[{"name": "management", "field_selector": [{"field": "eventCategory", "equals": ["Management"]}]},
+            {"name": "objects-but-phi", "field_selector": [{"field": "eventCategory", "equals": ["Data"]},
+              {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+              {"field": "resources.ARN", "not_starts_with": ["${aws_s3_bucket.primary_bucket.arn}/"]}]}]"#,
+    ),
 };
 
 pub const TRAIL_STOPPED: Mutation = Mutation {
@@ -51,12 +97,20 @@ pub const TRAIL_MULTI_REGION: Check<SynthFacts> = Check {
         remediation: "stacks/dr/v1: Cloudtrail trail isMultiRegionTrail: true, includeGlobalServiceEvents: true.",
         ..live::TRAIL_MULTI_REGION.info
     },
-    claims: &[Claim {
-        property: "is_multi_region_trail",
-        about: "The trail records API activity in every region, global services included",
-        mutants: &[&TRAIL_SINGLE_REGION],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "is_multi_region_trail",
+            about: "The trail records API activity in every region",
+            mutants: &[&TRAIL_SINGLE_REGION],
+            not_emulated: None,
+        },
+        Claim {
+            property: "include_global_service_events",
+            about: "The trail records the activity of global services",
+            mutants: &[&TRAIL_NO_GLOBAL_EVENTS],
+            not_emulated: None,
+        },
+    ],
     run: trail_multi_region,
 };
 
@@ -93,53 +147,108 @@ fn trail_log_file_validation(f: &SynthFacts) -> Vec<Finding> {
 pub const TRAIL_LOGGING: Check<SynthFacts> = Check {
     info: CheckInfo {
         title: "The trail is declared logging all management events, reads and writes, to a bucket of the layout",
-        remediation: "stacks/dr/v1: Cloudtrail trail enableLogging left true (the default), s3BucketName: trail_bucket.id, no eventSelector narrowing readWriteType below All or excluding management events, no advancedEventSelector.",
+        remediation: "stacks/dr/v1: Cloudtrail trail enableLogging left true (the default), s3BucketName: trail_bucket.id, no eventSelector narrowing readWriteType below All, leaving out management events or excluding event sources, no advancedEventSelector with a Not* condition.",
         ..live::TRAIL_LOGGING.info
     },
-    claims: &[Claim {
-        property: "enable_logging",
-        about: "The trail is declared logging all management events, reads and writes, to a bucket of the layout",
-        mutants: &[&TRAIL_STOPPED],
-        not_emulated: None,
-    }],
+    claims: &[
+        Claim {
+            property: "enable_logging",
+            about: "The trail is declared logging",
+            mutants: &[&TRAIL_STOPPED],
+            not_emulated: None,
+        },
+        Claim {
+            property: "s3_bucket_name",
+            about: "The trail delivers to a bucket of the layout, named by its id (or bucket)",
+            mutants: &[&TRAIL_BUCKET_BY_ARN],
+            not_emulated: None,
+        },
+        Claim {
+            property: "event_selector",
+            about: "The selectors (none: the default) record every management event, reads and writes, from every event source",
+            mutants: &[&TRAIL_WRITE_ONLY, &TRAIL_EXCLUDES_KMS_EVENTS],
+            not_emulated: None,
+        },
+        Claim {
+            property: "advanced_event_selector",
+            about: "No advanced selector leaves a resource, event or source out",
+            mutants: &[&TRAIL_EXCLUDES_DATA_BUCKET],
+            not_emulated: None,
+        },
+    ],
     run: trail_logging,
 };
 
 fn trail_logging(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     per_resource(s, "aws_cloudtrail", "enable_logging", |t| {
-        let mut findings = vec![
+        let bucket = t.prop("s3_bucket_name");
+        // A reference to a bucket's id or name; its ARN is no bucket name.
+        let by_name = bucket
+            .and_then(|v| reference(v).and(v.as_str()))
+            .is_some_and(|r| r.ends_with(".id}") || r.ends_with(".bucket}"));
+        let selectors = selectors(t.prop("event_selector"), t.prop("advanced_event_selector"));
+        // Without selectors a trail records all management events (AWS's default).
+        let gaps = if selectors.is_empty() { Vec::new() } else { selectors.management_gaps() };
+        let exclusions = selectors.exclusions();
+        vec![
             judge(t, "enable_logging", true_or_unset(t.prop("enable_logging")), "true (or unset)"),
             judge(
                 t,
                 "s3_bucket_name",
-                refers_to(s, t.prop("s3_bucket_name"), "aws_s3_bucket"),
-                "a bucket of this layout",
+                refers_to(s, bucket, "aws_s3_bucket") && by_name,
+                "the id (name) of a bucket of this layout",
             ),
-            // Advanced selectors replace the default of all management events; what they keep is
-            // beyond a static reading, so they are not accepted.
-            judge(t, "advanced_event_selector", blocks(t.prop("advanced_event_selector")).is_empty(), "none"),
-        ];
-        // Without selectors a trail records all management events; with them, one must still.
-        let selectors = blocks(t.prop("event_selector"));
-        let n = selectors.len();
-        let all_management = |sel: &Value| {
-            let rw = sel.get("read_write_type");
-            true_or_unset(sel.get("include_management_events")) && (rw.is_none() || is_text(rw, "All"))
-        };
-        if n > 0 {
-            let kept = selectors.iter().position(|sel| all_management(sel));
-            let i = kept.unwrap_or(0);
-            findings.push(judge_value(
+            judge_value(
                 t,
-                block_path("event_selector", i, n, "read_write_type"),
-                selectors.get(i).and_then(|sel| sel.get("read_write_type")),
-                kept.is_some(),
-                "a selector including management events, read_write_type All",
-            ));
-        }
-        findings
+                "event_selector",
+                t.prop("event_selector").or(t.prop("advanced_event_selector")),
+                gaps.is_empty(),
+                "every management event recorded, reads and writes, no event source excluded",
+            ),
+            judge_value(
+                t,
+                "advanced_event_selector",
+                t.prop("advanced_event_selector"),
+                exclusions.is_empty(),
+                "no resource, event or source excluded",
+            ),
+        ]
     })
+}
+
+/// The trail's selector blocks as the live suite's model reads them.
+fn selectors(basic: Option<&Value>, advanced: Option<&Value>) -> EventSelectors {
+    let texts = |v: Option<&Value>| blocks(v).iter().filter_map(|x| x.as_str()).map(str::to_owned).collect::<Vec<_>>();
+    EventSelectors {
+        event_selectors: blocks(basic)
+            .iter()
+            .map(|b| EventSelector {
+                read_write_type: b.get("read_write_type").and_then(Value::as_str).map(str::to_owned),
+                include_management_events: b.get("include_management_events").map(|v| is_true(Some(v))),
+                data_resources: Vec::new(),
+                exclude_management_event_sources: texts(b.get("exclude_management_event_sources")),
+            })
+            .collect(),
+        advanced_event_selectors: blocks(advanced)
+            .iter()
+            .map(|b| AdvancedEventSelector {
+                name: b.get("name").and_then(Value::as_str).map(str::to_owned),
+                field_selectors: blocks(b.get("field_selector"))
+                    .iter()
+                    .map(|f| FieldSelector {
+                        field: f.get("field").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                        equals: texts(f.get("equals")),
+                        not_equals: texts(f.get("not_equals")),
+                        starts_with: texts(f.get("starts_with")),
+                        not_starts_with: texts(f.get("not_starts_with")),
+                        ends_with: texts(f.get("ends_with")),
+                        not_ends_with: texts(f.get("not_ends_with")),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 pub const TRAIL_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {

@@ -11,10 +11,11 @@ use aws_sdk_lambda::types::{Environment, FunctionCode, Runtime};
 use aws_sdk_ssm::types::ParameterType;
 use serde_json::{Value, json};
 
-use super::core::Core;
-use super::{DR_REGION, Layout, PRIMARY_REGION, package};
-use crate::{SeedError, step};
 use stackproof::dr::mutants as m;
+
+use super::core::Core;
+use super::{DR_REGION, Layout, PRIMARY_REGION, Side, package, secret};
+use crate::{SeedError, step};
 
 /// The failover function's code (main.ts packages stacks/dr/v1/lambda as its asset).
 const FAILOVER_CODE: &[u8] = include_bytes!("../../../../stacks/dr/v1/lambda/index.js");
@@ -56,16 +57,40 @@ pub(crate) fn role_policy(l: &Layout, core: &Core, topic: &str) -> Vec<Value> {
     if l.has(&m::FAILOVER_ROLE_WILDCARD) {
         statements.push(json!({ "Sid": "OperatorConvenience", "Effect": "Allow", "Action": "rds:*", "Resource": "*" }));
     }
+    if l.has(&m::FAILOVER_ROLE_DENIES_FAILOVER) {
+        let deny = json!({ "Sid": "NoFailoverDuringMigration", "Effect": "Deny", "Action": "rds:FailoverGlobalCluster", "Resource": "*" });
+        statements.push(deny);
+    }
     statements
+}
+
+/// A second inline policy of the role, which main.ts does not declare: the mutant's name and
+/// statements.
+pub(crate) fn extra_role_policy(l: &Layout) -> Option<(String, Vec<Value>)> {
+    l.has(&m::FAILOVER_ROLE_SECOND_INLINE_POLICY).then(|| {
+        let objects = format!("arn:aws:s3:::{}/*", l.names.data_bucket(Side::Primary));
+        let read = json!({ "Sid": "ReadRecords", "Effect": "Allow", "Action": "s3:GetObject", "Resource": objects });
+        (format!("{}-data-read", l.names.failover_role()), vec![read])
+    })
 }
 
 /// The function's configuration, or None when the mutant leaves it out.
 pub(crate) fn config(l: &Layout, core: &Core) -> Option<Value> {
+    let global =
+        if l.has(&m::FAILOVER_CONFIG_OTHER_GLOBAL_CLUSTER) { "healthcare-global-prod" } else { &core.global_cluster };
+    let mut primary = core.primary_cluster_arn.clone();
+    let mut dr = core.dr_cluster_arn.clone();
+    if l.has(&m::FAILOVER_CONFIG_FOREIGN_PRIMARY) {
+        primary = format!("arn:aws:rds:{PRIMARY_REGION}:{}:cluster:healthcare-db-prod", core.account);
+    }
+    if l.has(&m::FAILOVER_CONFIG_CLUSTERS_SWAPPED) {
+        std::mem::swap(&mut primary, &mut dr);
+    }
     (!l.has(&m::FAILOVER_CONFIG_MISSING)).then(|| {
         json!({
-            "globalClusterIdentifier": core.global_cluster,
-            "primaryClusterArn": core.primary_cluster_arn,
-            "drClusterArn": core.dr_cluster_arn,
+            "globalClusterIdentifier": global,
+            "primaryClusterArn": primary,
+            "drClusterArn": dr,
             "primaryRegion": PRIMARY_REGION,
             "drRegion": DR_REGION,
             "replicationLagAlarmName": l.names.lag_alarm(),
@@ -83,7 +108,11 @@ pub(crate) async fn put_config(l: &Layout, config: &Value) -> Result<(), SeedErr
         .ssm
         .put_parameter()
         .name(l.names.failover_config_parameter())
-        .r#type(ParameterType::String)
+        .r#type(if l.has(&m::FAILOVER_CONFIG_SECURE_STRING) {
+            ParameterType::SecureString
+        } else {
+            ParameterType::String
+        })
         .description("configuration of the healthcare-dr failover function")
         .value(config.to_string());
     for (k, v) in l.tags(&[]) {
@@ -98,29 +127,48 @@ pub(crate) struct FunctionSpec {
     pub name: String,
     pub role: String,
     pub topic: String,
+    /// The configuration parameter's name: the output's, whatever the function is pointed at.
     pub config_parameter: String,
+    /// Environment.Variables.
+    pub environment: Vec<(&'static str, String)>,
     /// Whether the function subscribes to the topic.
     pub subscribed: bool,
+    /// Whether a second permission lets SNS invoke it from any topic.
+    pub any_topic_may_invoke: bool,
 }
 
 pub(crate) fn function(l: &Layout, core: &Core, role: &str, topic: &str) -> FunctionSpec {
     let role = if l.has(&m::FAILOVER_FUNCTION_FOREIGN_ROLE) { &core.replication_role } else { role };
+    let config_parameter = l.names.failover_config_parameter();
+    let topic_variable = if l.has(&m::FAILOVER_ENV_OTHER_TOPIC) { format!("{topic}-other") } else { topic.to_owned() };
+    let config_variable =
+        if l.has(&m::FAILOVER_ENV_OTHER_CONFIG) { format!("{config_parameter}-old") } else { config_parameter.clone() };
+    let mut environment = vec![("ALERTS_TOPIC_ARN", topic_variable), ("CONFIG_PARAMETER_NAME", config_variable)];
+    let master = secret::master();
+    if l.has(&m::FAILOVER_ENV_DB_PASSWORD) {
+        environment.push(("DB_PASS", master.password.clone()));
+    }
+    if l.has(&m::FAILOVER_ENV_CONNECTION_URL) {
+        let url =
+            format!("postgresql://{}:{}@{}:5432/healthcare", master.username, master.password, core.primary_endpoint);
+        environment.push(("REPLICA_ENDPOINT", url));
+    }
     FunctionSpec {
         name: l.names.failover_function(),
         role: role.to_owned(),
         topic: topic.to_owned(),
-        config_parameter: l.names.failover_config_parameter(),
+        config_parameter,
+        environment,
         subscribed: !l.has(&m::FAILOVER_NOT_SUBSCRIBED),
+        any_topic_may_invoke: l.has(&m::FAILOVER_INVOKE_ANY_TOPIC),
     }
 }
 
 /// Creates the function, lets the topic invoke it and subscribes it as asked.
 pub(crate) async fn create_function(l: &Layout, spec: &FunctionSpec) -> Result<(), SeedError> {
     let lambda = &l.primary.lambda;
-    let environment = Environment::builder()
-        .variables("ALERTS_TOPIC_ARN", &spec.topic)
-        .variables("CONFIG_PARAMETER_NAME", &spec.config_parameter)
-        .build();
+    let variables = spec.environment.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+    let environment = Environment::builder().set_variables(Some(variables)).build();
     let package = package::stored("index.js", FAILOVER_CODE)
         .map_err(|source| SeedError::Io { path: "stacks/dr/v1/lambda/index.js (zipped)".into(), source })?;
     let tags: HashMap<String, String> = l.tags(&[]).into_iter().collect();
@@ -151,6 +199,11 @@ pub(crate) async fn create_function(l: &Layout, spec: &FunctionSpec) -> Result<(
         .send()
         .await
         .map_err(step("AddPermission"))?;
+    if spec.any_topic_may_invoke {
+        let any = lambda.add_permission().function_name(&spec.name).statement_id("AllowAnyTopic");
+        let any = any.action("lambda:InvokeFunction").principal("sns.amazonaws.com");
+        any.send().await.map_err(step("AddPermission"))?;
+    }
     if spec.subscribed {
         let subscribe = l.primary.sns.subscribe().topic_arn(&spec.topic).protocol("lambda").endpoint(function_arn);
         subscribe.send().await.map_err(step("Subscribe"))?;

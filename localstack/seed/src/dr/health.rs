@@ -27,6 +27,9 @@ pub(crate) struct HealthCheckSpec {
     /// The caller reference and the Name tag.
     pub name: String,
     pub probe: Probe,
+    /// main.ts leaves both false.
+    pub inverted: bool,
+    pub disabled: bool,
 }
 
 pub(crate) fn spec(l: &Layout, core: &Core) -> HealthCheckSpec {
@@ -35,11 +38,16 @@ pub(crate) fn spec(l: &Layout, core: &Core) -> HealthCheckSpec {
     } else {
         Probe::Alarm { name: l.names.lag_alarm() }
     };
-    HealthCheckSpec { name: l.names.health_check(), probe }
+    HealthCheckSpec {
+        name: l.names.health_check(),
+        probe,
+        inverted: l.has(&m::HEALTH_CHECK_INVERTED),
+        disabled: l.has(&m::HEALTH_CHECK_DISABLED),
+    }
 }
 
-fn config(probe: &Probe) -> Result<HealthCheckConfig, SeedError> {
-    let config = match probe {
+fn config(spec: &HealthCheckSpec) -> Result<HealthCheckConfig, SeedError> {
+    let config = match &spec.probe {
         Probe::Http { host } => HealthCheckConfig::builder()
             .r#type(HealthCheckType::Http)
             .fully_qualified_domain_name(host)
@@ -53,7 +61,7 @@ fn config(probe: &Probe) -> Result<HealthCheckConfig, SeedError> {
                 .insufficient_data_health_status(InsufficientDataHealthStatus::Unhealthy)
         }
     };
-    config.build().map_err(step("HealthCheckConfig"))
+    config.inverted(spec.inverted).disabled(spec.disabled).build().map_err(step("HealthCheckConfig"))
 }
 
 /// Creates the health check and tags it; returns its id.
@@ -62,7 +70,7 @@ pub(crate) async fn create(l: &Layout, spec: &HealthCheckSpec) -> Result<String,
     let created = route53
         .create_health_check()
         .caller_reference(&spec.name)
-        .health_check_config(config(&spec.probe)?)
+        .health_check_config(config(spec)?)
         .send()
         .await
         .map_err(step("CreateHealthCheck"))?;

@@ -1,15 +1,19 @@
 //! Monitoring (main.ts "monitoring"): the alerts topic under the primary key, three alarms on the
-//! primary cluster that notify it on alarm and on recovery, and the two log groups.
+//! primary cluster that notify it on alarm and on recovery, and the two log groups. The alarm
+//! mutants are a table: which alarm each breaks, and how.
 //!
 //! CloudWatch goes through the SDK's Query protocol: the workspace pins aws-sdk-cloudwatch 1.99,
 //! as later releases speak only RPC v2 CBOR, which moto does not route.
 
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic};
 
-use super::core::Core;
-use super::{Layout, RPO_MS};
-use crate::{SeedError, step};
 use stackproof::dr::mutants as m;
+use stackproof_harness::mutation::Mutant;
+
+use super::core::Core;
+use super::names::Names;
+use super::{Layout, RPO_MS, Side};
+use crate::{SeedError, step};
 
 /// How long the log groups keep events, in days.
 pub(crate) const LOG_RETENTION_DAYS: i32 = 30;
@@ -22,7 +26,13 @@ pub(crate) struct TopicSpec {
 }
 
 pub(crate) fn topic(l: &Layout, core: &Core) -> TopicSpec {
-    let key = (!l.has(&m::ALERTS_TOPIC_UNENCRYPTED)).then(|| core.primary_key.clone());
+    let key = if l.has(&m::ALERTS_TOPIC_UNENCRYPTED) {
+        None
+    } else if l.has(&m::ALERTS_TOPIC_AWS_MANAGED_KEY) {
+        Some("alias/aws/sns".to_owned())
+    } else {
+        Some(core.primary_key.clone())
+    };
     TopicSpec { name: l.names.alerts_topic(), key }
 }
 
@@ -42,83 +52,165 @@ pub(crate) async fn create_topic(l: &Layout, spec: &TopicSpec) -> Result<String,
 pub(crate) struct Alarm {
     pub name: String,
     pub description: &'static str,
+    pub namespace: &'static str,
     pub metric: &'static str,
-    pub cluster: String,
-    pub statistic: Statistic,
+    pub dimensions: Vec<(&'static str, String)>,
+    pub statistic: Stat,
     pub period: i32,
     pub evaluation_periods: i32,
     pub threshold: f64,
+    pub comparison: ComparisonOperator,
     pub treat_missing_data: &'static str,
-    /// Whether it notifies on alarm (it always notifies on recovery).
-    pub alarm_actions: bool,
+    pub alarm_actions: Notify,
+    pub ok_actions: Notify,
+    pub actions_enabled: bool,
 }
 
-/// CPU, connections and global replication lag (the 15 minute RPO) of the primary cluster.
+/// What an alarm compares: a statistic, or a percentile (ExtendedStatistic).
+pub(crate) enum Stat {
+    Of(Statistic),
+    Percentile(&'static str),
+}
+
+/// Whom an alarm notifies on a state change.
+#[derive(Clone, Copy)]
+pub(crate) enum Notify {
+    Topic,
+    Nobody,
+    /// Another topic of the account: the alerts topic's ARN with `-other` appended.
+    OtherTopic,
+}
+
+/// How a monitoring mutant changes the alarm it breaks.
+type Break = fn(&mut Alarm, &Names);
+
+/// The index of the alarm each monitoring mutant breaks (CPU, connections, lag) and the change.
+const BREAKS: &[(&Mutant, usize, Break)] = &[
+    (&m::CPU_ALARM_WRONG_METRIC, 0, |a, _| a.metric = "FreeableMemory"),
+    (&m::CPU_ALARM_CUSTOM_NAMESPACE, 0, |a, _| a.namespace = "Healthcare/RDS"),
+    (&m::CPU_ALARM_DR_CLUSTER, 0, |a, n| a.dimensions = vec![(CLUSTER_DIMENSION, n.cluster(Side::Dr))]),
+    (&m::CPU_ALARM_MINIMUM, 0, |a, _| a.statistic = Stat::Of(Statistic::Minimum)),
+    (&m::CPU_ALARM_HOURLY_PERIOD, 0, |a, _| a.period = 3600),
+    (&m::CPU_ALARM_24_EVALUATION_PERIODS, 0, |a, _| a.evaluation_periods = 24),
+    (&m::CPU_ALARM_THRESHOLD_95, 0, |a, _| a.threshold = 95.0),
+    (&m::CPU_ALARM_LESS_THAN, 0, |a, _| a.comparison = ComparisonOperator::LessThanThreshold),
+    (&m::CPU_ALARM_ACTIONS_DISABLED, 0, |a, _| a.actions_enabled = false),
+    (&m::CONNECTIONS_ALARM_WRONG_METRIC, 1, |a, _| a.metric = "ActiveTransactions"),
+    (&m::CONNECTIONS_ALARM_CUSTOM_NAMESPACE, 1, |a, _| a.namespace = "Healthcare/RDS"),
+    (&m::CONNECTIONS_ALARM_OTHER_CLUSTER, 1, |a, _| {
+        a.dimensions = vec![(CLUSTER_DIMENSION, "some-other-cluster".into())]
+    }),
+    (&m::CONNECTIONS_ALARM_PERCENTILE, 1, |a, _| a.statistic = Stat::Percentile("p10")),
+    (&m::CONNECTIONS_ALARM_DAILY_PERIOD, 1, |a, _| a.period = 86400),
+    (&m::CONNECTIONS_ALARM_12_EVALUATION_PERIODS, 1, |a, _| a.evaluation_periods = 12),
+    (&m::CONNECTIONS_ALARM_THRESHOLD_1000, 1, |a, _| a.threshold = 1000.0),
+    (&m::CONNECTIONS_ALARM_LESS_OR_EQUAL, 1, |a, _| a.comparison = ComparisonOperator::LessThanOrEqualToThreshold),
+    (&m::CONNECTIONS_ALARM_NO_ACTION, 1, |a, _| a.alarm_actions = Notify::Nobody),
+    (&m::LAG_ALARM_WRONG_METRIC, 2, |a, _| a.metric = "AuroraReplicaLag"),
+    (&m::LAG_ALARM_CUSTOM_NAMESPACE, 2, |a, _| a.namespace = "Healthcare/RDS"),
+    (&m::LAG_ALARM_EXTRA_DIMENSION, 2, |a, _| a.dimensions.push(("Role", "WRITER".into()))),
+    (&m::LAG_ALARM_AVERAGE, 2, |a, _| a.statistic = Stat::Of(Statistic::Average)),
+    (&m::LAG_ALARM_HOURLY_PERIOD, 2, |a, _| a.period = 3600),
+    (&m::LAG_ALARM_60_EVALUATION_PERIODS, 2, |a, _| a.evaluation_periods = 60),
+    (&m::LAG_ALARM_ABOVE_RPO, 2, |a, _| a.threshold = 4.0 * RPO_MS),
+    (&m::LAG_ALARM_LESS_THAN, 2, |a, _| a.comparison = ComparisonOperator::LessThanThreshold),
+    (&m::LAG_ALARM_OTHER_TOPIC, 2, |a, _| a.alarm_actions = Notify::OtherTopic),
+    (&m::LAG_ALARM_NO_OK_ACTION, 2, |a, _| a.ok_actions = Notify::Nobody),
+];
+
+const CLUSTER_DIMENSION: &str = "DBClusterIdentifier";
+
+/// An alarm on the primary cluster that notifies the topic on alarm and on recovery.
+fn on_primary(name: String, description: &'static str, metric: &'static str, cluster: &str) -> Alarm {
+    Alarm {
+        name,
+        description,
+        namespace: "AWS/RDS",
+        metric,
+        dimensions: vec![(CLUSTER_DIMENSION, cluster.to_owned())],
+        statistic: Stat::Of(Statistic::Average),
+        period: 300,
+        evaluation_periods: 2,
+        threshold: 0.0,
+        comparison: ComparisonOperator::GreaterThanThreshold,
+        treat_missing_data: "missing",
+        alarm_actions: Notify::Topic,
+        ok_actions: Notify::Topic,
+        actions_enabled: true,
+    }
+}
+
+/// CPU, connections and global replication lag (the 15 minute RPO) of the primary cluster, with
+/// the mutants asked for.
 pub(crate) fn alarms(l: &Layout, cluster: &str) -> [Alarm; 3] {
-    let connections_cluster = if l.has(&m::CONNECTIONS_ALARM_OTHER_CLUSTER) { "some-other-cluster" } else { cluster };
-    let lag_metric =
-        if l.has(&m::LAG_ALARM_WRONG_METRIC) { "AuroraReplicaLag" } else { "AuroraGlobalDBReplicationLag" };
-    [
-        Alarm {
-            name: l.names.cpu_alarm(),
-            description: "Aurora primary cluster CPU above 80%",
-            metric: "CPUUtilization",
-            cluster: cluster.to_owned(),
-            statistic: Statistic::Average,
-            period: 300,
-            evaluation_periods: 2,
-            threshold: if l.has(&m::CPU_ALARM_THRESHOLD_95) { 95.0 } else { 80.0 },
-            treat_missing_data: "missing",
-            alarm_actions: true,
-        },
-        Alarm {
-            name: l.names.connections_alarm(),
-            description: "Aurora primary cluster connection count too high",
-            metric: "DatabaseConnections",
-            cluster: connections_cluster.to_owned(),
-            statistic: Statistic::Average,
-            period: 300,
-            evaluation_periods: 2,
-            threshold: 100.0,
-            treat_missing_data: "missing",
-            alarm_actions: !l.has(&m::CONNECTIONS_ALARM_NO_ACTION),
-        },
-        Alarm {
-            name: l.names.lag_alarm(),
-            description: "Aurora global database replication lag above the 15 minute RPO",
-            metric: lag_metric,
-            cluster: cluster.to_owned(),
-            statistic: Statistic::Maximum,
-            period: 60,
-            evaluation_periods: 3,
-            threshold: RPO_MS,
-            treat_missing_data: "notBreaching",
-            alarm_actions: true,
-        },
-    ]
+    let n = &l.names;
+    let cpu = Alarm {
+        threshold: 80.0,
+        ..on_primary(n.cpu_alarm(), "Aurora primary cluster CPU above 80%", "CPUUtilization", cluster)
+    };
+    let connections = Alarm {
+        threshold: 100.0,
+        ..on_primary(
+            n.connections_alarm(),
+            "Aurora primary cluster connection count too high",
+            "DatabaseConnections",
+            cluster,
+        )
+    };
+    let lag = Alarm {
+        statistic: Stat::Of(Statistic::Maximum),
+        period: 60,
+        evaluation_periods: 3,
+        threshold: RPO_MS,
+        treat_missing_data: "notBreaching",
+        ..on_primary(
+            n.lag_alarm(),
+            "Aurora global database replication lag above the 15 minute RPO",
+            "AuroraGlobalDBReplicationLag",
+            cluster,
+        )
+    };
+    let mut alarms = [cpu, connections, lag];
+    for (mutant, i, change) in BREAKS {
+        if l.has(mutant) {
+            change(&mut alarms[*i], n);
+        }
+    }
+    alarms
+}
+
+fn actions(notify: Notify, topic: &str) -> Option<Vec<String>> {
+    match notify {
+        Notify::Topic => Some(vec![topic.to_owned()]),
+        Notify::Nobody => None,
+        Notify::OtherTopic => Some(vec![format!("{topic}-other")]),
+    }
 }
 
 /// Puts the alarm, notifying `topic`.
 pub(crate) async fn put_alarm(l: &Layout, alarm: &Alarm, topic: &str) -> Result<(), SeedError> {
+    let dimensions = alarm.dimensions.iter().map(|(k, v)| Dimension::builder().name(*k).value(v).build());
     let mut put = l
         .primary
         .cloudwatch
         .put_metric_alarm()
         .alarm_name(&alarm.name)
         .alarm_description(alarm.description)
-        .namespace("AWS/RDS")
+        .namespace(alarm.namespace)
         .metric_name(alarm.metric)
-        .dimensions(Dimension::builder().name("DBClusterIdentifier").value(&alarm.cluster).build())
-        .statistic(alarm.statistic.clone())
+        .set_dimensions(Some(dimensions.collect()))
         .period(alarm.period)
         .evaluation_periods(alarm.evaluation_periods)
         .threshold(alarm.threshold)
-        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .comparison_operator(alarm.comparison.clone())
         .treat_missing_data(alarm.treat_missing_data)
-        .ok_actions(topic);
-    if alarm.alarm_actions {
-        put = put.alarm_actions(topic);
-    }
+        .set_alarm_actions(actions(alarm.alarm_actions, topic))
+        .set_ok_actions(actions(alarm.ok_actions, topic))
+        .actions_enabled(alarm.actions_enabled);
+    put = match &alarm.statistic {
+        Stat::Of(s) => put.statistic(s.clone()),
+        Stat::Percentile(p) => put.extended_statistic(*p),
+    };
     for (k, v) in l.tags(&[]) {
         put = put.tags(aws_sdk_cloudwatch::types::Tag::builder().key(k).value(v).build());
     }

@@ -22,13 +22,16 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
         monitoring::create_log_group(l, group).await?;
     }
 
-    let trail = trail::spec(l, core);
+    let trail = trail::spec(l, core)?;
     trail::create_bucket(l, core, &trail).await?;
     trail::create(l, &trail).await?;
 
-    let role = iam::failover(l);
+    let role = iam::failover(l, &core.account);
     let role_arn = iam::create(l, &role).await?;
     iam::put_inline_policy(l, &role.name, failover::role_policy(l, core, &topic)).await?;
+    if let Some((name, statements)) = failover::extra_role_policy(l) {
+        iam::put_named_inline_policy(l, &role.name, &name, statements).await?;
+    }
     if let Some(config) = failover::config(l, core) {
         failover::put_config(l, &config).await?;
     }
