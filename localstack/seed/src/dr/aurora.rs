@@ -20,7 +20,7 @@ const LOG_EXPORT: &str = "postgresql";
 const BACKUP_WINDOW: &str = "03:00-04:00";
 const BACKUP_RETENTION_DAYS: i32 = 7;
 /// The instance class of a Serverless v2 instance.
-const SERVERLESS_CLASS: &str = "db.serverless";
+pub(crate) const SERVERLESS_CLASS: &str = "db.serverless";
 /// Serverless v2 capacity, in ACUs.
 const MIN_ACU: f64 = 0.5;
 const MAX_ACU: f64 = 2.0;

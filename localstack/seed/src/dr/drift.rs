@@ -72,6 +72,7 @@ async fn add_unsuffixed_dr_instance(l: &Layout) -> Result<(), SeedError> {
         id: "healthcare-db-dr-reader".to_owned(),
         cluster: l.names.cluster(Side::Dr),
         engine_version: ENGINE_VERSION,
+        class: aurora::SERVERLESS_CLASS,
         zone: None,
         subnet_group: l.names.db_subnet_group(Side::Dr),
     };

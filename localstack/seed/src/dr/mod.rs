@@ -212,7 +212,7 @@ mod tests {
             assert_eq!(mutant(m.name).unwrap().name, m.name);
             assert!(OUTPUT_KEYS.contains(&m.output), "{} names output {}, which the layout lacks", m.name, m.output);
         }
-        assert_eq!(MUTANTS.len(), 62);
+        assert_eq!(MUTANTS.len(), 138);
         let err = mutant("dr-key-off").unwrap_err().to_string();
         assert!(
             err.contains("dr-key-off")
