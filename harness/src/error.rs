@@ -136,9 +136,31 @@ pub enum FactError {
     #[error("{operation} got no answer: {detail}")]
     Unreachable { operation: String, detail: String },
     /// The read-only guard refused the call (a suite asked for a non-read operation).
-    #[error("{0}")]
-    Refused(String),
+    #[error("{detail}")]
+    Refused { detail: String },
     /// Any other API failure: access denied, throttling past retries, a reply the SDK cannot read.
     #[error("{operation} failed: {detail}")]
     Api { operation: String, detail: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FactError;
+
+    /// Facts travel into evidence as JSON: every kind of failure must serialize, with its kind.
+    #[test]
+    fn every_fact_error_serializes_with_its_kind() {
+        let s = |o: &str| o.to_owned();
+        let all = [
+            FactError::Absent { what: s("a key") },
+            FactError::MissingOutput { key: s("K"), origin: s("stack") },
+            FactError::Unreachable { operation: s("Op"), detail: s("timeout") },
+            FactError::Refused { detail: s("refused Op") },
+            FactError::Api { operation: s("Op"), detail: s("denied") },
+        ];
+        for e in all {
+            let v = serde_json::to_value(&e).unwrap_or_else(|err| panic!("{e:?}: {err}"));
+            assert!(v["kind"].is_string(), "{v}");
+        }
+    }
 }

@@ -16,10 +16,10 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     if let Some(refused) = guard::refusal_in(err) {
-        return FactError::Refused(refused.to_string());
+        return FactError::Refused { detail: refused.to_string() };
     }
     if let Some(redirected) = guard::redirect_in(err) {
-        return FactError::Refused(redirected.to_string());
+        return FactError::Refused { detail: redirected.to_string() };
     }
     match err {
         SdkError::ServiceError(se) => {

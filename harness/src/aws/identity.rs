@@ -34,7 +34,7 @@ impl Identity {
                 FactError::Unreachable { detail, .. } => {
                     Error::Unreachable { target: target.describe(), region, detail }
                 }
-                FactError::Refused(detail) => Error::Refused { detail },
+                FactError::Refused { detail } => Error::Refused { detail },
                 other => Error::Api { operation: "GetCallerIdentity".into(), region, detail: other.to_string() },
             }),
         }
