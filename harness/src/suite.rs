@@ -44,6 +44,12 @@ pub trait Stack: Sync {
     /// identity call and (unless outputs come only from a file) DescribeStacks, and nothing else.
     fn reads(&self) -> &'static [(&'static str, &'static str)];
 
+    /// Reads of `reads` granted only on some resources (an ARN pattern): a parameter's value is
+    /// readable only where the stack keeps its configuration.
+    fn read_scopes(&self) -> &'static [crate::aws::guard::ScopedRead] {
+        &[]
+    }
+
     /// Whether the outputs can only come from a file (`--outputs`): true for tools that keep
     /// them outside AWS, such as CDKTF and Terraform.
     fn outputs_file_required(&self) -> bool {

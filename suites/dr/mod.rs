@@ -89,6 +89,10 @@ impl Stack for Dr {
         reads::READS
     }
 
+    fn read_scopes(&self) -> &'static [stackproof_harness::aws::guard::ScopedRead] {
+        reads::SCOPES
+    }
+
     // CDKTF keeps outputs in Terraform state, not in AWS: `cdktf deploy --outputs-file` writes them.
     fn outputs_file_required(&self) -> bool {
         true

@@ -21,6 +21,9 @@ pub const READS: &[(&str, &str)] = &[
     ("ec2", "DescribeSubnets"),
     ("ec2", "DescribeVpcAttribute"),
     ("ec2", "DescribeVpcs"),
+    ("ec2", "GetManagedPrefixListEntries"),
+    ("iam", "GetPolicy"),
+    ("iam", "GetPolicyVersion"),
     ("iam", "GetRole"),
     ("iam", "GetRolePolicy"),
     ("iam", "ListAttachedRolePolicies"),
@@ -46,8 +49,25 @@ pub const READS: &[(&str, &str)] = &[
     ("ssm", "GetParameter"),
 ];
 
-/// Reads a run on the emulator cannot be made to send, with why: a policy must still grant them.
-pub const NOT_SENT_ON_EMULATOR: &[((&str, &str), &str)] = &[(
-    ("backup", "GetBackupSelection"),
-    "moto lists no selections of a backup plan (ListBackupSelections answers empty), so there is none to get",
-)];
+/// Reads a run of the reference deployment on the emulator does not send, with why: a policy must
+/// still grant them, since a real deployment (or a breakage) makes the facts ask for them.
+pub const NOT_SENT_ON_EMULATOR: &[((&str, &str), &str)] = &[
+    (
+        ("backup", "GetBackupSelection"),
+        "moto lists no selections of a backup plan (ListBackupSelections answers empty), so there is none to get",
+    ),
+    (
+        ("ec2", "GetManagedPrefixListEntries"),
+        "sent only for a security group rule whose source is a prefix list; the reference layout has none",
+    ),
+    (("iam", "GetPolicy"), "sent only for a managed policy attached to the failover role; the layout attaches none"),
+    (
+        ("iam", "GetPolicyVersion"),
+        "sent only for a managed policy attached to the failover role; the layout attaches none",
+    ),
+];
+
+/// The failover configuration's value is read (never decrypted: the guard refuses WithDecryption
+/// and the policy grants no kms:Decrypt) only under the layout's own parameter path.
+pub const SCOPES: &[stackproof_harness::aws::guard::ScopedRead] =
+    &[(("ssm", "GetParameter"), "arn:aws:ssm:*:*:parameter/healthcare-dr/*")];

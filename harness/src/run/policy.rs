@@ -34,7 +34,7 @@ pub fn main(args: impl IntoIterator<Item = String>, stacks: &[(&str, Allowlist)]
         let known = stacks.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
         return fatal(&Error::UnknownStack { name: parsed.stack, known });
     };
-    let text = serde_json::to_string_pretty(&document(allowlist.operations())).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&document(allowlist)).unwrap_or_default();
     match writeln!(std::io::stdout().lock(), "{text}") {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -104,7 +104,7 @@ impl<S: Stack> Session<S> {
     pub async fn connect(stack: &S, target: Target, plan: Plan) -> Result<Self, Error> {
         let Plan { suffix, region, regions, file_outputs } = plan;
         target.check_profile().await?;
-        let allowlist = Allowlist::for_stack(stack.reads(), !stack.outputs_file_required());
+        let allowlist = Allowlist::for_stack(stack.reads(), !stack.outputs_file_required(), stack.read_scopes());
         let clients = Clients::new(&target, &regions.iter().map(String::as_str).collect::<Vec<_>>(), allowlist).await;
         let here = clients.region(&region);
 
