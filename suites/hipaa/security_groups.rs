@@ -285,11 +285,10 @@ fn open_ingress(net: &Network, g: &SecurityGroup, resource: &str) -> Vec<Finding
     let mut open = Vec::new();
     for rule in lists {
         match ranges(net, &rule.source) {
-            Some(Ok(entries)) => {
-                if entries.iter().any(|c| is_open_world(c)) {
-                    open.push(format!("{rule} (holding {})", entries.join(", ")));
-                }
+            Some(Ok(entries)) if entries.iter().any(|c| is_open_world(c)) => {
+                open.push(format!("{rule} (holding {})", entries.join(", ")));
             }
+            Some(Ok(_)) => {}
             Some(Err(why)) => findings.push(Finding::error(resource, PREFIX_LISTS, why)),
             None => {}
         }
