@@ -46,4 +46,7 @@ pub const READS: &[(&str, &str)] = &[
 ];
 
 /// Reads a run on the emulator cannot be made to send, with why: a policy must still grant them.
-pub const NOT_SENT_ON_EMULATOR: &[((&str, &str), &str)] = &[];
+pub const NOT_SENT_ON_EMULATOR: &[((&str, &str), &str)] = &[(
+    ("ec2", "GetManagedPrefixListEntries"),
+    "sent only for a security group rule whose source is a prefix list; the reference deployment has none",
+)];
