@@ -45,7 +45,8 @@ pub const READS: &[(&str, &str)] = &[
     ("wafv2", "GetWebACLForResource"),
 ];
 
-/// Reads a run on the emulator cannot be made to send, with why: a policy must still grant them.
+/// Reads a run of the reference deployment on the emulator does not send, with why: a policy must
+/// still grant them, since a real deployment (or a breakage) makes the facts ask for them.
 pub const NOT_SENT_ON_EMULATOR: &[((&str, &str), &str)] = &[(
     ("ec2", "GetManagedPrefixListEntries"),
     "sent only for a security group rule whose source is a prefix list; the reference deployment has none",
