@@ -59,6 +59,27 @@ impl DocCommand {
     }
 }
 
+/// Every command in the `sh` blocks of `readmes` and the `run` steps of the workflows (`.yml`,
+/// `.yaml`) in `workflows`, all relative to `root`, in that order.
+pub fn documented_commands(root: &Path, readmes: &[&str], workflows: &str) -> Result<Vec<DocCommand>, Error> {
+    let mut commands = Vec::new();
+    for readme in readmes {
+        commands.extend(markdown_commands(&root.join(readme), readme)?);
+    }
+    let dir = root.join(workflows);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| Error::Template { path: dir.clone(), detail: format!("cannot be read: {e}") })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .collect();
+    files.sort();
+    for path in files {
+        let origin = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+        commands.extend(workflow_commands(&path, &origin)?);
+    }
+    Ok(commands)
+}
+
 /// The commands of a Markdown file's `sh`, `bash`, `shell` and `console` code blocks.
 pub fn markdown_commands(path: &Path, origin: &str) -> Result<Vec<DocCommand>, Error> {
     let text = read(path)?;

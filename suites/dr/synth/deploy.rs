@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use stackproof_harness::Error;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
-use stackproof_harness::source::docs::{DocCommand, markdown_commands, workflow_commands};
+use stackproof_harness::source::docs::{DocCommand, documented_commands};
 use stackproof_harness::source::terraform::Synth;
 
 use super::{Change, Mutation, SynthFacts};
@@ -39,22 +39,7 @@ pub const VARIABLES: &[(&str, bool, &str)] = &[
 
 /// Every documented command that deploys the DR layout.
 pub fn documented_deploys(root: &Path) -> Result<Vec<DocCommand>, Error> {
-    let mut commands = Vec::new();
-    for readme in READMES {
-        commands.extend(markdown_commands(&root.join(readme), readme)?);
-    }
-    let dir = root.join(WORKFLOWS);
-    let mut workflows: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| Error::Template { path: dir.clone(), detail: format!("cannot be read: {e}") })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
-        .collect();
-    workflows.sort();
-    for path in workflows {
-        let origin = path.strip_prefix(root).unwrap_or(&path).display().to_string();
-        commands.extend(workflow_commands(&path, &origin)?);
-    }
-    Ok(commands.into_iter().filter(|c| c.runs(&["npx", "cdktf", "deploy"]) || c.runs(&["cdktf", "deploy"])).collect())
+    Ok(documented_commands(root, READMES, WORKFLOWS)?.into_iter().filter(|c| c.runs(&["npx", "cdktf", "deploy"]) || c.runs(&["cdktf", "deploy"])).collect())
 }
 
 pub const SUFFIX_NOT_SET: Mutation = Mutation {

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 use stackproof_harness::Error;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
-use stackproof_harness::source::docs::{DocCommand, markdown_commands, workflow_commands};
+use stackproof_harness::source::docs::{DocCommand, documented_commands};
 use stackproof_harness::source::template::Template;
 
 use super::{Change, Mutation, TemplateFacts};
@@ -29,22 +29,7 @@ const WORKFLOWS: &str = "examples/ci";
 /// Every documented command that deploys the HIPAA template. A variant given with `--template`
 /// is judged against the same commands: that is how it would be deployed.
 pub fn documented_deploys(root: &Path) -> Result<Vec<DocCommand>, Error> {
-    let mut commands = Vec::new();
-    for readme in READMES {
-        commands.extend(markdown_commands(&root.join(readme), readme)?);
-    }
-    let dir = root.join(WORKFLOWS);
-    let mut workflows: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| Error::Template { path: dir.clone(), detail: format!("cannot be read: {e}") })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
-        .collect();
-    workflows.sort();
-    for path in workflows {
-        let origin = path.strip_prefix(root).unwrap_or(&path).display().to_string();
-        commands.extend(workflow_commands(&path, &origin)?);
-    }
-    Ok(commands.into_iter().filter(deploys_this_stack).collect())
+    Ok(documented_commands(root, READMES, WORKFLOWS)?.into_iter().filter(deploys_this_stack).collect())
 }
 
 const DEPLOYS: &[&[&str]] = &[
