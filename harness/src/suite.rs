@@ -21,6 +21,26 @@ pub struct Changing {
     pub state: String,
 }
 
+impl Changing {
+    /// Whether a finding on `resource` is about this resource: the resource itself, or a part
+    /// of it named after it (`<cluster>/<instance>`, `<service ARN> (deployment ecs-svc/1,
+    /// PRIMARY)`, `<task ARN> (task of <service ARN>)`). The name must stand whole: a cluster
+    /// `db` does not cover `db-params` or `db.cluster-x`.
+    pub fn covers(&self, resource: &str) -> bool {
+        let name = self.resource.as_str();
+        if name.is_empty() {
+            return false;
+        }
+        // Characters that continue an id or a name; anything else ends it.
+        let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        resource.match_indices(name).any(|(at, _)| {
+            let before = resource[..at].chars().next_back();
+            let after = resource[at + name.len()..].chars().next();
+            !before.is_some_and(part) && !after.is_some_and(part)
+        })
+    }
+}
+
 impl std::fmt::Display for Changing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {} is {}", self.kind, self.resource, self.state)
@@ -106,4 +126,37 @@ pub enum InputOption {
     Template,
     /// `--synth`: a synthesized CDKTF/Terraform JSON layout.
     Synth,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Changing;
+
+    fn changing(resource: &str) -> Changing {
+        Changing { resource: resource.into(), kind: "Aurora cluster", state: "modifying".into() }
+    }
+
+    #[test]
+    fn a_changing_resource_covers_itself_and_the_parts_named_after_it() {
+        let cluster = changing("hipaa-db-pr1");
+        assert!(cluster.covers("hipaa-db-pr1"));
+        assert!(cluster.covers("hipaa-db-pr1/hipaa-db-pr1-writer"), "its instances");
+        let service = changing("arn:aws:ecs:eu-central-1:1:service/c/s");
+        assert!(service.covers("arn:aws:ecs:eu-central-1:1:service/c/s (deployment ecs-svc/1, PRIMARY)"));
+        assert!(
+            service.covers("arn:aws:ecs:eu-central-1:1:task/c/abc (task of arn:aws:ecs:eu-central-1:1:service/c/s)")
+        );
+        assert!(service.covers("arn:aws:ecs:eu-central-1:1:task-definition/t:2, run by arn:aws:ecs:eu-central-1:1:service/c/s (taskDefinition)"));
+    }
+
+    #[test]
+    fn a_changing_resource_does_not_cover_others_that_share_its_prefix() {
+        let cluster = changing("hipaa-db-pr1");
+        assert!(!cluster.covers("hipaa-db-pr1-params"), "its parameter group is another resource");
+        assert!(!cluster.covers("hipaa-db-pr12"));
+        assert!(!cluster.covers("hipaa-db-pr1.cluster-x.eu-central-1.rds.amazonaws.com"));
+        assert!(!cluster.covers("xhipaa-db-pr1"));
+        assert!(!changing("redis-x").covers("redis-x-001"), "a member cluster is not its group");
+        assert!(!changing("").covers("anything"), "an unnamed resource covers nothing");
+    }
 }

@@ -18,6 +18,7 @@ pub mod outputs;
 pub mod reads;
 pub mod s3;
 pub mod secrets;
+pub mod settle;
 pub mod synth;
 
 use std::sync::LazyLock;
@@ -27,7 +28,7 @@ use stackproof_harness::check::{Check, Facts};
 use stackproof_harness::deployment::Suffix;
 use stackproof_harness::deployment::{Contract, Outputs};
 use stackproof_harness::mutation::Mutant;
-use stackproof_harness::suite::Stack;
+use stackproof_harness::suite::{Changing, Stack};
 
 pub use facts::{DrFacts, Regions};
 
@@ -96,6 +97,10 @@ impl Stack for Dr {
     // CDKTF keeps outputs in Terraform state, not in AWS: `cdktf deploy --outputs-file` writes them.
     fn outputs_file_required(&self) -> bool {
         true
+    }
+
+    fn changing(&self, facts: &DrFacts) -> Vec<Changing> {
+        settle::changing(facts)
     }
 
     async fn gather(&self, clients: &Clients, _region: &str, suffix: &Suffix, outputs: &Outputs) -> DrFacts {

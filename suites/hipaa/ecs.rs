@@ -159,7 +159,9 @@ pub const ECS_SERVICE_RUNS_ON_FARGATE: Check<HipaaFacts> = Check {
             property: "runningCount",
             about: "The service runs at least as many tasks as it desires",
             mutants: &[],
-            not_emulated: Some("moto starts no task for a service: runningCount is always 0"),
+            not_emulated: Some(
+                "moto starts no task for a service: its runningCount is 0, or copies desiredCount on an update",
+            ),
         },
         Claim {
             property: "deploymentConfiguration.deploymentCircuitBreaker",
@@ -211,7 +213,11 @@ fn ecs_service_runs_on_fargate(f: &HipaaFacts) -> Vec<Finding> {
             &counts,
         ));
         findings.push(if f.emulated {
-            Finding::skip(arn, "runningCount", "not emulated: moto runs no tasks (runningCount is always 0)")
+            Finding::skip(
+                arn,
+                "runningCount",
+                "not emulated: moto runs no tasks (runningCount is 0, or copies desiredCount on an update)",
+            )
         } else {
             let ok = s.desired_count >= 1 && s.running_count >= s.desired_count;
             Finding::judge(

@@ -18,6 +18,7 @@ pub mod rds;
 pub mod reads;
 pub mod secrets;
 pub mod security_groups;
+pub mod settle;
 pub mod template;
 
 use std::sync::LazyLock;
@@ -27,7 +28,7 @@ use stackproof_harness::check::{Check, Facts};
 use stackproof_harness::deployment::Suffix;
 use stackproof_harness::deployment::{Contract, Outputs};
 use stackproof_harness::mutation::Mutant;
-use stackproof_harness::suite::Stack;
+use stackproof_harness::suite::{Changing, Stack};
 
 pub use facts::HipaaFacts;
 
@@ -82,6 +83,10 @@ impl Stack for Hipaa {
 
     fn reads(&self) -> &'static [(&'static str, &'static str)] {
         reads::READS
+    }
+
+    fn changing(&self, facts: &HipaaFacts) -> Vec<Changing> {
+        settle::changing(facts)
     }
 
     async fn gather(&self, clients: &Clients, region: &str, suffix: &Suffix, outputs: &Outputs) -> HipaaFacts {

@@ -4,6 +4,7 @@
 pub mod kms;
 pub mod naming;
 pub mod network;
+pub mod settle;
 
 #[cfg(test)]
 use stackproof_harness::check::{Check, Facts};

@@ -37,6 +37,8 @@ pub struct Function {
     /// name (a URL with a password, a private key, an AWS key, a random token).
     pub plaintext_credentials: BTreeMap<String, String>,
     pub state: Option<String>,
+    /// `Successful`, `Failed`, or `InProgress` while an update of code or configuration is applied.
+    pub last_update_status: Option<String>,
 }
 
 /// GetPolicy: the function's resource-based policy.
@@ -83,6 +85,7 @@ pub async fn function(lambda: &Client, name: &str) -> Fact<Function> {
         environment,
         plaintext_credentials,
         state: f.state.map(|s| s.as_str().to_owned()),
+        last_update_status: f.last_update_status.map(|s| s.as_str().to_owned()),
     })
 }
 

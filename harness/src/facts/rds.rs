@@ -69,6 +69,8 @@ pub struct GlobalMember {
     #[serde(rename = "DBClusterArn")]
     pub db_cluster_arn: String,
     pub is_writer: bool,
+    /// `connected`, or `pending-resync` while the member catches up with the writer.
+    pub synchronization_status: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,6 +82,11 @@ pub struct GlobalCluster {
     pub storage_encrypted: Option<bool>,
     pub deletion_protection: Option<bool>,
     pub global_cluster_members: Vec<GlobalMember>,
+    /// `available`, or `creating`, `modifying`, `failing-over`, ... while it changes.
+    pub status: Option<String>,
+    /// FailoverState.Status: `pending`, `failing-over` or `cancelling` during a managed failover
+    /// or switchover; absent otherwise.
+    pub failover_state: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -224,9 +231,12 @@ pub async fn global_cluster(rds: &Client, id: &str) -> Fact<GlobalCluster> {
                         without("DescribeGlobalClusters", "a GlobalClusterMember without its DBClusterArn")
                     })?,
                     is_writer: m.is_writer.unwrap_or(false),
+                    synchronization_status: m.synchronization_status.as_ref().map(|s| s.as_str().to_owned()),
                 })
             })
             .collect::<Fact<Vec<_>>>()?,
+        status: g.status.clone(),
+        failover_state: g.failover_state.as_ref().and_then(|f| f.status.as_ref()).map(|s| s.as_str().to_owned()),
     })
 }
 

@@ -174,12 +174,20 @@ impl<S: Stack> Session<S> {
         let findings = outcome
             .findings
             .into_iter()
-            .map(|f| match self.unsettled.iter().find(|c| c.resource == f.resource) {
+            .map(|f| match self.changing(&f.resource) {
                 Some(c) => Finding::error(f.resource, f.property, format!("not judged: {c} ({why})")),
                 None => f,
             })
             .collect();
         Outcome::new(findings)
+    }
+
+    /// The resource still changing that a finding on `resource` is about: that resource itself
+    /// first, else the one it is a part of (an instance of a cluster still creating, a
+    /// deployment of a service still rolling out).
+    fn changing(&self, resource: &str) -> Option<&Changing> {
+        let unsettled = &self.unsettled;
+        unsettled.iter().find(|c| c.resource == resource).or_else(|| unsettled.iter().find(|c| c.covers(resource)))
     }
 
     /// Runs every check in order, without libtest: for embedding and for tests.

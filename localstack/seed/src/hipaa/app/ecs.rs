@@ -404,7 +404,13 @@ fn network_configuration(placement: &Awsvpc) -> Result<NetworkConfiguration, See
     Ok(NetworkConfiguration::builder().awsvpc_configuration(awsvpc).build())
 }
 
-/// Creates the service on the first revision, or on the second when its deployment must run it.
+/// Creates the service on the first revision, or on the second when its deployment must run it,
+/// settled: its deployment COMPLETED with as many tasks running as it desires, as a finished
+/// deploy leaves it. moto runs no task, so it marks a deployment COMPLETED only when it is
+/// created with none to start: the service is created at 0 tasks, then scaled to the stack's
+/// count (moto applies a new desiredCount at once, runningCount with it). Created with tasks to
+/// start, its deployment would stay IN_PROGRESS, a rollout `--settle` waits for
+/// ([`start_rollout`]).
 async fn create_service(ecs: &Ecs, spec: &EcsSpec, service: &Service, suffix: &Suffix) -> Result<(), SeedError> {
     let deployment = DeploymentConfiguration::builder()
         .minimum_healthy_percent(100)
@@ -417,7 +423,7 @@ async fn create_service(ecs: &Ecs, spec: &EcsSpec, service: &Service, suffix: &S
         .service_name(&service.name)
         .task_definition(revision)
         .launch_type(spec.launch_type.clone())
-        .desired_count(MIN_TASKS)
+        .desired_count(0)
         .enable_ecs_managed_tags(true)
         .propagate_tags(PropagateTags::Service)
         .enable_execute_command(false)
@@ -427,6 +433,18 @@ async fn create_service(ecs: &Ecs, spec: &EcsSpec, service: &Service, suffix: &S
         .send()
         .await
         .map_err(step("CreateService"))?;
+    scale(ecs, &service.cluster, &service.name, MIN_TASKS).await
+}
+
+/// UpdateService: desiredCount `count`.
+async fn scale(ecs: &Ecs, cluster: &str, service: &str, count: i32) -> Result<(), SeedError> {
+    ecs.update_service()
+        .cluster(cluster)
+        .service(service)
+        .desired_count(count)
+        .send()
+        .await
+        .map_err(step("UpdateService"))?;
     Ok(())
 }
 
@@ -558,14 +576,55 @@ pub async fn update_revision(ecs: &Ecs, service: &Service, revision: &str) -> Re
 
 /// UpdateService: desiredCount 1.
 pub async fn desire_one(ecs: &Ecs, service: &Service) -> Result<(), SeedError> {
-    ecs.update_service()
-        .cluster(&service.cluster)
-        .service(&service.name)
-        .desired_count(1)
+    scale(ecs, &service.cluster, &service.name, 1).await
+}
+
+// A rollout caught under way, and finished: what `--settle` waits for.
+
+/// Starts the service over, as it is (revision, launch type, placement, desired count), on a new
+/// deployment IN_PROGRESS with none of its tasks running yet: the service as AWS shows it right
+/// after a deploy that replaced it. moto takes a CreateService under the name of an existing
+/// service as its replacement, and leaves a deployment created with tasks to start IN_PROGRESS.
+pub async fn start_rollout(ecs: &Ecs, cluster: &str, service: &str) -> Result<(), SeedError> {
+    let desired = recreate(ecs, cluster, service, None).await?;
+    if desired == 0 {
+        return Err(SeedError::Api {
+            step: "CreateService".into(),
+            detail: format!("service {service} desires no task: no rollout to start"),
+        });
+    }
+    Ok(())
+}
+
+/// Finishes the rollout [`start_rollout`] started: the service as the seeder makes it, its
+/// deployment COMPLETED with every desired task running.
+pub async fn finish_rollout(ecs: &Ecs, cluster: &str, service: &str) -> Result<(), SeedError> {
+    let desired = recreate(ecs, cluster, service, Some(0)).await?;
+    scale(ecs, cluster, service, desired).await
+}
+
+/// CreateService again under the service's name, with its revision, launch type and placement,
+/// desiring `desired` tasks (its own count when `None`); returns its own count.
+async fn recreate(ecs: &Ecs, cluster: &str, service: &str, desired: Option<i32>) -> Result<i32, SeedError> {
+    let described =
+        ecs.describe_services().cluster(cluster).services(service).send().await.map_err(step("DescribeServices"))?;
+    let Some(s) = described.services.unwrap_or_default().into_iter().next() else {
+        return Err(SeedError::Api {
+            step: "DescribeServices".into(),
+            detail: format!("no service {service} in {cluster}"),
+        });
+    };
+    ecs.create_service()
+        .cluster(cluster)
+        .service_name(service)
+        .set_task_definition(s.task_definition)
+        .set_launch_type(s.launch_type)
+        .desired_count(desired.unwrap_or(s.desired_count))
+        .set_network_configuration(s.network_configuration)
         .send()
         .await
-        .map_err(step("UpdateService"))?;
-    Ok(())
+        .map_err(step("CreateService"))?;
+    Ok(s.desired_count)
 }
 
 /// RunTask: one more task of the service's group, where or as the mutant says.
