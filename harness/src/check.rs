@@ -223,6 +223,9 @@ impl Finding {
     }
 }
 
+/// How the reason of a finding skipped for a declared emulator gap begins.
+pub const NOT_EMULATED: &str = "not emulated:";
+
 /// All findings of one check, and the check's status: a failure anywhere fails it, else an error
 /// anywhere makes it an error; it skips only if every finding skipped; a check that judged
 /// nothing is an error, because looking at nothing is not evidence.
@@ -247,6 +250,20 @@ impl Outcome {
     /// pass of what could be judged, never of the rest, and every report says so.
     pub fn partly_not_emulated(&self) -> bool {
         self.status == Status::Pass && self.findings.iter().any(|f| f.status == Status::Skip)
+    }
+
+    /// A check the emulator could not show at all: skipped, every finding for a declared emulator
+    /// gap. Such findings arise only on the emulator target (the checks gate them on it).
+    pub fn not_emulated(&self) -> bool {
+        self.status == Status::Skip
+            && self.findings.iter().all(|f| f.reason.as_deref().is_some_and(|r| r.starts_with(NOT_EMULATED)))
+    }
+
+    /// The status the run's verdict counts: on the emulator, a check it cannot show at all keeps
+    /// its skip in every report and count but does not make the run incomplete; anywhere else a
+    /// skip is a check that judged nothing.
+    pub fn status_for_verdict(&self, on_emulator: bool) -> Status {
+        if on_emulator && self.not_emulated() { Status::Pass } else { self.status }
     }
 
     /// The findings that decided a non-passing status, one line each.
@@ -281,6 +298,14 @@ mod tests {
         assert!(!Outcome::new(vec![f(Status::Pass), f(Status::Pass)]).partly_not_emulated());
         assert!(!Outcome::new(vec![f(Status::Skip)]).partly_not_emulated(), "all skipped is no pass at all");
         assert!(!Outcome::new(vec![f(Status::Fail), f(Status::Skip)]).partly_not_emulated());
+        let gap = || Finding::skip("r", "P", "not emulated: moto keeps no such thing");
+        let other = || Finding::skip("r", "P", "nothing to judge");
+        assert!(Outcome::new(vec![gap(), gap()]).not_emulated());
+        assert!(!Outcome::new(vec![gap(), other()]).not_emulated(), "a skip for another reason");
+        assert!(!Outcome::new(vec![f(Status::Pass), gap()]).not_emulated(), "judged in part: a pass");
+        assert_eq!(Outcome::new(vec![gap()]).status_for_verdict(true), Status::Pass);
+        assert_eq!(Outcome::new(vec![gap()]).status_for_verdict(false), Status::Skip, "on AWS nothing is excused");
+        assert_eq!(Outcome::new(vec![other()]).status_for_verdict(true), Status::Skip);
     }
 
     #[test]

@@ -152,6 +152,8 @@ pub struct CheckEvidence {
     pub outcome: Status,
     /// A pass with properties this target could not show: see `not_emulated`.
     pub partly_not_emulated: bool,
+    /// Skipped whole: the emulator can show none of it (on AWS it is judged).
+    pub wholly_not_emulated: bool,
     /// The properties skipped as not shown by this target.
     pub not_emulated: Vec<String>,
     /// This requirement's outcome in the static run before deploy, when it has one.
@@ -253,6 +255,7 @@ pub(crate) fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvid
         severity: info.severity,
         outcome: record.outcome.status,
         partly_not_emulated: record.outcome.partly_not_emulated(),
+        wholly_not_emulated: record.outcome.not_emulated(),
         not_emulated: {
             let mut skipped: Vec<String> = record
                 .outcome
@@ -344,6 +347,11 @@ fn report_files(paths: &Paths, formats: &[Format]) -> ReportFiles {
 }
 
 /// The document for one run.
+/// The statuses the verdict counts, as the runner counts them (`Outcome::status_for_verdict`).
+fn verdict_statuses(checks: &[CheckEvidence], on_emulator: bool) -> Vec<Status> {
+    checks.iter().map(|c| if on_emulator && c.wholly_not_emulated { Status::Pass } else { c.outcome }).collect()
+}
+
 pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -> Evidence {
     let before = run.before_deploy.as_ref();
     let mut checks: Vec<CheckEvidence> = records.iter().map(|r| check_evidence(r, &run.requests)).collect();
@@ -355,10 +363,13 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         (count(Status::Pass), count(Status::Fail), count(Status::Error), count(Status::Skip));
     let total = checks.len();
     let hipaa_matrix = matrix(&checks, before);
-    let verdict =
-        super::Verdict::of(checks.iter().map(|c| c.outcome), run.setup_error.is_some(), run.interrupted.is_some())
-            .with_run(&run.expired_waivers, &run.unsettled)
-            .as_str();
+    let verdict = super::Verdict::of(
+        verdict_statuses(&checks, matches!(run.target, Target::Emulator { .. })),
+        run.setup_error.is_some(),
+        run.interrupted.is_some(),
+    )
+    .with_run(&run.expired_waivers, &run.unsettled)
+    .as_str();
     let summary = Summary {
         total,
         passed,

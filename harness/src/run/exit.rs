@@ -4,7 +4,7 @@
 //! | --- | --- |
 //! | 0 | at least one check ran and every check that ran passed |
 //! | 1 | a check failed (a definite finding about the deployment), and the run is otherwise whole |
-//! | 2 | anything else: a check errored or judged nothing (skipped), nothing ran, an input was bad, a report could not be written, the run stopped before the checks or was interrupted |
+//! | 2 | anything else: a check errored or judged nothing (skipped; on the emulator, not a check whose every claim is a declared emulator gap), nothing ran, an input was bad, a report could not be written, the run stopped before the checks or was interrupted |
 //!
 //! A failure outranks checks that could not look: the deployment is known not to comply.
 

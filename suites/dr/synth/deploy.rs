@@ -39,7 +39,10 @@ pub const VARIABLES: &[(&str, bool, &str)] = &[
 
 /// Every documented command that deploys the DR layout.
 pub fn documented_deploys(root: &Path) -> Result<Vec<DocCommand>, Error> {
-    Ok(documented_commands(root, READMES, WORKFLOWS)?.into_iter().filter(|c| c.runs(&["npx", "cdktf", "deploy"]) || c.runs(&["cdktf", "deploy"])).collect())
+    Ok(documented_commands(root, READMES, WORKFLOWS)?
+        .into_iter()
+        .filter(|c| c.runs(&["npx", "cdktf", "deploy"]) || c.runs(&["cdktf", "deploy"]))
+        .collect())
 }
 
 pub const SUFFIX_NOT_SET: Mutation = Mutation {
