@@ -13,6 +13,7 @@ mod dr;
 mod faults;
 mod guard;
 mod reports;
+mod secrets_procedure;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -82,6 +83,7 @@ fn main() -> ExitCode {
     trials.extend(console::trials(&world));
     trials.extend(dr::trials(&world));
     trials.extend(reports::trials(&world));
+    trials.extend(secrets_procedure::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(emulator);
     conclusion.exit_code()
