@@ -102,6 +102,7 @@ pub async fn deploy_with(
     mutants: &Mutants,
     options: &SeedOptions,
 ) -> Result<BTreeMap<String, String>, SeedError> {
+    network::secrets::check_given(options.existing.as_ref(), mutants)?;
     let stack_name = names::stack(suffix);
     if s.cloudformation.describe_stacks().stack_name(&stack_name).send().await.is_ok() {
         return Err(SeedError::AlreadySeeded { suffix: suffix.to_string(), stack: stack_name });

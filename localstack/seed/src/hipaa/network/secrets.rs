@@ -24,6 +24,14 @@ pub struct Existing {
 /// elsewhere.
 const AT_CREATION: &[&stackproof_harness::mutation::Mutant] = &[&m::DB_SECRET_DEFAULT_KEY];
 
+/// Refuses, before anything is seeded, a mutant that would have to make secrets that are given.
+pub fn check_given(given: Option<&Existing>, mutants: &Mutants) -> Result<(), SeedError> {
+    match AT_CREATION.iter().find(|c| mutants.has(c)) {
+        Some(made) if given.is_some() => Err(SeedError::NotForExistingSecrets { mutant: made.name.to_owned() }),
+        _ => Ok(()),
+    }
+}
+
 /// The given secrets, or the key and both secrets made as the README's procedure makes them.
 pub async fn existing_or_create(
     s: &Seeder,
@@ -31,10 +39,8 @@ pub async fn existing_or_create(
     suffix: &Suffix,
     mutants: &Mutants,
 ) -> Result<Existing, SeedError> {
+    check_given(given, mutants)?;
     if let Some(given) = given {
-        if let Some(made) = AT_CREATION.iter().find(|c| mutants.has(c)) {
-            return Err(SeedError::NotForExistingSecrets { mutant: made.name.to_owned() });
-        }
         return Ok(given.clone());
     }
     let secrets_key = keys::create_secrets_key(&s.kms, suffix).await?;
@@ -99,4 +105,25 @@ pub async fn move_to_foreign_key(s: &Seeder, arn: &str, suffix: &Suffix) -> Resu
     let foreign = keys::create_foreign(&s.kms, suffix).await?;
     s.secretsmanager.update_secret().secret_id(arn).kms_key_id(foreign).send().await.map_err(step("UpdateSecret"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn given_secrets_take_drift_but_not_a_mutant_that_makes_them() {
+        let given = Existing {
+            secrets_key: "arn:aws:kms:eu-central-1:123456789012:key/1111".into(),
+            database_secret: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:db-AbCdEf".into(),
+            api_keys_secret: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:api-AbCdEf".into(),
+        };
+        let made_at_creation = Mutants::of(&[&m::DB_SECRET_DEFAULT_KEY]);
+        let err = check_given(Some(&given), &made_at_creation).unwrap_err().to_string();
+        assert!(err.contains(m::DB_SECRET_DEFAULT_KEY.name), "{err}");
+        assert!(check_given(None, &made_at_creation).is_ok());
+        for drift in [&m::SECRET_FOREIGN_KEY, &m::SECRETS_KEY_DISABLED, &m::SECRETS_KEY_ROTATION_OFF] {
+            assert!(check_given(Some(&given), &Mutants::of(&[drift])).is_ok(), "{}", drift.name);
+        }
+    }
 }
