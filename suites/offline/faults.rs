@@ -250,7 +250,9 @@ fn blinded(
     Ok(())
 }
 
-const KEY_CHECKS: &[&str] = &["kms_key_enabled", "kms_key_rotation_enabled"];
+/// The checks that read a key through DescribeKey: the stack's keys, and the secrets' key.
+const KEY_CHECKS: &[&str] =
+    &["kms_key_enabled", "kms_key_rotation_enabled", "secrets_encrypted_with_rotating_customer_key"];
 const DESCRIBE_KEY: &str = "TrentService.DescribeKey";
 
 pub fn trials(world: &Shared) -> Vec<Trial> {

@@ -13,6 +13,7 @@ mod dr;
 mod faults;
 mod guard;
 mod reports;
+mod secrets_procedure;
 mod settle;
 
 use std::process::ExitCode;
@@ -84,6 +85,7 @@ fn main() -> ExitCode {
     trials.extend(dr::trials(&world));
     trials.extend(reports::trials(&world));
     trials.extend(settle::trials(&world));
+    trials.extend(secrets_procedure::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(emulator);
     conclusion.exit_code()

@@ -26,6 +26,8 @@ pub enum SeedError {
         "a deployment with suffix {suffix} is already seeded (stack {stack}); use another suffix or restart the emulator"
     )]
     AlreadySeeded { suffix: String, stack: String },
+    #[error("mutant {mutant} changes how the secrets are created, so it cannot apply to existing secrets")]
+    NotForExistingSecrets { mutant: String },
     #[error("the seeder only writes to an emulator: give --endpoint or AWS_ENDPOINT_URL")]
     NoEndpoint,
     #[error(transparent)]

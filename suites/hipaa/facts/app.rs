@@ -7,6 +7,7 @@ use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::apigateway::{self, Deployment, Stage};
 use stackproof_harness::facts::autoscaling::{self, Scaling};
 use stackproof_harness::facts::ecs::{self, Cluster, RunningTask, Service, TaskDefinition};
+use stackproof_harness::facts::kms::{self, Key};
 use stackproof_harness::facts::secrets::{self, Secret};
 use stackproof_harness::facts::wafv2::{self, WebAcl};
 use stackproof_harness::facts::{Fact, FactError, declared};
@@ -49,6 +50,9 @@ pub struct AppFacts {
     pub database_secret_arn: Named<String>,
     pub api_keys_secret_arn: Named<String>,
     pub secrets: Vec<Named<Secret>>,
+    /// Each alias a secret names as its KmsKeyId (`alias/x` or an alias ARN), with the key KMS
+    /// says it points to: a secret under the secrets key's alias is under that key.
+    pub secret_key_aliases: Vec<(String, Fact<Key>)>,
 }
 
 /// A task definition revision the service runs, and where it runs.
@@ -179,6 +183,7 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
         Revision { arn, run_by, fact }
     })))
     .await;
+    let secret_key_aliases = Box::pin(aliases_of(c, &secrets)).await;
     AppFacts {
         region: c.region.clone(),
         cluster,
@@ -195,5 +200,25 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> AppFacts {
         database_secret_arn: declared(outputs, DATABASE_SECRET_ARN),
         api_keys_secret_arn: declared(outputs, API_KEYS_SECRET_ARN),
         secrets,
+        secret_key_aliases,
     }
+}
+
+/// A key reference that is an alias (`alias/x`, `arn:aws:kms:<region>:<account>:alias/x`), not a
+/// key id or key ARN.
+pub fn is_alias(key_ref: &str) -> bool {
+    key_ref.starts_with("alias/") || key_ref.contains(":alias/")
+}
+
+/// The aliases the secrets' KmsKeyIds name, each described once (DescribeKey resolves an alias).
+async fn aliases_of(c: &RegionClients, secrets: &[Named<Secret>]) -> Vec<(String, Fact<Key>)> {
+    let mut aliases: Vec<String> =
+        secrets.iter().filter_map(|n| n.value()?.kms_key_id.clone()).filter(|k| is_alias(k)).collect();
+    aliases.sort();
+    aliases.dedup();
+    join_all(aliases.into_iter().map(|alias| async move {
+        let key = kms::key(&c.kms, &alias).await;
+        (alias, key)
+    }))
+    .await
 }

@@ -16,7 +16,7 @@ use crate::hipaa::outputs::{
     API_ACCESS_LOG_GROUP_NAME, APP_SECURITY_GROUP_ID, CACHE_SECURITY_GROUP_ID, DATA_KEY_ARN,
     DATABASE_SECURITY_GROUP_ID, ECS_LOG_GROUP_NAME, EFS_SECURITY_GROUP_ID, FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID,
     KEYS, LOAD_BALANCER_SECURITY_GROUP_ID, LOG_GROUPS, LOGS_KEY_ARN, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS,
-    PRIVATE_SUBNET_IDS, PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, VPC_ID,
+    PRIVATE_SUBNET_IDS, PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, SECRETS_KEY_ARN, VPC_ID,
 };
 
 /// The VPC with everything in it, and the parts of it the outputs name.
@@ -54,6 +54,10 @@ pub struct KeyFacts {
     pub logs_key: Named<String>,
     /// Both keys, described.
     pub keys: Vec<Named<Key>>,
+    /// The key the secrets are encrypted with: not the stack's (it exists before the stack and
+    /// outlives it; a parameter the stack outputs), as declared and as KMS describes it.
+    pub secrets_key_arn: Named<String>,
+    pub secrets_key: Named<Key>,
 }
 
 /// The stack's log groups, described, and the names of those that other resources write to.
@@ -83,7 +87,8 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> BaseFacts {
             .iter()
             .map(|k| named(outputs, k, |name| async move { facts::logs::log_group(&c.logs, &name).await })),
     );
-    let (vpc, keys, groups) = tokio::join!(vpc, keys, groups);
+    let secrets_key = named(outputs, SECRETS_KEY_ARN, |arn| async move { facts::kms::key(&c.kms, &arn).await });
+    let (vpc, keys, groups, secrets_key) = tokio::join!(vpc, keys, groups, secrets_key);
     // `CONTRACT` is a static, so its keys are `'static` names of outputs.
     let contract: &'static _ = &*CONTRACT;
     let names = contract
@@ -109,7 +114,13 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> BaseFacts {
             cache: declared(outputs, CACHE_SECURITY_GROUP_ID),
             efs: declared(outputs, EFS_SECURITY_GROUP_ID),
         },
-        keys: KeyFacts { data_key: declared(outputs, DATA_KEY_ARN), logs_key: declared(outputs, LOGS_KEY_ARN), keys },
+        keys: KeyFacts {
+            data_key: declared(outputs, DATA_KEY_ARN),
+            logs_key: declared(outputs, LOGS_KEY_ARN),
+            keys,
+            secrets_key_arn: declared(outputs, SECRETS_KEY_ARN),
+            secrets_key,
+        },
         logs: LogFacts {
             groups,
             ecs_group: declared(outputs, ECS_LOG_GROUP_NAME),

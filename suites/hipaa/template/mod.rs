@@ -42,6 +42,7 @@
 //! | `api_stage_throttled_logged_traced` | `api_stage_throttled` + `api_access_logging_to_stack_log_group` + `api_xray_tracing_enabled` + `api_execution_logging_enabled` (apigateway) |
 //! | `waf_rate_limit_and_managed_rules` (wafv2) | `waf_rate_limit_and_managed_rules` + `api_stage_protected_by_stack_web_acl` (waf) |
 //! | `secrets_fetched_not_created` (secretsmanager) | `secrets_fetched_not_created` (secrets, static only) |
+//! | (new, issue 14) | `secrets_encrypted_with_rotating_customer_key` (secrets) |
 //! | `iam_no_wildcard_admin` | `iam_no_wildcard_admin` (iam, static only) |
 //! | `names_carry_suffix` (cloudformation) | `resource_names_carry_suffix` (naming) |
 //! | `nothing_retained` (cloudformation) | `nothing_retained` (lifecycle, static only) |
@@ -133,6 +134,7 @@ pub static CHECKS: &[Check<TemplateFacts>] = &[
     apigateway::API_XRAY_TRACING_ENABLED,
     apigateway::API_EXECUTION_LOGGING_ENABLED,
     apigateway::API_STAGE_SEPARATE_FROM_DEPLOYMENT,
+    secrets::SECRETS_ENCRYPTED_WITH_ROTATING_CUSTOMER_KEY,
     secrets::SECRETS_FETCHED_NOT_CREATED,
     iam::IAM_NO_WILDCARD_ADMIN,
     naming::RESOURCE_NAMES_CARRY_SUFFIX,

@@ -61,6 +61,9 @@ pub struct Base {
     pub private_subnets: [String; 2],
     pub data_key: String,
     pub logs_key: String,
+    /// The existing key the secrets are encrypted with (SecretsKeyArn): the task roles decrypt
+    /// through it.
+    pub secrets_key: String,
     pub sg: SecurityGroups,
     pub audit_log_group: String,
     pub ecs_log_group: String,
@@ -78,14 +81,33 @@ impl Base {
     }
 }
 
+/// How to seed beyond the mutants.
+#[derive(Debug, Clone, Default)]
+pub struct SeedOptions {
+    /// The secrets' key and both secrets, made elsewhere (by the README's procedure, say): the
+    /// stack is seeded around them. None: the seeder makes them as that procedure does.
+    pub existing: Option<network::secrets::Existing>,
+}
+
 /// Seeds every layer, applies the mutants, registers `TapStack<suffix>` with the outputs, and
 /// returns them.
 pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<BTreeMap<String, String>, SeedError> {
+    deploy_with(s, suffix, mutants, &SeedOptions::default()).await
+}
+
+/// `deploy`, with `options`.
+pub async fn deploy_with(
+    s: &Seeder,
+    suffix: &Suffix,
+    mutants: &Mutants,
+    options: &SeedOptions,
+) -> Result<BTreeMap<String, String>, SeedError> {
+    network::secrets::check_given(options.existing.as_ref(), mutants)?;
     let stack_name = names::stack(suffix);
     if s.cloudformation.describe_stacks().stack_name(&stack_name).send().await.is_ok() {
         return Err(SeedError::AlreadySeeded { suffix: suffix.to_string(), stack: stack_name });
     }
-    let mut base = network::deploy(s, suffix, mutants).await?;
+    let mut base = network::deploy(s, suffix, mutants, options).await?;
     data::deploy(s, &mut base, mutants).await?;
     app::deploy(s, &mut base, mutants).await?;
     register_stack(s, &stack_name, suffix, &base.outputs).await?;

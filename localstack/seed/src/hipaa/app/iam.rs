@@ -62,13 +62,13 @@ fn trust(account: &str) -> Value {
     })
 }
 
-/// The data key's Decrypt, only on behalf of Secrets Manager.
+/// The secrets' key's Decrypt (SecretsKeyArn), only on behalf of Secrets Manager.
 fn decrypt_via_secrets_manager(refs: &Refs) -> Value {
     json!({
         "Sid": "DecryptSecretsThroughSecretsManager",
         "Effect": "Allow",
         "Action": "kms:Decrypt",
-        "Resource": refs.base.data_key,
+        "Resource": refs.base.secrets_key,
         "Condition": { "StringEquals": { "kms:ViaService": format!("secretsmanager.{REGION}.amazonaws.com") } }
     })
 }

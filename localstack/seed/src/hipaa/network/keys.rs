@@ -1,5 +1,6 @@
-//! The stack's customer keys (data and logs, rotating, with aliases), and keys that are not the
-//! stack's for the mutants that move a resource to one.
+//! The stack's customer keys (data and logs, rotating, with aliases), the secrets' key (not the
+//! stack's: made before it, as its README's procedure does), and keys that are not the stack's
+//! for the mutants that move a resource to one.
 
 use aws_sdk_kms::Client as Kms;
 use stackproof_harness::deployment::Suffix;
@@ -14,7 +15,7 @@ pub struct KeySpec {
 }
 
 impl KeySpec {
-    /// The key of the data at rest: Aurora, EFS, ElastiCache, the secrets.
+    /// The key of the data at rest: Aurora, EFS, ElastiCache.
     pub fn data(suffix: &Suffix) -> Self {
         Self { name: format!("kms-data-key-{suffix}"), alias: format!("alias/hipaa-data-{suffix}") }
     }
@@ -39,6 +40,23 @@ pub async fn create(kms: &Kms, spec: &KeySpec, suffix: &Suffix) -> Result<String
         .unwrap_or_default();
     kms.enable_key_rotation().key_id(&arn).send().await.map_err(step("EnableKeyRotation"))?;
     kms.create_alias().alias_name(&spec.alias).target_key_id(&arn).send().await.map_err(step("CreateAlias"))?;
+    Ok(arn)
+}
+
+/// Creates the key the secrets are encrypted with as stacks/hipaa/v1/README.md ("Before the first
+/// deploy") does: `aws kms create-key` (customer managed, no alias, no tags), then `aws kms
+/// enable-key-rotation`. Returns its ARN, which the stack is given as SecretsKeyArn.
+pub async fn create_secrets_key(kms: &Kms, suffix: &Suffix) -> Result<String, SeedError> {
+    let arn = kms
+        .create_key()
+        .description(format!("patient-records secrets ({suffix})"))
+        .send()
+        .await
+        .map_err(step("CreateKey"))?
+        .key_metadata
+        .and_then(|m| m.arn)
+        .unwrap_or_default();
+    kms.enable_key_rotation().key_id(&arn).send().await.map_err(step("EnableKeyRotation"))?;
     Ok(arn)
 }
 

@@ -14,10 +14,10 @@ use stackproof_harness::mutation::Mutant;
 
 use self::keys::KeySpec;
 use self::logs::{FlowLogSpec, LogGroupsSpec};
-use self::secrets::SecretSpec;
+use self::secrets::Existing;
 use self::security_groups::{SecurityGroups, SecurityGroupsSpec};
 use self::vpc::{Vpc, VpcSpec};
-use super::{Base, Mutants};
+use super::{Base, Mutants, SeedOptions};
 use crate::{SeedError, Seeder};
 
 /// What this layer made.
@@ -29,12 +29,13 @@ struct Network {
     log_groups: LogGroupsSpec,
     flow_logs: Vec<String>,
     sg: SecurityGroups,
-    db_secret: String,
-    api_secret: String,
+    /// The secrets' key and the secrets: made before the stack, or given.
+    secrets: Existing,
 }
 
-/// Seeds the network, keys, log groups, security groups and secrets; applies this layer's mutants.
-pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Base, SeedError> {
+/// Seeds the network, keys, log groups, security groups and secrets (unless `options` gives
+/// existing ones); applies this layer's mutants.
+pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants, options: &SeedOptions) -> Result<Base, SeedError> {
     let zones = super::first_two_zones(&s.ec2).await?;
     let vpc = vpc::create(&s.ec2, &VpcSpec::new(suffix, &zones, mutants), suffix).await?;
     let data_key = keys::create(&s.kms, &KeySpec::data(suffix), suffix).await?;
@@ -45,9 +46,8 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants) -> Result<Ba
     }
     let flow_logs = logs::create_flow_log(s, &vpc.id, &FlowLogSpec::new(suffix, &log_groups, mutants), suffix).await?;
     let sg = security_groups::create(&s.ec2, &vpc.id, &SecurityGroupsSpec::new(suffix, mutants), suffix).await?;
-    let db_secret = secrets::create(&s.secretsmanager, &SecretSpec::database(suffix, mutants), &data_key).await?;
-    let api_secret = secrets::create(&s.secretsmanager, &SecretSpec::api_keys(suffix), &data_key).await?;
-    let made = Network { zones, vpc, data_key, logs_key, log_groups, flow_logs, sg, db_secret, api_secret };
+    let secrets = secrets::existing_or_create(s, options.existing.as_ref(), suffix, mutants).await?;
+    let made = Network { zones, vpc, data_key, logs_key, log_groups, flow_logs, sg, secrets };
     for mutant in mutants.iter() {
         drift(s, &made, mutant, suffix).await?;
     }
@@ -75,11 +75,15 @@ async fn drift(s: &Seeder, made: &Network, mutant: &Mutant, suffix: &Suffix) -> 
         m::PUBLIC_SUBNET_OFF_PUBLIC_TABLE => vpc::disassociate_second_public_subnet(ec2, vpc).await,
         m::FLOW_LOGS_OFF => logs::delete_flow_logs(&s.ec2, &made.flow_logs).await,
         m::LOG_RETENTION_OFF => logs::delete_retention(&s.logs, &made.log_groups.audit.name).await,
-        m::SECRET_SCHEDULED_FOR_DELETION => secrets::schedule_deletion(&s.secretsmanager, &made.db_secret).await,
-        m::API_KEYS_SECRET_SCHEDULED_FOR_DELETION => {
-            secrets::schedule_deletion(&s.secretsmanager, &made.api_secret).await
+        m::SECRET_SCHEDULED_FOR_DELETION => {
+            secrets::schedule_deletion(&s.secretsmanager, &made.secrets.database_secret).await
         }
-        m::SECRET_FOREIGN_KEY => secrets::move_to_foreign_key(s, &made.api_secret, suffix).await,
+        m::API_KEYS_SECRET_SCHEDULED_FOR_DELETION => {
+            secrets::schedule_deletion(&s.secretsmanager, &made.secrets.api_keys_secret).await
+        }
+        m::SECRET_FOREIGN_KEY => secrets::move_to_foreign_key(s, &made.secrets.api_keys_secret, suffix).await,
+        m::SECRETS_KEY_DISABLED => keys::disable(&s.kms, &made.secrets.secrets_key).await,
+        m::SECRETS_KEY_ROTATION_OFF => keys::disable_rotation(&s.kms, &made.secrets.secrets_key).await,
         // Made at creation, or another layer's.
         _ => Ok(()),
     }
@@ -99,8 +103,9 @@ impl Network {
             audit_log_group: groups.audit.name.clone(),
             ecs_log_group: groups.ecs.name.clone(),
             api_access_log_group: groups.api_access.name.clone(),
-            db_secret: self.db_secret.clone(),
-            api_secret: self.api_secret.clone(),
+            secrets_key: self.secrets.secrets_key.clone(),
+            db_secret: self.secrets.database_secret.clone(),
+            api_secret: self.secrets.api_keys_secret.clone(),
             sg: self.sg,
             outputs: Default::default(),
         };
@@ -112,8 +117,9 @@ impl Network {
             (o::ECS_LOG_GROUP_NAME, groups.ecs.name.clone()),
             (o::API_ACCESS_LOG_GROUP_NAME, groups.api_access.name.clone()),
             (o::FLOW_LOG_GROUP_NAME, groups.flow.name.clone()),
-            (o::DATABASE_SECRET_ARN, self.db_secret),
-            (o::API_KEYS_SECRET_ARN, self.api_secret),
+            (o::DATABASE_SECRET_ARN, self.secrets.database_secret),
+            (o::API_KEYS_SECRET_ARN, self.secrets.api_keys_secret),
+            (o::SECRETS_KEY_ARN, self.secrets.secrets_key),
         ]);
         base.add_outputs(base.sg.outputs());
         base
