@@ -11,6 +11,7 @@ mod command;
 mod console;
 mod dr;
 mod faults;
+mod formats;
 mod guard;
 mod reports;
 
@@ -82,6 +83,7 @@ fn main() -> ExitCode {
     trials.extend(console::trials(&world));
     trials.extend(dr::trials(&world));
     trials.extend(reports::trials(&world));
+    trials.extend(formats::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(emulator);
     conclusion.exit_code()
