@@ -29,8 +29,8 @@ use stackproof_seed::hipaa::SECRET_CANARY;
 
 use crate::chain::seed_and_check;
 use crate::reports::{
-    Reports, attr_of, check_json, dom_counts, headless, json_counts, junit_suite, junitparser, markdown_counts,
-    read, scratch, stackproof, text, venv_python,
+    Reports, attr_of, check_json, dom_counts, headless, json_counts, junitparser, markdown_counts, read, scratch,
+    stackproof, text, venv_python,
 };
 use crate::{Shared, needs_world};
 
@@ -109,7 +109,13 @@ fn valid_junit(path: &Path) -> Result<(), Failed> {
     for xsd in ["junit-10.xsd", "JUnit.xsd"] {
         let (checked, errors) = validate("xsd", xsd, path)?;
         if checked != 1 || !errors.is_empty() {
-            return Err(format!("{} is not valid against {xsd} ({} errors):\n{}", path.display(), errors.len(), errors.join("\n")).into());
+            return Err(format!(
+                "{} is not valid against {xsd} ({} errors):\n{}",
+                path.display(),
+                errors.len(),
+                errors.join("\n")
+            )
+            .into());
         }
     }
     Ok(())
@@ -127,7 +133,11 @@ fn consumer() -> Result<&'static Path, Failed> {
                     .output()
                     .map_err(|e| format!("cannot run npm (Node.js with npm is needed): {e}"))?;
                 if !out.status.success() {
-                    return Err(format!("npm ci in {} failed: {}", dir.display(), String::from_utf8_lossy(&out.stderr)));
+                    return Err(format!(
+                        "npm ci in {} failed: {}",
+                        dir.display(),
+                        String::from_utf8_lossy(&out.stderr)
+                    ));
                 }
             }
             Ok(dir.join("junit.cjs"))
@@ -153,18 +163,40 @@ fn consumers_agree(path: &Path, suites: &[(&str, [u64; 4])]) -> Result<(), Faile
     let py = parsed["suites"].as_array().ok_or("junitparser found no suites")?;
     let npm = npm_junit(path)?;
     let js = npm["suites"].as_array().ok_or("test-results-parser found no suites")?;
-    assert_eq!((py.len(), js.len()), (suites.len(), suites.len()), "suites read by junitparser and test-results-parser");
+    assert_eq!(
+        (py.len(), js.len()),
+        (suites.len(), suites.len()),
+        "suites read by junitparser and test-results-parser"
+    );
     for (i, (name, [tests, failures, errors, skipped])) in suites.iter().enumerate() {
         let (p, j) = (&py[i], &js[i]);
         assert_eq!((p["name"].as_str(), j["name"].as_str()), (Some(*name), Some(*name)));
         let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or(u64::MAX);
-        assert_eq!([n(p, "tests"), n(p, "failures"), n(p, "errors"), n(p, "skipped")], [*tests, *failures, *errors, *skipped], "junitparser's counts of {name}");
-        let outcomes = |o: &str| p["cases"].as_array().into_iter().flatten().filter(|c| c["outcome"] == o).count() as u64;
-        assert_eq!([outcomes("fail"), outcomes("error"), outcomes("skip")], [*failures, *errors, *skipped], "junitparser's testcases of {name}");
+        assert_eq!(
+            [n(p, "tests"), n(p, "failures"), n(p, "errors"), n(p, "skipped")],
+            [*tests, *failures, *errors, *skipped],
+            "junitparser's counts of {name}"
+        );
+        let outcomes =
+            |o: &str| p["cases"].as_array().into_iter().flatten().filter(|c| c["outcome"] == o).count() as u64;
+        assert_eq!(
+            [outcomes("fail"), outcomes("error"), outcomes("skip")],
+            [*failures, *errors, *skipped],
+            "junitparser's testcases of {name}"
+        );
         // test-results-parser counts skipped tests apart from its total, and errors as failures in its cases.
-        assert_eq!([n(j, "total") + n(j, "skipped"), n(j, "failed"), n(j, "errors"), n(j, "skipped")], [*tests, *failures, *errors, *skipped], "test-results-parser's counts of {name}");
-        let statuses = |s: &str| j["cases"].as_array().into_iter().flatten().filter(|c| c["status"] == s).count() as u64;
-        assert_eq!([statuses("FAIL"), statuses("SKIP"), statuses("PASS")], [failures + errors, *skipped, tests - failures - errors - skipped], "test-results-parser's testcases of {name}");
+        assert_eq!(
+            [n(j, "total") + n(j, "skipped"), n(j, "failed"), n(j, "errors"), n(j, "skipped")],
+            [*tests, *failures, *errors, *skipped],
+            "test-results-parser's counts of {name}"
+        );
+        let statuses =
+            |s: &str| j["cases"].as_array().into_iter().flatten().filter(|c| c["status"] == s).count() as u64;
+        assert_eq!(
+            [statuses("FAIL"), statuses("SKIP"), statuses("PASS")],
+            [failures + errors, *skipped, tests - failures - errors - skipped],
+            "test-results-parser's testcases of {name}"
+        );
     }
     Ok(())
 }
@@ -184,7 +216,12 @@ fn logical_id_of_output(template: &str, key: &str) -> Option<String> {
 }
 
 fn results_of(sarif_doc: &Value) -> Vec<Value> {
-    sarif_doc["runs"].as_array().into_iter().flatten().flat_map(|r| r["results"].as_array().cloned().unwrap_or_default()).collect()
+    sarif_doc["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["results"].as_array().cloned().unwrap_or_default())
+        .collect()
 }
 
 fn start_line(result: &Value) -> Option<u64> {
@@ -199,7 +236,8 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
     let suffix = "formats-m";
     let (outputs, _, _) = seed_and_check(w, suffix, MUTANTS)?;
     let dir = scratch("formats")?;
-    let kept: BTreeMap<&String, &String> = outputs.iter().filter(|(k, _)| !DROPPED_OUTPUTS.contains(&k.as_str())).collect();
+    let kept: BTreeMap<&String, &String> =
+        outputs.iter().filter(|(k, _)| !DROPPED_OUTPUTS.contains(&k.as_str())).collect();
     let outputs_file = dir.join("flat-outputs.json");
     std::fs::write(&outputs_file, serde_json::to_string(&kept)?)?;
     let dir_arg = dir.display().to_string();
@@ -210,7 +248,16 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
     ];
     let run_url = "https://github.example/acme/infra/actions/runs/4242";
     let out = stackproof(
-        &["--suffix", suffix, "--endpoint", &w.endpoint, "--outputs", &outputs_file.display().to_string(), "--reports", &dir_arg],
+        &[
+            "--suffix",
+            suffix,
+            "--endpoint",
+            &w.endpoint,
+            "--outputs",
+            &outputs_file.display().to_string(),
+            "--reports",
+            &dir_arg,
+        ],
         &github,
     )?;
     assert_eq!(out.status.code(), Some(1), "failures outrank errors: exit 1\n{}", text(&out));
@@ -232,8 +279,13 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
     valid_junit(&reports.junit)?;
     consumers_agree(&reports.junit, &[("hipaa", [total, failed, errors, skipped])])?;
     let junit_text = read(&reports.junit)?;
-    assert!(junit_text.contains(&format!("<property name=\"ci-run\" value=\"{run_url}\"/>")), "no CI run link in the JUnit");
-    eprintln!("formats: JUnit valid against junit-10.xsd and JUnit.xsd; {total} tests, {failed} failures, {errors} errors, {skipped} skipped");
+    assert!(
+        junit_text.contains(&format!("<property name=\"ci-run\" value=\"{run_url}\"/>")),
+        "no CI run link in the JUnit"
+    );
+    eprintln!(
+        "formats: JUnit valid against junit-10.xsd and JUnit.xsd; {total} tests, {failed} failures, {errors} errors, {skipped} skipped"
+    );
 
     // SARIF: valid; one rule per check, one result per failing or erroring finding, each located.
     let (_, sarif_errors) = validate("sarif", "sarif-schema-2.1.0.json", &reports.sarif)?;
@@ -244,17 +296,33 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
     let judged = findings.iter().filter(|(_, f)| f["status"] == "fail" || f["status"] == "error").count();
     assert_eq!(results.len(), judged, "one result per failing or erroring finding");
     assert!(results.iter().all(|r| uri(r) == Some(TEMPLATE)), "every result is located in {TEMPLATE}");
-    assert_eq!(results.iter().filter(|r| r["kind"] == "open").count(), findings.iter().filter(|(_, f)| f["status"] == "error").count());
+    assert_eq!(
+        results.iter().filter(|r| r["kind"] == "open").count(),
+        findings.iter().filter(|(_, f)| f["status"] == "error").count()
+    );
     for mutant in MUTANTS {
-        let id = CHECKS.iter().find(|c| c.mutants().any(|x| x.name == mutant.name)).map(|c| c.info.id).ok_or("unclaimed mutant")?;
+        let id = CHECKS
+            .iter()
+            .find(|c| c.mutants().any(|x| x.name == mutant.name))
+            .map(|c| c.info.id)
+            .ok_or("unclaimed mutant")?;
         let resource = mutant.resource(&outputs).ok_or("the mutant's output was not seeded")?;
-        let logical = logical_id_of_output(&template, mutant.output).ok_or_else(|| format!("no Outputs.{} in {TEMPLATE}", mutant.output))?;
+        let logical = logical_id_of_output(&template, mutant.output)
+            .ok_or_else(|| format!("no Outputs.{} in {TEMPLATE}", mutant.output))?;
         let line = line_of(&template, &logical).ok_or_else(|| format!("no {logical} in {TEMPLATE}"))?;
         let result = results
             .iter()
-            .find(|r| r["ruleId"] == id && r["kind"] == "fail" && r["properties"]["resource"].as_str().is_some_and(|x| x.contains(&resource)))
+            .find(|r| {
+                r["ruleId"] == id
+                    && r["kind"] == "fail"
+                    && r["properties"]["resource"].as_str().is_some_and(|x| x.contains(&resource))
+            })
             .ok_or_else(|| format!("no SARIF result of {id} on {resource}"))?;
-        assert_eq!(start_line(result), Some(line), "{id} on {resource} is not on the line of {logical} ({TEMPLATE}:{line}): {result}");
+        assert_eq!(
+            start_line(result),
+            Some(line),
+            "{id} on {resource} is not on the line of {logical} ({TEMPLATE}:{line}): {result}"
+        );
         assert_eq!(result["locations"][0]["logicalLocations"][0]["name"], logical.as_str());
         eprintln!("formats: live {id} on {resource} located at {TEMPLATE}:{line} ({logical})");
     }
@@ -264,21 +332,28 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
     assert!(ocsf_errors.is_empty(), "OCSF events are not valid Compliance Findings:\n{}", ocsf_errors.join("\n"));
     assert_eq!(checked as usize, findings.len(), "one OCSF event per finding");
     let events: Vec<Value> = serde_json::from_str(&read(&reports.ocsf)?)?;
-    assert!(events.iter().all(|e| e["class_uid"] == 2003 && e["type_uid"] == 200301 && e["metadata"]["version"] == "1.5.0"));
+    assert!(
+        events.iter().all(|e| e["class_uid"] == 2003 && e["type_uid"] == 200301 && e["metadata"]["version"] == "1.5.0")
+    );
     let key_arn = outputs.get("DataKeyArn").ok_or("no DataKeyArn output")?;
     let rotation = events
         .iter()
         .find(|e| e["compliance"]["control"] == "kms_key_rotation_enabled" && e["compliance"]["status"] == "Fail")
         .ok_or("no failing OCSF event of kms_key_rotation_enabled")?;
     assert_eq!(rotation["resources"][0]["uid"], key_arn.as_str(), "{rotation}");
-    let citations = CHECKS.iter().find(|c| c.info.id == "kms_key_rotation_enabled").map(|c| c.info.citations).unwrap_or_default();
+    let citations =
+        CHECKS.iter().find(|c| c.info.id == "kms_key_rotation_enabled").map(|c| c.info.citations).unwrap_or_default();
     assert_eq!(rotation["compliance"]["requirements"], json!(citations));
     let efs = events
         .iter()
         .find(|e| e["compliance"]["control"] == "efs_backup_policy_enabled" && e["compliance"]["status"] == "Fail")
         .ok_or("no failing OCSF event of efs_backup_policy_enabled")?;
     let fs = outputs.get("EfsFileSystemId").ok_or("no EfsFileSystemId output")?;
-    assert_eq!(efs["resources"][0]["uid"], format!("arn:aws:elasticfilesystem:eu-central-1:123456789012:file-system/{fs}"), "an ARN built from the declared type");
+    assert_eq!(
+        efs["resources"][0]["uid"],
+        format!("arn:aws:elasticfilesystem:eu-central-1:123456789012:file-system/{fs}"),
+        "an ARN built from the declared type"
+    );
     let statuses = |s: &str| events.iter().filter(|e| e["compliance"]["status"] == s).count();
     let finding_count = |s: &str| findings.iter().filter(|(_, f)| f["status"] == s).count();
     assert_eq!(statuses("Fail"), finding_count("fail"));
@@ -292,11 +367,15 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
     assert_eq!(dom_counts(&dom)?, counts);
     let verdict = dom.split("id=\"summary-verdict\"").nth(1).and_then(|s| s.split("</div>").next()).unwrap_or_default();
     assert!(verdict.contains(&format!("{failed} of {total} checks failed")), "{verdict}");
-    assert!(verdict.contains(&format!("{errors} more could not look (errors)")), "the verdict does not count errors: {verdict}");
+    assert!(
+        verdict.contains(&format!("{errors} more could not look (errors)")),
+        "the verdict does not count errors: {verdict}"
+    );
     if skipped > 0 {
         assert!(verdict.contains(&format!("{skipped} could not be judged")), "{verdict}");
     }
-    let rows: Vec<&str> = dom.split("<tr class=\"finding\"").skip(1).map(|r| r.split("</tr>").next().unwrap_or_default()).collect();
+    let rows: Vec<&str> =
+        dom.split("<tr class=\"finding\"").skip(1).map(|r| r.split("</tr>").next().unwrap_or_default()).collect();
     assert_eq!(rows.len(), findings.len());
     assert!(rows.iter().all(|r| r.contains("class=\"label")), "a resource without its logical id or output");
     assert!(rows.iter().any(|r| r.contains(&format!("DataKey (output DataKeyArn)"))), "the key is not labelled");
@@ -316,22 +395,47 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
     assert!(title.contains(&format!(": {failed} failed, {errors} errors")), "{title}");
     assert!(md.contains("| check | citations | resource | property | expected | actual | remediation |"), "{md}");
     let rotation_row = md.lines().find(|l| l.contains("`kms_key_rotation_enabled`")).unwrap_or_default();
-    let remediation = CHECKS.iter().find(|c| c.info.id == "kms_key_rotation_enabled").map(|c| c.info.remediation).unwrap_or_default();
-    assert!(rotation_row.replace('\\', "").contains(remediation.split('`').next().unwrap_or_default().trim()), "{rotation_row}");
+    let remediation =
+        CHECKS.iter().find(|c| c.info.id == "kms_key_rotation_enabled").map(|c| c.info.remediation).unwrap_or_default();
+    assert!(
+        rotation_row.replace('\\', "").contains(remediation.split('`').next().unwrap_or_default().trim()),
+        "{rotation_row}"
+    );
     let evidence_line = md.lines().rev().find(|l| l.starts_with("Evidence:")).unwrap_or_default();
     assert!(evidence_line.contains(run_url) && !evidence_line.contains(&dir_arg), "{evidence_line}");
 
     // Without CI, the evidence is named by its file, never by a local path.
-    let local = stackproof(&["--suffix", suffix, "--endpoint", &w.endpoint, "--outputs", &outputs_file.display().to_string(), "--reports", &dir_arg, "--format", "md"], &[])?;
+    let local = stackproof(
+        &[
+            "--suffix",
+            suffix,
+            "--endpoint",
+            &w.endpoint,
+            "--outputs",
+            &outputs_file.display().to_string(),
+            "--reports",
+            &dir_arg,
+            "--format",
+            "md",
+        ],
+        &[],
+    )?;
     assert_eq!(local.status.code(), Some(1), "{}", text(&local));
     let md = read(&reports.md)?;
     let evidence_line = md.lines().rev().find(|l| l.starts_with("Evidence:")).unwrap_or_default();
-    assert!(evidence_line.contains(&format!("evidence-{suffix}.html")) && !evidence_line.contains(&dir_arg), "{evidence_line}");
+    assert!(
+        evidence_line.contains(&format!("evidence-{suffix}.html")) && !evidence_line.contains(&dir_arg),
+        "{evidence_line}"
+    );
 
     // No secret value in the new formats.
     for path in [&reports.sarif, &reports.ocsf, &reports.junit] {
         let bytes = std::fs::read(path)?;
-        assert!(!bytes.windows(SECRET_CANARY.len()).any(|w| w == SECRET_CANARY.as_bytes()), "{} holds the secret canary", path.display());
+        assert!(
+            !bytes.windows(SECRET_CANARY.len()).any(|w| w == SECRET_CANARY.as_bytes()),
+            "{} holds the secret canary",
+            path.display()
+        );
     }
     let _ = passed;
     Ok(())
@@ -374,9 +478,15 @@ fn static_reports_are_valid_and_on_the_templates_lines() -> Result<(), Failed> {
 
     let dir = scratch("formats-static")?;
     let junit_path = dir.join("junit-static.xml");
-    std::fs::write(&junit_path, junit::render(&checks, &junit::Context { hostname: "ci".into(), ..Default::default() }))?;
+    std::fs::write(
+        &junit_path,
+        junit::render(&checks, &junit::Context { hostname: "ci".into(), ..Default::default() }),
+    )?;
     valid_junit(&junit_path)?;
-    consumers_agree(&junit_path, &[("hipaa-template", [checks.len() as u64, failed, errors, count(Status::Skip) + count(Status::Waived)])])?;
+    consumers_agree(
+        &junit_path,
+        &[("hipaa-template", [checks.len() as u64, failed, errors, count(Status::Skip) + count(Status::Waived)])],
+    )?;
 
     let now = evidence::timestamp(SystemTime::now());
     let run = sarif::Run {
@@ -405,8 +515,13 @@ fn static_reports_are_valid_and_on_the_templates_lines() -> Result<(), Failed> {
         .ok_or("no static SARIF result of kms_key_rotation_enabled")?;
     assert_eq!((uri(rotation), start_line(rotation)), (Some(TEMPLATE), Some(line)), "{rotation}");
     assert_eq!(log["runs"][0]["automationDetails"]["id"], "stackproof/static/hipaa/");
-    let lint = results.iter().find(|r| r["ruleId"] == "cfn_lint_clean").ok_or("the erroring lint check has no result")?;
-    assert_eq!((lint["kind"].as_str(), uri(lint)), (Some("open"), Some(TEMPLATE)), "an error is a result too, at the file");
+    let lint =
+        results.iter().find(|r| r["ruleId"] == "cfn_lint_clean").ok_or("the erroring lint check has no result")?;
+    assert_eq!(
+        (lint["kind"].as_str(), uri(lint)),
+        (Some("open"), Some(TEMPLATE)),
+        "an error is a result too, at the file"
+    );
     eprintln!("formats: static {} on {} located at {TEMPLATE}:{line}", check.info.id, mutation.resource);
     Ok(())
 }
@@ -416,7 +531,11 @@ fn static_reports_are_valid_and_on_the_templates_lines() -> Result<(), Failed> {
 /// in `main.ts` (except the two region constants).
 fn every_output_of_both_stacks_is_located_in_its_source() -> Result<(), Failed> {
     let deployed = |contract: &Contract| -> Vec<locate::DeployedOutput> {
-        contract.outputs.keys().map(|k| locate::DeployedOutput { key: k.clone(), value: format!("value-of-{k}"), region: None }).collect()
+        contract
+            .outputs
+            .keys()
+            .map(|k| locate::DeployedOutput { key: k.clone(), value: format!("value-of-{k}"), region: None })
+            .collect()
     };
     let template = std::fs::read_to_string(root().join(TEMPLATE))?;
     let hipaa = Contract::parse("hipaa", &std::fs::read_to_string(root().join("stacks/hipaa/v1/outputs.yml"))?)?;
@@ -445,11 +564,18 @@ fn every_output_of_both_stacks_is_located_in_its_source() -> Result<(), Failed> 
         assert!(text.contains("new ") && text.contains("(this, "), "{key} at line {line}: {text}");
         let id = found.logical_ids.first().ok_or("no construct id")?;
         let literal = id.split(['*']).next().unwrap_or_default();
-        assert!(text.contains(&format!("\"{id}\"")) || text.contains("${") || text.contains(literal), "{key} ({id}) at line {line}: {text}");
+        assert!(
+            text.contains(&format!("\"{id}\"")) || text.contains("${") || text.contains(literal),
+            "{key} ({id}) at line {line}: {text}"
+        );
         located += 1;
     }
     // A static DR finding names `type.id`; it lands on the construct's line.
-    for (address, needle) in [("aws_kms_key.primary_key", "\"primary_key\""), ("aws_vpc.dr_vpc", "`${side}_vpc`"), ("aws_s3_bucket.trail_bucket", "\"trail_bucket\"")] {
+    for (address, needle) in [
+        ("aws_kms_key.primary_key", "\"primary_key\""),
+        ("aws_vpc.dr_vpc", "`${side}_vpc`"),
+        ("aws_s3_bucket.trail_bucket", "\"trail_bucket\""),
+    ] {
         let line = map.locate(address).line.ok_or_else(|| format!("{address} is not located"))?;
         assert!(lines[line as usize - 1].contains(needle), "{address} at line {line}: {}", lines[line as usize - 1]);
     }
@@ -471,7 +597,10 @@ fn the_validators_reject_what_the_schemas_forbid() -> Result<(), Failed> {
         assert!(!errors.is_empty(), "{xsd} accepted a timestamp and properties on a testcase");
     }
     let sarif_bad = dir.join("bad.sarif");
-    std::fs::write(&sarif_bad, r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "r", "level": "fatal"}]}]}"#)?;
+    std::fs::write(
+        &sarif_bad,
+        r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "r", "level": "fatal"}]}]}"#,
+    )?;
     let (_, errors) = validate("sarif", "sarif-schema-2.1.0.json", &sarif_bad)?;
     assert!(errors.len() >= 2, "a result with no message and a level SARIF lacks was accepted: {errors:?}");
     let ocsf_bad = dir.join("bad.ocsf.json");
@@ -498,6 +627,9 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
         needs_world("formats::the_validators_reject_what_the_schemas_forbid".into(), world, |_| {
             the_validators_reject_what_the_schemas_forbid()
         }),
-        Trial::test("formats::every_output_of_both_stacks_is_located_in_its_source", every_output_of_both_stacks_is_located_in_its_source),
+        Trial::test(
+            "formats::every_output_of_both_stacks_is_located_in_its_source",
+            every_output_of_both_stacks_is_located_in_its_source,
+        ),
     ]
 }

@@ -427,8 +427,7 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         region: run.regions.first().map(String::as_str),
         account: run.identity.as_ref().map(|i| i.account.as_str()),
     };
-    let mut checks: Vec<CheckEvidence> =
-        records.iter().map(|r| check_evidence(r, &run.requests, &locator)).collect();
+    let mut checks: Vec<CheckEvidence> = records.iter().map(|r| check_evidence(r, &run.requests, &locator)).collect();
     for c in &mut checks {
         c.before_deploy = before.and_then(|b| b.checks.get(c.id)).map(|s| s.outcome);
     }

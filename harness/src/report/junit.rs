@@ -208,7 +208,9 @@ fn testcase(c: &CheckEvidence, ctx: &Context, out: &mut String) {
         }
         Status::Skip | Status::Waived => {
             let message = match (&c.waiver, c.outcome) {
-                (Some(w), Status::Waived) => format!("waived until {}: {}; failing: {}", w.expires, w.justification, first()),
+                (Some(w), Status::Waived) => {
+                    format!("waived until {}: {}; failing: {}", w.expires, w.justification, first())
+                }
                 _ => first(),
             };
             let _ = write!(
@@ -296,7 +298,9 @@ mod tests {
         assert_eq!(x.matches("<testsuite ").count(), 1);
         assert!(x.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"), "{x}");
         assert!(
-            x.contains("name=\"hipaa\" package=\"hipaa\" id=\"0\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""),
+            x.contains(
+                "name=\"hipaa\" package=\"hipaa\" id=\"0\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""
+            ),
             "{x}"
         );
         assert!(x.contains("timestamp=\"2027-01-15T08:00:00\" hostname=\"ci-runner-1\""), "{x}");
@@ -315,7 +319,10 @@ mod tests {
             assert!(!open.contains("timestamp=") && !open.contains("group="), "{open}");
             let body = case.split("</testcase>").next().unwrap_or_default();
             assert!(!body.contains("<properties>") && !body.contains("<system-out>"), "{body}");
-            assert!(body.matches("<failure ").count() + body.matches("<error ").count() + body.matches("<skipped ").count() <= 1);
+            assert!(
+                body.matches("<failure ").count() + body.matches("<error ").count() + body.matches("<skipped ").count()
+                    <= 1
+            );
         }
         assert!(!x.contains("<testsuites "), "no attributes on testsuites");
         assert!(x.contains("<skipped message=\"svc: RunningCount skipped: not emulated: runningCount\">"), "{x}");
@@ -331,7 +338,10 @@ mod tests {
         assert!(x.contains("citations: 45 CFR 164.312(a)(2)(iv), 45 CFR 164.312(e)(2)(ii)"));
         assert!(x.contains("remediation: Set EnableKeyRotation: true."));
         assert!(x.contains("reason: throttled | retry later"));
-        assert!(x.contains("<error message=\"svc: Tasks could not be checked: throttled | retry later\" type=\"error\">"), "{x}");
+        assert!(
+            x.contains("<error message=\"svc: Tasks could not be checked: throttled | retry later\" type=\"error\">"),
+            "{x}"
+        );
     }
 
     #[test]

@@ -222,7 +222,8 @@ impl SourceMap {
 
     fn located(&self, ids: Vec<String>, output: Option<String>, matched: Option<String>) -> Located {
         let first = ids.first().and_then(|id| self.declared(id));
-        let region = output.as_ref().and_then(|o| self.deployed.iter().find(|d| &d.key == o)).and_then(|d| d.region.clone());
+        let region =
+            output.as_ref().and_then(|o| self.deployed.iter().find(|d| &d.key == o)).and_then(|d| d.region.clone());
         Located {
             file: self.file.clone(),
             line: first.as_ref().map(|(line, _)| *line),
@@ -625,7 +626,8 @@ pub fn arn(kind: Option<&str>, id: &str, region: Option<&str>, account: Option<&
     }
     let region = region.filter(|r| !r.is_empty());
     let account = account.filter(|a| !a.is_empty());
-    let regional = |service: &str, resource: String| Some(format!("arn:aws:{service}:{}:{}:{resource}", region?, account?));
+    let regional =
+        |service: &str, resource: String| Some(format!("arn:aws:{service}:{}:{}:{resource}", region?, account?));
     match kind? {
         "AWS::EC2::VPC" | "aws_vpc" => regional("ec2", format!("vpc/{id}")),
         "AWS::EC2::Subnet" | "aws_subnet" => regional("ec2", format!("subnet/{id}")),
@@ -738,12 +740,18 @@ Outputs:
         let both = m.locate("subnet-a,subnet-b");
         assert_eq!(both.logical_ids, ["PrivateSubnet1", "PrivateSubnet2"]);
         let mount = m.locate("fs-0123/fsmt-9");
-        assert_eq!((mount.logical_ids.as_slice(), mount.matched.as_deref()), (&["EfsFileSystem".to_owned()][..], Some("fs-0123")));
+        assert_eq!(
+            (mount.logical_ids.as_slice(), mount.matched.as_deref()),
+            (&["EfsFileSystem".to_owned()][..], Some("fs-0123"))
+        );
         let instance = m.locate("aurora-cluster-pr1/aurora-instance-1-pr1");
         assert_eq!(instance.logical_ids, ["AuroraInstance1"], "by the name the template gives it");
         assert_eq!(instance.line, Some(17));
         let secret = m.locate("arn:aws:secretsmanager:eu-central-1:1:secret:db-XYZ");
-        assert_eq!((secret.logical_ids.as_slice(), secret.kind.as_deref()), (&["DatabaseSecretArn".to_owned()][..], Some("Parameter")));
+        assert_eq!(
+            (secret.logical_ids.as_slice(), secret.kind.as_deref()),
+            (&["DatabaseSecretArn".to_owned()][..], Some("Parameter"))
+        );
         assert_eq!(secret.line, Some(5));
     }
 
@@ -812,9 +820,15 @@ Outputs:
     #[test]
     fn arns_are_built_for_known_types_only() {
         let arn = |k, id| arn(Some(k), id, Some("eu-central-1"), Some("1"));
-        assert_eq!(arn("AWS::EFS::FileSystem", "fs-1").as_deref(), Some("arn:aws:elasticfilesystem:eu-central-1:1:file-system/fs-1"));
+        assert_eq!(
+            arn("AWS::EFS::FileSystem", "fs-1").as_deref(),
+            Some("arn:aws:elasticfilesystem:eu-central-1:1:file-system/fs-1")
+        );
         assert_eq!(arn("aws_s3_bucket", "b").as_deref(), Some("arn:aws:s3:::b"));
-        assert_eq!(arn("AWS::Logs::LogGroup", "/hipaa/x").as_deref(), Some("arn:aws:logs:eu-central-1:1:log-group:/hipaa/x"));
+        assert_eq!(
+            arn("AWS::Logs::LogGroup", "/hipaa/x").as_deref(),
+            Some("arn:aws:logs:eu-central-1:1:log-group:/hipaa/x")
+        );
         assert_eq!(arn("AWS::ApiGateway::Method", "m"), None);
         assert_eq!(super::arn(None, "arn:aws:kms:r:1:key/x", None, None).as_deref(), Some("arn:aws:kms:r:1:key/x"));
         assert_eq!(terraform_type("Route53HealthCheck"), "aws_route53_health_check");

@@ -210,7 +210,10 @@ mod tests {
         assert_eq!(failing["resources"][0]["labels"], json!(["Db", "output:DbId"]));
         assert_eq!(failing["time"].as_i64(), Some(1_800_000_000_000));
         let error = events.iter().find(|e| e["compliance"]["control"] == "beta_errors").expect("the error");
-        assert_eq!((error["compliance"]["status_id"].as_u64(), error["status_detail"].as_str()), (Some(2), Some("throttled | retry later")));
+        assert_eq!(
+            (error["compliance"]["status_id"].as_u64(), error["status_detail"].as_str()),
+            (Some(2), Some("throttled | retry later"))
+        );
     }
 
     #[test]

@@ -193,7 +193,9 @@ fn run_json(run: &Run) -> Value {
         notifications.push(json!({ "level": "error", "message": { "text": format!("interrupted by {signal}: not every check could look") } }));
     }
     if let Some(setup) = run.setup_error {
-        notifications.push(json!({ "level": "error", "message": { "text": format!("the run stopped before the checks: {setup}") } }));
+        notifications.push(
+            json!({ "level": "error", "message": { "text": format!("the run stopped before the checks: {setup}") } }),
+        );
     }
     if errors > 0 {
         notifications.push(json!({ "level": "error", "message": { "text": format!("{errors} of {} checks could not look (errors): they are not evidence of compliance", run.checks.len()) } }));
@@ -299,7 +301,10 @@ mod tests {
         let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
         assert_eq!(ids, ["zeta_passes", "alpha_fails", "beta_errors", "gamma_skips"]);
         let help = rules[1]["help"]["text"].as_str().unwrap_or_default();
-        assert!(help.contains("Remediation: Set EnableKeyRotation: true.") && help.contains("45 CFR 164.312(a)(2)(iv)"), "{help}");
+        assert!(
+            help.contains("Remediation: Set EnableKeyRotation: true.") && help.contains("45 CFR 164.312(a)(2)(iv)"),
+            "{help}"
+        );
         assert_eq!(rules[1]["properties"]["security-severity"], "8.0");
         let results = run["results"].as_array().expect("results");
         assert_eq!(results.len(), 2, "one failing and one erroring finding: {results:?}");

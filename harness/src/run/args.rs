@@ -258,7 +258,6 @@ pub fn hostname() -> String {
 }
 
 impl Args {
-
     /// Where the deployment lives: `--endpoint` implies the emulator; otherwise `--target`,
     /// defaulting to AWS.
     pub fn target(&self) -> Result<Target, Error> {
@@ -401,15 +400,24 @@ mod tests {
 
     #[test]
     fn the_ci_run_url_is_built_from_githubs_variables_only_when_they_read_right() {
-        let env = |vars: &'static [(&'static str, &'static str)]| {
+        fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
             move |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
-        };
-        let good = [("GITHUB_SERVER_URL", "https://github.com"), ("GITHUB_REPOSITORY", "acme/infra"), ("GITHUB_RUN_ID", "1234")];
+        }
+        let good = [
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/infra"),
+            ("GITHUB_RUN_ID", "1234"),
+        ];
         assert_eq!(ci_run_url(env(&good)).as_deref(), Some("https://github.com/acme/infra/actions/runs/1234"));
         assert_eq!(ci_run_url(env(&good[..2])), None, "no run id");
-        let odd = [("GITHUB_SERVER_URL", "https://github.com"), ("GITHUB_REPOSITORY", "acme/infra"), ("GITHUB_RUN_ID", "12)](x")];
+        let odd = [
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/infra"),
+            ("GITHUB_RUN_ID", "12)](x"),
+        ];
         assert_eq!(ci_run_url(env(&odd)), None, "a run id that is not a number");
-        let bad_repo = [("GITHUB_SERVER_URL", "https://ghe.example"), ("GITHUB_REPOSITORY", "acme"), ("GITHUB_RUN_ID", "1")];
+        let bad_repo =
+            [("GITHUB_SERVER_URL", "https://ghe.example"), ("GITHUB_REPOSITORY", "acme"), ("GITHUB_RUN_ID", "1")];
         assert_eq!(ci_run_url(env(&bad_repo)), None);
     }
 

@@ -201,7 +201,8 @@ fn judge<S: Stack>(
     run_info.identity = Some(session.identity.clone());
     run_info.regions = session.regions.clone();
     run_info.outputs_source = Some(session.outputs.source().to_string());
-    run_info.source = run_info.source.take().map(|map| map.with_outputs(deployed_outputs(stack.contract(), &session.outputs)));
+    run_info.source =
+        run_info.source.take().map(|map| map.with_outputs(deployed_outputs(stack.contract(), &session.outputs)));
     run_info.requests = report::Request::from_ledger(session.clients.ledger().requests());
     let ledger = session.clients.ledger();
     run_info.operations = report::OperationCount::from_ledger(ledger.sent(), &ledger.attempts(), &ledger.time());

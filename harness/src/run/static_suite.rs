@@ -141,7 +141,11 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
             mode: "static",
             stack: suite.stack(),
             checks,
-            source_file: checks.iter().flat_map(|c| &c.findings).find_map(|f| f.source.as_ref()).map(|s| s.file.as_str()),
+            source_file: checks
+                .iter()
+                .flat_map(|c| &c.findings)
+                .find_map(|f| f.source.as_ref())
+                .map(|s| s.file.as_str()),
             started_at: &started_at,
             finished_at: &finished_at,
             setup_error: setup_error.as_deref(),
