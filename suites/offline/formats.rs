@@ -378,7 +378,7 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
         dom.split("<tr class=\"finding\"").skip(1).map(|r| r.split("</tr>").next().unwrap_or_default()).collect();
     assert_eq!(rows.len(), findings.len());
     assert!(rows.iter().all(|r| r.contains("class=\"label")), "a resource without its logical id or output");
-    assert!(rows.iter().any(|r| r.contains(&format!("DataKey (output DataKeyArn)"))), "the key is not labelled");
+    assert!(rows.iter().any(|r| r.contains("DataKey (output DataKeyArn)")), "the key is not labelled");
     let operations = doc["api_operations"].as_array().map(Vec::len).unwrap_or(0);
     assert!(operations > 0 && dom.matches("<tr class=\"operation\">").count() == operations);
     assert!(!dom.contains("Input {") && !dom.contains("Some(\""), "the API appendix prints SDK Debug text");

@@ -470,14 +470,13 @@ fn identifier_chains(expr: &str) -> Vec<Vec<String>> {
     let mut chains = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let mut word = String::new();
-    let mut chars = expr.chars().peekable();
     let mut quote: Option<char> = None;
     let flush = |word: &mut String, current: &mut Vec<String>| {
         if !word.is_empty() {
             current.push(std::mem::take(word));
         }
     };
-    while let Some(c) = chars.next() {
+    for c in expr.chars() {
         if let Some(q) = quote {
             if c == q {
                 quote = None;

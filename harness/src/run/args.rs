@@ -365,7 +365,7 @@ mod tests {
     }
 
     #[test]
-    fn reports_default_to_all_four_in_the_reports_folder_named_by_suffix() {
+    fn reports_default_to_all_six_in_the_reports_folder_named_by_suffix() {
         let a = parse(&["--suffix", "demo"]);
         assert_eq!(a.report_formats(), Format::ALL);
         let p = a.report_paths("hipaa", "demo", None);
@@ -373,6 +373,8 @@ mod tests {
         assert_eq!(p.json, PathBuf::from("reports/evidence-demo.json"));
         assert_eq!(p.html, PathBuf::from("reports/evidence-demo.html"));
         assert_eq!(p.summary, report::SummaryTarget::File(PathBuf::from("reports/summary-demo.md")));
+        assert_eq!(p.sarif, PathBuf::from("reports/stackproof-demo.sarif"));
+        assert_eq!(p.ocsf, PathBuf::from("reports/ocsf-demo.json"));
         let dr = a.report_paths("dr", "demo", None);
         assert_eq!(dr.json, PathBuf::from("reports/evidence-dr-demo.json"));
         assert_eq!(dr.junit, PathBuf::from("reports/junit-live-dr-demo.xml"));

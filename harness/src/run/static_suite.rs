@@ -120,7 +120,7 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
     }
     let finished = SystemTime::now();
     // Each suite's checks as evidence, located in the source it judged.
-    let mut located: Vec<(&dyn StaticSuite, PathBuf, Option<String>, Vec<CheckEvidence>)> = Vec::new();
+    let mut located: Vec<LocatedSuite> = Vec::new();
     for (suite, source, setup_error) in ran {
         let map = source_map(suite.input_option(), &source);
         let locator = report::evidence::Locator { source: Some(&map), ..Default::default() };
@@ -187,6 +187,10 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
     say(format!("stackproof: {} static checks", records.len()));
     exit::code(Verdict::of(records.iter().map(|r| r.outcome.status), failed_setup, false), written)
 }
+
+/// A suite that ran: the input it judged, why it could not (when it could not), and its checks
+/// as evidence, each finding located in that input's source.
+type LocatedSuite<'a> = (&'a dyn StaticSuite, PathBuf, Option<String>, Vec<CheckEvidence>);
 
 /// The static run's SARIF log, in the reports folder.
 pub const STATIC_SARIF: &str = "stackproof-static.sarif";
