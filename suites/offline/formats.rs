@@ -212,7 +212,7 @@ fn logical_id_of_output(template: &str, key: &str) -> Option<String> {
     let entry = outputs.split(&format!("\n  {key}:\n")).nth(1)?;
     let value = entry.lines().find(|l| l.trim_start().starts_with("Value:"))?;
     let target = value.split("!GetAtt ").nth(1).or_else(|| value.split("!Ref ").nth(1))?;
-    Some(target.split(['.', ' ', '\'']).next()?.to_owned())
+    Some(target.split(['.', ' ', '\'', ',', ']']).next()?.to_owned())
 }
 
 fn results_of(sarif_doc: &Value) -> Vec<Value> {
@@ -354,6 +354,15 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
         format!("arn:aws:elasticfilesystem:eu-central-1:123456789012:file-system/{fs}"),
         "an ARN built from the declared type"
     );
+    for e in &events {
+        let caption = match e["compliance"]["status_id"].as_u64() {
+            Some(1) => "Pass",
+            Some(2) => "Warning",
+            Some(3) => "Fail",
+            other => return Err(format!("compliance.status_id {other:?} is none of OCSF's: {e}").into()),
+        };
+        assert_eq!(e["compliance"]["status"], caption, "status is the caption of status_id: {e}");
+    }
     let statuses = |s: &str| events.iter().filter(|e| e["compliance"]["status"] == s).count();
     let finding_count = |s: &str| findings.iter().filter(|(_, f)| f["status"] == s).count();
     assert_eq!(statuses("Fail"), finding_count("fail"));
@@ -404,6 +413,16 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
     let evidence_line = md.lines().rev().find(|l| l.starts_with("Evidence:")).unwrap_or_default();
     assert!(evidence_line.contains(run_url) && !evidence_line.contains(&dir_arg), "{evidence_line}");
 
+    // No secret value in the new formats (checked before the next run clears them).
+    for path in [&reports.sarif, &reports.ocsf, &reports.junit] {
+        let bytes = std::fs::read(path)?;
+        assert!(
+            !bytes.windows(SECRET_CANARY.len()).any(|w| w == SECRET_CANARY.as_bytes()),
+            "{} holds the secret canary",
+            path.display()
+        );
+    }
+
     // Without CI, the evidence is named by its file, never by a local path.
     let local = stackproof(
         &[
@@ -416,7 +435,7 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
             "--reports",
             &dir_arg,
             "--format",
-            "md",
+            "md,html",
         ],
         &[],
     )?;
@@ -427,16 +446,9 @@ fn run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf(w: &crate::World) 
         evidence_line.contains(&format!("evidence-{suffix}.html")) && !evidence_line.contains(&dir_arg),
         "{evidence_line}"
     );
+    // Only what this run wrote is named: no JSON bundle was asked for.
+    assert!(!evidence_line.contains(&format!("evidence-{suffix}.json")), "{evidence_line}");
 
-    // No secret value in the new formats.
-    for path in [&reports.sarif, &reports.ocsf, &reports.junit] {
-        let bytes = std::fs::read(path)?;
-        assert!(
-            !bytes.windows(SECRET_CANARY.len()).any(|w| w == SECRET_CANARY.as_bytes()),
-            "{} holds the secret canary",
-            path.display()
-        );
-    }
     let _ = passed;
     Ok(())
 }
@@ -616,19 +628,19 @@ fn the_validators_reject_what_the_schemas_forbid() -> Result<(), Failed> {
 pub fn trials(world: &Shared) -> Vec<Trial> {
     vec![
         needs_world(
-            "formats::run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf".into(),
+            "reports::formats::run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf".into(),
             world,
             run_with_failures_and_errors_is_valid_junit_sarif_and_ocsf,
         ),
         // These need no deployment, only the emulator's virtualenv (the validators), which starting it installs.
-        needs_world("formats::static_reports_are_valid_and_on_the_templates_lines".into(), world, |_| {
+        needs_world("reports::formats::static_reports_are_valid_and_on_the_templates_lines".into(), world, |_| {
             static_reports_are_valid_and_on_the_templates_lines()
         }),
-        needs_world("formats::the_validators_reject_what_the_schemas_forbid".into(), world, |_| {
+        needs_world("reports::formats::the_validators_reject_what_the_schemas_forbid".into(), world, |_| {
             the_validators_reject_what_the_schemas_forbid()
         }),
         Trial::test(
-            "formats::every_output_of_both_stacks_is_located_in_its_source",
+            "reports::formats::every_output_of_both_stacks_is_located_in_its_source",
             every_output_of_both_stacks_is_located_in_its_source,
         ),
     ]

@@ -151,7 +151,11 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
             setup_error: setup_error.as_deref(),
             interrupted: None,
             evidence_link: None,
-            properties: serde_json::json!({ "suite": suite.name(), "input": source.display().to_string() }),
+            // The input as the repository names it (an absolute path means nothing on another machine).
+            properties: serde_json::json!({
+                "suite": suite.name(),
+                "input": report::locate::display_path(source, std::env::current_dir().ok().as_deref()),
+            }),
         })
         .collect();
     let sarif_path = args.reports.join(STATIC_SARIF);
