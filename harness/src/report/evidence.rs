@@ -234,11 +234,12 @@ impl Locator<'_> {
         };
         let found = map.locate(resource);
         let region = found.region.as_deref().or(self.region);
-        let id = found.matched.as_deref().unwrap_or(resource);
+        // An ARN as judged, or built from the deployed id that was matched (never from a logical
+        // id or an output's key, which name the source, not a resource).
         let arn = if resource.starts_with("arn:") {
             Some(resource.split(" (").next().unwrap_or(resource).to_owned())
         } else {
-            locate::arn(found.kind.as_deref(), id, region, self.account)
+            found.matched.as_deref().and_then(|id| locate::arn(found.kind.as_deref(), id, region, self.account))
         };
         (Some(found.clone()), found.label(), arn)
     }

@@ -67,7 +67,8 @@ pub struct Located {
     pub output: Option<String>,
     /// The declared type (`AWS::EFS::FileSystem`, `aws_s3_bucket`), when known.
     pub kind: Option<String>,
-    /// The part of the resource text that was matched (`fs-0ab12`), for building an ARN.
+    /// The part of the resource text that was matched to a deployed resource (`fs-0ab12`), for
+    /// building an ARN; none when the text names the source (a logical id, an output's key).
     pub matched: Option<String>,
     /// The region of the output's resource, in a multi-region layout.
     pub region: Option<String>,
@@ -261,15 +262,16 @@ impl SourceMap {
     pub fn locate(&self, resource: &str) -> Located {
         // A qualifier the check added (`arn:...:task-definition/app:1 (container app)`) is not a name.
         let base = resource.split(" (").next().unwrap_or(resource).trim();
-        // Static findings: a logical id, or a Terraform address `type.id`.
+        // Static findings: a logical id, or a Terraform address `type.id` (names in the source, not
+        // of a deployed resource: nothing to build an ARN from).
         if self.declared(base).is_some() {
-            return self.located(vec![base.to_owned()], None, Some(base.to_owned()));
+            return self.located(vec![base.to_owned()], None, None);
         }
         if let Some((kind, id)) = base.split_once('.')
             && kind.starts_with("aws_")
             && let Some((line, _)) = self.declared(id)
         {
-            let mut found = self.located(vec![id.to_owned()], None, Some(id.to_owned()));
+            let mut found = self.located(vec![id.to_owned()], None, None);
             found.line = Some(line);
             found.kind = Some(kind.to_owned());
             return found;
@@ -277,6 +279,10 @@ impl SourceMap {
         // Live findings: the whole text as an output's value, then its parts, most specific (last) first.
         if let Some((key, ids)) = self.output_for(base) {
             return self.located(ids, Some(key), Some(base.to_owned()));
+        }
+        // A live finding on an output the deployment lacks names the output itself.
+        if let Some(ids) = self.outputs.get(base).filter(|ids| !ids.is_empty()) {
+            return self.located(ids.clone(), Some(base.to_owned()), None);
         }
         let parts: Vec<&str> = base.split([':', '/']).filter(|p| !p.is_empty()).collect();
         for part in parts.iter().rev() {
@@ -752,6 +758,16 @@ Outputs:
             (&["DatabaseSecretArn".to_owned()][..], Some("Parameter"))
         );
         assert_eq!(secret.line, Some(5));
+    }
+
+    #[test]
+    fn an_output_named_by_its_key_is_located_at_what_it_refers_to() {
+        let m = map();
+        let missing = m.locate("EfsFileSystemId");
+        assert_eq!((missing.logical_ids.as_slice(), missing.line), (&["EfsFileSystem".to_owned()][..], Some(21)));
+        assert_eq!(missing.label().as_deref(), Some("EfsFileSystem (output EfsFileSystemId)"));
+        assert_eq!(missing.matched, None, "a key is no resource id to build an ARN from");
+        assert_eq!(m.locate("Region").line, None, "an output that refers to no resource");
     }
 
     #[test]
