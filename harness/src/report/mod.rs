@@ -654,6 +654,28 @@ mod tests {
     }
 
     #[test]
+    fn a_sarif_or_ocsf_file_that_cannot_be_written_is_its_own_error() {
+        let dir = std::env::temp_dir().join(format!("stackproof-unwritable-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let blocker = dir.join("a-file");
+        std::fs::write(&blocker, "not a folder").unwrap();
+        let mut paths = Paths::new(&dir, "hipaa", true, "pr1", None);
+        paths.sarif = blocker.join("stackproof-pr1.sarif");
+        paths.ocsf = blocker.join("ocsf-pr1.json");
+        let written = write_all(&Format::ALL, &paths, &fixture::run(), &fixture::records());
+        for w in &written {
+            let expect_err = matches!(w.format, Format::Sarif | Format::Ocsf);
+            assert_eq!(w.result.is_err(), expect_err, "{:?}: {:?}", w.format, w.result.as_ref().err());
+            if expect_err {
+                let err = w.result.as_ref().err().map(ToString::to_string).unwrap_or_default();
+                assert!(err.contains(&w.path.display().to_string()), "the error names the file: {err}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn an_earlier_runs_reports_are_cleared_but_not_the_job_summary() {
         let dir = std::env::temp_dir().join(format!("stackproof-clear-{}", std::process::id()));
         let summary = dir.join("step-summary.md");
