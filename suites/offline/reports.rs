@@ -71,14 +71,19 @@ impl Reports {
 }
 
 /// (passed, failed) from libtest's closing line.
-fn libtest_counts(out: &Output) -> Result<(u64, u64), Failed> {
+/// libtest's (passed, failed, ignored) from its `test result:` line.
+fn libtest_counts(out: &Output) -> Result<(u64, u64, u64), Failed> {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = stdout.lines().find(|l| l.starts_with("test result:")).ok_or_else(|| text(out))?;
     let count = |word: &str| -> Option<u64> {
         let before = line.split(&format!(" {word}")).next()?;
         before.rsplit(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
     };
-    Ok((count("passed").ok_or(line.to_owned())?, count("failed").ok_or(line.to_owned())?))
+    Ok((
+        count("passed").ok_or(line.to_owned())?,
+        count("failed").ok_or(line.to_owned())?,
+        count("ignored").ok_or(line.to_owned())?,
+    ))
 }
 
 /// The five counts as (total, passed, failed, errors, skipped) from the evidence bundle.
@@ -340,7 +345,7 @@ fn seeded_run_writes_six_reports_that_agree(w: &crate::World) -> Result<(), Fail
         .map(|c| c.info.id)
         .collect();
     assert_eq!(broken.len(), MUTANTS.len(), "each mutant is claimed by one check");
-    let (passed, failed) = libtest_counts(&out)?;
+    let (passed, failed, ignored) = libtest_counts(&out)?;
 
     // JSON: every check, passes included, with counts matching what libtest reported.
     let doc: Value = serde_json::from_str(&read(&reports.json)?)?;
@@ -349,7 +354,12 @@ fn seeded_run_writes_six_reports_that_agree(w: &crate::World) -> Result<(), Fail
     assert_eq!(total as usize, CHECKS.len());
     assert_eq!(check_json(&doc)?.len(), CHECKS.len());
     assert_eq!(json_failed + errors, failed, "libtest counts failures and errors together");
-    assert_eq!(json_passed + skipped, passed, "libtest counts skips (ignored) apart from passes");
+    let waived = doc["summary"]["waived"].as_u64().unwrap_or(u64::MAX);
+    assert_eq!(
+        (json_passed, skipped + waived),
+        (passed, ignored),
+        "libtest counts skips and waived failures (ignored) apart from passes"
+    );
     assert_eq!(json_failed as usize, broken.len(), "failed checks are exactly the mutants' checks");
     let failing: BTreeSet<&str> =
         check_json(&doc)?.iter().filter(|c| c["outcome"] == "fail").filter_map(|c| c["id"].as_str()).collect();
@@ -398,7 +408,7 @@ fn seeded_run_writes_six_reports_that_agree(w: &crate::World) -> Result<(), Fail
         .iter()
         .flat_map(|c| c["findings"].as_array().into_iter().flatten())
         .map(|f| &f["evidence"])
-        .filter(|e| e.is_object())
+        .filter(|e| e.is_object() || e.is_array())
         .collect();
     let mut keys = std::collections::BTreeMap::<&str, usize>::new();
     for slice in &slices {
