@@ -11,6 +11,7 @@ mod command;
 mod console;
 mod dr;
 mod faults;
+mod formats;
 mod guard;
 mod reports;
 mod secrets_procedure;
@@ -86,6 +87,7 @@ fn main() -> ExitCode {
     trials.extend(reports::trials(&world));
     trials.extend(settle::trials(&world));
     trials.extend(secrets_procedure::trials(&world));
+    trials.extend(formats::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(emulator);
     conclusion.exit_code()

@@ -1,7 +1,8 @@
 //! The reports a user hands an auditor, as the `stackproof` command writes them: a seeded
-//! deployment with some mutants, one run, four reports that agree with the run and with each
+//! deployment with some mutants, one run, six reports that agree with the run and with each
 //! other, read by real consumers (junitparser from PyPI for the JUnit, headless Chromium for the
-//! HTML), holding no secret value. A run that never reaches the deployment still writes all four.
+//! HTML), holding no secret value. A run that never reaches the deployment still writes all six.
+//! The schema validation of JUnit, SARIF and OCSF is in `formats.rs`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ use crate::{Shared, needs_world};
 const MUTANTS: &[&Mutant] =
     &[&m::KMS_ROTATION_OFF, &m::AURORA_TLS_NOT_REQUIRED, &m::ECS_SECRET_IN_ENVIRONMENT, &m::EFS_BACKUP_OFF];
 
-fn scratch(name: &str) -> Result<PathBuf, Failed> {
+pub fn scratch(name: &str) -> Result<PathBuf, Failed> {
     let dir = std::env::temp_dir().join(format!("stackproof-reports-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
@@ -30,60 +31,69 @@ fn scratch(name: &str) -> Result<PathBuf, Failed> {
 }
 
 /// The `stackproof` command with none of the caller's report or target settings leaking in.
-fn stackproof(args: &[&str], envs: &[(&str, &str)]) -> Result<Output, Failed> {
+pub fn stackproof(args: &[&str], envs: &[(&str, &str)]) -> Result<Output, Failed> {
     Ok(crate::command::stackproof(args, envs)?)
 }
 
-fn text(out: &Output) -> String {
+pub fn text(out: &Output) -> String {
     format!("stdout:\n{}\nstderr:\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
-fn read(path: &Path) -> Result<String, Failed> {
+pub fn read(path: &Path) -> Result<String, Failed> {
     std::fs::read_to_string(path).map_err(|e| format!("no report at {}: {e}", path.display()).into())
 }
 
-/// The four reports of a run under `stem` (the suffix, or `<stack>-<suffix>`).
-struct Reports {
-    json: PathBuf,
-    html: PathBuf,
-    md: PathBuf,
-    junit: PathBuf,
+/// The six reports of a run under `stem` (the suffix, or `<stack>-<suffix>`).
+pub struct Reports {
+    pub json: PathBuf,
+    pub html: PathBuf,
+    pub md: PathBuf,
+    pub junit: PathBuf,
+    pub sarif: PathBuf,
+    pub ocsf: PathBuf,
 }
 
 impl Reports {
-    fn in_dir(dir: &Path, stem: &str) -> Self {
+    pub fn in_dir(dir: &Path, stem: &str) -> Self {
         Self {
             json: dir.join(format!("evidence-{stem}.json")),
             html: dir.join(format!("evidence-{stem}.html")),
             md: dir.join(format!("summary-{stem}.md")),
             junit: dir.join(format!("junit-live-{stem}.xml")),
+            sarif: dir.join(format!("stackproof-{stem}.sarif")),
+            ocsf: dir.join(format!("ocsf-{stem}.json")),
         }
     }
 
-    fn all(&self) -> [&PathBuf; 4] {
-        [&self.json, &self.html, &self.md, &self.junit]
+    pub fn all(&self) -> [&PathBuf; 6] {
+        [&self.json, &self.html, &self.md, &self.junit, &self.sarif, &self.ocsf]
     }
 }
 
 /// (passed, failed) from libtest's closing line.
-fn libtest_counts(out: &Output) -> Result<(u64, u64), Failed> {
+/// libtest's (passed, failed, ignored) from its `test result:` line.
+fn libtest_counts(out: &Output) -> Result<(u64, u64, u64), Failed> {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = stdout.lines().find(|l| l.starts_with("test result:")).ok_or_else(|| text(out))?;
     let count = |word: &str| -> Option<u64> {
         let before = line.split(&format!(" {word}")).next()?;
         before.rsplit(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
     };
-    Ok((count("passed").ok_or(line.to_owned())?, count("failed").ok_or(line.to_owned())?))
+    Ok((
+        count("passed").ok_or(line.to_owned())?,
+        count("failed").ok_or(line.to_owned())?,
+        count("ignored").ok_or(line.to_owned())?,
+    ))
 }
 
 /// The five counts as (total, passed, failed, errors, skipped) from the evidence bundle.
-fn json_counts(doc: &Value) -> [u64; 5] {
+pub fn json_counts(doc: &Value) -> [u64; 5] {
     let s = &doc["summary"];
     ["total", "passed", "failed", "errors", "skipped"].map(|k| s[k].as_u64().unwrap_or(u64::MAX))
 }
 
 /// The same five counts from the Markdown summary's table rows (`| passed | 51 |`).
-fn markdown_counts(md: &str) -> Result<[u64; 5], Failed> {
+pub fn markdown_counts(md: &str) -> Result<[u64; 5], Failed> {
     let row = |label: &str| -> Result<u64, Failed> {
         let prefix = format!("| {label} | ");
         let line = md.lines().find(|l| l.starts_with(&prefix)).ok_or_else(|| format!("no {label} row in:\n{md}"))?;
@@ -93,7 +103,7 @@ fn markdown_counts(md: &str) -> Result<[u64; 5], Failed> {
 }
 
 /// An attribute of the element with `id`, from serialized HTML.
-fn attr_of(html: &str, id: &str, attr: &str) -> Option<String> {
+pub fn attr_of(html: &str, id: &str, attr: &str) -> Option<String> {
     let at = html.find(&format!("id=\"{id}\""))?;
     let start = html[..at].rfind('<')?;
     let end = at + html[at..].find('>')?;
@@ -110,7 +120,7 @@ fn text_of(html: &str, id: &str) -> Option<String> {
 }
 
 /// The same five counts from the page as the browser built it.
-fn dom_counts(dom: &str) -> Result<[u64; 5], Failed> {
+pub fn dom_counts(dom: &str) -> Result<[u64; 5], Failed> {
     let count = |name: &str| -> Result<u64, Failed> {
         let id = format!("summary-{name}");
         let attr = attr_of(dom, &id, "data-count").ok_or_else(|| format!("no #{id} with data-count in the DOM"))?;
@@ -123,7 +133,7 @@ fn dom_counts(dom: &str) -> Result<[u64; 5], Failed> {
     Ok([count("total")?, count("passed")?, count("failed")?, count("errors")?, count("skipped")?])
 }
 
-fn venv_python() -> PathBuf {
+pub fn venv_python() -> PathBuf {
     let venv = std::env::var_os("STACKPROOF_VENV")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -135,7 +145,7 @@ fn venv_python() -> PathBuf {
 /// and prints what it understood, as JSON.
 const JUNITPARSER: &str = r#"
 import json, sys
-from junitparser import Error, Failure, JUnitXml, Properties, Skipped
+from junitparser import Error, Failure, JUnitXml, Skipped
 xml = JUnitXml.fromfile(sys.argv[1])
 suites = []
 for suite in xml:
@@ -147,15 +157,15 @@ for suite in xml:
         for r in results:
             outcome = "fail" if isinstance(r, Failure) else "error" if isinstance(r, Error) else "skip" if isinstance(r, Skipped) else outcome
             message, text = r.message or "", r.text or ""
-        props = case.child(Properties)
         cases.append({"name": case.name, "classname": case.classname, "outcome": outcome, "message": message,
-                      "text": text, "properties": [[p.name, p.value] for p in (props or [])]})
+                      "text": text})
     suites.append({"name": suite.name, "tests": suite.tests, "failures": suite.failures, "errors": suite.errors,
-                   "skipped": suite.skipped, "properties": [[p.name, p.value] for p in suite.properties()], "cases": cases})
+                   "skipped": suite.skipped, "properties": [[p.name, p.value] for p in suite.properties()],
+                   "system_out": suite._elem.findtext("system-out") or "", "cases": cases})
 print(json.dumps({"suites": suites}))
 "#;
 
-fn junitparser(path: &Path) -> Result<Value, Failed> {
+pub fn junitparser(path: &Path) -> Result<Value, Failed> {
     let python = venv_python();
     let out = Command::new(&python)
         .arg("-c")
@@ -170,7 +180,7 @@ fn junitparser(path: &Path) -> Result<Value, Failed> {
 }
 
 /// The one suite junitparser read, with (tests, failures, errors, skipped) as it counted them.
-fn junit_suite(parsed: &Value) -> Result<(&Value, [u64; 4]), Failed> {
+pub fn junit_suite(parsed: &Value) -> Result<(&Value, [u64; 4]), Failed> {
     let suites = parsed["suites"].as_array().ok_or("junitparser found no suites")?;
     let [suite] = suites.as_slice() else {
         return Err(format!("expected one testsuite (one stack), junitparser found {}", suites.len()).into());
@@ -191,7 +201,7 @@ fn pdftotext(pdf: &Path) -> Result<String, Failed> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn chromium() -> Result<PathBuf, Failed> {
+pub fn chromium() -> Result<PathBuf, Failed> {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .iter()
         .map(PathBuf::from)
@@ -201,7 +211,7 @@ fn chromium() -> Result<PathBuf, Failed> {
 
 /// Runs headless Chromium on a local file with the flags a closed network needs; its stdout goes
 /// to a file (a DOM dump is large), and a run longer than a minute is killed.
-fn headless(html: &Path, work: &Path, mode: &[String]) -> Result<String, Failed> {
+pub fn headless(html: &Path, work: &Path, mode: &[String]) -> Result<String, Failed> {
     let profile = work.join("chromium-profile");
     let stdout_path = work.join("chromium.out");
     let stderr_path = work.join("chromium.err");
@@ -242,7 +252,7 @@ fn headless(html: &Path, work: &Path, mode: &[String]) -> Result<String, Failed>
     read(&stdout_path)
 }
 
-fn check_json(doc: &Value) -> Result<&Vec<Value>, Failed> {
+pub fn check_json(doc: &Value) -> Result<&Vec<Value>, Failed> {
     doc["checks"].as_array().ok_or_else(|| "the evidence bundle has no checks".into())
 }
 
@@ -316,7 +326,7 @@ fn differ(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Failed> {
+fn seeded_run_writes_six_reports_that_agree(w: &crate::World) -> Result<(), Failed> {
     let suffix = "reports-m";
     let (outputs, session, _) = seed_and_check(w, suffix, MUTANTS)?;
     let dir = scratch("seeded")?;
@@ -335,7 +345,7 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
         .map(|c| c.info.id)
         .collect();
     assert_eq!(broken.len(), MUTANTS.len(), "each mutant is claimed by one check");
-    let (passed, failed) = libtest_counts(&out)?;
+    let (passed, failed, ignored) = libtest_counts(&out)?;
 
     // JSON: every check, passes included, with counts matching what libtest reported.
     let doc: Value = serde_json::from_str(&read(&reports.json)?)?;
@@ -344,7 +354,12 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
     assert_eq!(total as usize, CHECKS.len());
     assert_eq!(check_json(&doc)?.len(), CHECKS.len());
     assert_eq!(json_failed + errors, failed, "libtest counts failures and errors together");
-    assert_eq!(json_passed, passed, "libtest counts skips (ignored) apart from passes");
+    let waived = doc["summary"]["waived"].as_u64().unwrap_or(u64::MAX);
+    assert_eq!(
+        (json_passed, skipped + waived),
+        (passed, ignored),
+        "libtest counts skips and waived failures (ignored) apart from passes"
+    );
     assert_eq!(json_failed as usize, broken.len(), "failed checks are exactly the mutants' checks");
     let failing: BTreeSet<&str> =
         check_json(&doc)?.iter().filter(|c| c["outcome"] == "fail").filter_map(|c| c["id"].as_str()).collect();
@@ -393,7 +408,7 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
         .iter()
         .flat_map(|c| c["findings"].as_array().into_iter().flatten())
         .map(|f| &f["evidence"])
-        .filter(|e| e.is_object())
+        .filter(|e| e.is_object() || e.is_array())
         .collect();
     let mut keys = std::collections::BTreeMap::<&str, usize>::new();
     for slice in &slices {
@@ -419,15 +434,23 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
     assert_eq!(junit_counts, [total, json_failed, errors, skipped], "JUnit (tests, failures, errors, skipped)");
     let cases = suite["cases"].as_array().ok_or("no testcases")?;
     assert_eq!(cases.len(), CHECKS.len());
-    let html_name = reports.html.display().to_string();
+    // Testcases carry no properties (one of the two JUnit schemas allows none): each check's
+    // citations, resources and evidence link are in the suite's system-out, one block per check.
+    let html_name = reports.html.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let system_out = suite["system_out"].as_str().unwrap_or_default();
     for case in cases {
-        let props = case["properties"].as_array().ok_or("no properties")?;
-        let has = |name: &str| props.iter().any(|p| p[0] == name);
+        let id = case["name"].as_str().unwrap_or_default();
         assert!(case["classname"].as_str().is_some_and(|c| c.starts_with("hipaa.")), "{case}");
-        assert!(has("citation") && has("resource") && has("evidence"), "a testcase lacks a property: {case}");
-        let evidence = props.iter().find(|p| p[0] == "evidence").and_then(|p| p[1].as_str()).unwrap_or_default();
-        assert!(evidence.starts_with(&format!("{html_name}#check-")), "{evidence}");
+        let block = system_out
+            .split("\n\n")
+            .find(|b| b.starts_with(&format!("{id} [hipaa.")))
+            .ok_or_else(|| format!("no block for {id} in the suite's system-out"))?;
+        for line in ["  citations: 45 CFR 164.", "  resource: ", &format!("  evidence: {html_name}#check-{id}")] {
+            assert!(block.contains(line), "{id}'s block lacks {line:?}:\n{block}");
+        }
     }
+    let properties = suite["properties"].as_array().ok_or("no suite properties")?;
+    assert!(properties.iter().any(|p| p[0] == "evidence-html" && p[1] == html_name.as_str()), "{properties:?}");
 
     // Every failing check appears, with its resource, in all four.
     let plain_md = md.replace('\\', "");
@@ -457,7 +480,6 @@ fn seeded_run_writes_four_reports_that_agree(w: &crate::World) -> Result<(), Fai
         assert!(plain_md.lines().any(|l| l.contains(id) && l.contains(judged)), "{id} on {judged} not in:\n{md}");
         let case = cases.iter().find(|c| c["name"] == id).ok_or("no testcase")?;
         assert_eq!(case["outcome"], "fail");
-        assert!(case["properties"].as_array().is_some_and(|p| p.iter().any(|p| p[0] == "resource" && p[1] == judged)));
         let failure = case["text"].as_str().unwrap_or_default();
         assert!(
             failure.contains(&format!("resource: {judged}"))
@@ -502,7 +524,7 @@ fn unreachable_endpoint() -> Result<String, Failed> {
     Ok(format!("http://127.0.0.1:{port}"))
 }
 
-fn setup_failure_still_writes_four_reports() -> Result<(), Failed> {
+fn setup_failure_still_writes_every_report() -> Result<(), Failed> {
     let dir = scratch("setup-failure")?;
     let reports = Reports::in_dir(&dir, "nowhere");
     let endpoint = unreachable_endpoint()?;
@@ -554,7 +576,7 @@ fn one_request_proxy(upstream: &str) -> Result<String, Failed> {
     Ok(format!("http://127.0.0.1:{port}"))
 }
 
-fn outage_mid_run_still_writes_four_reports(w: &crate::World) -> Result<(), Failed> {
+fn outage_mid_run_still_writes_every_report(w: &crate::World) -> Result<(), Failed> {
     let (outputs, _, _) = seed_and_check(w, "reports-outage", &[])?;
     let dir = scratch("outage")?;
     let file = dir.join("flat-outputs.json");
@@ -603,7 +625,7 @@ fn other_stack_named_formats_chosen_summary_appended() -> Result<(), Failed> {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let dr = Reports::in_dir(&dir, "dr-pr9");
     assert!(dr.junit.is_file(), "{} missing\n{}", dr.junit.display(), text(&out));
-    for path in [&dr.json, &dr.html, &dr.md, &Reports::in_dir(&dir, "pr9").junit] {
+    for path in [&dr.json, &dr.html, &dr.md, &dr.sarif, &dr.ocsf, &Reports::in_dir(&dir, "pr9").junit] {
         assert!(!path.exists(), "{} written though not asked for", path.display());
     }
     let summary = read(&step)?;
@@ -687,18 +709,18 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             before_and_after_deploy_in_one_report,
         ),
         needs_world(
-            "reports::seeded_run_writes_four_reports_that_agree".into(),
+            "reports::seeded_run_writes_six_reports_that_agree".into(),
             world,
-            seeded_run_writes_four_reports_that_agree,
+            seeded_run_writes_six_reports_that_agree,
         ),
         // These need no deployment, only the emulator's virtualenv (junitparser), which starting it installs.
-        needs_world("reports::setup_failure_still_writes_four_reports".into(), world, |_| {
-            setup_failure_still_writes_four_reports()
+        needs_world("reports::setup_failure_still_writes_every_report".into(), world, |_| {
+            setup_failure_still_writes_every_report()
         }),
         needs_world(
-            "reports::outage_mid_run_still_writes_four_reports".into(),
+            "reports::outage_mid_run_still_writes_every_report".into(),
             world,
-            outage_mid_run_still_writes_four_reports,
+            outage_mid_run_still_writes_every_report,
         ),
         needs_world("reports::other_stack_named_formats_chosen_summary_appended".into(), world, |_| {
             other_stack_named_formats_chosen_summary_appended()

@@ -5,15 +5,16 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
 /// Every operation the harness may send, as (service, operation) in the SDK's own naming: the
 /// union of the stacks' reads (a test in the suites keeps it so: no entry unused).
@@ -273,6 +274,16 @@ pub struct Ledger {
     attempts: Mutex<BTreeMap<(String, String), u32>>,
     /// Every endpoint an attempt went to (`scheme://host:port`).
     endpoints: Mutex<std::collections::BTreeSet<String>>,
+    /// Time per (service, operation), from serializing each request to its answer, summed.
+    time: Mutex<BTreeMap<(String, String), Duration>>,
+}
+
+/// When an admitted operation started, kept in its own config bag until it completes.
+#[derive(Debug, Clone)]
+struct Started(Instant);
+
+impl Storable for Started {
+    type Storer = StoreReplace<Self>;
 }
 
 impl Ledger {
@@ -313,6 +324,12 @@ impl Ledger {
     /// HTTP attempts per (service, operation), retries included.
     pub fn attempts(&self) -> BTreeMap<(String, String), u32> {
         self.attempts.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Time per (service, operation): each request from before it was serialized to its
+    /// answer (retries and backoff included), summed.
+    pub fn time(&self) -> BTreeMap<(String, String), Duration> {
+        self.time.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Every endpoint the run's attempts went to.
@@ -360,6 +377,7 @@ impl Intercept for ReadOnlyGuard {
             let input = format!("{:?}", context.input());
             let mut requests = self.ledger.requests.lock().unwrap_or_else(PoisonError::into_inner);
             *requests.entry((service_key(&service), operation, input)).or_default() += 1;
+            cfg.interceptor_state().store_put(Started(Instant::now()));
             Ok(())
         } else {
             self.ledger
@@ -378,6 +396,19 @@ impl Intercept for ReadOnlyGuard {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         self.check_destination(context.request().uri(), cfg)
+    }
+
+    fn read_after_execution(
+        &self,
+        _context: &FinalizerInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let (Some(Started(at)), Some(m)) = (cfg.load::<Started>(), cfg.load::<Metadata>()) {
+            let key = (service_key(m.service()), m.name().to_owned());
+            *self.ledger.time.lock().unwrap_or_else(PoisonError::into_inner).entry(key).or_default() += at.elapsed();
+        }
+        Ok(())
     }
 }
 

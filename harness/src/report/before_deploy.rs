@@ -12,7 +12,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use super::evidence::{CheckEvidence, check_evidence, timestamp};
+use super::evidence::{CheckEvidence, Locator, check_evidence, timestamp};
 use super::{Record, StacksGit, write_atomically};
 use crate::Error;
 use crate::check::Status;
@@ -80,7 +80,12 @@ pub struct StaticRun<'a> {
 
 /// The document for one stack's static records.
 pub fn build(run: StaticRun, records: &[Record]) -> StaticEvidence {
-    let checks: Vec<CheckEvidence> = records.iter().map(|r| check_evidence(r, &[])).collect();
+    let checks: Vec<CheckEvidence> = records.iter().map(|r| check_evidence(r, &[], &Locator::default())).collect();
+    build_from(run, checks)
+}
+
+/// The document for one stack's static checks, already shaped as evidence (located in the source).
+pub fn build_from(run: StaticRun, checks: Vec<CheckEvidence>) -> StaticEvidence {
     StaticEvidence {
         schema: SCHEMA,
         stackproof_version: env!("CARGO_PKG_VERSION"),

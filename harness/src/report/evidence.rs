@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use super::before_deploy::BeforeDeploy;
+use super::locate::{self, Located, SourceMap};
 use super::safeguards::{self, Kind, Scope};
 use super::{Format, Paths, Record, Request, Run, Selection, StacksGit, SummaryTarget, redact, write_atomically};
 use crate::Error;
@@ -72,6 +73,18 @@ pub struct RunMeta {
     /// The other reports of this run, as written (the summary as `GITHUB_STEP_SUMMARY` when it
     /// went there).
     pub reports: ReportFiles,
+    /// The stack source findings are located in (`stacks/hipaa/v1/template.yml`), when known.
+    pub source_file: Option<String>,
+    /// The machine the run ran on.
+    pub hostname: String,
+    /// The CI run that produced these reports (`$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID`),
+    /// when the run was a CI job.
+    pub ci_run_url: Option<String>,
+    /// Where a reader finds the evidence: the CI run when known, else the HTML report's file name
+    /// (a local path means nothing on a runner).
+    pub evidence_link: String,
+    /// The file names of the evidence written (HTML, JSON, SARIF, OCSF), beside each other.
+    pub evidence_files: Vec<String>,
     /// The static run shown beside this one (its checks are in the matrix and each check), or
     /// why none is.
     pub before_deploy: Option<BeforeDeploy>,
@@ -84,6 +97,17 @@ pub struct ReportFiles {
     pub json: Option<String>,
     pub html: Option<String>,
     pub summary: Option<String>,
+    pub sarif: Option<String>,
+    pub ocsf: Option<String>,
+}
+
+impl ReportFiles {
+    /// A report's file name (its folder is the reports folder, beside this one).
+    pub fn name_of(path: &Option<String>) -> Option<String> {
+        path.as_deref().map(|p| {
+            std::path::Path::new(p).file_name().map_or_else(|| p.to_owned(), |n| n.to_string_lossy().into_owned())
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,9 +212,43 @@ pub struct FindingEvidence {
     /// Operations whose request input names this resource; empty when the resource was found
     /// through a broader request (a filter on its VPC, a list call).
     pub api_operations: Vec<String>,
+    /// Where the resource is declared in the stack's source (file, line of the logical id, the
+    /// output that named it); the file alone when it could not be located.
+    pub source: Option<Located>,
+    /// `DataKey (output DataKeyArn)`: how the source names the resource, when known.
+    pub label: Option<String>,
+    /// The resource's ARN: as judged, or built from its declared type, id, region and account.
+    pub arn: Option<String>,
 }
 
-pub(crate) fn timestamp(t: SystemTime) -> String {
+/// What locating findings needs: the stack's source, and where the deployment is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Locator<'a> {
+    pub source: Option<&'a SourceMap>,
+    pub region: Option<&'a str>,
+    pub account: Option<&'a str>,
+}
+
+impl Locator<'_> {
+    fn locate(&self, resource: &str) -> (Option<Located>, Option<String>, Option<String>) {
+        let Some(map) = self.source else {
+            return (None, None, locate::arn(None, resource, None, None));
+        };
+        let found = map.locate(resource);
+        let region = found.region.as_deref().or(self.region);
+        // An ARN as judged, or built from the deployed id that was matched (never from a logical
+        // id or an output's key, which name the source, not a resource).
+        let arn = if resource.starts_with("arn:") {
+            Some(resource.split(" (").next().unwrap_or(resource).to_owned())
+        } else {
+            found.matched.as_deref().and_then(|id| locate::arn(found.kind.as_deref(), id, region, self.account))
+        };
+        (Some(found.clone()), found.label(), arn)
+    }
+}
+
+/// A time as the reports write it: RFC 3339, UTC, milliseconds.
+pub fn timestamp(t: SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -217,7 +275,8 @@ fn operations_naming(resource: &str, requests: &[Request]) -> Vec<String> {
     ops
 }
 
-pub(crate) fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvidence {
+/// One check's evidence, each finding located in the stack's source when a map of it is given.
+pub fn check_evidence(record: &Record, requests: &[Request], locator: &Locator) -> CheckEvidence {
     let mut resources: Vec<String> = Vec::new();
     let findings: Vec<FindingEvidence> = record
         .outcome
@@ -229,6 +288,7 @@ pub(crate) fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvid
             }
             let mut evidence = f.evidence.clone();
             redact::redact(&mut evidence);
+            let (source, label, arn) = locator.locate(&f.resource);
             FindingEvidence {
                 status: f.status,
                 resource: f.resource.clone(),
@@ -239,6 +299,9 @@ pub(crate) fn check_evidence(record: &Record, requests: &[Request]) -> CheckEvid
                 message: f.message(),
                 evidence,
                 api_operations: operations_naming(&f.resource, requests),
+                source,
+                label,
+                arn,
             }
         })
         .collect();
@@ -343,6 +406,20 @@ fn report_files(paths: &Paths, formats: &[Format]) -> ReportFiles {
             SummaryTarget::File(p) => p.display().to_string(),
             SummaryTarget::Append(_) => "GITHUB_STEP_SUMMARY".to_owned(),
         }),
+        sarif: written(Format::Sarif),
+        ocsf: written(Format::Ocsf),
+    }
+}
+
+/// Where a reader of a report finds the evidence: the CI run's page when known, else the HTML
+/// report's file name (or the JSON bundle's), never a local path.
+fn evidence_link(ci_run_url: Option<&str>, reports: &ReportFiles) -> String {
+    let file = ReportFiles::name_of(&reports.html).or_else(|| ReportFiles::name_of(&reports.json));
+    match (ci_run_url, file) {
+        (Some(url), Some(file)) => format!("{url} ({file} in the run's artifacts)"),
+        (Some(url), None) => url.to_owned(),
+        (None, Some(file)) => file,
+        (None, None) => "no evidence file was written".to_owned(),
     }
 }
 
@@ -354,7 +431,12 @@ fn verdict_statuses(checks: &[CheckEvidence], on_emulator: bool) -> Vec<Status> 
 
 pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -> Evidence {
     let before = run.before_deploy.as_ref();
-    let mut checks: Vec<CheckEvidence> = records.iter().map(|r| check_evidence(r, &run.requests)).collect();
+    let locator = Locator {
+        source: run.source.as_ref(),
+        region: run.regions.first().map(String::as_str),
+        account: run.identity.as_ref().map(|i| i.account.as_str()),
+    };
+    let mut checks: Vec<CheckEvidence> = records.iter().map(|r| check_evidence(r, &run.requests, &locator)).collect();
     for c in &mut checks {
         c.before_deploy = before.and_then(|b| b.checks.get(c.id)).map(|s| s.outcome);
     }
@@ -395,6 +477,7 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         (None, Some(_)) => Some("not known: setup failed before the run's identity was recorded".to_owned()),
         (None, None) => Some("not known".to_owned()),
     };
+    let reports = report_files(paths, formats);
     let run_meta = RunMeta {
         stackproof_version: env!("CARGO_PKG_VERSION"),
         stack: run.stack.clone(),
@@ -418,7 +501,15 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         unsettled: run.unsettled.clone(),
         selection: run.selection.clone(),
         checks_in_suite: run.checks_in_suite,
-        reports: report_files(paths, formats),
+        reports: reports.clone(),
+        source_file: run.source.as_ref().map(|s| s.file.clone()),
+        hostname: run.hostname.clone(),
+        ci_run_url: run.ci_run_url.clone(),
+        evidence_link: evidence_link(run.ci_run_url.as_deref(), &reports),
+        evidence_files: [&reports.html, &reports.json, &reports.sarif, &reports.ocsf]
+            .into_iter()
+            .filter_map(ReportFiles::name_of)
+            .collect(),
         before_deploy: before.cloned(),
         before_deploy_note: run.before_deploy_note.clone(),
     };

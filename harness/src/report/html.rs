@@ -61,6 +61,48 @@ mod tests {
     }
 
     #[test]
+    fn the_verdict_counts_failures_errors_and_skips() {
+        let h = html();
+        let verdict =
+            h.split("id=\"summary-verdict\">").nth(1).and_then(|v| v.split("</div>").next()).unwrap_or_default();
+        let verdict = verdict.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            verdict.starts_with(
+                "1 of 4 checks failed, 1 more could not look (errors) and 1 could not be judged on this target (skipped):"
+            ),
+            "{verdict}"
+        );
+        let mut records = fixture::records();
+        records.truncate(3);
+        let doc = evidence::build(&fixture::run(), &records, &fixture::paths(), &Format::ALL);
+        let h = render(&doc).expect("renders");
+        let verdict =
+            h.split("id=\"summary-verdict\">").nth(1).and_then(|v| v.split("</div>").next()).unwrap_or_default();
+        assert!(verdict.contains("1 of 3 checks failed, 1 more could not look (errors):"), "{verdict}");
+        assert!(!verdict.contains("skipped"), "{verdict}");
+    }
+
+    #[test]
+    fn resources_are_labelled_and_the_api_appendix_is_a_table() {
+        let h = html();
+        assert!(h.contains("db-2 &lt;b&gt;</span> <span class=\"label\""), "no label beside the resource");
+        assert!(h.contains(">Db (output DbId)</span>"), "the logical id and output are not shown");
+        assert!(h.contains("arn:aws:rds:eu-central-1:123456789012:cluster:db-2 &lt;b&gt;"), "no ARN beside the id");
+        // minijinja escapes `/` in text as `&#x2f;`; a browser shows it as `/`.
+        assert!(h.replace("&#x2f;", "/").contains("declared at stacks/hipaa/v1/template.yml:4"));
+        assert!(h.contains("not located in the source"), "an unlocated resource says so");
+        assert!(h.contains(
+            "<tr class=\"operation\"><td class=\"mono\">kms</td><td class=\"mono\">DescribeKey</td><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">37 ms</td></tr>"
+        ));
+        assert!(!h.contains("DescribeKeyInput {") && !h.contains("Some("), "SDK Debug text in the page");
+        let not_emulated = h.split("id=\"not-emulated\"").nth(1).and_then(|t| t.split("</table>").next());
+        assert!(
+            not_emulated.is_some_and(|t| t.contains("gamma_skips") && t.contains("svc: RunningCount")),
+            "parts not emulated are listed"
+        );
+    }
+
+    #[test]
     fn uncovered_safeguards_are_listed() {
         let h = html();
         assert!(h.contains("id=\"safeguard-gaps\""));

@@ -1,158 +1,354 @@
-//! JUnit XML through quick-junit: one testsuite per stack, one testcase per check, classname
-//! `<stack>.<service>`. Each testcase carries its HIPAA citations, the resources it judged and
-//! where its evidence is as properties; a failure's text gives each failing finding's resource,
-//! property, expected and actual value; a skip gives its reason.
+//! JUnit XML that the two published schemas CI servers read it by both accept: the Jenkins
+//! xunit-plugin's `junit-10.xsd` and windyroad's `JUnit.xsd` (Apache Ant's format). Where they
+//! differ, the document takes the shape both allow:
+//!
+//! - `<testsuites>` carries no attributes (windyroad allows none; Jenkins has no `skipped` there);
+//! - each `<testsuite>` (one per stack, or per static suite) has `name`, `package`, `id`,
+//!   `timestamp` (UTC, `YYYY-MM-DDTHH:MM:SS`, no zone), `hostname`, `tests`, `failures`, `errors`,
+//!   `skipped` and `time`, then in this order `<properties>`, the testcases, `<system-out>` and
+//!   `<system-err>` (windyroad requires all four, in that order);
+//! - a `<testcase>` has only `name`, `classname` (`<stack>.<service>`) and `time`, and at most one
+//!   child: `<failure>` or `<error>` (with `message` and `type`) or `<skipped>` (with `message`
+//!   only). No properties, timestamps or output per testcase: windyroad allows none.
+//!
+//! What used to ride on testcase properties stays readable in the file: a failure's or error's
+//! text names each failing resource, where the stack's source declares it, the property, expected
+//! and actual value (or why it could not be checked), the check's citations, remediation and
+//! evidence link; the suite's `<system-out>` gives every check (passes included) its title,
+//! severity, citations, resources and evidence link.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
-use std::time::{Duration, SystemTime};
 
-use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
-
-use super::evidence::ReportFiles;
-use super::{Record, render_error, write_atomically};
+use super::evidence::{CheckEvidence, FindingEvidence, ReportFiles, RunMeta};
+use super::write_atomically;
 use crate::Error;
 use crate::check::Status;
 
-/// The failing (or erroring) findings, one block each, then the remediation.
-fn failure_text(r: &Record) -> String {
+/// What a JUnit file says about the run around its checks.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// JUnit's `hostname`: the machine the run ran on.
+    pub hostname: String,
+    /// The HTML evidence report's file name (beside this file), for each check's evidence link.
+    pub evidence_html: Option<String>,
+    /// The JSON evidence bundle's file name, the link when there is no HTML report.
+    pub evidence_json: Option<String>,
+    /// The CI run's page, when the run was a CI job.
+    pub ci_run_url: Option<String>,
+    /// The stack source the findings are located in.
+    pub source_file: Option<String>,
+}
+
+impl Context {
+    pub fn of_run(run: &RunMeta) -> Self {
+        Self {
+            hostname: run.hostname.clone(),
+            evidence_html: ReportFiles::name_of(&run.reports.html),
+            evidence_json: ReportFiles::name_of(&run.reports.json),
+            ci_run_url: run.ci_run_url.clone(),
+            source_file: run.source_file.clone(),
+        }
+    }
+
+    /// Where a check's evidence is: the HTML report's anchor, else the JSON bundle.
+    fn evidence(&self, id: &str) -> Option<String> {
+        match (&self.evidence_html, &self.evidence_json) {
+            (Some(html), _) => Some(format!("{html}#check-{id}")),
+            (None, Some(json)) => Some(json.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Text as XML 1.0 character data: markup escaped, and the characters XML cannot carry at all
+/// (control characters other than tab and line breaks) written as `\u{..}`.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An attribute value: one line (a line break in an attribute is read back as a space anyway).
+fn attr(text: &str) -> String {
+    xml(&text.replace("\r\n", "; ").replace(['\n', '\r'], "; "))
+}
+
+/// Seconds with at most three decimals, as both schemas read `time` (`xs:decimal`, and
+/// Jenkins' SUREFIRE_TIME pattern).
+fn seconds(ms: f64) -> String {
+    format!("{:.3}", (ms.max(0.0)) / 1000.0)
+}
+
+/// `2027-01-15T08:00:00.000Z` as windyroad's ISO8601_DATETIME_PATTERN wants it: no fraction, no
+/// zone (the time is UTC).
+fn timestamp(rfc3339: &str) -> String {
+    rfc3339.get(..19).unwrap_or("1970-01-01T00:00:00").to_owned()
+}
+
+fn resource_line(f: &FindingEvidence) -> String {
+    let mut line = f.resource.clone();
+    if let Some(label) = &f.label {
+        let _ = write!(line, " ({label})");
+    }
+    if let Some(source) = &f.source {
+        match source.line {
+            Some(n) => {
+                let _ = write!(line, " at {}:{n}", source.file);
+            }
+            None => {
+                let _ = write!(line, " in {} (not located)", source.file);
+            }
+        }
+    }
+    line
+}
+
+/// The findings that make a check what it is (the failing ones of a failure or a waived
+/// failure, the erroring ones of an error, the skipped ones of a skip).
+fn deciding(c: &CheckEvidence) -> impl Iterator<Item = &FindingEvidence> {
+    let status = if c.outcome == Status::Waived { Status::Fail } else { c.outcome };
+    c.findings.iter().filter(move |f| f.status == status)
+}
+
+/// A failure's, error's or skip's text: each deciding finding, then the check's citations,
+/// remediation and evidence.
+fn detail(c: &CheckEvidence, ctx: &Context) -> String {
     let mut text = String::new();
-    for f in r.outcome.findings.iter().filter(|f| f.status == r.outcome.status) {
-        text.push_str(&format!("resource: {}\nproperty: {}\n", f.resource, f.property));
+    for f in deciding(c) {
+        let _ = writeln!(text, "resource: {}", resource_line(f));
+        let _ = writeln!(text, "property: {}", f.property);
         match &f.reason {
-            Some(reason) => text.push_str(&format!("reason: {reason}\n")),
-            None => text.push_str(&format!("expected: {}\nactual: {}\n", f.expected, f.actual)),
+            Some(reason) => {
+                let _ = writeln!(text, "reason: {reason}");
+            }
+            None => {
+                let _ = writeln!(text, "expected: {}\nactual: {}", f.expected, f.actual);
+            }
         }
         text.push('\n');
     }
-    text.push_str(&format!("remediation: {}", r.info.remediation));
+    if let Some(w) = &c.waiver {
+        let _ = writeln!(text, "waived until {}: {}", w.expires, w.justification);
+    }
+    let _ = writeln!(text, "title: {}", c.title);
+    let _ = writeln!(text, "severity: {}", c.severity);
+    let _ = writeln!(text, "citations: {}", c.citations.join(", "));
+    let _ = write!(text, "remediation: {}", c.remediation);
+    if let Some(evidence) = ctx.evidence(c.id) {
+        let _ = write!(text, "\nevidence: {evidence}");
+    }
+    if let Some(url) = &ctx.ci_run_url {
+        let _ = write!(text, "\nci run: {url}");
+    }
     text
 }
 
-fn status(r: &Record) -> TestCaseStatus {
-    match r.outcome.status {
-        Status::Pass => TestCaseStatus::success(),
-        Status::Skip => {
-            let mut s = TestCaseStatus::skipped();
-            s.set_message(r.outcome.summary());
-            s
+/// One check's block in the suite's `<system-out>`.
+fn summary_block(c: &CheckEvidence, ctx: &Context) -> String {
+    let mut text = format!("{} [{}.{}] {}: {}\n", c.id, c.stack, c.service, c.outcome, c.title);
+    let _ = writeln!(text, "  severity: {}", c.severity);
+    let _ = writeln!(text, "  citations: {}", c.citations.join(", "));
+    let mut resources: Vec<String> = Vec::new();
+    for f in &c.findings {
+        let line = resource_line(f);
+        if !resources.contains(&line) {
+            resources.push(line);
         }
-        Status::Waived => {
-            let mut s = TestCaseStatus::skipped();
-            let waiver =
-                r.waiver.as_ref().map_or_else(String::new, |w| format!(" until {}: {}", w.expires, w.justification));
-            s.set_message(format!("waived{waiver}; failing: {}", r.outcome.summary().replace('\n', "; ")));
-            s
-        }
+    }
+    for r in &resources {
+        let _ = writeln!(text, "  resource: {r}");
+    }
+    let _ = writeln!(text, "  remediation: {}", c.remediation);
+    if let Some(evidence) = ctx.evidence(c.id) {
+        let _ = writeln!(text, "  evidence: {evidence}");
+    }
+    for f in &c.findings {
+        let _ = writeln!(text, "  {}: {}", f.status, f.message);
+    }
+    text
+}
+
+fn testcase(c: &CheckEvidence, ctx: &Context, out: &mut String) {
+    let _ = write!(
+        out,
+        "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"",
+        attr(c.id),
+        attr(&format!("{}.{}", c.stack, c.service)),
+        seconds(c.duration_ms)
+    );
+    let first = || deciding(c).next().map(|f| f.message.clone()).unwrap_or_default();
+    match c.outcome {
+        Status::Pass => out.push_str("/>\n"),
         Status::Fail | Status::Error => {
-            let (kind, kind_name) = if r.outcome.status == Status::Fail {
-                (NonSuccessKind::Failure, "fail")
-            } else {
-                (NonSuccessKind::Error, "error")
-            };
-            let summary = r.outcome.summary();
-            let mut s = TestCaseStatus::non_success(kind);
-            s.set_message(summary.lines().next().unwrap_or_default().to_owned())
-                .set_type(kind_name)
-                .set_description(failure_text(r));
-            s
+            let tag = if c.outcome == Status::Fail { "failure" } else { "error" };
+            let count = deciding(c).count();
+            let more = if count > 1 { format!(" (and {} more)", count - 1) } else { String::new() };
+            let _ = write!(
+                out,
+                ">\n      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>\n    </testcase>\n",
+                attr(&format!("{}{more}", first())),
+                c.outcome,
+                xml(&detail(c, ctx))
+            );
         }
-    }
-}
-
-/// `reports` names the evidence files written beside this one, for the `evidence` properties.
-pub fn render(records: &[Record], reports: &ReportFiles) -> Result<String, quick_junit::SerializeError> {
-    let mut suites: BTreeMap<&str, (TestSuite, SystemTime)> = BTreeMap::new();
-    let mut total = Duration::ZERO;
-    for r in records {
-        let mut case = TestCase::new(r.info.id, status(r));
-        case.set_classname(format!("{}.{}", r.stack, r.info.service))
-            .set_time(r.duration)
-            .set_timestamp(chrono::DateTime::<chrono::Utc>::from(r.started).fixed_offset());
-        case.add_property(Property::new("title", r.info.title));
-        for citation in r.info.citations {
-            case.add_property(Property::new("citation", *citation));
-        }
-        case.add_property(Property::new("severity", r.info.severity.to_string()));
-        let mut resources: Vec<&str> = Vec::new();
-        for f in &r.outcome.findings {
-            if !resources.contains(&f.resource.as_str()) {
-                resources.push(&f.resource);
-            }
-        }
-        for resource in resources {
-            case.add_property(Property::new("resource", resource));
-        }
-        // The HTML anchor of this check when there is an HTML report, else the JSON bundle.
-        if let Some(html) = &reports.html {
-            case.add_property(Property::new("evidence", format!("{html}#check-{}", r.info.id)));
-        } else if let Some(json) = &reports.json {
-            case.add_property(Property::new("evidence", json.as_str()));
-        }
-        let lines: Vec<String> = r.outcome.findings.iter().map(|f| format!("{}: {}", f.status, f.message())).collect();
-        case.set_system_out(lines.join("\n"));
-        total += r.duration;
-        let (suite, first) = suites.entry(r.stack).or_insert_with(|| {
-            let mut suite = TestSuite::new(r.stack);
-            for (name, file) in [("evidence-json", &reports.json), ("evidence-html", &reports.html)] {
-                if let Some(file) = file {
-                    suite.add_property(Property::new(name, file.as_str()));
+        Status::Skip | Status::Waived => {
+            let message = match (&c.waiver, c.outcome) {
+                (Some(w), Status::Waived) => {
+                    format!("waived until {}: {}; failing: {}", w.expires, w.justification, first())
                 }
-            }
-            (suite, r.started)
-        });
-        *first = (*first).min(r.started);
-        suite.add_test_case(case);
+                _ => first(),
+            };
+            let _ = write!(
+                out,
+                ">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>\n",
+                attr(&message),
+                xml(&detail(c, ctx))
+            );
+        }
     }
-    let mut report = Report::new("stackproof");
-    report.set_time(total);
-    report.add_test_suites(suites.into_values().map(|(mut suite, first)| {
-        suite.set_timestamp(chrono::DateTime::<chrono::Utc>::from(first).fixed_offset());
-        suite
-    }));
-    report.to_string()
 }
 
-pub fn write(path: &Path, records: &[Record], reports: &ReportFiles) -> Result<usize, Error> {
-    let xml = render(records, reports).map_err(|e| render_error(path, e))?;
+/// The JUnit document for `checks`: one testsuite per stack (or static suite), in first-seen order.
+pub fn render(checks: &[CheckEvidence], ctx: &Context) -> String {
+    let mut order: Vec<&str> = Vec::new();
+    let mut suites: BTreeMap<&str, Vec<&CheckEvidence>> = BTreeMap::new();
+    for c in checks {
+        if !order.contains(&c.stack) {
+            order.push(c.stack);
+        }
+        suites.entry(c.stack).or_default().push(c);
+    }
+    let hostname = if ctx.hostname.trim().is_empty() { "localhost" } else { ctx.hostname.trim() };
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+    for (index, name) in order.iter().enumerate() {
+        let cases = &suites[name];
+        let count = |s: &[Status]| cases.iter().filter(|c| s.contains(&c.outcome)).count();
+        let time: f64 = cases.iter().map(|c| c.duration_ms).sum();
+        let first = cases.iter().map(|c| c.started_at.as_str()).min().unwrap_or("");
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{n}\" package=\"{n}\" id=\"{index}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\">",
+            cases.len(),
+            count(&[Status::Fail]),
+            count(&[Status::Error]),
+            count(&[Status::Skip, Status::Waived]),
+            seconds(time),
+            timestamp(first),
+            attr(hostname),
+            n = attr(name),
+        );
+        out.push_str("    <properties>\n");
+        let properties = [
+            ("evidence-html", ctx.evidence_html.as_deref()),
+            ("evidence-json", ctx.evidence_json.as_deref()),
+            ("ci-run", ctx.ci_run_url.as_deref()),
+            ("source", ctx.source_file.as_deref()),
+        ];
+        for (key, value) in properties {
+            if let Some(value) = value {
+                let _ = writeln!(out, "      <property name=\"{key}\" value=\"{}\"/>", attr(value));
+            }
+        }
+        out.push_str("    </properties>\n");
+        for c in cases {
+            testcase(c, ctx, &mut out);
+        }
+        let blocks: Vec<String> = cases.iter().map(|c| summary_block(c, ctx)).collect();
+        let _ = writeln!(out, "    <system-out>{}</system-out>", xml(&blocks.join("\n")));
+        out.push_str("    <system-err></system-err>\n  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+pub fn write(path: &Path, checks: &[CheckEvidence], ctx: &Context) -> Result<usize, Error> {
+    let xml = render(checks, ctx);
     write_atomically(path, xml.as_bytes())?;
     Ok(xml.len())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture;
+    use super::super::{Format, evidence, fixture};
     use super::*;
 
     fn xml() -> String {
-        let reports = ReportFiles {
-            html: Some("reports/evidence-pr1.html".into()),
-            json: Some("reports/evidence-pr1.json".into()),
-            ..ReportFiles::default()
-        };
-        render(&fixture::records(), &reports).expect("renders")
+        let doc = evidence::build(&fixture::run(), &fixture::records(), &fixture::paths(), &Format::ALL);
+        render(&doc.checks, &Context::of_run(&doc.run))
     }
 
     #[test]
     fn one_suite_per_stack_with_counts_and_classnames() {
         let x = xml();
         assert_eq!(x.matches("<testsuite ").count(), 1);
-        assert!(x.contains("name=\"hipaa\" tests=\"4\" skipped=\"1\" errors=\"1\" failures=\"1\""), "{x}");
+        assert!(x.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"), "{x}");
+        assert!(
+            x.contains(
+                "name=\"hipaa\" package=\"hipaa\" id=\"0\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""
+            ),
+            "{x}"
+        );
+        assert!(x.contains("timestamp=\"2027-01-15T08:00:00\" hostname=\"ci-runner-1\""), "{x}");
         assert!(x.contains("classname=\"hipaa.rds\""));
-        assert!(x.contains("<property name=\"evidence-json\" value=\"reports/evidence-pr1.json\"/>"), "{x}");
-        assert!(x.contains("<property name=\"evidence\" value=\"reports/evidence-pr1.html#check-alpha_fails\"/>"));
+        assert!(x.contains("<property name=\"evidence-json\" value=\"evidence-pr1.json\"/>"), "{x}");
+        let suite_out = x.split("<system-out>").nth(1).unwrap_or_default();
+        assert!(suite_out.contains("zeta_passes [hipaa.kms] pass"), "passes are described too: {suite_out}");
+        assert!(suite_out.contains("evidence: evidence-pr1.html#check-alpha_fails"), "{suite_out}");
     }
 
     #[test]
-    fn failures_give_expected_and_actual_and_skips_their_reason() {
+    fn testcases_carry_only_what_both_schemas_allow() {
+        let x = xml();
+        for case in x.split("<testcase ").skip(1) {
+            let open = case.split('>').next().unwrap_or_default();
+            assert!(!open.contains("timestamp=") && !open.contains("group="), "{open}");
+            let body = case.split("</testcase>").next().unwrap_or_default();
+            assert!(!body.contains("<properties>") && !body.contains("<system-out>"), "{body}");
+            assert!(
+                body.matches("<failure ").count() + body.matches("<error ").count() + body.matches("<skipped ").count()
+                    <= 1
+            );
+        }
+        assert!(!x.contains("<testsuites "), "no attributes on testsuites");
+        assert!(x.contains("<skipped message=\"svc: RunningCount skipped: not emulated: runningCount\">"), "{x}");
+    }
+
+    #[test]
+    fn failures_give_where_expected_and_actual_and_the_remediation() {
         let x = xml();
         assert!(
-            x.contains("resource: db-2 &lt;b&gt;\nproperty: StorageEncrypted\nexpected: true\nactual: false"),
+            x.contains("resource: db-2 &lt;b&gt; (Db (output DbId)) at stacks/hipaa/v1/template.yml:4\nproperty: StorageEncrypted\nexpected: true\nactual: false"),
             "{x}"
         );
-        assert!(x.contains("<property name=\"resource\" value=\"db-2 &lt;b&gt;\"/>"));
-        assert!(x.contains("<property name=\"citation\" value=\"45 CFR 164.312(a)(2)(iv)\"/>"));
-        assert!(x.contains("<skipped message=\"svc: RunningCount skipped: not emulated: runningCount\""), "{x}");
+        assert!(x.contains("citations: 45 CFR 164.312(a)(2)(iv), 45 CFR 164.312(e)(2)(ii)"));
+        assert!(x.contains("remediation: Set EnableKeyRotation: true."));
         assert!(x.contains("reason: throttled | retry later"));
+        assert!(
+            x.contains("<error message=\"svc: Tasks could not be checked: throttled | retry later\" type=\"error\">"),
+            "{x}"
+        );
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_written_out() {
+        assert_eq!(super::xml("a\u{1}b<&>\"'\n"), "a\\u{1}b&lt;&amp;&gt;&quot;&apos;\n");
+        assert_eq!(attr("one\ntwo"), "one; two");
+        assert_eq!(seconds(1500.4), "1.500");
+        assert_eq!(timestamp("2027-01-15T08:00:00.123Z"), "2027-01-15T08:00:00");
     }
 }

@@ -44,6 +44,37 @@ mod tests {
     }
 
     #[test]
+    fn the_title_counts_failures_and_errors_and_failing_rows_say_how_to_fix() {
+        let doc = evidence::build(&fixture::run(), &fixture::records(), &fixture::paths(), &Format::ALL);
+        let md = render(&doc).expect("renders");
+        let title = md.lines().next().unwrap_or_default();
+        assert!(title.ends_with("`TapStackpr1`: 1 failed, 1 error, 1 skipped"), "{title}");
+        assert!(md.contains("| check | citations | resource | property | expected | actual | remediation |"), "{md}");
+        let row = md.lines().find(|l| l.starts_with("| `alpha_fails` |")).unwrap_or_default();
+        assert!(
+            row.contains("db-2 \\<b\\> (Db (output DbId))") && row.ends_with("| Set EnableKeyRotation: true. |"),
+            "{row}"
+        );
+    }
+
+    #[test]
+    fn the_evidence_is_the_ci_run_when_known_else_file_names() {
+        let doc = evidence::build(&fixture::run(), &fixture::records(), &fixture::paths(), &Format::ALL);
+        let md = render(&doc).expect("renders");
+        let line = md.lines().rev().find(|l| l.starts_with("Evidence:")).unwrap_or_default();
+        assert!(line.contains("evidence-pr1.html") && !line.contains("reports/"), "a local path: {line}");
+        let mut run = fixture::run();
+        run.ci_run_url = Some("https://github.com/acme/infra/actions/runs/7".into());
+        let doc = evidence::build(&run, &fixture::records(), &fixture::paths(), &Format::ALL);
+        let md = render(&doc).expect("renders");
+        let line = md.lines().rev().find(|l| l.starts_with("Evidence:")).unwrap_or_default();
+        assert!(
+            line.starts_with("Evidence: [the CI run's artifacts](https://github.com/acme/infra/actions/runs/7)"),
+            "{line}"
+        );
+    }
+
+    #[test]
     fn a_cell_is_one_line_with_markup_escaped() {
         assert_eq!(cell(Value::from("a|b\nc *d* <e>")), "a\\|b c \\*d\\* \\<e\\>");
         assert_eq!(cell(Value::from(())), "");

@@ -3,18 +3,22 @@
 //! and writes its file atomically (a temporary file in the same folder, then a rename), so a
 //! report is either whole or absent.
 //!
-//! A live run writes four: the evidence bundle (JSON), the evidence report (HTML), a Markdown
-//! summary for CI job pages, and JUnit XML. JSON, HTML and Markdown are rendered from one
-//! [`evidence::Evidence`] document, so they cannot disagree.
+//! A live run writes six: the evidence bundle (JSON), the evidence report (HTML), a Markdown
+//! summary for CI job pages, JUnit XML, SARIF 2.1.0 for code scanning and OCSF Compliance
+//! Findings for security data lakes. All six are rendered from one [`evidence::Evidence`]
+//! document, built from records already redacted, so they cannot disagree.
 
 pub mod before_deploy;
 mod engine;
 pub mod evidence;
 pub mod html;
 pub mod junit;
+pub mod locate;
 pub mod markdown;
+pub mod ocsf;
 pub mod redact;
 pub mod safeguards;
+pub mod sarif;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -111,10 +115,12 @@ pub enum Format {
     Json,
     Html,
     Md,
+    Sarif,
+    Ocsf,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Junit, Format::Json, Format::Html, Format::Md];
+    pub const ALL: [Format; 6] = [Format::Junit, Format::Json, Format::Html, Format::Md, Format::Sarif, Format::Ocsf];
 
     /// How the console names the report.
     pub fn label(self) -> &'static str {
@@ -123,6 +129,8 @@ impl Format {
             Format::Json => "evidence bundle",
             Format::Html => "evidence report",
             Format::Md => "summary",
+            Format::Sarif => "SARIF log",
+            Format::Ocsf => "OCSF findings",
         }
     }
 }
@@ -143,6 +151,8 @@ pub struct Paths {
     pub json: PathBuf,
     pub html: PathBuf,
     pub summary: SummaryTarget,
+    pub sarif: PathBuf,
+    pub ocsf: PathBuf,
 }
 
 impl Paths {
@@ -158,6 +168,8 @@ impl Paths {
                 Some(path) => SummaryTarget::Append(path),
                 None => SummaryTarget::File(dir.join(format!("summary-{stem}.md"))),
             },
+            sarif: dir.join(format!("stackproof-{stem}.sarif")),
+            ocsf: dir.join(format!("ocsf-{stem}.json")),
         }
     }
 
@@ -169,6 +181,8 @@ impl Paths {
             Format::Md => match &self.summary {
                 SummaryTarget::File(p) | SummaryTarget::Append(p) => p,
             },
+            Format::Sarif => &self.sarif,
+            Format::Ocsf => &self.ocsf,
         }
     }
 }
@@ -221,18 +235,23 @@ pub struct OperationCount {
     pub operation: String,
     pub requests: u32,
     pub attempts: u32,
+    /// Time its requests took, from sending to the answer (retries and backoff included), summed.
+    pub duration_ms: u64,
 }
 
 impl OperationCount {
-    /// Per operation: requests sent, and the attempts they took.
+    /// Per operation: requests sent, the attempts they took, and the time they took.
     pub fn from_ledger(
         sent: std::collections::BTreeMap<(String, String), u32>,
         attempts: &std::collections::BTreeMap<(String, String), u32>,
+        time: &std::collections::BTreeMap<(String, String), Duration>,
     ) -> Vec<Self> {
         sent.into_iter()
             .map(|((service, operation), requests)| {
-                let attempts = attempts.get(&(service.clone(), operation.clone())).copied().unwrap_or(0);
-                Self { service, operation, requests, attempts }
+                let key = (service.clone(), operation.clone());
+                let attempts = attempts.get(&key).copied().unwrap_or(0);
+                let duration_ms = time.get(&key).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+                Self { service, operation, requests, attempts, duration_ms }
             })
             .collect()
     }
@@ -311,6 +330,13 @@ pub struct Run {
     pub before_deploy: Option<before_deploy::BeforeDeploy>,
     /// Why no static run is shown, when none is.
     pub before_deploy_note: Option<String>,
+    /// The stack's source (template or CDKTF app), to locate findings in; none when it could not
+    /// be read (then findings are reported unlocated).
+    pub source: Option<locate::SourceMap>,
+    /// The CI run's page, when the run is a CI job (GitHub Actions).
+    pub ci_run_url: Option<String>,
+    /// The machine the run ran on (JUnit's `hostname`).
+    pub hostname: String,
 }
 
 impl Run {
@@ -354,6 +380,9 @@ impl Run {
             stacks_git,
             before_deploy: None,
             before_deploy_note: None,
+            source: None,
+            ci_run_url: None,
+            hostname: "localhost".to_owned(),
         }
     }
 }
@@ -376,10 +405,12 @@ pub fn write_all(formats: &[Format], paths: &Paths, run: &Run, records: &[Record
         .map(|format| {
             let path = paths.of(format).to_owned();
             let result = match format {
-                Format::Junit => junit::write(&path, records, &doc.run.reports),
+                Format::Junit => junit::write(&path, &doc.checks, &junit::Context::of_run(&doc.run)),
                 Format::Json => evidence::write(&path, &doc),
                 Format::Html => html::write(&path, &doc),
                 Format::Md => markdown::write(&paths.summary, &doc),
+                Format::Sarif => sarif::write_live(&path, &doc),
+                Format::Ocsf => ocsf::write(&path, &doc),
             };
             Written { format, path, result }
         })
@@ -536,6 +567,7 @@ pub(crate) mod fixture {
                 operation: "DescribeKey".into(),
                 requests: 1,
                 attempts: 2,
+                duration_ms: 37,
             }],
             stacks_git: StacksGit {
                 path: "stacks/hipaa/v1".into(),
@@ -544,7 +576,23 @@ pub(crate) mod fixture {
             },
             before_deploy: None,
             before_deploy_note: Some("no static run found: test".into()),
+            source: Some(source()),
+            ci_run_url: None,
+            hostname: "ci-runner-1".into(),
         }
+    }
+
+    /// A template declaring two of the fixture's resources, one output each.
+    pub const TEMPLATE: &str = "Resources:\n  Key:\n    Type: AWS::KMS::Key\n  Db:\n    Type: AWS::RDS::DBCluster\nOutputs:\n  KeyArn:\n    Value: !GetAtt Key.Arn\n  DbId:\n    Value: !Ref Db\n";
+
+    pub fn source() -> locate::SourceMap {
+        let outputs = [("KeyArn", "key/1"), ("DbId", "db-2 <b>")]
+            .into_iter()
+            .map(|(key, value)| locate::DeployedOutput { key: key.into(), value: value.into(), region: None })
+            .collect();
+        locate::SourceMap::cloudformation("stacks/hipaa/v1/template.yml", TEMPLATE, Some("pr1"))
+            .expect("the fixture template parses")
+            .with_outputs(outputs)
     }
 
     pub fn paths() -> Paths {
@@ -562,9 +610,17 @@ mod tests {
         assert_eq!(hipaa.json, PathBuf::from("out/evidence-pr1.json"));
         assert_eq!(hipaa.html, PathBuf::from("out/evidence-pr1.html"));
         assert_eq!(hipaa.junit, PathBuf::from("out/junit-live-pr1.xml"));
+        assert_eq!(hipaa.sarif, PathBuf::from("out/stackproof-pr1.sarif"));
+        assert_eq!(hipaa.ocsf, PathBuf::from("out/ocsf-pr1.json"));
         assert_eq!(hipaa.summary, SummaryTarget::File(PathBuf::from("out/summary-pr1.md")));
         let dr = Paths::new(Path::new("out"), "dr", false, "pr1", None);
-        for (a, b) in [(&hipaa.json, &dr.json), (&hipaa.html, &dr.html), (&hipaa.junit, &dr.junit)] {
+        for (a, b) in [
+            (&hipaa.json, &dr.json),
+            (&hipaa.html, &dr.html),
+            (&hipaa.junit, &dr.junit),
+            (&hipaa.sarif, &dr.sarif),
+            (&hipaa.ocsf, &dr.ocsf),
+        ] {
             assert_ne!(a, b);
         }
         assert_eq!(dr.json, PathBuf::from("out/evidence-dr-pr1.json"));
@@ -581,7 +637,7 @@ mod tests {
         std::fs::write(&step, "# earlier step\n").expect("seed the step summary");
         let paths = Paths::new(&dir, "hipaa", true, "pr1", Some(step.clone()));
         let written = write_all(&Format::ALL, &paths, &fixture::run(), &fixture::records());
-        assert_eq!(written.len(), 4);
+        assert_eq!(written.len(), 6);
         for w in &written {
             assert!(w.result.is_ok(), "{:?} failed: {:?}", w.format, w.result.as_ref().err());
             assert!(w.path.is_file(), "{} missing", w.path.display());
@@ -598,6 +654,28 @@ mod tests {
     }
 
     #[test]
+    fn a_sarif_or_ocsf_file_that_cannot_be_written_is_its_own_error() {
+        let dir = std::env::temp_dir().join(format!("stackproof-unwritable-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let blocker = dir.join("a-file");
+        std::fs::write(&blocker, "not a folder").unwrap();
+        let mut paths = Paths::new(&dir, "hipaa", true, "pr1", None);
+        paths.sarif = blocker.join("stackproof-pr1.sarif");
+        paths.ocsf = blocker.join("ocsf-pr1.json");
+        let written = write_all(&Format::ALL, &paths, &fixture::run(), &fixture::records());
+        for w in &written {
+            let expect_err = matches!(w.format, Format::Sarif | Format::Ocsf);
+            assert_eq!(w.result.is_err(), expect_err, "{:?}: {:?}", w.format, w.result.as_ref().err());
+            if expect_err {
+                let err = w.result.as_ref().err().map(ToString::to_string).unwrap_or_default();
+                assert!(err.contains(&w.path.display().to_string()), "the error names the file: {err}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn an_earlier_runs_reports_are_cleared_but_not_the_job_summary() {
         let dir = std::env::temp_dir().join(format!("stackproof-clear-{}", std::process::id()));
         let summary = dir.join("step-summary.md");
@@ -608,6 +686,7 @@ mod tests {
         }
         clear(&Format::ALL, &paths).unwrap();
         assert!(!paths.junit.exists() && !paths.json.exists() && !paths.html.exists());
+        assert!(!paths.sarif.exists() && !paths.ocsf.exists());
         assert!(summary.exists(), "GitHub's job summary belongs to the job");
         clear(&Format::ALL, &paths).expect("nothing to clear is fine");
         let _ = std::fs::remove_dir_all(&dir);

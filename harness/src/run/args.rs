@@ -66,19 +66,21 @@ pub struct Args {
     pub outputs: Option<PathBuf>,
 
     /// Folder for the reports: evidence-<SUFFIX>.json and .html, summary-<SUFFIX>.md,
-    /// junit-live-<SUFFIX>.xml (with the stack before the suffix for a stack other than hipaa).
+    /// junit-live-<SUFFIX>.xml, stackproof-<SUFFIX>.sarif, ocsf-<SUFFIX>.json (with the stack
+    /// before the suffix for a stack other than hipaa).
     #[arg(long, env = "STACKPROOF_REPORTS", default_value = "reports")]
     pub reports: PathBuf,
 
-    /// Reports to write, comma-separated: junit, json, html, md (default: all four). The summary
-    /// goes to GITHUB_STEP_SUMMARY when that is set. pretty or terse set the console output.
+    /// Reports to write, comma-separated: junit, json, html, md, sarif (SARIF 2.1.0 for code
+    /// scanning), ocsf (OCSF Compliance Findings); default: all six. The summary goes to
+    /// GITHUB_STEP_SUMMARY when that is set. pretty or terse set the console output.
     #[arg(
         long = "format",
         id = "report_format",
         env = "STACKPROOF_FORMAT",
         value_enum,
         value_delimiter = ',',
-        value_name = "junit,json,html,md"
+        value_name = "junit,json,html,md,sarif,ocsf"
     )]
     pub format: Vec<FormatArg>,
 
@@ -108,6 +110,8 @@ pub enum FormatArg {
     Json,
     Html,
     Md,
+    Sarif,
+    Ocsf,
     Pretty,
     Terse,
 }
@@ -188,7 +192,7 @@ impl Args {
         self
     }
 
-    /// The reports to write: those `--format` names, else all four.
+    /// The reports to write: those `--format` names, else all six.
     pub fn report_formats(&self) -> Vec<Format> {
         let chosen: Vec<Format> = self
             .format
@@ -198,6 +202,8 @@ impl Args {
                 FormatArg::Json => Some(Format::Json),
                 FormatArg::Html => Some(Format::Html),
                 FormatArg::Md => Some(Format::Md),
+                FormatArg::Sarif => Some(Format::Sarif),
+                FormatArg::Ocsf => Some(Format::Ocsf),
                 FormatArg::Pretty | FormatArg::Terse => None,
             })
             .collect();
@@ -219,6 +225,39 @@ impl Args {
         std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from)
     }
 
+    /// The page of the GitHub Actions run this is a step of, from the environment GitHub sets.
+    pub fn github_run_url() -> Option<String> {
+        ci_run_url(|name| std::env::var(name).ok())
+    }
+}
+
+/// `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID`, when all three are set
+/// and read as a URL, a repository and a run number (a report links to it).
+pub fn ci_run_url(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let get = |name: &str| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let server = get("GITHUB_SERVER_URL")?;
+    let repository = get("GITHUB_REPOSITORY")?;
+    let run = get("GITHUB_RUN_ID")?;
+    let server = server.trim_end_matches('/');
+    let url_ok = (server.starts_with("https://") || server.starts_with("http://"))
+        && !server.contains(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '<' | '>' | '"' | '\''));
+    let repo_ok = repository.split('/').count() == 2
+        && repository.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.'));
+    let run_ok = run.chars().all(|c| c.is_ascii_digit());
+    (url_ok && repo_ok && run_ok).then(|| format!("{server}/{repository}/actions/runs/{run}"))
+}
+
+/// The machine's name, for JUnit's `hostname`: the kernel's, else `HOSTNAME`, else `localhost`.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+impl Args {
     /// Where the deployment lives: `--endpoint` implies the emulator; otherwise `--target`,
     /// defaulting to AWS.
     pub fn target(&self) -> Result<Target, Error> {
@@ -326,7 +365,7 @@ mod tests {
     }
 
     #[test]
-    fn reports_default_to_all_four_in_the_reports_folder_named_by_suffix() {
+    fn reports_default_to_all_six_in_the_reports_folder_named_by_suffix() {
         let a = parse(&["--suffix", "demo"]);
         assert_eq!(a.report_formats(), Format::ALL);
         let p = a.report_paths("hipaa", "demo", None);
@@ -334,6 +373,8 @@ mod tests {
         assert_eq!(p.json, PathBuf::from("reports/evidence-demo.json"));
         assert_eq!(p.html, PathBuf::from("reports/evidence-demo.html"));
         assert_eq!(p.summary, report::SummaryTarget::File(PathBuf::from("reports/summary-demo.md")));
+        assert_eq!(p.sarif, PathBuf::from("reports/stackproof-demo.sarif"));
+        assert_eq!(p.ocsf, PathBuf::from("reports/ocsf-demo.json"));
         let dr = a.report_paths("dr", "demo", None);
         assert_eq!(dr.json, PathBuf::from("reports/evidence-dr-demo.json"));
         assert_eq!(dr.junit, PathBuf::from("reports/junit-live-dr-demo.xml"));
@@ -348,6 +389,38 @@ mod tests {
         assert_eq!(p.junit, PathBuf::from("ci/j.xml"));
         assert_eq!(p.summary, report::SummaryTarget::Append(PathBuf::from("/gh/summary")));
         assert!(Args::try_parse_from(["live", "--format", "pdf"]).is_err(), "an unknown format was accepted");
+    }
+
+    #[test]
+    fn sarif_and_ocsf_are_formats_too() {
+        let a = parse(&["--suffix", "s", "--format", "sarif,ocsf"]);
+        assert_eq!(a.report_formats(), [Format::Sarif, Format::Ocsf]);
+        let p = a.report_paths("hipaa", "s", None);
+        assert_eq!(p.sarif, PathBuf::from("reports/stackproof-s.sarif"));
+        assert_eq!(p.ocsf, PathBuf::from("reports/ocsf-s.json"));
+    }
+
+    #[test]
+    fn the_ci_run_url_is_built_from_githubs_variables_only_when_they_read_right() {
+        fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+            move |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        }
+        let good = [
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/infra"),
+            ("GITHUB_RUN_ID", "1234"),
+        ];
+        assert_eq!(ci_run_url(env(&good)).as_deref(), Some("https://github.com/acme/infra/actions/runs/1234"));
+        assert_eq!(ci_run_url(env(&good[..2])), None, "no run id");
+        let odd = [
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/infra"),
+            ("GITHUB_RUN_ID", "12)](x"),
+        ];
+        assert_eq!(ci_run_url(env(&odd)), None, "a run id that is not a number");
+        let bad_repo =
+            [("GITHUB_SERVER_URL", "https://ghe.example"), ("GITHUB_REPOSITORY", "acme"), ("GITHUB_RUN_ID", "1")];
+        assert_eq!(ci_run_url(env(&bad_repo)), None);
     }
 
     #[test]

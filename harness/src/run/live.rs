@@ -63,6 +63,9 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         stack.checks().len(),
         super::git::stacks_git(&Path::new("stacks").join(&stack.contract().stack).join(&stack.contract().version)),
     );
+    run_info.source = stack_source(stack.contract(), plan.suffix.as_str());
+    run_info.ci_run_url = Args::github_run_url();
+    run_info.hostname = super::args::hostname();
     match before_deploy(stack.name(), args, run_info.stacks_git.commit.as_deref()) {
         Ok((shown, note)) => (run_info.before_deploy, run_info.before_deploy_note) = (shown, note),
         Err(err) => return fatal(&err),
@@ -198,9 +201,11 @@ fn judge<S: Stack>(
     run_info.identity = Some(session.identity.clone());
     run_info.regions = session.regions.clone();
     run_info.outputs_source = Some(session.outputs.source().to_string());
+    run_info.source =
+        run_info.source.take().map(|map| map.with_outputs(deployed_outputs(stack.contract(), &session.outputs)));
     run_info.requests = report::Request::from_ledger(session.clients.ledger().requests());
     let ledger = session.clients.ledger();
-    run_info.operations = report::OperationCount::from_ledger(ledger.sent(), &ledger.attempts());
+    run_info.operations = report::OperationCount::from_ledger(ledger.sent(), &ledger.attempts(), &ledger.time());
     let written = write_reports(sinks, &run_info, &records);
     if let Err(closed) = console::show(&records, &args.libtest) {
         say(format!("stackproof: the console stopped taking output ({}); the reports are whole", closed.0));
@@ -266,6 +271,51 @@ fn before_deploy(
         Err(detail) if given.is_some() => Err(Error::StaticEvidence { path, detail }),
         Err(detail) => Ok((None, Some(format!("not shown: {detail}")))),
     }
+}
+
+/// The stack's source, to locate findings in: `stacks/<stack>/<version>/template.yml` (or .yaml,
+/// .json) for CloudFormation, `main.ts` for a CDKTF app. A source that cannot be read or parsed
+/// still names its file, so findings are located at it, without lines.
+fn stack_source(contract: &crate::deployment::Contract, suffix: &str) -> Option<report::locate::SourceMap> {
+    use report::locate::SourceMap;
+    let folder = Path::new("stacks").join(&contract.stack).join(&contract.version);
+    let shown = |p: &Path| report::locate::display_path(p, None);
+    for name in ["template.yml", "template.yaml", "template.json"] {
+        let path = folder.join(name);
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return Some(
+                SourceMap::cloudformation(&shown(&path), &text, Some(suffix))
+                    .unwrap_or_else(|_| SourceMap::file_only(shown(&path))),
+            );
+        }
+    }
+    let main = folder.join("main.ts");
+    match std::fs::read_to_string(&main) {
+        Ok(text) => Some(SourceMap::cdktf(&shown(&main), &text)),
+        Err(_) => None,
+    }
+}
+
+/// The deployment's outputs as read, each with the region its resource lives in.
+fn deployed_outputs(
+    contract: &crate::deployment::Contract,
+    outputs: &crate::deployment::Outputs,
+) -> Vec<report::locate::DeployedOutput> {
+    outputs
+        .values()
+        .iter()
+        .map(|(key, value)| report::locate::DeployedOutput {
+            key: key.clone(),
+            value: value.clone(),
+            region: contract
+                .outputs
+                .get(key)
+                .and_then(|spec| spec.region.as_ref())
+                .and_then(|role| contract.regions.get(role))
+                .cloned()
+                .or_else(|| contract.region.clone()),
+        })
+        .collect()
 }
 
 /// The checks the libtest filters select (name filter, `--exact`, `--skip`; `--ignored` selects

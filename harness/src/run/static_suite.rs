@@ -1,6 +1,8 @@
 //! The static entry point, `cargo test --test static`: every static suite on its input (a
-//! template, a synth), before anything is deployed. The JUnit report is written whole even when
-//! an input cannot be read.
+//! template, a synth), before anything is deployed. The JUnit report and the SARIF log
+//! (`stackproof-static.sarif`, one run per stack, each finding located at its logical id in the
+//! template or its construct in the CDKTF app's `main.ts`) are written whole even when an input
+//! cannot be read.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,6 +17,7 @@ use super::live::fatal;
 use super::trials::{timed, trial_name};
 use crate::Error;
 use crate::check::{CheckInfo, ClaimInfo, Finding, Outcome};
+use crate::report::evidence::CheckEvidence;
 use crate::report::{self, Record, Verdict};
 use crate::suite::{InputOption, TemplateSuite};
 
@@ -115,20 +118,66 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
         let total = suites.iter().map(|s| s.check_infos().len()).sum();
         return fatal(&Error::NothingSelected { suite: "static".into(), total });
     }
-    let mut written = write_static_junit(&args.junit_path(), &records);
+    let finished = SystemTime::now();
+    // Each suite's checks as evidence, located in the source it judged.
+    let mut located: Vec<LocatedSuite> = Vec::new();
     for (suite, source, setup_error) in ran {
-        let mine: Vec<Record> = records.iter().filter(|r| r.stack == suite.name()).cloned().collect();
+        let map = source_map(suite.input_option(), &source);
+        let locator = report::evidence::Locator { source: Some(&map), ..Default::default() };
+        let checks = records
+            .iter()
+            .filter(|r| r.stack == suite.name())
+            .map(|r| report::evidence::check_evidence(r, &[], &locator))
+            .collect();
+        located.push((suite, source, setup_error, checks));
+    }
+    // Every record belongs to a suite that ran (a suite that could not load reports errors).
+    let all_checks: Vec<CheckEvidence> = located.iter().flat_map(|(_, _, _, checks)| checks.iter().cloned()).collect();
+    let mut written = write_static_junit(&args.junit_path(), &all_checks);
+    let (started_at, finished_at) = (report::evidence::timestamp(started), report::evidence::timestamp(finished));
+    let sarif_runs: Vec<report::sarif::Run> = located
+        .iter()
+        .map(|(suite, source, setup_error, checks)| report::sarif::Run {
+            mode: "static",
+            stack: suite.stack(),
+            checks,
+            source_file: checks
+                .iter()
+                .flat_map(|c| &c.findings)
+                .find_map(|f| f.source.as_ref())
+                .map(|s| s.file.as_str()),
+            started_at: &started_at,
+            finished_at: &finished_at,
+            setup_error: setup_error.as_deref(),
+            interrupted: None,
+            evidence_link: None,
+            // The input as the repository names it (an absolute path means nothing on another machine).
+            properties: serde_json::json!({
+                "suite": suite.name(),
+                "input": report::locate::display_path(source, std::env::current_dir().ok().as_deref()),
+            }),
+        })
+        .collect();
+    let sarif_path = args.reports.join(STATIC_SARIF);
+    match report::sarif::write(&sarif_path, &sarif_runs) {
+        Ok(_) => say(format!("stackproof: SARIF log written to {}", sarif_path.display())),
+        Err(err) => {
+            written = false;
+            say(format!("error: {err}"));
+        }
+    }
+    for (suite, source, setup_error, checks) in located {
         let run = report::before_deploy::StaticRun {
             stack: suite.stack(),
             suite: suite.name(),
             source: &source,
             stacks_git: super::git::stacks_git(&source_folder(&source)),
             started,
-            finished: SystemTime::now(),
+            finished,
             setup_error,
         };
         let path = args.reports.join(report::before_deploy::file_name(suite.stack()));
-        match report::before_deploy::write(&path, &report::before_deploy::build(run, &mine)) {
+        match report::before_deploy::write(&path, &report::before_deploy::build_from(run, checks)) {
             Ok(_) => say(format!("stackproof: static evidence of {} written to {}", suite.stack(), path.display())),
             Err(err) => {
                 written = false;
@@ -143,9 +192,17 @@ pub fn static_main(suites: &[&dyn StaticSuite]) -> ExitCode {
     exit::code(Verdict::of(records.iter().map(|r| r.outcome.status), failed_setup, false), written)
 }
 
+/// A suite that ran: the input it judged, why it could not (when it could not), and its checks
+/// as evidence, each finding located in that input's source.
+type LocatedSuite<'a> = (&'a dyn StaticSuite, PathBuf, Option<String>, Vec<CheckEvidence>);
+
+/// The static run's SARIF log, in the reports folder.
+pub const STATIC_SARIF: &str = "stackproof-static.sarif";
+
 /// True when written.
-fn write_static_junit(junit: &Path, records: &[Record]) -> bool {
-    match report::junit::write(junit, records, &report::evidence::ReportFiles::default()) {
+fn write_static_junit(junit: &Path, checks: &[CheckEvidence]) -> bool {
+    let context = report::junit::Context { hostname: super::args::hostname(), ..Default::default() };
+    match report::junit::write(junit, checks, &context) {
         Ok(_) => {
             say(format!("stackproof: JUnit report written to {}", junit.display()));
             true
@@ -153,6 +210,30 @@ fn write_static_junit(junit: &Path, records: &[Record]) -> bool {
         Err(err) => {
             say(format!("error: {err}"));
             false
+        }
+    }
+}
+
+/// The source a static suite's findings are located in: the template it judged, or for a synth
+/// the CDKTF app's `main.ts` that wrote it (else the synth itself, at the file only).
+pub fn source_map(input: InputOption, judged: &Path) -> report::locate::SourceMap {
+    use report::locate::{SourceMap, display_path};
+    let cwd = std::env::current_dir().ok();
+    let shown = |p: &Path| display_path(p, cwd.as_deref());
+    match input {
+        InputOption::Template => match std::fs::read_to_string(judged) {
+            Ok(text) => SourceMap::cloudformation(&shown(judged), &text, None)
+                .unwrap_or_else(|_| SourceMap::file_only(shown(judged))),
+            Err(_) => SourceMap::file_only(shown(judged)),
+        },
+        InputOption::Synth => {
+            let main = source_folder(judged).join("main.ts");
+            match std::fs::read_to_string(&main) {
+                Ok(text) if judged.ancestors().any(|a| a.file_name().is_some_and(|n| n == "cdktf.out")) => {
+                    SourceMap::cdktf(&shown(&main), &text)
+                }
+                _ => SourceMap::file_only(shown(judged)),
+            }
         }
     }
 }
