@@ -295,7 +295,9 @@ fn mask_timestamps(text: &str) -> String {
 fn strip_times(v: &mut Value) {
     match v {
         Value::Object(m) => {
-            for key in ["started_at", "finished_at", "duration_ms"] {
+            // A task's lifecycle status moves on between two reads (moto advances it on each
+            // DescribeTasks, as ECS does over time); it is a time, not a judgement.
+            for key in ["started_at", "finished_at", "duration_ms", "lastStatus"] {
                 m.remove(key);
             }
             m.values_mut().for_each(strip_times);
