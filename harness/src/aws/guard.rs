@@ -17,7 +17,9 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 /// Every operation the harness may send, as (service, operation) in the SDK's own naming.
 /// Each is a Describe/Get/List that reads configuration; secret values are never read, so
-/// `GetSecretValue` is absent and must stay absent.
+/// `GetSecretValue` is absent and must stay absent. Some replies still carry what teams keep
+/// secrets in (noted beside them); their facts keep, by allowlist, only what checks judge. EC2's
+/// Describe replies carry every tag: only `facts::KEPT_TAGS` are kept.
 pub const ALLOWED: &[(&str, &str)] = &[
     ("apigateway", "GetDeployments"),
     ("apigateway", "GetIntegration"),
@@ -55,7 +57,12 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("ec2", "GetManagedPrefixListEntries"),
     ("ecs", "DescribeClusters"),
     ("ecs", "DescribeServices"),
+    // Answers every container's environment and log options with their values: the fact keeps
+    // names and a verdict on each value (`secret::Shape`, named like a credential), and values
+    // only of the log options the checks read (`facts::ecs::KEPT_LOG_OPTIONS`).
     ("ecs", "DescribeTaskDefinition"),
+    // Answers each task's container overrides, environments included: only ARNs, status and the
+    // network attachment's fields are kept (`facts::ecs::service_tasks`).
     ("ecs", "DescribeTasks"),
     ("ecs", "ListServices"),
     ("ecs", "ListTasks"),
@@ -78,6 +85,9 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("kms", "GetKeyPolicy"),
     ("kms", "GetKeyRotationStatus"),
     ("kms", "ListAliases"),
+    // Answers the environment's variables decrypted: the fact keeps names and a verdict on each
+    // value, and values only of the variables a check compares (the topic ARN, the configuration
+    // parameter's name), never one that looks like a credential (`facts::lambda::function`).
     ("lambda", "GetFunctionConfiguration"),
     ("lambda", "GetPolicy"),
     ("rds", "DescribeDBClusterParameterGroups"),
@@ -95,7 +105,10 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("s3", "GetPublicAccessBlock"),
     ("secretsmanager", "DescribeSecret"),
     ("sns", "GetTopicAttributes"),
+    // Answers every endpoint whole, webhook URLs with the tokens in their paths included: ARN
+    // endpoints are kept, others only as `https://host/<redacted>` (`facts::sns::subscriptions`).
     ("sns", "ListSubscriptionsByTopic"),
+    // Answers descriptions, which are not kept (`facts::ssm::parameter`).
     ("ssm", "DescribeParameters"),
     ("sts", "GetCallerIdentity"),
     ("wafv2", "GetWebACL"),
