@@ -5,6 +5,7 @@
 //! `cargo test --test offline` (needs python3; the emulator installs itself on first use).
 
 mod bad_input;
+mod canary;
 mod chain;
 mod cli;
 mod command;
@@ -82,6 +83,7 @@ fn main() -> ExitCode {
     trials.extend(console::trials(&world));
     trials.extend(dr::trials(&world));
     trials.extend(reports::trials(&world));
+    trials.extend(canary::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(emulator);
     conclusion.exit_code()
