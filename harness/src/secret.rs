@@ -29,44 +29,110 @@ pub fn looks_secret(name: &str) -> bool {
         || words.iter().any(|w| CREDENTIAL_TOKENS.contains(w))
 }
 
+/// What a value looks like when it looks like a credential, whatever its name: the verdict a
+/// fact keeps in place of the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    UrlWithPassword,
+    AuthorizationHeader,
+    PrivateKey,
+    AwsAccessKeyId,
+    JsonWebToken,
+    AwsSecretAccessKey,
+    RandomToken,
+}
+
+impl Shape {
+    /// The verdict in words, as findings and evidence show it.
+    pub fn why(self) -> &'static str {
+        match self {
+            Shape::UrlWithPassword => "looks like a URL with a password",
+            Shape::AuthorizationHeader => "looks like an authorization header",
+            Shape::PrivateKey => "looks like a private key",
+            Shape::AwsAccessKeyId => "looks like an AWS access key id",
+            Shape::JsonWebToken => "looks like a JSON web token",
+            Shape::AwsSecretAccessKey => "looks like an AWS secret access key",
+            Shape::RandomToken => "looks like a random token",
+        }
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.why())
+    }
+}
+
+/// Serialized as its words, so evidence reads as the finding does.
+impl serde::Serialize for Shape {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.why())
+    }
+}
+
 /// Why a value looks like a credential whatever its name, if it does: a URL carrying a password,
 /// an HTTP authorization, a private key, an AWS access key, a JSON web token, or a long random
 /// string. Values that name things (ARNs, resource ids, UUIDs, paths) do not.
 pub fn credential_shape(value: &str) -> Option<&'static str> {
+    shape(value).map(Shape::why)
+}
+
+/// The shape of a value that looks like a credential, if it does (see [`credential_shape`]).
+pub fn shape(value: &str) -> Option<Shape> {
     let v = value.trim();
     if let Some(at) = v.find("://") {
         let authority = v[at + 3..].split(['/', '?', '#']).next().unwrap_or("");
         if authority.rsplit_once('@').is_some_and(|(user, _)| user.contains(':')) {
-            return Some("looks like a URL with a password");
+            return Some(Shape::UrlWithPassword);
         }
     }
     let lower = v.to_ascii_lowercase();
     if ["bearer ", "basic ", "token "].iter().any(|p| lower.starts_with(p) && v.len() > p.len() + 8) {
-        return Some("looks like an authorization header");
+        return Some(Shape::AuthorizationHeader);
     }
     if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
-        return Some("looks like a private key");
+        return Some(Shape::PrivateKey);
     }
     let word = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || "+/=_-.".contains(c));
     if (v.starts_with("AKIA") || v.starts_with("ASIA"))
         && v.len() == 20
         && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     {
-        return Some("looks like an AWS access key id");
+        return Some(Shape::AwsAccessKeyId);
     }
     if v.starts_with("eyJ") && v.split('.').count() == 3 && word(v) {
-        return Some("looks like a JSON web token");
+        return Some(Shape::JsonWebToken);
     }
     if names_a_thing(v) || !word(v) {
         return None;
     }
     if v.len() == 40 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+') && mixed(v) {
-        return Some("looks like an AWS secret access key");
+        return Some(Shape::AwsSecretAccessKey);
     }
     if v.len() >= 20 && mixed(v) && entropy(v) >= 3.8 {
-        return Some("looks like a random token");
+        return Some(Shape::RandomToken);
     }
     None
+}
+
+/// A value that is no credential itself but says where one is kept (an ARN, a parameter path), or
+/// nothing at all.
+pub fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    v.is_empty() || v.starts_with("arn:") || (v.starts_with('/') && !v.contains(char::is_whitespace))
+}
+
+/// A setting named like a credential that holds one: its value is not a reference to where the
+/// credential is kept.
+pub fn named_credential(name: &str, value: &str) -> bool {
+    looks_secret(name) && !is_reference(value)
+}
+
+/// Why a plain setting (an environment variable, a log option) holds a credential in plain text,
+/// if it does: its value's shape decides first; else a credential's name with a value that is
+/// neither empty nor a reference.
+pub fn plaintext_credential(name: &str, value: &str) -> Option<&'static str> {
+    credential_shape(value).or_else(|| named_credential(name, value).then_some("named like a credential"))
 }
 
 /// ARNs, `vpc-0abc...` ids, UUIDs, hex digests and paths name things; they are not secrets.

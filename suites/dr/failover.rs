@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::iam::Role;
 use stackproof_harness::facts::kms::same_key;
+use stackproof_harness::facts::lambda::Function;
 use stackproof_harness::facts::ssm::ParameterValue;
 use stackproof_harness::facts::{FactError, Named};
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named, unavailable};
@@ -401,7 +402,7 @@ fn failover_triggered_by_alarms(f: &DrFacts) -> Vec<Finding> {
             _ => judge_fact(r, &fp.fact, "Policy", |p| vec![invoke_policy_finding(r, topic, Some(&p.policy))]),
         });
         findings.extend(judge_named(n, "Environment.Variables.ALERTS_TOPIC_ARN", |func| {
-            let actual = func.environment.get("ALERTS_TOPIC_ARN").map_or("not set", String::as_str);
+            let actual = func.variable("ALERTS_TOPIC_ARN").map_or("not set", |v| v.shown());
             vec![Finding::judge(
                 r,
                 "Environment.Variables.ALERTS_TOPIC_ARN",
@@ -529,7 +530,7 @@ fn failover_config_parameter_present(f: &DrFacts) -> Vec<Finding> {
     let func = &f.ops.function;
     let property = "Environment.Variables.CONFIG_PARAMETER_NAME";
     findings.extend(judge_both((func, &f.ops.parameter_name), property, |fc, name| {
-        let actual = fc.environment.get("CONFIG_PARAMETER_NAME").map_or("not set", String::as_str);
+        let actual = fc.variable("CONFIG_PARAMETER_NAME").map_or("not set", |v| v.shown());
         vec![Finding::judge(&func.resource, property, actual == name, name, actual, &fc.environment)]
     }));
     findings
@@ -596,7 +597,12 @@ pub const FAILOVER_FUNCTION_ENVIRONMENT_WITHOUT_CREDENTIALS: Check<DrFacts> = Ch
         id: "failover_function_environment_without_credentials",
         service: "failover",
         title: "The failover function's environment holds no credential in plain text",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.308(a)(5)(ii)(D)", "45 CFR 164.312(d)"],
+        citations: &[
+            "45 CFR 164.312(a)(1)",
+            "45 CFR 164.312(a)(2)(iv)",
+            "45 CFR 164.308(a)(5)(ii)(D)",
+            "45 CFR 164.312(d)",
+        ],
         severity: Severity::High,
         risk: "Anyone who may read the function's configuration (GetFunctionConfiguration, the console, an exported template) reads a credential kept in its environment, and it never rotates: the function that fails the database over would carry a key to the PHI database.",
         remediation: "main.ts: failover_function environment.variables holds only ALERTS_TOPIC_ARN and CONFIG_PARAMETER_NAME; keep credentials in Secrets Manager and give the role permission to read them when needed.",
@@ -612,22 +618,27 @@ pub const FAILOVER_FUNCTION_ENVIRONMENT_WITHOUT_CREDENTIALS: Check<DrFacts> = Ch
 
 fn failover_function_environment_without_credentials(f: &DrFacts) -> Vec<Finding> {
     let n = &f.ops.function;
+    judge_named(n, "Environment.Variables", |func| plaintext_credential_findings(&n.resource, func))
+}
+
+/// One failing finding per variable that holds a credential in plain text (by its value's shape,
+/// else by its name), naming the variable and never its value; one pass when none does. The
+/// evidence is the variables as the fact keeps them: names, verdicts, compared values only.
+fn plaintext_credential_findings(resource: &str, func: &Function) -> Vec<Finding> {
+    const PROPERTY: &str = "Environment.Variables";
     let expected = "no credential in plain text";
-    judge_named(n, "Environment.Variables", |func| {
-        // Evidence holds names only: values of credential-like variables were never kept.
-        let names: Vec<&String> = func.environment.keys().collect();
-        if func.plaintext_credentials.is_empty() {
-            let actual = format!("none among {} variables", names.len());
-            return vec![Finding::judge(&n.resource, "Environment.Variables", true, expected, actual, &names)];
-        }
-        func.plaintext_credentials
-            .iter()
-            .map(|(name, why)| {
-                let actual = format!("{name}: {why} (value not shown)");
-                Finding::judge(&n.resource, "Environment.Variables", false, expected, actual, &names)
-            })
-            .collect()
-    })
+    let credentials = func.plaintext_credentials();
+    if credentials.is_empty() {
+        let actual = format!("none among {} variables", func.environment.len());
+        return vec![Finding::judge(resource, PROPERTY, true, expected, actual, &func.environment)];
+    }
+    credentials
+        .into_iter()
+        .map(|(name, why)| {
+            let actual = format!("{name}: {why} (value not shown)");
+            Finding::judge(resource, PROPERTY, false, expected, actual, &func.environment)
+        })
+        .collect()
 }
 
 pub const HEALTH_CHECK_WATCHES_REPLICATION_LAG: Check<DrFacts> = Check {
@@ -962,5 +973,49 @@ mod tests {
         let also_everyone = stmt(json!({"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com", "AWS": "*"},
             "Action": "lambda:InvokeFunction", "Condition": {"ArnLike": {"AWS:SourceArn": s.topic}}}));
         assert!(!sns_may_invoke_from(&also_everyone, &s.topic), "another principal shares the grant");
+    }
+
+    #[test]
+    fn plaintext_credentials_are_findings_by_name_and_by_shape_without_their_values() {
+        use stackproof_harness::facts::Setting;
+        let topic = "arn:aws:sns:eu-west-2:1:alerts";
+        let url = "postgres://admin:Zq8RkT3vWm6YpX2s@db.internal/db";
+        let func = |environment: Vec<Setting>| Function {
+            function_name: "f".into(),
+            function_arn: "arn:aws:lambda:eu-west-2:1:function:f".into(),
+            role: "arn:aws:iam::1:role/r".into(),
+            runtime: None,
+            handler: None,
+            timeout: None,
+            memory_size: None,
+            kms_key_arn: None,
+            environment,
+            state: None,
+        };
+        let clean = func(vec![Setting::judged("ALERTS_TOPIC_ARN", topic, true)]);
+        let [pass] = plaintext_credential_findings("f", &clean).try_into().unwrap();
+        assert_eq!(pass.status, Status::Pass, "{}", pass.message());
+        let leaky = func(vec![
+            Setting::judged("ALERTS_TOPIC_ARN", topic, true),
+            // A harmless name, a URL with a password: found by the value's shape.
+            Setting::judged("REPLICA", url, false),
+            // A credential's name, a plain word: found by the name.
+            Setting::judged("SIGNING_KEY", "plainword", false),
+            // A credential's name holding a reference: not a credential.
+            Setting::judged("DB_SECRET_ARN", "arn:aws:secretsmanager:eu-west-2:1:secret:db", false),
+        ]);
+        let findings = plaintext_credential_findings("f", &leaky);
+        let actual: Vec<&str> = findings.iter().map(|f| f.actual.as_str()).collect();
+        assert_eq!(
+            actual,
+            [
+                "REPLICA: looks like a URL with a password (value not shown)",
+                "SIGNING_KEY: named like a credential (value not shown)"
+            ]
+        );
+        assert!(findings.iter().all(|f| f.status == Status::Fail));
+        let text = serde_json::to_string(&findings).unwrap();
+        assert!(!text.contains("Zq8RkT3vWm6YpX2s") && !text.contains("plainword"), "{text}");
+        assert!(text.contains(topic), "the compared value stays in evidence: {text}");
     }
 }

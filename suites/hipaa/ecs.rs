@@ -11,7 +11,6 @@ use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::ecs::{AwsVpcConfiguration, Container, RunningTask, Service, TaskDefinition};
 
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
-use stackproof_harness::secret::looks_secret;
 
 use super::HipaaFacts;
 use super::mutants;
@@ -430,10 +429,15 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<HipaaFacts> = Check {
         id: "ecs_secrets_from_secrets_manager",
         service: "ecs",
         title: "Containers get credentials only from the stack's existing secrets, never as plain environment values",
-        citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(d)", "45 CFR 164.308(a)(5)(ii)(D)"],
+        citations: &[
+            "45 CFR 164.312(a)(1)",
+            "45 CFR 164.312(a)(2)(iv)",
+            "45 CFR 164.312(d)",
+            "45 CFR 164.308(a)(5)(ii)(D)",
+        ],
         severity: Severity::Critical,
-        risk: "A credential in a plain environment variable is readable by anyone who can describe the task definition, and never rotates.",
-        remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].Secrets[].ValueFrom from DatabaseSecretArn/ApiKeysSecretArn; keep credentials out of Environment.",
+        risk: "A credential in a plain environment variable or log option is readable, unencrypted, by anyone who can describe the task definition, and never rotates.",
+        remediation: "template.yml: TaskDefinition (AWS::ECS::TaskDefinition) ContainerDefinitions[].Secrets[].ValueFrom from DatabaseSecretArn/ApiKeysSecretArn; keep credentials out of Environment and LogConfiguration.Options (use LogConfiguration.SecretOptions).",
     },
     claims: &[
         Claim {
@@ -461,6 +465,12 @@ pub const ECS_SECRETS_FROM_SECRETS_MANAGER: Check<HipaaFacts> = Check {
                 &mutants::ECS_CREDENTIAL_URL_IN_ENVIRONMENT,
                 &mutants::ECS_DEPLOYMENT_REVISION_TOKEN_IN_ENVIRONMENT,
             ],
+            not_emulated: None,
+        },
+        Claim {
+            property: "logConfiguration.options",
+            about: "No container of a revision in effect has a log option holding a credential (a log router's API key named so, or any value shaped like one): such options come from secretOptions",
+            mutants: &[&mutants::ECS_CREDENTIAL_IN_LOG_OPTIONS],
             not_emulated: None,
         },
     ],
@@ -517,20 +527,24 @@ fn secrets_only_from(td: &TaskDefinition, by: &str, stack_secrets: &[&str]) -> V
     findings
 }
 
-/// A container's plain environment judged by names and by value shapes; values are never kept,
-/// so findings and evidence carry names (and what a value looks like) only.
-fn plain_credentials(resource: &str, c: &Container) -> [Finding; 2] {
-    let set: Vec<_> = c.environment.iter().filter(|v| v.has_value).collect();
-    let named: Vec<&str> = set.iter().filter(|v| looks_secret(&v.name)).map(|v| v.name.as_str()).collect();
+/// A container's plain environment judged by names and by value shapes, and its log options
+/// (a log router's `apikey`) by both at once. Values are never kept (the fact keeps a verdict on
+/// each), so findings and evidence carry names, and what a value looks like, only.
+fn plain_credentials(resource: &str, c: &Container) -> [Finding; 3] {
+    let named: Vec<&str> = c.environment.iter().filter(|v| v.named_like_credential).map(|v| v.name.as_str()).collect();
     let shaped: Vec<String> =
-        set.iter().filter_map(|v| v.value_shape.map(|why| format!("{} ({why})", v.name))).collect();
+        c.environment.iter().filter_map(|v| v.looks_secret.map(|why| format!("{} ({why})", v.name))).collect();
     let evidence = json!({ "environment": c.environment });
+    let options = c.log_configuration.iter().flat_map(|l| &l.options);
+    let in_options: Vec<String> =
+        options.filter_map(|o| o.plaintext_credential().map(|why| format!("{} ({why})", o.name))).collect();
+    let listed = |found: &[String]| if found.is_empty() { "none".to_owned() } else { found.join(", ") };
     [
         Finding::judge(
             resource,
             "environment[].name",
             named.is_empty(),
-            "no variable named like a credential (PASSWORD, SECRET, TOKEN, PWD, PASS, DSN, *_KEY, DATABASE_URL...)",
+            "no variable named like a credential (PASSWORD, SECRET, TOKEN, PWD, PASS, DSN, *_KEY, DATABASE_URL...) holding a value that is not a reference",
             if named.is_empty() { "none".to_owned() } else { format!("plain values for {}", named.join(", ")) },
             &evidence,
         ),
@@ -539,8 +553,16 @@ fn plain_credentials(resource: &str, c: &Container) -> [Finding; 2] {
             "environment[].value",
             shaped.is_empty(),
             "no value shaped like a credential",
-            if shaped.is_empty() { "none".to_owned() } else { shaped.join(", ") },
+            listed(&shaped),
             &evidence,
+        ),
+        Finding::judge(
+            resource,
+            "logConfiguration.options",
+            in_options.is_empty(),
+            "no log option holding a credential (by its name or its value's shape); credentials through secretOptions",
+            listed(&in_options),
+            &json!({ "logConfiguration": c.log_configuration }),
         ),
     ]
 }
@@ -594,7 +616,7 @@ fn logs_to(td: &TaskDefinition, by: &str, group: &str, region: &str) -> Vec<Find
         let driver = logs.map_or("none", |l| l.log_driver.as_str());
         let property = "logConfiguration.logDriver";
         findings.push(Finding::judge(&resource, property, driver == "awslogs", "awslogs", driver, &logs));
-        let option = |key: &str| logs.and_then(|l| l.options.get(key)).map_or("none", String::as_str);
+        let option = |key: &str| logs.and_then(|l| l.option(key)).unwrap_or("none");
         for (key, expected) in [("awslogs-group", group), ("awslogs-region", region)] {
             let actual = option(key);
             let property = format!("logConfiguration.options.{key}");

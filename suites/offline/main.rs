@@ -5,6 +5,7 @@
 //! `cargo test --test offline` (needs python3; the emulator installs itself on first use).
 
 mod bad_input;
+mod canary;
 mod chain;
 mod cli;
 mod command;
@@ -85,9 +86,10 @@ fn main() -> ExitCode {
     trials.extend(console::trials(&world));
     trials.extend(dr::trials(&world));
     trials.extend(reports::trials(&world));
-    trials.extend(settle::trials(&world));
-    trials.extend(secrets_procedure::trials(&world));
+    trials.extend(canary::trials(&world));
     trials.extend(formats::trials(&world));
+    trials.extend(secrets_procedure::trials(&world));
+    trials.extend(settle::trials(&world));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(emulator);
     conclusion.exit_code()

@@ -19,12 +19,9 @@ use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 /// Every operation the harness may send, as (service, operation) in the SDK's own naming: the
 /// union of the stacks' reads (a test in the suites keeps it so: no entry unused).
 /// Each is a Describe/Get/List that reads configuration; secret values are never read, so
-/// `GetSecretValue` is absent and must stay absent. Three replies carry values that may be
-/// credentials, and the facts keep none of them: `lambda GetFunctionConfiguration` answers the
-/// function's environment decrypted (only the variable names, a verdict on each value's shape and
-/// the values a check compares are kept); `ecs DescribeTasks` answers container overrides with
-/// their environment (only task ARNs, status, definition and network attachment are kept);
-/// `ecs DescribeTaskDefinition` answers each container's environment (names only).
+/// `GetSecretValue` is absent and must stay absent. Some replies still carry what teams keep
+/// secrets in (noted beside them); their facts keep, by allowlist, only what checks judge. EC2's
+/// Describe replies carry every tag: only `facts::KEPT_TAGS` are kept.
 /// Calls the credential chain makes (STS AssumeRole and AssumeRoleWithWebIdentity, SSO, IMDS,
 /// `credential_process`) happen before any client exists and are outside this guard.
 pub const ALLOWED: &[(&str, &str)] = &[
@@ -55,7 +52,12 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("ec2", "GetManagedPrefixListEntries"),
     ("ecs", "DescribeClusters"),
     ("ecs", "DescribeServices"),
+    // Answers every container's environment and log options with their values: the fact keeps
+    // names and a verdict on each value (`secret::Shape`, named like a credential), and values
+    // only of the log options the checks read (`facts::ecs::KEPT_LOG_OPTIONS`).
     ("ecs", "DescribeTaskDefinition"),
+    // Answers each task's container overrides, environments included: only ARNs, status and the
+    // network attachment's fields are kept (`facts::ecs::service_tasks`).
     ("ecs", "DescribeTasks"),
     ("ecs", "ListTasks"),
     ("efs", "DescribeAccessPoints"),
@@ -75,6 +77,9 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("iam", "ListRolePolicies"),
     ("kms", "DescribeKey"),
     ("kms", "GetKeyRotationStatus"),
+    // Answers the environment's variables decrypted: the fact keeps names and a verdict on each
+    // value, and values only of the variables a check compares (the topic ARN, the configuration
+    // parameter's name), never one that looks like a credential (`facts::lambda::function`).
     ("lambda", "GetFunctionConfiguration"),
     ("lambda", "GetPolicy"),
     ("rds", "DescribeDBClusterParameters"),
@@ -91,7 +96,10 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("s3", "GetPublicAccessBlock"),
     ("secretsmanager", "DescribeSecret"),
     ("sns", "GetTopicAttributes"),
+    // Answers every endpoint whole, webhook URLs with the tokens in their paths included: ARN
+    // endpoints are kept, others only as `https://host/<redacted>` (`facts::sns::subscriptions`).
     ("sns", "ListSubscriptionsByTopic"),
+    // Answers descriptions, which are not kept (`facts::ssm::parameter`).
     ("ssm", "DescribeParameters"),
     ("sts", "GetCallerIdentity"),
     ("wafv2", "GetWebACL"),

@@ -84,8 +84,8 @@ pub async fn stage(api: &Client, rest_api_id: &str, stage_name: &str) -> Fact<St
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
+    /// The id alone: a deployment's description is free text no check reads, so it is not kept.
     pub id: String,
-    pub description: Option<String>,
 }
 
 /// GetDeployments of one REST API (every page).
@@ -99,5 +99,5 @@ pub async fn deployments(api: &Client, rest_api_id: &str) -> Fact<Vec<Deployment
         .collect::<Result<Vec<_>, _>>()
         .await
         .map_err(|e| classify("GetDeployments", &e, NOT_FOUND))?;
-    Ok(items.into_iter().map(|d| Deployment { id: d.id.unwrap_or_default(), description: d.description }).collect())
+    Ok(items.into_iter().map(|d| Deployment { id: d.id.unwrap_or_default() }).collect())
 }

@@ -2,8 +2,10 @@
 //! tasks it runs with their network interfaces, and task definitions with their containers,
 //! volumes and log configuration. Environment variable VALUES are never kept: a check needs
 //! their names and whether a value looks like a credential (decided here, as it is fetched), and
-//! a value may be a credential that must not reach a report. Log options that look like
-//! credentials are withheld the same way.
+//! a value may be a credential that must not reach a report. Log options are kept the same way:
+//! every key with its verdict, a value only for the keys the checks read ([`KEPT_LOG_OPTIONS`]).
+//! Of a running task (DescribeTasks, whose reply holds the containers' override environments)
+//! only its ARNs, status and network attachment are kept.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +13,10 @@ use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{ClusterField, DesiredStatus};
 use serde::Serialize;
 
-use super::{Fact, FactError, classify};
-use crate::secret::{credential_shape, looks_secret};
+use super::{Fact, FactError, Setting, classify};
+
+/// The log options whose values the checks read: where the awslogs driver writes.
+pub const KEPT_LOG_OPTIONS: &[&str] = &["awslogs-group", "awslogs-region", "awslogs-stream-prefix"];
 
 const NOT_FOUND: &[&str] = &["ClusterNotFoundException", "ServiceNotFoundException"];
 
@@ -189,25 +193,18 @@ pub struct SecretRef {
 #[serde(rename_all = "camelCase")]
 pub struct LogConfiguration {
     pub log_driver: String,
-    /// Options by key; a value that looks like a credential (by its key or its shape) is
-    /// replaced by [`WITHHELD`].
-    pub options: BTreeMap<String, String>,
+    /// Every option, in key order, with the verdicts on its value; the value only for
+    /// [`KEPT_LOG_OPTIONS`] (and never one that looks like a credential).
+    pub options: Vec<Setting>,
     /// Options injected from secrets (`secretOptions`): where they come from, never their values.
     pub secret_options: Vec<SecretRef>,
 }
 
-/// Stands in for a value that looks like a credential: it is never kept.
-pub const WITHHELD: &str = "(withheld: looks like a credential)";
-
-/// A plain environment variable: its name, and what its value looks like, never the value.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvironmentVariable {
-    pub name: String,
-    /// False for an empty value (nothing is kept in it).
-    pub has_value: bool,
-    /// Why the value looks like a credential (`credential_shape`), if it does.
-    pub value_shape: Option<&'static str>,
+impl LogConfiguration {
+    /// The kept value of option `key`, if it is set and kept.
+    pub fn option(&self, key: &str) -> Option<&str> {
+        self.options.iter().find(|o| o.name == key).and_then(|o| o.value.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,8 +212,8 @@ pub struct EnvironmentVariable {
 pub struct Container {
     pub name: String,
     pub image: String,
-    /// The plain environment variables, without their values.
-    pub environment: Vec<EnvironmentVariable>,
+    /// The plain environment variables, each with the verdicts on its value, never the value.
+    pub environment: Vec<Setting>,
     pub secrets: Vec<SecretRef>,
     pub log_configuration: Option<LogConfiguration>,
 }
@@ -284,7 +281,7 @@ pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDe
             secrets: secret_refs(c.secrets),
             log_configuration: c.log_configuration.map(|l| LogConfiguration {
                 log_driver: l.log_driver.as_str().to_owned(),
-                options: l.options.unwrap_or_default().into_iter().map(|(k, v)| withhold(k, v)).collect(),
+                options: log_options(l.options.unwrap_or_default()),
                 secret_options: secret_refs(l.secret_options),
             }),
         })
@@ -324,15 +321,21 @@ pub async fn task_definition(ecs: &Client, task_definition: &str) -> Fact<TaskDe
 }
 
 /// An environment variable as kept: its value judged and dropped here.
-fn variable(kv: aws_sdk_ecs::types::KeyValuePair) -> Option<EnvironmentVariable> {
-    let value = kv.value.unwrap_or_default();
-    Some(EnvironmentVariable { name: kv.name?, has_value: !value.is_empty(), value_shape: credential_shape(&value) })
+fn variable(kv: aws_sdk_ecs::types::KeyValuePair) -> Option<Setting> {
+    Some(Setting::judged(kv.name?, kv.value.as_deref().unwrap_or_default(), false))
 }
 
-/// A log option as kept: a value that looks like a credential, by its key or its shape, is
-/// withheld.
-fn withhold(key: String, value: String) -> (String, String) {
-    if looks_secret(&key) || credential_shape(&value).is_some() { (key, WITHHELD.to_owned()) } else { (key, value) }
+/// Log options as kept, in key order: each judged, its value kept only for [`KEPT_LOG_OPTIONS`].
+fn log_options(options: impl IntoIterator<Item = (String, String)>) -> Vec<Setting> {
+    let mut kept: Vec<Setting> = options
+        .into_iter()
+        .map(|(k, v)| {
+            let keep = KEPT_LOG_OPTIONS.contains(&k.as_str());
+            Setting::judged(k, &v, keep)
+        })
+        .collect();
+    kept.sort_by(|a, b| a.name.cmp(&b.name));
+    kept
 }
 
 /// A task's network interface, as EC2 describes it: what the task actually got.
@@ -453,4 +456,38 @@ async fn network_interfaces(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Fact<V
             public_ip: n.association.and_then(|a| a.public_ip),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_options_keep_every_key_with_its_verdict_and_only_the_read_values() {
+        let options = [
+            ("awslogs-group", "/ecs/app-pr1"),
+            ("awslogs-region", "eu-central-1"),
+            ("apikey", "plainword"),
+            ("Host", "http-intake.logs.example.com"),
+            ("tls", "mysql://app:Zq8RkT3vWm6Y@db:3306/phi"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let logs = LogConfiguration {
+            log_driver: "awsfirelens".into(),
+            options: log_options(options),
+            secret_options: vec![],
+        };
+        assert_eq!(logs.option("awslogs-group"), Some("/ecs/app-pr1"));
+        assert_eq!(logs.option("awslogs-region"), Some("eu-central-1"));
+        assert_eq!(logs.option("Host"), None, "not read by a check, so not kept");
+        let names: Vec<&str> = logs.options.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["Host", "apikey", "awslogs-group", "awslogs-region", "tls"]);
+        let flagged: Vec<&str> =
+            logs.options.iter().filter(|o| o.plaintext_credential().is_some()).map(|o| o.name.as_str()).collect();
+        assert_eq!(flagged, ["apikey", "tls"]);
+        let json = serde_json::to_string(&logs).unwrap();
+        for value in ["plainword", "Zq8RkT3vWm6Y", "http-intake"] {
+            assert!(!json.contains(value), "{value} kept: {json}");
+        }
+    }
 }

@@ -1,17 +1,23 @@
 //! Lambda functions: execution role, runtime, environment and resource-based policy.
-
-use std::collections::BTreeMap;
+//!
+//! GetFunctionConfiguration answers the environment's variables decrypted. A function's fact
+//! keeps each variable's name and a verdict on its value (named like a credential, shaped like
+//! one), judged here as it is fetched; a value itself only for the variables the caller says a
+//! check compares (a topic ARN, a parameter name), and never one that looks like a credential.
 
 use aws_sdk_lambda::Client;
 use serde::Serialize;
 
-use super::{Fact, FactError, classify};
-use crate::secret::{credential_shape, looks_secret};
+use super::{Fact, FactError, Setting, classify};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
-/// What stands in evidence for the value of a variable named like a credential.
+/// What stands in evidence for a value that looks like a credential.
 pub const REDACTED: &str = "(redacted)";
+
+/// Why a variable holds a credential in plain text, if it does (kept here for the static suite,
+/// which judges the synthesized variables by the same rule).
+pub use crate::secret::plaintext_credential as credential;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -26,16 +32,9 @@ pub struct Function {
     pub memory_size: Option<i32>,
     /// The environment key that encrypts the variables; absent for the AWS managed key.
     pub kms_key_arn: Option<String>,
-    /// Environment.Variables. Variables carry configuration (ARNs, parameter names) that checks
-    /// compare against the stack, so names and values are kept; but the report is evidence that
-    /// gets shared, so the value of any variable that looks like a credential (see
-    /// `plaintext_credentials`) is replaced by REDACTED before it is ever stored.
-    pub environment: BTreeMap<String, String>,
-    /// The variables that hold a credential in plain text, each with why it reads as one: named
-    /// like a credential (`DB_PASSWORD`, `REDIS_PASS`, `SENTRY_DSN`) with a value that is not a
-    /// reference to a store (an ARN, a parameter path), or a value shaped like one whatever the
-    /// name (a URL with a password, a private key, an AWS key, a random token).
-    pub plaintext_credentials: BTreeMap<String, String>,
+    /// Environment.Variables, in name order: every name with the verdicts on its value; a value
+    /// only for the variables a check compares (see [`function`]).
+    pub environment: Vec<Setting>,
     pub state: Option<String>,
     /// `Successful`, `Failed`, or `InProgress` while an update of code or configuration is applied.
     pub last_update_status: Option<String>,
@@ -49,25 +48,30 @@ pub struct FunctionPolicy {
     pub revision_id: Option<String>,
 }
 
-/// GetFunctionConfiguration for one function by name or ARN.
-pub async fn function(lambda: &Client, name: &str) -> Fact<Function> {
+impl Function {
+    /// The variable called `name`, if the function has it.
+    pub fn variable(&self, name: &str) -> Option<&Setting> {
+        self.environment.iter().find(|v| v.name == name)
+    }
+
+    /// The variables that hold a credential in plain text, each with why it reads as one.
+    pub fn plaintext_credentials(&self) -> Vec<(&str, &'static str)> {
+        self.environment.iter().filter_map(|v| Some((v.name.as_str(), v.plaintext_credential()?))).collect()
+    }
+}
+
+/// GetFunctionConfiguration for one function by name or ARN. Of the variables, only the values
+/// of `compared` are kept (when they do not look like credentials): the ones a check compares
+/// with the stack.
+pub async fn function(lambda: &Client, name: &str, compared: &[&str]) -> Fact<Function> {
     let f = lambda
         .get_function_configuration()
         .function_name(name)
         .send()
         .await
         .map_err(|e| classify("GetFunctionConfiguration", &e, NOT_FOUND))?;
-    let mut environment = BTreeMap::new();
-    let mut plaintext_credentials = BTreeMap::new();
-    for (k, v) in f.environment.and_then(|e| e.variables).unwrap_or_default() {
-        let why = credential(&k, &v);
-        // A reference under a credential's name is kept out of the evidence all the same.
-        let shown = if why.is_some() || looks_secret(&k) { REDACTED.to_owned() } else { v };
-        if let Some(why) = why {
-            plaintext_credentials.insert(k.clone(), why.to_owned());
-        }
-        environment.insert(k, shown);
-    }
+    let variables = f.environment.and_then(|e| e.variables).unwrap_or_default();
+    let environment = environment(variables, compared);
     // A reply without the function's ARN or role cannot be compared with anything.
     let missing = |field: &str| FactError::Api {
         operation: "GetFunctionConfiguration".into(),
@@ -83,22 +87,17 @@ pub async fn function(lambda: &Client, name: &str) -> Fact<Function> {
         memory_size: f.memory_size,
         kms_key_arn: f.kms_key_arn,
         environment,
-        plaintext_credentials,
         state: f.state.map(|s| s.as_str().to_owned()),
         last_update_status: f.last_update_status.map(|s| s.as_str().to_owned()),
     })
 }
 
-/// Why a variable holds a credential in plain text, if it does: its value's shape decides first;
-/// else a credential's name with a value that is neither empty nor a reference to where the
-/// credential is kept (an ARN, a parameter path).
-pub fn credential(name: &str, value: &str) -> Option<&'static str> {
-    if let Some(shape) = credential_shape(value) {
-        return Some(shape);
-    }
-    let v = value.trim();
-    let reference = v.is_empty() || v.starts_with("arn:") || (v.starts_with('/') && !v.contains(char::is_whitespace));
-    (looks_secret(name) && !reference).then_some("named like a credential")
+/// The variables as kept, in name order: each judged, then its value dropped unless compared.
+fn environment(variables: impl IntoIterator<Item = (String, String)>, compared: &[&str]) -> Vec<Setting> {
+    let mut kept: Vec<Setting> =
+        variables.into_iter().map(|(k, v)| Setting::judged(k.clone(), &v, compared.contains(&k.as_str()))).collect();
+    kept.sort_by(|a, b| a.name.cmp(&b.name));
+    kept
 }
 
 /// GetPolicy for one function. A function without a resource policy answers
@@ -127,5 +126,36 @@ mod tests {
         assert_eq!(credential("DB_PASSWORD_PARAMETER", "/healthcare/db/password"), None);
         assert_eq!(credential("ALERTS_TOPIC_ARN", "arn:aws:sns:eu-west-2:1:alerts"), None);
         assert_eq!(credential("CONFIG_PARAMETER_NAME", "/healthcare-dr/x/config"), None);
+    }
+
+    #[test]
+    fn only_compared_values_are_kept_and_never_a_credential() {
+        let topic = "arn:aws:sns:eu-west-2:1:alerts";
+        let vars = [
+            ("ALERTS_TOPIC_ARN", topic),
+            ("DATABASE_URL", "postgres://admin:Zq8RkT3vWm6Y@db.internal/phi"),
+            ("SIGNING_KEY", "plainword"),
+            ("LOG_LEVEL", "debug"),
+            // Compared, but a credential: judged, never kept.
+            ("CONFIG_PARAMETER_NAME", "Bearer abcdefghijklmnop0123"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let env = environment(vars, &["ALERTS_TOPIC_ARN", "CONFIG_PARAMETER_NAME"]);
+        let names: Vec<&str> = env.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["ALERTS_TOPIC_ARN", "CONFIG_PARAMETER_NAME", "DATABASE_URL", "LOG_LEVEL", "SIGNING_KEY"]);
+        let f = |name: &str| env.iter().find(|v| v.name == name).unwrap();
+        assert_eq!(f("ALERTS_TOPIC_ARN").value.as_deref(), Some(topic));
+        assert_eq!(f("ALERTS_TOPIC_ARN").plaintext_credential(), None);
+        assert_eq!(f("LOG_LEVEL").value, None, "not compared, so not kept");
+        assert_eq!(f("LOG_LEVEL").plaintext_credential(), None);
+        assert_eq!(f("CONFIG_PARAMETER_NAME").value, None);
+        assert_eq!(f("CONFIG_PARAMETER_NAME").shown(), crate::facts::WITHHELD);
+        assert!(f("DATABASE_URL").plaintext_credential().is_some_and(|w| w.contains("URL with a password")));
+        assert_eq!(f("SIGNING_KEY").plaintext_credential(), Some("named like a credential"));
+        let json = serde_json::to_string(&env).unwrap();
+        for value in ["Zq8RkT3vWm6Y", "plainword", "debug", "abcdefghijklmnop0123"] {
+            assert!(!json.contains(value), "{value} kept: {json}");
+        }
+        assert!(json.contains(topic));
     }
 }

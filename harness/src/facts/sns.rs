@@ -27,10 +27,13 @@ pub struct Subscription {
     /// The subscription's ARN once confirmed; `PendingConfirmation` (or another word) until then.
     pub subscription_arn: String,
     pub protocol: String,
-    /// The endpoint when it is an ARN (a function, a queue, a stream). Other endpoints (an
-    /// `https://` URL, which can carry a user and password, an e-mail address, a phone number)
-    /// are not kept: no check compares them, and evidence gets shared.
+    /// The endpoint when it is an ARN (a function, a queue, a stream): what checks compare.
     pub endpoint: Option<String>,
+    /// Any other endpoint in a form that keeps only where messages go, never the path, query,
+    /// user or password that webhooks carry tokens in: `https://hooks.example.com/<redacted>`,
+    /// `<redacted>@example.com`, `<redacted>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint_redacted: Option<String>,
     pub topic_arn: String,
 }
 
@@ -40,18 +43,35 @@ impl Subscription {
         self.subscription_arn.starts_with("arn:")
     }
 
-    /// The endpoint for messages: its ARN, or what kind of endpoint it is.
+    /// The endpoint for messages: its ARN, or its redacted form.
     pub fn endpoint_shown(&self) -> String {
-        match &self.endpoint {
-            Some(arn) => arn.clone(),
-            None => format!("a {} endpoint (not shown)", self.protocol),
+        match (&self.endpoint, &self.endpoint_redacted) {
+            (Some(arn), _) => arn.clone(),
+            (None, Some(redacted)) => redacted.clone(),
+            (None, None) => format!("a {} endpoint (not shown)", self.protocol),
         }
     }
 }
 
-/// An endpoint worth keeping: an ARN, never a URL, address or number.
-fn arn_only(endpoint: Option<String>) -> Option<String> {
-    endpoint.filter(|e| e.starts_with("arn:"))
+/// An endpoint worth keeping whole: an ARN, never a URL, address or number.
+fn arn_only(endpoint: Option<&str>) -> Option<String> {
+    endpoint.filter(|e| e.starts_with("arn:")).map(str::to_owned)
+}
+
+/// What is kept of an endpoint that is not an ARN: a URL's scheme and host (without user or
+/// password), an address's domain; nothing else of it.
+fn redacted(endpoint: Option<&str>) -> Option<String> {
+    let e = endpoint.filter(|e| !e.is_empty() && !e.starts_with("arn:"))?;
+    const HIDDEN: &str = "<redacted>";
+    if let Some((scheme, rest)) = e.split_once("://") {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        return Some(format!("{scheme}://{host}/{HIDDEN}"));
+    }
+    Some(match e.rsplit_once('@') {
+        Some((_, domain)) if !domain.is_empty() => format!("{HIDDEN}@{domain}"),
+        _ => HIDDEN.to_owned(),
+    })
 }
 
 /// GetTopicAttributes for one topic by ARN.
@@ -99,7 +119,8 @@ pub async fn subscriptions(sns: &Client, topic_arn: &str) -> Fact<Vec<Subscripti
                     .filter(|a| !a.is_empty())
                     .ok_or_else(|| malformed("SubscriptionArn"))?,
                 protocol: s.protocol.filter(|p| !p.is_empty()).ok_or_else(|| malformed("Protocol"))?,
-                endpoint: arn_only(s.endpoint),
+                endpoint: arn_only(s.endpoint.as_deref()),
+                endpoint_redacted: redacted(s.endpoint.as_deref()),
                 topic_arn: s.topic_arn.unwrap_or_else(|| topic_arn.to_owned()),
             })
         })
@@ -111,20 +132,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_arn_endpoints_are_kept() {
+    fn arn_endpoints_are_kept_and_others_only_as_where_they_go() {
+        let function = "arn:aws:lambda:eu-west-2:1:function:f";
+        assert_eq!(arn_only(Some(function)).as_deref(), Some(function));
+        assert_eq!(redacted(Some(function)), None);
+        assert_eq!(arn_only(Some("https://ops:hunter2@hooks.example.com/x")), None);
         assert_eq!(
-            arn_only(Some("arn:aws:lambda:eu-west-2:1:function:f".into())).as_deref(),
-            Some("arn:aws:lambda:eu-west-2:1:function:f")
+            redacted(Some("https://ops:hunter2@hooks.example.com/services/T0/B0/Zq8RkT3vWm6Y?token=abc#f")).as_deref(),
+            Some("https://hooks.example.com/<redacted>")
         );
-        assert_eq!(arn_only(Some("https://ops:hunter2@hooks.example.com/x".into())), None);
-        assert_eq!(arn_only(Some("oncall@example.com".into())), None);
+        assert_eq!(redacted(Some("http://10.0.0.1:8080")).as_deref(), Some("http://10.0.0.1:8080/<redacted>"));
+        assert_eq!(redacted(Some("oncall@example.com")).as_deref(), Some("<redacted>@example.com"));
+        assert_eq!(redacted(Some("+4915112345678")).as_deref(), Some("<redacted>"));
         let pending = Subscription {
             subscription_arn: "PendingConfirmation".into(),
             protocol: "https".into(),
             endpoint: None,
+            endpoint_redacted: redacted(Some("https://hooks.example.com/T0/secret-path")),
             topic_arn: "t".into(),
         };
         assert!(!pending.confirmed());
-        assert_eq!(pending.endpoint_shown(), "a https endpoint (not shown)");
+        assert_eq!(pending.endpoint_shown(), "https://hooks.example.com/<redacted>");
+        let json = serde_json::to_string(&pending).unwrap();
+        assert!(!json.contains("secret-path") && !json.contains("T0"), "{json}");
     }
 }

@@ -1,6 +1,7 @@
 //! SSM Parameter Store: a parameter's metadata by DescribeParameters, and what a plain (`String`)
 //! parameter holds by GetParameter without decryption, which is all the guard admits of it. A
-//! SecureString is never read: its value is a secret's place.
+//! SecureString is never read: its value is a secret's place. Only what checks judge is kept: not
+//! a parameter's description, and of a JSON value only the fields the caller names.
 
 use aws_sdk_ssm::Client;
 use aws_sdk_ssm::types::ParameterStringFilter;
@@ -25,7 +26,6 @@ pub struct Parameter {
     pub kind: Option<String>,
     /// The KMS key of a SecureString.
     pub key_id: Option<String>,
-    pub description: Option<String>,
     pub version: i64,
     pub tier: Option<String>,
     pub data_type: Option<String>,
@@ -59,7 +59,6 @@ pub async fn parameter(ssm: &Client, name: &str) -> Fact<Parameter> {
         arn: p.arn,
         kind: p.r#type.map(|t| t.as_str().to_owned()),
         key_id: p.key_id,
-        description: p.description,
         version: p.version,
         tier: p.tier.map(|t| t.as_str().to_owned()),
         data_type: p.data_type,
@@ -70,16 +69,17 @@ pub async fn parameter(ssm: &Client, name: &str) -> Fact<Parameter> {
 /// What a parameter holds, as far as it may be read.
 #[derive(Debug, Clone, Serialize)]
 pub enum ParameterValue {
-    /// A `String` or `StringList` parameter's value: JSON when it parses as JSON, else a string;
-    /// any field named like a credential, and any value shaped like one, replaced by REDACTED.
+    /// A `String` or `StringList` parameter's JSON object, with only the fields asked for; any
+    /// of them named like a credential, and any value shaped like one, replaced by REDACTED. A
+    /// value that is not a JSON object is kept as a note of what it is, not as itself.
     Plain(Value),
     /// Not read: a `SecureString` (or a type this view does not know) is never read.
     NotRead { kind: String },
 }
 
-/// GetParameter, without decryption, for a parameter DescribeParameters described; a
-/// SecureString is not asked for at all.
-pub async fn value(ssm: &Client, p: &Parameter) -> Fact<ParameterValue> {
+/// GetParameter, without decryption, for a parameter DescribeParameters described, keeping the
+/// fields `kept` of its JSON value; a SecureString is not asked for at all.
+pub async fn value(ssm: &Client, p: &Parameter, kept: &[&str]) -> Fact<ParameterValue> {
     let kind = p.kind.clone().unwrap_or_default();
     if kind != "String" && kind != "StringList" {
         return Ok(ParameterValue::NotRead { kind });
@@ -95,16 +95,26 @@ pub async fn value(ssm: &Client, p: &Parameter) -> Fact<ParameterValue> {
         operation: "GetParameter".into(),
         detail: format!("the reply for {} has no Value", p.name),
     })?;
-    let parsed = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Ok(ParameterValue::Plain(redacted(parsed)))
+    Ok(ParameterValue::Plain(kept_fields(&text, kept)))
 }
 
-/// A parameter's metadata, and then what it holds: the type DescribeParameters reports decides
+/// The fields `kept` of a JSON object, redacted; what else the text is, in words.
+fn kept_fields(text: &str, kept: &[&str]) -> Value {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(fields)) => {
+            redacted(Value::Object(fields.into_iter().filter(|(k, _)| kept.contains(&k.as_str())).collect()))
+        }
+        Ok(_) => Value::String("(not a JSON object; not kept)".to_owned()),
+        Err(_) => Value::String(format!("(not JSON: {} characters; not kept)", text.chars().count())),
+    }
+}
+
+/// A parameter's metadata, and then what it holds (the fields `kept`): the type DescribeParameters reports decides
 /// whether the value is read at all. Without the metadata there is no value either.
-pub async fn parameter_with_value(ssm: &Client, name: &str) -> (Fact<Parameter>, Fact<ParameterValue>) {
+pub async fn parameter_with_value(ssm: &Client, name: &str, kept: &[&str]) -> (Fact<Parameter>, Fact<ParameterValue>) {
     match parameter(ssm, name).await {
         Ok(p) => {
-            let value = value(ssm, &p).await;
+            let value = value(ssm, &p, kept).await;
             (Ok(p), value)
         }
         Err(e) => (Err(e.clone()), Err(e)),
@@ -157,5 +167,15 @@ mod tests {
         assert_eq!(r["nested"][0]["apiToken"], REDACTED);
         assert_eq!(r["autoFailover"], false);
         assert_eq!(redacted(json!("AKIAIOSFODNN7EXAMPLE")), REDACTED);
+    }
+
+    #[test]
+    fn only_the_fields_asked_for_are_kept() {
+        let text =
+            r#"{"drClusterArn": "arn:aws:rds:eu-west-1:1:cluster:dr", "note": "owner plainword", "dbPassword": "x"}"#;
+        let kept = kept_fields(text, &["drClusterArn", "dbPassword"]);
+        assert_eq!(kept, json!({"drClusterArn": "arn:aws:rds:eu-west-1:1:cluster:dr", "dbPassword": REDACTED}));
+        assert_eq!(kept_fields("plainword", &["x"]), json!("(not JSON: 9 characters; not kept)"));
+        assert_eq!(kept_fields(r#"["plainword"]"#, &["x"]), json!("(not a JSON object; not kept)"));
     }
 }

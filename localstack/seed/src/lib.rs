@@ -5,6 +5,7 @@
 //! This crate mutates, so it builds its own clients from the target's configuration; the
 //! harness's clients stay read-only.
 
+pub mod canary;
 pub mod dr;
 pub mod emulator;
 pub mod hipaa;

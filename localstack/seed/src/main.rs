@@ -1,5 +1,7 @@
-//! `stackproof-seed [--stack hipaa|dr] --endpoint URL --suffix S [--mutant NAME]... [--outputs-file PATH]`:
-//! seeds a stack's reference deployment into the emulator and writes its outputs file.
+//! `stackproof-seed [--stack hipaa|dr] --endpoint URL --suffix S [--mutant NAME]... [--canaries kept|plaintext]
+//! [--outputs-file PATH]`: seeds a stack's reference deployment into the emulator and writes its
+//! outputs file. `--canaries` then plants the secret canary (`canary::SECRET_CANARY`) in every place
+//! of `stackproof_seed::canary`, and lists them.
 //!
 //! - hipaa (default): eu-central-1, registered as CloudFormation stack TapStack<SUFFIX>; flat
 //!   outputs, by default to cfn-outputs/flat-outputs.json.
@@ -14,8 +16,26 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use stackproof_harness::deployment::Suffix;
 use stackproof_harness::mutation::Mutant;
+use stackproof_seed::canary::{self, Canaries};
 use stackproof_seed::hipaa::{self, Mutants};
 use stackproof_seed::{SeedError, Seeder, dr, write_cdktf_outputs, write_flat_outputs};
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum CanarySet {
+    /// Where a deployment may keep a secret and still pass every check.
+    Kept,
+    /// Also as plain-text credentials where the credential checks look (they fail).
+    Plaintext,
+}
+
+impl From<CanarySet> for Canaries {
+    fn from(c: CanarySet) -> Self {
+        match c {
+            CanarySet::Kept => Canaries::Kept,
+            CanarySet::Plaintext => Canaries::Plaintext,
+        }
+    }
+}
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum Stack {
@@ -40,6 +60,10 @@ struct Cli {
     /// Named breakage to apply after seeding (repeatable); --list-mutants lists them.
     #[arg(long = "mutant")]
     mutants: Vec<String>,
+    /// After seeding (and the mutants), plant the secret canary: `kept` where a deployment may
+    /// hold a secret, `plaintext` also as credentials the checks must find.
+    #[arg(long, value_enum)]
+    canaries: Option<CanarySet>,
     /// Where to write the outputs JSON. Default: cfn-outputs/flat-outputs.json (hipaa),
     /// cfn-outputs/dr-<SUFFIX>.json (dr).
     #[arg(long)]
@@ -71,6 +95,9 @@ async fn run(cli: Cli) -> Result<(), SeedError> {
             let mutants = Mutants::parse(&cli.mutants)?;
             let seeder = Seeder::new(&endpoint.ok_or(SeedError::NoEndpoint)?, hipaa::REGION).await?;
             let outputs = hipaa::deploy(&seeder, &suffix, &mutants).await?;
+            if let Some(set) = cli.canaries {
+                list_places(&canary::plant_hipaa(&seeder, &outputs, set.into()).await?);
+            }
             let file = cli.outputs_file.unwrap_or_else(|| PathBuf::from("cfn-outputs/flat-outputs.json"));
             write_flat_outputs(&file, &outputs)?;
             (outputs, file, format!("stack TapStack{suffix} in {}", hipaa::REGION))
@@ -78,7 +105,11 @@ async fn run(cli: Cli) -> Result<(), SeedError> {
         Stack::Dr => {
             // Resolved before the endpoint, so a typo is reported first, as for hipaa.
             let mutants = Mutants::resolve(&cli.mutants, &dr::MUTANTS)?;
-            let outputs = dr::deploy(&endpoint.ok_or(SeedError::NoEndpoint)?, &suffix, &mutants).await?;
+            let endpoint = endpoint.ok_or(SeedError::NoEndpoint)?;
+            let outputs = dr::deploy(&endpoint, &suffix, &mutants).await?;
+            if let Some(set) = cli.canaries {
+                list_places(&canary::plant_dr(&endpoint, &outputs, set.into()).await?);
+            }
             let file = cli.outputs_file.unwrap_or_else(|| PathBuf::from(format!("cfn-outputs/dr-{suffix}.json")));
             write_cdktf_outputs(&file, dr::STACK_NAME, &outputs)?;
             let where_ =
@@ -93,6 +124,13 @@ async fn run(cli: Cli) -> Result<(), SeedError> {
         file.display()
     );
     Ok(())
+}
+
+/// Where the canary went, one place a line.
+fn list_places(places: &canary::Places) {
+    for place in places.list() {
+        eprintln!("canary planted: {place}");
+    }
 }
 
 #[tokio::main(flavor = "current_thread")]

@@ -20,6 +20,13 @@ use stackproof_harness::facts::{self, Fact, Named, declared, named};
 use super::Regions;
 use crate::dr::outputs::*;
 
+/// The failover function's variables whose values the checks compare with the stack; of every
+/// other variable only the name and the verdicts on its value are kept.
+pub const COMPARED_VARIABLES: &[&str] = &["ALERTS_TOPIC_ARN", "CONFIG_PARAMETER_NAME"];
+
+/// The fields of the failover configuration the checks compare with the stack.
+pub const CONFIG_FIELDS: &[&str] = &["globalClusterIdentifier", "primaryClusterArn", "drClusterArn"];
+
 pub struct OpsFacts {
     pub cpu_alarm: Named<MetricAlarm>,
     pub connections_alarm: Named<MetricAlarm>,
@@ -92,14 +99,14 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
             facts::cloudtrail::event_selectors(&c.cloudtrail, &name).await
         })),
         Box::pin(named(outputs, FAILOVER_FUNCTION_NAME, |name| async move {
-            facts::lambda::function(&c.lambda, &name).await
+            facts::lambda::function(&c.lambda, &name, COMPARED_VARIABLES).await
         })),
         Box::pin(named(outputs, FAILOVER_FUNCTION_NAME, |name| async move {
             facts::lambda::policy(&c.lambda, &name).await
         })),
         Box::pin(named(outputs, FAILOVER_ROLE_NAME, |name| async move { facts::iam::role(&c.iam, &name).await })),
         Box::pin(named(outputs, FAILOVER_CONFIG_PARAMETER_NAME, |name| async move {
-            Ok(facts::ssm::parameter_with_value(&c.ssm, &name).await)
+            Ok(facts::ssm::parameter_with_value(&c.ssm, &name, CONFIG_FIELDS).await)
         })),
         Box::pin(named(
             outputs,

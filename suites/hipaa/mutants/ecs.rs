@@ -117,6 +117,14 @@ pub const ECS_DEPLOYMENT_REVISION_TOKEN_IN_ENVIRONMENT: Mutant = Mutant {
     property: "environment[].value",
 };
 
+pub const ECS_CREDENTIAL_IN_LOG_OPTIONS: Mutant = Mutant {
+    name: "ecs-credential-in-log-options",
+    about: "the task definition registered with a log option `apikey` holding a log router's API key in plain text",
+    output: o::TASK_DEFINITION_ARN,
+    nth: 0,
+    property: "logConfiguration.options",
+};
+
 pub const ECS_SIDECAR_WITHOUT_LOG_CONFIGURATION: Mutant = Mutant {
     name: "ecs-sidecar-without-log-configuration",
     about: "the task definition registered with a second container (a sidecar) without log configuration",
@@ -245,6 +253,7 @@ pub const ALL: &[&Mutant] = &[
     &ECS_SERVICE_REVISION_SECRET_IN_ENVIRONMENT,
     &ECS_CREDENTIAL_URL_IN_ENVIRONMENT,
     &ECS_DEPLOYMENT_REVISION_TOKEN_IN_ENVIRONMENT,
+    &ECS_CREDENTIAL_IN_LOG_OPTIONS,
     &ECS_SIDECAR_WITHOUT_LOG_CONFIGURATION,
     &ECS_LOGS_TO_OTHER_GROUP,
     &ECS_DEPLOYMENT_REVISION_LOGS_TO_OTHER_GROUP,

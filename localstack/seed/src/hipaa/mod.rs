@@ -33,7 +33,7 @@ pub const CACHE_PORT: i32 = 6379;
 pub const NFS_PORT: i32 = 2049;
 
 /// Planted in every seeded secret value: no report may ever contain it.
-pub const SECRET_CANARY: &str = "stackproof-canary-5e1f0c";
+pub use crate::canary::SECRET_CANARY;
 
 pub use crate::mutant::Mutants;
 pub use network::security_groups::SecurityGroups;

@@ -49,6 +49,8 @@ pub struct RevisionSpec {
     pub secrets: Vec<(&'static str, String)>,
     pub log_group: String,
     pub log_region: &'static str,
+    /// Log options beside the awslogs group, region and stream prefix.
+    pub log_options: Vec<(&'static str, String)>,
     /// A second container, a sidecar without log configuration.
     pub sidecar: bool,
     pub file_system: String,
@@ -71,6 +73,7 @@ impl RevisionSpec {
             ],
             log_group: base.ecs_log_group.clone(),
             log_region: REGION,
+            log_options: Vec::new(),
             sidecar: false,
             file_system: refs.file_system.clone(),
             efs_transit_encryption: true,
@@ -105,6 +108,9 @@ impl RevisionSpec {
             m::ECS_API_KEYS_SECRET_NOT_INJECTED => {
                 let api = &refs.base.api_secret;
                 self.secrets.retain(|(_, from)| !from.starts_with(api.as_str()));
+            }
+            m::ECS_CREDENTIAL_IN_LOG_OPTIONS => {
+                self.log_options.push(("apikey", format!("{SECRET_CANARY}-log-router")))
             }
             m::ECS_SIDECAR_WITHOUT_LOG_CONFIGURATION => self.sidecar = true,
             m::ECS_LOGS_TO_OTHER_GROUP => self.log_group = format!("/ecs/unencrypted-{suffix}"),
@@ -347,13 +353,15 @@ fn container(spec: &EcsSpec, revision: &RevisionSpec) -> Result<ContainerDefinit
     let secret = |(name, value_from): &(&str, String)| {
         Secret::builder().name(*name).value_from(value_from).build().map_err(step("Secret"))
     };
-    let logs = LogConfiguration::builder()
-        .log_driver(LogDriver::Awslogs)
-        .options("awslogs-group", &revision.log_group)
-        .options("awslogs-region", revision.log_region)
-        .options("awslogs-stream-prefix", "app")
-        .build()
-        .map_err(step("LogConfiguration"))?;
+    let logs = revision.log_options.iter().fold(
+        LogConfiguration::builder()
+            .log_driver(LogDriver::Awslogs)
+            .options("awslogs-group", &revision.log_group)
+            .options("awslogs-region", revision.log_region)
+            .options("awslogs-stream-prefix", "app"),
+        |logs, (key, value)| logs.options(*key, value),
+    );
+    let logs = logs.build().map_err(step("LogConfiguration"))?;
     Ok(ContainerDefinition::builder()
         .name("app")
         .image(&spec.image)
