@@ -991,6 +991,7 @@ mod tests {
             kms_key_arn: None,
             environment,
             state: None,
+            last_update_status: None,
         };
         let clean = func(vec![Setting::judged("ALERTS_TOPIC_ARN", topic, true)]);
         let [pass] = plaintext_credential_findings("f", &clean).try_into().unwrap();

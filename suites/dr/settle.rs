@@ -93,7 +93,6 @@ fn secret_replicas(n: &Named<Secret>) -> Option<Changing> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::shared::settle::tests::{named, unavailable};
@@ -161,8 +160,7 @@ mod tests {
                 timeout: None,
                 memory_size: None,
                 kms_key_arn: None,
-                environment: BTreeMap::new(),
-                plaintext_credentials: BTreeMap::new(),
+                environment: Vec::new(),
                 state: state.map(Into::into),
                 last_update_status: update.map(Into::into),
             },
