@@ -5,6 +5,7 @@ use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use crate::shared::kms::{key_enabled, key_rotates};
 
 use super::HipaaFacts;
+use crate::shared::discovery::Failure;
 use super::mutants;
 
 /// This service's checks, in report order.

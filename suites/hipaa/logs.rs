@@ -5,6 +5,7 @@ use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_both, judge_named};
 
 use super::HipaaFacts;
+use crate::shared::discovery::Failure;
 use super::mutants;
 
 /// Fewest days an audit log group may keep its events.

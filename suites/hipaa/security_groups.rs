@@ -17,6 +17,7 @@ use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 use crate::shared::network::{is_open_world, ranges};
 
 use super::HipaaFacts;
+use crate::shared::discovery::Failure;
 use super::mutants;
 
 pub const DB_PORT: i32 = 3306;

@@ -3,21 +3,17 @@
 //! outputs name: never a pass).
 
 use stackproof_harness::check::Finding;
-use stackproof_harness::facts::Fact;
-use stackproof_harness::facts::discovery::Inventory;
+pub use stackproof_harness::facts::discovery::Discovered;
 use stackproof_harness::kit::fact::unavailable;
 
-/// A stack's (or a region's part of a layout's) discovered resources.
-pub struct Discovered {
-    /// The stack name (or the layout and region) discovery looked for.
-    pub scope: String,
-    pub inventory: Fact<Inventory>,
+/// One finding on `property` of the stack when discovery failed: the check could judge only
+/// the resources the outputs name, so it has not judged every instance.
+pub trait Failure {
+    fn failure(&self, property: &str) -> Vec<Finding>;
 }
 
-impl Discovered {
-    /// One finding on `property` of the stack when discovery failed: the check could judge only
-    /// the resources the outputs name, so it has not judged every instance.
-    pub fn failure(&self, property: &str) -> Vec<Finding> {
+impl Failure for Discovered {
+    fn failure(&self, property: &str) -> Vec<Finding> {
         match &self.inventory {
             Ok(_) => Vec::new(),
             Err(e) => vec![unavailable(&format!("resources of {}", self.scope), property, e)],

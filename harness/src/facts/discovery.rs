@@ -62,6 +62,8 @@ impl Resource {
 #[serde(rename_all = "camelCase")]
 pub struct Inventory {
     pub resources: Vec<Resource>,
+    /// The API requests discovery took (one per page of each read).
+    pub requests: usize,
 }
 
 impl Inventory {
@@ -133,6 +135,25 @@ where
     listed
 }
 
+/// A stack's (or one region's part of a layout's) discovered resources, with what discovery cost.
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    /// The stack name, or the layout and region, discovery looked in.
+    pub scope: String,
+    pub inventory: Fact<Inventory>,
+    /// Wall time discovery took.
+    pub elapsed: std::time::Duration,
+}
+
+impl Discovered {
+    /// Runs `discover`, timing it.
+    pub async fn timed(scope: String, discover: impl std::future::Future<Output = Fact<Inventory>>) -> Self {
+        let started = std::time::Instant::now();
+        let inventory = discover.await;
+        Self { scope, inventory, elapsed: started.elapsed() }
+    }
+}
+
 /// The same resource named by id and by ARN (or both ways alike).
 fn same_physical(a: &str, b: &str) -> bool {
     let ends = |long: &str, short: &str| {
@@ -174,17 +195,15 @@ pub fn from_arn(arn: &str) -> Option<(String, String)> {
 }
 
 /// The resources CloudFormation lists for `stack` (ListStackResources, every page).
-pub async fn stack_resources(cloudformation: &aws_sdk_cloudformation::Client, stack: &str) -> Fact<Vec<Resource>> {
-    let summaries = cloudformation
-        .list_stack_resources()
-        .stack_name(stack)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| classify("ListStackResources", &e, &["ValidationError"]))?;
-    Ok(summaries
+pub async fn stack_resources(cloudformation: &aws_sdk_cloudformation::Client, stack: &str) -> Fact<Paged<Resource>> {
+    let mut pages = cloudformation.list_stack_resources().stack_name(stack).into_paginator().send();
+    let (mut summaries, mut requests) = (Vec::new(), 0);
+    while let Some(page) = pages.next().await {
+        requests += 1;
+        let page = page.map_err(|e| classify("ListStackResources", &e, &["ValidationError"]))?;
+        summaries.extend(page.stack_resource_summaries.unwrap_or_default());
+    }
+    let items = summaries
         .iter()
         .filter_map(|s| {
             Some(Resource {
@@ -195,22 +214,28 @@ pub async fn stack_resources(cloudformation: &aws_sdk_cloudformation::Client, st
                 found_by: FoundBy::StackResources,
             })
         })
-        .collect())
+        .collect();
+    Ok(Paged { items, requests })
+}
+
+/// What a paginated read answered, and how many requests (pages) it took.
+#[derive(Debug, Clone)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub requests: usize,
 }
 
 /// Every resource in the region whose tags match all of `filters` (GetResources, every page).
-pub async fn tagged(tagging: &aws_sdk_resourcegroupstagging::Client, filters: &[(&str, &str)]) -> Fact<Vec<Tagged>> {
+pub async fn tagged(tagging: &aws_sdk_resourcegroupstagging::Client, filters: &[(&str, &str)]) -> Fact<Paged<Tagged>> {
     let filters = filters.iter().map(|(k, v)| TagFilter::builder().key(*k).values(*v).build()).collect();
-    let mappings = tagging
-        .get_resources()
-        .set_tag_filters(Some(filters))
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| classify("GetResources", &e, &[]))?;
-    mappings
+    let mut pages = tagging.get_resources().set_tag_filters(Some(filters)).into_paginator().send();
+    let (mut mappings, mut requests) = (Vec::new(), 0);
+    while let Some(page) = pages.next().await {
+        requests += 1;
+        let page = page.map_err(|e| classify("GetResources", &e, &[]))?;
+        mappings.extend(page.resource_tag_mapping_list.unwrap_or_default());
+    }
+    let items = mappings
         .into_iter()
         .map(|m| {
             let arn = m.resource_arn().filter(|a| !a.is_empty()).ok_or_else(|| FactError::Api {
@@ -220,7 +245,8 @@ pub async fn tagged(tagging: &aws_sdk_resourcegroupstagging::Client, filters: &[
             let tags = m.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect();
             Ok(Tagged { arn: arn.to_owned(), tags })
         })
-        .collect()
+        .collect::<Fact<Vec<_>>>()?;
+    Ok(Paged { items, requests })
 }
 
 /// A CloudFormation stack's resources: those it lists, and those tagged with its name. Finding
@@ -232,8 +258,9 @@ pub async fn cloudformation_stack(
 ) -> Fact<Inventory> {
     let filters = [(STACK_NAME_TAG, stack)];
     let (listed, tagged) = tokio::join!(stack_resources(cloudformation, stack), tagged(tagging, &filters));
-    let mut inventory = Inventory { resources: listed? };
-    inventory.merge_tagged(tagged?);
+    let (listed, tagged) = (listed?, tagged?);
+    let mut inventory = Inventory { resources: listed.items, requests: listed.requests + tagged.requests };
+    inventory.merge_tagged(tagged.items);
     if inventory.resources.is_empty() {
         return Err(FactError::Api {
             operation: "ListStackResources".into(),
@@ -251,9 +278,10 @@ pub async fn tagged_layout(
     tags: &[(&str, &str)],
     logical_tag: &str,
 ) -> Fact<Inventory> {
-    let mut inventory = Inventory::default();
     let found = tagged(tagging, tags).await?;
+    let mut inventory = Inventory { resources: Vec::new(), requests: found.requests };
     let found = found
+        .items
         .into_iter()
         .map(|mut t| {
             if let Some(name) = t.tags.remove(logical_tag) {
@@ -302,7 +330,7 @@ mod tests {
             physical_id: "/hipaa/audit-x".into(),
             found_by: FoundBy::StackResources,
         };
-        let mut inventory = Inventory { resources: vec![listed.clone()] };
+        let mut inventory = Inventory { resources: vec![listed.clone()], requests: 2 };
         let tag = |arn: &str, logical: &str| Tagged {
             arn: arn.into(),
             tags: [(LOGICAL_ID_TAG.to_owned(), logical.to_owned())].into(),

@@ -84,17 +84,19 @@ pub async fn gather(c: &RegionClients, suffix: &Suffix, outputs: &Outputs) -> Ba
     let stack = CONTRACT.stack_name(suffix);
     // What the stack holds is known first: every key and log group of it is then described once.
     let discovered = async {
-        let inventory = discovery::cloudformation_stack(&c.cloudformation, &c.tagging, &stack).await;
-        let keys = discovery::every(outputs, KEYS, &inventory, KMS_KEY, |arn| async move {
+        let discover = discovery::cloudformation_stack(&c.cloudformation, &c.tagging, &stack);
+        let discovered = Discovered::timed(stack.clone(), discover).await;
+        let inventory = &discovered.inventory;
+        let keys = discovery::every(outputs, KEYS, inventory, KMS_KEY, |arn| async move {
             facts::kms::key(&c.kms, &arn).await
         });
-        let groups = discovery::every(outputs, LOG_GROUPS, &inventory, LOG_GROUP, |name| async move {
+        let groups = discovery::every(outputs, LOG_GROUPS, inventory, LOG_GROUP, |name| async move {
             facts::logs::log_group(&c.logs, &name).await
         });
         let (keys, groups) = tokio::join!(keys, groups);
-        (inventory, keys, groups)
+        (discovered, keys, groups)
     };
-    let (vpc, (inventory, keys, groups)) = tokio::join!(vpc, Box::pin(discovered));
+    let (vpc, (discovered, keys, groups)) = tokio::join!(vpc, Box::pin(discovered));
     // `CONTRACT` is a static, so its keys are `'static` names of outputs.
     let contract: &'static _ = &*CONTRACT;
     let names = contract
@@ -127,7 +129,7 @@ pub async fn gather(c: &RegionClients, suffix: &Suffix, outputs: &Outputs) -> Ba
             api_access_group: declared(outputs, API_ACCESS_LOG_GROUP_NAME),
             flow_log_group: declared(outputs, FLOW_LOG_GROUP_NAME),
         },
-        discovered: Discovered { scope: stack, inventory },
+        discovered,
         names,
     }
 }
