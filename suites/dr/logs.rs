@@ -6,8 +6,8 @@ use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::judge_named;
 
 use super::DrFacts;
-use crate::shared::discovery::Failure;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[LOG_GROUPS_RETAINED_30_DAYS, LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY];

@@ -5,8 +5,8 @@ use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use crate::shared::kms::{key_enabled, key_rotates};
 
 use super::HipaaFacts;
-use crate::shared::discovery::Failure;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[KMS_KEY_ENABLED, KMS_KEY_ROTATION_ENABLED];
@@ -58,7 +58,11 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
         Claim {
             property: "KeyRotationEnabled",
             about: "Every key of the stack (data and logs, which the outputs name, and any other discovery finds) rotates automatically",
-            mutants: &[&mutants::KMS_ROTATION_OFF, &mutants::LOGS_KEY_ROTATION_OFF, &mutants::UNLISTED_KEY_ROTATION_OFF],
+            mutants: &[
+                &mutants::KMS_ROTATION_OFF,
+                &mutants::LOGS_KEY_ROTATION_OFF,
+                &mutants::UNLISTED_KEY_ROTATION_OFF,
+            ],
             not_emulated: None,
         },
         Claim {
@@ -74,5 +78,10 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn kms_key_rotation_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    f.keys.keys.iter().flat_map(|k| key_rotates(k, f.emulated)).chain(f.discovered.failure("KeyRotationEnabled")).collect()
+    f.keys
+        .keys
+        .iter()
+        .flat_map(|k| key_rotates(k, f.emulated))
+        .chain(f.discovered.failure("KeyRotationEnabled"))
+        .collect()
 }

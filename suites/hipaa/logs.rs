@@ -5,8 +5,8 @@ use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::{judge_both, judge_named};
 
 use super::HipaaFacts;
-use crate::shared::discovery::Failure;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 /// Fewest days an audit log group may keep its events.
 pub const MIN_RETENTION_DAYS: i32 = 90;

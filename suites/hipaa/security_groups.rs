@@ -17,8 +17,8 @@ use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 use crate::shared::network::{is_open_world, ranges};
 
 use super::HipaaFacts;
-use crate::shared::discovery::Failure;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 pub const DB_PORT: i32 = 3306;
 pub const CACHE_PORT: i32 = 6379;
@@ -263,7 +263,9 @@ fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
                     (true, None) => g.group_id.clone(),
                     (true, Some(r)) => r.label(),
                     (false, None) => format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id),
-                    (false, Some(r)) => format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, net.vpc.vpc_id),
+                    (false, Some(r)) => {
+                        format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, net.vpc.vpc_id)
+                    }
                 };
                 open_ingress(net, g, &resource)
             })

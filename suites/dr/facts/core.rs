@@ -4,9 +4,9 @@
 use futures_util::future::join_all;
 use stackproof_harness::aws::Clients;
 use stackproof_harness::deployment::Outputs;
+use stackproof_harness::facts::discovery::{self, Discovered};
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
-use stackproof_harness::facts::discovery::{self, Discovered};
 use stackproof_harness::facts::logs::LogGroup;
 use stackproof_harness::facts::rds::{Cluster, GlobalCluster, Instance};
 use stackproof_harness::facts::secrets::Secret;

@@ -3,23 +3,23 @@
 //! once, beside the resources fetched by it.
 
 use stackproof_harness::aws::RegionClients;
+use stackproof_harness::deployment::Suffix;
 use stackproof_harness::deployment::{OutputKind, Outputs};
+use stackproof_harness::facts::discovery::{self, KMS_KEY, LOG_GROUP};
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
-use stackproof_harness::deployment::Suffix;
-use stackproof_harness::facts::discovery::{self, KMS_KEY, LOG_GROUP};
 use stackproof_harness::facts::{self, declared, declared_list};
 
 use super::{Named, named};
 use crate::hipaa::CONTRACT;
-use crate::shared::discovery::Discovered;
 use crate::hipaa::outputs::{
     API_ACCESS_LOG_GROUP_NAME, APP_SECURITY_GROUP_ID, CACHE_SECURITY_GROUP_ID, DATA_KEY_ARN,
     DATABASE_SECURITY_GROUP_ID, ECS_LOG_GROUP_NAME, EFS_SECURITY_GROUP_ID, FLOW_LOG_GROUP_NAME, INTERNET_GATEWAY_ID,
     KEYS, LOAD_BALANCER_SECURITY_GROUP_ID, LOG_GROUPS, LOGS_KEY_ARN, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS,
     PRIVATE_SUBNET_IDS, PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, VPC_ID,
 };
+use crate::shared::discovery::Discovered;
 
 /// The VPC with everything in it, and the parts of it the outputs name.
 pub struct NetworkFacts {
@@ -83,19 +83,20 @@ pub async fn gather(c: &RegionClients, suffix: &Suffix, outputs: &Outputs) -> Ba
     let vpc = named(outputs, VPC_ID, |vpc| async move { facts::ec2::network(&c.ec2, &vpc).await });
     let stack = CONTRACT.stack_name(suffix);
     // What the stack holds is known first: every key and log group of it is then described once.
-    let discovered = async {
-        let discover = discovery::cloudformation_stack(&c.cloudformation, &c.tagging, &stack);
-        let discovered = Discovered::timed(stack.clone(), discover).await;
-        let inventory = &discovered.inventory;
-        let keys = discovery::every(outputs, KEYS, inventory, KMS_KEY, |arn| async move {
-            facts::kms::key(&c.kms, &arn).await
-        });
-        let groups = discovery::every(outputs, LOG_GROUPS, inventory, LOG_GROUP, |name| async move {
-            facts::logs::log_group(&c.logs, &name).await
-        });
-        let (keys, groups) = tokio::join!(keys, groups);
-        (discovered, keys, groups)
-    };
+    let discovered =
+        async {
+            let discover = discovery::cloudformation_stack(&c.cloudformation, &c.tagging, &stack);
+            let discovered = Discovered::timed(stack.clone(), discover).await;
+            let inventory = &discovered.inventory;
+            let keys = discovery::every(outputs, KEYS, inventory, KMS_KEY, |arn| async move {
+                facts::kms::key(&c.kms, &arn).await
+            });
+            let groups = discovery::every(outputs, LOG_GROUPS, inventory, LOG_GROUP, |name| async move {
+                facts::logs::log_group(&c.logs, &name).await
+            });
+            let (keys, groups) = tokio::join!(keys, groups);
+            (discovered, keys, groups)
+        };
     let (vpc, (discovered, keys, groups)) = tokio::join!(vpc, Box::pin(discovered));
     // `CONTRACT` is a static, so its keys are `'static` names of outputs.
     let contract: &'static _ = &*CONTRACT;

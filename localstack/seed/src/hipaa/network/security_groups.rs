@@ -13,9 +13,9 @@ use stackproof_harness::mutation::Mutant;
 
 use crate::hipaa::names;
 use crate::hipaa::tags::{self, tagged};
-use aws_sdk_ec2::types::TagSpecification;
 use crate::hipaa::{APP_PORT, CACHE_PORT, DB_PORT, Mutants, NFS_PORT, VPC_CIDR};
 use crate::{SeedError, step};
+use aws_sdk_ec2::types::TagSpecification;
 
 #[derive(Clone, Copy)]
 pub enum Tier {
@@ -118,7 +118,9 @@ impl SecurityGroupsSpec {
             load_balancer.name = "nlb-sg".to_owned();
         }
         Self {
-            extra_open_group: mutants.has(&m::EXTRA_GROUP_OPEN_TO_WORLD).then(|| group(None, "extra", "not the stack's")),
+            extra_open_group: mutants
+                .has(&m::EXTRA_GROUP_OPEN_TO_WORLD)
+                .then(|| group(None, "extra", "not the stack's")),
             groups: [
                 load_balancer,
                 group(Some("AppSecurityGroup"), "app", "ECS tasks"),
@@ -195,7 +197,8 @@ async fn create_group(ec2: &Ec2, vpc: &str, spec: &GroupSpec, suffix: &Suffix) -
         let cloudformation = tags::cloudformation(logical_id, &stack);
         group_tags.extend(cloudformation.map(|(k, v)| aws_sdk_ec2::types::Tag::builder().key(k).value(v).build()));
     }
-    let tags = TagSpecification::builder().resource_type(ResourceType::SecurityGroup).set_tags(Some(group_tags)).build();
+    let tags =
+        TagSpecification::builder().resource_type(ResourceType::SecurityGroup).set_tags(Some(group_tags)).build();
     Ok(ec2
         .create_security_group()
         .group_name(&spec.name)
