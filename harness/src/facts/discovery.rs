@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn arns_map_to_cloudformation_types_and_physical_ids() {
-        let arn = |s: &str| from_arn(s).map(|(t, id)| (t, id));
+        let arn = from_arn;
         let own = |t: &str, id: &str| Some((t.to_owned(), id.to_owned()));
         assert_eq!(
             arn("arn:aws:logs:eu-central-1:1:log-group:/aws/rds/cluster/a/audit"),
