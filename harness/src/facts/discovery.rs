@@ -108,7 +108,11 @@ where
     Fut: std::future::Future<Output = Fact<T>>,
 {
     let found = inventory.as_ref().ok();
-    let label = |value: &str| found.and_then(|i| i.find(value)).map_or_else(|| value.to_owned(), Resource::label);
+    // The output's own value stays first (an ARN where the output gives one), then the logical id.
+    let label = |value: &str| match found.and_then(|i| i.find(value)) {
+        Some(r) => format!("{value} ({})", r.logical_id),
+        None => value.to_owned(),
+    };
     let listed = keys.iter().map(|key| {
         let fetch = &fetch;
         async move {
