@@ -209,14 +209,16 @@ pub async fn stack_resources(cloudformation: &aws_sdk_cloudformation::Client, st
     }
     let items = summaries
         .iter()
-        .filter_map(|s| {
-            Some(Resource {
-                resource_type: s.resource_type()?.to_owned(),
-                logical_id: s.logical_resource_id()?.to_owned(),
+        .map(|s| {
+            // A summary without its type or logical id is still listed (as not covered), never dropped.
+            let or = |v: Option<&str>, none: &str| v.filter(|v| !v.is_empty()).unwrap_or(none).to_owned();
+            Resource {
+                resource_type: or(s.resource_type(), "(no type in the reply)"),
+                logical_id: or(s.logical_resource_id(), "(no logical id in the reply)"),
                 // A resource CloudFormation has not made yet (or failed to) has no physical id.
                 physical_id: s.physical_resource_id().unwrap_or_default().to_owned(),
                 found_by: FoundBy::StackResources,
-            })
+            }
         })
         .collect();
     Ok(Paged { items, requests })
