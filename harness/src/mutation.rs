@@ -23,10 +23,23 @@ pub struct Mutant {
     pub property: &'static str,
 }
 
+/// How a mutant's `output` names a resource no output names (one it adds to the stack): by the
+/// logical id discovery finds it by, `logical-id:<LogicalId>`.
+pub const LOGICAL_ID: &str = "logical-id:";
+
 impl Mutant {
-    /// The id, ARN or name of the resource this mutant breaks, from the seeded outputs.
+    /// The id, ARN or name of the resource this mutant breaks, from the seeded outputs; for a
+    /// resource no output names, its logical id.
     pub fn resource(&self, outputs: &BTreeMap<String, String>) -> Option<String> {
+        if let Some(logical_id) = self.unlisted() {
+            return Some(logical_id.to_owned());
+        }
         outputs.get(self.output)?.split(',').nth(self.nth).map(str::to_owned)
+    }
+
+    /// The logical id of the resource this mutant adds, when no output names it.
+    pub fn unlisted(&self) -> Option<&'static str> {
+        self.output.strip_prefix(LOGICAL_ID)
     }
 }
 

@@ -83,6 +83,12 @@ pub trait Stack: Sync {
         Vec::new()
     }
 
+    /// What discovery found in the deployed stack (per stack, or per region of a layout): the
+    /// reports' coverage table is made of it and the checks' findings.
+    fn discovered<'a>(&self, _facts: &'a Self::Facts) -> Vec<&'a crate::facts::discovery::Discovered> {
+        Vec::new()
+    }
+
     /// Fetches every fact the checks read, once, concurrently. Never fails as a whole: a fact
     /// that could not be fetched carries its error to the checks that need it.
     fn gather(

@@ -7,6 +7,7 @@ use stackproof_harness::kit::fact::judge_named;
 
 use super::DrFacts;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[LOG_GROUPS_RETAINED_30_DAYS, LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY];
@@ -25,7 +26,7 @@ pub const LOG_GROUPS_RETAINED_30_DAYS: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "retentionInDays",
-        about: "Every log group the outputs name (application, failover function) keeps events exactly 30 days: not fewer, not forever",
+        about: "Every log group of the layout's primary region (the application's and the failover function's, which the outputs name, and any other its default tags mark) keeps events exactly 30 days: not fewer, not forever",
         mutants: &[&mutants::APP_LOG_RETENTION_7, &mutants::FAILOVER_LOG_RETENTION_OFF],
         not_emulated: None,
     }],
@@ -48,6 +49,7 @@ fn log_groups_retained_30_days(f: &DrFacts) -> Vec<Finding> {
                 )]
             })
         })
+        .chain(f.discovered[0].failure("retentionInDays"))
         .collect()
 }
 
@@ -63,8 +65,12 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "kmsKeyId",
-        about: "Every log group the outputs name (application, failover function) is encrypted with the primary key the outputs name: not another key, not the service-owned one",
-        mutants: &[&mutants::FAILOVER_LOG_GROUP_UNENCRYPTED, &mutants::APP_LOG_GROUP_FOREIGN_KEY],
+        about: "Every log group of the layout's primary region (named by an output, or marked by its default tags) is encrypted with the primary key the outputs name: not another key, not the service-owned one",
+        mutants: &[
+            &mutants::FAILOVER_LOG_GROUP_UNENCRYPTED,
+            &mutants::APP_LOG_GROUP_FOREIGN_KEY,
+            &mutants::UNLISTED_LOG_GROUP_UNENCRYPTED,
+        ],
         not_emulated: None,
     }],
     run: log_groups_encrypted_with_primary_key,
@@ -90,6 +96,7 @@ fn log_groups_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
                     )]
                 })
             })
+            .chain(f.discovered[0].failure("kmsKeyId"))
             .collect()
     })
 }

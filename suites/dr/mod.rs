@@ -103,6 +103,10 @@ impl Stack for Dr {
         settle::changing(facts)
     }
 
+    fn discovered<'a>(&self, facts: &'a DrFacts) -> Vec<&'a stackproof_harness::facts::discovery::Discovered> {
+        facts.discovered.iter().collect()
+    }
+
     async fn gather(&self, clients: &Clients, _region: &str, suffix: &Suffix, outputs: &Outputs) -> DrFacts {
         DrFacts::gather(clients, regions(), suffix, outputs).await
     }

@@ -35,6 +35,7 @@ pub const READS: &[(&str, &str)] = &[
     ("rds", "DescribeDBClusters"),
     ("rds", "DescribeDBInstances"),
     ("rds", "DescribeGlobalClusters"),
+    ("resourcegroupstaggingapi", "GetResources"),
     ("route53", "GetHealthCheck"),
     ("s3", "GetBucketEncryption"),
     ("s3", "GetBucketLifecycleConfiguration"),

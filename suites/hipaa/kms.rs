@@ -6,6 +6,7 @@ use crate::shared::kms::{key_enabled, key_rotates};
 
 use super::HipaaFacts;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<HipaaFacts>] = &[KMS_KEY_ENABLED, KMS_KEY_ROTATION_ENABLED];
@@ -23,13 +24,13 @@ pub const KMS_KEY_ENABLED: Check<HipaaFacts> = Check {
     claims: &[
         Claim {
             property: "KeyState",
-            about: "Both keys the outputs name (data, logs) are in state Enabled: not disabled, not pending deletion",
+            about: "Every key of the stack (data and logs, which the outputs name, and any other discovery finds) is in state Enabled: not disabled, not pending deletion",
             mutants: &[&mutants::KMS_KEY_DISABLED, &mutants::LOGS_KEY_PENDING_DELETION],
             not_emulated: None,
         },
         Claim {
             property: "KeyManager",
-            about: "Both keys are customer managed (KeyManager CUSTOMER), governed by the stack's key policy",
+            about: "Every key of the stack is customer managed (KeyManager CUSTOMER), governed by the stack's key policy",
             mutants: &[],
             not_emulated: Some(
                 "moto 5.2.5 reports every key as KeyManager CUSTOMER, even alias/aws/* ones: no AWS-managed key can stand in for the stack's",
@@ -40,7 +41,7 @@ pub const KMS_KEY_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn kms_key_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    f.keys.keys.iter().flat_map(key_enabled).collect()
+    f.keys.keys.iter().flat_map(key_enabled).chain(f.discovered.failure("KeyState")).collect()
 }
 
 pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
@@ -56,8 +57,12 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
     claims: &[
         Claim {
             property: "KeyRotationEnabled",
-            about: "Both keys the outputs name (data, logs) rotate automatically",
-            mutants: &[&mutants::KMS_ROTATION_OFF, &mutants::LOGS_KEY_ROTATION_OFF],
+            about: "Every key of the stack (data and logs, which the outputs name, and any other discovery finds) rotates automatically",
+            mutants: &[
+                &mutants::KMS_ROTATION_OFF,
+                &mutants::LOGS_KEY_ROTATION_OFF,
+                &mutants::UNLISTED_KEY_ROTATION_OFF,
+            ],
             not_emulated: None,
         },
         Claim {
@@ -73,5 +78,10 @@ pub const KMS_KEY_ROTATION_ENABLED: Check<HipaaFacts> = Check {
 };
 
 fn kms_key_rotation_enabled(f: &HipaaFacts) -> Vec<Finding> {
-    f.keys.keys.iter().flat_map(|k| key_rotates(k, f.emulated)).collect()
+    f.keys
+        .keys
+        .iter()
+        .flat_map(|k| key_rotates(k, f.emulated))
+        .chain(f.discovered.failure("KeyRotationEnabled"))
+        .collect()
 }

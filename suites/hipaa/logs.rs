@@ -6,6 +6,7 @@ use stackproof_harness::kit::fact::{judge_both, judge_named};
 
 use super::HipaaFacts;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 /// Fewest days an audit log group may keep its events.
 pub const MIN_RETENTION_DAYS: i32 = 90;
@@ -25,8 +26,12 @@ pub const LOG_GROUP_ENCRYPTED_WITH_STACK_KEY: Check<HipaaFacts> = Check {
     },
     claims: &[Claim {
         property: "kmsKeyId",
-        about: "Every log group the outputs name (audit, ECS, API access, flow logs) is encrypted with the logs key the outputs name: not another key, not the service-owned one",
-        mutants: &[&mutants::LOG_GROUP_FOREIGN_KEY, &mutants::FLOW_LOG_GROUP_UNENCRYPTED],
+        about: "Every log group of the stack (the four the outputs name, and the API execution, Aurora audit, error, general, slow-query and WAF groups, or any other, found by discovery) is encrypted with the logs key the outputs name: not another key, not the service-owned one",
+        mutants: &[
+            &mutants::LOG_GROUP_FOREIGN_KEY,
+            &mutants::FLOW_LOG_GROUP_UNENCRYPTED,
+            &mutants::UNLISTED_LOG_GROUP_UNENCRYPTED,
+        ],
         not_emulated: None,
     }],
     run: log_group_encrypted_with_stack_key,
@@ -44,6 +49,7 @@ fn log_group_encrypted_with_stack_key(f: &HipaaFacts) -> Vec<Finding> {
                 vec![Finding::judge(&g.resource, "kmsKeyId", ok, stack_key, actual, group)]
             })
         })
+        .chain(f.discovered.failure("kmsKeyId"))
         .collect()
 }
 
@@ -59,7 +65,7 @@ pub const LOG_GROUP_RETENTION_SET: Check<HipaaFacts> = Check {
     },
     claims: &[Claim {
         property: "retentionInDays",
-        about: "Every log group the outputs name has a retention policy, of at least 90 days",
+        about: "Every log group of the stack, named by an output or found by discovery, has a retention policy, of at least 90 days",
         mutants: &[&mutants::LOG_RETENTION_OFF, &mutants::FLOW_LOG_RETENTION_30],
         not_emulated: None,
     }],
@@ -86,5 +92,6 @@ fn log_group_retention_set(f: &HipaaFacts) -> Vec<Finding> {
                 )]
             })
         })
+        .chain(f.discovered.failure("retentionInDays"))
         .collect()
 }

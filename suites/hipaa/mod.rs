@@ -89,6 +89,10 @@ impl Stack for Hipaa {
         settle::changing(facts)
     }
 
+    fn discovered<'a>(&self, facts: &'a HipaaFacts) -> Vec<&'a stackproof_harness::facts::discovery::Discovered> {
+        vec![&facts.discovered]
+    }
+
     async fn gather(&self, clients: &Clients, region: &str, suffix: &Suffix, outputs: &Outputs) -> HipaaFacts {
         HipaaFacts::gather(clients, region, suffix, outputs).await
     }

@@ -18,6 +18,7 @@ use crate::shared::network::{is_open_world, ranges};
 
 use super::HipaaFacts;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 pub const DB_PORT: i32 = 3306;
 pub const CACHE_PORT: i32 = 6379;
@@ -254,17 +255,23 @@ fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
         net.security_groups
             .iter()
             .flat_map(|g| {
-                // A group the outputs name is named by its id; any other also by the VPC it is in.
+                // A group the outputs name is named by its id; any other also by the VPC it is in;
+                // either by its logical id too, where discovery found it in the stack.
                 let named = tiers.iter().any(|t| t.value() == Some(&g.group_id));
-                let resource = if named {
-                    g.group_id.clone()
-                } else {
-                    format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id)
+                let logical = f.discovered.inventory.as_ref().ok().and_then(|i| i.find(&g.group_id));
+                let resource = match (named, logical) {
+                    (true, None) => g.group_id.clone(),
+                    (true, Some(r)) => r.label(),
+                    (false, None) => format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id),
+                    (false, Some(r)) => {
+                        format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, net.vpc.vpc_id)
+                    }
                 };
                 open_ingress(net, g, &resource)
             })
             .collect()
     }));
+    findings.extend(f.discovered.failure("IpPermissions"));
     findings
 }
 

@@ -1,6 +1,7 @@
 //! Judgements more than one stack makes in the same way, and the test every stack's check list
 //! must pass.
 
+pub mod discovery;
 pub mod kms;
 pub mod naming;
 pub mod network;

@@ -35,6 +35,8 @@ pub struct RegionClients {
     pub sns: aws_sdk_sns::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub sts: aws_sdk_sts::Client,
+    /// The Resource Groups Tagging API: what a stack contains, found by the tags it puts on it.
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub wafv2: aws_sdk_wafv2::Client,
 }
 
@@ -73,6 +75,7 @@ impl RegionClients {
             sns: guarded!(aws_sdk_sns, sdk, guard),
             ssm: guarded!(aws_sdk_ssm, sdk, guard),
             sts: guarded!(aws_sdk_sts, sdk, guard),
+            tagging: guarded!(aws_sdk_resourcegroupstagging, sdk, guard),
             wafv2: guarded!(aws_sdk_wafv2, sdk, guard),
         }
     }

@@ -34,6 +34,7 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("backup", "GetBackupSelection"),
     ("backup", "ListBackupSelections"),
     ("cloudformation", "DescribeStacks"),
+    ("cloudformation", "ListStackResources"),
     ("cloudtrail", "GetEventSelectors"),
     ("cloudtrail", "GetTrail"),
     ("cloudtrail", "GetTrailStatus"),
@@ -87,6 +88,7 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("rds", "DescribeDBInstances"),
     ("rds", "DescribeDBSubnetGroups"),
     ("rds", "DescribeGlobalClusters"),
+    ("resourcegroupstaggingapi", "GetResources"),
     ("route53", "GetHealthCheck"),
     ("s3", "GetBucketEncryption"),
     ("s3", "GetBucketLifecycleConfiguration"),
@@ -274,9 +276,10 @@ pub fn origin(url: &str) -> Option<(String, String)> {
 /// What the guard let through and what it refused, counted per (service, operation).
 #[derive(Debug, Default)]
 pub struct Ledger {
-    /// Each request sent, keyed by (service, operation, input as text), so repeated identical
-    /// requests can be found; per-operation counts are sums over it.
-    requests: Mutex<BTreeMap<(String, String, String), u32>>,
+    /// Each request sent, keyed by (service, operation, input as text, region), so repeated
+    /// identical requests can be found (the same input to two regions is two requests: a layout's
+    /// discovery asks each region for its tags); per-operation counts are sums over it.
+    requests: Mutex<BTreeMap<(String, String, String, String), u32>>,
     refused: Mutex<Vec<(String, String)>>,
     /// HTTP attempts per (service, operation), retries included.
     attempts: Mutex<BTreeMap<(String, String), u32>>,
@@ -298,7 +301,7 @@ impl Ledger {
     pub fn sent(&self) -> BTreeMap<(String, String), u32> {
         let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
         let mut sent = BTreeMap::new();
-        for ((service, operation, _), n) in requests.iter() {
+        for ((service, operation, _, _), n) in requests.iter() {
             *sent.entry((service.clone(), operation.clone())).or_default() += n;
         }
         sent
@@ -313,16 +316,26 @@ impl Ledger {
         self.requests.lock().unwrap_or_else(PoisonError::into_inner).values().sum()
     }
 
-    /// Every distinct request sent: (service, operation, input, times), in key order.
+    /// Every distinct request sent: (service, operation, input, times), in key order; the same
+    /// input sent to several regions is one entry, its times summed.
     pub fn requests(&self) -> Vec<(String, String, String, u32)> {
         let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
-        requests.iter().map(|((s, o, i), n)| (s.clone(), o.clone(), i.clone(), *n)).collect()
+        let mut merged: BTreeMap<(String, String, String), u32> = BTreeMap::new();
+        for ((s, o, i, _), n) in requests.iter() {
+            *merged.entry((s.clone(), o.clone(), i.clone())).or_default() += n;
+        }
+        merged.into_iter().map(|((s, o, i), n)| (s, o, i, n)).collect()
     }
 
-    /// Requests sent more than once with the same input: (service, operation, input, times).
+    /// Requests sent more than once with the same input to the same region: (service, operation,
+    /// input, times).
     pub fn repeated(&self) -> Vec<(String, String, String, u32)> {
         let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
-        requests.iter().filter(|(_, n)| **n > 1).map(|((s, o, i), n)| (s.clone(), o.clone(), i.clone(), *n)).collect()
+        requests
+            .iter()
+            .filter(|(_, n)| **n > 1)
+            .map(|((s, o, i, _), n)| (s.clone(), o.clone(), i.clone(), *n))
+            .collect()
     }
 
     pub fn refused(&self) -> Vec<(String, String)> {
@@ -383,8 +396,9 @@ impl Intercept for ReadOnlyGuard {
         };
         if self.allowlist.admits(&service, &operation, context.input()) {
             let input = format!("{:?}", context.input());
+            let region = cfg.load::<aws_types::region::Region>().map(|r| r.to_string()).unwrap_or_default();
             let mut requests = self.ledger.requests.lock().unwrap_or_else(PoisonError::into_inner);
-            *requests.entry((service_key(&service), operation, input)).or_default() += 1;
+            *requests.entry((service_key(&service), operation, input, region)).or_default() += 1;
             cfg.interceptor_state().store_put(Started(Instant::now()));
             Ok(())
         } else {

@@ -11,6 +11,7 @@ fn prefix(service: &str) -> &str {
         "applicationautoscaling" => "application-autoscaling",
         "cloudwatchlogs" => "logs",
         "efs" => "elasticfilesystem",
+        "resourcegroupstaggingapi" => "tag",
         other => other,
     }
 }

@@ -7,6 +7,7 @@ pub mod autoscaling;
 pub mod backup;
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod discovery;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;

@@ -38,6 +38,9 @@ pub struct Evidence {
     /// credential chain's own calls (AssumeRole, SSO, instance metadata, credential_process) are
     /// outside the guard and not counted here.
     pub api_operations: Vec<super::OperationCount>,
+    /// The resources discovery found in the deployed stack, by type, with the checks that judged
+    /// each; those no check judged are listed as not covered.
+    pub coverage: super::coverage::Coverage,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -521,6 +524,7 @@ pub fn build(run: &Run, records: &[Record], paths: &Paths, formats: &[Format]) -
         checks,
         api_requests: run.requests.clone(),
         api_operations: run.operations.clone(),
+        coverage: run.coverage.clone(),
     }
 }
 

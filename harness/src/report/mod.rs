@@ -9,6 +9,7 @@
 //! document, built from records already redacted, so they cannot disagree.
 
 pub mod before_deploy;
+pub mod coverage;
 mod engine;
 pub mod evidence;
 pub mod html;
@@ -317,6 +318,8 @@ pub struct Run {
     /// Resources still being created or changed when the checks ran (`Aurora cluster x is
     /// modifying`): findings on them are errors, and the run cannot pass.
     pub unsettled: Vec<String>,
+    /// The resources discovery found in the stack, and the checks that judged each.
+    pub coverage: coverage::Coverage,
     pub selection: Selection,
     /// How many checks the stack's suite has (a filtered run reports fewer).
     pub checks_in_suite: usize,
@@ -373,6 +376,7 @@ impl Run {
             interrupted: None,
             expired_waivers: Vec::new(),
             unsettled: Vec::new(),
+            coverage: Default::default(),
             selection,
             checks_in_suite,
             requests: Vec::new(),
@@ -545,6 +549,7 @@ pub(crate) mod fixture {
             interrupted: None,
             expired_waivers: Vec::new(),
             unsettled: Vec::new(),
+            coverage: Default::default(),
             selection: Selection::default(),
             checks_in_suite: 4,
             requests: Request::from_ledger(vec![

@@ -197,6 +197,7 @@ fn judge<S: Stack>(
     run_info.expired_waivers =
         waivers.expired(today).iter().map(|e| format!("{} until {}", e.check, e.expires)).collect();
     run_info.unsettled = session.unsettled.iter().map(ToString::to_string).collect();
+    run_info.coverage = report::coverage::of(&stack.discovered(&session.facts), &records);
     run_info.finished = SystemTime::now();
     run_info.identity = Some(session.identity.clone());
     run_info.regions = session.regions.clone();

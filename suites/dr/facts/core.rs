@@ -4,6 +4,7 @@
 use futures_util::future::join_all;
 use stackproof_harness::aws::Clients;
 use stackproof_harness::deployment::Outputs;
+use stackproof_harness::facts::discovery::{self, Discovered};
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
@@ -95,7 +96,7 @@ pub struct CoreFacts {
     pub log_groups: Vec<Named<LogGroup>>,
 }
 
-pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> CoreFacts {
+pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, primary_found: &Discovered) -> CoreFacts {
     let primary = clients.region(&regions.primary);
     let sides = [Side::Primary, Side::Dr];
     let keys = join_all(sides.map(|side| async move {
@@ -139,9 +140,14 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
     let master_secret = named(outputs, PRIMARY_MASTER_USER_SECRET_ARN, |arn| async move {
         facts::secrets::secret(&primary.secretsmanager, &arn).await
     });
-    let log_groups = join_all([APP_LOG_GROUP_NAME, FAILOVER_LOG_GROUP_NAME].map(|output| {
-        named(outputs, output, |name| async move { facts::logs::log_group(&primary.logs, &name).await })
-    }));
+    // The two the outputs name, then every other log group of the primary region's layout.
+    let log_groups = discovery::every(
+        outputs,
+        &[APP_LOG_GROUP_NAME, FAILOVER_LOG_GROUP_NAME],
+        &primary_found.inventory,
+        discovery::LOG_GROUP,
+        |name| async move { facts::logs::log_group(&primary.logs, &name).await },
+    );
     let (keys, networks, clusters, global_cluster, master_secret, log_groups) =
         tokio::join!(keys, networks, clusters, global_cluster, master_secret, log_groups);
     CoreFacts {

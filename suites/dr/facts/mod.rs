@@ -10,6 +10,7 @@ pub mod storage;
 
 use stackproof_harness::aws::Clients;
 use stackproof_harness::deployment::{OutputKind, Outputs, Suffix};
+use stackproof_harness::facts::discovery::{self, Discovered};
 use stackproof_harness::facts::{Named, declared};
 
 use crate::dr::{CONTRACT, outputs};
@@ -29,6 +30,9 @@ pub struct DrFacts {
     pub regions: Regions,
     /// Every output of kind `name` in the contract, in its order, as deployed.
     pub names: Vec<Named<String>>,
+    /// What the layout holds in each region (primary, then DR), found by the default tags its
+    /// providers put on every resource (Project and EnvironmentSuffix).
+    pub discovered: [Discovered; 2],
     pub core: core::CoreFacts,
     pub storage: storage::StorageFacts,
     pub ops: ops::OpsFacts,
@@ -36,8 +40,20 @@ pub struct DrFacts {
 
 impl DrFacts {
     pub async fn gather(clients: &Clients, regions: Regions, suffix: &Suffix, outputs: &Outputs) -> Self {
-        let (core, storage, ops) = tokio::join!(
-            core::gather(clients, &regions, outputs),
+        let discover = |region: &str| {
+            let tagging = &clients.region(region).tagging;
+            let scope = format!("{} in {region}", CONTRACT.stack_name(suffix));
+            let tags = [(PROJECT_TAG, PROJECT), (SUFFIX_TAG, suffix.as_str())];
+            async move { Discovered::timed(scope, discovery::tagged_layout(tagging, &tags, NAME_TAG)).await }
+        };
+        // The primary region's inventory is known before its log groups are described.
+        let core_with_discovery = async {
+            let (primary, dr) = tokio::join!(discover(&regions.primary), discover(&regions.dr));
+            let core = core::gather(clients, &regions, outputs, &primary).await;
+            ([primary, dr], core)
+        };
+        let ((discovered, core), storage, ops) = tokio::join!(
+            Box::pin(core_with_discovery),
             storage::gather(clients, &regions, outputs),
             ops::gather(clients, &regions, outputs)
         );
@@ -46,12 +62,22 @@ impl DrFacts {
             suffix: suffix.to_string(),
             regions,
             names: names(outputs),
+            discovered,
             core,
             storage,
             ops,
         }
     }
 }
+
+/// The default tags main.ts's providers put on every resource of the layout, which discovery
+/// finds them by: the project (the layout's stack name) and the environment suffix.
+pub const PROJECT_TAG: &str = "Project";
+pub const PROJECT: &str = "healthcare-dr";
+pub const SUFFIX_TAG: &str = "EnvironmentSuffix";
+/// A resource's own Name tag, where it has one: what the coverage table names it by (CDKTF puts
+/// no logical id on what it creates).
+pub const NAME_TAG: &str = "Name";
 
 /// The values of the contract's `name` outputs. The keys come from `outputs::USED`, which a test
 /// proves is exactly the contract's list.

@@ -36,6 +36,19 @@ pub const APP_LOG_GROUP_FOREIGN_KEY: Mutant = Mutant {
     property: "kmsKeyId",
 };
 
+pub const UNLISTED_LOG_GROUP_UNENCRYPTED: Mutant = Mutant {
+    name: "unlisted-log-group-unencrypted",
+    about: "a log group added to the layout's primary region with its default tags but no output (Name unlisted_log_group), created without a KMS key",
+    output: "logical-id:unlisted_log_group",
+    nth: 0,
+    property: "kmsKeyId",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] =
-    &[&APP_LOG_RETENTION_7, &FAILOVER_LOG_RETENTION_OFF, &FAILOVER_LOG_GROUP_UNENCRYPTED, &APP_LOG_GROUP_FOREIGN_KEY];
+pub const ALL: &[&Mutant] = &[
+    &APP_LOG_RETENTION_7,
+    &FAILOVER_LOG_RETENTION_OFF,
+    &FAILOVER_LOG_GROUP_UNENCRYPTED,
+    &APP_LOG_GROUP_FOREIGN_KEY,
+    &UNLISTED_LOG_GROUP_UNENCRYPTED,
+];

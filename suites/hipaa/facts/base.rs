@@ -2,9 +2,10 @@
 //! groups, and the names the stack gives. Each output a check compares with is resolved here,
 //! once, beside the resources fetched by it.
 
-use futures_util::future::join_all;
 use stackproof_harness::aws::RegionClients;
+use stackproof_harness::deployment::Suffix;
 use stackproof_harness::deployment::{OutputKind, Outputs};
+use stackproof_harness::facts::discovery::{self, KMS_KEY, LOG_GROUP};
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
@@ -18,6 +19,7 @@ use crate::hipaa::outputs::{
     KEYS, LOAD_BALANCER_SECURITY_GROUP_ID, LOG_GROUPS, LOGS_KEY_ARN, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS,
     PRIVATE_SUBNET_IDS, PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, SECRETS_KEY_ARN, VPC_ID,
 };
+use crate::shared::discovery::Discovered;
 
 /// The VPC with everything in it, and the parts of it the outputs name.
 pub struct NetworkFacts {
@@ -52,7 +54,7 @@ impl SecurityGroupIds {
 pub struct KeyFacts {
     pub data_key: Named<String>,
     pub logs_key: Named<String>,
-    /// Both keys, described.
+    /// Every key of the stack, described: both the outputs name, then any other discovery found.
     pub keys: Vec<Named<Key>>,
     /// The key the secrets are encrypted with: not the stack's (it exists before the stack and
     /// outlives it; a parameter the stack outputs), as declared and as KMS describes it.
@@ -62,7 +64,8 @@ pub struct KeyFacts {
 
 /// The stack's log groups, described, and the names of those that other resources write to.
 pub struct LogFacts {
-    /// Every log group of the stack (audit, ECS, API access, flow logs).
+    /// Every log group of the stack: the four the outputs name (audit, ECS, API access, flow
+    /// logs), then the others discovery found (API execution, Aurora's four, WAF, any added).
     pub groups: Vec<Named<LogGroup>>,
     pub ecs_group: Named<String>,
     pub api_access_group: Named<String>,
@@ -74,21 +77,32 @@ pub struct BaseFacts {
     pub security_groups: SecurityGroupIds,
     pub keys: KeyFacts,
     pub logs: LogFacts,
+    /// The resources of `TapStack<suffix>`, from CloudFormation and the tags it puts on them.
+    pub discovered: Discovered,
     /// Every output the contract calls a name, with its value: what the naming check judges.
     pub names: Vec<Named<String>>,
 }
 
-pub async fn gather(c: &RegionClients, outputs: &Outputs) -> BaseFacts {
+pub async fn gather(c: &RegionClients, suffix: &Suffix, outputs: &Outputs) -> BaseFacts {
     let vpc = named(outputs, VPC_ID, |vpc| async move { facts::ec2::network(&c.ec2, &vpc).await });
-    let keys =
-        join_all(KEYS.iter().map(|k| named(outputs, k, |arn| async move { facts::kms::key(&c.kms, &arn).await })));
-    let groups = join_all(
-        LOG_GROUPS
-            .iter()
-            .map(|k| named(outputs, k, |name| async move { facts::logs::log_group(&c.logs, &name).await })),
-    );
+    let stack = CONTRACT.stack_name(suffix);
+    // What the stack holds is known first: every key and log group of it is then described once.
+    let discovered =
+        async {
+            let discover = discovery::cloudformation_stack(&c.cloudformation, &c.tagging, &stack);
+            let discovered = Discovered::timed(stack.clone(), discover).await;
+            let inventory = &discovered.inventory;
+            let keys = discovery::every(outputs, KEYS, inventory, KMS_KEY, |arn| async move {
+                facts::kms::key(&c.kms, &arn).await
+            });
+            let groups = discovery::every(outputs, LOG_GROUPS, inventory, LOG_GROUP, |name| async move {
+                facts::logs::log_group(&c.logs, &name).await
+            });
+            let (keys, groups) = tokio::join!(keys, groups);
+            (discovered, keys, groups)
+        };
     let secrets_key = named(outputs, SECRETS_KEY_ARN, |arn| async move { facts::kms::key(&c.kms, &arn).await });
-    let (vpc, keys, groups, secrets_key) = tokio::join!(vpc, keys, groups, secrets_key);
+    let (vpc, (discovered, keys, groups), secrets_key) = tokio::join!(vpc, Box::pin(discovered), secrets_key);
     // `CONTRACT` is a static, so its keys are `'static` names of outputs.
     let contract: &'static _ = &*CONTRACT;
     let names = contract
@@ -127,6 +141,7 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> BaseFacts {
             api_access_group: declared(outputs, API_ACCESS_LOG_GROUP_NAME),
             flow_log_group: declared(outputs, FLOW_LOG_GROUP_NAME),
         },
+        discovered,
         names,
     }
 }

@@ -22,6 +22,8 @@ pub struct HipaaFacts {
     pub security_groups: base::SecurityGroupIds,
     pub keys: base::KeyFacts,
     pub logs: base::LogFacts,
+    /// What the stack holds beyond its outputs: every covered check judges each instance of it.
+    pub discovered: crate::shared::discovery::Discovered,
     /// Every output the contract calls a name, with its value.
     pub names: Vec<Named<String>>,
     pub data: data::DataFacts,
@@ -32,7 +34,7 @@ impl HipaaFacts {
     pub async fn gather(clients: &Clients, region: &str, suffix: &Suffix, outputs: &Outputs) -> Self {
         let c = clients.region(region);
         let (base, data, app) =
-            tokio::join!(base::gather(c, outputs), data::gather(c, outputs), app::gather(c, outputs));
+            tokio::join!(base::gather(c, suffix, outputs), data::gather(c, outputs), app::gather(c, outputs));
         Self {
             emulated: clients.target().is_emulator(),
             suffix: suffix.to_string(),
@@ -40,6 +42,7 @@ impl HipaaFacts {
             security_groups: base.security_groups,
             keys: base.keys,
             logs: base.logs,
+            discovered: base.discovered,
             names: base.names,
             data,
             app,

@@ -36,5 +36,19 @@ pub const LOGS_KEY_PENDING_DELETION: Mutant = Mutant {
     property: "KeyState",
 };
 
+pub const UNLISTED_KEY_ROTATION_OFF: Mutant = Mutant {
+    name: "unlisted-key-rotation-off",
+    about: "a key added to the stack without an output (logical id UnlistedKey), created without rotation",
+    output: "logical-id:UnlistedKey",
+    nth: 0,
+    property: "KeyRotationEnabled",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] = &[&KMS_ROTATION_OFF, &LOGS_KEY_ROTATION_OFF, &KMS_KEY_DISABLED, &LOGS_KEY_PENDING_DELETION];
+pub const ALL: &[&Mutant] = &[
+    &KMS_ROTATION_OFF,
+    &LOGS_KEY_ROTATION_OFF,
+    &UNLISTED_KEY_ROTATION_OFF,
+    &KMS_KEY_DISABLED,
+    &LOGS_KEY_PENDING_DELETION,
+];

@@ -36,6 +36,19 @@ pub const FLOW_LOG_RETENTION_30: Mutant = Mutant {
     property: "retentionInDays",
 };
 
+pub const UNLISTED_LOG_GROUP_UNENCRYPTED: Mutant = Mutant {
+    name: "unlisted-log-group-unencrypted",
+    about: "a log group added to the stack without an output (logical id UnlistedLogGroup), created without a KMS key",
+    output: "logical-id:UnlistedLogGroup",
+    nth: 0,
+    property: "kmsKeyId",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] =
-    &[&LOG_GROUP_FOREIGN_KEY, &FLOW_LOG_GROUP_UNENCRYPTED, &LOG_RETENTION_OFF, &FLOW_LOG_RETENTION_30];
+pub const ALL: &[&Mutant] = &[
+    &LOG_GROUP_FOREIGN_KEY,
+    &FLOW_LOG_GROUP_UNENCRYPTED,
+    &UNLISTED_LOG_GROUP_UNENCRYPTED,
+    &LOG_RETENTION_OFF,
+    &FLOW_LOG_RETENTION_30,
+];

@@ -232,27 +232,40 @@ pub(crate) enum GroupKey {
 pub(crate) struct LogGroupSpec {
     pub name: String,
     pub key: GroupKey,
+    /// Its own Name tag, beside the default tags (only a mutant's unlisted group has one).
+    pub name_tag: Option<&'static str>,
 }
 
 /// The application's log group and the failover function's. moto answers AssociateKmsKey with
 /// HTTP 500, so the key mutants are made here, at creation.
-pub(crate) fn log_groups(l: &Layout, core: &Core) -> [LogGroupSpec; 2] {
+pub(crate) fn log_groups(l: &Layout, core: &Core) -> Vec<LogGroupSpec> {
     let layout = || GroupKey::Layout(core.primary_key.clone());
     let app_name = if l.has(&m::APP_LOG_GROUP_SUFFIX_GLUED) {
         format!("/healthcare-dr/{}app", l.suffix)
     } else {
         l.names.app_log_group()
     };
-    [
+    let mut groups = vec![
         LogGroupSpec {
             name: app_name,
             key: if l.has(&m::APP_LOG_GROUP_FOREIGN_KEY) { GroupKey::Foreign } else { layout() },
+            name_tag: None,
         },
         LogGroupSpec {
             name: l.names.failover_log_group(),
             key: if l.has(&m::FAILOVER_LOG_GROUP_UNENCRYPTED) { GroupKey::Unencrypted } else { layout() },
+            name_tag: None,
         },
-    ]
+    ];
+    // A group added to the layout without an output: the default tags mark it all the same.
+    if l.has(&m::UNLISTED_LOG_GROUP_UNENCRYPTED) {
+        groups.push(LogGroupSpec {
+            name: format!("/healthcare-dr/{}/unlisted", l.suffix),
+            key: GroupKey::Unencrypted,
+            name_tag: m::UNLISTED_LOG_GROUP_UNENCRYPTED.unlisted(),
+        });
+    }
+    groups
 }
 
 /// Creates the log group, keeping events 30 days.
@@ -263,7 +276,8 @@ pub(crate) async fn create_log_group(l: &Layout, spec: &LogGroupSpec) -> Result<
         GroupKey::Unencrypted => None,
     };
     let mut create = l.primary.logs.create_log_group().log_group_name(&spec.name).set_kms_key_id(key);
-    for (k, v) in l.tags(&[]) {
+    let own: Vec<(&str, &str)> = spec.name_tag.iter().map(|n| ("Name", *n)).collect();
+    for (k, v) in l.tags(&own) {
         create = create.tags(k, v);
     }
     create.send().await.map_err(step("CreateLogGroup"))?;

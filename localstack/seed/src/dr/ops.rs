@@ -40,7 +40,9 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     let health_check = health::create(l, &health::spec(l, core)).await?;
 
     let [cpu, connections, lag] = alarms.map(|a| a.name);
-    let [app_log_group, failover_log_group] = log_groups.map(|g| g.name);
+    // The two the outputs name come first; a mutant's unlisted group has no output.
+    let mut names = log_groups.into_iter().map(|g| g.name);
+    let (app_log_group, failover_log_group) = (names.next().unwrap_or_default(), names.next().unwrap_or_default());
     l.output(o::ALERTS_TOPIC_ARN, topic);
     l.output(o::CPU_ALARM_NAME, cpu);
     l.output(o::CONNECTIONS_ALARM_NAME, connections);

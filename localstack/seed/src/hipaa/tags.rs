@@ -13,6 +13,17 @@ pub const NAME: &str = "Name";
 pub const SUFFIX: &str = "EnvironmentSuffix";
 pub const STACK_NAME: &str = "StackName";
 
+/// The tags CloudFormation puts on every resource it creates, which discovery finds a stack's
+/// resources by: the stack's name and the resource's logical id. moto 5.2.5 accepts the reserved
+/// `aws:` prefix on log groups, keys and EC2 resources (AWS refuses it from a caller; on AWS only
+/// CloudFormation sets these).
+pub fn cloudformation<'a>(logical_id: &'a str, stack: &'a str) -> [(&'static str, &'a str); 2] {
+    [
+        (stackproof_harness::facts::discovery::STACK_NAME_TAG, stack),
+        (stackproof_harness::facts::discovery::LOGICAL_ID_TAG, logical_id),
+    ]
+}
+
 /// Name and EnvironmentSuffix, as key-value pairs.
 fn pairs<'a>(name: &'a str, suffix: &'a Suffix) -> [(&'static str, &'a str); 2] {
     [(NAME, name), (SUFFIX, suffix.as_str())]

@@ -14,6 +14,7 @@ use self::api::{Api, ApiSpec};
 use self::ecs::{EcsSpec, Service};
 use self::iam::RolesSpec;
 use self::waf::WebAclSpec;
+use super::network::logs::{LogGroupSpec, create_group};
 use super::{Base, Mutants, account_of};
 use crate::{SeedError, Seeder};
 
@@ -63,6 +64,8 @@ async fn seed(s: &Seeder, base: &mut Base, mutants: &Mutants) -> Result<(), Seed
     let ecs_spec = EcsSpec::new(&refs, mutants);
     let service = ecs::create(&s.ecs, &s.autoscaling, &ecs_spec, &refs, &roles, &suffix).await?;
     let api = api::create(&s.apigateway, &ApiSpec::new(&refs, mutants), &suffix).await?;
+    let execution_logs = LogGroupSpec::api_execution(&api.id, &suffix);
+    create_group(s, &execution_logs, &refs.base.logs_key, &suffix).await?;
     let web_acl = waf::create(&s.wafv2, &WebAclSpec::new(&suffix, mutants), &suffix).await?;
     waf::associate(&s.wafv2, &web_acl, &api.stage_arn()).await?;
     if let Some(placement) = ecs::drifted_network(&refs, mutants) {

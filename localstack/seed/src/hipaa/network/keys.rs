@@ -5,40 +5,73 @@
 use aws_sdk_kms::Client as Kms;
 use stackproof_harness::deployment::Suffix;
 
-use crate::hipaa::tags;
+use stackproof::hipaa::mutants as m;
+
+use crate::hipaa::{names, tags};
 use crate::{SeedError, step};
 
-/// A customer key as the template declares it; every key of the stack rotates.
+/// A customer key as the template declares it; every key of the stack rotates (but a mutant's).
 pub struct KeySpec {
+    /// Its logical id in the template, which CloudFormation tags it with.
+    pub logical_id: &'static str,
     pub name: String,
     pub alias: String,
+    pub rotates: bool,
 }
 
 impl KeySpec {
     /// The key of the data at rest: Aurora, EFS, ElastiCache.
     pub fn data(suffix: &Suffix) -> Self {
-        Self { name: format!("kms-data-key-{suffix}"), alias: format!("alias/hipaa-data-{suffix}") }
+        Self {
+            logical_id: "DataKey",
+            name: format!("kms-data-key-{suffix}"),
+            alias: format!("alias/hipaa-data-{suffix}"),
+            rotates: true,
+        }
     }
 
     /// The key of the log groups.
     pub fn logs(suffix: &Suffix) -> Self {
-        Self { name: format!("kms-logs-key-{suffix}"), alias: format!("alias/hipaa-logs-{suffix}") }
+        Self {
+            logical_id: "LogsKey",
+            name: format!("kms-logs-key-{suffix}"),
+            alias: format!("alias/hipaa-logs-{suffix}"),
+            rotates: true,
+        }
+    }
+
+    /// A key added to the stack without an output, and without rotation.
+    pub fn unlisted(suffix: &Suffix) -> Self {
+        Self {
+            logical_id: m::UNLISTED_KEY_ROTATION_OFF.unlisted().unwrap_or("UnlistedKey"),
+            name: format!("kms-unlisted-key-{suffix}"),
+            alias: format!("alias/hipaa-unlisted-{suffix}"),
+            rotates: false,
+        }
     }
 }
 
-/// Creates the key with rotation on and its alias; returns its ARN.
+/// Creates the key (with rotation on, as the template does) and its alias, tagged as
+/// CloudFormation tags it; returns its ARN.
 pub async fn create(kms: &Kms, spec: &KeySpec, suffix: &Suffix) -> Result<String, SeedError> {
+    let stack = names::stack(suffix);
+    let mut key_tags = tags::kms(&spec.name, suffix)?;
+    for (k, v) in tags::cloudformation(spec.logical_id, &stack) {
+        key_tags.push(aws_sdk_kms::types::Tag::builder().tag_key(k).tag_value(v).build().map_err(step("Tag"))?);
+    }
     let arn = kms
         .create_key()
         .description(format!("{} (stacks/hipaa/v1)", spec.name))
-        .set_tags(Some(tags::kms(&spec.name, suffix)?))
+        .set_tags(Some(key_tags))
         .send()
         .await
         .map_err(step("CreateKey"))?
         .key_metadata
         .and_then(|m| m.arn)
         .unwrap_or_default();
-    kms.enable_key_rotation().key_id(&arn).send().await.map_err(step("EnableKeyRotation"))?;
+    if spec.rotates {
+        kms.enable_key_rotation().key_id(&arn).send().await.map_err(step("EnableKeyRotation"))?;
+    }
     kms.create_alias().alias_name(&spec.alias).target_key_id(&arn).send().await.map_err(step("CreateAlias"))?;
     Ok(arn)
 }

@@ -23,6 +23,8 @@ pub enum GroupKey {
 
 /// A log group as the template declares it, with the mutants made at creation.
 pub struct LogGroupSpec {
+    /// Its logical id in the template, which CloudFormation tags it with.
+    pub logical_id: &'static str,
     pub name: String,
     /// Its Name tag: the template names only the audit group.
     pub name_tag: Option<String>,
@@ -30,17 +32,31 @@ pub struct LogGroupSpec {
     pub retention_days: i32,
 }
 
-/// The stack's four log groups.
+/// The stack's log groups made with the network: the four the outputs name, and those no output
+/// names (Aurora's four, WAF's; the API execution group is made with the API, whose id it
+/// carries), with any unlisted group a mutant adds.
 pub struct LogGroupsSpec {
     pub audit: LogGroupSpec,
     pub ecs: LogGroupSpec,
     pub api_access: LogGroupSpec,
     pub flow: LogGroupSpec,
+    pub unlisted: Vec<LogGroupSpec>,
+}
+
+impl LogGroupSpec {
+    fn new(logical_id: &'static str, name: String, retention_days: i32) -> Self {
+        Self { logical_id, name, name_tag: None, key: GroupKey::Stack, retention_days }
+    }
+
+    /// The API stage's execution log group (ApiExecutionLogGroup), named by the API's id.
+    pub fn api_execution(rest_api: &str, suffix: &Suffix) -> Self {
+        Self::new("ApiExecutionLogGroup", format!("API-Gateway-Execution-Logs_{rest_api}/api-stage-{suffix}"), 90)
+    }
 }
 
 impl LogGroupsSpec {
     pub fn new(suffix: &Suffix, mutants: &Mutants) -> Self {
-        let group = |name: String| LogGroupSpec { name, name_tag: None, key: GroupKey::Stack, retention_days: 90 };
+        let group = |logical_id, name: String| LogGroupSpec::new(logical_id, name, 90);
         let ecs =
             if mutants.has(&m::NAME_WITHOUT_SUFFIX) { "/hipaa/ecs".to_owned() } else { format!("/hipaa/ecs-{suffix}") };
         let flow = if mutants.has(&m::NAME_SUFFIX_GLUED) {
@@ -48,27 +64,44 @@ impl LogGroupsSpec {
         } else {
             format!("/hipaa/vpc-flow-logs-{suffix}")
         };
+        let aurora = |kind: &str| format!("/aws/rds/cluster/{}/{kind}", names::aurora_cluster(suffix));
+        let mut unlisted = vec![
+            LogGroupSpec::new("AuroraAuditLogGroup", aurora("audit"), 2192),
+            LogGroupSpec::new("AuroraErrorLogGroup", aurora("error"), 90),
+            LogGroupSpec::new("AuroraGeneralLogGroup", aurora("general"), 365),
+            LogGroupSpec::new("AuroraSlowQueryLogGroup", aurora("slowquery"), 90),
+            LogGroupSpec::new("WafLogGroup", format!("aws-waf-logs-hipaa-{suffix}"), 365),
+        ];
+        if mutants.has(&m::UNLISTED_LOG_GROUP_UNENCRYPTED) {
+            let logical_id = m::UNLISTED_LOG_GROUP_UNENCRYPTED.unlisted().unwrap_or("UnlistedLogGroup");
+            unlisted.push(LogGroupSpec {
+                key: GroupKey::Unencrypted,
+                ..LogGroupSpec::new(logical_id, format!("/hipaa/unlisted-{suffix}"), 90)
+            });
+        }
         Self {
             audit: LogGroupSpec {
+                logical_id: "AuditLogGroup",
                 name: names::audit_log_group(suffix),
                 name_tag: Some(format!("audit-log-group-{suffix}")),
                 // Made at creation: AssociateKmsKey is not emulated.
                 key: if mutants.has(&m::LOG_GROUP_FOREIGN_KEY) { GroupKey::Foreign } else { GroupKey::Stack },
                 retention_days: 365,
             },
-            ecs: group(ecs),
-            api_access: group(format!("/hipaa/api-access-{suffix}")),
+            ecs: group("EcsLogGroup", ecs),
+            api_access: group("ApiAccessLogGroup", format!("/hipaa/api-access-{suffix}")),
             flow: LogGroupSpec {
                 key: if mutants.has(&m::FLOW_LOG_GROUP_UNENCRYPTED) { GroupKey::Unencrypted } else { GroupKey::Stack },
                 retention_days: if mutants.has(&m::FLOW_LOG_RETENTION_30) { 30 } else { 90 },
-                ..group(flow)
+                ..group("FlowLogGroup", flow)
             },
+            unlisted,
         }
     }
 
-    /// In the template's order.
-    pub fn all(&self) -> [&LogGroupSpec; 4] {
-        [&self.audit, &self.ecs, &self.api_access, &self.flow]
+    /// The outputs' four in the template's order, then the others.
+    pub fn all(&self) -> impl Iterator<Item = &LogGroupSpec> {
+        [&self.audit, &self.ecs, &self.api_access, &self.flow].into_iter().chain(&self.unlisted)
     }
 }
 
@@ -79,10 +112,12 @@ pub async fn create_group(s: &Seeder, spec: &LogGroupSpec, logs_key: &str, suffi
         GroupKey::Foreign => Some(keys::create_foreign(&s.kms, suffix).await?),
         GroupKey::Unencrypted => None,
     };
-    let tags = match &spec.name_tag {
+    let mut tags = match &spec.name_tag {
         Some(name) => tags::map(name, suffix),
         None => [(tags::SUFFIX.to_owned(), suffix.as_str().to_owned())].into(),
     };
+    let stack = names::stack(suffix);
+    tags.extend(tags::cloudformation(spec.logical_id, &stack).map(|(k, v)| (k.to_owned(), v.to_owned())));
     s.logs
         .create_log_group()
         .log_group_name(&spec.name)

@@ -40,6 +40,9 @@ pub async fn deploy(s: &Seeder, suffix: &Suffix, mutants: &Mutants, options: &Se
     let vpc = vpc::create(&s.ec2, &VpcSpec::new(suffix, &zones, mutants), suffix).await?;
     let data_key = keys::create(&s.kms, &KeySpec::data(suffix), suffix).await?;
     let logs_key = keys::create(&s.kms, &KeySpec::logs(suffix), suffix).await?;
+    if mutants.has(&m::UNLISTED_KEY_ROTATION_OFF) {
+        keys::create(&s.kms, &KeySpec::unlisted(suffix), suffix).await?;
+    }
     let log_groups = LogGroupsSpec::new(suffix, mutants);
     for group in log_groups.all() {
         logs::create_group(s, group, &logs_key, suffix).await?;

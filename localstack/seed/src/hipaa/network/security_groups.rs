@@ -11,9 +11,11 @@ use stackproof::hipaa::outputs as o;
 use stackproof_harness::deployment::Suffix;
 use stackproof_harness::mutation::Mutant;
 
-use crate::hipaa::tags::tagged;
+use crate::hipaa::names;
+use crate::hipaa::tags::{self, tagged};
 use crate::hipaa::{APP_PORT, CACHE_PORT, DB_PORT, Mutants, NFS_PORT, VPC_CIDR};
 use crate::{SeedError, step};
+use aws_sdk_ec2::types::TagSpecification;
 
 #[derive(Clone, Copy)]
 pub enum Tier {
@@ -88,6 +90,9 @@ const ANYWHERE: &str = "0.0.0.0/0";
 
 /// A group: its name, its Name tag and description.
 pub struct GroupSpec {
+    /// Its logical id in the template, which CloudFormation tags it with; none for a group that
+    /// is not the stack's.
+    pub logical_id: Option<&'static str>,
     pub name: String,
     pub name_tag: String,
     pub about: &'static str,
@@ -103,23 +108,25 @@ pub struct SecurityGroupsSpec {
 
 impl SecurityGroupsSpec {
     pub fn new(suffix: &Suffix, mutants: &Mutants) -> Self {
-        let group = |prefix: &str, about| {
+        let group = |logical_id, prefix: &str, about| {
             let name = format!("{prefix}-sg-{suffix}");
-            GroupSpec { name_tag: name.clone(), name, about }
+            GroupSpec { logical_id, name_tag: name.clone(), name, about }
         };
         let added = MUTANT_INGRESS.iter().filter(|(mutant, _)| mutants.has(mutant)).map(|(_, rule)| *rule);
-        let mut load_balancer = group("nlb", "internal load balancer");
+        let mut load_balancer = group(Some("LoadBalancerSecurityGroup"), "nlb", "internal load balancer");
         if mutants.has(&m::GROUP_NAME_UNSUFFIXED) {
             load_balancer.name = "nlb-sg".to_owned();
         }
         Self {
-            extra_open_group: mutants.has(&m::EXTRA_GROUP_OPEN_TO_WORLD).then(|| group("extra", "not the stack's")),
+            extra_open_group: mutants
+                .has(&m::EXTRA_GROUP_OPEN_TO_WORLD)
+                .then(|| group(None, "extra", "not the stack's")),
             groups: [
                 load_balancer,
-                group("app", "ECS tasks"),
-                group("db", "Aurora"),
-                group("cache", "Redis"),
-                group("efs", "EFS mount targets"),
+                group(Some("AppSecurityGroup"), "app", "ECS tasks"),
+                group(Some("DatabaseSecurityGroup"), "db", "Aurora"),
+                group(Some("CacheSecurityGroup"), "cache", "Redis"),
+                group(Some("EfsSecurityGroup"), "efs", "EFS mount targets"),
             ],
             ingress: INGRESS.into_iter().chain(added).collect(),
         }
@@ -184,12 +191,20 @@ pub async fn create(
 }
 
 async fn create_group(ec2: &Ec2, vpc: &str, spec: &GroupSpec, suffix: &Suffix) -> Result<String, SeedError> {
+    let mut group_tags = tags::ec2(&spec.name_tag, suffix);
+    if let Some(logical_id) = spec.logical_id {
+        let stack = names::stack(suffix);
+        let cloudformation = tags::cloudformation(logical_id, &stack);
+        group_tags.extend(cloudformation.map(|(k, v)| aws_sdk_ec2::types::Tag::builder().key(k).value(v).build()));
+    }
+    let tags =
+        TagSpecification::builder().resource_type(ResourceType::SecurityGroup).set_tags(Some(group_tags)).build();
     Ok(ec2
         .create_security_group()
         .group_name(&spec.name)
         .description(spec.about)
         .vpc_id(vpc)
-        .tag_specifications(tagged(ResourceType::SecurityGroup, &spec.name_tag, suffix))
+        .tag_specifications(tags)
         .send()
         .await
         .map_err(step("CreateSecurityGroup"))?
