@@ -70,13 +70,14 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-/// The schema leaves these strings open to extension, so serde-sarif types them as JSON values;
-/// its enums give the spelling.
+/// serde-sarif types most of the schema's enumerated strings (all but a result's `kind` and
+/// `level`) as JSON values; its enums give the spelling.
 fn named(value: impl std::fmt::Display) -> Value {
     Value::String(value.to_string())
 }
 
-/// A property bag: optional tags, then the members of `members` (a JSON object).
+/// A property bag: optional tags, then the members of `members` (a JSON object; anything else a
+/// caller passes is kept whole under `value` rather than dropped).
 fn bag(tags: Option<Vec<String>>, members: Value) -> PropertyBag {
     let additional_properties = match members {
         Value::Object(map) => map.into_iter().collect(),
