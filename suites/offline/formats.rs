@@ -492,7 +492,7 @@ fn static_reports_are_valid_and_on_the_templates_lines() -> Result<(), Failed> {
     let junit_path = dir.join("junit-static.xml");
     std::fs::write(
         &junit_path,
-        junit::render(&checks, &junit::Context { hostname: "ci".into(), ..Default::default() }),
+        junit::render(&checks, &junit::Context { hostname: "ci".into(), ..Default::default() })?,
     )?;
     valid_junit(&junit_path)?;
     consumers_agree(

@@ -19,7 +19,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io;
 use std::path::Path;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::evidence::{CheckEvidence, FindingEvidence, ReportFiles, RunMeta};
 use super::write_atomically;
@@ -62,17 +66,12 @@ impl Context {
     }
 }
 
-/// Text as XML 1.0 character data: markup escaped, and the characters XML cannot carry at all
-/// (control characters other than tab and line breaks) written as `\u{..}`.
-fn xml(text: &str) -> String {
+/// Text XML 1.0 can carry: quick-xml escapes markup only, so the control characters XML has no
+/// way to write (other than tab and line breaks) are spelled out as `\u{..}` here.
+fn xml_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
@@ -85,7 +84,7 @@ fn xml(text: &str) -> String {
 
 /// An attribute value: one line (a line break in an attribute is read back as a space anyway).
 fn attr(text: &str) -> String {
-    xml(&text.replace("\r\n", "; ").replace(['\n', '\r'], "; "))
+    xml_chars(&text.replace("\r\n", "; ").replace(['\n', '\r'], "; "))
 }
 
 /// Seconds with at most three decimals, as both schemas read `time` (`xs:decimal`, and
@@ -183,28 +182,32 @@ fn summary_block(c: &CheckEvidence, ctx: &Context) -> String {
     text
 }
 
-fn testcase(c: &CheckEvidence, ctx: &Context, out: &mut String) {
-    let _ = write!(
-        out,
-        "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"",
-        attr(c.id),
-        attr(&format!("{}.{}", c.stack, c.service)),
-        seconds(c.duration_ms)
-    );
+fn testcase(c: &CheckEvidence, ctx: &Context, w: &mut Writer<Vec<u8>>) -> io::Result<()> {
+    let classname = attr(&format!("{}.{}", c.stack, c.service));
+    let time = seconds(c.duration_ms);
+    let case = w.create_element("testcase").with_attributes([
+        ("name", attr(c.id).as_str()),
+        ("classname", classname.as_str()),
+        ("time", time.as_str()),
+    ]);
     let first = || deciding(c).next().map(|f| f.message.clone()).unwrap_or_default();
+    let text = || xml_chars(&detail(c, ctx));
     match c.outcome {
-        Status::Pass => out.push_str("/>\n"),
+        Status::Pass => {
+            case.write_empty()?;
+        }
         Status::Fail | Status::Error => {
             let tag = if c.outcome == Status::Fail { "failure" } else { "error" };
             let count = deciding(c).count();
             let more = if count > 1 { format!(" (and {} more)", count - 1) } else { String::new() };
-            let _ = write!(
-                out,
-                ">\n      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>\n    </testcase>\n",
-                attr(&format!("{}{more}", first())),
-                c.outcome,
-                xml(&detail(c, ctx))
-            );
+            let message = attr(&format!("{}{more}", first()));
+            let kind = c.outcome.to_string();
+            case.write_inner_content(|w| {
+                w.create_element(tag)
+                    .with_attributes([("message", message.as_str()), ("type", kind.as_str())])
+                    .write_text_content(BytesText::new(&text()))?;
+                Ok(())
+            })?;
         }
         Status::Skip | Status::Waived => {
             let message = match (&c.waiver, c.outcome) {
@@ -213,18 +216,75 @@ fn testcase(c: &CheckEvidence, ctx: &Context, out: &mut String) {
                 }
                 _ => first(),
             };
-            let _ = write!(
-                out,
-                ">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>\n",
-                attr(&message),
-                xml(&detail(c, ctx))
-            );
+            case.write_inner_content(|w| {
+                w.create_element("skipped")
+                    .with_attribute(("message", attr(&message).as_str()))
+                    .write_text_content(BytesText::new(&text()))?;
+                Ok(())
+            })?;
         }
     }
+    Ok(())
+}
+
+/// One `<testsuite>`: one stack's (or static suite's) checks, in the order windyroad requires.
+fn testsuite(
+    index: usize,
+    name: &str,
+    cases: &[&CheckEvidence],
+    ctx: &Context,
+    w: &mut Writer<Vec<u8>>,
+) -> io::Result<()> {
+    let count = |s: &[Status]| cases.iter().filter(|c| s.contains(&c.outcome)).count().to_string();
+    let time: f64 = cases.iter().map(|c| c.duration_ms).sum();
+    let first = cases.iter().map(|c| c.started_at.as_str()).min().unwrap_or("");
+    let hostname = if ctx.hostname.trim().is_empty() { "localhost" } else { ctx.hostname.trim() };
+    let (name, index, tests) = (attr(name), index.to_string(), cases.len().to_string());
+    let (failures, errors, skipped) =
+        (count(&[Status::Fail]), count(&[Status::Error]), count(&[Status::Skip, Status::Waived]));
+    let (time, timestamp, hostname) = (seconds(time), timestamp(first), attr(hostname));
+    let attributes = [
+        ("name", name.as_str()),
+        ("package", name.as_str()),
+        ("id", index.as_str()),
+        ("tests", tests.as_str()),
+        ("failures", failures.as_str()),
+        ("errors", errors.as_str()),
+        ("skipped", skipped.as_str()),
+        ("time", time.as_str()),
+        ("timestamp", timestamp.as_str()),
+        ("hostname", hostname.as_str()),
+    ];
+    let properties = [
+        ("evidence-html", ctx.evidence_html.as_deref()),
+        ("evidence-json", ctx.evidence_json.as_deref()),
+        ("ci-run", ctx.ci_run_url.as_deref()),
+        ("source", ctx.source_file.as_deref()),
+    ];
+    w.create_element("testsuite").with_attributes(attributes).write_inner_content(|w| {
+        w.create_element("properties").write_inner_content(|w| {
+            for (key, value) in properties {
+                if let Some(value) = value {
+                    w.create_element("property")
+                        .with_attributes([("name", key), ("value", attr(value).as_str())])
+                        .write_empty()?;
+                }
+            }
+            Ok(())
+        })?;
+        for c in cases {
+            testcase(c, ctx, w)?;
+        }
+        let blocks: Vec<String> = cases.iter().map(|c| summary_block(c, ctx)).collect();
+        w.create_element("system-out").write_text_content(BytesText::new(&xml_chars(&blocks.join("\n"))))?;
+        w.create_element("system-err").write_text_content(BytesText::new(""))?;
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// The JUnit document for `checks`: one testsuite per stack (or static suite), in first-seen order.
-pub fn render(checks: &[CheckEvidence], ctx: &Context) -> String {
+pub fn render(checks: &[CheckEvidence], ctx: &Context) -> io::Result<String> {
     let mut order: Vec<&str> = Vec::new();
     let mut suites: BTreeMap<&str, Vec<&CheckEvidence>> = BTreeMap::new();
     for c in checks {
@@ -233,51 +293,22 @@ pub fn render(checks: &[CheckEvidence], ctx: &Context) -> String {
         }
         suites.entry(c.stack).or_default().push(c);
     }
-    let hostname = if ctx.hostname.trim().is_empty() { "localhost" } else { ctx.hostname.trim() };
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-    for (index, name) in order.iter().enumerate() {
-        let cases = &suites[name];
-        let count = |s: &[Status]| cases.iter().filter(|c| s.contains(&c.outcome)).count();
-        let time: f64 = cases.iter().map(|c| c.duration_ms).sum();
-        let first = cases.iter().map(|c| c.started_at.as_str()).min().unwrap_or("");
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{n}\" package=\"{n}\" id=\"{index}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\">",
-            cases.len(),
-            count(&[Status::Fail]),
-            count(&[Status::Error]),
-            count(&[Status::Skip, Status::Waived]),
-            seconds(time),
-            timestamp(first),
-            attr(hostname),
-            n = attr(name),
-        );
-        out.push_str("    <properties>\n");
-        let properties = [
-            ("evidence-html", ctx.evidence_html.as_deref()),
-            ("evidence-json", ctx.evidence_json.as_deref()),
-            ("ci-run", ctx.ci_run_url.as_deref()),
-            ("source", ctx.source_file.as_deref()),
-        ];
-        for (key, value) in properties {
-            if let Some(value) = value {
-                let _ = writeln!(out, "      <property name=\"{key}\" value=\"{}\"/>", attr(value));
-            }
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    // No attributes on <testsuites>: windyroad's JUnit.xsd allows none.
+    w.create_element("testsuites").write_inner_content(|w| {
+        for (index, name) in order.iter().enumerate() {
+            testsuite(index, name, suites.get(name).map_or(&[][..], Vec::as_slice), ctx, w)?;
         }
-        out.push_str("    </properties>\n");
-        for c in cases {
-            testcase(c, ctx, &mut out);
-        }
-        let blocks: Vec<String> = cases.iter().map(|c| summary_block(c, ctx)).collect();
-        let _ = writeln!(out, "    <system-out>{}</system-out>", xml(&blocks.join("\n")));
-        out.push_str("    <system-err></system-err>\n  </testsuite>\n");
-    }
-    out.push_str("</testsuites>\n");
-    out
+        Ok(())
+    })?;
+    let mut bytes = w.into_inner();
+    bytes.push(b'\n');
+    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 pub fn write(path: &Path, checks: &[CheckEvidence], ctx: &Context) -> Result<usize, Error> {
-    let xml = render(checks, ctx);
+    let xml = render(checks, ctx).map_err(|source| Error::Report { path: path.to_owned(), source })?;
     write_atomically(path, xml.as_bytes())?;
     Ok(xml.len())
 }
@@ -289,7 +320,7 @@ mod tests {
 
     fn xml() -> String {
         let doc = evidence::build(&fixture::run(), &fixture::records(), &fixture::paths(), &Format::ALL);
-        render(&doc.checks, &Context::of_run(&doc.run))
+        render(&doc.checks, &Context::of_run(&doc.run)).expect("an in-memory JUnit document")
     }
 
     #[test]
@@ -346,9 +377,41 @@ mod tests {
 
     #[test]
     fn characters_xml_cannot_carry_are_written_out() {
-        assert_eq!(super::xml("a\u{1}b<&>\"'\n"), "a\\u{1}b&lt;&amp;&gt;&quot;&apos;\n");
+        assert_eq!(xml_chars("a\u{1}b\u{ffff}<&>\t\n"), "a\\u{1}b\\u{ffff}<&>\t\n");
         assert_eq!(attr("one\ntwo"), "one; two");
         assert_eq!(seconds(1500.4), "1.500");
         assert_eq!(timestamp("2027-01-15T08:00:00.123Z"), "2027-01-15T08:00:00");
+    }
+
+    #[test]
+    fn a_reason_with_markup_and_control_characters_stays_well_formed_xml() {
+        use quick_xml::Reader;
+        let mut records = fixture::records();
+        records[2] = fixture::record(
+            "beta_errors",
+            "ecs",
+            vec![crate::check::Finding::error("svc", "Tasks", "\u{1b}[31mdenied\u{0} <b> & \"quoted\"")],
+        );
+        let doc = evidence::build(&fixture::run(), &records, &fixture::paths(), &Format::ALL);
+        let x = render(&doc.checks, &Context::of_run(&doc.run)).expect("an in-memory JUnit document");
+        assert!(x.contains("reason: \\u{1b}[31mdenied\\u{0} &lt;b&gt; &amp; &quot;quoted&quot;"), "{x}");
+        assert!(!x.contains('\u{1b}') && !x.contains('\u{0}'), "no character XML 1.0 cannot carry: {x}");
+        let mut reader = Reader::from_str(&x);
+        let (mut elements, mut root_attributes) = (0, None);
+        loop {
+            match reader.read_event() {
+                Ok(Event::Eof) => break,
+                Ok(Event::Start(e) | Event::Empty(e)) => {
+                    if e.name().as_ref() == b"testsuites" {
+                        root_attributes = Some(e.attributes().count());
+                    }
+                    elements += 1;
+                }
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed at {}: {e}\n{x}", reader.error_position()),
+            }
+        }
+        assert_eq!(root_attributes, Some(0), "<testsuites> carries no attributes");
+        assert!(elements > 10, "{elements} elements read back");
     }
 }

@@ -11,16 +11,25 @@
 //! carrying the waiver's justification and expiry. Each run has its own category
 //! (`automationDetails.id`: `stackproof/live/<stack>/`, `stackproof/static/<stack>/`).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
+use serde_sarif::sarif::{
+    Artifact, ArtifactLocation, ArtifactRoles, Invocation, Location, LogicalLocation, Message,
+    MultiformatMessageString, Notification, NotificationLevel, PhysicalLocation, PropertyBag, Region,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultColumnKind, ResultKind, ResultLevel,
+    Run as SarifRun, RunAutomationDetails, Sarif, Suppression, SupressionKind, SupressionStatus, Tool, ToolComponent,
+    Version,
+};
 
 use super::evidence::{CheckEvidence, Evidence, FindingEvidence};
 use super::write_atomically;
 use crate::Error;
 use crate::check::{Severity, Status};
 
-/// The schema the document declares (the OASIS errata 01 schema, vendored by the tests).
+/// The schema the document declares (the OASIS errata 01 schema, vendored by the tests), not
+/// serde-sarif's `SCHEMA_URL` (a SchemaStore mirror).
 pub const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// One SARIF run: one stack's checks, live or static.
@@ -43,11 +52,11 @@ pub struct Run<'a> {
     pub properties: Value,
 }
 
-fn level(severity: Severity) -> &'static str {
+fn level(severity: Severity) -> ResultLevel {
     match severity {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low => "note",
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low => ResultLevel::Note,
     }
 }
 
@@ -61,7 +70,24 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-fn rule(c: &CheckEvidence) -> Value {
+/// serde-sarif types most of the schema's enumerated strings (all but a result's `kind` and
+/// `level`) as JSON values; its enums give the spelling.
+fn named(value: impl std::fmt::Display) -> Value {
+    Value::String(value.to_string())
+}
+
+/// A property bag: optional tags, then the members of `members` (a JSON object; anything else a
+/// caller passes is kept whole under `value` rather than dropped).
+fn bag(tags: Option<Vec<String>>, members: Value) -> PropertyBag {
+    let additional_properties = match members {
+        Value::Object(map) => map.into_iter().collect(),
+        Value::Null => BTreeMap::new(),
+        other => BTreeMap::from([("value".to_owned(), other)]),
+    };
+    PropertyBag { tags, additional_properties }
+}
+
+fn rule(c: &CheckEvidence) -> ReportingDescriptor {
     let citations = c.citations.join(", ");
     let text = format!(
         "{}\n\nRemediation: {}\n\nRisk: {}\n\nHIPAA Security Rule: {citations}\nSeverity: {}",
@@ -73,24 +99,26 @@ fn rule(c: &CheckEvidence) -> Value {
     );
     let mut tags = vec!["security".to_owned(), "compliance".to_owned(), "hipaa".to_owned(), c.service.to_owned()];
     tags.extend(c.citations.iter().map(|s| (*s).to_owned()));
-    json!({
-        "id": c.id,
-        "name": c.id,
-        "shortDescription": { "text": c.title },
-        "fullDescription": { "text": c.risk },
-        "help": { "text": text, "markdown": markdown },
-        "defaultConfiguration": { "level": level(c.severity) },
-        "properties": {
-            "tags": tags,
-            "security-severity": security_severity(c.severity),
-            "problem.severity": level(c.severity),
-            "precision": "very-high",
-            "severity": c.severity,
-            "service": c.service,
-            "citations": c.citations,
-            "remediation": c.remediation,
-        },
-    })
+    ReportingDescriptor::builder()
+        .id(c.id)
+        .name(c.id)
+        .short_description(MultiformatMessageString::builder().text(c.title).build())
+        .full_description(MultiformatMessageString::builder().text(c.risk).build())
+        .help(MultiformatMessageString::builder().text(text).markdown(markdown).build())
+        .default_configuration(ReportingConfiguration::builder().level(named(level(c.severity))).build())
+        .properties(bag(
+            Some(tags),
+            json!({
+                "security-severity": security_severity(c.severity),
+                "problem.severity": named(level(c.severity)),
+                "precision": "very-high",
+                "severity": c.severity,
+                "service": c.service,
+                "citations": c.citations,
+                "remediation": c.remediation,
+            }),
+        ))
+        .build()
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of a result (not a security measure).
@@ -105,30 +133,33 @@ fn fingerprint(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
-fn location(f: &FindingEvidence, fallback: Option<&str>) -> Option<Value> {
+fn location(f: &FindingEvidence, fallback: Option<&str>) -> Option<Location> {
     let (file, line) = match &f.source {
         Some(s) => (s.file.as_str(), s.line),
         None => (fallback?, None),
     };
-    let mut physical = json!({ "artifactLocation": { "uri": file } });
-    if let Some(line) = line {
-        physical["region"] = json!({ "startLine": line });
-    }
-    let mut loc = json!({ "physicalLocation": physical });
-    let ids = f.source.as_ref().map(|s| s.logical_ids.clone()).unwrap_or_default();
-    if !ids.is_empty() {
-        loc["logicalLocations"] = Value::Array(
-            ids.iter()
-                .map(|id| json!({ "name": id, "fullyQualifiedName": format!("{file}#{id}"), "kind": "resource" }))
-                .collect(),
-        );
-    }
-    Some(loc)
+    let physical = PhysicalLocation {
+        artifact_location: Some(ArtifactLocation::builder().uri(file).build()),
+        region: line.map(|line| Region::builder().start_line(i64::from(line)).build()),
+        ..PhysicalLocation::default()
+    };
+    let ids = f.source.as_ref().map(|s| s.logical_ids.as_slice()).unwrap_or_default();
+    let logical: Vec<LogicalLocation> = ids
+        .iter()
+        .map(|id| {
+            LogicalLocation::builder().name(id).fully_qualified_name(format!("{file}#{id}")).kind("resource").build()
+        })
+        .collect();
+    Some(Location {
+        physical_location: Some(physical),
+        logical_locations: (!logical.is_empty()).then_some(logical),
+        ..Location::default()
+    })
 }
 
-fn result(c: &CheckEvidence, rule_index: usize, f: &FindingEvidence, run: &Run) -> Value {
+fn result(c: &CheckEvidence, rule_index: usize, f: &FindingEvidence, run: &Run) -> SarifResult {
     let failed = f.status == Status::Fail;
-    let named = match &f.label {
+    let named_resource = match &f.label {
         Some(label) => format!("{} ({label})", f.resource),
         None => f.resource.clone(),
     };
@@ -137,46 +168,57 @@ fn result(c: &CheckEvidence, rule_index: usize, f: &FindingEvidence, run: &Run) 
         _ => format!("{} expected {}, saw {}", f.property, f.expected, f.actual),
     };
     let text = if failed {
-        format!("{named}: {what}. {} Remediation: {}", c.title, c.remediation)
+        format!("{named_resource}: {what}. {} Remediation: {}", c.title, c.remediation)
     } else {
-        format!("{named}: {what}. Not judged, so not evidence of compliance: {}", c.title)
+        format!("{named_resource}: {what}. Not judged, so not evidence of compliance: {}", c.title)
     };
     let anchor = f.source.as_ref().and_then(|s| s.logical_ids.first()).map_or(f.resource.as_str(), String::as_str);
-    let mut r = json!({
-        "ruleId": c.id,
-        "ruleIndex": rule_index,
-        "kind": if failed { "fail" } else { "open" },
-        "level": if failed { level(c.severity) } else { "none" },
-        "message": { "text": text },
-        "partialFingerprints": { "stackproofFinding/v1": fingerprint(&[run.mode, run.stack, c.id, anchor, &f.property]) },
-        "properties": {
-            "status": f.status,
-            "resource": f.resource,
-            "arn": f.arn,
-            "logicalIds": f.source.as_ref().map(|s| s.logical_ids.clone()).unwrap_or_default(),
-            "output": f.source.as_ref().and_then(|s| s.output.clone()),
-            "property": f.property,
-            "expected": f.expected,
-            "actual": f.actual,
-            "reason": f.reason,
-            "citations": c.citations,
-            "evidence": run.evidence_link.map(|link| format!("{link}, check {}", c.id)),
-        },
-    });
-    if let Some(loc) = location(f, run.source_file) {
-        r["locations"] = json!([loc]);
+    let suppressions = match (&c.waiver, c.outcome) {
+        (Some(w), Status::Waived) => Some(vec![
+            Suppression::builder()
+                .kind(named(SupressionKind::External))
+                .status(named(SupressionStatus::Accepted))
+                .justification(format!("waived until {}: {}", w.expires, w.justification))
+                .build(),
+        ]),
+        _ => None,
+    };
+    SarifResult {
+        rule_id: Some(c.id.to_owned()),
+        rule_index: i64::try_from(rule_index).ok(),
+        kind: Some(if failed { ResultKind::Fail } else { ResultKind::Open }),
+        level: Some(if failed { level(c.severity) } else { ResultLevel::None }),
+        locations: location(f, run.source_file).map(|loc| vec![loc]),
+        partial_fingerprints: Some(BTreeMap::from([(
+            "stackproofFinding/v1".to_owned(),
+            fingerprint(&[run.mode, run.stack, c.id, anchor, &f.property]),
+        )])),
+        suppressions,
+        properties: Some(bag(
+            None,
+            json!({
+                "status": f.status,
+                "resource": f.resource,
+                "arn": f.arn,
+                "logicalIds": f.source.as_ref().map(|s| s.logical_ids.clone()).unwrap_or_default(),
+                "output": f.source.as_ref().and_then(|s| s.output.clone()),
+                "property": f.property,
+                "expected": f.expected,
+                "actual": f.actual,
+                "reason": f.reason,
+                "citations": c.citations,
+                "evidence": run.evidence_link.map(|link| format!("{link}, check {}", c.id)),
+            }),
+        )),
+        ..SarifResult::builder().message(Message::builder().text(text).build()).build()
     }
-    if let (Some(w), Status::Waived) = (&c.waiver, c.outcome) {
-        r["suppressions"] = json!([{
-            "kind": "external",
-            "status": "accepted",
-            "justification": format!("waived until {}: {}", w.expires, w.justification),
-        }]);
-    }
-    r
 }
 
-fn run_json(run: &Run) -> Value {
+fn notification(level: NotificationLevel, text: String) -> Notification {
+    Notification::builder().level(named(level)).message(Message::builder().text(text).build()).build()
+}
+
+fn sarif_run(run: &Run) -> SarifRun {
     let mut rules = Vec::new();
     let mut results = Vec::new();
     for c in run.checks {
@@ -188,62 +230,78 @@ fn run_json(run: &Run) -> Value {
     }
     let errors = run.checks.iter().filter(|c| c.outcome == Status::Error).count();
     let skipped = run.checks.iter().filter(|c| c.outcome == Status::Skip).count();
+    let total = run.checks.len();
     let mut notifications = Vec::new();
     if let Some(signal) = run.interrupted {
-        notifications.push(json!({ "level": "error", "message": { "text": format!("interrupted by {signal}: not every check could look") } }));
+        notifications.push(notification(
+            NotificationLevel::Error,
+            format!("interrupted by {signal}: not every check could look"),
+        ));
     }
     if let Some(setup) = run.setup_error {
-        notifications.push(
-            json!({ "level": "error", "message": { "text": format!("the run stopped before the checks: {setup}") } }),
-        );
+        notifications
+            .push(notification(NotificationLevel::Error, format!("the run stopped before the checks: {setup}")));
     }
     if errors > 0 {
-        notifications.push(json!({ "level": "error", "message": { "text": format!("{errors} of {} checks could not look (errors): they are not evidence of compliance", run.checks.len()) } }));
+        notifications.push(notification(
+            NotificationLevel::Error,
+            format!("{errors} of {total} checks could not look (errors): they are not evidence of compliance"),
+        ));
     }
     if skipped > 0 {
-        notifications.push(json!({ "level": "warning", "message": { "text": format!("{skipped} of {} checks could not be judged on this target (skipped)", run.checks.len()) } }));
+        notifications.push(notification(
+            NotificationLevel::Warning,
+            format!("{skipped} of {total} checks could not be judged on this target (skipped)"),
+        ));
     }
-    let mut invocation = json!({
-        "executionSuccessful": run.setup_error.is_none() && run.interrupted.is_none() && errors == 0,
-        "startTimeUtc": run.started_at,
-        "endTimeUtc": run.finished_at,
-    });
-    if !notifications.is_empty() {
-        invocation["toolExecutionNotifications"] = Value::Array(notifications);
+    let invocation = Invocation {
+        start_time_utc: Some(run.started_at.to_owned()),
+        end_time_utc: Some(run.finished_at.to_owned()),
+        tool_execution_notifications: (!notifications.is_empty()).then_some(notifications),
+        ..Invocation::builder()
+            .execution_successful(run.setup_error.is_none() && run.interrupted.is_none() && errors == 0)
+            .build()
+    };
+    let driver = ToolComponent::builder()
+        .name("stackproof")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .rules(rules)
+        .build();
+    SarifRun {
+        automation_details: Some(
+            RunAutomationDetails::builder().id(format!("stackproof/{}/{}/", run.mode, run.stack)).build(),
+        ),
+        invocations: Some(vec![invocation]),
+        column_kind: Some(named(ResultColumnKind::UnicodeCodePoints)),
+        // Always present, empty or not: a reader tells "nothing found" from "not reported".
+        results: Some(results),
+        properties: Some(bag(None, run.properties.clone())),
+        artifacts: run.source_file.map(|file| {
+            vec![Artifact {
+                location: Some(ArtifactLocation::builder().uri(file).build()),
+                roles: Some(vec![named(ArtifactRoles::AnalysisTarget)]),
+                ..Artifact::default()
+            }]
+        }),
+        ..SarifRun::builder().tool(Tool::builder().driver(driver).build()).build()
     }
-    let mut out = json!({
-        "tool": { "driver": {
-            "name": "stackproof",
-            "version": env!("CARGO_PKG_VERSION"),
-            "semanticVersion": env!("CARGO_PKG_VERSION"),
-            "rules": rules,
-        }},
-        "automationDetails": { "id": format!("stackproof/{}/{}/", run.mode, run.stack) },
-        "invocations": [invocation],
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-        "properties": run.properties,
-    });
-    if let Some(file) = run.source_file {
-        out["artifacts"] = json!([{ "location": { "uri": file }, "roles": ["analysisTarget"] }]);
-    }
-    out
 }
 
 /// The SARIF log of `runs`.
-pub fn render(runs: &[Run]) -> String {
-    let doc = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": runs.iter().map(run_json).collect::<Vec<_>>(),
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+pub fn render(runs: &[Run]) -> serde_json::Result<String> {
+    let log = Sarif::builder()
+        .schema(SCHEMA)
+        .version(named(Version::V2_1_0))
+        .runs(runs.iter().map(sarif_run).collect::<Vec<_>>())
+        .build();
+    let mut text = serde_json::to_string_pretty(&log)?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 /// The live run's SARIF log: one run, this stack's checks.
-pub fn render_live(doc: &Evidence) -> String {
+pub fn render_live(doc: &Evidence) -> serde_json::Result<String> {
     let s = &doc.summary;
     let run = Run {
         mode: "live",
@@ -271,13 +329,13 @@ pub fn render_live(doc: &Evidence) -> String {
 }
 
 pub fn write_live(path: &Path, doc: &Evidence) -> Result<usize, Error> {
-    let text = render_live(doc);
+    let text = render_live(doc).map_err(|e| Error::Report { path: path.to_owned(), source: e.into() })?;
     write_atomically(path, text.as_bytes())?;
     Ok(text.len())
 }
 
 pub fn write(path: &Path, runs: &[Run]) -> Result<usize, Error> {
-    let text = render(runs);
+    let text = render(runs).map_err(|e| Error::Report { path: path.to_owned(), source: e.into() })?;
     write_atomically(path, text.as_bytes())?;
     Ok(text.len())
 }
@@ -289,7 +347,7 @@ mod tests {
 
     fn doc() -> Value {
         let d = evidence::build(&fixture::run(), &fixture::records(), &fixture::paths(), &Format::ALL);
-        serde_json::from_str(&render_live(&d)).expect("SARIF is JSON")
+        serde_json::from_str(&render_live(&d).expect("SARIF")).expect("SARIF is JSON")
     }
 
     #[test]
@@ -339,7 +397,7 @@ mod tests {
             expires: "2099-01-01".into(),
         });
         let d = evidence::build(&fixture::run(), &records, &fixture::paths(), &Format::ALL);
-        let text = render_live(&d);
+        let text = render_live(&d).expect("SARIF");
         let v: Value = serde_json::from_str(&text).expect("json");
         let suppression = &v["runs"][0]["results"][0]["suppressions"][0];
         assert_eq!(suppression["status"], "accepted");
