@@ -175,7 +175,12 @@ fn judge<S: Stack>(
     waivers: &Waivers,
     sinks: &Sinks,
 ) -> ExitCode {
-    let missing = session.outputs.missing(stack.outputs_used());
+    // The outputs the judged version declares: a newer version's outputs are not missing from an older one.
+    let used: Vec<&str> = match stack.versions().into_iter().find(|c| c.version == session.version) {
+        Some(contract) => stack.outputs_used().iter().copied().filter(|k| contract.declares(k)).collect(),
+        None => stack.outputs_used().to_vec(),
+    };
+    let missing = session.outputs.missing(&used);
     if !missing.is_empty() {
         say(format!(
             "error: {} lack {}; the checks that read them report an error.",
@@ -196,6 +201,9 @@ fn judge<S: Stack>(
     run_info.unsettled = session.unsettled.iter().map(ToString::to_string).collect();
     run_info.finished = SystemTime::now();
     run_info.identity = Some(session.identity.clone());
+    // The version judged is the deployment's, known only once its outputs are read.
+    run_info.stack_version = session.version.clone();
+
     run_info.regions = session.regions.clone();
     run_info.outputs_source = Some(session.outputs.source().to_string());
     run_info.requests = report::Request::from_ledger(session.clients.ledger().requests());

@@ -12,7 +12,7 @@ use stackproof_harness::aws::Clients;
 use stackproof_harness::deployment::{OutputKind, Outputs, Suffix};
 use stackproof_harness::facts::{Named, declared};
 
-use crate::dr::{CONTRACT, outputs};
+use crate::dr::{contract_of, outputs};
 
 /// The layout's two regions, from its contract.
 #[derive(Debug, Clone)]
@@ -53,10 +53,10 @@ impl DrFacts {
     }
 }
 
-/// The values of the contract's `name` outputs. The keys come from `outputs::USED`, which a test
-/// proves is exactly the contract's list.
+/// The values of the `name` outputs of the version's contract. The keys come from `outputs::USED`,
+/// which a test proves holds every version's list.
 fn names(outputs: &Outputs) -> Vec<Named<String>> {
-    CONTRACT
+    contract_of(outputs)
         .outputs
         .iter()
         .filter(|(_, spec)| spec.kind == OutputKind::Name)

@@ -60,6 +60,9 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
     let c = clients.region(&regions.primary);
     let alarm =
         |output| named(outputs, output, |name| async move { facts::cloudwatch::alarm(&c.cloudwatch, &name).await });
+    // The lag alarm lives where the version's contract says: the DR region from v2 on.
+    let lag_region = crate::dr::region_of(outputs, REPLICATION_LAG_ALARM_NAME, regions);
+    let lag = clients.region(&lag_region);
     let (
         cpu_alarm,
         connections_alarm,
@@ -77,7 +80,9 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
     ) = tokio::join!(
         Box::pin(alarm(CPU_ALARM_NAME)),
         Box::pin(alarm(CONNECTIONS_ALARM_NAME)),
-        Box::pin(alarm(REPLICATION_LAG_ALARM_NAME)),
+        Box::pin(named(outputs, REPLICATION_LAG_ALARM_NAME, |name| async move {
+            facts::cloudwatch::alarm(&lag.cloudwatch, &name).await
+        })),
         Box::pin(named(outputs, ALERTS_TOPIC_ARN, |arn| async move { facts::sns::topic(&c.sns, &arn).await })),
         Box::pin(named(outputs, ALERTS_TOPIC_ARN, |arn| async move { facts::sns::subscriptions(&c.sns, &arn).await })),
         Box::pin(named(
