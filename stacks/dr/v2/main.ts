@@ -543,6 +543,11 @@ export class HealthcareDrStack extends TerraformStack {
         bucket: `healthcare-access-logs-${suffix}-${side}`,
         forceDestroy: true,
       }));
+      keep(new S3BucketVersioningA(this, `${side}_access_log_bucket_versioning`, {
+        provider,
+        bucket: logs.id,
+        versioningConfiguration: { status: "Enabled" },
+      }));
       keep(new S3BucketServerSideEncryptionConfigurationA(this, `${side}_access_log_bucket_encryption`, {
         provider,
         bucket: logs.id,
