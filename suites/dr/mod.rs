@@ -66,6 +66,12 @@ pub fn region_of(outputs: &Outputs, key: &str, regions: &Regions) -> String {
     }
 }
 
+/// The live checks a v1 deployment fails when judged by the current requirements: the v1 gaps the
+/// live suite judges today (stacks/dr/v1/CHANGELOG.md). The static suite judges all five
+/// (`synth::tests::V1_GAPS`); the live counterparts of database_tls_enforced,
+/// database_audit_logging, vpc_flow_logs_on and data_buckets_access_logged are not built yet.
+pub const V1_GAPS: &[&str] = &["replication_lag_alarm_at_rpo"];
+
 /// Every live check of the layout, in report order: each service module lists its own.
 pub static CHECKS: LazyLock<Vec<Check<DrFacts>>> = LazyLock::new(|| {
     [
@@ -159,6 +165,9 @@ mod tests {
         for key in CONTRACT_V1.outputs.keys() {
             assert!(CONTRACT_V2.declares(key), "{key} of v1 is gone from v2");
         }
+        let v1: std::collections::BTreeSet<&str> = CONTRACT_V1.outputs.keys().map(String::as_str).collect();
+        assert_eq!(outputs::V1.iter().copied().collect::<std::collections::BTreeSet<_>>(), v1);
+        assert_eq!(outputs::V1.len(), v1.len());
         let r = regions();
         assert_eq!((r.primary.as_str(), r.dr.as_str()), ("eu-west-2", "eu-west-1"));
         assert_eq!(CONTRACT_V1.regions, CONTRACT_V2.regions);

@@ -43,7 +43,10 @@ pub const DR_FLOW_LOG_GROUP_NAME: &str = "DrFlowLogGroupName";
 pub const PRIMARY_ACCESS_LOG_BUCKET_NAME: &str = "PrimaryAccessLogBucketName";
 pub const DR_ACCESS_LOG_BUCKET_NAME: &str = "DrAccessLogBucketName";
 
-/// Every key above: the outputs the live suite reads.
+/// The keys of v1's contract: the first ones of `USED` (v2 only adds; a test proves both lists).
+pub const V1: &[&str] = USED.split_at(32).0;
+
+/// Every key above, v1's first: the outputs the live suite reads.
 pub const USED: &[&str] = &[
     PRIMARY_REGION,
     DR_REGION,

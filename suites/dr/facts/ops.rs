@@ -26,6 +26,12 @@ pub struct OpsFacts {
     pub replication_lag_alarm: Named<MetricAlarm>,
     /// The lag alarm's name as the outputs declare it, which the health check must follow.
     pub replication_lag_alarm_name: Named<String>,
+    /// The region the lag alarm was read in: where the version's contract places it (primary in
+    /// v1, DR from v2 on, where AWS publishes AuroraGlobalDBReplicationLag).
+    pub replication_lag_alarm_region: String,
+    /// The topic the lag alarm must notify: the DR region's alerts topic when the version has one
+    /// (alarm actions are same-region), else the alerts topic.
+    pub replication_lag_topic_arn: Named<String>,
     pub topic: Named<Topic>,
     /// The alerts topic's ARN as the outputs declare it: what the alarms notify, the failover
     /// function is subscribed to and its role may publish to.
@@ -118,6 +124,12 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
         connections_alarm,
         replication_lag_alarm,
         replication_lag_alarm_name: declared(outputs, REPLICATION_LAG_ALARM_NAME),
+        replication_lag_alarm_region: lag_region.clone(),
+        replication_lag_topic_arn: if crate::dr::contract_of(outputs).declares(DR_ALERTS_TOPIC_ARN) {
+            declared(outputs, DR_ALERTS_TOPIC_ARN)
+        } else {
+            declared(outputs, ALERTS_TOPIC_ARN)
+        },
         topic,
         topic_arn: declared(outputs, ALERTS_TOPIC_ARN),
         subscriptions,

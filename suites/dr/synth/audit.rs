@@ -36,18 +36,18 @@ fn parameter<'s>(group: &Resource<'s>, name: &str) -> Option<&'s Value> {
 
 /// The cluster parameter group a cluster names, when it is one of the layout's in the cluster's
 /// own region; else a finding on the cluster saying so.
-fn parameter_group<'s>(s: &'s Synth, cluster: &Resource<'s>) -> Result<Resource<'s>, Finding> {
+fn parameter_group<'s>(s: &'s Synth, cluster: &Resource<'s>) -> Result<Resource<'s>, Box<Finding>> {
     let home = region(s, cluster);
     let group = s
         .resources_of("aws_rds_cluster_parameter_group")
         .find(|g| names(cluster.prop("db_cluster_parameter_group_name"), g) && region(s, g) == home);
     group.ok_or_else(|| {
-        judge(
+        Box::new(judge(
             cluster,
             "db_cluster_parameter_group_name",
             false,
             format!("a cluster parameter group of this layout in {home} (the default group leaves rds.force_ssl 0)"),
-        )
+        ))
     })
 }
 
@@ -113,7 +113,7 @@ fn database_tls_enforced(f: &SynthFacts) -> Vec<Finding> {
     clusters
         .iter()
         .map(|c| match parameter_group(s, c) {
-            Err(finding) => finding,
+            Err(finding) => *finding,
             Ok(g) => {
                 let value = parameter(&g, "rds.force_ssl");
                 judge_value(&g, "parameter.rds.force_ssl", value, is_text(value, "1"), "1")
@@ -228,7 +228,7 @@ fn database_audit_logging(f: &SynthFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
     for c in &clusters {
         match parameter_group(s, c) {
-            Err(finding) => findings.push(finding),
+            Err(finding) => findings.push(*finding),
             Ok(g) => {
                 let text = |name: &str| parameter(&g, name).and_then(Value::as_str).unwrap_or("");
                 let preload = parameter(&g, "shared_preload_libraries");
@@ -250,7 +250,7 @@ fn database_audit_logging(f: &SynthFacts) -> Vec<Finding> {
                 ));
                 for name in ["log_connections", "log_disconnections"] {
                     let v = parameter(&g, name);
-                    findings.push(judge_value(&g, &format!("parameter.{name}"), v, is_text(v, "1"), "1"));
+                    findings.push(judge_value(&g, format!("parameter.{name}"), v, is_text(v, "1"), "1"));
                 }
             }
         }
