@@ -63,6 +63,10 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
         stack.checks().len(),
         super::git::stacks_git(&Path::new("stacks").join(&stack.contract().stack).join(&stack.contract().version)),
     );
+    // With several versions, which one is judged is known only from the deployment's outputs.
+    if stack.versions().len() > 1 {
+        run_info.stack_version = "not known (the deployment's outputs were not read)".into();
+    }
     match before_deploy(stack.name(), args, run_info.stacks_git.commit.as_deref()) {
         Ok((shown, note)) => (run_info.before_deploy, run_info.before_deploy_note) = (shown, note),
         Err(err) => return fatal(&err),
