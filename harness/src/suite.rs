@@ -53,7 +53,21 @@ pub trait Stack: Sync {
     /// Short name used in test names and reports: `hipaa`.
     fn name(&self) -> &'static str;
 
+    /// The contract of the newest version the suite knows.
     fn contract(&self) -> &Contract;
+
+    /// The contracts of every version the suite knows, oldest first (the newest is `contract()`).
+    /// Every version is judged by the same checks, the current requirements: an older version's
+    /// known gaps fail the requirements they break.
+    fn versions(&self) -> Vec<&Contract> {
+        vec![self.contract()]
+    }
+
+    /// The contract of the version a deployment states in its outputs (`StackVersion`), the
+    /// oldest when it states none; an unknown version is an error.
+    fn contract_of(&self, outputs: &Outputs) -> Result<&Contract, Error> {
+        crate::deployment::contract::judged(&self.versions(), outputs.values())
+    }
 
     fn checks(&self) -> &'static [Check<Self::Facts>];
 

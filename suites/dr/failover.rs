@@ -697,10 +697,12 @@ fn health_check_watches_replication_lag(f: &DrFacts) -> Vec<Finding> {
         let mut findings =
             vec![Finding::judge(r, "Type", c.kind == "CLOUDWATCH_METRIC", "CLOUDWATCH_METRIC", &c.kind, c)];
         findings.extend(judge_fact(r, &alarm.fact, "AlarmIdentifier", |name| {
-            let expected = format!("Name {name}, Region {}", f.regions.primary);
+            // The alarm's region, as the version's contract places it (the DR region from v2 on).
+            let home = &f.ops.replication_lag_alarm_region;
+            let expected = format!("Name {name}, Region {home}");
             vec![match &c.alarm_identifier {
                 Some(id) => {
-                    let ok = id.name == *name && id.region == f.regions.primary;
+                    let ok = id.name == *name && id.region == *home;
                     let actual = format!("Name {}, Region {}", id.name, id.region);
                     Finding::judge(r, "AlarmIdentifier", ok, expected, actual, c)
                 }

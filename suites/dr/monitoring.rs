@@ -85,10 +85,16 @@ fn or_none<T: ToString>(v: Option<T>) -> String {
 }
 
 /// Every setting that decides when the alarm fires, against main.ts: metric, namespace,
-/// dimensions (the primary cluster, and nothing else), statistic, period, evaluation periods,
-/// threshold and comparison.
-fn judge_alarm(f: &DrFacts, n: &Named<MetricAlarm>, spec: &AlarmSpec) -> Vec<Finding> {
-    let cluster = &f.core.cluster_ids.primary;
+/// dimensions (`cluster`, and nothing else, read in `region`), statistic, period, evaluation
+/// periods, threshold and comparison.
+fn judge_alarm(
+    n: &Named<MetricAlarm>,
+    spec: &AlarmSpec,
+    cluster: &Named<String>,
+    region: (&str, &str),
+) -> Vec<Finding> {
+    // (the region the alarm was read in, the region its metric is published in)
+    let (read_in, published_in) = region;
     judge_named(n, "MetricName", |a| {
         let r = &n.resource;
         let metric = a.metric_name.as_deref().unwrap_or("none (metric math)");
@@ -106,12 +112,13 @@ fn judge_alarm(f: &DrFacts, n: &Named<MetricAlarm>, spec: &AlarmSpec) -> Vec<Fin
         ];
         findings.extend(judge_fact(r, &cluster.fact, "Dimensions", |id| {
             let expected = [Dimension { name: CLUSTER_DIMENSION.into(), value: id.clone() }];
+            // A cluster's metrics exist only in its region: an alarm elsewhere never sees them.
             vec![Finding::judge(
                 r,
                 "Dimensions",
-                a.dimensions == expected,
-                dimensions_text(&expected),
-                dimensions_text(&a.dimensions),
+                a.dimensions == expected && read_in == published_in,
+                format!("{} in {published_in}", dimensions_text(&expected)),
+                format!("{} in {read_in}", dimensions_text(&a.dimensions)),
                 &a.dimensions,
             )]
         }));
@@ -193,7 +200,8 @@ pub const CPU_ALARM_ABOVE_80_PERCENT: Check<DrFacts> = Check {
 };
 
 fn cpu_alarm_above_80_percent(f: &DrFacts) -> Vec<Finding> {
-    judge_alarm(f, &f.ops.cpu_alarm, &CPU_ALARM)
+    let primary = f.regions.primary.as_str();
+    judge_alarm(&f.ops.cpu_alarm, &CPU_ALARM, &f.core.cluster_ids.primary, (primary, primary))
 }
 
 pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<DrFacts> = Check {
@@ -252,7 +260,8 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<DrFacts> = Check {
 };
 
 fn connections_alarm_on_primary_cluster(f: &DrFacts) -> Vec<Finding> {
-    judge_alarm(f, &f.ops.connections_alarm, &CONNECTIONS_ALARM)
+    let primary = f.regions.primary.as_str();
+    judge_alarm(&f.ops.connections_alarm, &CONNECTIONS_ALARM, &f.core.cluster_ids.primary, (primary, primary))
 }
 
 pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
@@ -263,7 +272,7 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
         citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(ii)(C)", "45 CFR 164.308(a)(1)(ii)(D)"],
         severity: Severity::High,
         risk: "If the alarm watches the wrong metric (AuroraReplicaLag is in-region replicas only) or a looser threshold, the DR region can fall further behind than the recovery point objective without anyone, or the failover health check, knowing.",
-        remediation: "main.ts: replication_lag_alarm (CloudwatchMetricAlarm) needs namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions {DBClusterIdentifier: primaryCluster.clusterIdentifier} only, statistic Maximum, period 60, evaluationPeriods 3, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
+        remediation: "stacks/dr/v2 main.ts: replication_lag_alarm (CloudwatchMetricAlarm) needs provider: dr, namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions {DBClusterIdentifier: drCluster.clusterIdentifier} only, statistic Maximum, period 60, evaluationPeriods 3, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
     },
     claims: &[
         claim(
@@ -278,7 +287,7 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
         ),
         claim(
             "Dimensions",
-            "The replication lag alarm watches the primary cluster, and only it (DBClusterIdentifier is its one dimension)",
+            "The replication lag alarm watches the secondary (DR) cluster, and only it (DBClusterIdentifier is its one dimension), in the DR region: AWS publishes AuroraGlobalDBReplicationLag there, for the secondary; v1's alarm on the primary cluster never fires",
             &[&mutants::LAG_ALARM_EXTRA_DIMENSION],
         ),
         claim(
@@ -311,7 +320,10 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<DrFacts> = Check {
 };
 
 fn replication_lag_alarm_at_rpo(f: &DrFacts) -> Vec<Finding> {
-    judge_alarm(f, &f.ops.replication_lag_alarm, &LAG_ALARM)
+    // AWS publishes AuroraGlobalDBReplicationLag for the secondary cluster, in its region
+    // (stacks/dr/v2/README.md, sources): v1's alarm on the primary cluster fails here.
+    let read_in = f.ops.replication_lag_alarm_region.as_str();
+    judge_alarm(&f.ops.replication_lag_alarm, &LAG_ALARM, &f.core.cluster_ids.dr, (read_in, f.regions.dr.as_str()))
 }
 
 pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<DrFacts> = Check {
@@ -351,7 +363,13 @@ fn alarms_notify_alerts_topic(f: &DrFacts) -> Vec<Finding> {
     let listed = |actions: &[String]| if actions.is_empty() { "none".to_owned() } else { actions.join(", ") };
     let mut findings = Vec::new();
     for n in f.ops.alarms() {
-        findings.extend(judge_both((n, &f.ops.topic_arn), "AlarmActions", |a, topic| {
+        // The lag alarm notifies its own region's topic (v2: the DR region's); the others the alerts topic.
+        let topic = if std::ptr::eq(n, &f.ops.replication_lag_alarm) {
+            &f.ops.replication_lag_topic_arn
+        } else {
+            &f.ops.topic_arn
+        };
+        findings.extend(judge_both((n, topic), "AlarmActions", |a, topic| {
             let r = &n.resource;
             let expected = format!("includes {topic}");
             vec![

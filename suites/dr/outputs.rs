@@ -1,5 +1,5 @@
-//! The output keys of stacks/dr/v1/outputs.yml. Checks name keys only through these constants;
-//! a test proves the two lists are the same.
+//! The output keys of stacks/dr/v1/outputs.yml and stacks/dr/v2/outputs.yml (v2 only adds). Checks
+//! name keys only through these constants; a test proves the lists are the same.
 
 pub const PRIMARY_REGION: &str = "PrimaryRegion";
 pub const DR_REGION: &str = "DrRegion";
@@ -33,8 +33,20 @@ pub const FAILOVER_FUNCTION_NAME: &str = "FailoverFunctionName";
 pub const FAILOVER_ROLE_NAME: &str = "FailoverRoleName";
 pub const FAILOVER_CONFIG_PARAMETER_NAME: &str = "FailoverConfigParameterName";
 pub const HEALTH_CHECK_ID: &str = "HealthCheckId";
+// v2 on.
+pub const STACK_VERSION: &str = "StackVersion";
+pub const DR_ALERTS_TOPIC_ARN: &str = "DrAlertsTopicArn";
+pub const PRIMARY_CLUSTER_PARAMETER_GROUP_NAME: &str = "PrimaryClusterParameterGroupName";
+pub const DR_CLUSTER_PARAMETER_GROUP_NAME: &str = "DrClusterParameterGroupName";
+pub const PRIMARY_FLOW_LOG_GROUP_NAME: &str = "PrimaryFlowLogGroupName";
+pub const DR_FLOW_LOG_GROUP_NAME: &str = "DrFlowLogGroupName";
+pub const PRIMARY_ACCESS_LOG_BUCKET_NAME: &str = "PrimaryAccessLogBucketName";
+pub const DR_ACCESS_LOG_BUCKET_NAME: &str = "DrAccessLogBucketName";
 
-/// Every key above: the outputs the live suite reads.
+/// The keys of v1's contract: the first ones of `USED` (v2 only adds; a test proves both lists).
+pub const V1: &[&str] = USED.split_at(32).0;
+
+/// Every key above, v1's first: the outputs the live suite reads.
 pub const USED: &[&str] = &[
     PRIMARY_REGION,
     DR_REGION,
@@ -68,4 +80,12 @@ pub const USED: &[&str] = &[
     FAILOVER_ROLE_NAME,
     FAILOVER_CONFIG_PARAMETER_NAME,
     HEALTH_CHECK_ID,
+    STACK_VERSION,
+    DR_ALERTS_TOPIC_ARN,
+    PRIMARY_CLUSTER_PARAMETER_GROUP_NAME,
+    DR_CLUSTER_PARAMETER_GROUP_NAME,
+    PRIMARY_FLOW_LOG_GROUP_NAME,
+    DR_FLOW_LOG_GROUP_NAME,
+    PRIMARY_ACCESS_LOG_BUCKET_NAME,
+    DR_ACCESS_LOG_BUCKET_NAME,
 ];

@@ -41,6 +41,36 @@ pub enum OutputKind {
     Ids,
     Arn,
     Name,
+    /// The stack version a deployment states (`StackVersion`: `v2`).
+    Version,
+}
+
+/// The output a deployment states its stack version in (`v2`). Versions shipped before the
+/// stacks stated theirs (v1) lack it: a deployment without it is of the oldest version.
+pub const STACK_VERSION_OUTPUT: &str = "StackVersion";
+
+/// The contract of the version a deployment states in its outputs, among `versions` (oldest
+/// first): the one its `StackVersion` names, or the oldest when it states none. A version the
+/// suite does not know, or an empty value, is an error: judging it by another version's contract
+/// would be judging something else.
+pub fn judged<'c>(versions: &[&'c Contract], values: &BTreeMap<String, String>) -> Result<&'c Contract, Error> {
+    let Some(oldest) = versions.first() else {
+        return Err(Error::Contract { name: "(none)".into(), detail: "the suite knows no version".into() });
+    };
+    let Some(stated) = values.get(STACK_VERSION_OUTPUT) else {
+        return Ok(oldest);
+    };
+    let stated = stated.trim();
+    versions.iter().find(|c| c.version == stated).copied().ok_or_else(|| {
+        let known: Vec<&str> = versions.iter().map(|c| c.version.as_str()).collect();
+        Error::Contract {
+            name: format!("stacks/{}", oldest.stack),
+            detail: format!(
+                "the deployment states {STACK_VERSION_OUTPUT} = {stated:?}, a version this suite does not know (it knows {})",
+                known.join(", ")
+            ),
+        }
+    })
 }
 
 impl Contract {
@@ -161,9 +191,27 @@ mod tests {
     }
 
     #[test]
+    fn the_version_judged_is_the_one_the_deployment_states_or_the_oldest() {
+        let of = |v: &str| {
+            Contract::parse("t", &format!("stack: dr\nversion: {v}\nstack_name: s\nregion: r\noutputs: {{}}\n"))
+                .unwrap()
+        };
+        let (v1, v2) = (of("v1"), of("v2"));
+        let versions = [&v1, &v2];
+        let stating = |v: &str| BTreeMap::from([(STACK_VERSION_OUTPUT.to_owned(), v.to_owned())]);
+        assert_eq!(judged(&versions, &BTreeMap::new()).unwrap().version, "v1", "no StackVersion: v1");
+        assert_eq!(judged(&versions, &stating("v2")).unwrap().version, "v2");
+        assert_eq!(judged(&versions, &stating("v1")).unwrap().version, "v1");
+        let unknown = judged(&versions, &stating("v3")).unwrap_err().to_string();
+        assert!(unknown.contains("\"v3\"") && unknown.contains("v1, v2"), "{unknown}");
+        assert!(judged(&versions, &stating("")).is_err(), "an empty version is not the oldest");
+        assert!(judged(&[], &BTreeMap::new()).is_err());
+    }
+
+    #[test]
     fn shipped_contracts_parse() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        for stack in ["stacks/hipaa/v1/outputs.yml", "stacks/dr/v1/outputs.yml"] {
+        for stack in ["stacks/hipaa/v1/outputs.yml", "stacks/dr/v1/outputs.yml", "stacks/dr/v2/outputs.yml"] {
             let text = std::fs::read_to_string(root.join(stack)).unwrap_or_else(|e| panic!("{stack}: {e}"));
             Contract::parse(stack, &text).unwrap_or_else(|e| panic!("{e}"));
         }

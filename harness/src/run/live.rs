@@ -66,6 +66,10 @@ pub fn run<S: Stack>(stack: &S, args: &Args) -> ExitCode {
     run_info.source = stack_source(stack.contract(), plan.suffix.as_str());
     run_info.ci_run_url = Args::github_run_url();
     run_info.hostname = super::args::hostname();
+    // With several versions, which one is judged is known only from the deployment's outputs.
+    if stack.versions().len() > 1 {
+        run_info.stack_version = "not known (the deployment's outputs were not read)".into();
+    }
     match before_deploy(stack.name(), args, run_info.stacks_git.commit.as_deref()) {
         Ok((shown, note)) => (run_info.before_deploy, run_info.before_deploy_note) = (shown, note),
         Err(err) => return fatal(&err),
@@ -178,7 +182,12 @@ fn judge<S: Stack>(
     waivers: &Waivers,
     sinks: &Sinks,
 ) -> ExitCode {
-    let missing = session.outputs.missing(stack.outputs_used());
+    // The outputs the judged version declares: a newer version's outputs are not missing from an older one.
+    let used: Vec<&str> = match stack.versions().into_iter().find(|c| c.version == session.version) {
+        Some(contract) => stack.outputs_used().iter().copied().filter(|k| contract.declares(k)).collect(),
+        None => stack.outputs_used().to_vec(),
+    };
+    let missing = session.outputs.missing(&used);
     if !missing.is_empty() {
         say(format!(
             "error: {} lack {}; the checks that read them report an error.",
@@ -200,6 +209,9 @@ fn judge<S: Stack>(
     run_info.coverage = report::coverage::of(&stack.discovered(&session.facts), &records);
     run_info.finished = SystemTime::now();
     run_info.identity = Some(session.identity.clone());
+    // The version judged is the deployment's, known only once its outputs are read.
+    run_info.stack_version = session.version.clone();
+
     run_info.regions = session.regions.clone();
     run_info.outputs_source = Some(session.outputs.source().to_string());
     run_info.source =

@@ -26,6 +26,8 @@ pub struct Session<S: Stack> {
     pub identity: Identity,
     pub clients: Clients,
     pub outputs: Outputs,
+    /// The stack version judged: the one the outputs state (`StackVersion`), else the oldest.
+    pub version: String,
     pub facts: Arc<S::Facts>,
     /// Wall time spent fetching facts.
     pub gather_time: Duration,
@@ -115,6 +117,7 @@ impl<S: Stack> Session<S> {
             Some(outputs) => outputs,
             None => Outputs::from_stack(here, &target, &stack.contract().stack_name(&suffix)).await?,
         };
+        let version = stack.contract_of(&outputs)?.version.clone();
         let started = Instant::now();
         let facts = stack.gather(&clients, &region, &suffix, &outputs).await;
         let unsettled = stack.changing(&facts);
@@ -126,6 +129,7 @@ impl<S: Stack> Session<S> {
             identity,
             clients,
             outputs,
+            version,
             facts: Arc::new(facts),
             gather_time: started.elapsed(),
             unsettled,

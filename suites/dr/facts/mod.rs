@@ -13,7 +13,7 @@ use stackproof_harness::deployment::{OutputKind, Outputs, Suffix};
 use stackproof_harness::facts::discovery::{self, Discovered};
 use stackproof_harness::facts::{Named, declared};
 
-use crate::dr::{CONTRACT, outputs};
+use crate::dr::{contract_of, outputs};
 
 /// The layout's two regions, from its contract.
 #[derive(Debug, Clone)]
@@ -42,7 +42,7 @@ impl DrFacts {
     pub async fn gather(clients: &Clients, regions: Regions, suffix: &Suffix, outputs: &Outputs) -> Self {
         let discover = |region: &str| {
             let tagging = &clients.region(region).tagging;
-            let scope = format!("{} in {region}", CONTRACT.stack_name(suffix));
+            let scope = format!("{} in {region}", contract_of(outputs).stack_name(suffix));
             let tags = [(PROJECT_TAG, PROJECT), (SUFFIX_TAG, suffix.as_str())];
             async move { Discovered::timed(scope, discovery::tagged_layout(tagging, &tags, NAME_TAG)).await }
         };
@@ -79,10 +79,10 @@ pub const SUFFIX_TAG: &str = "EnvironmentSuffix";
 /// no logical id on what it creates).
 pub const NAME_TAG: &str = "Name";
 
-/// The values of the contract's `name` outputs. The keys come from `outputs::USED`, which a test
-/// proves is exactly the contract's list.
+/// The values of the `name` outputs of the version's contract. The keys come from `outputs::USED`,
+/// which a test proves holds every version's list.
 fn names(outputs: &Outputs) -> Vec<Named<String>> {
-    CONTRACT
+    contract_of(outputs)
         .outputs
         .iter()
         .filter(|(_, spec)| spec.kind == OutputKind::Name)

@@ -33,6 +33,12 @@ pub struct OpsFacts {
     pub replication_lag_alarm: Named<MetricAlarm>,
     /// The lag alarm's name as the outputs declare it, which the health check must follow.
     pub replication_lag_alarm_name: Named<String>,
+    /// The region the lag alarm was read in: where the version's contract places it (primary in
+    /// v1, DR from v2 on, where AWS publishes AuroraGlobalDBReplicationLag).
+    pub replication_lag_alarm_region: String,
+    /// The topic the lag alarm must notify: the DR region's alerts topic when the version has one
+    /// (alarm actions are same-region), else the alerts topic.
+    pub replication_lag_topic_arn: Named<String>,
     pub topic: Named<Topic>,
     /// The alerts topic's ARN as the outputs declare it: what the alarms notify, the failover
     /// function is subscribed to and its role may publish to.
@@ -67,6 +73,9 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
     let c = clients.region(&regions.primary);
     let alarm =
         |output| named(outputs, output, |name| async move { facts::cloudwatch::alarm(&c.cloudwatch, &name).await });
+    // The lag alarm lives where the version's contract says: the DR region from v2 on.
+    let lag_region = crate::dr::region_of(outputs, REPLICATION_LAG_ALARM_NAME, regions);
+    let lag = clients.region(&lag_region);
     let (
         cpu_alarm,
         connections_alarm,
@@ -84,7 +93,9 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
     ) = tokio::join!(
         Box::pin(alarm(CPU_ALARM_NAME)),
         Box::pin(alarm(CONNECTIONS_ALARM_NAME)),
-        Box::pin(alarm(REPLICATION_LAG_ALARM_NAME)),
+        Box::pin(named(outputs, REPLICATION_LAG_ALARM_NAME, |name| async move {
+            facts::cloudwatch::alarm(&lag.cloudwatch, &name).await
+        })),
         Box::pin(named(outputs, ALERTS_TOPIC_ARN, |arn| async move { facts::sns::topic(&c.sns, &arn).await })),
         Box::pin(named(outputs, ALERTS_TOPIC_ARN, |arn| async move { facts::sns::subscriptions(&c.sns, &arn).await })),
         Box::pin(named(
@@ -120,6 +131,12 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
         connections_alarm,
         replication_lag_alarm,
         replication_lag_alarm_name: declared(outputs, REPLICATION_LAG_ALARM_NAME),
+        replication_lag_alarm_region: lag_region.clone(),
+        replication_lag_topic_arn: if crate::dr::contract_of(outputs).declares(DR_ALERTS_TOPIC_ARN) {
+            declared(outputs, DR_ALERTS_TOPIC_ARN)
+        } else {
+            declared(outputs, ALERTS_TOPIC_ARN)
+        },
         topic,
         topic_arn: declared(outputs, ALERTS_TOPIC_ARN),
         subscriptions,

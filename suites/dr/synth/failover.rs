@@ -132,7 +132,7 @@ pub const HEALTH_CHECK_FOLLOWS_CPU_ALARM: Mutation = set(
     r#""${aws_cloudwatch_metric_alarm.cpu_alarm.alarm_name}""#,
 );
 pub const HEALTH_CHECK_OTHER_REGION: Mutation =
-    set("health-check-other-region", HEALTH_CHECK, "cloudwatch_alarm_region", r#""eu-west-1""#);
+    set("health-check-other-region", HEALTH_CHECK, "cloudwatch_alarm_region", r#""us-east-1""#);
 pub const HEALTH_CHECK_HEALTHY_WITHOUT_DATA: Mutation =
     set("health-check-healthy-without-data", HEALTH_CHECK, "insufficient_data_health_status", r#""Healthy""#);
 pub const HEALTH_CHECK_INVERTED: Mutation = set("health-check-inverted", HEALTH_CHECK, "invert_healthcheck", "true");

@@ -56,7 +56,12 @@ pub const LOG_GROUPS_RETAINED_30_DAYS: Check<SynthFacts> = Check {
 };
 
 fn log_groups_retained_30_days(f: &SynthFacts) -> Vec<Finding> {
-    per_resource(&f.synth, "aws_cloudwatch_log_group", "retention_in_days", |g| {
+    let s = &f.synth;
+    per_resource(s, "aws_cloudwatch_log_group", "retention_in_days", |g| {
+        // Audit log groups (v2: flow logs, database logs) are kept longer; their own checks judge them.
+        if super::is_audit_log_group(s, g) {
+            return vec![];
+        }
         // As the live check: exactly 30; unset means never expire.
         vec![judge(g, "retention_in_days", number(g.prop("retention_in_days")) == Some(RETENTION_DAYS), RETENTION_DAYS)]
     })
@@ -79,6 +84,10 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
 fn log_groups_encrypted_with_primary_key(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     per_resource(s, "aws_cloudwatch_log_group", "kms_key_id", |g| {
+        // Audit log groups (v2) live in both regions, each under its region's key: judged by their own checks.
+        if super::is_audit_log_group(s, g) {
+            return vec![];
+        }
         vec![judge_key_in(s, g, "kms_key_id", PRIMARY_REGION)]
     })
 }

@@ -9,6 +9,7 @@
 //! proven before and after deploy. Requirements only the source can show (`aurora_destroyable`,
 //! ...) keep ids of their own.
 
+pub mod audit;
 pub mod aurora;
 pub mod backup;
 pub mod cloudtrail;
@@ -54,9 +55,12 @@ pub static CHECKS: LazyLock<Vec<Check<SynthFacts>>> = LazyLock::new(|| {
         deploy::CHECKS,
         kms::CHECKS,
         network::CHECKS,
+        audit::NETWORK_CHECKS,
         aurora::CHECKS,
+        audit::AURORA_CHECKS,
         secrets::CHECKS,
         s3::CHECKS,
+        audit::S3_CHECKS,
         backup::CHECKS,
         monitoring::CHECKS,
         logs::CHECKS,
@@ -69,11 +73,45 @@ pub static CHECKS: LazyLock<Vec<Check<SynthFacts>>> = LazyLock::new(|| {
 
 pub struct DrSynth;
 
+/// The layout version the static suite checks when no `--synth` is given: the current one.
+/// Every version is judged by the same checks, the current requirements (see audit.rs).
+pub const CURRENT_VERSION: &str = "v2";
+
 impl DrSynth {
-    /// The CDKTF app's folder.
+    /// The CDKTF app's folder of the current version.
     pub fn app_dir() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("stacks/dr/v1")
+        Self::app_dir_of(CURRENT_VERSION)
     }
+
+    /// The CDKTF app's folder of `version` (`v1`, `v2`).
+    pub fn app_dir_of(version: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("stacks/dr").join(version)
+    }
+
+    /// Where `version`'s synth script writes its layout.
+    pub fn synth_of(version: &str) -> PathBuf {
+        Self::app_dir_of(version).join("cdktf.out/stacks/healthcare-dr/cdk.tf.json")
+    }
+
+    /// The layout of `version`, synthesized when missing.
+    pub fn load_version(version: &str) -> Result<SynthFacts, Error> {
+        let path = Self::synth_of(version);
+        if !path.exists() {
+            synthesize(&Self::app_dir_of(version), &path)?;
+        }
+        DrSynth.read(&path)
+    }
+
+    fn read(&self, path: &Path) -> Result<SynthFacts, Error> {
+        let mut synth = Synth::load(path)?;
+        synth.deployed_by = deploy::documented_deploys(Path::new(env!("CARGO_MANIFEST_DIR")))?;
+        Ok(SynthFacts { synth })
+    }
+}
+
+/// The version a synthesized layout states (its `StackVersion` output); v1 states none.
+pub fn version_of(s: &Synth) -> String {
+    s.body.pointer("/output/StackVersion/value").and_then(Value::as_str).unwrap_or("v1").to_owned()
 }
 
 impl TemplateSuite for DrSynth {
@@ -92,7 +130,7 @@ impl TemplateSuite for DrSynth {
     }
 
     fn default_template(&self) -> PathBuf {
-        Self::app_dir().join("cdktf.out/stacks/healthcare-dr/cdk.tf.json")
+        Self::synth_of(CURRENT_VERSION)
     }
 
     fn checks(&self) -> &'static [Check<SynthFacts>] {
@@ -101,23 +139,20 @@ impl TemplateSuite for DrSynth {
 
     fn load(&self, path: &Path) -> Result<SynthFacts, Error> {
         if path == self.default_template() && !path.exists() {
-            synthesize(path)?;
+            synthesize(&Self::app_dir(), path)?;
         }
-        let mut synth = Synth::load(path)?;
-        synth.deployed_by = deploy::documented_deploys(Path::new(env!("CARGO_MANIFEST_DIR")))?;
-        Ok(SynthFacts { synth })
+        self.read(path)
     }
 }
 
-/// Runs `stacks/dr/v1/synth` (npm ci when needed, then `cdktf synth`) to write the default
+/// Runs `stacks/dr/<version>/synth` (npm ci when needed, then `cdktf synth`) to write its
 /// synth, once even when several loads ask at the same time.
-fn synthesize(path: &Path) -> Result<(), Error> {
+fn synthesize(dir: &Path, path: &Path) -> Result<(), Error> {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     if path.exists() {
         return Ok(());
     }
-    let dir = DrSynth::app_dir();
     let script = dir.join("synth");
     let fail = |detail: String| Error::Template { path: path.to_owned(), detail };
     if !script.is_file() {
@@ -125,7 +160,7 @@ fn synthesize(path: &Path) -> Result<(), Error> {
     }
     let out = Command::new("bash")
         .arg(&script)
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("ENVIRONMENT_SUFFIX", SYNTH_SUFFIX)
         .output()
         .map_err(|e| fail(format!("does not exist and {} could not be run: {e}", script.display())))?;
@@ -196,11 +231,33 @@ pub fn primary_clusters(s: &Synth) -> Vec<Resource<'_>> {
     s.resources_of("aws_rds_cluster").filter(|c| s.region_of(c) == Some(PRIMARY_REGION)).collect()
 }
 
-/// The buckets that hold data: every bucket but those CloudTrail writes its log files to.
+/// The buckets that hold data: every bucket but those CloudTrail writes its log files to and
+/// those S3 writes server access logs to (v2).
 pub fn data_buckets(s: &Synth) -> Vec<Resource<'_>> {
     s.resources_of("aws_s3_bucket")
         .filter(|b| !s.resources_of("aws_cloudtrail").any(|t| names(t.prop("s3_bucket_name"), b)))
+        .filter(|b| !is_access_log_bucket(s, b))
         .collect()
+}
+
+/// True if `b` is one of the layout's server access log buckets (v2: `<side>_access_log_bucket`;
+/// logical ids are part of the layout's contract). Told by id, not by what logs to it, so a
+/// layout that stops logging does not turn its log bucket into a data bucket. S3 delivers access
+/// logs only to SSE-S3 buckets, so these are not under a KMS key.
+pub fn is_access_log_bucket(_s: &Synth, b: &Resource) -> bool {
+    b.kind == "aws_s3_bucket" && b.id.ends_with("_access_log_bucket")
+}
+
+/// The log groups of the audit records v2 adds: VPC flow logs (an `aws_flow_log` delivers to
+/// them) and the Aurora clusters' exported postgresql logs (`/aws/rds/cluster/...`). They live
+/// in each region under that region's key and are kept a year; the other checks of log groups
+/// judge the application's and the failover function's.
+/// Told by name, not by what writes to them, so a layout that stops writing does not turn them
+/// into application log groups.
+pub fn is_audit_log_group(_s: &Synth, g: &Resource) -> bool {
+    g.prop("name")
+        .and_then(Value::as_str)
+        .is_some_and(|n| n.starts_with("/aws/rds/cluster/") || n.contains("/flow-logs/"))
 }
 
 /// The judge of `property` of `r` naming a KMS key of the layout in `region` (the resource's own

@@ -9,7 +9,7 @@ use stackproof_harness::kit::source::{judge, judge_value, nothing_of, per_resour
 use stackproof_harness::source::json::{blocks, is_true, number};
 use stackproof_harness::source::terraform::Synth;
 
-use super::{Change, Mutation, PRIMARY_REGION, SynthFacts, is_text, judge_key_in, refers_to};
+use super::{Change, DR_REGION, Mutation, PRIMARY_REGION, SynthFacts, is_text, judge_region_key, refers_to};
 use crate::dr::monitoring::{self as live, AlarmSpec};
 
 /// This service's checks, in report order.
@@ -89,6 +89,37 @@ pub const LAG_ALARM_60_EVAL_PERIODS: Mutation = set("lag-alarm-60-eval-periods",
 pub const LAG_ALARM_ABOVE_RPO: Mutation = set("lag-alarm-above-rpo", LAG, "threshold", "3600000");
 pub const LAG_ALARM_LESS_THAN: Mutation =
     set("lag-alarm-less-than", LAG, "comparison_operator", r#""LessThanThreshold""#);
+/// v1's gap: the lag alarm on the primary cluster, which has no AuroraGlobalDBReplicationLag datapoints.
+pub const LAG_ALARM_PRIMARY_CLUSTER: Mutation = set(
+    "lag-alarm-primary-cluster",
+    LAG,
+    "dimensions.DBClusterIdentifier",
+    r#""${aws_rds_cluster.primary_cluster.cluster_identifier}""#,
+);
+/// v1's gap: the lag alarm created in the primary region, where the metric is not published (the
+/// health check follows it there, as in v1, so only this check can see it).
+pub const LAG_ALARM_PRIMARY_REGION: Mutation = Mutation {
+    name: "lag-alarm-primary-region",
+    resource: LAG,
+    property: "provider",
+    change: Change::Custom(|s| {
+        let Some(alarm) = s.resource_mut("aws_cloudwatch_metric_alarm", "replication_lag_alarm") else {
+            panic!("no replication_lag_alarm")
+        };
+        alarm["provider"] = Value::String("aws.primary".into());
+        let Some(check) = s.resource_mut("aws_route53_health_check", "replication_health_check") else {
+            panic!("no replication_health_check")
+        };
+        check["cloudwatch_alarm_region"] = Value::String(PRIMARY_REGION.into());
+    }),
+};
+/// The DR region's topic (v2) under the primary region's key.
+pub const DR_ALERTS_TOPIC_PRIMARY_KEY: Mutation = Mutation {
+    name: "dr-alerts-topic-primary-key",
+    resource: "aws_sns_topic.dr_alerts_topic",
+    property: "kms_master_key_id",
+    change: Change::Set(r#""${aws_kms_key.primary_key.arn}""#),
+};
 
 pub const CONNECTIONS_ALARM_SILENT: Mutation = set("connections-alarm-silent", CONNECTIONS, "alarm_actions", "[]");
 pub const LAG_ALARM_NO_OK_ACTION: Mutation =
@@ -129,9 +160,9 @@ fn lag_alarm_with_role_dimension(s: &mut Synth) {
 }
 
 /// The alarm main.ts declares under `id`, judged on every argument that decides when it fires:
-/// its metric, namespace, one dimension (a primary-region cluster of the layout), statistic,
+/// its metric, namespace, one dimension (a cluster of the layout in `cluster_region`), statistic,
 /// period, evaluation periods, threshold and comparison. A layout without it fails.
-fn judge_alarm(s: &Synth, id: &str, spec: &AlarmSpec) -> Vec<Finding> {
+fn judge_alarm(s: &Synth, id: &str, spec: &AlarmSpec, cluster_region: &str) -> Vec<Finding> {
     let Some(a) = s.resource("aws_cloudwatch_metric_alarm", id) else {
         return vec![nothing_of::<Synth>(&format!("aws_cloudwatch_metric_alarm {id}"), "metric_name")];
     };
@@ -140,9 +171,10 @@ fn judge_alarm(s: &Synth, id: &str, spec: &AlarmSpec) -> Vec<Finding> {
         .first()
         .and_then(|d| d.as_object())
         .is_some_and(|d| d.len() == 1 && d.contains_key(CLUSTER_DIMENSION));
-    let on_primary = s
+    let on_cluster = s
         .referenced(a.prop(&dimension))
-        .is_some_and(|c| c.kind == "aws_rds_cluster" && s.region_of(&c) == Some(PRIMARY_REGION));
+        .is_some_and(|c| c.kind == "aws_rds_cluster" && s.region_of(&c) == Some(cluster_region));
+    let side = if cluster_region == PRIMARY_REGION { "primary" } else { "DR" };
     let is_number = |property: &str, want: f64| number(a.prop(property)).is_some_and(|v| (v - want).abs() < 1e-9);
     // Another dimension beside the cluster is a finding on the dimensions as a whole.
     let dimensions = if only_cluster || a.prop(&dimension).is_none() { dimension.clone() } else { "dimensions".into() };
@@ -154,8 +186,8 @@ fn judge_alarm(s: &Synth, id: &str, spec: &AlarmSpec) -> Vec<Finding> {
         judge(
             &a,
             &dimensions,
-            only_cluster && on_primary,
-            format!("only {CLUSTER_DIMENSION}: the primary cluster of this layout"),
+            only_cluster && on_cluster,
+            format!("only {CLUSTER_DIMENSION}: the {side} cluster of this layout"),
         ),
         judge_value(&a, "statistic", statistic.or(a.prop("extended_statistic")), on_statistic, spec.statistic),
         judge(&a, "period", is_number("period", f64::from(spec.period)), spec.period),
@@ -198,7 +230,7 @@ pub const CPU_ALARM_ABOVE_80_PERCENT: Check<SynthFacts> = Check {
 };
 
 fn cpu_alarm_above_80_percent(f: &SynthFacts) -> Vec<Finding> {
-    judge_alarm(&f.synth, "cpu_alarm", &live::CPU_ALARM)
+    judge_alarm(&f.synth, "cpu_alarm", &live::CPU_ALARM, PRIMARY_REGION)
 }
 
 pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
@@ -236,12 +268,12 @@ pub const CONNECTIONS_ALARM_ON_PRIMARY_CLUSTER: Check<SynthFacts> = Check {
 };
 
 fn connections_alarm_on_primary_cluster(f: &SynthFacts) -> Vec<Finding> {
-    judge_alarm(&f.synth, "connections_alarm", &live::CONNECTIONS_ALARM)
+    judge_alarm(&f.synth, "connections_alarm", &live::CONNECTIONS_ALARM, PRIMARY_REGION)
 }
 
 pub const REPLICATION_LAG_ALARM_AT_RPO: Check<SynthFacts> = Check {
     info: CheckInfo {
-        remediation: "stacks/dr/v1: CloudwatchMetricAlarm replication_lag_alarm namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions { DBClusterIdentifier: primary_cluster.clusterIdentifier } only, statistic Maximum, period 60, evaluationPeriods 3, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
+        remediation: "stacks/dr/v2: CloudwatchMetricAlarm replication_lag_alarm provider: dr (the metric is published in the secondary's region), namespace AWS/RDS, metricName AuroraGlobalDBReplicationLag, dimensions { DBClusterIdentifier: dr_cluster.clusterIdentifier } only, statistic Maximum, period 60, evaluationPeriods 3, threshold: RPO_MS (900000), comparisonOperator: GreaterThanThreshold.",
         ..live::REPLICATION_LAG_ALARM_AT_RPO.info
     },
     claims: &[
@@ -249,8 +281,18 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<SynthFacts> = Check {
         claim("namespace", "replication_lag_alarm watches the AWS/RDS namespace", &[&LAG_ALARM_CUSTOM_NAMESPACE]),
         claim(
             "dimensions",
-            "replication_lag_alarm has one dimension, the primary cluster",
+            "replication_lag_alarm has one dimension, the secondary (DR) cluster, for which AWS publishes the metric",
             &[&LAG_ALARM_EXTRA_DIMENSION],
+        ),
+        claim(
+            "dimensions.DBClusterIdentifier",
+            "replication_lag_alarm watches the secondary (DR) cluster, not the primary (which has no datapoints)",
+            &[&LAG_ALARM_PRIMARY_CLUSTER],
+        ),
+        claim(
+            "provider",
+            "replication_lag_alarm is created in the DR region, where AWS publishes AuroraGlobalDBReplicationLag",
+            &[&LAG_ALARM_PRIMARY_REGION],
         ),
         claim("statistic", "replication_lag_alarm compares the Maximum", &[&LAG_ALARM_AVERAGE]),
         claim("period", "replication_lag_alarm takes a datapoint every 60 seconds", &[&LAG_ALARM_HOURLY_PERIOD]),
@@ -266,7 +308,19 @@ pub const REPLICATION_LAG_ALARM_AT_RPO: Check<SynthFacts> = Check {
 };
 
 fn replication_lag_alarm_at_rpo(f: &SynthFacts) -> Vec<Finding> {
-    judge_alarm(&f.synth, "replication_lag_alarm", &live::LAG_ALARM)
+    let s = &f.synth;
+    let mut findings = judge_alarm(s, "replication_lag_alarm", &live::LAG_ALARM, DR_REGION);
+    // AWS publishes AuroraGlobalDBReplicationLag for the secondary cluster in its own region: an
+    // alarm created elsewhere watches a metric with no datapoints and never fires.
+    if let Some(a) = s.resource("aws_cloudwatch_metric_alarm", "replication_lag_alarm") {
+        findings.push(judge(
+            &a,
+            "provider",
+            s.region_of(&a) == Some(DR_REGION),
+            format!("the DR region ({DR_REGION}), where the metric is published"),
+        ));
+    }
+    findings
 }
 
 pub const ALARMS_NOTIFY_ALERTS_TOPIC: Check<SynthFacts> = Check {
@@ -316,8 +370,8 @@ pub const ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
     },
     claims: &[Claim {
         property: "kms_master_key_id",
-        about: "The alerts topic is encrypted at rest with a primary-region key of the layout, not the AWS managed alias/aws/sns",
-        mutants: &[&ALERTS_TOPIC_UNENCRYPTED, &ALERTS_TOPIC_AWS_MANAGED_KEY],
+        about: "Every topic of the layout is encrypted at rest with a key of the layout in its own region (the alerts topic the primary key, the DR region's topic the DR key), not the AWS managed alias/aws/sns",
+        mutants: &[&ALERTS_TOPIC_UNENCRYPTED, &ALERTS_TOPIC_AWS_MANAGED_KEY, &DR_ALERTS_TOPIC_PRIMARY_KEY],
         not_emulated: None,
     }],
     run: alerts_topic_encrypted_with_primary_key,
@@ -325,7 +379,7 @@ pub const ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY: Check<SynthFacts> = Check {
 
 fn alerts_topic_encrypted_with_primary_key(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
-    per_resource(s, "aws_sns_topic", "kms_master_key_id", |t| {
-        vec![judge_key_in(s, t, "kms_master_key_id", PRIMARY_REGION)]
-    })
+    // Each topic under a key of its own region: the alerts topic the primary key, the DR region's
+    // topic (v2, the lag alarm's) the DR key.
+    per_resource(s, "aws_sns_topic", "kms_master_key_id", |t| vec![judge_region_key(s, t, "kms_master_key_id")])
 }

@@ -387,7 +387,10 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<SynthFacts> = Check {
 fn buckets_encrypted_with_region_key(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     let kind = "aws_s3_bucket_server_side_encryption_configuration";
-    per_bucket(s, all_buckets(s), kind, "SSE-KMS by default", |bucket, e| {
+    // Access log buckets (v2) cannot be under SSE-KMS: S3 delivers access logs only to SSE-S3
+    // buckets. data_buckets_access_logged judges their encryption.
+    let buckets: Vec<_> = all_buckets(s).into_iter().filter(|b| !super::is_access_log_bucket(s, b)).collect();
+    per_bucket(s, buckets, kind, "SSE-KMS by default", |bucket, e| {
         let rules = blocks(e.prop("rule"));
         let home = region(s, bucket);
         if rules.is_empty() {
