@@ -114,9 +114,6 @@ impl Network {
         };
         base.add_outputs(self.vpc.outputs());
         base.add_outputs([
-            // The key the secrets are created under, which the template now takes as its
-            // SecretsKeyArn parameter and outputs: here the data key (what the live check wants).
-            (o::SECRETS_KEY_ARN, self.data_key.clone()),
             (o::DATA_KEY_ARN, self.data_key),
             (o::LOGS_KEY_ARN, self.logs_key),
             (o::AUDIT_LOG_GROUP_NAME, groups.audit.name.clone()),
