@@ -297,7 +297,7 @@ fn strip_times(v: &mut Value) {
         Value::Object(m) => {
             // A task's lifecycle status moves on between two reads (moto advances it on each
             // DescribeTasks, as ECS does over time); it is a time, not a judgement.
-            for key in ["started_at", "finished_at", "duration_ms", "lastStatus"] {
+            for key in ["started_at", "finished_at", "duration_ms", "elapsed_ms", "lastStatus"] {
                 m.remove(key);
             }
             m.values_mut().for_each(strip_times);
