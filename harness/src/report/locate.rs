@@ -14,7 +14,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::source::template::Template;
+use crate::source::template::{Template, placeholders};
 
 /// One declared resource (or CloudFormation parameter): its line and type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -366,7 +366,7 @@ fn refers_to(v: &Value, out: &mut Vec<String>) {
             Value::Array(parts) => (parts.first().and_then(Value::as_str).unwrap_or(""), parts.get(1)),
             _ => ("", None),
         };
-        for name in sub_placeholders(text) {
+        for name in placeholders(text) {
             match vars.and_then(|m| m.get(name)) {
                 Some(bound) => refers_to(bound, out),
                 None => out.push(name.to_owned()),
@@ -381,28 +381,12 @@ fn refers_to(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// The `${X}` / `${X.Attr}` placeholders of a `Fn::Sub` text, by name (`${!X}` is literal).
-fn sub_placeholders(text: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
-        if !name.starts_with('!') {
-            names.push(name.split('.').next().unwrap_or(name));
-        }
-        rest = &after[end + 1..];
-    }
-    names
-}
-
 /// The physical name a property value gives a resource with the deployment's suffix: a `Fn::Sub`
 /// text whose only placeholder is the suffix parameter. Descriptions and other prose (with
 /// spaces) are not names.
 fn named(value: &Value, suffix_params: &[&str], suffix: &str) -> Option<String> {
     let Value::String(text) = value.get("Fn::Sub")? else { return None };
-    let placeholders = sub_placeholders(text);
+    let placeholders = placeholders(text);
     if placeholders.is_empty() || !placeholders.iter().all(|p| suffix_params.contains(p)) || text.contains(' ') {
         return None;
     }

@@ -185,6 +185,22 @@ fn from_yaml(v: serde_norway::Value) -> Result<Value, String> {
     })
 }
 
+/// The names of the `${X}` / `${X.Attr}` placeholders of a `!Sub` text (`${!X}` is literal text).
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !name.starts_with('!') {
+            names.push(name.split('.').next().unwrap_or(name));
+        }
+        rest = &after[end + 1..];
+    }
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

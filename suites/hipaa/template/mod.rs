@@ -71,6 +71,7 @@ use stackproof_harness::check::{Check, Facts, Finding};
 use stackproof_harness::facts::Fact;
 use stackproof_harness::source::json::is_true;
 use stackproof_harness::source::lint::{LintFinding, cfn_lint};
+pub use stackproof_harness::source::template::placeholders;
 use stackproof_harness::source::template::{Resource, Template, reference, show};
 use stackproof_harness::suite::TemplateSuite;
 
@@ -271,22 +272,6 @@ fn sub_targets(sub: &Value) -> Vec<&str> {
             None => vec![name],
         })
         .collect()
-}
-
-/// The names of the `${X}` / `${X.Attr}` placeholders of a `!Sub` text (`${!X}` is literal text).
-pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
-        if !name.starts_with('!') {
-            names.push(name.split('.').next().unwrap_or(name));
-        }
-        rest = &after[end + 1..];
-    }
-    names
 }
 
 /// The text of a `!Sub` (short or list form).
