@@ -13,7 +13,7 @@ use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of};
 use stackproof_harness::source::json::{blocks, number};
 use stackproof_harness::source::terraform::{Resource, Synth};
 
-use super::{Change, Mutation, SynthFacts, companions, data_buckets, is_key_in, is_text, names, region};
+use super::{Change, Mutation, SynthFacts, companions, data_buckets, is_text, judge_key_in, names, region};
 
 /// Checks by the live service they belong to, placed after that service's own.
 pub const NETWORK_CHECKS: &[Check<SynthFacts>] = &[VPC_FLOW_LOGS_ON];
@@ -219,6 +219,16 @@ fn audits(value: &str, class: &str) -> bool {
     (items.contains(&class) || items.contains(&"all")) && !items.contains(&format!("-{class}").as_str())
 }
 
+/// A log group holding an audit trail (the database's or the network's): encrypted with a key of
+/// the layout in its own region, and kept at least the audit retention.
+fn audit_log_group_kept(s: &Synth, g: &Resource, home: &str) -> [Finding; 2] {
+    let kept = number(g.prop("retention_in_days")).is_some_and(|d| d >= AUDIT_RETENTION_DAYS);
+    [
+        judge_key_in(s, g, "kms_key_id", home),
+        judge(g, "retention_in_days", kept, format!("at least {AUDIT_RETENTION_DAYS} days")),
+    ]
+}
+
 fn database_audit_logging(f: &SynthFacts) -> Vec<Finding> {
     let s = &f.synth;
     let clusters: Vec<_> = s.resources_of("aws_rds_cluster").collect();
@@ -267,16 +277,7 @@ fn database_audit_logging(f: &SynthFacts) -> Vec<Finding> {
                 "log_group",
                 format!("a log group {} in {home}", want.as_deref().unwrap_or("/aws/rds/cluster/<id>/postgresql")),
             )),
-            Some(g) => {
-                findings.push(judge(
-                    &g,
-                    "kms_key_id",
-                    is_key_in(s, g.prop("kms_key_id"), home),
-                    format!("a KMS key of this layout in {home}"),
-                ));
-                let kept = number(g.prop("retention_in_days")).is_some_and(|d| d >= AUDIT_RETENTION_DAYS);
-                findings.push(judge(&g, "retention_in_days", kept, format!("at least {AUDIT_RETENTION_DAYS} days")));
-            }
+            Some(g) => findings.extend(audit_log_group_kept(s, &g, home)),
         }
     }
     findings
@@ -360,14 +361,7 @@ fn vpc_flow_logs_on(f: &SynthFacts) -> Vec<Finding> {
                 findings.push(judge(log, "log_destination", false, "a CloudWatch log group of this layout"));
                 continue;
             };
-            findings.push(judge(
-                &g,
-                "kms_key_id",
-                is_key_in(s, g.prop("kms_key_id"), home),
-                format!("a KMS key of this layout in {home}"),
-            ));
-            let kept = number(g.prop("retention_in_days")).is_some_and(|d| d >= AUDIT_RETENTION_DAYS);
-            findings.push(judge(&g, "retention_in_days", kept, format!("at least {AUDIT_RETENTION_DAYS} days")));
+            findings.extend(audit_log_group_kept(s, &g, home));
         }
     }
     findings
