@@ -140,20 +140,8 @@ async fn db_subnet_group(l: &Layout, spec: &NetworkSpec, subnets: &[String]) -> 
 
 /// Admits PostgreSQL (tcp 5432) from `cidr` into security group `sg`.
 pub(crate) async fn allow_postgres(s: &Seeder, sg: &str, cidr: &str, about: &str) -> Result<(), SeedError> {
-    let rule = IpPermission::builder()
-        .ip_protocol("tcp")
-        .from_port(POSTGRES)
-        .to_port(POSTGRES)
-        .ip_ranges(IpRange::builder().cidr_ip(cidr).description(about).build())
-        .build();
-    s.ec2
-        .authorize_security_group_ingress()
-        .group_id(sg)
-        .ip_permissions(rule)
-        .send()
-        .await
-        .map_err(step("AuthorizeSecurityGroupIngress"))?;
-    Ok(())
+    let source = IpPermission::builder().ip_ranges(IpRange::builder().cidr_ip(cidr).description(about).build());
+    authorize_tcp(s, sg, POSTGRES, source).await
 }
 
 /// The region's first two available zones, as main.ts's `Fn.element(azs.names, 0|1)`.
@@ -228,20 +216,7 @@ pub(crate) async fn subnet_assigns_ipv6(s: &Seeder, vpc: &str, subnet: &str) -> 
 
 /// Admits tcp `port` from `cidr` into security group `sg`.
 pub(crate) async fn allow_port(s: &Seeder, sg: &str, port: i32, cidr: &str) -> Result<(), SeedError> {
-    let rule = IpPermission::builder()
-        .ip_protocol("tcp")
-        .from_port(port)
-        .to_port(port)
-        .ip_ranges(IpRange::builder().cidr_ip(cidr).build())
-        .build();
-    s.ec2
-        .authorize_security_group_ingress()
-        .group_id(sg)
-        .ip_permissions(rule)
-        .send()
-        .await
-        .map_err(step("AuthorizeSecurityGroupIngress"))?;
-    Ok(())
+    authorize_tcp(s, sg, port, IpPermission::builder().ip_ranges(IpRange::builder().cidr_ip(cidr).build())).await
 }
 
 /// A managed prefix list named `name` holding `entries`, admitted on PostgreSQL by `sg`.
@@ -268,12 +243,18 @@ pub(crate) async fn allow_postgres_from_list(
         .prefix_list
         .and_then(|p| p.prefix_list_id)
         .unwrap_or_default();
-    let rule = IpPermission::builder()
-        .ip_protocol("tcp")
-        .from_port(POSTGRES)
-        .to_port(POSTGRES)
-        .prefix_list_ids(PrefixListId::builder().prefix_list_id(list).build())
-        .build();
+    let source = IpPermission::builder().prefix_list_ids(PrefixListId::builder().prefix_list_id(list).build());
+    authorize_tcp(s, sg, POSTGRES, source).await
+}
+
+/// Admits tcp `port` into security group `sg` from the sources `rule` names.
+async fn authorize_tcp(
+    s: &Seeder,
+    sg: &str,
+    port: i32,
+    rule: aws_sdk_ec2::types::builders::IpPermissionBuilder,
+) -> Result<(), SeedError> {
+    let rule = rule.ip_protocol("tcp").from_port(port).to_port(port).build();
     s.ec2
         .authorize_security_group_ingress()
         .group_id(sg)
