@@ -9,6 +9,7 @@ use stackproof_harness::mutation::Mutant;
 
 use super::outputs as o;
 
+pub mod audit;
 pub mod aurora;
 pub mod backup;
 pub mod cloudtrail;
@@ -21,6 +22,7 @@ pub mod network;
 pub mod s3;
 pub mod secrets;
 
+pub use audit::*;
 pub use aurora::*;
 pub use backup::*;
 pub use cloudtrail::*;
