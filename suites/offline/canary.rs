@@ -126,7 +126,7 @@ async fn seed(
             (outputs, places)
         }
         Stack::Dr => {
-            let outputs = dr::deploy(&w.endpoint, &suffix, &none).await?;
+            let outputs = dr::deploy(&w.endpoint, &suffix, dr::LayoutVersion::CURRENT, &none).await?;
             write_cdktf_outputs(outputs_file, dr::STACK_NAME, &outputs)?;
             let places = canary::plant_dr(&w.endpoint, &outputs, set).await?;
             (outputs, places)
@@ -258,23 +258,17 @@ fn judge_run(stack: Stack, plaintext: bool, reports: &Path, out: &Output) -> Res
         let unemulated = skip["reason"].as_str().is_some_and(|r| r.starts_with("not emulated:"));
         assert!(unemulated, "a skip that is not an emulator gap: {skip}");
     }
-    // The seeded DR layout is v1, whose known gaps fail whatever the canaries do.
-    let gaps: &[&str] = if stack == Stack::Dr { stackproof::dr::V1_GAPS } else { &[] };
+    // The seeded DR layout is v2, the current one, which has no known gaps.
     if !plaintext {
-        assert_eq!(with("fail"), gaps, "the canary kept only where secrets may be kept must pass:\n{}", text(out));
-        assert_eq!(passing + gaps.len(), checks.len(), "{}", text(out));
+        assert!(with("fail").is_empty(), "the canary kept only where secrets may be kept must pass:\n{}", text(out));
+        assert_eq!(passing, checks.len(), "{}", text(out));
         // Skips are all emulator gaps (above), which do not make the run incomplete.
-        let expected = if gaps.is_empty() { 0 } else { 1 };
-        assert_eq!(out.status.code(), Some(expected), "{}", text(out));
+        assert_eq!(out.status.code(), Some(0), "{}", text(out));
         return Ok(());
     }
     let id = stack.credential_check();
-    let mut expected_failures: Vec<&str> = gaps.iter().copied().chain([id]).collect();
-    expected_failures.sort_unstable();
-    let mut failing = with("fail");
-    failing.sort_unstable();
-    assert_eq!(failing, expected_failures, "only the credential check may fail\n{}", text(out));
-    assert_eq!(passing + expected_failures.len(), checks.len(), "{}", text(out));
+    assert_eq!(with("fail"), [id], "only the credential check may fail\n{}", text(out));
+    assert_eq!(passing + 1, checks.len(), "{}", text(out));
     assert_eq!(out.status.code(), Some(1), "{}", text(out));
     let check = checks.iter().find(|c| c["id"] == id).ok_or("credential check missing")?;
     let failures: Vec<String> = check["findings"]

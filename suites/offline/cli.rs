@@ -87,9 +87,8 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             let out = stackproof(&[&args[..], &[file.to_string_lossy().as_ref()]].concat(), &junit);
             let stdout = String::from_utf8_lossy(&out.stdout);
             assert_eq!(out.status.code(), Some(1), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-            // The seeded layout is v1: its known gaps fail beside the mutant's check.
-            let failing = 1 + stackproof::dr::V1_GAPS.len();
-            assert_eq!(libtest_counts(&stdout), Some((dr_checks - failing, failing, 0)), "{stdout}");
+            // The seeded layout is v2, which has no known gaps: the mutant's check fails alone.
+            assert_eq!(libtest_counts(&stdout), Some((dr_checks - 1, 1, 0)), "{stdout}");
             assert!(
                 stdout.contains(&format!("{}: IsLogging expected true, saw false", outputs["TrailName"])),
                 "{stdout}"

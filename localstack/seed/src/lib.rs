@@ -29,6 +29,8 @@ pub enum SeedError {
     AlreadySeeded { suffix: String, stack: String },
     #[error("mutant {mutant} changes how the secrets are created, so it cannot apply to existing secrets")]
     NotForExistingSecrets { mutant: String },
+    #[error("mutant {mutant} breaks what layout {version} does not declare; seed a later version")]
+    NotInLayout { mutant: String, version: String },
     #[error("the seeder only writes to an emulator: give --endpoint or AWS_ENDPOINT_URL")]
     NoEndpoint,
     #[error(transparent)]

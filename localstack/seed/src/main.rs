@@ -1,19 +1,21 @@
-//! `stackproof-seed [--stack hipaa|dr] --endpoint URL --suffix S [--mutant NAME]... [--canaries kept|plaintext]
-//! [--outputs-file PATH]`: seeds a stack's reference deployment into the emulator and writes its
-//! outputs file. `--canaries` then plants the secret canary (`canary::SECRET_CANARY`) in every place
+//! `stackproof-seed [--stack hipaa|dr] [--layout-version v1|v2] --endpoint URL --suffix S [--mutant NAME]...
+//! [--canaries kept|plaintext] [--outputs-file PATH]`: seeds a stack's reference deployment into the
+//! emulator and writes its outputs file. `--canaries` then plants the secret canary (`canary::SECRET_CANARY`) in every place
 //! of `stackproof_seed::canary`, and lists them.
 //!
 //! - hipaa (default): eu-central-1, registered as CloudFormation stack TapStack<SUFFIX>; flat
 //!   outputs, by default to cfn-outputs/flat-outputs.json.
-//! - dr: eu-west-2 + eu-west-1; outputs in the shape `cdktf deploy --outputs-file` writes, by
-//!   default to cfn-outputs/dr-<SUFFIX>.json (one file per suffix: several DR layouts can live in
-//!   one emulator). The live suite reads it with `--stack dr --outputs FILE`.
+//! - dr: eu-west-2 + eu-west-1, the layout version `--layout-version` names (v2, the current
+//!   layout, by default; v1 as deployed, with its known gaps); outputs in the shape `cdktf deploy
+//!   --outputs-file` writes, by default to cfn-outputs/dr-<SUFFIX>.json (one file per suffix:
+//!   several DR layouts can live in one emulator). The live suite reads it with
+//!   `--stack dr --outputs FILE`.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 use stackproof_harness::deployment::Suffix;
 use stackproof_harness::mutation::Mutant;
 use stackproof_seed::canary::{self, Canaries};
@@ -41,8 +43,25 @@ impl From<CanarySet> for Canaries {
 enum Stack {
     /// stacks/hipaa/v1 (CloudFormation, eu-central-1).
     Hipaa,
-    /// stacks/dr/v1 (CDKTF, eu-west-2 + eu-west-1).
+    /// stacks/dr (CDKTF, eu-west-2 + eu-west-1), in the version --layout-version names.
     Dr,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum LayoutArg {
+    /// stacks/dr/v1, as deployed with its known gaps (no StackVersion output).
+    V1,
+    /// stacks/dr/v2, the current layout.
+    V2,
+}
+
+impl From<LayoutArg> for dr::LayoutVersion {
+    fn from(v: LayoutArg) -> Self {
+        match v {
+            LayoutArg::V1 => dr::LayoutVersion::V1,
+            LayoutArg::V2 => dr::LayoutVersion::V2,
+        }
+    }
 }
 
 #[derive(Parser)]
@@ -51,6 +70,9 @@ struct Cli {
     /// Which stack to seed.
     #[arg(long, value_enum, default_value_t = Stack::Hipaa)]
     stack: Stack,
+    /// Which version of the DR layout to seed (--stack dr only). Default: v2, the current layout.
+    #[arg(long, value_enum)]
+    layout_version: Option<LayoutArg>,
     /// Emulator endpoint.
     #[arg(long, env = "AWS_ENDPOINT_URL")]
     endpoint: Option<String>,
@@ -74,15 +96,20 @@ struct Cli {
 }
 
 async fn run(cli: Cli) -> Result<(), SeedError> {
+    if cli.stack == Stack::Hipaa && cli.layout_version.is_some() {
+        let mut cmd = Cli::command();
+        cmd.error(clap::error::ErrorKind::ArgumentConflict, "--layout-version is for --stack dr only").exit();
+    }
     if cli.list_mutants {
-        let mutants: &[&Mutant] = match cli.stack {
-            Stack::Hipaa => &hipaa::MUTANTS,
-            Stack::Dr => &dr::MUTANTS,
+        let mutants: Vec<&Mutant> = match cli.stack {
+            Stack::Hipaa => hipaa::MUTANTS.to_vec(),
+            Stack::Dr => dr::catalogue(),
         };
         // A closed pipe (`| head`) ends the listing quietly.
         let mut out = std::io::stdout().lock();
         for m in mutants {
-            if writeln!(out, "{:<34} {}", m.name, m.about).is_err() {
+            let only = if dr::V2_ONLY.iter().any(|v2| v2.name == m.name) { " (v2 only)" } else { "" };
+            if writeln!(out, "{:<42} {}{only}", m.name, m.about).is_err() {
                 break;
             }
         }
@@ -104,16 +131,21 @@ async fn run(cli: Cli) -> Result<(), SeedError> {
         }
         Stack::Dr => {
             // Resolved before the endpoint, so a typo is reported first, as for hipaa.
-            let mutants = Mutants::resolve(&cli.mutants, &dr::MUTANTS)?;
+            let mutants = Mutants::resolve(&cli.mutants, &dr::catalogue())?;
+            let version = cli.layout_version.map_or(dr::LayoutVersion::CURRENT, dr::LayoutVersion::from);
             let endpoint = endpoint.ok_or(SeedError::NoEndpoint)?;
-            let outputs = dr::deploy(&endpoint, &suffix, &mutants).await?;
+            let outputs = dr::deploy(&endpoint, &suffix, version, &mutants).await?;
             if let Some(set) = cli.canaries {
                 list_places(&canary::plant_dr(&endpoint, &outputs, set.into()).await?);
             }
             let file = cli.outputs_file.unwrap_or_else(|| PathBuf::from(format!("cfn-outputs/dr-{suffix}.json")));
             write_cdktf_outputs(&file, dr::STACK_NAME, &outputs)?;
-            let where_ =
-                format!("layout {} (suffix {suffix}) in {} + {}", dr::STACK_NAME, dr::PRIMARY_REGION, dr::DR_REGION);
+            let where_ = format!(
+                "layout {} {version} (suffix {suffix}) in {} + {}",
+                dr::STACK_NAME,
+                dr::PRIMARY_REGION,
+                dr::DR_REGION
+            );
             (outputs, file, where_)
         }
     };

@@ -7,11 +7,16 @@
 //! created empty with Engine/EngineVersion and both clusters join it through CreateDBCluster's
 //! GlobalClusterIdentifier, as the Terraform provider does. moto's ModifyDBCluster ignores
 //! log-export changes, so those mutants are made at creation.
+//!
+//! v2: each cluster runs with its side's cluster parameter group (`parameters`), and the log group
+//! its postgresql log is exported to is created before it, under the side's key, kept 365 days.
 
 use aws_sdk_rds::types::{ServerlessV2ScalingConfiguration, Tag as RdsTag};
 
+use super::monitoring::{AUDIT_LOG_RETENTION_DAYS, GroupKey, LogGroupSpec};
+use super::names::Names;
 use super::network::Network;
-use super::{ENGINE, ENGINE_VERSION, Layout, Side};
+use super::{ENGINE, ENGINE_VERSION, Layout, Side, parameters};
 use crate::{SeedError, step};
 use stackproof::dr::mutants as m;
 
@@ -53,6 +58,8 @@ pub(crate) struct ClusterSpec {
     pub master_credentials: bool,
     pub subnet_group: String,
     pub security_group: String,
+    /// v2: the cluster parameter group it runs with; None (v1) leaves the engine's default.
+    pub parameter_group: Option<String>,
 }
 
 /// The primary cluster: under the primary key, the database and the maintenance window declared.
@@ -73,6 +80,7 @@ pub(crate) fn primary_cluster(l: &Layout, global_cluster: &str, key: &str, net: 
         master_credentials: true,
         subnet_group: net.subnet_group.clone(),
         security_group: net.sg.clone(),
+        parameter_group: l.v2().then(|| parameters::of_cluster(l, Side::Primary)),
     }
 }
 
@@ -95,7 +103,29 @@ pub(crate) fn dr_cluster(l: &Layout, global_cluster: &str, keys: [&str; 2], net:
         master_credentials: l.has(&m::DR_CLUSTER_OUTSIDE_GLOBAL),
         subnet_group: net.subnet_group.clone(),
         security_group: net.sg.clone(),
+        parameter_group: l.v2().then(|| parameters::of_cluster(l, Side::Dr)),
     }
+}
+
+/// v2: the log group the cluster's postgresql log is exported to, under `key` (the side's layout
+/// key, whatever key the cluster's storage uses), kept 365 days; None in v1, or when a mutant
+/// leaves it out (RDS would then create it at the first export, unencrypted and never expiring).
+pub(crate) fn log_group(l: &Layout, cluster: &ClusterSpec, key: &str) -> Option<LogGroupSpec> {
+    let (primary, dr) = (cluster.side == Side::Primary, cluster.side == Side::Dr);
+    if !l.v2() || (dr && l.has(&m::DR_DB_LOG_GROUP_MISSING)) {
+        return None;
+    }
+    Some(LogGroupSpec {
+        side: cluster.side,
+        name: Names::db_log_group(&cluster.id),
+        key: if primary && l.has(&m::PRIMARY_DB_LOG_GROUP_UNENCRYPTED) {
+            GroupKey::Unencrypted
+        } else {
+            GroupKey::Layout(key.to_owned())
+        },
+        retention: Some(if dr && l.has(&m::DR_DB_LOG_GROUP_WEEK) { 7 } else { AUDIT_LOG_RETENTION_DAYS }),
+        name_tag: None,
+    })
 }
 
 /// A Serverless v2 instance of a cluster, never publicly accessible.
@@ -192,6 +222,7 @@ pub(crate) async fn create_cluster(l: &Layout, spec: &ClusterSpec, master: &Mast
         .deletion_protection(false)
         .db_subnet_group_name(&spec.subnet_group)
         .vpc_security_group_ids(&spec.security_group)
+        .set_db_cluster_parameter_group_name(spec.parameter_group.clone())
         .set_tags(Some(rds_tags(l)));
     if spec.log_export {
         create = create.enable_cloudwatch_logs_exports(LOG_EXPORT);

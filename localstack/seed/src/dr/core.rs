@@ -1,11 +1,13 @@
 //! The core layer: IAM roles, KMS keys, the two networks, the Aurora PostgreSQL global database
 //! and its master secret (main.ts: "IAM roles used by key policies" to "Aurora PostgreSQL global
-//! database"). It composes the resource modules and records their outputs.
+//! database"); in v2 also the flow log role and each VPC's flow log, the cluster parameter groups
+//! and the clusters' log groups. It composes the resource modules and records their outputs.
 
 use stackproof::dr::outputs as o;
 
+use super::monitoring::create_log_group;
 use super::network::{self, Network};
-use super::{DR_REGION, Layout, PRIMARY_REGION, Side, aurora, iam, kms, secret};
+use super::{DR_REGION, Layout, PRIMARY_REGION, Side, aurora, flow_log, iam, kms, parameters, secret};
 use crate::{SeedError, step};
 
 /// What the layers above need from this one.
@@ -39,8 +41,21 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
     let principals = kms::Principals { account: &account, replication: &replication_role, backup: &backup_role };
     let primary_key = kms::create(l, &kms::primary(l, &principals)).await?;
     let dr_key = kms::create(l, &kms::dr(l, &principals)).await?;
+    let flow_log_role = if l.v2() {
+        let role = iam::flow_logs(l, &account);
+        let arn = iam::create(l, &role).await?;
+        iam::put_inline_policy(l, &role.name, flow_log::role_policy(l, &account)).await?;
+        Some(arn)
+    } else {
+        None
+    };
     let primary_net = network::create(l, &network::primary(l)).await?;
     let dr_net = network::create(l, &network::dr(l)).await?;
+    if let Some(role) = &flow_log_role {
+        for (side, net, key) in [(Side::Primary, &primary_net, &primary_key), (Side::Dr, &dr_net, &dr_key)] {
+            flow_log::create(l, &flow_log::spec(l, side, &net.vpc, key, role), &account).await?;
+        }
+    }
     let db = database(l, [&primary_key, &dr_key], &primary_net, &dr_net).await?;
 
     l.output(o::PRIMARY_REGION, PRIMARY_REGION);
@@ -59,6 +74,15 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
     l.output(o::DR_CLUSTER_IDENTIFIER, l.names.cluster(Side::Dr));
     l.output(o::PRIMARY_MASTER_USER_SECRET_ARN, db.secret_arn);
     l.output(o::REPLICATION_ROLE_ARN, replication_role.clone());
+    if l.v2() {
+        for (side, group, flow_logs) in [
+            (Side::Primary, o::PRIMARY_CLUSTER_PARAMETER_GROUP_NAME, o::PRIMARY_FLOW_LOG_GROUP_NAME),
+            (Side::Dr, o::DR_CLUSTER_PARAMETER_GROUP_NAME, o::DR_FLOW_LOG_GROUP_NAME),
+        ] {
+            l.output(group, l.names.cluster_parameter_group(side));
+            l.output(flow_logs, l.names.flow_log_group(side));
+        }
+    }
     Ok(Core {
         account,
         primary_key,
@@ -73,16 +97,25 @@ pub(crate) async fn deploy(l: &mut Layout) -> Result<Core, SeedError> {
     })
 }
 
-/// The global cluster, created empty; the master secret; the primary cluster and its two
-/// instances; the DR cluster and its one.
+/// v2's cluster parameter groups; the global cluster, created empty; the master secret; the
+/// primary cluster (after its log group, in v2) and its two instances; the DR cluster (likewise)
+/// and its one.
 async fn database(l: &Layout, keys: [&str; 2], primary: &Network, dr: &Network) -> Result<Database, SeedError> {
     let [primary_key, dr_key] = keys;
+    if l.v2() {
+        for group in parameters::groups(l) {
+            parameters::create(l, &group).await?;
+        }
+    }
     let global_cluster = l.names.global_cluster();
     let global_cluster_arn = aurora::create_global_cluster(l, &global_cluster).await?;
     let master = secret::master();
     let secret_arn = secret::create(l, &secret::spec(l, primary_key, dr_key), &master).await?;
 
     let primary_spec = aurora::primary_cluster(l, &global_cluster, primary_key, primary);
+    if let Some(group) = aurora::log_group(l, &primary_spec, primary_key) {
+        create_log_group(l, &group).await?;
+    }
     let primary_cluster = aurora::create_cluster(l, &primary_spec, &master).await?;
     let zones = network::zones(&l.primary).await?;
     for instance in aurora::primary_instances(l, &primary_spec, &zones) {
@@ -90,6 +123,9 @@ async fn database(l: &Layout, keys: [&str; 2], primary: &Network, dr: &Network) 
     }
 
     let dr_spec = aurora::dr_cluster(l, &global_cluster, keys, dr);
+    if let Some(group) = aurora::log_group(l, &dr_spec, dr_key) {
+        create_log_group(l, &group).await?;
+    }
     let dr_cluster = aurora::create_cluster(l, &dr_spec, &master).await?;
     for instance in aurora::dr_instances(l, &dr_spec) {
         aurora::create_instance(l, &instance).await?;

@@ -1,6 +1,7 @@
 //! The failover path (main.ts "failover Lambda"): the function's role and its policy, its
 //! configuration parameter, the function itself (never invoked: the emulator runs no code), the
-//! topic's permission to invoke it and its subscription to the topic.
+//! topic's permission to invoke it and its subscription to the topic; in v2 also the DR region's
+//! topic's permission and subscription, across regions.
 //!
 //! moto's CreateFunction takes any bytes as a package; the seeder still sends a real zip.
 
@@ -135,9 +136,16 @@ pub(crate) struct FunctionSpec {
     pub subscribed: bool,
     /// Whether a second permission lets SNS invoke it from any topic.
     pub any_topic_may_invoke: bool,
+    /// v2: the DR region's alerts topic (the replication lag alarm's), which invokes the function
+    /// across regions.
+    pub dr_topic: Option<String>,
+    /// Whether the DR region's topic may invoke it (AllowDrAlertsTopicInvoke).
+    pub dr_topic_may_invoke: bool,
+    /// Whether it subscribes to the DR region's topic.
+    pub subscribed_to_dr_topic: bool,
 }
 
-pub(crate) fn function(l: &Layout, core: &Core, role: &str, topic: &str) -> FunctionSpec {
+pub(crate) fn function(l: &Layout, core: &Core, role: &str, topic: &str, dr_topic: Option<&str>) -> FunctionSpec {
     let role = if l.has(&m::FAILOVER_FUNCTION_FOREIGN_ROLE) { &core.replication_role } else { role };
     let config_parameter = l.names.failover_config_parameter();
     let topic_variable = if l.has(&m::FAILOVER_ENV_OTHER_TOPIC) { format!("{topic}-other") } else { topic.to_owned() };
@@ -161,10 +169,13 @@ pub(crate) fn function(l: &Layout, core: &Core, role: &str, topic: &str) -> Func
         environment,
         subscribed: !l.has(&m::FAILOVER_NOT_SUBSCRIBED),
         any_topic_may_invoke: l.has(&m::FAILOVER_INVOKE_ANY_TOPIC),
+        dr_topic: dr_topic.map(str::to_owned),
+        dr_topic_may_invoke: !l.has(&m::FAILOVER_DR_TOPIC_NOT_PERMITTED),
+        subscribed_to_dr_topic: !l.has(&m::FAILOVER_NOT_SUBSCRIBED_TO_DR_TOPIC),
     }
 }
 
-/// Creates the function, lets the topic invoke it and subscribes it as asked.
+/// Creates the function, lets the topics invoke it and subscribes it to them, as asked.
 pub(crate) async fn create_function(l: &Layout, spec: &FunctionSpec) -> Result<(), SeedError> {
     let lambda = &l.primary.lambda;
     let variables = spec.environment.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
@@ -205,7 +216,18 @@ pub(crate) async fn create_function(l: &Layout, spec: &FunctionSpec) -> Result<(
         any.send().await.map_err(step("AddPermission"))?;
     }
     if spec.subscribed {
-        let subscribe = l.primary.sns.subscribe().topic_arn(&spec.topic).protocol("lambda").endpoint(function_arn);
+        let subscribe = l.primary.sns.subscribe().topic_arn(&spec.topic).protocol("lambda").endpoint(&function_arn);
+        subscribe.send().await.map_err(step("Subscribe"))?;
+    }
+    let Some(dr_topic) = &spec.dr_topic else { return Ok(()) };
+    if spec.dr_topic_may_invoke {
+        let permit = lambda.add_permission().function_name(&spec.name).statement_id("AllowDrAlertsTopicInvoke");
+        let permit = permit.action("lambda:InvokeFunction").principal("sns.amazonaws.com").source_arn(dr_topic);
+        permit.send().await.map_err(step("AddPermission"))?;
+    }
+    if spec.subscribed_to_dr_topic {
+        // The DR region's topic, so subscribed through that region's client.
+        let subscribe = l.dr.sns.subscribe().topic_arn(dr_topic).protocol("lambda").endpoint(&function_arn);
         subscribe.send().await.map_err(step("Subscribe"))?;
     }
     Ok(())

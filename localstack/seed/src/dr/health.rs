@@ -1,5 +1,5 @@
 //! The Route53 health check (main.ts "Route53", global): healthy while the replication lag alarm
-//! is not in ALARM.
+//! is not in ALARM; it reads the alarm in the alarm's region (the DR region from v2 on).
 //!
 //! moto drops a CLOUDWATCH_METRIC health check's AlarmIdentifier and InsufficientDataHealthStatus
 //! (and gives it Port 80); they are still sent as main.ts declares them.
@@ -10,14 +10,14 @@ use aws_sdk_route53::types::{
 };
 
 use super::core::Core;
-use super::{Layout, PRIMARY_REGION};
+use super::{DR_REGION, Layout, PRIMARY_REGION};
 use crate::{SeedError, step};
 use stackproof::dr::mutants as m;
 
 /// What the health check watches.
 pub(crate) enum Probe {
-    /// The replication lag alarm (main.ts); unhealthy while its data is insufficient.
-    Alarm { name: String },
+    /// The replication lag alarm (main.ts) in its region; unhealthy while its data is insufficient.
+    Alarm { name: String, region: &'static str },
     /// An HTTP endpoint on port 80: the mutant.
     Http { host: String },
 }
@@ -36,7 +36,8 @@ pub(crate) fn spec(l: &Layout, core: &Core) -> HealthCheckSpec {
     let probe = if l.has(&m::HEALTH_CHECK_HTTP) {
         Probe::Http { host: core.primary_endpoint.clone() }
     } else {
-        Probe::Alarm { name: l.names.lag_alarm() }
+        let region = if l.v2() { DR_REGION } else { PRIMARY_REGION };
+        Probe::Alarm { name: l.names.lag_alarm(), region }
     };
     HealthCheckSpec {
         name: l.names.health_check(),
@@ -53,8 +54,8 @@ fn config(spec: &HealthCheckSpec) -> Result<HealthCheckConfig, SeedError> {
             .fully_qualified_domain_name(host)
             .port(80)
             .resource_path("/"),
-        Probe::Alarm { name } => {
-            let alarm = AlarmIdentifier::builder().region(CloudWatchRegion::from(PRIMARY_REGION)).name(name);
+        Probe::Alarm { name, region } => {
+            let alarm = AlarmIdentifier::builder().region(CloudWatchRegion::from(*region)).name(name);
             HealthCheckConfig::builder()
                 .r#type(HealthCheckType::CloudwatchMetric)
                 .alarm_identifier(alarm.build().map_err(step("AlarmIdentifier"))?)

@@ -1,6 +1,6 @@
-//! IAM roles (main.ts "IAM roles used by key policies" and the failover role): the role with its
-//! trust policy and managed policies from a spec; inline policies are put by the layer that knows
-//! the resources they name.
+//! IAM roles (main.ts "IAM roles used by key policies", v2's flow log role and the failover
+//! role): the role with its trust policy and managed policies from a spec; inline policies are
+//! put by the layer that knows the resources they name.
 
 use serde_json::{Value, json};
 
@@ -49,6 +49,17 @@ pub(crate) fn backup(l: &Layout) -> RoleSpec {
             "service-role/AWSBackupServiceRolePolicyForBackup",
             "service-role/AWSBackupServiceRolePolicyForRestores",
         ],
+    }
+}
+
+/// v2: VPC flow logs deliver to CloudWatch Logs as this role, for this account only.
+pub(crate) fn flow_logs(l: &Layout, account: &str) -> RoleSpec {
+    RoleSpec {
+        name: l.names.flow_log_role(),
+        service: "vpc-flow-logs.amazonaws.com",
+        condition: Some(json!({ "StringEquals": { "aws:SourceAccount": account } })),
+        also_trusted: None,
+        managed: vec![],
     }
 }
 

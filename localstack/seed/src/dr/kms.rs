@@ -1,5 +1,6 @@
 //! The layout's customer managed keys (main.ts "KMS"): one per region, rotating, with main.ts's
-//! key policy and an alias.
+//! key policy and an alias. In v2 the DR key also serves the DR region's CloudWatch Logs (the flow
+//! log and database log groups) and its alerts topic.
 
 use serde_json::{Value, json};
 
@@ -34,13 +35,14 @@ pub(crate) fn primary(l: &Layout, p: &Principals<'_>) -> KeySpec {
     }
 }
 
-/// The DR region's key.
+/// The DR region's key; in v2 it also serves the region's CloudWatch Logs, SNS and CloudWatch.
 pub(crate) fn dr(l: &Layout, p: &Principals<'_>) -> KeySpec {
     let side = Side::Dr;
+    let services = if l.v2() { region_services(p.account, side.region()) } else { vec![] };
     KeySpec {
         side,
         description: format!("healthcare-dr DR data key ({}) {}", side.region(), l.suffix),
-        policy: key_policy(p, side.region(), vec![]),
+        policy: key_policy(p, side.region(), services),
         alias: l.names.key_alias(side),
     }
 }
@@ -131,14 +133,24 @@ fn primary_services(account: &str, trail_arn: &str) -> Vec<Value> {
             "Action": "kms:DescribeKey",
             "Resource": "*",
         }),
+    ]
+    .into_iter()
+    .chain(region_services(account, PRIMARY_REGION))
+    .collect()
+}
+
+/// The statements for the services that encrypt with a region's key: CloudWatch Logs of that
+/// region (its log groups), and SNS and CloudWatch (its encrypted alerts topic).
+fn region_services(account: &str, region: &str) -> Vec<Value> {
+    vec![
         json!({
             "Sid": "CloudWatchLogsEncryptsLogGroups",
             "Effect": "Allow",
-            "Principal": { "Service": format!("logs.{PRIMARY_REGION}.amazonaws.com") },
+            "Principal": { "Service": format!("logs.{region}.amazonaws.com") },
             "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
             "Resource": "*",
             "Condition": {
-                "ArnLike": { "kms:EncryptionContext:aws:logs:arn": format!("arn:aws:logs:{PRIMARY_REGION}:{account}:log-group:*") },
+                "ArnLike": { "kms:EncryptionContext:aws:logs:arn": format!("arn:aws:logs:{region}:{account}:log-group:*") },
             },
         }),
         json!({

@@ -1,6 +1,9 @@
-//! Monitoring (main.ts "monitoring"): the alerts topic under the primary key, three alarms on the
-//! primary cluster that notify it on alarm and on recovery, and the two log groups. The alarm
-//! mutants are a table: which alarm each breaks, and how.
+//! Monitoring (main.ts "monitoring"): the alerts topic under the primary key, three alarms that
+//! notify on alarm and on recovery, and the two log groups. The CPU and connections alarms watch
+//! the primary cluster and notify the alerts topic; the replication lag alarm watches the primary
+//! cluster in v1, and in v2 the DR cluster in the DR region (where AWS publishes
+//! AuroraGlobalDBReplicationLag), notifying the DR region's alerts topic under the DR key (alarm
+//! actions are same-region). The alarm mutants are a table: which alarm each breaks, and how.
 //!
 //! CloudWatch goes through the SDK's Query protocol: the workspace pins aws-sdk-cloudwatch 1.99,
 //! as later releases speak only RPC v2 CBOR, which moto does not route.
@@ -15,16 +18,21 @@ use super::names::Names;
 use super::{Layout, RPO_MS, Side};
 use crate::{SeedError, step};
 
-/// How long the log groups keep events, in days.
+/// How long the operational log groups keep events, in days.
 pub(crate) const LOG_RETENTION_DAYS: i32 = 30;
+/// v2: how long the audit log groups (flow logs, the clusters' postgresql logs) keep events.
+pub(crate) const AUDIT_LOG_RETENTION_DAYS: i32 = 365;
 
-/// The topic as main.ts declares it.
+/// A topic as main.ts declares it.
 pub(crate) struct TopicSpec {
+    /// The region it is created in.
+    pub side: Side,
     pub name: String,
     /// None leaves it unencrypted.
     pub key: Option<String>,
 }
 
+/// The alerts topic, in the primary region under the primary key.
 pub(crate) fn topic(l: &Layout, core: &Core) -> TopicSpec {
     let key = if l.has(&m::ALERTS_TOPIC_UNENCRYPTED) {
         None
@@ -33,12 +41,18 @@ pub(crate) fn topic(l: &Layout, core: &Core) -> TopicSpec {
     } else {
         Some(core.primary_key.clone())
     };
-    TopicSpec { name: l.names.alerts_topic(), key }
+    TopicSpec { side: Side::Primary, name: l.names.alerts_topic(), key }
 }
 
-/// Creates the topic; returns its ARN.
+/// v2: the DR region's alerts topic under the DR key, which the replication lag alarm notifies.
+pub(crate) fn dr_topic(l: &Layout, core: &Core) -> Option<TopicSpec> {
+    let key = (!l.has(&m::DR_ALERTS_TOPIC_UNENCRYPTED)).then(|| core.dr_key.clone());
+    l.v2().then(|| TopicSpec { side: Side::Dr, name: l.names.dr_alerts_topic(), key })
+}
+
+/// Creates the topic in its region; returns its ARN.
 pub(crate) async fn create_topic(l: &Layout, spec: &TopicSpec) -> Result<String, SeedError> {
-    let mut topic = l.primary.sns.create_topic().name(&spec.name);
+    let mut topic = l.at(spec.side).sns.create_topic().name(&spec.name);
     if let Some(key) = &spec.key {
         topic = topic.attributes("KmsMasterKeyId", key);
     }
@@ -50,6 +64,8 @@ pub(crate) async fn create_topic(l: &Layout, spec: &TopicSpec) -> Result<String,
 
 /// One CloudWatch alarm on an RDS cluster, as main.ts declares it.
 pub(crate) struct Alarm {
+    /// The region it is put in; it notifies that region's alerts topic.
+    pub side: Side,
     pub name: String,
     pub description: &'static str,
     pub namespace: &'static str,
@@ -120,9 +136,10 @@ const BREAKS: &[(&Mutant, usize, Break)] = &[
 
 const CLUSTER_DIMENSION: &str = "DBClusterIdentifier";
 
-/// An alarm on the primary cluster that notifies the topic on alarm and on recovery.
-fn on_primary(name: String, description: &'static str, metric: &'static str, cluster: &str) -> Alarm {
+/// An alarm on `cluster`, in the primary region, that notifies the topic on alarm and on recovery.
+fn on_cluster(name: String, description: &'static str, metric: &'static str, cluster: &str) -> Alarm {
     Alarm {
+        side: Side::Primary,
         name,
         description,
         namespace: "AWS/RDS",
@@ -140,34 +157,37 @@ fn on_primary(name: String, description: &'static str, metric: &'static str, clu
     }
 }
 
-/// CPU, connections and global replication lag (the 15 minute RPO) of the primary cluster, with
-/// the mutants asked for.
+/// CPU and connections of the primary cluster, and global replication lag (the 15 minute RPO): of
+/// the primary cluster in v1, of the DR cluster in the DR region in v2; with the mutants asked for.
 pub(crate) fn alarms(l: &Layout, cluster: &str) -> [Alarm; 3] {
     let n = &l.names;
     let cpu = Alarm {
         threshold: 80.0,
-        ..on_primary(n.cpu_alarm(), "Aurora primary cluster CPU above 80%", "CPUUtilization", cluster)
+        ..on_cluster(n.cpu_alarm(), "Aurora primary cluster CPU above 80%", "CPUUtilization", cluster)
     };
     let connections = Alarm {
         threshold: 100.0,
-        ..on_primary(
+        ..on_cluster(
             n.connections_alarm(),
             "Aurora primary cluster connection count too high",
             "DatabaseConnections",
             cluster,
         )
     };
+    let (lag_side, lag_cluster) =
+        if l.v2() { (Side::Dr, n.cluster(Side::Dr)) } else { (Side::Primary, cluster.to_owned()) };
     let lag = Alarm {
+        side: lag_side,
         statistic: Stat::Of(Statistic::Maximum),
         period: 60,
         evaluation_periods: 3,
         threshold: RPO_MS,
         treat_missing_data: "notBreaching",
-        ..on_primary(
+        ..on_cluster(
             n.lag_alarm(),
             "Aurora global database replication lag above the 15 minute RPO",
             "AuroraGlobalDBReplicationLag",
-            cluster,
+            &lag_cluster,
         )
     };
     let mut alarms = [cpu, connections, lag];
@@ -187,11 +207,11 @@ fn actions(notify: Notify, topic: &str) -> Option<Vec<String>> {
     }
 }
 
-/// Puts the alarm, notifying `topic`.
+/// Puts the alarm in its region, notifying `topic` (of that region).
 pub(crate) async fn put_alarm(l: &Layout, alarm: &Alarm, topic: &str) -> Result<(), SeedError> {
     let dimensions = alarm.dimensions.iter().map(|(k, v)| Dimension::builder().name(*k).value(v).build());
     let mut put = l
-        .primary
+        .at(alarm.side)
         .cloudwatch
         .put_metric_alarm()
         .alarm_name(&alarm.name)
@@ -220,9 +240,9 @@ pub(crate) async fn put_alarm(l: &Layout, alarm: &Alarm, topic: &str) -> Result<
 
 /// The key a log group is created under.
 pub(crate) enum GroupKey {
-    /// The layout's key (the primary key's ARN).
+    /// The layout's key of the group's region (its ARN).
     Layout(String),
-    /// A new customer key of the primary region that is not the layout's.
+    /// A new customer key of the group's region that is not the layout's.
     Foreign,
     /// None: CloudWatch Logs' own encryption.
     Unencrypted,
@@ -230,8 +250,12 @@ pub(crate) enum GroupKey {
 
 /// A log group as main.ts declares it.
 pub(crate) struct LogGroupSpec {
+    /// The region it is created in.
+    pub side: Side,
     pub name: String,
     pub key: GroupKey,
+    /// How long it keeps events, in days; None keeps them forever.
+    pub retention: Option<i32>,
     /// Its own Name tag, beside the default tags (only a mutant's unlisted group has one).
     pub name_tag: Option<&'static str>,
 }
@@ -246,52 +270,60 @@ pub(crate) fn log_groups(l: &Layout, core: &Core) -> Vec<LogGroupSpec> {
         l.names.app_log_group()
     };
     let mut groups = vec![
-        LogGroupSpec {
-            name: app_name,
-            key: if l.has(&m::APP_LOG_GROUP_FOREIGN_KEY) { GroupKey::Foreign } else { layout() },
-            name_tag: None,
-        },
-        LogGroupSpec {
-            name: l.names.failover_log_group(),
-            key: if l.has(&m::FAILOVER_LOG_GROUP_UNENCRYPTED) { GroupKey::Unencrypted } else { layout() },
-            name_tag: None,
-        },
+        kept_30_days(app_name, if l.has(&m::APP_LOG_GROUP_FOREIGN_KEY) { GroupKey::Foreign } else { layout() }),
+        kept_30_days(
+            l.names.failover_log_group(),
+            if l.has(&m::FAILOVER_LOG_GROUP_UNENCRYPTED) { GroupKey::Unencrypted } else { layout() },
+        ),
     ];
     // A group added to the layout without an output: the default tags mark it all the same.
     if l.has(&m::UNLISTED_LOG_GROUP_UNENCRYPTED) {
         groups.push(LogGroupSpec {
-            name: format!("/healthcare-dr/{}/unlisted", l.suffix),
-            key: GroupKey::Unencrypted,
             name_tag: m::UNLISTED_LOG_GROUP_UNENCRYPTED.unlisted(),
+            ..kept_30_days(format!("/healthcare-dr/{}/unlisted", l.suffix), GroupKey::Unencrypted)
         });
     }
     groups
 }
 
-/// Creates the log group, keeping events 30 days.
+/// A primary-region group keeping events 30 days, as main.ts's operational groups do.
+fn kept_30_days(name: String, key: GroupKey) -> LogGroupSpec {
+    LogGroupSpec { side: Side::Primary, name, key, retention: Some(LOG_RETENTION_DAYS), name_tag: None }
+}
+
+/// Creates the log group in its region and sets its retention, if it has one.
 pub(crate) async fn create_log_group(l: &Layout, spec: &LogGroupSpec) -> Result<(), SeedError> {
     let key = match &spec.key {
         GroupKey::Layout(arn) => Some(arn.clone()),
-        GroupKey::Foreign => Some(foreign_key(l).await?),
+        GroupKey::Foreign => Some(foreign_key(l, spec.side).await?),
         GroupKey::Unencrypted => None,
     };
-    let mut create = l.primary.logs.create_log_group().log_group_name(&spec.name).set_kms_key_id(key);
+    let logs = &l.at(spec.side).logs;
+    let mut create = logs.create_log_group().log_group_name(&spec.name).set_kms_key_id(key);
     let own: Vec<(&str, &str)> = spec.name_tag.iter().map(|n| ("Name", *n)).collect();
     for (k, v) in l.tags(&own) {
         create = create.tags(k, v);
     }
     create.send().await.map_err(step("CreateLogGroup"))?;
-    retention(l, &spec.name, LOG_RETENTION_DAYS).await
+    match spec.retention {
+        Some(days) => retention_in(l, spec.side, &spec.name, days).await,
+        None => Ok(()),
+    }
 }
 
-/// A customer key of the primary region that is not the layout's (no alias, no tags); its ARN.
-async fn foreign_key(l: &Layout) -> Result<String, SeedError> {
-    let created = l.primary.kms.create_key().description(format!("not the layout's key ({})", l.suffix));
+/// A customer key of the side's region that is not the layout's (no alias, no tags); its ARN.
+async fn foreign_key(l: &Layout, side: Side) -> Result<String, SeedError> {
+    let created = l.at(side).kms.create_key().description(format!("not the layout's key ({})", l.suffix));
     Ok(created.send().await.map_err(step("CreateKey"))?.key_metadata.and_then(|m| m.arn).unwrap_or_default())
 }
 
+/// PutRetentionPolicy on a primary-region group.
 pub(crate) async fn retention(l: &Layout, group: &str, days: i32) -> Result<(), SeedError> {
-    let put = l.primary.logs.put_retention_policy().log_group_name(group).retention_in_days(days);
+    retention_in(l, Side::Primary, group, days).await
+}
+
+async fn retention_in(l: &Layout, side: Side, group: &str, days: i32) -> Result<(), SeedError> {
+    let put = l.at(side).logs.put_retention_policy().log_group_name(group).retention_in_days(days);
     put.send().await.map_err(step("PutRetentionPolicy"))?;
     Ok(())
 }

@@ -24,6 +24,11 @@ impl Names {
         self.named("healthcare-s3-replication-{suffix}")
     }
 
+    /// v2: the role VPC flow logs deliver to CloudWatch Logs as; its inline policy has its name.
+    pub fn flow_log_role(&self) -> String {
+        self.named("healthcare-flow-logs-{suffix}")
+    }
+
     pub fn backup_role(&self) -> String {
         self.named("healthcare-backup-{suffix}")
     }
@@ -59,6 +64,16 @@ impl Names {
         format!("healthcare-{}-db-sources-{}", side.name(), self.suffix)
     }
 
+    /// v2: the flow log group of a side's VPC.
+    pub fn flow_log_group(&self, side: Side) -> String {
+        format!("/healthcare-dr/{}/flow-logs/{}", self.suffix, side.name())
+    }
+
+    /// v2: the Name tag of a side's flow log.
+    pub fn flow_log(&self, side: Side) -> String {
+        format!("healthcare-{}-flow-log-{}", side.name(), self.suffix)
+    }
+
     pub fn db_subnet_group(&self, side: Side) -> String {
         format!("healthcare-{}-db-subnets-{}", side.name(), self.suffix)
     }
@@ -78,6 +93,16 @@ impl Names {
         }
     }
 
+    /// v2: a side's cluster parameter group.
+    pub fn cluster_parameter_group(&self, side: Side) -> String {
+        format!("healthcare-db-{}-{}", side.name(), self.suffix)
+    }
+
+    /// v2: where RDS exports a cluster's postgresql log, which the layout creates.
+    pub fn db_log_group(cluster: &str) -> String {
+        format!("/aws/rds/cluster/{cluster}/postgresql")
+    }
+
     /// Instance `n` (from 1) of a side's cluster.
     pub fn instance(&self, side: Side, n: u8) -> String {
         format!("{}-{n}", self.cluster(side))
@@ -85,6 +110,11 @@ impl Names {
 
     pub fn data_bucket(&self, side: Side) -> String {
         format!("healthcare-data-{}-{}", self.suffix, side.name())
+    }
+
+    /// v2: the server access log bucket of a side's data bucket.
+    pub fn access_log_bucket(&self, side: Side) -> String {
+        format!("healthcare-access-logs-{}-{}", self.suffix, side.name())
     }
 
     pub fn backup_vault(&self, side: Side) -> String {
@@ -104,6 +134,11 @@ impl Names {
 
     pub fn alerts_topic(&self) -> String {
         self.named("healthcare-dr-alerts-{suffix}")
+    }
+
+    /// v2: the DR region's alerts topic, which the replication lag alarm notifies.
+    pub fn dr_alerts_topic(&self) -> String {
+        self.named("healthcare-dr-alerts-dr-{suffix}")
     }
 
     pub fn cpu_alarm(&self) -> String {
@@ -174,6 +209,13 @@ mod tests {
         assert_eq!(n.private_subnet(Side::Primary, 1), "healthcare-primary-private-1-pr7");
         assert_eq!(n.backup_vault(Side::Dr), "healthcare-backup-vault-dr-pr7");
         assert_eq!(n.failover_log_group(), "/aws/lambda/healthcare-failover-pr7");
+        assert_eq!(n.flow_log_group(Side::Dr), "/healthcare-dr/pr7/flow-logs/dr");
+        assert_eq!(n.flow_log(Side::Primary), "healthcare-primary-flow-log-pr7");
+        assert_eq!(n.cluster_parameter_group(Side::Dr), "healthcare-db-dr-pr7");
+        assert_eq!(Names::db_log_group(&n.cluster(Side::Dr)), "/aws/rds/cluster/healthcare-db-dr-pr7/postgresql");
+        assert_eq!(n.access_log_bucket(Side::Primary), "healthcare-access-logs-pr7-primary");
+        assert_eq!(n.dr_alerts_topic(), "healthcare-dr-alerts-dr-pr7");
+        assert_eq!(n.flow_log_role(), "healthcare-flow-logs-pr7");
         assert_eq!(
             n.trail_arn("123456789012"),
             "arn:aws:cloudtrail:eu-west-2:123456789012:trail/healthcare-dr-trail-pr7"

@@ -164,7 +164,7 @@ pub(crate) async fn zones(s: &Seeder) -> Result<(String, String), SeedError> {
     }
 }
 
-fn ec2_tags(l: &Layout, kind: ResourceType, own: &[(&str, &str)]) -> TagSpecification {
+pub(crate) fn ec2_tags(l: &Layout, kind: ResourceType, own: &[(&str, &str)]) -> TagSpecification {
     let tags = l.tags(own).into_iter().map(|(k, v)| Ec2Tag::builder().key(k).value(v).build());
     TagSpecification::builder().resource_type(kind).set_tags(Some(tags.collect())).build()
 }

@@ -1,21 +1,30 @@
 //! The ops layer: monitoring, audit and the failover path (main.ts: "monitoring", "CloudTrail",
-//! "failover Lambda" and "Route53"): the alerts topic, three alarms, two log groups, the trail and
-//! its bucket, the failover role, configuration parameter and function, its subscription to the
-//! topic, and the health check on the replication lag alarm. It composes the resource modules and
-//! records their outputs.
+//! "failover Lambda" and "Route53"): the alerts topic (and in v2 the DR region's), three alarms,
+//! two log groups, the trail and its bucket, the failover role, configuration parameter and
+//! function, its subscription to the topic (and in v2 to the DR region's), and the health check on
+//! the replication lag alarm. It composes the resource modules and records their outputs.
 
 use stackproof::dr::outputs as o;
 
 use super::core::Core;
-use super::{Layout, failover, health, iam, monitoring, trail};
+use super::{Layout, Side, failover, health, iam, monitoring, trail};
 use crate::SeedError;
 
 /// Seeds monitoring, audit and failover; records their outputs.
 pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError> {
     let topic = monitoring::create_topic(l, &monitoring::topic(l, core)).await?;
+    let dr_topic = match monitoring::dr_topic(l, core) {
+        Some(spec) => Some(monitoring::create_topic(l, &spec).await?),
+        None => None,
+    };
     let alarms = monitoring::alarms(l, &core.primary_cluster);
     for alarm in &alarms {
-        monitoring::put_alarm(l, alarm, &topic).await?;
+        // Alarm actions are same-region: a DR-region alarm notifies the DR region's topic.
+        let notified = match (alarm.side, &dr_topic) {
+            (Side::Dr, Some(dr_topic)) => dr_topic,
+            _ => &topic,
+        };
+        monitoring::put_alarm(l, alarm, notified).await?;
     }
     let log_groups = monitoring::log_groups(l, core);
     for group in &log_groups {
@@ -35,7 +44,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     if let Some(config) = failover::config(l, core) {
         failover::put_config(l, &config).await?;
     }
-    let function = failover::function(l, core, &role_arn, &topic);
+    let function = failover::function(l, core, &role_arn, &topic, dr_topic.as_deref());
     failover::create_function(l, &function).await?;
     let health_check = health::create(l, &health::spec(l, core)).await?;
 
@@ -55,5 +64,8 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     l.output(o::FAILOVER_ROLE_NAME, role.name);
     l.output(o::FAILOVER_CONFIG_PARAMETER_NAME, function.config_parameter);
     l.output(o::HEALTH_CHECK_ID, health_check);
+    if let Some(dr_topic) = dr_topic {
+        l.output(o::DR_ALERTS_TOPIC_ARN, dr_topic);
+    }
     Ok(())
 }

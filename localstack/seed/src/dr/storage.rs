@@ -1,11 +1,11 @@
-//! The storage layer: the S3 data buckets and their cross-region replication, and AWS Backup
-//! (main.ts: "S3 data buckets" and "AWS Backup"). It composes the resource modules and records
-//! their outputs.
+//! The storage layer: the S3 data buckets (in v2 with their access log buckets and logging) and
+//! their cross-region replication, and AWS Backup (main.ts: "S3 data buckets" and "AWS Backup").
+//! It composes the resource modules and records their outputs.
 
 use stackproof::dr::outputs as o;
 
 use super::core::Core;
-use super::{Layout, backup, iam, replication, s3};
+use super::{Layout, Side, access_logs, backup, iam, replication, s3};
 use crate::SeedError;
 
 /// Seeds the data buckets, replication and backup; records their outputs.
@@ -14,6 +14,17 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
     let dr_bucket = s3::dr_data_bucket(l, core);
     s3::create_data_bucket(l, &primary_bucket).await?;
     s3::create_data_bucket(l, &dr_bucket).await?;
+    if l.v2() {
+        for (side, data_bucket, output) in [
+            (Side::Primary, &primary_bucket.name, o::PRIMARY_ACCESS_LOG_BUCKET_NAME),
+            (Side::Dr, &dr_bucket.name, o::DR_ACCESS_LOG_BUCKET_NAME),
+        ] {
+            let logs = access_logs::log_bucket(l, core, side, data_bucket);
+            access_logs::create_log_bucket(l, &logs).await?;
+            access_logs::enable(l, &access_logs::logging(l, side, data_bucket, &logs.name), &core.account).await?;
+            l.output(output, logs.name);
+        }
+    }
     let (source, destination) = (primary_bucket.name, dr_bucket.name);
     let role_policy = replication::role_policy(core, &source, &destination);
     iam::put_inline_policy(l, &l.names.replication_role(), role_policy).await?;
