@@ -161,19 +161,23 @@ fn sns_may_invoke_from(s: &Statement, topic: &str) -> bool {
 
 /// The function's resource policy lets the alerts topic invoke `function` through SNS, and no
 /// statement lets anyone else invoke it: every Allow that covers lambda:InvokeFunction is judged,
-/// not just the one that looks right. `policy` is the resource policy, if the function has one.
-pub(crate) fn invoke_policy_finding(function: &str, topic: &str, policy: Option<&Value>) -> Finding {
+/// not just the one that looks right. The topics `also` (v2: the DR region's alerts topic, the
+/// replication lag alarm's) may invoke it too, each by a statement of its own. `policy` is the
+/// resource policy, if the function has one.
+pub(crate) fn invoke_policy_finding(function: &str, topic: &str, also: &[&str], policy: Option<&Value>) -> Finding {
+    let layout_topics = if also.is_empty() { String::new() } else { format!(" (or {})", also.join(", ")) };
     let expected = format!(
-        "{SNS_SERVICE} may lambda:InvokeFunction with aws:SourceArn = {topic}, and no other statement lets anyone invoke it"
+        "{SNS_SERVICE} may lambda:InvokeFunction with aws:SourceArn = {topic}{layout_topics}, and no other statement lets anyone invoke it"
     );
     let Some(doc) = policy else {
         return Finding::judge(function, "Policy", false, expected, "no resource policy", &Value::Null);
     };
     let parsed = Policy::parse(doc);
     let from_topic = parsed.statements.iter().any(|s| sns_may_invoke_from(s, topic));
+    let from_layout = |s: &Statement| [topic].iter().chain(also).any(|t| sns_may_invoke_from(s, t));
     let others: Vec<String> = parsed
         .allows()
-        .filter(|s| s.covers_action("lambda:InvokeFunction") && !sns_may_invoke_from(s, topic))
+        .filter(|s| s.covers_action("lambda:InvokeFunction") && !from_layout(s))
         .map(|s| format!("{} lets {} invoke it", s.label(), invokers(s)))
         .collect();
     let mut problems = others;
@@ -376,7 +380,7 @@ pub const FAILOVER_TRIGGERED_BY_ALARMS: Check<DrFacts> = Check {
         },
         Claim {
             property: "Policy",
-            about: "The function's resource policy lets SNS invoke it from the alerts topic (aws:SourceArn), and no statement lets another source or principal invoke it",
+            about: "The function's resource policy lets SNS invoke it from the alerts topic (aws:SourceArn), and no statement lets another source or principal invoke it (from v2 on, the DR region's alerts topic may, by a statement of its own)",
             mutants: &[&mutants::FAILOVER_INVOKE_ANY_TOPIC],
             not_emulated: None,
         },
@@ -396,10 +400,15 @@ fn failover_triggered_by_alarms(f: &DrFacts) -> Vec<Finding> {
     judge_fact(r, &f.ops.topic_arn.fact, "Subscription", |topic| {
         let mut findings = subscribed_finding(f, topic);
         let fp = &f.ops.function_policy;
+        // v2: the lag alarm notifies the DR region's topic, which the layout lets invoke the
+        // function too (whether it does is judged with the DR alerts path). Unknown, it is no
+        // exception: its statement then counts against the policy.
+        let lag_topic = f.ops.replication_lag_topic_arn.fact.as_deref().ok().filter(|t| *t != topic);
+        let also: Vec<&str> = lag_topic.into_iter().collect();
         findings.extend(match &fp.fact {
             // No resource policy is a definite answer: nothing may invoke the function.
-            Err(FactError::Absent { .. }) => vec![invoke_policy_finding(r, topic, None)],
-            _ => judge_fact(r, &fp.fact, "Policy", |p| vec![invoke_policy_finding(r, topic, Some(&p.policy))]),
+            Err(FactError::Absent { .. }) => vec![invoke_policy_finding(r, topic, &also, None)],
+            _ => judge_fact(r, &fp.fact, "Policy", |p| vec![invoke_policy_finding(r, topic, &also, Some(&p.policy))]),
         });
         findings.extend(judge_named(n, "Environment.Variables.ALERTS_TOPIC_ARN", |func| {
             let actual = func.variable("ALERTS_TOPIC_ARN").map_or("not set", |v| v.shown());
@@ -886,11 +895,11 @@ mod tests {
         assert!(!sns_may_invoke_from(&with(json!({"ArnLikeIfExists": {"aws:SourceArn": topic}})), topic));
         assert!(!sns_may_invoke_from(&with(json!({"ArnLike": {"aws:SourceArn": [topic, "arn:aws:sns:*"]}})), topic));
         assert!(sns_may_invoke_from(&with(json!({"ArnEquals": {"aws:SourceArn": topic}})), topic));
-        let none = invoke_policy_finding("fn", topic, None);
+        let none = invoke_policy_finding("fn", topic, &[], None);
         assert_eq!((none.status, none.actual.as_str()), (Status::Fail, "no resource policy"));
         let doc = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
             "Action": "lambda:InvokeFunction", "Condition": {"ArnLike": {"AWS:SourceArn": topic}}}]});
-        assert_eq!(invoke_policy_finding("fn", topic, Some(&doc)).status, Status::Pass);
+        assert_eq!(invoke_policy_finding("fn", topic, &[], Some(&doc)).status, Status::Pass);
     }
 
     #[test]
@@ -901,12 +910,23 @@ mod tests {
         let any_topic = json!({"Sid": "AllowAnyTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
             "Action": "lambda:InvokeFunction"});
         let everyone = json!({"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "lambda:*"});
-        let ok = invoke_policy_finding("fn", topic, Some(&json!({"Statement": [from_topic.clone()]})));
+        let ok = invoke_policy_finding("fn", topic, &[], Some(&json!({"Statement": [from_topic.clone()]})));
         assert_eq!(ok.status, Status::Pass);
-        let f = invoke_policy_finding("fn", topic, Some(&json!({"Statement": [from_topic.clone(), any_topic]})));
+        let f = invoke_policy_finding("fn", topic, &[], Some(&json!({"Statement": [from_topic.clone(), any_topic]})));
         assert_eq!(f.status, Status::Fail);
         assert!(f.actual.contains("AllowAnyTopic") && f.actual.contains("from any source"), "{}", f.actual);
-        let f = invoke_policy_finding("fn", topic, Some(&json!({"Statement": [from_topic, everyone]})));
+        // v2: the DR region's alerts topic may invoke it by a statement of its own, when the layout has it.
+        let dr_topic = "arn:aws:sns:eu-west-1:1:alerts-dr";
+        let from_dr = json!({"Sid": "AllowDrAlertsTopicInvoke", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "lambda:InvokeFunction", "Condition": {"ArnLike": {"AWS:SourceArn": dr_topic}}});
+        let both = json!({"Statement": [from_topic.clone(), from_dr.clone()]});
+        assert_eq!(invoke_policy_finding("fn", topic, &[dr_topic], Some(&both)).status, Status::Pass);
+        let f = invoke_policy_finding("fn", topic, &[], Some(&both));
+        assert!(f.status == Status::Fail && f.actual.contains("AllowDrAlertsTopicInvoke"), "{}", f.actual);
+        // ... but never in place of the alerts topic's.
+        let f = invoke_policy_finding("fn", topic, &[dr_topic], Some(&json!({"Statement": [from_dr]})));
+        assert!(f.status == Status::Fail && f.actual.contains("no statement for the alerts topic"), "{}", f.actual);
+        let f = invoke_policy_finding("fn", topic, &[], Some(&json!({"Statement": [from_topic, everyone]})));
         assert!(
             f.status == Status::Fail && f.actual.contains("Public") && f.actual.contains("everyone"),
             "{}",
