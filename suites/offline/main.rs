@@ -11,6 +11,7 @@ mod cli;
 mod command;
 mod console;
 mod dr;
+mod dr_v2_only;
 mod faults;
 mod formats;
 mod guard;
@@ -85,6 +86,7 @@ fn main() -> ExitCode {
     trials.extend(faults::trials(&world));
     trials.extend(console::trials(&world));
     trials.extend(dr::trials(&world));
+    trials.extend(dr_v2_only::trials(&world));
     trials.extend(reports::trials(&world));
     trials.extend(canary::trials(&world));
     trials.extend(formats::trials(&world));
