@@ -18,6 +18,7 @@ use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::iam::Role;
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::facts::lambda::Function;
+use stackproof_harness::facts::sns::Subscription;
 use stackproof_harness::facts::ssm::ParameterValue;
 use stackproof_harness::facts::{FactError, Named};
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named, unavailable};
@@ -159,32 +160,31 @@ fn sns_may_invoke_from(s: &Statement, topic: &str) -> bool {
     s.allows() && only_sns && s.covers_action("lambda:InvokeFunction") && source_is_topic
 }
 
-/// The function's resource policy lets the alerts topic invoke `function` through SNS, and no
-/// statement lets anyone else invoke it: every Allow that covers lambda:InvokeFunction is judged,
-/// not just the one that looks right. The topics `also` (v2: the DR region's alerts topic, the
-/// replication lag alarm's) may invoke it too, each by a statement of its own. `policy` is the
+/// The function's resource policy lets each alerts topic (the primary one; from v2 the DR region's
+/// too) invoke `function` through SNS, and no statement lets anyone else invoke it: every Allow
+/// that covers lambda:InvokeFunction is judged, not just the one that looks right. `policy` is the
 /// resource policy, if the function has one.
-pub(crate) fn invoke_policy_finding(function: &str, topic: &str, also: &[&str], policy: Option<&Value>) -> Finding {
-    let layout_topics = if also.is_empty() { String::new() } else { format!(" (or {})", also.join(", ")) };
+pub(crate) fn invoke_policy_finding(function: &str, topics: &[&str], policy: Option<&Value>) -> Finding {
     let expected = format!(
-        "{SNS_SERVICE} may lambda:InvokeFunction with aws:SourceArn = {topic}{layout_topics}, and no other statement lets anyone invoke it"
+        "{SNS_SERVICE} may lambda:InvokeFunction with aws:SourceArn = {}, and no other statement lets anyone invoke it",
+        topics.join(" (and) ")
     );
     let Some(doc) = policy else {
         return Finding::judge(function, "Policy", false, expected, "no resource policy", &Value::Null);
     };
     let parsed = Policy::parse(doc);
-    let from_topic = parsed.statements.iter().any(|s| sns_may_invoke_from(s, topic));
-    let from_layout = |s: &Statement| [topic].iter().chain(also).any(|t| sns_may_invoke_from(s, t));
-    let others: Vec<String> = parsed
-        .allows()
-        .filter(|s| s.covers_action("lambda:InvokeFunction") && !from_layout(s))
-        .map(|s| format!("{} lets {} invoke it", s.label(), invokers(s)))
+    let mut problems: Vec<String> = topics
+        .iter()
+        .filter(|t| !parsed.statements.iter().any(|s| sns_may_invoke_from(s, t)))
+        .map(|t| format!("no statement for the alerts topic {t}"))
         .collect();
-    let mut problems = others;
-    if !from_topic {
-        problems.insert(0, "no statement for the alerts topic".to_owned());
-    }
-    let actual = if problems.is_empty() { "allowed for the topic only".to_owned() } else { problems.join("; ") };
+    problems.extend(
+        parsed
+            .allows()
+            .filter(|s| s.covers_action("lambda:InvokeFunction") && !topics.iter().any(|t| sns_may_invoke_from(s, t)))
+            .map(|s| format!("{} lets {} invoke it", s.label(), invokers(s))),
+    );
+    let actual = if problems.is_empty() { "allowed for the topics only".to_owned() } else { problems.join("; ") };
     Finding::judge(function, "Policy", problems.is_empty(), expected, actual, doc)
 }
 
@@ -365,23 +365,23 @@ pub const FAILOVER_TRIGGERED_BY_ALARMS: Check<DrFacts> = Check {
     info: CheckInfo {
         id: "failover_triggered_by_alarms",
         service: "failover",
-        title: "The alerts topic invokes the failover function: a lambda subscription and a resource policy for that topic only",
+        title: "The alerts topics invoke the failover function: a lambda subscription and a resource policy for those topics only",
         citations: &["45 CFR 164.308(a)(7)(ii)(B)", "45 CFR 164.308(a)(7)(ii)(C)", "45 CFR 164.308(a)(6)(ii)"],
         severity: Severity::High,
         risk: "Without the subscription the alarms page people but never start the failover runbook; a resource policy without SourceArn lets any topic, in any account, invoke the function that fails the database over.",
-        remediation: "main.ts: failover_subscription (SnsTopicSubscription) needs topicArn: alertsTopic.arn, protocol: lambda, endpoint: failoverFunction.arn; failover_invoke_permission (LambdaPermission) needs principal sns.amazonaws.com, action lambda:InvokeFunction, sourceArn: alertsTopic.arn; failover_function environment.variables.ALERTS_TOPIC_ARN: alertsTopic.arn.",
+        remediation: "main.ts: failover_subscription (SnsTopicSubscription) needs topicArn: alertsTopic.arn, protocol: lambda, endpoint: failoverFunction.arn; failover_invoke_permission (LambdaPermission) needs principal sns.amazonaws.com, action lambda:InvokeFunction, sourceArn: alertsTopic.arn; failover_function environment.variables.ALERTS_TOPIC_ARN: alertsTopic.arn; v2 also failover_subscription_dr and failover_invoke_permission_dr for drAlertsTopic.",
     },
     claims: &[
         Claim {
             property: "Subscription",
-            about: "The alerts topic has a confirmed lambda subscription whose endpoint is the failover function's ARN",
-            mutants: &[&mutants::FAILOVER_NOT_SUBSCRIBED],
+            about: "The alerts topic, and from v2 the DR region's alerts topic the lag alarm notifies, each have a confirmed lambda subscription whose endpoint is the failover function's ARN",
+            mutants: &[&mutants::FAILOVER_NOT_SUBSCRIBED, &mutants::FAILOVER_NOT_SUBSCRIBED_TO_DR_TOPIC],
             not_emulated: None,
         },
         Claim {
             property: "Policy",
-            about: "The function's resource policy lets SNS invoke it from the alerts topic (aws:SourceArn), and no statement lets another source or principal invoke it (from v2 on, the DR region's alerts topic may, by a statement of its own)",
-            mutants: &[&mutants::FAILOVER_INVOKE_ANY_TOPIC],
+            about: "The function's resource policy lets SNS invoke it from each alerts topic (aws:SourceArn), and no statement lets another source or principal invoke it",
+            mutants: &[&mutants::FAILOVER_INVOKE_ANY_TOPIC, &mutants::FAILOVER_DR_TOPIC_NOT_PERMITTED],
             not_emulated: None,
         },
         Claim {
@@ -398,17 +398,23 @@ fn failover_triggered_by_alarms(f: &DrFacts) -> Vec<Finding> {
     let n = &f.ops.function;
     let r = &n.resource;
     judge_fact(r, &f.ops.topic_arn.fact, "Subscription", |topic| {
-        let mut findings = subscribed_finding(f, topic);
+        let mut topics = vec![topic.as_str()];
+        let mut findings = subscribed_finding(f, topic, &f.ops.subscriptions);
+        // v2: the lag alarm notifies the DR region's topic, which must start the failover too.
+        if let Some(dr) = &f.ops.dr_topic {
+            match &dr.arn.fact {
+                Ok(dr_topic) => {
+                    topics.push(dr_topic.as_str());
+                    findings.extend(subscribed_finding(f, dr_topic, &dr.subscriptions));
+                }
+                Err(e) => findings.push(unavailable(r, "Subscription", e)),
+            }
+        }
         let fp = &f.ops.function_policy;
-        // v2: the lag alarm notifies the DR region's topic, which the layout lets invoke the
-        // function too (whether it does is judged with the DR alerts path). Unknown, it is no
-        // exception: its statement then counts against the policy.
-        let lag_topic = f.ops.replication_lag_topic_arn.fact.as_deref().ok().filter(|t| *t != topic);
-        let also: Vec<&str> = lag_topic.into_iter().collect();
         findings.extend(match &fp.fact {
             // No resource policy is a definite answer: nothing may invoke the function.
-            Err(FactError::Absent { .. }) => vec![invoke_policy_finding(r, topic, &also, None)],
-            _ => judge_fact(r, &fp.fact, "Policy", |p| vec![invoke_policy_finding(r, topic, &also, Some(&p.policy))]),
+            Err(FactError::Absent { .. }) => vec![invoke_policy_finding(r, &topics, None)],
+            _ => judge_fact(r, &fp.fact, "Policy", |p| vec![invoke_policy_finding(r, &topics, Some(&p.policy))]),
         });
         findings.extend(judge_named(n, "Environment.Variables.ALERTS_TOPIC_ARN", |func| {
             let actual = func.variable("ALERTS_TOPIC_ARN").map_or("not set", |v| v.shown());
@@ -427,7 +433,7 @@ fn failover_triggered_by_alarms(f: &DrFacts) -> Vec<Finding> {
 
 /// The topic has a confirmed lambda subscription of the failover function. Endpoints are compared
 /// as ARNs; others (URLs, addresses) are never kept, so never shown.
-fn subscribed_finding(f: &DrFacts, topic: &str) -> Vec<Finding> {
+fn subscribed_finding(f: &DrFacts, topic: &str, subscriptions: &Named<Vec<Subscription>>) -> Vec<Finding> {
     let n = &f.ops.function;
     let r = &n.resource;
     // The function's ARN when Lambda answered; else any ARN ending in its name.
@@ -437,7 +443,7 @@ fn subscribed_finding(f: &DrFacts, topic: &str) -> Vec<Finding> {
         (None, Some(e)) => e.ends_with(&format!(":function:{r}")),
         (_, None) => false,
     };
-    judge_named(&f.ops.subscriptions, "Subscription", |subs| {
+    judge_named(subscriptions, "Subscription", |subs| {
         let found = subs.iter().find(|s| s.protocol == "lambda" && is_function(s.endpoint.as_deref()));
         let (ok, actual) = match found {
             Some(s) if !s.confirmed() => (false, format!("subscribed, not confirmed ({})", s.subscription_arn)),
@@ -895,11 +901,11 @@ mod tests {
         assert!(!sns_may_invoke_from(&with(json!({"ArnLikeIfExists": {"aws:SourceArn": topic}})), topic));
         assert!(!sns_may_invoke_from(&with(json!({"ArnLike": {"aws:SourceArn": [topic, "arn:aws:sns:*"]}})), topic));
         assert!(sns_may_invoke_from(&with(json!({"ArnEquals": {"aws:SourceArn": topic}})), topic));
-        let none = invoke_policy_finding("fn", topic, &[], None);
+        let none = invoke_policy_finding("fn", &[topic], None);
         assert_eq!((none.status, none.actual.as_str()), (Status::Fail, "no resource policy"));
         let doc = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
             "Action": "lambda:InvokeFunction", "Condition": {"ArnLike": {"AWS:SourceArn": topic}}}]});
-        assert_eq!(invoke_policy_finding("fn", topic, &[], Some(&doc)).status, Status::Pass);
+        assert_eq!(invoke_policy_finding("fn", &[topic], Some(&doc)).status, Status::Pass);
     }
 
     #[test]
@@ -910,23 +916,22 @@ mod tests {
         let any_topic = json!({"Sid": "AllowAnyTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
             "Action": "lambda:InvokeFunction"});
         let everyone = json!({"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "lambda:*"});
-        let ok = invoke_policy_finding("fn", topic, &[], Some(&json!({"Statement": [from_topic.clone()]})));
+        let ok = invoke_policy_finding("fn", &[topic], Some(&json!({"Statement": [from_topic.clone()]})));
         assert_eq!(ok.status, Status::Pass);
-        let f = invoke_policy_finding("fn", topic, &[], Some(&json!({"Statement": [from_topic.clone(), any_topic]})));
+        let f = invoke_policy_finding("fn", &[topic], Some(&json!({"Statement": [from_topic.clone(), any_topic]})));
         assert_eq!(f.status, Status::Fail);
         assert!(f.actual.contains("AllowAnyTopic") && f.actual.contains("from any source"), "{}", f.actual);
-        // v2: the DR region's alerts topic may invoke it by a statement of its own, when the layout has it.
+        // v2: the DR region's alerts topic invokes it by a statement of its own.
         let dr_topic = "arn:aws:sns:eu-west-1:1:alerts-dr";
         let from_dr = json!({"Sid": "AllowDrAlertsTopicInvoke", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
             "Action": "lambda:InvokeFunction", "Condition": {"ArnLike": {"AWS:SourceArn": dr_topic}}});
         let both = json!({"Statement": [from_topic.clone(), from_dr.clone()]});
-        assert_eq!(invoke_policy_finding("fn", topic, &[dr_topic], Some(&both)).status, Status::Pass);
-        let f = invoke_policy_finding("fn", topic, &[], Some(&both));
+        assert_eq!(invoke_policy_finding("fn", &[topic, dr_topic], Some(&both)).status, Status::Pass);
+        let f = invoke_policy_finding("fn", &[topic], Some(&both));
         assert!(f.status == Status::Fail && f.actual.contains("AllowDrAlertsTopicInvoke"), "{}", f.actual);
-        // ... but never in place of the alerts topic's.
-        let f = invoke_policy_finding("fn", topic, &[dr_topic], Some(&json!({"Statement": [from_dr]})));
+        let f = invoke_policy_finding("fn", &[topic, dr_topic], Some(&json!({"Statement": [from_dr]})));
         assert!(f.status == Status::Fail && f.actual.contains("no statement for the alerts topic"), "{}", f.actual);
-        let f = invoke_policy_finding("fn", topic, &[], Some(&json!({"Statement": [from_topic, everyone]})));
+        let f = invoke_policy_finding("fn", &[topic], Some(&json!({"Statement": [from_topic, everyone]})));
         assert!(
             f.status == Status::Fail && f.actual.contains("Public") && f.actual.contains("everyone"),
             "{}",

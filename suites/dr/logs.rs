@@ -1,11 +1,15 @@
-//! The layout's log groups (application, failover function): kept 30 days, encrypted with the
-//! primary key.
+//! The layout's log groups in both regions (the application's and the failover function's, and any
+//! other its default tags mark): kept 30 days, encrypted with their region's key. The groups the
+//! database logs and the flow logs are written to are audit records, kept a year: the audit
+//! checks (audit.rs) judge those.
 
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
 use stackproof_harness::kit::fact::judge_named;
 
 use super::DrFacts;
+use super::audit::is_judged_as_audit_log;
+use super::facts::core::Sided;
 use super::mutants;
 use crate::shared::discovery::Failure;
 
@@ -26,18 +30,26 @@ pub const LOG_GROUPS_RETAINED_30_DAYS: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "retentionInDays",
-        about: "Every log group of the layout's primary region (the application's and the failover function's, which the outputs name, and any other its default tags mark) keeps events exactly 30 days: not fewer, not forever",
+        about: "Every log group of the layout in either region (the application's and the failover function's, which the outputs name, and any other its default tags mark; not the database and flow log groups, which audit checks judge) keeps events exactly 30 days: not fewer, not forever",
         mutants: &[&mutants::APP_LOG_RETENTION_7, &mutants::FAILOVER_LOG_RETENTION_OFF],
         not_emulated: None,
     }],
     run: log_groups_retained_30_days,
 };
 
+/// The log groups these checks judge: all but the audit log groups.
+fn judged(f: &DrFacts) -> impl Iterator<Item = &Sided<stackproof_harness::facts::logs::LogGroup>> {
+    f.core.log_groups.iter().filter(|g| !is_judged_as_audit_log(f, g))
+}
+
+/// A finding per region whose discovery failed: its unlisted groups went unjudged.
+fn undiscovered(f: &DrFacts, property: &str) -> Vec<Finding> {
+    f.discovered.iter().flat_map(|d| d.failure(property)).collect()
+}
+
 fn log_groups_retained_30_days(f: &DrFacts) -> Vec<Finding> {
-    f.core
-        .log_groups
-        .iter()
-        .flat_map(|n| {
+    judged(f)
+        .flat_map(|Sided { named: n, .. }| {
             judge_named(n, "retentionInDays", |g| {
                 vec![Finding::judge(
                     &n.resource,
@@ -49,7 +61,7 @@ fn log_groups_retained_30_days(f: &DrFacts) -> Vec<Finding> {
                 )]
             })
         })
-        .chain(f.discovered[0].failure("retentionInDays"))
+        .chain(undiscovered(f, "retentionInDays"))
         .collect()
 }
 
@@ -57,7 +69,7 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
     info: CheckInfo {
         id: "log_groups_encrypted_with_primary_key",
         service: "logs",
-        title: "The layout's log groups are encrypted with the primary customer key",
+        title: "The layout's log groups are encrypted with the primary customer key (those of the DR region with the DR key)",
         citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(b)"],
         severity: Severity::High,
         risk: "Logs can carry identifiers of patients; without the layout's key they are readable outside its key policy.",
@@ -65,11 +77,12 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "kmsKeyId",
-        about: "Every log group of the layout's primary region (named by an output, or marked by its default tags) is encrypted with the primary key the outputs name: not another key, not the service-owned one",
+        about: "Every log group of the layout (named by an output, or marked by its default tags; not the database and flow log groups, which audit checks judge) is encrypted with its region's key the outputs name, the primary key in the primary region: not another key, not the service-owned one",
         mutants: &[
             &mutants::FAILOVER_LOG_GROUP_UNENCRYPTED,
             &mutants::APP_LOG_GROUP_FOREIGN_KEY,
             &mutants::UNLISTED_LOG_GROUP_UNENCRYPTED,
+            &mutants::UNLISTED_DR_LOG_GROUP_UNENCRYPTED,
         ],
         not_emulated: None,
     }],
@@ -77,13 +90,11 @@ pub const LOG_GROUPS_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
 };
 
 fn log_groups_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
-    let key = &f.core.key_arns.primary;
-    // Without the key to compare with, no group can be judged: one error, on the missing output.
-    judge_named(key, "kmsKeyId", |want| {
-        f.core
-            .log_groups
-            .iter()
-            .flat_map(|n| {
+    judged(f)
+        .flat_map(|Sided { side, named: n }| {
+            let key = f.core.key_arns.of(*side);
+            // Without the key to compare with, the group cannot be judged: an error on the output.
+            judge_named(key, "kmsKeyId", |want| {
                 judge_named(n, "kmsKeyId", |g| {
                     let got = g.kms_key_id.as_deref().unwrap_or("none (service-managed)");
                     vec![Finding::judge(
@@ -96,7 +107,7 @@ fn log_groups_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
                     )]
                 })
             })
-            .chain(f.discovered[0].failure("kmsKeyId"))
-            .collect()
-    })
+        })
+        .chain(undiscovered(f, "kmsKeyId"))
+        .collect()
 }

@@ -408,32 +408,43 @@ pub const ALERTS_TOPIC_ENCRYPTED_WITH_PRIMARY_KEY: Check<DrFacts> = Check {
     info: CheckInfo {
         id: "alerts_topic_encrypted_with_primary_key",
         service: "monitoring",
-        title: "The alerts topic is encrypted at rest with the primary region's customer key",
+        title: "The alerts topic is encrypted at rest with the primary region's customer key (from v2, the DR region's alerts topic with the DR key)",
         citations: &["45 CFR 164.312(a)(2)(iv)", "45 CFR 164.312(e)(2)(ii)"],
         severity: Severity::Medium,
         risk: "Alarm notifications name clusters and carry state reasons; unencrypted, or under a key the stack does not control, they sit outside the layout's key policy and audit.",
-        remediation: "main.ts: alerts_topic (SnsTopic) needs kmsMasterKeyId: primaryKey.arn.",
+        remediation: "main.ts: alerts_topic (SnsTopic) needs kmsMasterKeyId: primaryKey.arn; v2 dr_alerts_topic kmsMasterKeyId: drKey.arn.",
     },
     claims: &[Claim {
         property: "KmsMasterKeyId",
-        about: "The alerts topic is encrypted at rest, with the primary region's customer key and no other (not the AWS managed alias/aws/sns)",
-        mutants: &[&mutants::ALERTS_TOPIC_UNENCRYPTED, &mutants::ALERTS_TOPIC_AWS_MANAGED_KEY],
+        about: "The alerts topic is encrypted at rest, with the primary region's customer key and no other (not the AWS managed alias/aws/sns); the DR region's alerts topic (v2) likewise with the DR key",
+        mutants: &[
+            &mutants::ALERTS_TOPIC_UNENCRYPTED,
+            &mutants::ALERTS_TOPIC_AWS_MANAGED_KEY,
+            &mutants::DR_ALERTS_TOPIC_UNENCRYPTED,
+        ],
         not_emulated: None,
     }],
     run: alerts_topic_encrypted_with_primary_key,
 };
 
 fn alerts_topic_encrypted_with_primary_key(f: &DrFacts) -> Vec<Finding> {
-    let n = &f.ops.topic;
-    judge_both((n, &f.core.key_arns.primary), "KmsMasterKeyId", |t, key| {
-        let actual = t.kms_master_key_id.as_deref().unwrap_or("none (unencrypted)");
-        vec![Finding::judge(
-            &n.resource,
-            "KmsMasterKeyId",
-            t.kms_master_key_id.as_deref().is_some_and(|k| same_key(k, key)),
-            key,
-            actual,
-            t,
-        )]
-    })
+    let keys = &f.core.key_arns;
+    let mut topics = vec![(&f.ops.topic, &keys.primary)];
+    topics.extend(f.ops.dr_topic.as_ref().map(|dr| (&dr.topic, &keys.dr)));
+    topics
+        .into_iter()
+        .flat_map(|(n, key)| {
+            judge_both((n, key), "KmsMasterKeyId", |t, key| {
+                let actual = t.kms_master_key_id.as_deref().unwrap_or("none (unencrypted)");
+                vec![Finding::judge(
+                    &n.resource,
+                    "KmsMasterKeyId",
+                    t.kms_master_key_id.as_deref().is_some_and(|k| same_key(k, key)),
+                    key,
+                    actual,
+                    t,
+                )]
+            })
+        })
+        .collect()
 }

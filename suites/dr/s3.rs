@@ -15,6 +15,7 @@ use stackproof_harness::kit::fact::{judge_fact, judge_named};
 use stackproof_harness::kit::policy::{self, Covered, Policy, matches_every_suffix, matches_some_suffix};
 
 use super::DrFacts;
+use crate::shared::discovery::Failure;
 use super::mutants;
 
 /// This service's checks, in report order.
@@ -36,10 +37,29 @@ const LIFECYCLE_TIER_CLASS: &str = "INTELLIGENT_TIERING";
 const NONCURRENT_EXPIRY_DAYS: i32 = 90;
 const REPLICATION_MINUTES: i32 = 15;
 
-/// Every bucket of the layout, with the key of its region.
-fn all_buckets(f: &DrFacts) -> [(&Named<Bucket>, &Named<String>); 3] {
+/// Every bucket of the layout with the key of its region: the data buckets, the trail bucket, the
+/// access log buckets (v2), and every other bucket the layout's tags mark.
+fn all_buckets(f: &DrFacts) -> Vec<(&Named<Bucket>, &Named<String>)> {
+    let mut buckets = kms_buckets(f);
+    let keys = &f.core.key_arns;
+    let [primary_logs, dr_logs] = &f.storage.access_log_buckets;
+    buckets.extend(primary_logs.iter().map(|b| (b, &keys.primary)));
+    buckets.extend(dr_logs.iter().map(|b| (b, &keys.dr)));
+    buckets
+}
+
+/// The buckets that encrypt under the layout's keys: all but the access log buckets, to which S3
+/// delivers logs only under SSE-S3 (data_buckets_access_logged judges their encryption).
+fn kms_buckets(f: &DrFacts) -> Vec<(&Named<Bucket>, &Named<String>)> {
     let (s, keys) = (&f.storage, &f.core.key_arns);
-    [(&s.primary_bucket, &keys.primary), (&s.dr_bucket, &keys.dr), (&s.trail_bucket, &keys.primary)]
+    let mut buckets = vec![(&s.primary_bucket, &keys.primary), (&s.dr_bucket, &keys.dr), (&s.trail_bucket, &keys.primary)];
+    buckets.extend(s.unlisted_buckets.iter().map(|b| (&b.named, keys.of(b.side))));
+    buckets
+}
+
+/// A finding per region whose discovery failed: its unlisted buckets went unjudged.
+fn undiscovered(f: &DrFacts, property: &str) -> Vec<Finding> {
+    f.discovered.iter().flat_map(|d| d.failure(property)).collect()
 }
 
 /// The two data buckets (the trail bucket's objects are CloudTrail's to keep).
@@ -63,7 +83,7 @@ pub const BUCKETS_VERSIONED: Check<DrFacts> = Check {
     },
     claims: &[Claim {
         property: "Status",
-        about: "Versioning is Enabled (not Suspended, not never enabled) on each of the three buckets: primary data, DR data and trail",
+        about: "Versioning is Enabled (not Suspended, not never enabled) on every bucket: primary data, DR data, trail, the access log buckets (v2), and any other the layout's tags mark in either region",
         mutants: &[&mutants::DR_BUCKET_VERSIONING_SUSPENDED, &mutants::TRAIL_BUCKET_VERSIONING_SUSPENDED],
         not_emulated: None,
     }],
@@ -89,6 +109,7 @@ fn buckets_versioned(f: &DrFacts) -> Vec<Finding> {
                 })
             })
         })
+        .chain(undiscovered(f, "Status"))
         .collect()
 }
 
@@ -105,8 +126,8 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
     claims: &[
         Claim {
             property: "SSEAlgorithm",
-            about: "Each bucket's default encryption is SSE-KMS (aws:kms), not SSE-S3 and not absent",
-            mutants: &[&mutants::PRIMARY_BUCKET_SSE_S3],
+            about: "Each bucket's default encryption is SSE-KMS (aws:kms), not SSE-S3 and not absent: the data and trail buckets, and any other the layout's tags mark in either region (the access log buckets aside, which S3 delivers to only under SSE-S3)",
+            mutants: &[&mutants::PRIMARY_BUCKET_SSE_S3, &mutants::UNLISTED_BUCKET_SSE_S3],
             not_emulated: None,
         },
         Claim {
@@ -120,8 +141,8 @@ pub const BUCKETS_ENCRYPTED_WITH_REGION_KEY: Check<DrFacts> = Check {
 };
 
 fn buckets_encrypted_with_region_key(f: &DrFacts) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for (b, key) in all_buckets(f) {
+    let mut findings = undiscovered(f, "SSEAlgorithm");
+    for (b, key) in kms_buckets(f) {
         findings.extend(judge_named(b, "SSEAlgorithm", |bucket| {
             let name = b.resource.as_str();
             judge_fact(name, &bucket.encryption, "SSEAlgorithm", |encryption| {
@@ -186,8 +207,8 @@ pub const BUCKETS_BLOCK_PUBLIC_ACCESS: Check<DrFacts> = Check {
         },
         Claim {
             property: "BlockPublicPolicy",
-            about: "Each bucket refuses public bucket policies (BlockPublicPolicy true)",
-            mutants: &[&mutants::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED],
+            about: "Each bucket refuses public bucket policies (BlockPublicPolicy true), the access log buckets and any other the layout's tags mark included",
+            mutants: &[&mutants::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED, &mutants::DR_ACCESS_LOG_BUCKET_PUBLIC_POLICY_ALLOWED],
             not_emulated: None,
         },
         Claim {
@@ -208,7 +229,7 @@ pub const BUCKETS_BLOCK_PUBLIC_ACCESS: Check<DrFacts> = Check {
 
 fn buckets_block_public_access(f: &DrFacts) -> Vec<Finding> {
     const SETTINGS: [&str; 4] = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
-    let mut findings = Vec::new();
+    let mut findings = undiscovered(f, "BlockPublicPolicy");
     for (b, _) in all_buckets(f) {
         findings.extend(judge_named(b, "BlockPublicPolicy", |bucket| {
             let name = b.resource.as_str();
@@ -522,7 +543,7 @@ pub(crate) fn bucket_policy_finding(bucket: &str, policy: Option<&Value>) -> Fin
 }
 
 fn buckets_deny_insecure_transport(f: &DrFacts) -> Vec<Finding> {
-    let mut findings = Vec::new();
+    let mut findings = undiscovered(f, "Policy");
     for (b, _) in all_buckets(f) {
         findings.extend(judge_named(b, "Policy", |bucket| {
             judge_fact(&b.resource, &bucket.policy, "Policy", |policy| {

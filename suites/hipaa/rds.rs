@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::kms::same_key;
-use stackproof_harness::facts::rds::{Instance, Parameter};
+use stackproof_harness::facts::rds::{Instance, parameter};
 
 use stackproof_harness::kit::fact::{judge_fact, judge_named};
 
@@ -59,11 +59,6 @@ pub const CHECKS: &[Check<HipaaFacts>] = &[
     AURORA_ENGINE_VERSION_PINNED,
     AURORA_SECURITY_GROUP_IS_STACK_DATABASE_GROUP,
 ];
-
-/// The value of a user-set cluster parameter, if set.
-fn parameter<'a>(params: &'a [Parameter], name: &str) -> Option<&'a str> {
-    params.iter().find(|p| p.parameter_name == name).and_then(|p| p.parameter_value.as_deref())
-}
 
 /// The comma-separated entries of a parameter value, trimmed, upper-cased, empty ones dropped.
 pub(crate) fn entries(value: Option<&str>) -> BTreeSet<String> {

@@ -126,7 +126,6 @@ mod tests {
             security_groups: vec![SecurityGroup {
                 group_id: "sg-in".into(),
                 group_name: "in".into(),
-                vpc_id: "vpc-1".into(),
                 ingress: vec![],
                 tags: Default::default(),
             }],

@@ -91,6 +91,7 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("resourcegroupstaggingapi", "GetResources"),
     ("route53", "GetHealthCheck"),
     ("s3", "GetBucketEncryption"),
+    ("s3", "GetBucketLogging"),
     ("s3", "GetBucketLifecycleConfiguration"),
     ("s3", "GetBucketPolicy"),
     ("s3", "GetBucketReplication"),

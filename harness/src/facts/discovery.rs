@@ -123,8 +123,31 @@ where
             n
         }
     });
+    let (mut listed, unlisted) =
+        futures_util::future::join(futures_util::future::join_all(listed), unlisted(outputs, keys, inventory, resource_type, &fetch))
+            .await;
+    listed.extend(unlisted);
+    listed
+}
+
+/// The resources of `resource_type` discovery found that none of the outputs `keys` name, each
+/// fetched once and labelled by its logical id; nothing when discovery failed (the checks that
+/// rely on it report its error).
+pub async fn unlisted<T, F, Fut>(
+    outputs: &Outputs,
+    keys: &[&'static str],
+    inventory: &Fact<Inventory>,
+    resource_type: &str,
+    fetch: F,
+) -> Vec<Named<T>>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Fact<T>>,
+{
     let named_values: Vec<&str> = keys.iter().filter_map(|k| outputs.get(k).ok()).collect();
-    let unlisted = found
+    let unlisted = inventory
+        .as_ref()
+        .ok()
         .into_iter()
         .flat_map(|i| i.of_type(resource_type))
         .filter(|r| !named_values.iter().any(|v| same_physical(v, &r.physical_id)))
@@ -132,11 +155,7 @@ where
             let fetch = &fetch;
             async move { Named { output: UNLISTED, resource: r.label(), fact: fetch(r.physical_id.clone()).await } }
         });
-    let (mut listed, unlisted) =
-        futures_util::future::join(futures_util::future::join_all(listed), futures_util::future::join_all(unlisted))
-            .await;
-    listed.extend(unlisted);
-    listed
+    futures_util::future::join_all(unlisted).await
 }
 
 /// A stack's (or one region's part of a layout's) discovered resources, with what discovery cost.

@@ -133,6 +133,11 @@ pub struct Parameter {
     pub source: Option<String>,
 }
 
+/// The value of a user-set cluster parameter, if set.
+pub fn parameter<'a>(params: &'a [Parameter], name: &str) -> Option<&'a str> {
+    params.iter().find(|p| p.parameter_name == name).and_then(|p| p.parameter_value.as_deref())
+}
+
 /// The error for a reply that lacks the field identifying what it describes.
 fn without(operation: &str, what: &str) -> FactError {
     FactError::Api { operation: operation.into(), detail: format!("the reply holds {what}") }

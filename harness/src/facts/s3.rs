@@ -274,6 +274,22 @@ pub struct Minutes {
     pub minutes: Option<i32>,
 }
 
+/// GetBucketLogging: where the bucket delivers its server access logs. Only the target is kept
+/// (grants are the log bucket's business, judged by its own policy and public access block).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Logging {
+    pub target_bucket: String,
+    pub target_prefix: String,
+}
+
+/// The bucket's server access logging; `None` when it is off (S3 answers an empty
+/// BucketLoggingStatus, with no LoggingEnabled).
+pub async fn logging(s3: &Client, name: &str) -> Fact<Option<Logging>> {
+    let out = s3.get_bucket_logging().bucket(name).send().await.map_err(|e| classify("GetBucketLogging", &e, BUCKET_GONE))?;
+    Ok(out.logging_enabled.map(|l| Logging { target_bucket: l.target_bucket, target_prefix: l.target_prefix }))
+}
+
 /// The reply, `None` when S3 answered `missing` (the bucket has no such configuration), or the
 /// error sorted by `classify`.
 fn configured<T, E, R>(operation: &str, reply: Result<T, SdkError<E, R>>, missing: &str) -> Fact<Option<T>>

@@ -2,17 +2,18 @@
 //! in the region that owns it.
 
 use futures_util::future::join_all;
-use stackproof_harness::aws::Clients;
+use stackproof_harness::aws::{Clients, RegionClients};
 use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::discovery::{self, Discovered};
 use stackproof_harness::facts::ec2::Network;
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
-use stackproof_harness::facts::rds::{Cluster, GlobalCluster, Instance};
+use stackproof_harness::facts::rds::{Cluster, GlobalCluster, Instance, Parameter};
 use stackproof_harness::facts::secrets::Secret;
 use stackproof_harness::facts::{self, Named, declared, declared_list, named};
 
 use super::Regions;
+use crate::dr::contract_of;
 use crate::dr::outputs::*;
 
 /// Which side of the layout a resource belongs to.
@@ -28,6 +29,14 @@ impl Side {
         match self {
             Side::Primary => PRIMARY_KMS_KEY_ARN,
             Side::Dr => DR_KMS_KEY_ARN,
+        }
+    }
+
+    /// Its place in what is kept per region (primary, then DR), such as the discovered inventories.
+    pub fn index(self) -> usize {
+        match self {
+            Side::Primary => 0,
+            Side::Dr => 1,
         }
     }
 
@@ -54,11 +63,24 @@ pub struct SideNetwork {
     pub db_security_group_id: Named<String>,
 }
 
-/// One side's Aurora cluster and its instances.
+/// One side's Aurora cluster, its instances, and the parameters of the cluster parameter group it
+/// runs with.
 pub struct SideCluster {
     pub side: Side,
     pub cluster: Named<Cluster>,
     pub instances: Named<Vec<Instance>>,
+    /// The parameters its owner set in the group the cluster runs with (whichever it is), named by
+    /// that group. An AWS default group (`default.*`) cannot be changed, so it has none: not read.
+    pub parameters: Named<Vec<Parameter>>,
+    /// The cluster parameter group the outputs say this side's cluster runs with; `None` for a
+    /// version whose contract declares none (v1, whose clusters run the default group).
+    pub parameter_group: Option<Named<String>>,
+}
+
+/// Whether a cluster parameter group is one of AWS's defaults (`default.aurora-postgresql15`):
+/// rds.force_ssl 0, no pgaudit, and no way to change them.
+pub fn is_default_group(name: &str) -> bool {
+    name.starts_with("default.") || name.starts_with("default:")
 }
 
 /// The customer keys' ARNs as the outputs declare them: every resource of a side must use its
@@ -93,10 +115,40 @@ pub struct CoreFacts {
     pub cluster_ids: ClusterIds,
     pub global_cluster: Named<GlobalCluster>,
     pub master_secret: Named<Secret>,
-    pub log_groups: Vec<Named<LogGroup>>,
+    /// Every log group of the layout in both regions: those the outputs name, then every other
+    /// the default tags mark (judged by the logs checks, or by the audit checks for the groups the
+    /// database logs and flow logs are written to).
+    pub log_groups: Vec<Sided<LogGroup>>,
 }
 
-pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, primary_found: &Discovered) -> CoreFacts {
+impl CoreFacts {
+    /// The cluster of a side.
+    pub fn cluster(&self, side: Side) -> Option<&SideCluster> {
+        self.clusters.iter().find(|c| c.side == side)
+    }
+
+    /// The log group of a side with this name, as discovered (or as an output names it).
+    pub fn log_group(&self, side: Side, name: &str) -> Option<&Sided<LogGroup>> {
+        self.log_groups.iter().find(|g| {
+            g.side == side
+                && match &g.named.fact {
+                    Ok(group) => group.log_group_name == name,
+                    Err(_) => g.named.resource.split(' ').next() == Some(name),
+                }
+        })
+    }
+}
+
+/// The log groups of one side's region the outputs of this version name.
+fn log_group_outputs(side: Side, outputs: &Outputs) -> Vec<&'static str> {
+    let keys: &[&'static str] = match side {
+        Side::Primary => &[APP_LOG_GROUP_NAME, FAILOVER_LOG_GROUP_NAME, PRIMARY_FLOW_LOG_GROUP_NAME],
+        Side::Dr => &[DR_FLOW_LOG_GROUP_NAME],
+    };
+    keys.iter().copied().filter(|k| contract_of(outputs).declares(k)).collect()
+}
+
+pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, found: &[Discovered; 2]) -> CoreFacts {
     let primary = clients.region(&regions.primary);
     let sides = [Side::Primary, Side::Dr];
     let keys = join_all(sides.map(|side| async move {
@@ -120,16 +172,23 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, pri
         }
     }));
     let clusters = join_all(sides.map(|side| async move {
-        let rds = &clients.region(side.region(regions)).rds;
+        let region = clients.region(side.region(regions));
+        let rds = &region.rds;
         let output = match side {
             Side::Primary => PRIMARY_CLUSTER_IDENTIFIER,
             Side::Dr => DR_CLUSTER_IDENTIFIER,
+        };
+        let group_output = match side {
+            Side::Primary => PRIMARY_CLUSTER_PARAMETER_GROUP_NAME,
+            Side::Dr => DR_CLUSTER_PARAMETER_GROUP_NAME,
         };
         let (cluster, instances) = tokio::join!(
             named(outputs, output, |id| async move { facts::rds::cluster(rds, &id).await }),
             named(outputs, output, |id| async move { facts::rds::cluster_instances(rds, &id).await }),
         );
-        SideCluster { side, cluster, instances }
+        let parameters = cluster_parameters(region, &cluster).await;
+        let parameter_group = contract_of(outputs).declares(group_output).then(|| declared(outputs, group_output));
+        SideCluster { side, cluster, instances, parameters, parameter_group }
     }));
     let global_cluster =
         named(
@@ -140,14 +199,18 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, pri
     let master_secret = named(outputs, PRIMARY_MASTER_USER_SECRET_ARN, |arn| async move {
         facts::secrets::secret(&primary.secretsmanager, &arn).await
     });
-    // The two the outputs name, then every other log group of the primary region's layout.
-    let log_groups = discovery::every(
-        outputs,
-        &[APP_LOG_GROUP_NAME, FAILOVER_LOG_GROUP_NAME],
-        &primary_found.inventory,
-        discovery::LOG_GROUP,
-        |name| async move { facts::logs::log_group(&primary.logs, &name).await },
-    );
+    // Those the outputs name, then every other log group the layout's tags mark, in each region.
+    let log_groups = join_all(sides.into_iter().zip(found).map(|(side, found)| async move {
+        let logs = &clients.region(side.region(regions)).logs;
+        let keys = log_group_outputs(side, outputs);
+        discovery::every(outputs, &keys, &found.inventory, discovery::LOG_GROUP, |name| async move {
+            facts::logs::log_group(logs, &name).await
+        })
+        .await
+        .into_iter()
+        .map(|named| Sided { side, named })
+        .collect::<Vec<_>>()
+    }));
     let (keys, networks, clusters, global_cluster, master_secret, log_groups) =
         tokio::join!(keys, networks, clusters, global_cluster, master_secret, log_groups);
     CoreFacts {
@@ -162,6 +225,28 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, pri
         },
         global_cluster,
         master_secret,
-        log_groups,
+        log_groups: log_groups.into_iter().flatten().collect(),
     }
+}
+
+/// The user-set parameters of the group a cluster runs with, named by that group; the cluster's
+/// own error when it could not be read.
+async fn cluster_parameters(region: &RegionClients, cluster: &Named<Cluster>) -> Named<Vec<Parameter>> {
+    let group = match &cluster.fact {
+        Ok(c) => match c.db_cluster_parameter_group.as_deref().filter(|g| !g.is_empty()) {
+            Some(group) => group.to_owned(),
+            None => {
+                let detail = "the reply names no DBClusterParameterGroup".to_owned();
+                let fact = Err(facts::FactError::Api { operation: "DescribeDBClusters".into(), detail });
+                return Named { output: cluster.output, resource: cluster.resource.clone(), fact };
+            }
+        },
+        Err(e) => return Named { output: cluster.output, resource: cluster.resource.clone(), fact: Err(e.clone()) },
+    };
+    let fact = if is_default_group(&group) {
+        Ok(Vec::new())
+    } else {
+        facts::rds::cluster_user_parameters(&region.rds, &group).await
+    };
+    Named { output: cluster.output, resource: format!("{group} (parameter group of {})", cluster.resource), fact }
 }

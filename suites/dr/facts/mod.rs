@@ -46,15 +46,12 @@ impl DrFacts {
             let tags = [(PROJECT_TAG, PROJECT), (SUFFIX_TAG, suffix.as_str())];
             async move { Discovered::timed(scope, discovery::tagged_layout(tagging, &tags, NAME_TAG)).await }
         };
-        // The primary region's inventory is known before its log groups are described.
-        let core_with_discovery = async {
-            let (primary, dr) = tokio::join!(discover(&regions.primary), discover(&regions.dr));
-            let core = core::gather(clients, &regions, outputs, &primary).await;
-            ([primary, dr], core)
-        };
-        let ((discovered, core), storage, ops) = tokio::join!(
-            Box::pin(core_with_discovery),
-            storage::gather(clients, &regions, outputs),
+        // The inventories are known before what they list is described.
+        let (primary, dr) = tokio::join!(discover(&regions.primary), discover(&regions.dr));
+        let discovered = [primary, dr];
+        let (core, storage, ops) = tokio::join!(
+            Box::pin(core::gather(clients, &regions, outputs, &discovered)),
+            Box::pin(storage::gather(clients, &regions, outputs, &discovered)),
             ops::gather(clients, &regions, outputs)
         );
         Self {

@@ -1,4 +1,5 @@
-//! Facts of the layout's operations side, all in the primary region: the three database alarms,
+//! Facts of the layout's operations side, in the primary region but for the lag alarm and the DR
+//! alerts topic (v2: the DR region): the three database alarms,
 //! the alerts topic and its subscriptions, the trail (with its status and event selectors), the
 //! failover function (with its resource policy), its role with every policy, the failover
 //! configuration parameter (its metadata, and what it holds when it is a plain String, read
@@ -60,6 +61,17 @@ pub struct OpsFacts {
     /// The configuration parameter's name as the outputs declare it.
     pub parameter_name: Named<String>,
     pub health_check: Named<HealthCheck>,
+    /// The DR region's alerts topic, which the lag alarm notifies from v2 on; `None` for a version
+    /// whose contract has none.
+    pub dr_topic: Option<DrTopic>,
+}
+
+/// The DR region's alerts topic (read in the DR region): alarm actions are same-region, so the
+/// lag alarm there notifies it, and it must invoke the failover function across regions.
+pub struct DrTopic {
+    pub arn: Named<String>,
+    pub topic: Named<Topic>,
+    pub subscriptions: Named<Vec<Subscription>>,
 }
 
 impl OpsFacts {
@@ -126,6 +138,10 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
         )),
     );
     let (parameter, parameter_value) = split(parameter);
+    let dr_topic = match crate::dr::contract_of(outputs).declares(DR_ALERTS_TOPIC_ARN) {
+        true => Some(dr_topic(clients.region(&regions.dr), outputs).await),
+        false => None,
+    };
     OpsFacts {
         cpu_alarm,
         connections_alarm,
@@ -151,7 +167,18 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
         parameter_value,
         parameter_name: declared(outputs, FAILOVER_CONFIG_PARAMETER_NAME),
         health_check,
+        dr_topic,
     }
+}
+
+async fn dr_topic(c: &stackproof_harness::aws::RegionClients, outputs: &Outputs) -> DrTopic {
+    let (topic, subscriptions) = tokio::join!(
+        Box::pin(named(outputs, DR_ALERTS_TOPIC_ARN, |arn| async move { facts::sns::topic(&c.sns, &arn).await })),
+        Box::pin(named(outputs, DR_ALERTS_TOPIC_ARN, |arn| async move {
+            facts::sns::subscriptions(&c.sns, &arn).await
+        })),
+    );
+    DrTopic { arn: declared(outputs, DR_ALERTS_TOPIC_ARN), topic, subscriptions }
 }
 
 /// Two facts fetched together, each named by the same output.

@@ -44,6 +44,14 @@ pub const UNLISTED_LOG_GROUP_UNENCRYPTED: Mutant = Mutant {
     property: "kmsKeyId",
 };
 
+pub const UNLISTED_DR_LOG_GROUP_UNENCRYPTED: Mutant = Mutant {
+    name: "unlisted-dr-log-group-unencrypted",
+    about: "a log group added to the layout's DR region with its default tags but no output (Name unlisted_dr_log_group), kept 30 days, created without a KMS key",
+    output: "logical-id:unlisted_dr_log_group",
+    nth: 0,
+    property: "kmsKeyId",
+};
+
 /// This service's mutants, in claim order.
 pub const ALL: &[&Mutant] = &[
     &APP_LOG_RETENTION_7,
@@ -51,4 +59,5 @@ pub const ALL: &[&Mutant] = &[
     &FAILOVER_LOG_GROUP_UNENCRYPTED,
     &APP_LOG_GROUP_FOREIGN_KEY,
     &UNLISTED_LOG_GROUP_UNENCRYPTED,
+    &UNLISTED_DR_LOG_GROUP_UNENCRYPTED,
 ];

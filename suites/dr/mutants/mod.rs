@@ -42,6 +42,7 @@ pub static ALL: LazyLock<Vec<&'static Mutant>> = LazyLock::new(|| {
         kms::ALL,
         network::ALL,
         aurora::ALL,
+        audit::ALL,
         secrets::ALL,
         logs::ALL,
         s3::ALL,

@@ -213,10 +213,19 @@ pub const REPLICATION_EXTRA_RULE_NO_REPLICA_KEY: Mutant = Mutant {
 };
 
 /// This service's mutants, in claim order.
+pub const UNLISTED_BUCKET_SSE_S3: Mutant = Mutant {
+    name: "unlisted-bucket-sse-s3",
+    about: "a bucket added to the layout in the DR region with its default tags but no output (Name unlisted_bucket), versioned, private and TLS-only like the others, encrypting by default with SSE-S3 instead of the DR key",
+    output: "logical-id:unlisted_bucket",
+    nth: 0,
+    property: "SSEAlgorithm",
+};
+
 pub const ALL: &[&Mutant] = &[
     &DR_BUCKET_VERSIONING_SUSPENDED,
     &TRAIL_BUCKET_VERSIONING_SUSPENDED,
     &PRIMARY_BUCKET_SSE_S3,
+    &UNLISTED_BUCKET_SSE_S3,
     &DR_BUCKET_PRIMARY_KEY,
     &PRIMARY_BUCKET_PUBLIC_ACLS_ALLOWED,
     &DR_BUCKET_PUBLIC_ACLS_HONOURED,

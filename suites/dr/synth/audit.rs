@@ -3,17 +3,18 @@
 //! and server access logging on the data buckets. They are judged on every version: a v1 synth
 //! fails exactly these (see the tests), because v1 is not compliant just because it is v1.
 //!
-//! The live suite has no counterpart for these yet (they are static-only until it has), so they
-//! carry ids of their own; the lag alarm's region, the other v1 gap, is judged by
-//! `replication_lag_alarm_at_rpo` (monitoring.rs), which the live suite shares.
+//! The live suite judges the same requirements under the same ids (`crate::dr::audit`), whose
+//! rules (pgaudit classes, retention) these share; the lag alarm's region, the other v1 gap, is
+//! judged by `replication_lag_alarm_at_rpo` (monitoring.rs).
 
 use serde_json::Value;
-use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
+use stackproof_harness::check::{Check, CheckInfo, Claim, Finding};
 use stackproof_harness::kit::source::{judge, judge_value, missing, nothing_of};
 use stackproof_harness::source::json::{blocks, number};
 use stackproof_harness::source::terraform::{Resource, Synth};
 
 use super::{Change, Mutation, SynthFacts, companions, data_buckets, is_text, judge_key_in, names, region};
+use crate::dr::audit as live;
 
 /// Checks by the live service they belong to, placed after that service's own.
 pub const NETWORK_CHECKS: &[Check<SynthFacts>] = &[VPC_FLOW_LOGS_ON];
@@ -21,9 +22,8 @@ pub const AURORA_CHECKS: &[Check<SynthFacts>] = &[DATABASE_TLS_ENFORCED, DATABAS
 pub const S3_CHECKS: &[Check<SynthFacts>] = &[DATA_BUCKETS_ACCESS_LOGGED];
 
 /// Audit records (flow logs, database logs) are kept at least a year: the layout's policy.
-pub const AUDIT_RETENTION_DAYS: f64 = 365.0;
-/// The statement classes pgaudit must log: schema changes, privilege changes, data changes.
-pub const PGAUDIT_CLASSES: &[&str] = &["ddl", "role", "write"];
+pub const AUDIT_RETENTION_DAYS: f64 = live::AUDIT_RETENTION_DAYS as f64;
+use live::{PGAUDIT_CLASSES, loads_pgaudit, pgaudit_logs};
 
 const fn claim(property: &'static str, about: &'static str, mutants: &'static [&'static Mutation]) -> Claim<Mutation> {
     Claim { property, about, mutants, not_emulated: None }
@@ -85,13 +85,8 @@ pub const PRIMARY_FORCE_SSL_OFF: Mutation = Mutation {
 
 pub const DATABASE_TLS_ENFORCED: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "database_tls_enforced",
-        service: "aurora",
-        title: "Both Aurora clusters refuse connections without TLS (rds.force_ssl = 1 in their cluster parameter group)",
-        citations: &["45 CFR 164.312(e)(1)", "45 CFR 164.312(e)(2)(ii)"],
-        severity: Severity::High,
-        risk: "Aurora PostgreSQL's rds.force_ssl defaults to 0: a client that does not ask for TLS sends credentials and PHI in plaintext across the VPC.",
         remediation: "stacks/dr/v2: RdsClusterParameterGroup primary_cluster_parameters and dr_cluster_parameters (family aurora-postgresql15) with parameter rds.force_ssl = 1; each RdsCluster dbClusterParameterGroupName: its region's group.",
+        ..live::DATABASE_TLS_ENFORCED.info
     },
     // A cluster on the default group (v1) fails on db_cluster_parameter_group_name, here and in
     // database_audit_logging: both depend on the group, so no one mutation can break it for one
@@ -177,13 +172,8 @@ pub const DR_DB_LOG_GROUP_MISSING: Mutation = Mutation {
 
 pub const DATABASE_AUDIT_LOGGING: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "database_audit_logging",
-        service: "aurora",
-        title: "Both Aurora clusters audit statements and connections (pgaudit, log_connections, log_disconnections) into encrypted, retained log groups",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)", "45 CFR 164.308(a)(5)(ii)(C)"],
-        severity: Severity::High,
-        risk: "Without statement and connection logging nobody can tell who read or changed PHI in the database, or who tried to log in: the audit controls of 164.312(b) do not reach the data store.",
         remediation: "stacks/dr/v2: each cluster parameter group sets shared_preload_libraries including pgaudit, pgaudit.log including ddl, role and write (or all), log_connections = 1, log_disconnections = 1; each RdsCluster exports postgresql (aurora_logs_exported) into CloudwatchLogGroup /aws/rds/cluster/<id>/postgresql with kmsKeyId its region's key and retentionInDays 365.",
+        ..live::DATABASE_AUDIT_LOGGING.info
     },
     claims: &[
         claim(
@@ -213,12 +203,6 @@ pub const DATABASE_AUDIT_LOGGING: Check<SynthFacts> = Check {
     run: database_audit_logging,
 };
 
-/// True if a pgaudit.log value covers `class`: listed, or `all`; `-class` excludes it.
-fn audits(value: &str, class: &str) -> bool {
-    let items: Vec<&str> = value.split(',').map(str::trim).collect();
-    (items.contains(&class) || items.contains(&"all")) && !items.contains(&format!("-{class}").as_str())
-}
-
 /// A log group holding an audit trail (the database's or the network's): encrypted with a key of
 /// the layout in its own region, and kept at least the audit retention.
 fn audit_log_group_kept(s: &Synth, g: &Resource, home: &str) -> [Finding; 2] {
@@ -242,7 +226,7 @@ fn database_audit_logging(f: &SynthFacts) -> Vec<Finding> {
             Ok(g) => {
                 let text = |name: &str| parameter(&g, name).and_then(Value::as_str).unwrap_or("");
                 let preload = parameter(&g, "shared_preload_libraries");
-                let loads = text("shared_preload_libraries").split(',').any(|l| l.trim() == "pgaudit");
+                let loads = loads_pgaudit(text("shared_preload_libraries"));
                 findings.push(judge_value(
                     &g,
                     "parameter.shared_preload_libraries",
@@ -250,7 +234,7 @@ fn database_audit_logging(f: &SynthFacts) -> Vec<Finding> {
                     loads,
                     "a list including pgaudit",
                 ));
-                let classes = PGAUDIT_CLASSES.iter().all(|class| audits(text("pgaudit.log"), class));
+                let classes = PGAUDIT_CLASSES.iter().all(|class| pgaudit_logs(text("pgaudit.log"), class));
                 findings.push(judge_value(
                     &g,
                     "parameter.pgaudit.log",
@@ -267,7 +251,7 @@ fn database_audit_logging(f: &SynthFacts) -> Vec<Finding> {
         // The export's destination: RDS writes to /aws/rds/cluster/<identifier>/postgresql.
         let home = region(s, c);
         let want =
-            c.prop("cluster_identifier").and_then(Value::as_str).map(|id| format!("/aws/rds/cluster/{id}/postgresql"));
+            c.prop("cluster_identifier").and_then(Value::as_str).map(live::database_log_group);
         let group = s.resources_of("aws_cloudwatch_log_group").find(|g| {
             want.is_some() && g.prop("name").and_then(Value::as_str) == want.as_deref() && region(s, g) == home
         });
@@ -312,13 +296,8 @@ pub const DR_FLOW_LOG_GROUP_FOREVER: Mutation = Mutation {
 
 pub const VPC_FLOW_LOGS_ON: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "vpc_flow_logs_on",
-        service: "network",
-        title: "Both VPCs log all their traffic (flow logs) to KMS-encrypted log groups kept at least a year",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)", "45 CFR 164.308(a)(6)(ii)"],
-        severity: Severity::Medium,
-        risk: "Without flow logs there is no record of which hosts talked to the PHI database or where data left the VPC: an intrusion or exfiltration cannot be traced.",
         remediation: "stacks/dr/v2: FlowLog primary_flow_log and dr_flow_log { vpcId: its VPC, trafficType: ALL, logDestinationType: cloud-watch-logs, logDestination: its CloudwatchLogGroup } with that log group's kmsKeyId its region's key and retentionInDays 365.",
+        ..live::VPC_FLOW_LOGS_ON.info
     },
     claims: &[
         claim("aws_flow_log", "Every VPC of the layout has a flow log", &[&DR_VPC_WITHOUT_FLOW_LOG]),
@@ -390,13 +369,8 @@ pub const PRIMARY_ACCESS_LOG_BUCKET_SSE_KMS: Mutation = Mutation {
 
 pub const DATA_BUCKETS_ACCESS_LOGGED: Check<SynthFacts> = Check {
     info: CheckInfo {
-        id: "data_buckets_access_logged",
-        service: "s3",
-        title: "Both PHI buckets log every request (server access logging) to a dedicated, encrypted log bucket of their region",
-        citations: &["45 CFR 164.312(b)", "45 CFR 164.308(a)(1)(ii)(D)"],
-        severity: Severity::Medium,
-        risk: "CloudTrail records bucket management, not who read which object: without access logs a read of PHI leaves no record.",
         remediation: "stacks/dr/v2: S3BucketLoggingA primary_bucket_logging and dr_bucket_logging { bucket: the data bucket, targetBucket: <side>_access_log_bucket (same region, not the data bucket), targetPrefix: access/ }; the log bucket's default encryption AES256 (S3 delivers access logs only to SSE-S3 buckets) and all public access blocked (buckets_block_public_access).",
+        ..live::DATA_BUCKETS_ACCESS_LOGGED.info
     },
     claims: &[
         claim("aws_s3_bucket_logging", "Every data bucket has server access logging", &[&DR_BUCKET_NOT_LOGGED]),
