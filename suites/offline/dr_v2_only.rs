@@ -1,10 +1,11 @@
 //! The mutants of what only the DR layout v2 declares (`stackproof_seed::dr::V2_ONLY`: database TLS
-//! and audit parameters, database and flow log groups, access logging, the DR alerts path). Until
-//! the live checks that claim them land, this proves the seeder applies each as its `about` says:
-//! the property it breaks, read back from the emulator through the seeder's own (unguarded)
-//! clients, holds main.ts's value on the compliant v2 and the broken value on a v2 seeded with
-//! the mutant. Two mutants cannot share a layout (a missing log group keeps no retention), so the
-//! mutants are seeded on two layouts.
+//! and audit parameters, database and flow log groups, access logging, the DR alerts path). The
+//! live checks that claim them judge them through the harness (`dr::mutant::...`); this proves,
+//! apart from any check, that the seeder applies each as its `about` says: the property it breaks,
+//! read back from the emulator through the seeder's own (unguarded) clients, holds main.ts's value
+//! on the compliant v2 and the broken value on a v2 seeded with the mutant. Two mutants cannot
+//! share a layout (a missing log group keeps no retention), so the mutants are seeded on two
+//! layouts. A v1 layout refuses them.
 
 use std::collections::BTreeMap;
 

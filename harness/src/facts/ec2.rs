@@ -392,13 +392,26 @@ pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
                     flow_log_id: required(l.flow_log_id, "DescribeFlowLogs", "a flow log")?,
                     traffic_type: l.traffic_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
                     log_destination_type: l.log_destination_type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-                    log_group_name: l.log_group_name.unwrap_or_default(),
+                    log_group_name: flow_log_group(l.log_group_name, l.log_destination.as_deref()),
                     flow_log_status: l.flow_log_status.unwrap_or_default(),
                     tags: tags(l.tags),
                 })
             })
             .collect::<Result<_, FactError>>()?,
     })
+}
+
+/// The log group a flow log delivers to: its LogGroupName, else the group its LogDestination ARN
+/// names (`arn:<partition>:logs:<region>:<account>:log-group:<name>[:*]`). AWS answers both for a
+/// flow log to CloudWatch Logs however it was created; moto answers only the one it was sent.
+fn flow_log_group(name: Option<String>, destination: Option<&str>) -> String {
+    match name.filter(|n| !n.is_empty()) {
+        Some(name) => name,
+        None => destination
+            .and_then(|arn| arn.split_once(":log-group:"))
+            .map(|(_, group)| group.strip_suffix(":*").unwrap_or(group).to_owned())
+            .unwrap_or_default(),
+    }
 }
 
 fn nat_gateway(n: aws_sdk_ec2::types::NatGateway) -> Result<NatGateway, FactError> {
@@ -511,4 +524,23 @@ fn route(r: aws_sdk_ec2::types::Route) -> Route {
         ),
     };
     Route { destination, target, state: r.state.map(|s| s.as_str().to_owned()).unwrap_or_default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flow_log_group;
+
+    #[test]
+    fn a_flow_log_names_its_group_or_its_destination_does() {
+        let arn = "arn:aws:logs:eu-west-2:1:log-group:/healthcare-dr/x/flow-logs/primary";
+        assert_eq!(flow_log_group(Some("g".into()), Some(arn)), "g");
+        assert_eq!(flow_log_group(None, Some(arn)), "/healthcare-dr/x/flow-logs/primary");
+        assert_eq!(
+            flow_log_group(Some(String::new()), Some(&format!("{arn}:*"))),
+            "/healthcare-dr/x/flow-logs/primary"
+        );
+        // An S3 or Firehose destination names no log group.
+        assert_eq!(flow_log_group(None, Some("arn:aws:s3:::bucket/prefix")), "");
+        assert_eq!(flow_log_group(None, None), "");
+    }
 }

@@ -103,7 +103,7 @@ async fn run(cli: Cli) -> Result<(), SeedError> {
     if cli.list_mutants {
         let mutants: Vec<&Mutant> = match cli.stack {
             Stack::Hipaa => hipaa::MUTANTS.to_vec(),
-            Stack::Dr => dr::catalogue(),
+            Stack::Dr => dr::MUTANTS.to_vec(),
         };
         // A closed pipe (`| head`) ends the listing quietly.
         let mut out = std::io::stdout().lock();
@@ -131,7 +131,7 @@ async fn run(cli: Cli) -> Result<(), SeedError> {
         }
         Stack::Dr => {
             // Resolved before the endpoint, so a typo is reported first, as for hipaa.
-            let mutants = Mutants::resolve(&cli.mutants, &dr::catalogue())?;
+            let mutants = Mutants::resolve(&cli.mutants, &dr::MUTANTS)?;
             let version = cli.layout_version.map_or(dr::LayoutVersion::CURRENT, dr::LayoutVersion::from);
             let endpoint = endpoint.ok_or(SeedError::NoEndpoint)?;
             let outputs = dr::deploy(&endpoint, &suffix, version, &mutants).await?;

@@ -283,6 +283,14 @@ pub(crate) fn log_groups(l: &Layout, core: &Core) -> Vec<LogGroupSpec> {
             ..kept_30_days(format!("/healthcare-dr/{}/unlisted", l.suffix), GroupKey::Unencrypted)
         });
     }
+    // Likewise in the DR region.
+    if l.has(&m::UNLISTED_DR_LOG_GROUP_UNENCRYPTED) {
+        groups.push(LogGroupSpec {
+            side: Side::Dr,
+            name_tag: m::UNLISTED_DR_LOG_GROUP_UNENCRYPTED.unlisted(),
+            ..kept_30_days(format!("/healthcare-dr/{}/unlisted-dr", l.suffix), GroupKey::Unencrypted)
+        });
+    }
     groups
 }
 

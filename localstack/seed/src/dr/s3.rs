@@ -174,8 +174,28 @@ pub(crate) async fn create_data_bucket(l: &Layout, spec: &DataBucketSpec) -> Res
     bucket_policy(s, &spec.name, spec.statements.clone()).await
 }
 
+/// A bucket added to the layout in the DR region without an output (the unlisted-bucket mutant),
+/// marked by the default tags and its Name: versioned, private and TLS-only like the others, but
+/// encrypting with SSE-S3 instead of the DR key. Its name.
+pub(crate) async fn create_unlisted_bucket(l: &Layout) -> Result<Option<String>, SeedError> {
+    let Some(logical_id) = m::UNLISTED_BUCKET_SSE_S3.unlisted().filter(|_| l.has(&m::UNLISTED_BUCKET_SSE_S3)) else {
+        return Ok(None);
+    };
+    let (s, name) = (&l.dr, format!("healthcare-unlisted-{}-dr", l.suffix));
+    tagged_bucket(l, s, &name, &[("Name", logical_id)]).await?;
+    encryption(s, &name, None).await?;
+    public_access_block(s, &name, PublicAccess::BLOCKED).await?;
+    bucket_policy(s, &name, vec![deny_insecure_transport(&arn(&name))]).await?;
+    Ok(Some(name))
+}
+
 /// Creates a bucket in `s`'s region with the default tags, versioning on.
 pub(crate) async fn bucket(l: &Layout, s: &Seeder, name: &str) -> Result<(), SeedError> {
+    tagged_bucket(l, s, name, &[]).await
+}
+
+/// Creates a bucket in `s`'s region with the default tags and its own, versioning on.
+async fn tagged_bucket(l: &Layout, s: &Seeder, name: &str, own: &[(&str, &str)]) -> Result<(), SeedError> {
     let location = CreateBucketConfiguration::builder()
         .location_constraint(BucketLocationConstraint::from(s.region.as_str()))
         .build();
@@ -185,7 +205,7 @@ pub(crate) async fn bucket(l: &Layout, s: &Seeder, name: &str) -> Result<(), See
         .send()
         .await
         .map_err(step("CreateBucket"))?;
-    let tags = l.tags(&[]).into_iter().map(|(k, v)| Tag::builder().key(k).value(v).build());
+    let tags = l.tags(own).into_iter().map(|(k, v)| Tag::builder().key(k).value(v).build());
     let tagging = Tagging::builder().set_tag_set(Some(tags.collect::<Result<_, _>>().map_err(step("Tag"))?));
     s.s3.put_bucket_tagging()
         .bucket(name)

@@ -25,6 +25,7 @@ pub(crate) async fn deploy(l: &mut Layout, core: &Core) -> Result<(), SeedError>
             l.output(output, logs.name);
         }
     }
+    s3::create_unlisted_bucket(l).await?;
     let (source, destination) = (primary_bucket.name, dr_bucket.name);
     let role_policy = replication::role_policy(core, &source, &destination);
     iam::put_inline_policy(l, &l.names.replication_role(), role_policy).await?;
