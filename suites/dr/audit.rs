@@ -66,8 +66,12 @@ fn flow_log_groups(f: &DrFacts, side: Side) -> Vec<String> {
 }
 
 /// Whether a log group is one the audit checks judge (a cluster's exported log, a flow log's
-/// destination, in its side's region): the logs checks judge every other.
+/// destination, in its side's region, or the group the outputs name as a side's flow log group,
+/// even while no flow log delivers to it): the logs checks judge every other.
 pub fn is_judged_as_audit_log(f: &DrFacts, g: &Sided<LogGroup>) -> bool {
+    if [super::outputs::PRIMARY_FLOW_LOG_GROUP_NAME, super::outputs::DR_FLOW_LOG_GROUP_NAME].contains(&g.named.output) {
+        return true;
+    }
     let Ok(group) = &g.named.fact else { return false };
     let name = group.log_group_name.as_str();
     let cluster_log = f

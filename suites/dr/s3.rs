@@ -518,11 +518,11 @@ const DENY_INSECURE_EXPECTED: &str = "Deny s3:* to * on the bucket and its objec
 
 /// The bucket policy judgement: some Deny statement refuses every S3 action without TLS to
 /// everyone, with no condition exempting anyone, on the bucket itself and on every object key
-/// (not just one prefix: a key can be anything). `policy` is the bucket's policy document, if it
-/// has one.
-pub(crate) fn bucket_policy_finding(bucket: &str, policy: Option<&Value>) -> Finding {
+/// (not just one prefix: a key can be anything). `bucket` is the bucket's name, `resource` how
+/// findings name it; `policy` is the bucket's policy document, if it has one.
+pub(crate) fn bucket_policy_finding(resource: &str, bucket: &str, policy: Option<&Value>) -> Finding {
     let Some(doc) = policy else {
-        return Finding::judge(bucket, "Policy", false, DENY_INSECURE_EXPECTED, "no bucket policy", &Value::Null);
+        return Finding::judge(resource, "Policy", false, DENY_INSECURE_EXPECTED, "no bucket policy", &Value::Null);
     };
     let arn = bucket_arn(bucket);
     let objects = format!("{arn}/");
@@ -539,7 +539,7 @@ pub(crate) fn bucket_policy_finding(bucket: &str, policy: Option<&Value>) -> Fin
         Ok(labels) => (true, format!("{} denies it", labels.join(", "))),
         Err(shortfall) => (false, shortfall),
     };
-    Finding::judge(bucket, "Policy", ok, DENY_INSECURE_EXPECTED, actual, doc)
+    Finding::judge(resource, "Policy", ok, DENY_INSECURE_EXPECTED, actual, doc)
 }
 
 fn buckets_deny_insecure_transport(f: &DrFacts) -> Vec<Finding> {
@@ -547,7 +547,8 @@ fn buckets_deny_insecure_transport(f: &DrFacts) -> Vec<Finding> {
     for (b, _) in all_buckets(f) {
         findings.extend(judge_named(b, "Policy", |bucket| {
             judge_fact(&b.resource, &bucket.policy, "Policy", |policy| {
-                vec![bucket_policy_finding(&b.resource, policy.as_ref())]
+                // The ARN from the bucket's name: an unlisted bucket's resource reads "name (logical id)".
+                vec![bucket_policy_finding(&b.resource, &bucket.name, policy.as_ref())]
             })
         }));
     }
@@ -912,7 +913,7 @@ mod tests {
     }
 
     fn judged(statements: Value) -> Finding {
-        bucket_policy_finding(BUCKET, Some(&json!({"Version": "2012-10-17", "Statement": statements})))
+        bucket_policy_finding(BUCKET, BUCKET, Some(&json!({"Version": "2012-10-17", "Statement": statements})))
     }
 
     /// The statement with one edit must fail, and the finding must say why.
@@ -934,7 +935,7 @@ mod tests {
 
     #[test]
     fn no_policy_or_another_buckets_statement_fails() {
-        let none = bucket_policy_finding(BUCKET, None);
+        let none = bucket_policy_finding(BUCKET, BUCKET, None);
         assert_eq!((none.status, none.actual.as_str()), (Status::Fail, "no bucket policy"));
         assert_eq!(judged(json!([layout_statement("data-y")])).status, Status::Fail);
         assert_eq!(judged(json!([])).status, Status::Fail);
