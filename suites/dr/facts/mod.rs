@@ -39,6 +39,11 @@ pub struct DrFacts {
 }
 
 impl DrFacts {
+    /// What discovery found in `side`'s region.
+    pub fn discovered_in(&self, side: core::Side) -> &Discovered {
+        &self.discovered[side.index()]
+    }
+
     pub async fn gather(clients: &Clients, regions: Regions, suffix: &Suffix, outputs: &Outputs) -> Self {
         let discover = |region: &str| {
             let tagging = &clients.region(region).tagging;
@@ -46,11 +51,12 @@ impl DrFacts {
             let tags = [(PROJECT_TAG, PROJECT), (SUFFIX_TAG, suffix.as_str())];
             async move { Discovered::timed(scope, discovery::tagged_layout(tagging, &tags, NAME_TAG)).await }
         };
-        // The primary region's inventory is known before its log groups are described.
+        // Each region's inventory is known before its keys, groups and log groups are described.
         let core_with_discovery = async {
             let (primary, dr) = tokio::join!(discover(&regions.primary), discover(&regions.dr));
-            let core = core::gather(clients, &regions, outputs, &primary).await;
-            ([primary, dr], core)
+            let discovered = [primary, dr];
+            let core = core::gather(clients, &regions, outputs, &discovered).await;
+            (discovered, core)
         };
         let ((discovered, core), storage, ops) = tokio::join!(
             Box::pin(core_with_discovery),
