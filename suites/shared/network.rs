@@ -279,4 +279,90 @@ mod tests {
         assert!(!is_open_world("0.0.0.0/1"));
         assert!(!is_open_world("10.0.0.0/16"));
     }
+
+    fn group(id: &str, vpc: &str, ingress: Vec<IngressRule>) -> SecurityGroup {
+        SecurityGroup {
+            group_id: id.into(),
+            group_name: format!("{id}-name"),
+            vpc_id: vpc.into(),
+            ingress,
+            tags: Default::default(),
+        }
+    }
+
+    fn failing(findings: &[Finding]) -> Vec<(&str, &str)> {
+        use stackproof_harness::check::Status;
+        findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .map(|f| (f.resource.as_str(), f.property.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_group_admitting_the_world_by_a_range_or_through_a_prefix_list_fails() {
+        use stackproof_harness::check::Status;
+        let mut lists = network().prefix_lists;
+        lists.push(PrefixList { prefix_list_id: "pl-open".into(), entries: Ok(vec!["0.0.0.0/0".into()]) });
+        let judge = |rules: Vec<RuleSource>| {
+            let g = group("sg-1", "vpc-1", rules.into_iter().map(from).collect());
+            open_to_world(&lists, &g, "sg-1 (Group)", "Range", "List")
+        };
+        let closed = judge(vec![RuleSource::CidrIpv4("10.1.0.0/16".into()), RuleSource::PrefixList("pl-mixed".into())]);
+        assert!(failing(&closed).is_empty() && closed.len() == 2, "{closed:?}");
+        assert_eq!(failing(&judge(vec![RuleSource::CidrIpv6("::/0".into())])), [("sg-1 (Group)", "Range")]);
+        let listed = judge(vec![RuleSource::PrefixList("pl-open".into())]);
+        assert_eq!(failing(&listed), [("sg-1 (Group)", "List")]);
+        assert!(listed.iter().any(|f| f.actual.contains("pl-open") && f.actual.contains("0.0.0.0/0")), "{listed:?}");
+        let unread = judge(vec![RuleSource::PrefixList("pl-unread".into())]);
+        assert!(unread.iter().any(|f| f.status == Status::Error && f.property == "List"), "{unread:?}");
+    }
+
+    #[test]
+    fn the_stacks_groups_outside_its_vpc_are_judged_and_one_ec2_does_not_list_is_an_error() {
+        use stackproof_harness::check::Status;
+        use stackproof_harness::facts::discovery::{FoundBy, Inventory, Resource, SECURITY_GROUP};
+        let resource = |logical: &str, physical: &str| Resource {
+            resource_type: SECURITY_GROUP.into(),
+            logical_id: logical.into(),
+            physical_id: physical.into(),
+            found_by: FoundBy::Tags,
+        };
+        let resources = vec![
+            resource("InGroup", "sg-in"),
+            resource("OutGroup", "sg-out"),
+            resource("GoneGroup", "sg-gone"),
+            resource("NotMadeYet", ""),
+        ];
+        let found = Discovered {
+            scope: "stack".into(),
+            inventory: Ok(Inventory { resources, requests: 1 }),
+            elapsed: Default::default(),
+        };
+        let outside = Groups {
+            security_groups: vec![group("sg-out", "vpc-default", vec![from(RuleSource::CidrIpv4("0.0.0.0/0".into()))])],
+            prefix_lists: vec![],
+        };
+        let vpc = Ok(network());
+        let ids: Vec<&str> = groups_outside(&found, &vpc).iter().map(|r| r.physical_id.as_str()).collect();
+        assert_eq!(ids, ["sg-out", "sg-gone"], "the VPC's own group is judged with the VPC; an unmade one has no id");
+        let findings = outside_groups_open_to_world(&found, &vpc, &Ok(outside), "Range", "List");
+        assert_eq!(failing(&findings), [("sg-out (OutGroup: sg-out-name, in vpc-default)", "Range")]);
+        let gone: Vec<&Finding> = findings.iter().filter(|f| f.resource == "sg-gone (GoneGroup)").collect();
+        assert!(gone.len() == 1 && gone[0].status == Status::Error, "{findings:?}");
+        assert!(!findings.iter().any(|f| f.resource.contains("sg-in")), "{findings:?}");
+
+        // Without the VPC, every group of the stack is judged here; unread groups are no pass.
+        let unread: Fact<Network> = Err(stackproof_harness::facts::FactError::Api {
+            operation: "DescribeVpcs".into(),
+            detail: "denied".into(),
+        });
+        assert_eq!(groups_outside(&found, &unread).len(), 3);
+        let denied = Err(stackproof_harness::facts::FactError::Api {
+            operation: "DescribeSecurityGroups".into(),
+            detail: "denied".into(),
+        });
+        let findings = outside_groups_open_to_world(&found, &vpc, &denied, "Range", "List");
+        assert!(findings.len() == 2 && findings.iter().all(|f| f.status == Status::Error), "{findings:?}");
+    }
 }
