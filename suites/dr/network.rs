@@ -225,65 +225,85 @@ const INTERNET: &str = "Ingress.Internet";
 
 fn db_security_groups_vpc_only(f: &DrFacts) -> Vec<Finding> {
     let mut findings = per_network(f, SOURCES, |side, net| {
-        let mut findings = judge_named(&side.db_security_group_id, SOURCES, |id| match net.security_group(id) {
-            Some(group) => vpc_only_ingress(id, group, net, true),
-            None => vec![Finding::judge(id, "GroupId", false, format!("a group of {}", net.vpc.vpc_id), "absent", &())],
-        });
-        let mut database_groups: Vec<&str> =
-            side.db_security_group_id.value().into_iter().map(String::as_str).collect();
-        // The groups actually attached to the region's cluster, besides the one the outputs name.
-        if let Some(cluster) = f.core.clusters.iter().find(|c| c.side == side.side) {
-            let output_group = side.db_security_group_id.value();
-            findings.extend(judge_named(&cluster.cluster, "VpcSecurityGroups", |c| {
-                c.vpc_security_groups
-                    .iter()
-                    .filter(|g| Some(*g) != output_group)
-                    .flat_map(|g| {
-                        let resource = format!("{g} (attached to {})", cluster.cluster.resource);
-                        match net.security_group(g) {
-                            Some(group) => vpc_only_ingress(&resource, group, net, false),
-                            None => vec![Finding::judge(
-                                resource,
-                                "GroupId",
-                                false,
-                                format!("a group of {}", net.vpc.vpc_id),
-                                "absent",
-                                &(),
-                            )],
-                        }
-                    })
-                    .collect()
-            }));
-            if let Ok(c) = &cluster.cluster.fact {
-                database_groups.extend(c.vpc_security_groups.iter().map(String::as_str));
-            }
-        }
-        // Every other group of the VPC guards no database: nothing from the internet.
-        let found = f.discovered_in(side.side).inventory.as_ref().ok();
-        findings.extend(
-            net.security_groups.iter().filter(|g| !database_groups.contains(&g.group_id.as_str())).flat_map(|g| {
-                let resource = match found.and_then(|i| i.find(&g.group_id)) {
-                    Some(r) => format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, net.vpc.vpc_id),
-                    None => format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id),
-                };
-                open_to_world(&net.prefix_lists, g, &resource, INTERNET, INTERNET)
-            }),
-        );
+        let mut findings = database_groups_vpc_only(f, side, net);
+        findings.extend(other_groups_closed_to_internet(f, side, net));
         findings
     });
-    // The groups the layout's tags mark outside its VPCs, region by region.
-    for side in &f.core.networks {
-        let found = f.discovered_in(side.side);
-        findings.extend(outside_groups_open_to_world(
-            found,
-            &side.vpc.fact,
-            &side.groups_outside_vpc,
-            INTERNET,
-            INTERNET,
-        ));
-        findings.extend(found.failure(INTERNET));
-    }
+    findings.extend(groups_outside_vpcs_closed_to_internet(f));
     findings
+}
+
+/// The side's database groups: the one the outputs name, and every group attached to its cluster.
+fn database_groups_vpc_only(f: &DrFacts, side: &SideNetwork, net: &Network) -> Vec<Finding> {
+    let mut findings = judge_named(&side.db_security_group_id, SOURCES, |id| match net.security_group(id) {
+        Some(group) => vpc_only_ingress(id, group, net, true),
+        None => vec![Finding::judge(id, "GroupId", false, format!("a group of {}", net.vpc.vpc_id), "absent", &())],
+    });
+    // The groups actually attached to the region's cluster, besides the one the outputs name.
+    let Some(cluster) = f.core.clusters.iter().find(|c| c.side == side.side) else { return findings };
+    let output_group = side.db_security_group_id.value();
+    findings.extend(judge_named(&cluster.cluster, "VpcSecurityGroups", |c| {
+        c.vpc_security_groups
+            .iter()
+            .filter(|g| Some(*g) != output_group)
+            .flat_map(|g| {
+                let resource = format!("{g} (attached to {})", cluster.cluster.resource);
+                match net.security_group(g) {
+                    Some(group) => vpc_only_ingress(&resource, group, net, false),
+                    None => vec![Finding::judge(
+                        resource,
+                        "GroupId",
+                        false,
+                        format!("a group of {}", net.vpc.vpc_id),
+                        "absent",
+                        &(),
+                    )],
+                }
+            })
+            .collect()
+    }));
+    findings
+}
+
+/// The ids of the groups [`database_groups_vpc_only`] judges on `side`, as far as they are known.
+fn database_group_ids<'f>(f: &'f DrFacts, side: &'f SideNetwork) -> Vec<&'f str> {
+    let attached = f.core.clusters.iter().filter(|c| c.side == side.side).filter_map(|c| c.cluster.fact.as_ref().ok());
+    let attached = attached.flat_map(|c| c.vpc_security_groups.iter());
+    side.db_security_group_id.value().into_iter().chain(attached).map(String::as_str).collect()
+}
+
+/// Every other group of the side's VPC guards no database: nothing from the internet. Named by
+/// its id, its Name tag where the layout's tags mark it, its name and the VPC.
+fn other_groups_closed_to_internet(f: &DrFacts, side: &SideNetwork, net: &Network) -> Vec<Finding> {
+    let database = database_group_ids(f, side);
+    let found = f.discovered_in(side.side).inventory.as_ref().ok();
+    net.security_groups
+        .iter()
+        .filter(|g| !database.contains(&g.group_id.as_str()))
+        .flat_map(|g| {
+            let resource = match found.and_then(|i| i.find(&g.group_id)) {
+                Some(r) => format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, net.vpc.vpc_id),
+                None => format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id),
+            };
+            open_to_world(&net.prefix_lists, g, &resource, INTERNET, INTERNET)
+        })
+        .collect()
+}
+
+/// The groups the layout's tags mark outside its VPCs, region by region; a region whose discovery
+/// failed is an error.
+fn groups_outside_vpcs_closed_to_internet(f: &DrFacts) -> Vec<Finding> {
+    f.core
+        .networks
+        .iter()
+        .flat_map(|side| {
+            let found = f.discovered_in(side.side);
+            let mut findings =
+                outside_groups_open_to_world(found, &side.vpc.fact, &side.groups_outside_vpc, INTERNET, INTERNET);
+            findings.extend(found.failure(INTERNET));
+            findings
+        })
+        .collect()
 }
 
 /// The group admits tcp 5432 only, from inside its VPC only; with `required`, it must admit
