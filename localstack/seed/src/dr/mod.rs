@@ -58,6 +58,7 @@ mod s3;
 mod secret;
 mod storage;
 mod trail;
+mod unlisted;
 
 use std::collections::BTreeMap;
 
@@ -174,6 +175,7 @@ pub async fn deploy(endpoint: &str, suffix: &Suffix, mutants: &Mutants) -> Resul
     let core = Box::pin(core::deploy(&mut layout)).await?;
     Box::pin(storage::deploy(&mut layout, &core)).await?;
     Box::pin(ops::deploy(&mut layout, &core)).await?;
+    Box::pin(unlisted::deploy(&layout)).await?;
     if let Some(missing) = OUTPUT_KEYS.iter().find(|k| !layout.outputs.contains_key(**k)) {
         return Err(SeedError::Api {
             step: "outputs".into(),
@@ -218,7 +220,7 @@ mod tests {
                 m.output
             );
         }
-        assert_eq!(MUTANTS.len(), 139);
+        assert_eq!(MUTANTS.len(), 141);
         let err = mutant("dr-key-off").unwrap_err().to_string();
         assert!(
             err.contains("dr-key-off")
