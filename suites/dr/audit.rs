@@ -88,7 +88,7 @@ pub fn is_judged_as_audit_log(f: &DrFacts, g: &Sided<LogGroup>) -> bool {
 fn audit_log_group_kept(f: &DrFacts, side: Side, name: &str, writer: &str, missing_property: &str) -> Vec<Finding> {
     let resource = format!("{name} (log group of {writer})");
     let Some(g) = f.core.log_group(side, name) else {
-        let discovered = &f.discovered[side.index()];
+        let discovered = f.discovered_in(side);
         if let Err(e) = &discovered.inventory {
             return vec![unavailable(&resource, missing_property, e)];
         }

@@ -1,7 +1,10 @@
 //! The two VPCs: the planned, non-overlapping ranges (every block associated with them), private
 //! subnets over two zones that hand out no public addresses, and database groups (the one the
 //! outputs name and every group attached to the region's cluster) that admit PostgreSQL from
-//! inside their VPC only, prefix lists resolved to their entries.
+//! inside their VPC only, prefix lists resolved to their entries. Every other group of the layout
+//! (any other in its VPCs, and any its default tags mark elsewhere in either region) protects
+//! nothing the layout names, so it is held to what the HIPAA stack holds every group to: nothing
+//! from the internet.
 
 use std::collections::BTreeSet;
 
@@ -10,7 +13,11 @@ use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::ec2::{Network, SecurityGroup};
 use stackproof_harness::kit::fact::judge_named;
 
-use crate::shared::network::{inside_vpc, subnet_absent, subnets_assign_no_ipv6, subnets_map_no_public_ip};
+use crate::shared::discovery::Failure;
+use crate::shared::network::{
+    inside_vpc, open_to_world, outside_groups_open_to_world, subnet_absent, subnets_assign_no_ipv6,
+    subnets_map_no_public_ip,
+};
 
 use super::DrFacts;
 use super::facts::core::{Side, SideNetwork};
@@ -176,11 +183,11 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<DrFacts> = Check {
     info: CheckInfo {
         id: "db_security_groups_vpc_only",
         service: "network",
-        title: "Each region's database security groups (the one the outputs name, and any other attached to the cluster) admit only PostgreSQL from their own VPC",
+        title: "Each region's database security groups (the one the outputs name, and any other attached to the cluster) admit only PostgreSQL from their own VPC; no other group of the layout admits the internet",
         citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
         severity: Severity::Critical,
         risk: "Ingress from outside the VPC exposes the PHI database (or its DR replica) to networks the layout never meant to trust.",
-        remediation: "main.ts: <side>_db_sg (SecurityGroup) ingress only tcp 5432 from the VPC's own cidrBlock; no 0.0.0.0/0.",
+        remediation: "main.ts: <side>_db_sg (SecurityGroup) ingress only tcp 5432 from the VPC's own cidrBlock; no 0.0.0.0/0 or ::/0 ingress on any other SecurityGroup of the layout.",
     },
     claims: &[
         Claim {
@@ -199,6 +206,12 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<DrFacts> = Check {
             mutants: &[&mutants::PRIMARY_DB_SG_EXTRA_PORT],
             not_emulated: None,
         },
+        Claim {
+            property: INTERNET,
+            about: "Every other security group of the layout, in either region (any other group of its two VPCs, and any group its default tags mark outside them, such as one made without a vpcId in the region's default VPC), admits nothing from the internet: no rule from 0.0.0.0/0 or ::/0, nor from a prefix list holding one (resolved to its entries)",
+            mutants: &[&mutants::DR_UNLISTED_GROUP_OPEN_TO_WORLD],
+            not_emulated: None,
+        },
     ],
     run: db_security_groups_vpc_only,
 };
@@ -207,38 +220,90 @@ pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<DrFacts> = Check {
 const SOURCES: &str = "Ingress.Sources";
 /// The protocols and ports a database group's rules admit.
 const PORTS: &str = "Ingress.Ports";
+/// Whether a group of the layout that guards no database admits the internet.
+const INTERNET: &str = "Ingress.Internet";
 
 fn db_security_groups_vpc_only(f: &DrFacts) -> Vec<Finding> {
-    per_network(f, SOURCES, |side, net| {
-        let mut findings = judge_named(&side.db_security_group_id, SOURCES, |id| match net.security_group(id) {
-            Some(group) => vpc_only_ingress(id, group, net, true),
-            None => vec![Finding::judge(id, "GroupId", false, format!("a group of {}", net.vpc.vpc_id), "absent", &())],
-        });
-        // The groups actually attached to the region's cluster, besides the one the outputs name.
-        let Some(cluster) = f.core.clusters.iter().find(|c| c.side == side.side) else { return findings };
-        let output_group = side.db_security_group_id.value();
-        findings.extend(judge_named(&cluster.cluster, "VpcSecurityGroups", |c| {
-            c.vpc_security_groups
-                .iter()
-                .filter(|g| Some(*g) != output_group)
-                .flat_map(|g| {
-                    let resource = format!("{g} (attached to {})", cluster.cluster.resource);
-                    match net.security_group(g) {
-                        Some(group) => vpc_only_ingress(&resource, group, net, false),
-                        None => vec![Finding::judge(
-                            resource,
-                            "GroupId",
-                            false,
-                            format!("a group of {}", net.vpc.vpc_id),
-                            "absent",
-                            &(),
-                        )],
-                    }
-                })
-                .collect()
-        }));
+    let mut findings = per_network(f, SOURCES, |side, net| {
+        let mut findings = database_groups_vpc_only(f, side, net);
+        findings.extend(other_groups_closed_to_internet(f, side, net));
         findings
-    })
+    });
+    findings.extend(groups_outside_vpcs_closed_to_internet(f));
+    findings
+}
+
+/// The side's database groups: the one the outputs name, and every group attached to its cluster.
+fn database_groups_vpc_only(f: &DrFacts, side: &SideNetwork, net: &Network) -> Vec<Finding> {
+    let mut findings = judge_named(&side.db_security_group_id, SOURCES, |id| match net.security_group(id) {
+        Some(group) => vpc_only_ingress(id, group, net, true),
+        None => vec![Finding::judge(id, "GroupId", false, format!("a group of {}", net.vpc.vpc_id), "absent", &())],
+    });
+    // The groups actually attached to the region's cluster, besides the one the outputs name.
+    let Some(cluster) = f.core.clusters.iter().find(|c| c.side == side.side) else { return findings };
+    let output_group = side.db_security_group_id.value();
+    findings.extend(judge_named(&cluster.cluster, "VpcSecurityGroups", |c| {
+        c.vpc_security_groups
+            .iter()
+            .filter(|g| Some(*g) != output_group)
+            .flat_map(|g| {
+                let resource = format!("{g} (attached to {})", cluster.cluster.resource);
+                match net.security_group(g) {
+                    Some(group) => vpc_only_ingress(&resource, group, net, false),
+                    None => vec![Finding::judge(
+                        resource,
+                        "GroupId",
+                        false,
+                        format!("a group of {}", net.vpc.vpc_id),
+                        "absent",
+                        &(),
+                    )],
+                }
+            })
+            .collect()
+    }));
+    findings
+}
+
+/// The ids of the groups [`database_groups_vpc_only`] judges on `side`, as far as they are known.
+fn database_group_ids<'f>(f: &'f DrFacts, side: &'f SideNetwork) -> Vec<&'f str> {
+    let attached = f.core.clusters.iter().filter(|c| c.side == side.side).filter_map(|c| c.cluster.fact.as_ref().ok());
+    let attached = attached.flat_map(|c| c.vpc_security_groups.iter());
+    side.db_security_group_id.value().into_iter().chain(attached).map(String::as_str).collect()
+}
+
+/// Every other group of the side's VPC guards no database: nothing from the internet. Named by
+/// its id, its Name tag where the layout's tags mark it, its name and the VPC.
+fn other_groups_closed_to_internet(f: &DrFacts, side: &SideNetwork, net: &Network) -> Vec<Finding> {
+    let database = database_group_ids(f, side);
+    let found = f.discovered_in(side.side).inventory.as_ref().ok();
+    net.security_groups
+        .iter()
+        .filter(|g| !database.contains(&g.group_id.as_str()))
+        .flat_map(|g| {
+            let resource = match found.and_then(|i| i.find(&g.group_id)) {
+                Some(r) => format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, net.vpc.vpc_id),
+                None => format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id),
+            };
+            open_to_world(&net.prefix_lists, g, &resource, INTERNET, INTERNET)
+        })
+        .collect()
+}
+
+/// The groups the layout's tags mark outside its VPCs, region by region; a region whose discovery
+/// failed is an error.
+fn groups_outside_vpcs_closed_to_internet(f: &DrFacts) -> Vec<Finding> {
+    f.core
+        .networks
+        .iter()
+        .flat_map(|side| {
+            let found = f.discovered_in(side.side);
+            let mut findings =
+                outside_groups_open_to_world(found, &side.vpc.fact, &side.groups_outside_vpc, INTERNET, INTERNET);
+            findings.extend(found.failure(INTERNET));
+            findings
+        })
+        .collect()
 }
 
 /// The group admits tcp 5432 only, from inside its VPC only; with `required`, it must admit

@@ -1,5 +1,6 @@
 //! Security groups: each data tier's group admits only the application tier, on its one port;
-//! no group in the stack's VPC is open to the internet, by a range or by a prefix list.
+//! no group in the stack's VPC, nor any group of the stack outside it, is open to the internet,
+//! by a range or by a prefix list.
 //!
 //! The data tiers' checks judge the groups the outputs name. The groups actually attached to the
 //! cluster, the mount targets and the tasks are held to exactly those groups by their own checks
@@ -8,13 +9,12 @@
 //! replication group's groups are not in its facts. Judging an attached foreign group here too
 //! would fail two checks on one breakage.
 
-use serde_json::json;
 use stackproof_harness::check::{Check, CheckInfo, Claim, Finding, Severity};
 use stackproof_harness::facts::Named;
 use stackproof_harness::facts::ec2::{IngressRule, Network, RuleSource, SecurityGroup};
 use stackproof_harness::kit::fact::{judge_both, judge_fact, judge_named};
 
-use crate::shared::network::{is_open_world, ranges};
+use crate::shared::network::{open_to_world, outside_groups_open_to_world, show};
 
 use super::HipaaFacts;
 use super::mutants;
@@ -41,15 +41,6 @@ fn with_group(f: &HipaaFacts, id: &str, judge: impl FnOnce(&Network, &SecurityGr
             vec![Finding::judge(id, "GroupId", false, format!("a security group of {}", net.vpc.vpc_id), "absent", &())]
         }
     })
-}
-
-/// The rules among `rules`, shown; `none` if there are none.
-fn show(rules: &[&IngressRule]) -> String {
-    if rules.is_empty() {
-        "none".to_owned()
-    } else {
-        rules.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-    }
 }
 
 /// The `tier` group admits the app tier's group, and nothing else (no range, no prefix list, no
@@ -195,20 +186,21 @@ pub const NO_OPEN_INGRESS_ON_PRIVATE_TIER: Check<HipaaFacts> = Check {
     info: CheckInfo {
         id: "no_open_ingress_on_private_tier",
         service: "security_groups",
-        title: "No security group of the private tier (every group in the stack's VPC) admits 0.0.0.0/0 or ::/0",
+        title: "No security group of the stack (every group in its VPC, and every group of the stack outside it) admits 0.0.0.0/0 or ::/0",
         citations: &["45 CFR 164.312(a)(1)", "45 CFR 164.312(e)(1)"],
         severity: Severity::Critical,
         risk: "A rule open to the internet on any private-tier group exposes containers or data stores to every address.",
-        remediation: "template.yml: remove CidrIp 0.0.0.0/0 and CidrIpv6 ::/0 ingress from AppSecurityGroup, LoadBalancerSecurityGroup, DatabaseSecurityGroup, CacheSecurityGroup and EfsSecurityGroup.",
+        remediation: "template.yml: remove CidrIp 0.0.0.0/0 and CidrIpv6 ::/0 ingress from AppSecurityGroup, LoadBalancerSecurityGroup, DatabaseSecurityGroup, CacheSecurityGroup, EfsSecurityGroup and any other AWS::EC2::SecurityGroup of the stack (wherever it is: one without VpcId is in the region's default VPC).",
     },
     claims: &[
         Claim {
             property: "IpPermissions",
-            about: "No rule of any security group in the stack's VPC (the five tier groups the outputs name, and any other) admits the range 0.0.0.0/0 or ::/0",
+            about: "No rule of any security group in the stack's VPC (the five tier groups the outputs name, and any other), nor of any group of the stack (listed by CloudFormation or tagged as its) outside that VPC, admits the range 0.0.0.0/0 or ::/0",
             mutants: &[
                 &mutants::APP_OPEN_TO_WORLD,
                 &mutants::LOAD_BALANCER_OPEN_TO_WORLD_IPV6,
                 &mutants::EXTRA_GROUP_OPEN_TO_WORLD,
+                &mutants::UNLISTED_GROUP_OPEN_TO_WORLD,
             ],
             not_emulated: None,
         },
@@ -267,48 +259,18 @@ fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
                         format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, net.vpc.vpc_id)
                     }
                 };
-                open_ingress(net, g, &resource)
+                open_to_world(&net.prefix_lists, g, &resource, "IpPermissions", PREFIX_LISTS)
             })
             .collect()
     }));
-    findings.extend(f.discovered.failure("IpPermissions"));
-    findings
-}
-
-/// Whether any rule of `g` admits every address: by a range, or by a prefix list that holds one.
-fn open_ingress(net: &Network, g: &SecurityGroup, resource: &str) -> Vec<Finding> {
-    let expected = "no rule from 0.0.0.0/0 or ::/0";
-    let by_range: Vec<&IngressRule> = g
-        .ingress
-        .iter()
-        .filter(|r| matches!(&r.source, RuleSource::CidrIpv4(c) | RuleSource::CidrIpv6(c) if is_open_world(c)))
-        .collect();
-    let mut findings =
-        vec![Finding::judge(resource, "IpPermissions", by_range.is_empty(), expected, show(&by_range), g)];
-    let lists: Vec<&IngressRule> = g.ingress.iter().filter(|r| matches!(r.source, RuleSource::PrefixList(_))).collect();
-    if lists.is_empty() {
-        return findings;
-    }
-    let mut open = Vec::new();
-    for rule in lists {
-        match ranges(net, &rule.source) {
-            Some(Ok(entries)) if entries.iter().any(|c| is_open_world(c)) => {
-                open.push(format!("{rule} (holding {})", entries.join(", ")));
-            }
-            Some(Ok(_)) => {}
-            Some(Err(why)) => findings.push(Finding::error(resource, PREFIX_LISTS, why)),
-            None => {}
-        }
-    }
-    let actual = if open.is_empty() { "none".to_owned() } else { open.join("; ") };
-    let lists: Vec<_> = net.prefix_lists.iter().collect();
-    findings.push(Finding::judge(
-        resource,
+    let (found, vpc) = (&f.discovered, &f.network.vpc.fact);
+    findings.extend(outside_groups_open_to_world(
+        found,
+        vpc,
+        &f.network.groups_outside_vpc,
+        "IpPermissions",
         PREFIX_LISTS,
-        open.is_empty(),
-        "no prefix list holding 0.0.0.0/0 or ::/0",
-        actual,
-        &json!({ "Group": g, "PrefixLists": lists }),
     ));
+    findings.extend(f.discovered.failure("IpPermissions"));
     findings
 }

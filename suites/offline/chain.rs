@@ -129,7 +129,31 @@ pub fn fails_alone(records: &[Record], outputs: &BTreeMap<String, String>, id: &
         .resource(outputs)
         .ok_or_else(|| format!("mutant {} names output {} that was not seeded", m.name, m.output))?;
     fails_naming(records, id, m.name, &resource, m.property)?;
+    if let Some(logical_id) = m.unlisted() {
+        names_physical_id(records, id, logical_id, m.property)?;
+    }
     others_pass(records, Some(id))
+}
+
+/// A resource no output names is named by its physical id, then its logical id:
+/// `<physical id> (<logical id>...)`.
+fn names_physical_id(records: &[Record], id: &str, logical_id: &str, property: &str) -> Result<(), Failed> {
+    let record = records.iter().find(|r| r.info.id == id).ok_or("check did not run")?;
+    let marker = format!(" ({logical_id}");
+    let named =
+        record.outcome.findings.iter().filter(|f| f.status == Status::Fail && f.property == property).any(|f| {
+            f.resource
+                .split_once(&marker)
+                .is_some_and(|(physical, _)| !physical.trim().is_empty() && physical != logical_id)
+        });
+    if !named {
+        return Err(format!(
+            "no failure of {id} names {logical_id} by its physical id too (`<id> ({logical_id}...)`):\n{}",
+            record.outcome.summary()
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Check `id` failed on `mutant` with a failing finding naming `resource` and `property`.

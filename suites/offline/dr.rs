@@ -63,6 +63,52 @@ fn v1_fails_exactly_its_gaps(records: &[Record]) -> Result<(), Failed> {
     Ok(())
 }
 
+/// The checks that judge what each region's discovery finds, beside what the outputs name.
+const DISCOVERING: &[&str] = &[
+    "kms_keys_enabled",
+    "kms_keys_rotate",
+    "db_security_groups_vpc_only",
+    "log_groups_retained_30_days",
+    "log_groups_encrypted_with_primary_key",
+];
+
+/// With the tagging API unavailable in both regions, no check that judges what discovery finds
+/// passes: each has an error on the resources of the region it could not list, the coverage
+/// table shows both failures, and the run is not green.
+fn a_failed_discovery_is_never_a_pass(w: &World) -> Result<(), Failed> {
+    use crate::command::{scratch, stackproof, text};
+    use crate::faults::{Fault, proxy};
+    let suffix = "dr-undiscovered";
+    seed_and_check(w, suffix, &[])?;
+    let (file, dir) = (outputs_file(suffix), scratch("dr", "undiscovered")?);
+    let endpoint = proxy(&w.endpoint, "ResourceGroupsTaggingAPI_20170126.GetResources", Fault::Unavailable)?;
+    let (file, reports) = (file.display().to_string(), dir.display().to_string());
+    let args =
+        ["--stack", "dr", "--suffix", suffix, "--outputs", &file, "--endpoint", &endpoint, "--reports", &reports];
+    let out = stackproof(&args, &[])?;
+    if out.status.code() == Some(0) {
+        return Err(format!("a green exit without discovery:\n{}", text(&out)).into());
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(format!("evidence-dr-{suffix}.json")))?)?;
+    let checks = json["checks"].as_array().cloned().unwrap_or_default();
+    for id in DISCOVERING {
+        let check = checks.iter().find(|c| c["id"] == *id).ok_or(format!("{id} is not in the evidence"))?;
+        let undiscovered = check["findings"].as_array().into_iter().flatten().filter(|f| {
+            f["status"] == "error"
+                && f["resource"].as_str().is_some_and(|r| r.starts_with("resources of healthcare-dr"))
+        });
+        if check["outcome"] == "pass" || undiscovered.count() == 0 {
+            return Err(format!("{id} is {} without an error on the discovery:\n{check:#}", check["outcome"]).into());
+        }
+    }
+    let scopes = json["coverage"]["scopes"].as_array().cloned().unwrap_or_default();
+    if scopes.len() != 2 || scopes.iter().any(|s| s["error"].is_null()) {
+        return Err(format!("the coverage does not show both regions' discovery failing: {scopes:#?}").into());
+    }
+    Ok(())
+}
+
 fn outputs_file(suffix: &str) -> PathBuf {
     std::env::temp_dir().join(format!("stackproof-offline-{}", std::process::id())).join(format!("dr-{suffix}.json"))
 }
@@ -96,6 +142,7 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             v1_fails_exactly_its_gaps(&records)?;
             others_pass(&without_gaps(&records), None)
         }),
+        needs_world("dr::a_failed_discovery_is_never_a_pass".into(), world, a_failed_discovery_is_never_a_pass),
         Trial::test("dr::every_mutant_is_claimed_by_exactly_one_check", || {
             let claimed: Vec<&str> = CHECKS.iter().flat_map(|c| c.mutants()).map(|m| m.name).collect();
             claims_each_mutant_once(&claimed, &dr::MUTANTS)

@@ -294,6 +294,19 @@ pub fn trials(world: &Shared) -> Vec<Trial> {
             quick,
         )
     }));
+    trials.push(needs_world("faults::discovery_unavailable".into(), world, move |w| {
+        // The checks that judge every instance discovery finds (keys, log groups, security
+        // groups): without the tagging API's reply none of them passes; the rest read the outputs.
+        let discovering = [
+            "kms_key_enabled",
+            "kms_key_rotation_enabled",
+            "log_group_encrypted_with_stack_key",
+            "log_group_retention_set",
+            "no_open_ingress_on_private_tier",
+        ];
+        let tagging = "ResourceGroupsTaggingAPI_20170126.GetResources";
+        blinded(w, "discovery-unavailable", tagging, Fault::Unavailable, &discovering, quick)
+    }));
     trials.push(needs_world("faults::a_stall_ends_at_the_runs_budget".into(), world, |w| {
         // Every check waits on the stalled gather, so every one is an error, none a pass.
         let suffix = "fault-stall";

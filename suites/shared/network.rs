@@ -1,11 +1,16 @@
 //! Network judgements both stacks make in the same way: private subnets hand out no public
-//! addresses, and what an ingress rule admits, resolved (a prefix list to its entries, a range to
-//! whether it lies inside the VPC's blocks).
+//! addresses, what an ingress rule admits, resolved (a prefix list to its entries, a range to
+//! whether it lies inside the VPC's blocks), and whether a group admits the whole internet.
 
 use std::net::IpAddr;
 
+use serde_json::json;
 use stackproof_harness::check::Finding;
-use stackproof_harness::facts::ec2::{IngressRule, Network, RuleSource};
+use stackproof_harness::facts::Fact;
+use stackproof_harness::facts::ec2::{Groups, IngressRule, Network, PrefixList, RuleSource, SecurityGroup};
+use stackproof_harness::kit::fact::judge_fact;
+
+use super::discovery::{Discovered, groups_outside};
 
 /// Every listed subnet maps no public IPv4 address on launch; a subnet the VPC does not hold
 /// fails.
@@ -46,14 +51,100 @@ pub fn subnet_absent(id: &str, net: &Network) -> Finding {
 /// The ranges an address source admits, resolved: a CIDR is itself, a prefix list is its entries.
 /// None for a source that is a security group; Err when a prefix list's entries could not be read.
 pub fn ranges<'n>(net: &'n Network, source: &'n RuleSource) -> Option<Result<Vec<&'n str>, String>> {
+    ranges_in(&net.prefix_lists, source)
+}
+
+/// [`ranges`], with the prefix lists read beside the rule's group (`lists`).
+pub fn ranges_in<'n>(lists: &'n [PrefixList], source: &'n RuleSource) -> Option<Result<Vec<&'n str>, String>> {
     match source {
         RuleSource::CidrIpv4(c) | RuleSource::CidrIpv6(c) => Some(Ok(vec![c.as_str()])),
-        RuleSource::PrefixList(id) => Some(match net.prefix_list(id).map(|l| &l.entries) {
+        RuleSource::PrefixList(id) => Some(match lists.iter().find(|l| l.prefix_list_id == *id).map(|l| &l.entries) {
             Some(Ok(entries)) => Ok(entries.iter().map(String::as_str).collect()),
             Some(Err(e)) => Err(format!("the entries of prefix list {id} could not be read: {e}")),
             None => Err(format!("prefix list {id} was not read")),
         }),
         RuleSource::SecurityGroup(_) => None,
+    }
+}
+
+/// Whether any rule of `g` admits every address: one finding on `by_range` (a rule from
+/// 0.0.0.0/0 or ::/0), and, where the group's rules admit prefix lists, one on `by_list` (a list,
+/// resolved through `lists`, that holds such a range). A list that could not be read is an error.
+pub fn open_to_world(
+    lists: &[PrefixList],
+    g: &SecurityGroup,
+    resource: &str,
+    by_range: &str,
+    by_list: &str,
+) -> Vec<Finding> {
+    let expected = "no rule from 0.0.0.0/0 or ::/0";
+    let open: Vec<&IngressRule> = g
+        .ingress
+        .iter()
+        .filter(|r| matches!(&r.source, RuleSource::CidrIpv4(c) | RuleSource::CidrIpv6(c) if is_open_world(c)))
+        .collect();
+    let mut findings = vec![Finding::judge(resource, by_range, open.is_empty(), expected, show(&open), g)];
+    let listed: Vec<&IngressRule> =
+        g.ingress.iter().filter(|r| matches!(r.source, RuleSource::PrefixList(_))).collect();
+    if listed.is_empty() {
+        return findings;
+    }
+    let mut open = Vec::new();
+    for rule in listed {
+        match ranges_in(lists, &rule.source) {
+            Some(Ok(entries)) if entries.iter().any(|c| is_open_world(c)) => {
+                open.push(format!("{rule} (holding {})", entries.join(", ")));
+            }
+            Some(Ok(_)) | None => {}
+            Some(Err(why)) => findings.push(Finding::error(resource, by_list, why)),
+        }
+    }
+    let actual = if open.is_empty() { "none".to_owned() } else { open.join("; ") };
+    findings.push(Finding::judge(
+        resource,
+        by_list,
+        open.is_empty(),
+        "no prefix list holding 0.0.0.0/0 or ::/0",
+        actual,
+        &json!({ "Group": g, "PrefixLists": lists }),
+    ));
+    findings
+}
+
+/// [`open_to_world`] on every group of the stack that `vpc` does not hold (by discovery, in
+/// `found`; described in `outside`), each named by its id, its logical id, its name and the VPC it
+/// is in. A group discovery names that EC2 does not list cannot be judged: an error.
+pub fn outside_groups_open_to_world(
+    found: &Discovered,
+    vpc: &Fact<Network>,
+    outside: &Fact<Groups>,
+    by_range: &str,
+    by_list: &str,
+) -> Vec<Finding> {
+    groups_outside(found, vpc)
+        .into_iter()
+        .flat_map(|r| {
+            judge_fact(&r.label(), outside, by_range, |groups| match groups.security_group(&r.physical_id) {
+                Some(g) => {
+                    let resource = format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, g.vpc_id);
+                    open_to_world(&groups.prefix_lists, g, &resource, by_range, by_list)
+                }
+                None => vec![Finding::error(
+                    r.label(),
+                    by_range,
+                    "discovery finds it in the stack, but DescribeSecurityGroups does not list it",
+                )],
+            })
+        })
+        .collect()
+}
+
+/// The rules among `rules`, shown; `none` if there are none.
+pub fn show(rules: &[&IngressRule]) -> String {
+    if rules.is_empty() {
+        "none".to_owned()
+    } else {
+        rules.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -103,7 +194,7 @@ fn mask(addr: u128, len: u32, bits: u32) -> u128 {
 #[cfg(test)]
 mod tests {
     use stackproof_harness::facts::FactError;
-    use stackproof_harness::facts::ec2::{PrefixList, SecurityGroup, Vpc};
+    use stackproof_harness::facts::ec2::Vpc;
 
     use super::*;
 
@@ -126,6 +217,7 @@ mod tests {
             security_groups: vec![SecurityGroup {
                 group_id: "sg-in".into(),
                 group_name: "in".into(),
+                vpc_id: "vpc-1".into(),
                 ingress: vec![],
                 tags: Default::default(),
             }],
@@ -186,5 +278,91 @@ mod tests {
         assert!(is_open_world("::/0"));
         assert!(!is_open_world("0.0.0.0/1"));
         assert!(!is_open_world("10.0.0.0/16"));
+    }
+
+    fn group(id: &str, vpc: &str, ingress: Vec<IngressRule>) -> SecurityGroup {
+        SecurityGroup {
+            group_id: id.into(),
+            group_name: format!("{id}-name"),
+            vpc_id: vpc.into(),
+            ingress,
+            tags: Default::default(),
+        }
+    }
+
+    fn failing(findings: &[Finding]) -> Vec<(&str, &str)> {
+        use stackproof_harness::check::Status;
+        findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .map(|f| (f.resource.as_str(), f.property.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_group_admitting_the_world_by_a_range_or_through_a_prefix_list_fails() {
+        use stackproof_harness::check::Status;
+        let mut lists = network().prefix_lists;
+        lists.push(PrefixList { prefix_list_id: "pl-open".into(), entries: Ok(vec!["0.0.0.0/0".into()]) });
+        let judge = |rules: Vec<RuleSource>| {
+            let g = group("sg-1", "vpc-1", rules.into_iter().map(from).collect());
+            open_to_world(&lists, &g, "sg-1 (Group)", "Range", "List")
+        };
+        let closed = judge(vec![RuleSource::CidrIpv4("10.1.0.0/16".into()), RuleSource::PrefixList("pl-mixed".into())]);
+        assert!(failing(&closed).is_empty() && closed.len() == 2, "{closed:?}");
+        assert_eq!(failing(&judge(vec![RuleSource::CidrIpv6("::/0".into())])), [("sg-1 (Group)", "Range")]);
+        let listed = judge(vec![RuleSource::PrefixList("pl-open".into())]);
+        assert_eq!(failing(&listed), [("sg-1 (Group)", "List")]);
+        assert!(listed.iter().any(|f| f.actual.contains("pl-open") && f.actual.contains("0.0.0.0/0")), "{listed:?}");
+        let unread = judge(vec![RuleSource::PrefixList("pl-unread".into())]);
+        assert!(unread.iter().any(|f| f.status == Status::Error && f.property == "List"), "{unread:?}");
+    }
+
+    #[test]
+    fn the_stacks_groups_outside_its_vpc_are_judged_and_one_ec2_does_not_list_is_an_error() {
+        use stackproof_harness::check::Status;
+        use stackproof_harness::facts::discovery::{FoundBy, Inventory, Resource, SECURITY_GROUP};
+        let resource = |logical: &str, physical: &str| Resource {
+            resource_type: SECURITY_GROUP.into(),
+            logical_id: logical.into(),
+            physical_id: physical.into(),
+            found_by: FoundBy::Tags,
+        };
+        let resources = vec![
+            resource("InGroup", "sg-in"),
+            resource("OutGroup", "sg-out"),
+            resource("GoneGroup", "sg-gone"),
+            resource("NotMadeYet", ""),
+        ];
+        let found = Discovered {
+            scope: "stack".into(),
+            inventory: Ok(Inventory { resources, requests: 1 }),
+            elapsed: Default::default(),
+        };
+        let outside = Groups {
+            security_groups: vec![group("sg-out", "vpc-default", vec![from(RuleSource::CidrIpv4("0.0.0.0/0".into()))])],
+            prefix_lists: vec![],
+        };
+        let vpc = Ok(network());
+        let ids: Vec<&str> = groups_outside(&found, &vpc).iter().map(|r| r.physical_id.as_str()).collect();
+        assert_eq!(ids, ["sg-out", "sg-gone"], "the VPC's own group is judged with the VPC; an unmade one has no id");
+        let findings = outside_groups_open_to_world(&found, &vpc, &Ok(outside), "Range", "List");
+        assert_eq!(failing(&findings), [("sg-out (OutGroup: sg-out-name, in vpc-default)", "Range")]);
+        let gone: Vec<&Finding> = findings.iter().filter(|f| f.resource == "sg-gone (GoneGroup)").collect();
+        assert!(gone.len() == 1 && gone[0].status == Status::Error, "{findings:?}");
+        assert!(!findings.iter().any(|f| f.resource.contains("sg-in")), "{findings:?}");
+
+        // Without the VPC, every group of the stack is judged here; unread groups are no pass.
+        let unread: Fact<Network> = Err(stackproof_harness::facts::FactError::Api {
+            operation: "DescribeVpcs".into(),
+            detail: "denied".into(),
+        });
+        assert_eq!(groups_outside(&found, &unread).len(), 3);
+        let denied = Err(stackproof_harness::facts::FactError::Api {
+            operation: "DescribeSecurityGroups".into(),
+            detail: "denied".into(),
+        });
+        let findings = outside_groups_open_to_world(&found, &vpc, &denied, "Range", "List");
+        assert!(findings.len() == 2 && findings.iter().all(|f| f.status == Status::Error), "{findings:?}");
     }
 }

@@ -167,6 +167,8 @@ impl std::fmt::Display for IngressRule {
 pub struct SecurityGroup {
     pub group_id: String,
     pub group_name: String,
+    /// The VPC the group is in.
+    pub vpc_id: String,
     pub ingress: Vec<IngressRule>,
     pub tags: BTreeMap<String, String>,
 }
@@ -298,20 +300,7 @@ pub async fn network(ec2: &Client, vpc_id: &str) -> Fact<Network> {
     let security_groups = groups
         .map_err(|e| classify("DescribeSecurityGroups", &e, &[]))?
         .into_iter()
-        .map(|g| {
-            Ok(SecurityGroup {
-                group_id: required(g.group_id, "DescribeSecurityGroups", "a security group")?,
-                group_name: g.group_name.unwrap_or_default(),
-                ingress: g
-                    .ip_permissions
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(ingress_rules)
-                    .collect::<Result<Vec<_>, _>>()?
-                    .concat(),
-                tags: tags(g.tags),
-            })
-        })
+        .map(security_group)
         .collect::<Result<Vec<_>, FactError>>()?;
     let (addresses, prefix_lists) =
         tokio::join!(nat_addresses(ec2, &nat_gateways), prefix_lists(ec2, &security_groups));
@@ -412,6 +401,61 @@ fn flow_log_group(name: Option<String>, destination: Option<&str>) -> String {
             .map(|(_, group)| group.strip_suffix(":*").unwrap_or(group).to_owned())
             .unwrap_or_default(),
     }
+}
+
+fn security_group(g: aws_sdk_ec2::types::SecurityGroup) -> Result<SecurityGroup, FactError> {
+    Ok(SecurityGroup {
+        group_id: required(g.group_id, "DescribeSecurityGroups", "a security group")?,
+        group_name: g.group_name.unwrap_or_default(),
+        vpc_id: g.vpc_id.unwrap_or_default(),
+        ingress: g
+            .ip_permissions
+            .unwrap_or_default()
+            .into_iter()
+            .map(ingress_rules)
+            .collect::<Result<Vec<_>, _>>()?
+            .concat(),
+        tags: tags(g.tags),
+    })
+}
+
+/// Security groups named by id, wherever they are (a stack's group made outside its VPC), with
+/// the entries of every prefix list their rules reference.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Groups {
+    pub security_groups: Vec<SecurityGroup>,
+    pub prefix_lists: Vec<PrefixList>,
+}
+
+impl Groups {
+    pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
+        self.security_groups.iter().find(|g| g.group_id == id)
+    }
+}
+
+/// The security groups `ids` names, by a `group-id` filter: a group that no longer exists is
+/// simply not listed (naming it by GroupIds would fail the whole call), and the caller says so.
+/// No id, no request.
+pub async fn security_groups(ec2: &Client, ids: &[String]) -> Fact<Groups> {
+    if ids.is_empty() {
+        return Ok(Groups::default());
+    }
+    let filter = Filter::builder().name("group-id").set_values(Some(ids.to_vec())).build();
+    let security_groups = ec2
+        .describe_security_groups()
+        .filters(filter)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| classify("DescribeSecurityGroups", &e, &[]))?
+        .into_iter()
+        .map(security_group)
+        .collect::<Result<Vec<_>, FactError>>()?;
+    let prefix_lists = prefix_lists(ec2, &security_groups).await;
+    Ok(Groups { security_groups, prefix_lists })
 }
 
 fn nat_gateway(n: aws_sdk_ec2::types::NatGateway) -> Result<NatGateway, FactError> {

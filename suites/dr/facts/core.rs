@@ -5,16 +5,17 @@ use futures_util::future::join_all;
 use stackproof_harness::aws::{Clients, RegionClients};
 use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::discovery::{self, Discovered};
-use stackproof_harness::facts::ec2::Network;
+use stackproof_harness::facts::ec2::{Groups, Network};
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
 use stackproof_harness::facts::rds::{Cluster, GlobalCluster, Instance, Parameter};
 use stackproof_harness::facts::secrets::Secret;
-use stackproof_harness::facts::{self, Named, declared, declared_list, named};
+use stackproof_harness::facts::{self, Fact, Named, declared, declared_list, named};
 
 use super::Regions;
 use crate::dr::contract_of;
 use crate::dr::outputs::*;
+use crate::shared::discovery::groups_outside;
 
 /// Which side of the layout a resource belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +62,9 @@ pub struct SideNetwork {
     pub vpc: Named<Network>,
     pub private_subnet_ids: Named<Vec<String>>,
     pub db_security_group_id: Named<String>,
+    /// The groups the layout's tags mark in the side's region that its VPC does not hold,
+    /// described (a group made without a vpcId lands in the region's default VPC).
+    pub groups_outside_vpc: Fact<Groups>,
 }
 
 /// One side's Aurora cluster, its instances, and the parameters of the cluster parameter group it
@@ -108,6 +112,8 @@ pub struct ClusterIds {
 }
 
 pub struct CoreFacts {
+    /// Every customer key of the layout, each read in its region: the two the outputs name
+    /// (primary, DR), then any other the default tags mark in either region.
     pub keys: Vec<Sided<Key>>,
     pub key_arns: KeyArns,
     pub networks: Vec<SideNetwork>,
@@ -148,15 +154,18 @@ fn log_group_outputs(side: Side, outputs: &Outputs) -> Vec<&'static str> {
     keys.iter().copied().filter(|k| contract_of(outputs).declares(k)).collect()
 }
 
+/// `found` is what discovery found in each region, primary first.
 pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, found: &[Discovered; 2]) -> CoreFacts {
     let primary = clients.region(&regions.primary);
     let sides = [Side::Primary, Side::Dr];
+    // Each side's key the outputs name, then every other key its region's discovery found.
     let keys = join_all(sides.map(|side| async move {
         let kms = &clients.region(side.region(regions)).kms;
-        Sided {
-            side,
-            named: named(outputs, side.key_output(), |arn| async move { facts::kms::key(kms, &arn).await }).await,
-        }
+        let (inventory, listed) = (&found[side.index()].inventory, [side.key_output()]);
+        let keys = discovery::every(outputs, &listed, inventory, discovery::KMS_KEY, |arn| async move {
+            facts::kms::key(kms, &arn).await
+        });
+        keys.await.into_iter().map(|named| Sided { side, named }).collect::<Vec<_>>()
     }));
     let networks = join_all(sides.map(|side| async move {
         let ec2 = &clients.region(side.region(regions)).ec2;
@@ -164,9 +173,14 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, fou
             Side::Primary => (PRIMARY_VPC_ID, PRIMARY_PRIVATE_SUBNET_IDS, PRIMARY_DB_SECURITY_GROUP_ID),
             Side::Dr => (DR_VPC_ID, DR_PRIVATE_SUBNET_IDS, DR_DB_SECURITY_GROUP_ID),
         };
+        let vpc = named(outputs, vpc, |id| async move { facts::ec2::network(ec2, &id).await }).await;
+        // Only once the VPC is known can the layout's groups outside it be told apart (none: no request).
+        let outside: Vec<String> =
+            groups_outside(&found[side.index()], &vpc.fact).iter().map(|r| r.physical_id.clone()).collect();
         SideNetwork {
             side,
-            vpc: named(outputs, vpc, |id| async move { facts::ec2::network(ec2, &id).await }).await,
+            groups_outside_vpc: facts::ec2::security_groups(ec2, &outside).await,
+            vpc,
             private_subnet_ids: declared_list(outputs, subnets),
             db_security_group_id: declared(outputs, sg),
         }
@@ -214,7 +228,7 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, fou
     let (keys, networks, clusters, global_cluster, master_secret, log_groups) =
         tokio::join!(keys, networks, clusters, global_cluster, master_secret, log_groups);
     CoreFacts {
-        keys,
+        keys: keys.into_iter().flatten().collect(),
         key_arns: KeyArns { primary: declared(outputs, PRIMARY_KMS_KEY_ARN), dr: declared(outputs, DR_KMS_KEY_ARN) },
         networks,
         clusters,

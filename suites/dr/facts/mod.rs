@@ -39,6 +39,11 @@ pub struct DrFacts {
 }
 
 impl DrFacts {
+    /// What discovery found in `side`'s region.
+    pub fn discovered_in(&self, side: core::Side) -> &Discovered {
+        &self.discovered[side.index()]
+    }
+
     pub async fn gather(clients: &Clients, regions: Regions, suffix: &Suffix, outputs: &Outputs) -> Self {
         let discover = |region: &str| {
             let tagging = &clients.region(region).tagging;

@@ -36,6 +36,19 @@ pub const DR_KEY_ROTATION_OFF: Mutant = Mutant {
     property: "KeyRotationEnabled",
 };
 
+pub const DR_UNLISTED_KEY_ROTATION_OFF: Mutant = Mutant {
+    name: "dr-unlisted-key-rotation-off",
+    about: "a customer key added to the DR region without an output (the layout's default tags, Name UnlistedKey), created without rotation",
+    output: "logical-id:UnlistedKey",
+    nth: 0,
+    property: "KeyRotationEnabled",
+};
+
 /// This service's mutants, in claim order.
-pub const ALL: &[&Mutant] =
-    &[&DR_KEY_DISABLED, &PRIMARY_KEY_PENDING_DELETION, &PRIMARY_KEY_ROTATION_OFF, &DR_KEY_ROTATION_OFF];
+pub const ALL: &[&Mutant] = &[
+    &DR_KEY_DISABLED,
+    &PRIMARY_KEY_PENDING_DELETION,
+    &PRIMARY_KEY_ROTATION_OFF,
+    &DR_KEY_ROTATION_OFF,
+    &DR_UNLISTED_KEY_ROTATION_OFF,
+];

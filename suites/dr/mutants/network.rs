@@ -84,6 +84,14 @@ pub const PRIMARY_DB_SG_EXTRA_PORT: Mutant = Mutant {
     property: "Ingress.Ports",
 };
 
+pub const DR_UNLISTED_GROUP_OPEN_TO_WORLD: Mutant = Mutant {
+    name: "dr-unlisted-group-open-to-world",
+    about: "a security group added to the DR region without an output and without a vpcId (so in the region's default VPC, out of the layout's; the layout's default tags, Name UnlistedSecurityGroup), admitting tcp 22 from 0.0.0.0/0",
+    output: "logical-id:UnlistedSecurityGroup",
+    nth: 0,
+    property: "Ingress.Internet",
+};
+
 /// This service's mutants, in claim order.
 pub const ALL: &[&Mutant] = &[
     &DR_VPC_OVERLAPPING_CIDR,
@@ -96,4 +104,5 @@ pub const ALL: &[&Mutant] = &[
     &PRIMARY_DB_SG_PREFIX_LIST_OUTSIDE_VPC,
     &DR_CLUSTER_EXTRA_OPEN_GROUP,
     &PRIMARY_DB_SG_EXTRA_PORT,
+    &DR_UNLISTED_GROUP_OPEN_TO_WORLD,
 ];

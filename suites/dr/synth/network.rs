@@ -300,6 +300,8 @@ fn private_subnets_no_public_ip(f: &SynthFacts) -> Vec<Finding> {
 
 pub const DB_SECURITY_GROUPS_VPC_ONLY: Check<SynthFacts> = Check {
     info: CheckInfo {
+        // Before deploy, the groups the clusters use; the layout's other groups are judged live.
+        title: "Each region's database security groups (the ones the clusters use) admit only PostgreSQL from their own VPC",
         remediation: "stacks/dr/v1: SecurityGroup primary_db_sg / dr_db_sg (the clusters' vpcSecurityGroupIds) ingress: one rule, protocol tcp, fromPort = toPort = 5432, cidrBlocks: [the VPC's cidrBlock]; no other SecurityGroupRule or VpcSecurityGroupIngressRule on them.",
         ..live::DB_SECURITY_GROUPS_VPC_ONLY.info
     },

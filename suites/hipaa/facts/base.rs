@@ -6,10 +6,10 @@ use stackproof_harness::aws::RegionClients;
 use stackproof_harness::deployment::Suffix;
 use stackproof_harness::deployment::{OutputKind, Outputs};
 use stackproof_harness::facts::discovery::{self, KMS_KEY, LOG_GROUP};
-use stackproof_harness::facts::ec2::Network;
+use stackproof_harness::facts::ec2::{Groups, Network};
 use stackproof_harness::facts::kms::Key;
 use stackproof_harness::facts::logs::LogGroup;
-use stackproof_harness::facts::{self, declared, declared_list};
+use stackproof_harness::facts::{self, Fact, declared, declared_list};
 
 use super::{Named, named};
 use crate::hipaa::CONTRACT;
@@ -19,7 +19,7 @@ use crate::hipaa::outputs::{
     KEYS, LOAD_BALANCER_SECURITY_GROUP_ID, LOG_GROUPS, LOGS_KEY_ARN, NAT_GATEWAY_IDS, PRIVATE_ROUTE_TABLE_IDS,
     PRIVATE_SUBNET_IDS, PUBLIC_ROUTE_TABLE_ID, PUBLIC_SUBNET_IDS, SECRETS_KEY_ARN, VPC_ID,
 };
-use crate::shared::discovery::Discovered;
+use crate::shared::discovery::{Discovered, groups_outside};
 
 /// The VPC with everything in it, and the parts of it the outputs name.
 pub struct NetworkFacts {
@@ -31,6 +31,9 @@ pub struct NetworkFacts {
     pub nat_gateway_ids: Named<Vec<String>>,
     pub public_route_table_id: Named<String>,
     pub private_route_table_ids: Named<Vec<String>>,
+    /// The stack's security groups (by discovery) that its VPC does not hold, described: a group
+    /// the template makes without VpcId lands in the region's default VPC, out of the VPC's facts.
+    pub groups_outside_vpc: Fact<Groups>,
 }
 
 /// The ids of the tier security groups (the groups themselves are in the network's facts).
@@ -103,6 +106,9 @@ pub async fn gather(c: &RegionClients, suffix: &Suffix, outputs: &Outputs) -> Ba
         };
     let secrets_key = named(outputs, SECRETS_KEY_ARN, |arn| async move { facts::kms::key(&c.kms, &arn).await });
     let (vpc, (discovered, keys, groups), secrets_key) = tokio::join!(vpc, Box::pin(discovered), secrets_key);
+    // Only once both are known can the groups outside the VPC be told apart (none: no request).
+    let outside: Vec<String> = groups_outside(&discovered, &vpc.fact).iter().map(|r| r.physical_id.clone()).collect();
+    let groups_outside_vpc = facts::ec2::security_groups(&c.ec2, &outside).await;
     // `CONTRACT` is a static, so its keys are `'static` names of outputs.
     let contract: &'static _ = &*CONTRACT;
     let names = contract
@@ -120,6 +126,7 @@ pub async fn gather(c: &RegionClients, suffix: &Suffix, outputs: &Outputs) -> Ba
             nat_gateway_ids: declared_list(outputs, NAT_GATEWAY_IDS),
             public_route_table_id: declared(outputs, PUBLIC_ROUTE_TABLE_ID),
             private_route_table_ids: declared_list(outputs, PRIVATE_ROUTE_TABLE_IDS),
+            groups_outside_vpc,
         },
         security_groups: SecurityGroupIds {
             load_balancer: declared(outputs, LOAD_BALANCER_SECURITY_GROUP_ID),

@@ -76,6 +76,14 @@ pub const EXTRA_GROUP_OPEN_TO_WORLD: Mutant = Mutant {
     property: "IpPermissions",
 };
 
+pub const UNLISTED_GROUP_OPEN_TO_WORLD: Mutant = Mutant {
+    name: "unlisted-group-open-to-world",
+    about: "a security group added to the stack without an output and without VpcId (so in the region's default VPC, out of the stack's VPC; logical id UnlistedSecurityGroup, tagged as CloudFormation tags it), admitting 0.0.0.0/0 on 3306",
+    output: "logical-id:UnlistedSecurityGroup",
+    nth: 0,
+    property: "IpPermissions",
+};
+
 pub const LOAD_BALANCER_OPEN_VIA_PREFIX_LIST: Mutant = Mutant {
     name: "load-balancer-open-via-prefix-list",
     about: "the load balancer's group admits tcp 8080 from a managed prefix list holding 0.0.0.0/0",
@@ -95,5 +103,6 @@ pub const ALL: &[&Mutant] = &[
     &APP_OPEN_TO_WORLD,
     &LOAD_BALANCER_OPEN_TO_WORLD_IPV6,
     &EXTRA_GROUP_OPEN_TO_WORLD,
+    &UNLISTED_GROUP_OPEN_TO_WORLD,
     &LOAD_BALANCER_OPEN_VIA_PREFIX_LIST,
 ];

@@ -108,6 +108,7 @@ mod s3;
 mod secret;
 mod storage;
 mod trail;
+mod unlisted;
 
 use std::collections::BTreeMap;
 
@@ -278,6 +279,7 @@ pub async fn deploy(
     let core = Box::pin(core::deploy(&mut layout)).await?;
     Box::pin(storage::deploy(&mut layout, &core)).await?;
     Box::pin(ops::deploy(&mut layout, &core)).await?;
+    Box::pin(unlisted::deploy(&layout)).await?;
     if version == LayoutVersion::V2 {
         layout.output(o::STACK_VERSION, version.name());
     }
@@ -333,7 +335,7 @@ mod tests {
                 m.output
             );
         }
-        assert_eq!(MUTANTS.len(), 161);
+        assert_eq!(MUTANTS.len(), 163);
         assert_eq!(V2_ONLY.len(), 20);
         assert!(V2_ONLY.iter().all(|v2| names.contains(v2.name)), "a v2-only mutant the catalogue lacks");
         let err = mutant("dr-key-off").unwrap_err().to_string();

@@ -104,6 +104,9 @@ pub struct SecurityGroupsSpec {
     pub groups: [GroupSpec; 5],
     pub ingress: Vec<Ingress>,
     pub extra_open_group: Option<GroupSpec>,
+    /// A group of the stack (tagged as CloudFormation tags it) that no output names, made without
+    /// VpcId (so in the region's default VPC), admitting the world on the database port, when asked.
+    pub unlisted_open_group: Option<GroupSpec>,
 }
 
 impl SecurityGroupsSpec {
@@ -121,6 +124,9 @@ impl SecurityGroupsSpec {
             extra_open_group: mutants
                 .has(&m::EXTRA_GROUP_OPEN_TO_WORLD)
                 .then(|| group(None, "extra", "not the stack's")),
+            unlisted_open_group: mutants
+                .has(&m::UNLISTED_GROUP_OPEN_TO_WORLD)
+                .then(|| group(m::UNLISTED_GROUP_OPEN_TO_WORLD.unlisted(), "unlisted", "the stack's, outside its VPC")),
             groups: [
                 load_balancer,
                 group(Some("AppSecurityGroup"), "app", "ECS tasks"),
@@ -173,24 +179,30 @@ pub async fn create(
 ) -> Result<SecurityGroups, SeedError> {
     let [lb, app, db, cache, efs] = &spec.groups;
     let sg = SecurityGroups {
-        load_balancer: create_group(ec2, vpc, lb, suffix).await?,
-        app: create_group(ec2, vpc, app, suffix).await?,
-        database: create_group(ec2, vpc, db, suffix).await?,
-        cache: create_group(ec2, vpc, cache, suffix).await?,
-        efs: create_group(ec2, vpc, efs, suffix).await?,
+        load_balancer: create_group(ec2, Some(vpc), lb, suffix).await?,
+        app: create_group(ec2, Some(vpc), app, suffix).await?,
+        database: create_group(ec2, Some(vpc), db, suffix).await?,
+        cache: create_group(ec2, Some(vpc), cache, suffix).await?,
+        efs: create_group(ec2, Some(vpc), efs, suffix).await?,
     };
     for rule in &spec.ingress {
         allow(ec2, &sg, rule, suffix).await?;
     }
     if let Some(extra) = &spec.extra_open_group {
-        let id = create_group(ec2, vpc, extra, suffix).await?;
+        let id = create_group(ec2, Some(vpc), extra, suffix).await?;
         authorize(ec2, &id, permission(Protocol::Tcp, 22).ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build()))
             .await?;
+    }
+    if let Some(unlisted) = &spec.unlisted_open_group {
+        let id = create_group(ec2, None, unlisted, suffix).await?;
+        let world = IpRange::builder().cidr_ip(ANYWHERE).build();
+        authorize(ec2, &id, permission(Protocol::Tcp, DB_PORT).ip_ranges(world)).await?;
     }
     Ok(sg)
 }
 
-async fn create_group(ec2: &Ec2, vpc: &str, spec: &GroupSpec, suffix: &Suffix) -> Result<String, SeedError> {
+/// Creates the group in `vpc`, or without VpcId (in the region's default VPC) for `None`.
+async fn create_group(ec2: &Ec2, vpc: Option<&str>, spec: &GroupSpec, suffix: &Suffix) -> Result<String, SeedError> {
     let mut group_tags = tags::ec2(&spec.name_tag, suffix);
     if let Some(logical_id) = spec.logical_id {
         let stack = names::stack(suffix);
@@ -203,7 +215,7 @@ async fn create_group(ec2: &Ec2, vpc: &str, spec: &GroupSpec, suffix: &Suffix) -
         .create_security_group()
         .group_name(&spec.name)
         .description(spec.about)
-        .vpc_id(vpc)
+        .set_vpc_id(vpc.map(str::to_owned))
         .tag_specifications(tags)
         .send()
         .await
