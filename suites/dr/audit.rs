@@ -62,7 +62,11 @@ pub fn database_log_group(cluster_id: &str) -> String {
 fn flow_log_groups(f: &DrFacts, side: Side) -> Vec<String> {
     let network = f.core.networks.iter().find(|n| n.side == side);
     let flow_logs = network.and_then(|n| n.vpc.fact.as_ref().ok()).map(|net| net.flow_logs.as_slice()).unwrap_or(&[]);
-    flow_logs.iter().filter(|l| l.log_destination_type == "cloud-watch-logs").map(|l| l.log_group_name.clone()).collect()
+    flow_logs
+        .iter()
+        .filter(|l| l.log_destination_type == "cloud-watch-logs")
+        .map(|l| l.log_group_name.clone())
+        .collect()
 }
 
 /// Whether a log group is one the audit checks judge (a cluster's exported log, a flow log's
@@ -231,11 +235,7 @@ pub const DATABASE_AUDIT_LOGGING: Check<DrFacts> = Check {
             "That log group is encrypted with its region's customer key",
             &[&mutants::PRIMARY_DB_LOG_GROUP_UNENCRYPTED],
         ),
-        claim(
-            "retentionInDays",
-            "That log group keeps events at least 365 days",
-            &[&mutants::DR_DB_LOG_GROUP_WEEK],
-        ),
+        claim("retentionInDays", "That log group keeps events at least 365 days", &[&mutants::DR_DB_LOG_GROUP_WEEK]),
     ],
     run: database_audit_logging,
 };
@@ -331,7 +331,14 @@ fn vpc_flow_logs_on(f: &DrFacts) -> Vec<Finding> {
                 )];
                 for l in &net.flow_logs {
                     let r = format!("{} (flow log of {vpc})", l.flow_log_id);
-                    findings.push(Finding::judge(&r, "TrafficType", l.traffic_type == "ALL", "ALL", &l.traffic_type, l));
+                    findings.push(Finding::judge(
+                        &r,
+                        "TrafficType",
+                        l.traffic_type == "ALL",
+                        "ALL",
+                        &l.traffic_type,
+                        l,
+                    ));
                     if l.log_destination_type != "cloud-watch-logs" {
                         let expected = "delivery to a KMS-encrypted log group of the layout";
                         let actual = format!("delivers to {}", l.log_destination_type);
@@ -387,7 +394,8 @@ fn data_buckets_access_logged(f: &DrFacts) -> Vec<Finding> {
         if let Some(b) = log_bucket {
             findings.extend(judge_named(b, "SSEAlgorithm", |bucket| {
                 judge_fact(&b.resource, &bucket.encryption, "SSEAlgorithm", |encryption| {
-                    let algorithm = encryption.as_ref().and_then(|e| e.default_encryption()).map(|d| d.sse_algorithm.as_str());
+                    let algorithm =
+                        encryption.as_ref().and_then(|e| e.default_encryption()).map(|d| d.sse_algorithm.as_str());
                     vec![Finding::judge(
                         &b.resource,
                         "SSEAlgorithm",
@@ -421,7 +429,8 @@ fn delivers_to_log_bucket(
     };
     findings.extend(judge_fact(r, &expected, "TargetBucket", |want| {
         let ok = target != r.as_str() && (want.is_empty() || target == want);
-        let expected = if want.is_empty() { "a dedicated log bucket, not the data bucket".to_owned() } else { want.clone() };
+        let expected =
+            if want.is_empty() { "a dedicated log bucket, not the data bucket".to_owned() } else { want.clone() };
         vec![Finding::judge(r, "TargetBucket", ok, expected, target, logging)]
     }));
     findings

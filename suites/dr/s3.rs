@@ -15,8 +15,8 @@ use stackproof_harness::kit::fact::{judge_fact, judge_named};
 use stackproof_harness::kit::policy::{self, Covered, Policy, matches_every_suffix, matches_some_suffix};
 
 use super::DrFacts;
-use crate::shared::discovery::Failure;
 use super::mutants;
+use crate::shared::discovery::Failure;
 
 /// This service's checks, in report order.
 pub const CHECKS: &[Check<DrFacts>] = &[
@@ -52,7 +52,8 @@ fn all_buckets(f: &DrFacts) -> Vec<(&Named<Bucket>, &Named<String>)> {
 /// delivers logs only under SSE-S3 (data_buckets_access_logged judges their encryption).
 fn kms_buckets(f: &DrFacts) -> Vec<(&Named<Bucket>, &Named<String>)> {
     let (s, keys) = (&f.storage, &f.core.key_arns);
-    let mut buckets = vec![(&s.primary_bucket, &keys.primary), (&s.dr_bucket, &keys.dr), (&s.trail_bucket, &keys.primary)];
+    let mut buckets =
+        vec![(&s.primary_bucket, &keys.primary), (&s.dr_bucket, &keys.dr), (&s.trail_bucket, &keys.primary)];
     buckets.extend(s.unlisted_buckets.iter().map(|b| (&b.named, keys.of(b.side))));
     buckets
 }
@@ -208,7 +209,10 @@ pub const BUCKETS_BLOCK_PUBLIC_ACCESS: Check<DrFacts> = Check {
         Claim {
             property: "BlockPublicPolicy",
             about: "Each bucket refuses public bucket policies (BlockPublicPolicy true), the access log buckets and any other the layout's tags mark included",
-            mutants: &[&mutants::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED, &mutants::DR_ACCESS_LOG_BUCKET_PUBLIC_POLICY_ALLOWED],
+            mutants: &[
+                &mutants::TRAIL_BUCKET_PUBLIC_POLICY_ALLOWED,
+                &mutants::DR_ACCESS_LOG_BUCKET_PUBLIC_POLICY_ALLOWED,
+            ],
             not_emulated: None,
         },
         Claim {

@@ -123,9 +123,11 @@ where
             n
         }
     });
-    let (mut listed, unlisted) =
-        futures_util::future::join(futures_util::future::join_all(listed), unlisted(outputs, keys, inventory, resource_type, &fetch))
-            .await;
+    let (mut listed, unlisted) = futures_util::future::join(
+        futures_util::future::join_all(listed),
+        unlisted(outputs, keys, inventory, resource_type, &fetch),
+    )
+    .await;
     listed.extend(unlisted);
     listed
 }

@@ -286,7 +286,8 @@ pub struct Logging {
 /// The bucket's server access logging; `None` when it is off (S3 answers an empty
 /// BucketLoggingStatus, with no LoggingEnabled).
 pub async fn logging(s3: &Client, name: &str) -> Fact<Option<Logging>> {
-    let out = s3.get_bucket_logging().bucket(name).send().await.map_err(|e| classify("GetBucketLogging", &e, BUCKET_GONE))?;
+    let out =
+        s3.get_bucket_logging().bucket(name).send().await.map_err(|e| classify("GetBucketLogging", &e, BUCKET_GONE))?;
     Ok(out.logging_enabled.map(|l| Logging { target_bucket: l.target_bucket, target_prefix: l.target_prefix }))
 }
 

@@ -172,12 +172,13 @@ pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs) -> 
 }
 
 async fn dr_topic(c: &stackproof_harness::aws::RegionClients, outputs: &Outputs) -> DrTopic {
-    let (topic, subscriptions) = tokio::join!(
-        Box::pin(named(outputs, DR_ALERTS_TOPIC_ARN, |arn| async move { facts::sns::topic(&c.sns, &arn).await })),
-        Box::pin(named(outputs, DR_ALERTS_TOPIC_ARN, |arn| async move {
-            facts::sns::subscriptions(&c.sns, &arn).await
-        })),
-    );
+    let (topic, subscriptions) =
+        tokio::join!(
+            Box::pin(named(outputs, DR_ALERTS_TOPIC_ARN, |arn| async move { facts::sns::topic(&c.sns, &arn).await })),
+            Box::pin(named(outputs, DR_ALERTS_TOPIC_ARN, |arn| async move {
+                facts::sns::subscriptions(&c.sns, &arn).await
+            })),
+        );
     DrTopic { arn: declared(outputs, DR_ALERTS_TOPIC_ARN), topic, subscriptions }
 }
 

@@ -3,12 +3,12 @@
 //! region, and the hourly plan with its selections. All fetched concurrently; each fetch is boxed,
 //! as in the HIPAA suite, so the joined futures stay off a test thread's stack.
 
+use futures_util::future::join_all;
 use stackproof_harness::aws::{Clients, RegionClients};
 use stackproof_harness::deployment::Outputs;
 use stackproof_harness::facts::backup::{self, Plan, Selection, Vault};
-use stackproof_harness::facts::s3::{self, Bucket, Logging};
-use futures_util::future::join_all;
 use stackproof_harness::facts::discovery::{self, Discovered};
+use stackproof_harness::facts::s3::{self, Bucket, Logging};
 use stackproof_harness::facts::{Named, declared, named};
 
 use super::Regions;
@@ -58,8 +58,13 @@ pub struct StorageFacts {
 }
 
 /// Every bucket output of every version: an unlisted bucket is one none of them names.
-const BUCKET_OUTPUTS: &[&str] =
-    &[PRIMARY_BUCKET_NAME, DR_BUCKET_NAME, TRAIL_BUCKET_NAME, PRIMARY_ACCESS_LOG_BUCKET_NAME, DR_ACCESS_LOG_BUCKET_NAME];
+const BUCKET_OUTPUTS: &[&str] = &[
+    PRIMARY_BUCKET_NAME,
+    DR_BUCKET_NAME,
+    TRAIL_BUCKET_NAME,
+    PRIMARY_ACCESS_LOG_BUCKET_NAME,
+    DR_ACCESS_LOG_BUCKET_NAME,
+];
 
 pub async fn gather(clients: &Clients, regions: &Regions, outputs: &Outputs, found: &[Discovered; 2]) -> StorageFacts {
     let primary = clients.region(&regions.primary);
@@ -137,7 +142,8 @@ async fn unlisted_buckets(
     for side in [Side::Primary, Side::Dr] {
         let Ok(inventory) = &found[side.index()].inventory else { continue };
         for r in inventory.of_type(discovery::BUCKET) {
-            let known = named.contains(&r.physical_id.as_str()) || targets.iter().any(|(_, t)| t.physical_id == r.physical_id);
+            let known =
+                named.contains(&r.physical_id.as_str()) || targets.iter().any(|(_, t)| t.physical_id == r.physical_id);
             if !known {
                 targets.push((side, r));
             }

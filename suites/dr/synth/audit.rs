@@ -250,8 +250,7 @@ fn database_audit_logging(f: &SynthFacts) -> Vec<Finding> {
         }
         // The export's destination: RDS writes to /aws/rds/cluster/<identifier>/postgresql.
         let home = region(s, c);
-        let want =
-            c.prop("cluster_identifier").and_then(Value::as_str).map(live::database_log_group);
+        let want = c.prop("cluster_identifier").and_then(Value::as_str).map(live::database_log_group);
         let group = s.resources_of("aws_cloudwatch_log_group").find(|g| {
             want.is_some() && g.prop("name").and_then(Value::as_str) == want.as_deref() && region(s, g) == home
         });
