@@ -82,7 +82,13 @@ impl Inventory {
     fn merge_tagged(&mut self, tagged: Vec<Tagged>) {
         for t in tagged {
             let Some((resource_type, physical_id)) = from_arn(&t.arn) else { continue };
-            if self.resources.iter().any(|r| same_physical(&r.physical_id, &physical_id)) {
+            // The same id, or (within one type) an ARN ending in it; never two kinds that share a
+            // name's tail (a function and its /aws/lambda/<name> log group).
+            let known = |r: &Resource| {
+                r.physical_id == physical_id
+                    || (r.resource_type == resource_type && same_physical(&r.physical_id, &physical_id))
+            };
+            if self.resources.iter().any(known) {
                 continue;
             }
             let logical_id = t.tags.get(LOGICAL_ID_TAG).cloned().unwrap_or_else(|| physical_id.clone());
@@ -109,7 +115,9 @@ where
 {
     let found = inventory.as_ref().ok();
     // The output's own value stays first (an ARN where the output gives one), then the logical id.
-    let label = |value: &str| match found.and_then(|i| i.find(value)) {
+    let label = |value: &str| match found
+        .and_then(|i| i.of_type(resource_type).find(|r| same_physical(&r.physical_id, value)))
+    {
         Some(r) => format!("{value} ({})", r.logical_id),
         None => value.to_owned(),
     };
@@ -195,8 +203,10 @@ pub struct Tagged {
 }
 
 /// CloudFormation's type and the physical id of a resource named by ARN, for the kinds whose
-/// physical id the ARN carries. Unknown kinds keep the ARN's `service:kind` as their type and the
-/// whole ARN as their id: listed, so never silently dropped.
+/// physical id the ARN carries. Other kinds keep the ARN's `service:kind` as their type and the
+/// id after the kind (`vpc-1`, a cluster's or an alarm's name), which is how CloudFormation's
+/// physical ids and the checks' findings name them; an ARN without a kind (an SNS topic's) stays
+/// whole. Listed either way, so never silently dropped.
 pub fn from_arn(arn: &str) -> Option<(String, String)> {
     let mut parts = arn.splitn(6, ':');
     let (_, _, service, _, _, rest) =
@@ -215,7 +225,8 @@ pub fn from_arn(arn: &str) -> Option<(String, String)> {
     Some(match known {
         // A log group's ARN may end in `:*` (all its streams).
         Some(t) => (t.to_owned(), id.trim_end_matches(":*").to_owned()),
-        None => (format!("{service}:{kind}"), arn.to_owned()),
+        None if kind.is_empty() => (format!("{service}:"), arn.to_owned()),
+        None => (format!("{service}:{kind}"), id.to_owned()),
     })
 }
 
@@ -344,8 +355,10 @@ mod tests {
         assert_eq!(arn("arn:aws:kms:eu-central-1:1:key/1111-2222"), own(KMS_KEY, "1111-2222"));
         assert_eq!(arn("arn:aws:ec2:eu-central-1:1:security-group/sg-1"), own(SECURITY_GROUP, "sg-1"));
         assert_eq!(arn("arn:aws:s3:::bucket-x"), own(BUCKET, "bucket-x"));
-        let other = "arn:aws:rds:eu-central-1:1:cluster:aurora-x";
-        assert_eq!(arn(other), own("rds:cluster", other));
+        assert_eq!(arn("arn:aws:rds:eu-central-1:1:cluster:aurora-x"), own("rds:cluster", "aurora-x"));
+        assert_eq!(arn("arn:aws:ec2:eu-central-1:1:vpc/vpc-1"), own("ec2:vpc", "vpc-1"));
+        let topic = "arn:aws:sns:eu-central-1:1:alerts";
+        assert_eq!(arn(topic), own("sns:", topic));
         assert_eq!(arn("not an arn"), None);
     }
 
@@ -372,5 +385,17 @@ mod tests {
         assert_eq!(inventory.resources[1].found_by, FoundBy::Tags);
         assert_eq!(inventory.find("arn:aws:logs:r:1:log-group:/hipaa/extra-x"), Some(&inventory.resources[1]));
         assert!(inventory.find("/hipaa/extra").is_none());
+        // A VPC CloudFormation lists by id is the tagged vpc ARN; a function is not its log group.
+        let vpc = Resource { resource_type: "AWS::EC2::VPC".into(), physical_id: "vpc-1".into(), ..listed.clone() };
+        let log = Resource { physical_id: "/aws/lambda/fn-x".into(), ..listed };
+        let mut inventory = Inventory { resources: vec![vpc, log], requests: 2 };
+        inventory
+            .merge_tagged(vec![tag("arn:aws:ec2:r:1:vpc/vpc-1", "Vpc"), tag("arn:aws:lambda:r:1:function:fn-x", "Fn")]);
+        let ids: Vec<(&str, &str)> =
+            inventory.resources.iter().map(|r| (r.resource_type.as_str(), r.physical_id.as_str())).collect();
+        assert_eq!(
+            ids,
+            [("AWS::EC2::VPC", "vpc-1"), ("AWS::Logs::LogGroup", "/aws/lambda/fn-x"), ("lambda:function", "fn-x")]
+        );
     }
 }
