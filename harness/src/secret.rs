@@ -103,6 +103,15 @@ pub fn shape(value: &str) -> Option<Shape> {
     if v.starts_with("eyJ") && v.split('.').count() == 3 && word(v) {
         return Some(Shape::JsonWebToken);
     }
+    // A setting written `Name=value` (an alarm's dimension, a query parameter): the value is what
+    // could be secret, not the name beside it. Base64's `=` only ever pads the end.
+    if let Some((key, value)) = v.split_once('=')
+        && !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        && !value.trim_start_matches('=').is_empty()
+    {
+        return shape(value);
+    }
     if names_a_thing(v) || !word(v) {
         return None;
     }
@@ -224,6 +233,9 @@ mod tests {
             ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "secret access key"),
             ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "web token"),
             ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "random token"),
+            ("api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dc", "random token"),
+            ("password=postgres://app:s3cr3t-pw@db.internal:5432/phi", "URL with a password"),
+            ("c2VjcmV0LWtleS1tYXRlcmlhbC0wMTIzNDU2Nzg5QUJD==", "random token"),
         ] {
             let shape = credential_shape(value).unwrap_or_else(|| panic!("{value} passed as harmless"));
             assert!(shape.contains(why), "{value}: {shape}");
@@ -238,6 +250,7 @@ mod tests {
             "healthcare-db-primary-pr4365",
             "d41d8cd98f00b204e9800998ecf8427e",
             "true",
+            "DBClusterIdentifier=healthcare-db-dr-pr4365",
         ] {
             assert_eq!(credential_shape(harmless), None, "{harmless}");
         }
