@@ -18,6 +18,7 @@ use crate::shared::network::{
     inside_vpc, open_to_world, outside_groups_open_to_world, subnet_absent, subnets_assign_no_ipv6,
     subnets_map_no_public_ip,
 };
+use stackproof_harness::facts::discovery::SECURITY_GROUP;
 
 use super::DrFacts;
 use super::facts::core::{Side, SideNetwork};
@@ -281,7 +282,7 @@ fn other_groups_closed_to_internet(f: &DrFacts, side: &SideNetwork, net: &Networ
         .iter()
         .filter(|g| !database.contains(&g.group_id.as_str()))
         .flat_map(|g| {
-            let resource = match found.and_then(|i| i.find(&g.group_id)) {
+            let resource = match found.and_then(|i| i.find(SECURITY_GROUP, &g.group_id)) {
                 Some(r) => format!("{} ({}: {}, in {})", g.group_id, r.logical_id, g.group_name, net.vpc.vpc_id),
                 None => format!("{} ({}, in {})", g.group_id, g.group_name, net.vpc.vpc_id),
             };

@@ -19,6 +19,7 @@ use crate::shared::network::{open_to_world, outside_groups_open_to_world, show};
 use super::HipaaFacts;
 use super::mutants;
 use crate::shared::discovery::Failure;
+use stackproof_harness::facts::discovery::SECURITY_GROUP;
 
 pub const DB_PORT: i32 = 3306;
 pub const CACHE_PORT: i32 = 6379;
@@ -250,7 +251,7 @@ fn no_open_ingress_on_private_tier(f: &HipaaFacts) -> Vec<Finding> {
                 // A group the outputs name is named by its id; any other also by the VPC it is in;
                 // either by its logical id too, where discovery found it in the stack.
                 let named = tiers.iter().any(|t| t.value() == Some(&g.group_id));
-                let logical = f.discovered.inventory.as_ref().ok().and_then(|i| i.find(&g.group_id));
+                let logical = f.discovered.inventory.as_ref().ok().and_then(|i| i.find(SECURITY_GROUP, &g.group_id));
                 let resource = match (named, logical) {
                     (true, None) => g.group_id.clone(),
                     (true, Some(r)) => r.label(),

@@ -72,9 +72,10 @@ impl Inventory {
         self.resources.iter().filter(move |r| r.resource_type == resource_type)
     }
 
-    /// The resource whose physical id is `physical_id` (a name, an id, or an ARN ending in it).
-    pub fn find(&self, physical_id: &str) -> Option<&Resource> {
-        self.resources.iter().find(|r| same_physical(&r.physical_id, physical_id))
+    /// The resource of `resource_type` whose physical id is `physical_id` (a name, an id, or an
+    /// ARN ending in it). Within one type: a function's name also ends its log group's.
+    pub fn find(&self, resource_type: &str, physical_id: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.resource_type == resource_type && same_physical(&r.physical_id, physical_id))
     }
 
     /// Adds the tagged resources CloudFormation did not list (an emulator's stand-in stack lists
@@ -115,9 +116,7 @@ where
 {
     let found = inventory.as_ref().ok();
     // The output's own value stays first (an ARN where the output gives one), then the logical id.
-    let label = |value: &str| match found
-        .and_then(|i| i.of_type(resource_type).find(|r| same_physical(&r.physical_id, value)))
-    {
+    let label = |value: &str| match found.and_then(|i| i.find(resource_type, value)) {
         Some(r) => format!("{value} ({})", r.logical_id),
         None => value.to_owned(),
     };
@@ -383,8 +382,11 @@ mod tests {
         assert_eq!(inventory.resources[0], listed);
         assert_eq!(inventory.resources[1].label(), "/hipaa/extra-x (ExtraLogGroup)");
         assert_eq!(inventory.resources[1].found_by, FoundBy::Tags);
-        assert_eq!(inventory.find("arn:aws:logs:r:1:log-group:/hipaa/extra-x"), Some(&inventory.resources[1]));
-        assert!(inventory.find("/hipaa/extra").is_none());
+        assert_eq!(
+            inventory.find(LOG_GROUP, "arn:aws:logs:r:1:log-group:/hipaa/extra-x"),
+            Some(&inventory.resources[1])
+        );
+        assert!(inventory.find(LOG_GROUP, "/hipaa/extra").is_none());
         // A VPC CloudFormation lists by id is the tagged vpc ARN; a function is not its log group.
         let vpc = Resource { resource_type: "AWS::EC2::VPC".into(), physical_id: "vpc-1".into(), ..listed.clone() };
         let log = Resource { physical_id: "/aws/lambda/fn-x".into(), ..listed };
