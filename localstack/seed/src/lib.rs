@@ -10,6 +10,7 @@ pub mod dr;
 pub mod emulator;
 pub mod hipaa;
 pub mod mutant;
+pub mod npm;
 
 use std::collections::BTreeMap;
 use std::path::Path;
