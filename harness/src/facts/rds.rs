@@ -319,8 +319,9 @@ pub async fn subnet_group(rds: &Client, name: &str) -> Fact<SubnetGroup> {
     })
 }
 
-/// The parameters of a cluster parameter group set by its owner (`Source=user`), every page.
-pub async fn cluster_user_parameters(rds: &Client, group: &str) -> Fact<Vec<Parameter>> {
+/// The parameters of a cluster parameter group set by its owner (`Source=user`), every page; of
+/// those only the ones named in `kept` (the ones the checks judge) are kept.
+pub async fn cluster_user_parameters(rds: &Client, group: &str, kept: &[&str]) -> Fact<Vec<Parameter>> {
     let params = rds
         .describe_db_cluster_parameters()
         .db_cluster_parameter_group_name(group)
@@ -335,6 +336,7 @@ pub async fn cluster_user_parameters(rds: &Client, group: &str) -> Fact<Vec<Para
         })?;
     Ok(params
         .into_iter()
+        .filter(|p| p.parameter_name.as_deref().is_some_and(|n| kept.contains(&n)))
         .map(|p| Parameter {
             parameter_name: p.parameter_name.unwrap_or_default(),
             parameter_value: p.parameter_value,

@@ -81,6 +81,10 @@ pub struct SideCluster {
     pub parameter_group: Option<Named<String>>,
 }
 
+/// The cluster parameters the TLS and audit checks judge: of a group's settings only these are kept.
+pub const JUDGED_PARAMETERS: &[&str] =
+    &["rds.force_ssl", "shared_preload_libraries", "pgaudit.log", "log_connections", "log_disconnections"];
+
 /// Whether a cluster parameter group is one of AWS's defaults (`default.aurora-postgresql15`):
 /// rds.force_ssl 0, no pgaudit, and no way to change them.
 pub fn is_default_group(name: &str) -> bool {
@@ -260,7 +264,7 @@ async fn cluster_parameters(region: &RegionClients, cluster: &Named<Cluster>) ->
     let fact = if is_default_group(&group) {
         Ok(Vec::new())
     } else {
-        facts::rds::cluster_user_parameters(&region.rds, &group).await
+        facts::rds::cluster_user_parameters(&region.rds, &group, JUDGED_PARAMETERS).await
     };
     Named { output: cluster.output, resource: format!("{group} (parameter group of {})", cluster.resource), fact }
 }

@@ -100,14 +100,26 @@ pub async fn gather(c: &RegionClients, outputs: &Outputs) -> DataFacts {
     }
 }
 
+/// The cluster parameters the TLS and audit checks judge: of a group's settings only these are kept.
+pub const JUDGED_PARAMETERS: &[&str] = &[
+    "require_secure_transport",
+    "tls_version",
+    "server_audit_logging",
+    "server_audit_events",
+    "server_audit_excl_users",
+    "server_audit_incl_users",
+];
+
 /// The user-set parameters of the group the cluster reports it runs with: what is in effect,
 /// whichever group the outputs declare. Without the cluster there is no group to read.
 async fn running_parameters(c: &RegionClients, cluster: &Named<Cluster>) -> Named<Vec<Parameter>> {
     let output = DB_CLUSTER_IDENTIFIER;
     match &cluster.fact {
-        Ok(Cluster { db_cluster_parameter_group: Some(group), .. }) if !group.is_empty() => {
-            Named { output, resource: group.clone(), fact: rds::cluster_user_parameters(&c.rds, group).await }
-        }
+        Ok(Cluster { db_cluster_parameter_group: Some(group), .. }) if !group.is_empty() => Named {
+            output,
+            resource: group.clone(),
+            fact: rds::cluster_user_parameters(&c.rds, group, JUDGED_PARAMETERS).await,
+        },
         Ok(_) => Named {
             output,
             resource: cluster.resource.clone(),
